@@ -1,0 +1,66 @@
+# «Наставник»: two commands for a newcomer — `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APT_GET := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
+
+.PHONY: run test setup deps assets messages system-deps browser db demo lint ci clean
+
+## make run — install everything, migrate, load demo data, print logins and start the server
+run: setup db demo
+	@echo ""
+	@echo "Откройте http://$(HOST):$(PORT)/ и войдите под одним из демо-пользователей выше."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test — install everything (browser included) and run the whole test suite
+test: setup browser
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: system-deps deps assets messages
+
+# Debian packages the project needs: gettext (msgfmt for compilemessages).
+system-deps:
+	@command -v msgfmt >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq gettext; }
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "нужен Python 3.11"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -c constraints.txt -e ".[dev]"
+	touch $@
+
+deps: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+
+messages: deps
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+# Debian's Chromium drives the browser tests; Playwright's own browser download is not used.
+browser:
+	@test -x /usr/bin/chromium || { $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium; }
+
+db: deps
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: db
+	$(PY) manage.py seed_demo
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) node_modules var

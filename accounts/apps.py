@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Организации и пользователи"
+
+    def ready(self) -> None:
+        from accounts.models import Role
+        from accounts.navigation import NavItem, register_cards, register_nav
+        from accounts.home_cards import organization_cards
+
+        register_nav(
+            NavItem("Главная", "home", icon="house", order=0),
+            NavItem(
+                "Организации", "organization_list", icon="building", order=90,
+                roles=frozenset({Role.COORDINATOR, Role.METHODOLOGIST, Role.ADMIN}),
+            ),
+        )
+        register_cards(organization_cards, order=0)

@@ -1,0 +1,16 @@
+from django.urls import reverse
+
+from accounts.models import MUNICIPAL_ROLES
+from accounts.navigation import Card
+from accounts.scoping import Scope, visible_organizations
+
+
+def organization_cards(user, scope: Scope) -> list[Card]:
+    if not (scope.is_admin or scope.roles & MUNICIPAL_ROLES):
+        return []
+    from accounts.selectors import users_in_scope
+
+    return [
+        Card("Организаций", visible_organizations(user).count(), reverse("organization_list"), icon="building"),
+        Card("Пользователей с ролями", users_in_scope(user).count(), icon="people"),
+    ]

@@ -1,0 +1,37 @@
+import importlib
+import json
+
+from django.core.management.base import BaseCommand
+
+from accounts.demo import DemoContext, demo_logins
+
+# Each app contributes its own demo data in its demo.py, in this order (later ones build on earlier).
+SEEDERS = ["accounts.demo", "roadmaps.demo", "mentorship.demo", "monitoring.demo"]
+
+
+class Command(BaseCommand):
+    help = "Заполняет базу демонстрационными данными (повторный запуск ничего не меняет)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="вывести демо-пользователей в JSON и ничего больше")
+
+    def handle(self, *args, **options):
+        ctx = DemoContext()
+        for module_name in SEEDERS:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                continue
+            module.seed(ctx)
+        if options["json"]:
+            self.stdout.write(json.dumps(demo_logins(), ensure_ascii=False))
+            return
+        self.stdout.write(self.style.SUCCESS("Демо-данные готовы."))
+        for line in ctx.log:
+            self.stdout.write(f"  {line}")
+        self.stdout.write("Демо-входы (логин / пароль — роль, организация):")
+        for row in demo_logins():
+            where = row["organization"] or row["municipality"] or "вся система"
+            self.stdout.write(f"  {row['username']:<15} / {row['password']} — {row['role']}, {where}")

@@ -1,0 +1,200 @@
+"""Organizations (region → municipality → organization), users and their role assignments."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"«{value}» — неизвестный часовой пояс (пример: Asia/Krasnoyarsk).") from None
+
+
+class Region(models.Model):
+    name = models.CharField("название", max_length=200, unique=True)
+    code = models.CharField("код субъекта", max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = "регион"
+        verbose_name_plural = "регионы"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    region = models.ForeignKey(Region, verbose_name="регион", on_delete=models.PROTECT, related_name="municipalities")
+    name = models.CharField("название", max_length=200)
+    short_name = models.CharField("краткое название", max_length=100, blank=True)
+    timezone = models.CharField(
+        "часовой пояс",
+        max_length=64,
+        default="Europe/Moscow",
+        validators=[validate_timezone],
+        help_text="Сроки и напоминания считаются по местному времени (Норильск — Asia/Krasnoyarsk).",
+    )
+    authority_name = models.CharField("орган управления образованием", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "муниципалитет"
+        verbose_name_plural = "муниципалитеты"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="municipality_unique_name_in_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class OrganizationKind(models.TextChoices):
+    SCHOOL = "school", "Общеобразовательная организация"
+    KINDERGARTEN = "kindergarten", "Дошкольная образовательная организация"
+    ADDITIONAL = "additional", "Организация дополнительного образования"
+    COLLEGE = "college", "Профессиональная образовательная организация (СПО)"
+    OTHER = "other", "Иная организация"
+
+
+class Organization(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", on_delete=models.PROTECT, related_name="organizations"
+    )
+    kind = models.CharField("тип", max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.SCHOOL)
+    full_name = models.CharField("полное наименование", max_length=500)
+    short_name = models.CharField("краткое наименование", max_length=200)
+    inn = models.CharField("ИНН", max_length=12, blank=True)
+    address = models.CharField("адрес", max_length=500, blank=True)
+    website = models.URLField("сайт", blank=True)
+    mentoring_page_url = models.URLField("раздел сайта о наставничестве", blank=True)
+    head_name = models.CharField("руководитель (ФИО)", max_length=200, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("телефон", max_length=50, blank=True)
+    is_active = models.BooleanField("действует", default=True)
+
+    class Meta:
+        verbose_name = "организация"
+        verbose_name_plural = "организации"
+        ordering = ["short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                "municipality", Lower("short_name"), name="organization_unique_short_name_in_municipality"
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "kind"])]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            # The default message for an expression constraint names no field; say which one.
+            if "organization_unique_short_name_in_municipality" in str(exc) or any(
+                "short_name" in str(m) for m in exc.messages
+            ):
+                raise ValidationError(
+                    {"short_name": "Организация с таким кратким наименованием уже есть в этом муниципалитете."}
+                ) from None
+            raise
+
+
+class User(AbstractUser):
+    middle_name = models.CharField("отчество", max_length=150, blank=True)
+    position = models.CharField("должность", max_length=200, blank=True)
+    phone = models.CharField("телефон", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "пользователь"
+        verbose_name_plural = "пользователи"
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        return " ".join(part for part in (self.last_name, self.first_name, self.middle_name) if part)
+
+    def get_short_name(self) -> str:
+        initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
+        return f"{self.last_name} {initials}".strip() or self.username
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Муниципальный координатор"
+    METHODOLOGIST = "methodologist", "Методист"
+    CURATOR = "curator", "Куратор в ОО"
+    HEAD = "head", "Руководитель ОО"
+    ADMIN = "admin", "Администратор"
+
+
+MUNICIPAL_ROLES = frozenset({Role.COORDINATOR, Role.METHODOLOGIST})
+ORGANIZATION_ROLES = frozenset({Role.CURATOR, Role.HEAD})
+
+
+class RoleAssignment(models.Model):
+    """A user's role in a scope: municipal roles name a municipality, school roles an organization."""
+
+    user = models.ForeignKey(User, verbose_name="пользователь", on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField("роль", max_length=20, choices=Role.choices)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="role_assignments",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="role_assignments",
+    )
+    created_at = models.DateTimeField("назначена", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "назначение роли"
+        verbose_name_plural = "назначения ролей"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=[r.value for r in MUNICIPAL_ROLES], municipality__isnull=False, organization__isnull=True)
+                    | Q(role__in=[r.value for r in ORGANIZATION_ROLES], organization__isnull=False, municipality__isnull=True)
+                    | Q(role=Role.ADMIN, organization__isnull=True, municipality__isnull=True)
+                ),
+                name="role_assignment_scope_matches_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "municipality"], condition=Q(municipality__isnull=False),
+                name="role_assignment_unique_municipal",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organization"], condition=Q(organization__isnull=False),
+                name="role_assignment_unique_organization",
+            ),
+            models.UniqueConstraint(fields=["user"], condition=Q(role="admin"), name="role_assignment_unique_admin"),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.organization or self.municipality
+        return f"{self.get_role_display()}: {scope}" if scope else self.get_role_display()
+
+    def clean(self) -> None:
+        if self.role in MUNICIPAL_ROLES:
+            if not self.municipality_id:
+                raise ValidationError({"municipality": "Для этой роли укажите муниципалитет."})
+            if self.organization_id:
+                raise ValidationError({"organization": "Для муниципальной роли организация не указывается."})
+        elif self.role in ORGANIZATION_ROLES:
+            if not self.organization_id:
+                raise ValidationError({"organization": "Для этой роли укажите организацию."})
+            if self.municipality_id:
+                raise ValidationError({"municipality": "Для роли в организации муниципалитет не указывается."})
+        elif self.role == Role.ADMIN and (self.organization_id or self.municipality_id):
+            raise ValidationError("Администратор не привязывается к муниципалитету или организации.")

@@ -1,0 +1,74 @@
+"""Menu items and home-page cards contributed by each app (registered in AppConfig.ready).
+
+Keeping the registry here lets each app own its part of the navigation and of the home page
+without touching the base template or the home view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from accounts.scoping import Scope, scope_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str = "circle"
+    # None: every signed-in user; otherwise the roles that see the item (administrators see all)
+    roles: frozenset[str] | None = None
+    order: int = 100
+    group: str = ""
+
+    def visible_to(self, scope: Scope) -> bool:
+        return self.roles is None or scope.has_role(*self.roles)
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    value: int | str
+    url: str = ""
+    icon: str = "bar-chart"
+    hint: str = ""
+    tone: str = "primary"
+
+
+CardProvider = Callable[[object, Scope], list[Card]]
+
+_nav: list[NavItem] = []
+_cards: list[tuple[int, CardProvider]] = []
+
+
+def register_nav(*items: NavItem) -> None:
+    for item in items:
+        if item not in _nav:
+            _nav.append(item)
+
+
+def register_cards(provider: CardProvider, order: int = 100) -> None:
+    if all(p is not provider for _, p in _cards):
+        _cards.append((order, provider))
+
+
+def nav_for(user) -> list[dict]:
+    scope = scope_for(user)
+    groups: dict[str, list[dict]] = {}
+    for item in sorted(_nav, key=lambda i: i.order):
+        if item.visible_to(scope):
+            groups.setdefault(item.group, []).append(
+                {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "url_name": item.url_name}
+            )
+    return [{"group": name, "items": items} for name, items in groups.items()]
+
+
+def cards_for(user) -> list[Card]:
+    scope = scope_for(user)
+    cards: list[Card] = []
+    for _, provider in sorted(_cards, key=lambda pair: pair[0]):
+        cards.extend(provider(user, scope))
+    return cards

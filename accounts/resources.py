@@ -1,0 +1,180 @@
+"""Excel exchange of organizations and users (django-import-export), scoped to the importing user."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources
+
+from accounts import scoping
+from accounts.import_widgets import ChoiceLabelWidget, NaturalKeyWidget, StrippedCharWidget
+from accounts.models import (
+    MUNICIPAL_ROLES,
+    ORGANIZATION_ROLES,
+    Municipality,
+    Organization,
+    OrganizationKind,
+    Role,
+    RoleAssignment,
+    User,
+)
+
+
+class ScopedResourceMixin:
+    """Resources receive the importing/exporting user (see XlsxImportExportAdmin)."""
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+
+class OrganizationResource(ScopedResourceMixin, resources.ModelResource):
+    municipality = fields.Field(
+        attribute="municipality", column_name="Муниципалитет",
+        widget=NaturalKeyWidget(Municipality, ("name", "short_name"), "Муниципалитет"),
+    )
+    kind = fields.Field(
+        attribute="kind", column_name="Тип", widget=ChoiceLabelWidget(OrganizationKind.choices, "Тип"),
+    )
+    short_name = fields.Field(attribute="short_name", column_name="Краткое наименование", widget=StrippedCharWidget())
+    full_name = fields.Field(attribute="full_name", column_name="Полное наименование", widget=StrippedCharWidget())
+    inn = fields.Field(attribute="inn", column_name="ИНН", widget=StrippedCharWidget())
+    address = fields.Field(attribute="address", column_name="Адрес", widget=StrippedCharWidget())
+    website = fields.Field(attribute="website", column_name="Сайт", widget=StrippedCharWidget())
+    mentoring_page_url = fields.Field(
+        attribute="mentoring_page_url", column_name="Раздел о наставничестве", widget=StrippedCharWidget()
+    )
+    head_name = fields.Field(attribute="head_name", column_name="Руководитель", widget=StrippedCharWidget())
+    email = fields.Field(attribute="email", column_name="E-mail", widget=StrippedCharWidget())
+    phone = fields.Field(attribute="phone", column_name="Телефон", widget=StrippedCharWidget())
+
+    class Meta:
+        model = Organization
+        fields = (
+            "municipality", "short_name", "full_name", "kind", "inn", "address", "website",
+            "mentoring_page_url", "head_name", "email", "phone",
+        )
+        import_id_fields = ("municipality", "short_name")
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def before_import(self, dataset, **kwargs):
+        # only municipalities the user may edit can receive organizations
+        self.fields["municipality"].widget.set_queryset(scoping.editable_municipalities(self.user))
+        missing = [f.column_name for f in self.get_import_fields() if f.column_name not in dataset.headers]
+        required = {"Муниципалитет", "Краткое наименование", "Полное наименование"}
+        if required & set(missing):
+            raise ValidationError(
+                "В файле нет обязательных столбцов: " + ", ".join(sorted(required & set(missing)))
+            )
+
+    def get_instance(self, instance_loader, row):
+        # look the organization up by municipality + short name, case-insensitively
+        try:
+            municipality = self.fields["municipality"].clean(row)
+        except ValueError:
+            return None
+        name = " ".join(str(row.get("Краткое наименование") or "").split())
+        if municipality is None or not name:
+            return None
+        return Organization.objects.filter(municipality=municipality, short_name__iexact=name).first()
+
+    def get_queryset(self):
+        return scoping.visible_organizations(self.user).select_related("municipality")
+
+
+class UserResource(ScopedResourceMixin, resources.ModelResource):
+    username = fields.Field(attribute="username", column_name="Логин", widget=StrippedCharWidget())
+    last_name = fields.Field(attribute="last_name", column_name="Фамилия", widget=StrippedCharWidget())
+    first_name = fields.Field(attribute="first_name", column_name="Имя", widget=StrippedCharWidget())
+    middle_name = fields.Field(attribute="middle_name", column_name="Отчество", widget=StrippedCharWidget())
+    email = fields.Field(attribute="email", column_name="E-mail", widget=StrippedCharWidget())
+    position = fields.Field(attribute="position", column_name="Должность", widget=StrippedCharWidget())
+    phone = fields.Field(attribute="phone", column_name="Телефон", widget=StrippedCharWidget())
+    role = fields.Field(column_name="Роль", widget=ChoiceLabelWidget(Role.choices, "Роль"))
+    municipality = fields.Field(
+        column_name="Муниципалитет", widget=NaturalKeyWidget(Municipality, ("name", "short_name"), "Муниципалитет")
+    )
+    organization = fields.Field(
+        column_name="Организация", widget=NaturalKeyWidget(Organization, ("short_name", "full_name"), "Организация")
+    )
+
+    class Meta:
+        model = User
+        fields = ("username", "last_name", "first_name", "middle_name", "email", "position", "phone",
+                  "role", "municipality", "organization")
+        import_id_fields = ("username",)
+        skip_unchanged = False
+        clean_model_instances = True
+
+    def before_import(self, dataset, **kwargs):
+        self.fields["municipality"].widget.set_queryset(scoping.editable_municipalities(self.user))
+        self.fields["organization"].widget.set_queryset(scoping.editable_organizations(self.user))
+        if "Логин" not in (dataset.headers or []):
+            raise ValidationError("В файле нет обязательного столбца «Логин».")
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        role, municipality, organization = None, None, None
+        for name in ("role", "municipality", "organization"):
+            field = self.fields[name]
+            if field.column_name not in row:
+                continue
+            try:
+                value = field.clean(row)
+            except ValueError as exc:
+                errors[name] = ValidationError(str(exc))
+                continue
+            role = value if name == "role" else role
+            municipality = value if name == "municipality" else municipality
+            organization = value if name == "organization" else organization
+        if role in MUNICIPAL_ROLES and municipality is None and "municipality" not in errors:
+            errors["municipality"] = ValidationError("Для этой роли укажите муниципалитет.")
+        if role in ORGANIZATION_ROLES and organization is None and "organization" not in errors:
+            errors["organization"] = ValidationError("Для этой роли укажите организацию.")
+        if role == Role.ADMIN and not scoping.scope_for(self.user).is_admin:
+            errors["role"] = ValidationError("Назначать администраторов может только администратор.")
+        if errors:
+            raise ValidationError(errors)
+        instance._pending_role = (role, municipality if role in MUNICIPAL_ROLES else None,
+                                  organization if role in ORGANIZATION_ROLES else None)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if new:
+            instance.set_unusable_password()  # the person sets a password through "forgot password"
+
+    def after_save_instance(self, instance, row, **kwargs):
+        role, municipality, organization = getattr(instance, "_pending_role", (None, None, None))
+        if role:
+            RoleAssignment.objects.get_or_create(
+                user=instance, role=role, municipality=municipality, organization=organization
+            )
+
+    def dehydrate_role(self, user):
+        first = _first_assignment(user)
+        return first.get_role_display() if first else ""
+
+    def dehydrate_municipality(self, user):
+        first = _first_assignment(user)
+        return first.municipality.name if first and first.municipality else ""
+
+    def dehydrate_organization(self, user):
+        first = _first_assignment(user)
+        return first.organization.short_name if first and first.organization else ""
+
+    def get_queryset(self):
+        from accounts.selectors import users_in_scope
+        from django.db.models import Prefetch
+
+        return users_in_scope(self.user).prefetch_related(
+            Prefetch("roles", queryset=RoleAssignment.objects.select_related("municipality", "organization"))
+        )
+
+
+def _first_assignment(user) -> RoleAssignment | None:
+    assignments = list(user.roles.all())
+    return assignments[0] if assignments else None

@@ -1,0 +1,253 @@
+"""The one place that decides what a user may see and change.
+
+Every view, form choice list, admin queryset, import, export, report and task asks this module;
+nothing else filters by organization or municipality on its own. Scopes follow the hierarchy
+(municipality → organization), never per-object grants, so checks stay cheap at regional volume.
+
+Rules:
+- administrator (or superuser): everything;
+- municipal coordinator: sees and edits every organization of the municipality and its municipal data;
+- methodologist: sees every organization of the municipality; edits only monitoring settings;
+- school curator: sees and edits their organization; reads their municipality's municipal data;
+- school head: sees their organization (read and approve); reads the municipal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import MUNICIPAL_ROLES, Municipality, Organization, Role, RoleAssignment
+
+_CACHE_ATTR = "_nastavnik_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_authenticated: bool = False
+    is_admin: bool = False
+    roles: frozenset[str] = frozenset()
+    # role -> ids of municipalities (municipal roles) or organizations (school roles)
+    municipality_ids_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
+    organization_ids_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
+    # municipalities that school-level roles belong to: they may read municipal data there
+    parent_municipality_ids: frozenset[int] = frozenset()
+
+    def _municipalities(self, *roles: str) -> frozenset[int]:
+        return frozenset().union(*(self.municipality_ids_by_role.get(r, frozenset()) for r in roles))
+
+    def _organizations(self, *roles: str) -> frozenset[int]:
+        return frozenset().union(*(self.organization_ids_by_role.get(r, frozenset()) for r in roles))
+
+    # What the user may see ------------------------------------------------------------------
+    @property
+    def view_municipality_ids(self) -> frozenset[int]:
+        """Municipalities whose every organization is visible."""
+        return self._municipalities(Role.COORDINATOR, Role.METHODOLOGIST)
+
+    @property
+    def view_organization_ids(self) -> frozenset[int]:
+        """Organizations visible one by one (outside the whole-municipality grants)."""
+        return self._organizations(Role.CURATOR, Role.HEAD)
+
+    @property
+    def readable_municipality_ids(self) -> frozenset[int]:
+        """Municipalities whose municipal-level data (roadmap, campaigns) the user may read."""
+        return self.view_municipality_ids | self.parent_municipality_ids
+
+    # What the user may change ---------------------------------------------------------------
+    @property
+    def edit_municipality_ids(self) -> frozenset[int]:
+        return self._municipalities(Role.COORDINATOR)
+
+    @property
+    def edit_organization_ids(self) -> frozenset[int]:
+        return self._organizations(Role.CURATOR)
+
+    @property
+    def approve_organization_ids(self) -> frozenset[int]:
+        return self._organizations(Role.HEAD)
+
+    @property
+    def methodology_municipality_ids(self) -> frozenset[int]:
+        """Municipalities whose monitoring (campaigns, criteria, reports) the user may run."""
+        return self._municipalities(Role.METHODOLOGIST, Role.COORDINATOR)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_admin or bool(self.roles.intersection(roles))
+
+    @property
+    def is_municipal(self) -> bool:
+        return self.is_admin or bool(self.roles & MUNICIPAL_ROLES)
+
+    # Queryset filters -----------------------------------------------------------------------
+    def organization_q(self, path: str = "", *, edit: bool = False) -> Q:
+        """Q selecting rows whose organization (reached by `path`) the user may see or edit.
+
+        `path` is the lookup from the filtered model to Organization ("" for Organization itself,
+        "organization", "pair__organization", ...).
+        """
+        if self.is_admin:
+            return Q()
+        prefix = f"{path}__" if path else ""
+        municipalities = self.edit_municipality_ids if edit else self.view_municipality_ids
+        organizations = self.edit_organization_ids if edit else self.view_organization_ids
+        if not municipalities and not organizations:
+            return Q(pk__in=[])
+        q = Q(pk__in=[])
+        if municipalities:
+            q |= Q(**{f"{prefix}municipality_id__in": municipalities})
+        if organizations:
+            q |= Q(**{f"{path}_id__in" if path else "pk__in": organizations})
+        return q
+
+    def municipality_q(self, path: str = "", *, edit: bool = False) -> Q:
+        """Q selecting rows of municipal-level data (reached by `path` to Municipality)."""
+        if self.is_admin:
+            return Q()
+        ids = self.edit_municipality_ids if edit else self.readable_municipality_ids
+        if not ids:
+            return Q(pk__in=[])
+        return Q(**{f"{path}_id__in" if path else "pk__in": ids})
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, computed once per user object (one query)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    municipalities: dict[str, set[int]] = {}
+    organizations: dict[str, set[int]] = {}
+    parents: set[int] = set()
+    roles: set[str] = set()
+    rows = RoleAssignment.objects.filter(user=user).values_list(
+        "role", "municipality_id", "organization_id", "organization__municipality_id"
+    )
+    for role, municipality_id, organization_id, parent_id in rows:
+        roles.add(role)
+        if municipality_id:
+            municipalities.setdefault(role, set()).add(municipality_id)
+        if organization_id:
+            organizations.setdefault(role, set()).add(organization_id)
+            parents.add(parent_id)
+    scope = Scope(
+        is_authenticated=True,
+        is_admin=user.is_superuser or Role.ADMIN in roles,
+        roles=frozenset(roles),
+        municipality_ids_by_role={k: frozenset(v) for k, v in municipalities.items()},
+        organization_ids_by_role={k: frozenset(v) for k, v in organizations.items()},
+        parent_municipality_ids=frozenset(parents),
+    )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after the user's roles change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+# Organizations and municipalities ---------------------------------------------------------------
+def visible_organizations(user) -> QuerySet[Organization]:
+    return Organization.objects.filter(scope_for(user).organization_q())
+
+
+def editable_organizations(user) -> QuerySet[Organization]:
+    return Organization.objects.filter(scope_for(user).organization_q(edit=True))
+
+
+def visible_municipalities(user) -> QuerySet[Municipality]:
+    """Municipalities the user may read municipal-level data of."""
+    return Municipality.objects.filter(scope_for(user).municipality_q())
+
+
+def editable_municipalities(user) -> QuerySet[Municipality]:
+    return Municipality.objects.filter(scope_for(user).municipality_q(edit=True))
+
+
+def can_view_organization(user, organization: Organization | int) -> bool:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return True
+    org_id, municipality_id = _org_ids(organization)
+    return org_id in scope.view_organization_ids or municipality_id in scope.view_municipality_ids
+
+
+def can_edit_organization(user, organization: Organization | int) -> bool:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return True
+    org_id, municipality_id = _org_ids(organization)
+    return org_id in scope.edit_organization_ids or municipality_id in scope.edit_municipality_ids
+
+
+def can_view_municipality(user, municipality: Municipality | int) -> bool:
+    scope = scope_for(user)
+    municipality_id = municipality if isinstance(municipality, int) else municipality.pk
+    return scope.is_admin or municipality_id in scope.readable_municipality_ids
+
+
+def can_edit_municipality(user, municipality: Municipality | int) -> bool:
+    scope = scope_for(user)
+    municipality_id = municipality if isinstance(municipality, int) else municipality.pk
+    return scope.is_admin or municipality_id in scope.edit_municipality_ids
+
+
+def can_run_monitoring(user, municipality: Municipality | int) -> bool:
+    scope = scope_for(user)
+    municipality_id = municipality if isinstance(municipality, int) else municipality.pk
+    return scope.is_admin or municipality_id in scope.methodology_municipality_ids
+
+
+def _org_ids(organization: Organization | int) -> tuple[int, int | None]:
+    if isinstance(organization, Organization):
+        return organization.pk, organization.municipality_id
+    municipality_id = Organization.objects.filter(pk=organization).values_list("municipality_id", flat=True).first()
+    return organization, municipality_id
+
+
+# Any model --------------------------------------------------------------------------------------
+def filter_by_organization(user, queryset: QuerySet, path: str = "organization", *, edit: bool = False) -> QuerySet:
+    """Rows whose organization (at `path`) the user may see (or edit)."""
+    return queryset.filter(scope_for(user).organization_q(path, edit=edit))
+
+
+def filter_by_municipality(user, queryset: QuerySet, path: str = "municipality", *, edit: bool = False) -> QuerySet:
+    """Rows of municipal-level data (at `path`) the user may read (or edit)."""
+    return queryset.filter(scope_for(user).municipality_q(path, edit=edit))
+
+
+def get_scoped_or_404(queryset: QuerySet, **lookup) -> Model:
+    """Fetch one row from an already scoped queryset; a foreign row answers 404, never 403,
+    so that the existence of another school's records is not revealed."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("Объект не найден или недоступен.") from None
+
+
+def organization_choices(user, *, edit: bool = True) -> QuerySet[Organization]:
+    """Organizations a form may offer the user (edit scope by default)."""
+    qs = editable_organizations(user) if edit else visible_organizations(user)
+    return qs.select_related("municipality").order_by("municipality__name", "short_name")
+
+
+def user_ids_in_scope(user) -> Iterable[int]:
+    """Users whose role lies inside what `user` may see (for the admin user list)."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return RoleAssignment.objects.values_list("user_id", flat=True)
+    q = Q(pk__in=[])
+    if scope.view_municipality_ids:
+        q |= Q(municipality_id__in=scope.view_municipality_ids) | Q(
+            organization__municipality_id__in=scope.view_municipality_ids
+        )
+    if scope.view_organization_ids:
+        q |= Q(organization_id__in=scope.view_organization_ids)
+    return RoleAssignment.objects.filter(q).values_list("user_id", flat=True)

@@ -1,0 +1,55 @@
+"""Read queries for organizations and users, always through the scoping module."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import Organization, OrganizationKind, Role, RoleAssignment, User
+from accounts.scoping import scope_for, user_ids_in_scope, visible_municipalities, visible_organizations
+
+
+def organization_list(user, *, filters: dict | None = None) -> QuerySet[Organization]:
+    qs = visible_organizations(user).select_related("municipality", "municipality__region")
+    filters = filters or {}
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("q"):
+        q = filters["q"]
+        qs = qs.filter(Q(short_name__icontains=q) | Q(full_name__icontains=q) | Q(address__icontains=q))
+    return qs.order_by("municipality__name", "short_name")
+
+
+def organization_counts_by_kind(user) -> dict[str, int]:
+    rows = visible_organizations(user).values("kind").annotate(n=Count("id"))
+    labels = dict(OrganizationKind.choices)
+    return {labels[row["kind"]]: row["n"] for row in rows}
+
+
+def users_in_scope(user) -> QuerySet[User]:
+    scope = scope_for(user)
+    qs = User.objects.filter(is_active=True)
+    if not scope.is_admin:
+        qs = qs.filter(pk__in=user_ids_in_scope(user))
+    return qs
+
+
+def user_role_labels(user) -> list[str]:
+    """Human labels of the user's roles with their scope, for the header and home page."""
+    cached = getattr(user, "_nastavnik_role_labels", None)
+    if cached is not None:
+        return cached
+    labels = []
+    if user.is_superuser:
+        labels.append(Role.ADMIN.label)
+    for assignment in RoleAssignment.objects.filter(user=user).select_related("municipality", "organization"):
+        label = str(assignment)
+        if label not in labels:
+            labels.append(label)
+    user._nastavnik_role_labels = labels
+    return labels
+
+
+def municipality_list(user):
+    return visible_municipalities(user).select_related("region").annotate(
+        organization_count=Count("organizations", distinct=True)
+    )

@@ -1,0 +1,41 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from accounts import selectors
+from accounts.filters import OrganizationFilter
+from accounts.navigation import cards_for
+from accounts.scoping import get_scoped_or_404, visible_municipalities, visible_organizations
+
+PAGE_SIZE = 25
+
+
+@login_required
+def home(request):
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "cards": cards_for(request.user),
+            "organization_counts": selectors.organization_counts_by_kind(request.user),
+        },
+    )
+
+
+@login_required
+def organization_list(request):
+    filterset = OrganizationFilter(
+        request.GET,
+        queryset=selectors.organization_list(request.user),
+        municipalities=visible_municipalities(request.user),
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/organization_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def organization_detail(request, pk: int):
+    organization = get_scoped_or_404(
+        visible_organizations(request.user).select_related("municipality__region"), pk=pk
+    )
+    return render(request, "accounts/organization_detail.html", {"organization": organization})
