@@ -86,3 +86,61 @@ def _eager_celery(settings, request):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# Browser tests ----------------------------------------------------------------------------------
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (the test command installs it; no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it with apt-get.")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server, request, tmp_path):
+    """A fresh browser context on the live server; keeps a screenshot when the test fails."""
+    context = chromium.new_context(base_url=live_server.url, locale="ru-RU", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        out = os.path.join(os.environ.get("BROWSER_ARTIFACTS", "var/test-artifacts"), request.node.name + ".png")
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        page.screenshot(path=out, full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def login_page(browser_page):
+    """Sign a user in through the real login form: `login_page(username, password)` returns the page."""
+
+    def login(username: str, password: str = PASSWORD):
+        browser_page.goto("/accounts/login/")
+        browser_page.fill("input[name=username]", username)
+        browser_page.fill("input[name=password]", password)
+        browser_page.click("button[type=submit]")
+        browser_page.wait_for_load_state()
+        return browser_page
+
+    return login
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
