@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import fields, resources
 
 from accounts import scoping
@@ -20,11 +20,24 @@ from accounts.models import (
 
 
 class ScopedResourceMixin:
-    """Resources receive the importing/exporting user (see XlsxImportExportAdmin)."""
+    """Resources receive the importing/exporting user (see XlsxImportExportAdmin) and report row
+    errors under the column names the user sees in the file, not the model's field names."""
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        error = result.validation_error
+        if error is not None and hasattr(error, "error_dict"):
+            columns = {f.attribute: f.column_name for f in self.fields.values() if f.attribute}
+            columns.update({name: f.column_name for name, f in self.fields.items()})
+            result.validation_error = ValidationError(
+                {columns.get(key, key if key != NON_FIELD_ERRORS else "Строка"): value
+                 for key, value in error.error_dict.items()}
+            )
+        return result
 
 
 class OrganizationResource(ScopedResourceMixin, resources.ModelResource):

@@ -15,6 +15,13 @@ from tests.factories import PASSWORD, MunicipalityFactory, OrganizationFactory, 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # PBKDF2 at production strength costs ~0.3 s a user; tests create dozens.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Side:
     municipality: object

@@ -1,0 +1,114 @@
+"""The scoping module: who sees and edits which organizations and municipalities."""
+
+import pytest
+from django.http import Http404
+
+from accounts import scoping
+from accounts.models import Organization, Role, RoleAssignment
+from tests.factories import OrganizationFactory, UserFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(qs):
+    return set(qs.values_list("pk", flat=True))
+
+
+def test_curator_sees_and_edits_only_their_organization(world):
+    curator = world.home.curator
+    assert ids(scoping.visible_organizations(curator)) == {world.home.school.pk}
+    assert ids(scoping.editable_organizations(curator)) == {world.home.school.pk}
+    assert scoping.can_edit_organization(curator, world.home.school)
+    assert not scoping.can_view_organization(curator, world.home.other_school)
+    assert not scoping.can_view_organization(curator, world.foreign.school)
+
+
+def test_curator_reads_own_municipality_data_but_edits_none(world):
+    curator = world.home.curator
+    assert ids(scoping.visible_municipalities(curator)) == {world.home.municipality.pk}
+    assert ids(scoping.editable_municipalities(curator)) == set()
+
+
+def test_coordinator_sees_and_edits_only_their_municipality(world):
+    coordinator = world.home.coordinator
+    home_orgs = {world.home.school.pk, world.home.other_school.pk}
+    assert ids(scoping.visible_organizations(coordinator)) == home_orgs
+    assert ids(scoping.editable_organizations(coordinator)) == home_orgs
+    assert ids(scoping.editable_municipalities(coordinator)) == {world.home.municipality.pk}
+    assert not scoping.can_view_organization(coordinator, world.foreign.school.pk)
+
+
+def test_methodologist_reads_municipality_edits_no_organization(world):
+    methodologist = world.home.methodologist
+    assert ids(scoping.visible_organizations(methodologist)) == {world.home.school.pk, world.home.other_school.pk}
+    assert ids(scoping.editable_organizations(methodologist)) == set()
+    assert scoping.can_run_monitoring(methodologist, world.home.municipality)
+    assert not scoping.can_run_monitoring(methodologist, world.foreign.municipality)
+
+
+def test_head_reads_their_organization_and_approves(world):
+    head = world.home.head
+    assert ids(scoping.visible_organizations(head)) == {world.home.school.pk}
+    assert ids(scoping.editable_organizations(head)) == set()
+    assert scoping.scope_for(head).approve_organization_ids == {world.home.school.pk}
+
+
+def test_admin_sees_everything(world):
+    assert ids(scoping.visible_organizations(world.admin)) == set(Organization.objects.values_list("pk", flat=True))
+
+
+def test_user_without_roles_sees_nothing(world):
+    nobody = UserFactory()
+    assert ids(scoping.visible_organizations(nobody)) == set()
+    assert ids(scoping.visible_municipalities(nobody)) == set()
+
+
+def test_several_roles_add_up(world):
+    user = user_with_role(Role.CURATOR, organization=world.home.school)
+    RoleAssignment.objects.create(user=user, role=Role.HEAD, organization=world.foreign.school)
+    scoping.forget_scope(user)
+    assert ids(scoping.visible_organizations(user)) == {world.home.school.pk, world.foreign.school.pk}
+    assert ids(scoping.editable_organizations(user)) == {world.home.school.pk}
+
+
+def test_filter_by_organization_follows_a_path(world):
+    # RoleAssignment reaches Organization through "organization": a curator sees only their school's rows
+    qs = RoleAssignment.objects.filter(organization__isnull=False)
+    visible = scoping.filter_by_organization(world.home.curator, qs, "organization")
+    assert {ra.organization_id for ra in visible} == {world.home.school.pk}
+    coordinator_visible = scoping.filter_by_organization(world.home.coordinator, qs, "organization")
+    assert {ra.organization.municipality_id for ra in coordinator_visible} == {world.home.municipality.pk}
+
+
+def test_get_scoped_or_404_hides_foreign_objects(world):
+    qs = scoping.visible_organizations(world.home.curator)
+    assert scoping.get_scoped_or_404(qs, pk=world.home.school.pk) == world.home.school
+    with pytest.raises(Http404):
+        scoping.get_scoped_or_404(qs, pk=world.foreign.school.pk)
+    with pytest.raises(Http404):
+        scoping.get_scoped_or_404(qs, pk="not-a-number")
+
+
+def test_scope_is_computed_with_one_query(world, django_assert_num_queries):
+    user = world.home.coordinator
+    scoping.forget_scope(user)
+    with django_assert_num_queries(1):
+        scoping.scope_for(user)
+        scoping.scope_for(user)
+        scoping.visible_organizations(user)  # lazy: builds a filter, runs nothing
+
+
+def test_inactive_user_sees_nothing(world):
+    user = world.home.coordinator
+    user.is_active = False
+    scoping.forget_scope(user)
+    assert ids(scoping.visible_organizations(user)) == set()
+
+
+def test_role_scope_constraint_rejects_mismatched_rows(world):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(user=UserFactory(), role=Role.CURATOR, municipality=world.home.municipality)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(user=UserFactory(), role=Role.COORDINATOR, organization=OrganizationFactory())
