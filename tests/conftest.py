@@ -151,3 +151,54 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+# A real Celery worker ----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real `celery worker` process on the configured broker, using the test database.
+
+    Skipped without CELERY_BROKER_URL (the plain SQLite run); `.ci/run` runs it on Redis and
+    PostgreSQL. Tests that use it need `transactional_db` so the worker sees their rows.
+    """
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+    from django.db import connection
+
+    if not settings.CELERY_BROKER_URL:
+        pytest.skip("CELERY_BROKER_URL is not set: the real-worker tests run in .ci/run against Redis")
+    if connection.vendor != "postgresql":
+        pytest.skip("the real worker shares the test database only on PostgreSQL")
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    log = tmp_path_factory.mktemp("celery") / "worker.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=2",
+             "--loglevel=INFO", "-Q", "celery,reports", "--without-gossip", "--without-mingle",
+             "--hostname", f"test-{os.getpid()}@%h"],
+            cwd=os.path.dirname(os.path.dirname(__file__)), env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    from config.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail("celery worker exited: " + log.read_text()[-2000:])
+        replies = app.control.ping(timeout=1.0) or []
+        if any(f"test-{os.getpid()}@" in name for reply in replies for name in reply):
+            break
+    else:
+        process.terminate()
+        pytest.fail("celery worker did not answer within 60 s: " + log.read_text()[-2000:])
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
