@@ -6,9 +6,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Организации и пользователи"
 
     def ready(self) -> None:
+        from accounts.home_cards import organization_cards
         from accounts.models import Role
         from accounts.navigation import NavItem, register_cards, register_nav
-        from accounts.home_cards import organization_cards
 
         register_nav(
             NavItem("Главная", "home", icon="house", order=0),

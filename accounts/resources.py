@@ -180,8 +180,9 @@ class UserResource(ScopedResourceMixin, resources.ModelResource):
         return first.organization.short_name if first and first.organization else ""
 
     def get_queryset(self):
-        from accounts.selectors import users_in_scope
         from django.db.models import Prefetch
+
+        from accounts.selectors import users_in_scope
 
         return users_in_scope(self.user).prefetch_related(
             Prefetch("roles", queryset=RoleAssignment.objects.select_related("municipality", "organization"))
