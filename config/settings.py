@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "roadmaps",
     "mentorship",
     "monitoring",
+    "notifications",
 ]
 
 MIDDLEWARE = [

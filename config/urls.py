@@ -11,4 +11,5 @@ urlpatterns = [
     path("roadmaps/", include("roadmaps.urls")),
     path("mentorship/", include("mentorship.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from accounts.demo import DemoContext, demo_logins
 
 # Each app contributes its own demo data in its demo.py, in this order (later ones build on earlier).
-SEEDERS = ["accounts.demo", "roadmaps.demo", "mentorship.demo", "monitoring.demo"]
+SEEDERS = ["accounts.demo", "roadmaps.demo", "mentorship.demo", "monitoring.demo", "notifications.demo"]
 
 
 class Command(BaseCommand):
