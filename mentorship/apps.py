@@ -4,3 +4,26 @@ from django.apps import AppConfig
 class MentorshipConfig(AppConfig):
     name = "mentorship"
     verbose_name = "Наставничество"
+
+    def ready(self) -> None:
+        from accounts.models import Role
+        from accounts.navigation import NavItem, register_cards, register_nav
+        from mentorship.home_cards import mentorship_cards
+
+        group = "Наставничество"
+        school_and_municipal = frozenset({Role.CURATOR, Role.HEAD, Role.COORDINATOR, Role.METHODOLOGIST, Role.ADMIN})
+        register_nav(
+            NavItem("Сводка", "mentorship:dashboard", icon="speedometer2", roles=school_and_municipal, order=20, group=group),
+            NavItem("Люди", "mentorship:person_list", icon="person-lines-fill", roles=school_and_municipal, order=21, group=group),
+            NavItem("Банк наставников", "mentorship:mentor_list", icon="person-badge", roles=school_and_municipal, order=22, group=group),
+            NavItem("Банк наставляемых", "mentorship:mentee_list", icon="person", roles=school_and_municipal, order=23, group=group),
+            NavItem("Ожидают пару", "mentorship:waiting_list", icon="hourglass-split", roles=school_and_municipal, order=24, group=group),
+            NavItem("Пары и группы", "mentorship:pair_list", icon="people", roles=school_and_municipal, order=25, group=group),
+            NavItem("База программ", "mentorship:program_bank", icon="journal-text", roles=school_and_municipal, order=26, group=group),
+            NavItem("Успешные практики", "mentorship:practice_list", icon="award", roles=school_and_municipal, order=27, group=group),
+            NavItem("Мероприятия", "mentorship:event_list", icon="calendar-event", roles=school_and_municipal, order=28, group=group),
+            NavItem("Сообщества наставников", "mentorship:community_list", icon="chat-dots", roles=school_and_municipal, order=29, group=group),
+            NavItem("Загрузка из Excel", "mentorship:import_list", icon="file-earmark-spreadsheet",
+                    roles=frozenset({Role.CURATOR, Role.COORDINATOR, Role.ADMIN}), order=30, group=group),
+        )
+        register_cards(mentorship_cards, order=20)

@@ -1,0 +1,116 @@
+"""List filters. Organization choices come from the user's scope, never from the whole table."""
+
+import django_filters
+from django.db.models import Q
+
+from mentorship.models import (
+    Competency,
+    Deficit,
+    MenteeCategory,
+    MentoringForm,
+    Pair,
+    PairStatus,
+    Person,
+    PersonKind,
+)
+
+
+def _search_people(queryset, name, value):
+    q = Q()
+    for word in value.split():
+        q &= Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(middle_name__icontains=word) | Q(
+            position__icontains=word
+        )
+    return queryset.filter(q)
+
+
+class ScopedOrganizationFilterSet(django_filters.FilterSet):
+    organization = django_filters.ModelChoiceFilter(label="Организация", queryset=None, empty_label="Все")
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["organization"].queryset = organizations
+
+
+class PersonFilter(ScopedOrganizationFilterSet):
+    q = django_filters.CharFilter(label="Поиск", method="search")
+    kind = django_filters.ChoiceFilter(label="Кто", choices=PersonKind.choices, empty_label="Все")
+    role = django_filters.ChoiceFilter(
+        label="Банк", method="by_role", empty_label="Все",
+        choices=[("mentor", "Наставники"), ("mentee", "Наставляемые")],
+    )
+    consent = django_filters.ChoiceFilter(
+        label="Согласие", method="by_consent", empty_label="Все",
+        choices=[("yes", "Есть"), ("no", "Нет")],
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "organization", "kind", "role", "consent"]
+
+    def search(self, queryset, name, value):
+        return _search_people(queryset, name, value)
+
+    def by_role(self, queryset, name, value):
+        return queryset.filter(**{f"is_{value}": True})
+
+    def by_consent(self, queryset, name, value):
+        return queryset.filter(has_consent=value == "yes")
+
+
+class MentorFilter(ScopedOrganizationFilterSet):
+    q = django_filters.CharFilter(label="Поиск", method="search")
+    competency = django_filters.ModelChoiceFilter(
+        label="Компетенция", queryset=Competency.objects.filter(is_active=True), field_name="competencies",
+        empty_label="Все",
+    )
+    free = django_filters.BooleanFilter(label="Есть свободные места", method="with_free")
+
+    class Meta:
+        model = Person
+        fields = ["q", "organization", "competency", "free"]
+
+    def search(self, queryset, name, value):
+        return _search_people(queryset, name, value)
+
+    def with_free(self, queryset, name, value):
+        from django.db.models import F
+
+        if value is None:
+            return queryset
+        return queryset.filter(load__lt=F("capacity")) if value else queryset.filter(load__gte=F("capacity"))
+
+
+class MenteeFilter(ScopedOrganizationFilterSet):
+    q = django_filters.CharFilter(label="Поиск", method="search")
+    category = django_filters.ChoiceFilter(
+        label="Категория", field_name="mentee_category", choices=MenteeCategory.choices, empty_label="Все"
+    )
+    deficit = django_filters.ModelChoiceFilter(
+        label="Дефицит", queryset=Deficit.objects.filter(is_active=True), field_name="deficits", empty_label="Все"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "organization", "category", "deficit"]
+
+    def search(self, queryset, name, value):
+        return _search_people(queryset, name, value)
+
+
+class PairFilter(ScopedOrganizationFilterSet):
+    q = django_filters.CharFilter(label="Поиск", method="search")
+    status = django_filters.ChoiceFilter(label="Статус", choices=PairStatus.choices, empty_label="Все")
+    form = django_filters.ModelChoiceFilter(
+        label="Форма", queryset=MentoringForm.objects.filter(kind=MentoringForm.Kind.FORM), empty_label="Все"
+    )
+
+    class Meta:
+        model = Pair
+        fields = ["q", "organization", "status", "form"]
+
+    def search(self, queryset, name, value):
+        q = Q(title__icontains=value) | Q(order_number__icontains=value) | Q(
+            participants__person__last_name__icontains=value
+        )
+        return queryset.filter(pk__in=queryset.filter(q).values("pk"))

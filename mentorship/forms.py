@@ -1,0 +1,350 @@
+"""Forms of the curator screens. Every choice list comes from accounts.scoping or the selectors."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accounts import scoping
+from mentorship import selectors
+from mentorship.models import (
+    Community,
+    CommunityMeeting,
+    Consent,
+    Deficit,
+    Event,
+    EventParticipant,
+    ImportJob,
+    Meeting,
+    MentoringForm,
+    Pair,
+    Person,
+    PersonKind,
+    PlanItem,
+    Practice,
+    PracticeFile,
+    Program,
+    ProgramSource,
+    ProgramTemplate,
+    normalize_name,
+)
+
+
+class RuDateInput(forms.DateInput):
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": "дд.мм.гггг", "autocomplete": "off", **(attrs or {})}, format="%d.%m.%Y")
+
+
+class RuFormMixin:
+    """Dates typed as дд.мм.гггг; long multi-selects shown as check boxes."""
+
+    def _ru_widgets(self) -> None:
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = RuDateInput()
+            elif isinstance(field, forms.ModelMultipleChoiceField) and not isinstance(
+                field.widget, forms.CheckboxSelectMultiple
+            ):
+                field.widget = forms.SelectMultiple(attrs={"size": 6})
+
+
+class PersonForm(RuFormMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "organization", "kind", "last_name", "first_name", "middle_name", "position", "grade", "subjects",
+            "experience_years", "qualification_category", "email", "phone",
+            "is_mentor", "competencies", "awards", "in_municipal_bank", "training", "training_completed_on", "capacity",
+            "is_mentee", "mentee_category", "deficits", "deficits_note", "requests", "mentee_since",
+        ]
+        widgets = {"awards": forms.Textarea(attrs={"rows": 2}), "deficits_note": forms.Textarea(attrs={"rows": 2}),
+                   "requests": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        orgs = scoping.organization_choices(user)
+        self.fields["organization"].queryset = orgs
+        if self.instance.pk is None and len(orgs) == 1:
+            self.fields["organization"].initial = orgs[0]
+        # joining the municipal bank is the coordinator's decision (or a contest result)
+        if not scoping.scope_for(user).edit_municipality_ids and not scoping.scope_for(user).is_admin:
+            self.fields.pop("in_municipal_bank", None)
+        self._ru_widgets()
+
+    def clean(self):
+        data = super().clean()
+        organization = data.get("organization")
+        key = normalize_name(data.get("last_name"), data.get("first_name"), data.get("middle_name"))
+        if organization and key:
+            duplicate = Person.objects.filter(organization=organization, name_key=key).exclude(pk=self.instance.pk)
+            if duplicate.exists():
+                self.add_error(
+                    "last_name",
+                    f"{data.get('last_name')} {data.get('first_name')} {data.get('middle_name') or ''} уже есть "
+                    f"в организации {organization}: откройте существующую карточку.".replace("  ", " "),
+                )
+        if not data.get("is_mentor") and not data.get("is_mentee"):
+            self.add_error("is_mentor", "Отметьте, кто этот человек: наставник, наставляемый или оба.")
+        if data.get("is_mentee") and not data.get("mentee_category"):
+            self.add_error("mentee_category", "Укажите категорию наставляемого.")
+        return data
+
+
+class ConsentForm(RuFormMixin, forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["given_on", "purpose", "representative_name", "scan"]
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.person = person
+        if person.kind != PersonKind.PUPIL:
+            self.fields["representative_name"].help_text = "Заполняется, если согласие даёт законный представитель."
+        self._ru_widgets()
+
+
+def _mentee_choices(user):
+    return selectors.people_editable(user).filter(is_mentee=True, is_active=True).select_related("organization")
+
+
+class PairForm(RuFormMixin, forms.ModelForm):
+    mentors = forms.ModelMultipleChoiceField(label="Наставники", queryset=Person.objects.none())
+    mentees = forms.ModelMultipleChoiceField(label="Наставляемые", queryset=Person.objects.none())
+
+    class Meta:
+        model = Pair
+        fields = ["organization", "form", "formats", "title", "started_on", "planned_end_on", "order_number", "order_date"]
+        widgets = {"formats": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = scoping.organization_choices(user)
+        self.fields["organization"].queryset = orgs
+        if len(orgs) == 1:
+            self.fields["organization"].initial = orgs[0]
+        self.fields["form"].queryset = MentoringForm.objects.filter(kind=MentoringForm.Kind.FORM, is_active=True)
+        self.fields["formats"].queryset = MentoringForm.objects.filter(kind=MentoringForm.Kind.FORMAT, is_active=True)
+        self.fields["mentors"].queryset = selectors.mentor_bank(user).order_by("last_name", "first_name")
+        self.fields["mentors"].label_from_instance = lambda p: f"{p.full_name} ({p.organization.short_name})"
+        self.fields["mentees"].queryset = _mentee_choices(user)
+        self.fields["mentees"].label_from_instance = lambda p: f"{p.full_name} ({p.organization.short_name})"
+        self._ru_widgets()
+
+
+class PairEditForm(RuFormMixin, forms.ModelForm):
+    class Meta:
+        model = Pair
+        fields = ["form", "formats", "title", "started_on", "planned_end_on", "order_number", "order_date"]
+        widgets = {"formats": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self.fields["form"].queryset = MentoringForm.objects.filter(kind=MentoringForm.Kind.FORM)
+        self.fields["formats"].queryset = MentoringForm.objects.filter(kind=MentoringForm.Kind.FORMAT)
+        self._ru_widgets()
+
+
+class AddParticipantForm(forms.Form):
+    person = forms.ModelChoiceField(label="Участник", queryset=Person.objects.none())
+    role = forms.ChoiceField(label="Роль", choices=[("mentor", "Наставник"), ("mentee", "Наставляемый")])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (selectors.mentor_bank(user) | _mentee_choices(user)).distinct()
+
+
+class PairStopForm(RuFormMixin, forms.Form):
+    reason = forms.CharField(label="Причина досрочного прекращения", widget=forms.Textarea(attrs={"rows": 3}))
+    on = forms.DateField(label="Дата прекращения", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._ru_widgets()
+
+
+class PairCompleteForm(RuFormMixin, forms.Form):
+    results = forms.CharField(label="Достигнутые результаты", widget=forms.Textarea(attrs={"rows": 3}))
+    reflection = forms.CharField(label="Итоги рефлексии", widget=forms.Textarea(attrs={"rows": 3}))
+    on = forms.DateField(label="Дата завершения", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._ru_widgets()
+
+
+class ProgramCreateForm(forms.Form):
+    source = forms.ChoiceField(label="Основа программы", choices=ProgramSource.choices, widget=forms.RadioSelect,
+                               initial=ProgramSource.BLANK)
+    template = forms.ModelChoiceField(label="Типовая программа", queryset=ProgramTemplate.objects.filter(is_active=True),
+                                      required=False)
+    based_on = forms.ModelChoiceField(label="Программа из базы", queryset=Program.objects.none(), required=False)
+    title = forms.CharField(label="Название", required=False, max_length=300,
+                            help_text="Можно оставить пустым: название возьмётся из основы.")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["based_on"].queryset = selectors.program_bank(user)
+        self.fields["based_on"].label_from_instance = lambda p: f"{p.title} ({p.pair.organization.short_name})"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") == ProgramSource.TEMPLATE and not data.get("template"):
+            self.add_error("template", "Выберите типовую программу.")
+        if data.get("source") == ProgramSource.BANK and not data.get("based_on"):
+            self.add_error("based_on", "Выберите программу из базы.")
+        return data
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = ["title", "goals", "deficits", "expected_results"]
+        widgets = {"goals": forms.Textarea(attrs={"rows": 3}), "expected_results": forms.Textarea(attrs={"rows": 3}),
+                   "deficits": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self.fields["deficits"].queryset = Deficit.objects.filter(is_active=True)
+
+
+class PlanItemForm(RuFormMixin, forms.ModelForm):
+    class Meta:
+        model = PlanItem
+        fields = ["title", "stage", "due_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._ru_widgets()
+
+
+class MeetingForm(RuFormMixin, forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "format", "stage", "topic", "duration_minutes",
+                  "mentor_rating", "mentor_feedback", "mentee_rating", "mentee_feedback"]
+        widgets = {"mentor_feedback": forms.Textarea(attrs={"rows": 3}), "mentee_feedback": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"mentee_feedback": "Встреча без обратной связи обеих сторон считается незаполненной."}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self._ru_widgets()
+
+    def clean(self):
+        data = super().clean()
+        for side, label in (("mentor", "наставника"), ("mentee", "наставляемого")):
+            if data.get(f"{side}_rating") and not (data.get(f"{side}_feedback") or "").strip():
+                self.add_error(f"{side}_feedback", f"Добавьте к оценке {label} хотя бы пару слов.")
+        return data
+
+
+class PracticeForm(forms.ModelForm):
+    file = forms.FileField(label="Файл (презентация, описание)", required=False)
+
+    class Meta:
+        model = Practice
+        fields = ["organization", "title", "authors", "form", "description", "status", "is_published"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = scoping.organization_choices(user)
+        self.fields["organization"].queryset = orgs
+        if len(orgs) == 1:
+            self.fields["organization"].initial = orgs[0]
+
+
+class PracticeFileForm(forms.ModelForm):
+    class Meta:
+        model = PracticeFile
+        fields = ["title", "file"]
+
+
+def _event_scope_fields(form, user) -> None:
+    form.fields["municipality"].queryset = scoping.visible_municipalities(user)
+    form.fields["organization"].queryset = scoping.organization_choices(user)
+    form.fields["organization"].required = False
+
+
+class MunicipalOrSchoolForm(forms.ModelForm):
+    """Municipal rows need the municipality's edit right; school rows the organization's."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        _event_scope_fields(self, user)
+        munis = self.fields["municipality"].queryset
+        if len(munis) == 1:
+            self.fields["municipality"].initial = munis[0]
+
+    def clean(self):
+        data = super().clean()
+        municipality, organization = data.get("municipality"), data.get("organization")
+        if organization and municipality and organization.municipality_id != municipality.pk:
+            self.add_error("organization", "Организация из другого муниципалитета.")
+        elif organization is None and municipality and not scoping.can_edit_municipality(self.user, municipality):
+            self.add_error("organization", "Муниципальные записи ведёт координатор: выберите свою организацию.")
+        return data
+
+
+class EventForm(RuFormMixin, MunicipalOrSchoolForm):
+    class Meta:
+        model = Event
+        fields = ["municipality", "organization", "title", "kind", "starts_on", "place", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._ru_widgets()
+
+
+class EventParticipantForm(forms.ModelForm):
+    class Meta:
+        model = EventParticipant
+        fields = ["person", "result"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = selectors.people_visible(user).select_related("organization")
+        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.organization.short_name})"
+
+
+class CommunityForm(MunicipalOrSchoolForm):
+    class Meta:
+        model = Community
+        fields = ["municipality", "organization", "title", "description", "link"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class CommunityMemberForm(forms.Form):
+    person = forms.ModelChoiceField(label="Наставник", queryset=Person.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = selectors.mentor_bank(user)
+        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.organization.short_name})"
+
+
+class CommunityMeetingForm(RuFormMixin, forms.ModelForm):
+    class Meta:
+        model = CommunityMeeting
+        fields = ["held_on", "topic", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._ru_widgets()
+
+
+class ImportJobForm(forms.ModelForm):
+    class Meta:
+        model = ImportJob
+        fields = ["kind", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("Нужен файл Excel в формате .xlsx (скачайте шаблон ниже).")
+        return upload

@@ -1,0 +1,339 @@
+"""Reads of the mentorship app. Every queryset starts from accounts.scoping; lists prefetch what
+their templates touch so the number of queries does not grow with the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts import scoping
+from accounts.models import Organization
+from mentorship.models import (
+    OPEN_PAIR_STATUSES,
+    Community,
+    Consent,
+    Event,
+    Meeting,
+    MenteeCategory,
+    Pair,
+    PairParticipant,
+    PairStatus,
+    ParticipantRole,
+    Person,
+    Practice,
+    Program,
+)
+
+
+# Annotations -----------------------------------------------------------------------------------
+def _has_consent():
+    return Exists(Consent.objects.filter(person=OuterRef("pk"), withdrawn_on__isnull=True))
+
+
+def _mentor_load():
+    """Distinct mentees in the forming/active pairs the person mentors (one subquery per list)."""
+    mentees = (
+        PairParticipant.objects.filter(
+            role=ParticipantRole.MENTEE,
+            pair__status__in=OPEN_PAIR_STATUSES,
+            pair__participants__person_id=OuterRef("pk"),
+            pair__participants__role=ParticipantRole.MENTOR,
+        )
+        .order_by()
+        .annotate(_one=Value(1))
+        .values("_one")
+        .annotate(n=Count("person_id", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(mentees, output_field=IntegerField()), 0)
+
+
+def _in_open_pair_as_mentee():
+    return Exists(
+        PairParticipant.objects.filter(
+            person=OuterRef("pk"), role=ParticipantRole.MENTEE, pair__status__in=OPEN_PAIR_STATUSES
+        )
+    )
+
+
+def with_person_facts(qs: QuerySet[Person]) -> QuerySet[Person]:
+    return qs.annotate(has_consent=_has_consent(), load=_mentor_load(), matched=_in_open_pair_as_mentee())
+
+
+# People ----------------------------------------------------------------------------------------
+def people_visible(user) -> QuerySet[Person]:
+    return scoping.filter_by_organization(user, Person.objects.all())
+
+
+def people_editable(user) -> QuerySet[Person]:
+    return scoping.filter_by_organization(user, Person.objects.all(), edit=True)
+
+
+def person_list(user) -> QuerySet[Person]:
+    return with_person_facts(people_visible(user)).select_related("organization").prefetch_related(
+        "subjects", "competencies", "deficits"
+    )
+
+
+def mentor_bank(user) -> QuerySet[Person]:
+    """The user's own mentors plus the municipal bank of the municipalities the user may read.
+
+    A curator sees other schools' bank mentors too, but only their names, organization and
+    competencies (see `can_see_personal`)."""
+    scope = scoping.scope_for(user)
+    q = scope.organization_q("organization") | (
+        Q(in_municipal_bank=True) & scope.municipality_q("organization__municipality")
+    )
+    return (
+        with_person_facts(Person.objects.filter(q, is_mentor=True, is_active=True))
+        .select_related("organization__municipality")
+        .prefetch_related("subjects", "competencies")
+    )
+
+
+def mentee_list(user) -> QuerySet[Person]:
+    return person_list(user).filter(is_mentee=True, is_active=True)
+
+
+def mentees_waiting(user) -> QuerySet[Person]:
+    """Mentees without a forming or active pair: they stay on this list until matched."""
+    return mentee_list(user).filter(matched=False).order_by("mentee_since", "last_name")
+
+
+def waiting_days(person: Person, today: dt.date | None = None) -> int:
+    today = today or timezone.localdate()
+    start = person.mentee_since or timezone.localtime(person.created_at).date()
+    return max(0, (today - start).days)
+
+
+def can_see_personal(user, person: Person) -> bool:
+    """Contacts leave the person's own organization only with a valid consent on file."""
+    scope = scoping.scope_for(user)
+    if person.organization_id in scope.view_organization_ids:
+        return True
+    has = getattr(person, "has_consent", None)
+    if has is None:
+        has = person.consents.filter(withdrawn_on__isnull=True).exists()
+    return bool(has) and scoping.can_view_organization(user, person.organization)
+
+
+def can_see_full_card(user, person: Person) -> bool:
+    """Bank mentors of other schools are visible by name, organization and competencies only."""
+    return scoping.can_view_organization(user, person.organization)
+
+
+# Pairs -----------------------------------------------------------------------------------------
+def _participants_prefetch() -> Prefetch:
+    return Prefetch(
+        "participants",
+        queryset=PairParticipant.objects.select_related("person__organization").order_by("role", "person__last_name"),
+    )
+
+
+def pairs_visible(user) -> QuerySet[Pair]:
+    return scoping.filter_by_organization(user, Pair.objects.all())
+
+
+def pair_list(user) -> QuerySet[Pair]:
+    return (
+        pairs_visible(user)
+        .select_related("organization", "form", "program")
+        .prefetch_related(_participants_prefetch(), "formats")
+        .annotate(
+            meeting_count=Count("meetings", distinct=True),
+            incomplete_meetings=Count(
+                "meetings",
+                filter=Q(meetings__mentor_rating__isnull=True)
+                | Q(meetings__mentee_rating__isnull=True)
+                | Q(meetings__mentor_feedback="")
+                | Q(meetings__mentee_feedback=""),
+                distinct=True,
+            ),
+        )
+    )
+
+
+def pair_detail(user, pk: int) -> Pair:
+    qs = pairs_visible(user).select_related("organization__municipality", "form").prefetch_related(
+        Prefetch(
+            "participants",
+            queryset=PairParticipant.objects.select_related("person__organization")
+            .annotate(has_consent=Exists(Consent.objects.filter(person=OuterRef("person"), withdrawn_on__isnull=True)))
+            .order_by("role", "person__last_name"),
+        ),
+        "formats",
+    )
+    return scoping.get_scoped_or_404(qs, pk=pk)
+
+
+# Programs and registries -----------------------------------------------------------------------
+def programs_visible(user) -> QuerySet[Program]:
+    return scoping.filter_by_organization(user, Program.objects.all(), "pair__organization")
+
+
+def program_bank(user) -> QuerySet[Program]:
+    """Published programs of every organization in the municipalities the user may read."""
+    return (
+        scoping.filter_by_municipality(
+            user, Program.objects.filter(is_published=True), "pair__organization__municipality"
+        )
+        .select_related("pair__organization", "pair__form")
+        .prefetch_related("deficits")
+        .annotate(item_count=Count("items", distinct=True))
+    )
+
+
+def meetings_visible(user) -> QuerySet[Meeting]:
+    return scoping.filter_by_organization(user, Meeting.objects.all(), "pair__organization")
+
+
+def practices_visible(user) -> QuerySet[Practice]:
+    """A school's own practices, plus everything published in the municipality."""
+    scope = scoping.scope_for(user)
+    q = scope.organization_q("organization") | (
+        Q(is_published=True) & scope.municipality_q("organization__municipality")
+    )
+    return Practice.objects.filter(q).select_related("organization", "form").prefetch_related("files")
+
+
+def _municipal_or_school(user, model) -> QuerySet:
+    """Events and communities: school-level rows by the organization, municipal ones by the municipality."""
+    scope = scoping.scope_for(user)
+    q = (Q(organization__isnull=False) & scope.organization_q("organization")) | (
+        Q(organization__isnull=True) & scope.municipality_q("municipality")
+    )
+    return model.objects.filter(q)
+
+
+def events_visible(user) -> QuerySet[Event]:
+    return _municipal_or_school(user, Event).select_related("municipality", "organization").annotate(
+        participant_count=Count("participants", distinct=True)
+    )
+
+
+def communities_visible(user) -> QuerySet[Community]:
+    return _municipal_or_school(user, Community).select_related("municipality", "organization").annotate(
+        member_count=Count("members", distinct=True), meeting_count=Count("meetings", distinct=True)
+    )
+
+
+def can_edit_municipal_or_school(user, obj) -> bool:
+    if obj.organization_id:
+        return scoping.can_edit_organization(user, obj.organization)
+    return scoping.can_edit_municipality(user, obj.municipality_id)
+
+
+# Dashboard -------------------------------------------------------------------------------------
+@dataclass
+class OrgStats:
+    organization: Organization
+    mentors: int = 0
+    mentees: int = 0
+    waiting: int = 0
+    active_pairs: int = 0
+    young: int = 0
+    young_covered: int = 0
+    meetings_30: int = 0
+    without_consent: int = 0
+
+    @property
+    def young_share(self) -> int | None:
+        return round(100 * self.young_covered / self.young) if self.young else None
+
+
+@dataclass
+class Dashboard:
+    rows: list[OrgStats]
+    total: OrgStats
+    by_form: list[tuple[str, int]] = field(default_factory=list)
+
+
+def dashboard(user, today: dt.date | None = None) -> Dashboard:
+    """A fixed handful of grouped queries whatever the number of organizations and pairs."""
+    today = today or timezone.localdate()
+    organizations = list(scoping.visible_organizations(user).order_by("short_name"))
+    stats = {o.pk: OrgStats(organization=o) for o in organizations}
+    people = with_person_facts(people_visible(user).filter(is_active=True))
+    for row in people.values("organization_id", "is_mentor", "is_mentee", "mentee_category", "matched", "has_consent"):
+        s = stats.get(row["organization_id"])
+        if s is None:
+            continue
+        s.mentors += row["is_mentor"]
+        s.mentees += row["is_mentee"]
+        s.without_consent += not row["has_consent"]
+        if row["is_mentee"]:
+            s.waiting += not row["matched"]
+            if row["mentee_category"] == MenteeCategory.YOUNG:
+                s.young += 1
+                s.young_covered += bool(row["matched"])
+    pairs = pairs_visible(user).filter(status=PairStatus.ACTIVE)
+    for row in pairs.values("organization_id").annotate(n=Count("pk")):
+        if row["organization_id"] in stats:
+            stats[row["organization_id"]].active_pairs = row["n"]
+    by_form = Counter()
+    for row in pairs.values("form__name").annotate(n=Count("pk")).order_by("form__name"):
+        by_form[row["form__name"]] = row["n"]
+    recent = meetings_visible(user).filter(held_on__gt=today - dt.timedelta(days=30), held_on__lte=today)
+    for row in recent.values("pair__organization_id").annotate(n=Count("pk")):
+        if row["pair__organization_id"] in stats:
+            stats[row["pair__organization_id"]].meetings_30 = row["n"]
+    total = OrgStats(organization=None)
+    sums = defaultdict(int)
+    for s in stats.values():
+        for name in ("mentors", "mentees", "waiting", "active_pairs", "young", "young_covered", "meetings_30", "without_consent"):
+            sums[name] += getattr(s, name)
+    for name, value in sums.items():
+        setattr(total, name, value)
+    return Dashboard(rows=list(stats.values()), total=total, by_form=sorted(by_form.items(), key=lambda kv: -kv[1]))
+
+
+def history_rows(obj, limit: int = 30) -> list[dict]:
+    """The object's change history with field-level differences, newest first (one query)."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    rows = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, foreign_keys_are_objs=False)
+            for change in delta.changes:
+                field_obj = record.instance_type._meta.get_field(change.field)
+                changes.append({
+                    "field": field_obj.verbose_name,
+                    "old": _display(field_obj, change.old),
+                    "new": _display(field_obj, change.new),
+                })
+        rows.append({
+            "date": record.history_date,
+            "user": record.history_user,
+            "type": {"+": "Создание", "~": "Изменение", "-": "Удаление"}[record.history_type],
+            "changes": changes,
+        })
+    return rows
+
+
+def _display(field_obj, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if getattr(field_obj, "choices", None):
+        return str(dict(field_obj.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)

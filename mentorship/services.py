@@ -1,0 +1,379 @@
+"""Writes of the mentorship app: keyword-only, typed, named <entity>_<verb>.
+
+Business rules live here, not in views or forms: the pair status machine, the consent rule for
+activation and the capacity rule for mentors (checked under a row lock so that two curators
+assigning the same mentor at once cannot exceed it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from accounts.models import Organization
+from mentorship.models import (
+    OPEN_PAIR_STATUSES,
+    Consent,
+    Event,
+    EventKind,
+    EventParticipant,
+    EventResult,
+    MentoringForm,
+    Pair,
+    PairParticipant,
+    PairStatus,
+    ParticipantRole,
+    Person,
+    PlanItem,
+    Program,
+    ProgramSource,
+    ProgramStatus,
+    ProgramTemplate,
+)
+
+
+# People and consents ---------------------------------------------------------------------------
+def consent_add(
+    *, person: Person, given_on: dt.date, purpose: str = "", representative_name: str = "", scan=None
+) -> Consent:
+    consent = Consent(person=person, given_on=given_on, representative_name=representative_name.strip())
+    if purpose:
+        consent.purpose = purpose
+    if scan:
+        consent.scan = scan
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+def consent_withdraw(*, consent: Consent, on: dt.date | None = None) -> Consent:
+    if consent.withdrawn_on:
+        raise ValidationError("Согласие уже отозвано.")
+    consent.withdrawn_on = on or timezone.localdate()
+    consent.full_clean()
+    consent.save(update_fields=["withdrawn_on"])
+    return consent
+
+
+def people_without_consent(*, people: Iterable[Person]) -> list[Person]:
+    ids = [p.pk for p in people]
+    with_consent = set(
+        Consent.objects.filter(person_id__in=ids, withdrawn_on__isnull=True).values_list("person_id", flat=True)
+    )
+    return [p for p in people if p.pk not in with_consent]
+
+
+# Capacity --------------------------------------------------------------------------------------
+def mentor_load(*, mentor: Person, exclude_pair: Pair | None = None) -> int:
+    """Mentees the mentor leads now: every mentee of every forming or active pair the mentor is in."""
+    mentor_pairs = PairParticipant.objects.filter(
+        pair=OuterRef("pair"), person=mentor, role=ParticipantRole.MENTOR
+    )
+    qs = PairParticipant.objects.filter(role=ParticipantRole.MENTEE, pair__status__in=OPEN_PAIR_STATUSES).filter(
+        Exists(mentor_pairs)
+    )
+    if exclude_pair is not None:
+        qs = qs.exclude(pair=exclude_pair)
+    return qs.values("person").distinct().count()
+
+
+def _check_capacity(*, mentors: Sequence[Person], new_mentees: int, pair: Pair | None = None) -> None:
+    """Must run inside a transaction: the mentor rows are locked until it commits."""
+    if not mentors or new_mentees <= 0:
+        return
+    locked = Person.objects.select_for_update().filter(pk__in=[m.pk for m in mentors]).order_by("pk")
+    for mentor in locked:
+        load = mentor_load(mentor=mentor, exclude_pair=pair)
+        if load + new_mentees > mentor.capacity:
+            raise ValidationError(
+                f"У наставника {mentor.full_name} уже {load} наставляемых при допустимых {mentor.capacity}: "
+                f"добавить ещё {new_mentees} нельзя."
+            )
+
+
+# Pairs -----------------------------------------------------------------------------------------
+def _validate_mentor(*, organization: Organization, mentor: Person) -> None:
+    if not mentor.is_mentor:
+        raise ValidationError(f"{mentor.full_name} не состоит в банке наставников.")
+    # a mentor of another school comes only from the municipal bank of the same municipality
+    if mentor.organization_id != organization.pk and not (
+        mentor.in_municipal_bank and mentor.organization.municipality_id == organization.municipality_id
+    ):
+        raise ValidationError(f"{mentor.full_name} — наставник другой организации и не в муниципальном банке.")
+
+
+def _validate_mentee(*, organization: Organization, mentee: Person) -> None:
+    if not mentee.is_mentee:
+        raise ValidationError(f"{mentee.full_name} не состоит в банке наставляемых.")
+    if mentee.organization_id != organization.pk:
+        raise ValidationError(f"{mentee.full_name} — наставляемый другой организации.")
+
+
+def _validate_participants(*, organization: Organization, mentors: Sequence[Person], mentees: Sequence[Person]) -> None:
+    if not mentors:
+        raise ValidationError("Выберите хотя бы одного наставника.")
+    if not mentees:
+        raise ValidationError("Выберите хотя бы одного наставляемого.")
+    if {p.pk for p in mentors} & {p.pk for p in mentees}:
+        raise ValidationError("Один и тот же человек не может быть в паре одновременно наставником и наставляемым.")
+    for mentor in mentors:
+        _validate_mentor(organization=organization, mentor=mentor)
+    for mentee in mentees:
+        _validate_mentee(organization=organization, mentee=mentee)
+
+
+@transaction.atomic
+def pair_create(
+    *,
+    organization: Organization,
+    form: MentoringForm,
+    mentors: Sequence[Person],
+    mentees: Sequence[Person],
+    formats: Iterable[MentoringForm] = (),
+    title: str = "",
+    started_on: dt.date | None = None,
+    planned_end_on: dt.date | None = None,
+    order_number: str = "",
+    order_date: dt.date | None = None,
+) -> Pair:
+    _validate_participants(organization=organization, mentors=mentors, mentees=mentees)
+    _check_capacity(mentors=mentors, new_mentees=len(mentees))
+    busy = PairParticipant.objects.filter(
+        person__in=mentees, role=ParticipantRole.MENTEE, pair__status__in=OPEN_PAIR_STATUSES
+    ).select_related("person")
+    # a mentee in two open pairs at once is almost always a data-entry slip
+    for participation in busy:
+        raise ValidationError(f"{participation.person.full_name} уже состоит в действующей или формируемой паре.")
+    pair = Pair(
+        organization=organization, form=form, title=title.strip(), started_on=started_on,
+        planned_end_on=planned_end_on, order_number=order_number.strip(), order_date=order_date,
+    )
+    pair.full_clean()
+    pair.save()
+    pair.formats.set(list(formats))
+    PairParticipant.objects.bulk_create(
+        [PairParticipant(pair=pair, person=m, role=ParticipantRole.MENTOR) for m in mentors]
+        + [PairParticipant(pair=pair, person=m, role=ParticipantRole.MENTEE) for m in mentees]
+    )
+    return pair
+
+
+@transaction.atomic
+def pair_add_participant(*, pair: Pair, person: Person, role: str) -> PairParticipant:
+    if not pair.is_open:
+        raise ValidationError("В завершённую или прекращённую пару участников не добавляют.")
+    if pair.participants.filter(person=person).exists():
+        raise ValidationError(f"{person.full_name} уже в этой паре (группе).")
+    current = list(pair.participants.select_related("person__organization"))
+    mentors = [p.person for p in current if p.role == ParticipantRole.MENTOR]
+    mentees = [p.person for p in current if p.role == ParticipantRole.MENTEE]
+    if role == ParticipantRole.MENTOR:
+        _validate_mentor(organization=pair.organization, mentor=person)
+        _check_capacity(mentors=[person], new_mentees=len(mentees))
+    else:
+        _validate_mentee(organization=pair.organization, mentee=person)
+        if PairParticipant.objects.filter(
+            person=person, role=ParticipantRole.MENTEE, pair__status__in=OPEN_PAIR_STATUSES
+        ).exists():
+            raise ValidationError(f"{person.full_name} уже состоит в действующей или формируемой паре.")
+        _check_capacity(mentors=mentors, new_mentees=1)
+    participant = PairParticipant(pair=pair, person=person, role=role)
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def pair_remove_participant(*, participant: PairParticipant) -> None:
+    pair = participant.pair
+    if pair.status != PairStatus.FORMING:
+        raise ValidationError("Состав меняют, пока пара формируется; действующую пару можно прекратить.")
+    participant.delete()
+
+
+def _lock(pair: Pair) -> Pair:
+    return Pair.objects.select_for_update().select_related("organization").get(pk=pair.pk)
+
+
+@transaction.atomic
+def pair_activate(*, pair: Pair, on: dt.date | None = None) -> Pair:
+    pair = _lock(pair)
+    if pair.status != PairStatus.FORMING:
+        raise ValidationError(f"Запустить можно только формируемую пару (сейчас: {pair.get_status_display().lower()}).")
+    participants = list(pair.participants.select_related("person"))
+    roles = {p.role for p in participants}
+    if roles != {ParticipantRole.MENTOR, ParticipantRole.MENTEE}:
+        raise ValidationError("В паре должны быть наставник и наставляемый.")
+    missing = people_without_consent(people=[p.person for p in participants])
+    if missing:
+        names = ", ".join(p.full_name for p in missing)
+        raise ValidationError(f"Нет согласия на обработку персональных данных: {names}. Внесите согласия и повторите.")
+    if not (pair.order_number and pair.order_date):
+        raise ValidationError("Укажите номер и дату приказа о закреплении пары (группы).")
+    mentors = [p.person for p in participants if p.role == ParticipantRole.MENTOR]
+    mentee_count = sum(1 for p in participants if p.role == ParticipantRole.MENTEE)
+    _check_capacity(mentors=mentors, new_mentees=mentee_count, pair=pair)
+    pair.status = PairStatus.ACTIVE
+    pair.started_on = pair.started_on or on or timezone.localdate()
+    pair.save(update_fields=["status", "started_on", "updated_at"])
+    Program.objects.filter(pair=pair, status=ProgramStatus.DRAFT).update(status=ProgramStatus.IN_PROGRESS)
+    return pair
+
+
+@transaction.atomic
+def pair_complete(*, pair: Pair, on: dt.date | None = None, results: str = "", reflection: str = "") -> Pair:
+    """Completion is the planned outcome: the program records its results and reflection."""
+    pair = _lock(pair)
+    if pair.status != PairStatus.ACTIVE:
+        raise ValidationError("Завершить можно только действующую пару.")
+    program = Program.objects.filter(pair=pair).first()
+    if program is not None and program.status != ProgramStatus.COMPLETED:
+        program_complete(program=program, results=results, reflection=reflection, on=on)
+    pair.status = PairStatus.COMPLETED
+    pair.ended_on = on or timezone.localdate()
+    pair.save(update_fields=["status", "ended_on", "updated_at"])
+    return pair
+
+
+@transaction.atomic
+def pair_stop(*, pair: Pair, reason: str, on: dt.date | None = None) -> Pair:
+    """Stopping early is a different outcome from completion, and keeps its reason."""
+    pair = _lock(pair)
+    if not pair.is_open:
+        raise ValidationError("Пара уже завершена или прекращена.")
+    if not reason.strip():
+        raise ValidationError("Укажите причину досрочного прекращения.")
+    pair.status = PairStatus.STOPPED
+    pair.stop_reason = reason.strip()
+    pair.ended_on = on or timezone.localdate()
+    pair.save(update_fields=["status", "stop_reason", "ended_on", "updated_at"])
+    # the mentees go back to the waiting list from today
+    Person.objects.filter(
+        participations__pair=pair, participations__role=ParticipantRole.MENTEE
+    ).update(mentee_since=pair.ended_on)
+    return pair
+
+
+# Programs --------------------------------------------------------------------------------------
+@transaction.atomic
+def program_create(
+    *,
+    pair: Pair,
+    source: str = ProgramSource.BLANK,
+    title: str = "",
+    template: ProgramTemplate | None = None,
+    based_on: Program | None = None,
+) -> Program:
+    if Program.objects.filter(pair=pair).exists():
+        raise ValidationError("У этой пары уже есть программа.")
+    if not pair.is_open:
+        raise ValidationError("Программу составляют для формируемой или действующей пары.")
+    start = pair.started_on or timezone.localdate()
+    program = Program(pair=pair, source=source, title=title.strip())
+    items: list[PlanItem] = []
+    deficits = []
+    if source == ProgramSource.TEMPLATE:
+        if template is None:
+            raise ValidationError("Выберите типовую программу.")
+        program.template = template
+        program.title = program.title or template.title.replace("Типовая программа", "Программа")
+        program.goals, program.expected_results = template.goals, template.expected_results
+        items = [
+            PlanItem(title=i.title, stage=i.stage, order=i.order, due_on=start + dt.timedelta(days=i.offset_days))
+            for i in template.items.all()
+        ]
+    elif source == ProgramSource.BANK:
+        if based_on is None:
+            raise ValidationError("Выберите программу из базы.")
+        program.based_on = based_on
+        program.title = program.title or based_on.title
+        program.goals, program.expected_results = based_on.goals, based_on.expected_results
+        # keep the rhythm of the original plan, moved to this pair's start
+        origin = based_on.pair.started_on or based_on.created_at.date()
+        items = [
+            PlanItem(title=i.title, stage=i.stage, order=i.order,
+                     due_on=start + (i.due_on - origin) if i.due_on else None)
+            for i in based_on.items.all()
+        ]
+        deficits = list(based_on.deficits.all())
+    else:
+        program.source = ProgramSource.BLANK
+    if not program.title:
+        program.title = f"Персонализированная программа наставничества: {pair}"
+    if pair.status == PairStatus.ACTIVE:
+        program.status = ProgramStatus.IN_PROGRESS
+    program.full_clean()
+    program.save()
+    for item in items:
+        item.program = program
+    PlanItem.objects.bulk_create(items)
+    mentee_deficits = {d.pk for m in pair.participants.filter(role=ParticipantRole.MENTEE) for d in m.person.deficits.all()}
+    program.deficits.set([d.pk for d in deficits] + list(mentee_deficits))
+    return program
+
+
+def program_complete(*, program: Program, results: str, reflection: str, on: dt.date | None = None) -> Program:
+    if not results.strip():
+        raise ValidationError("Опишите достигнутые результаты программы.")
+    if not reflection.strip():
+        raise ValidationError("Опишите итоги рефлексии.")
+    program.results, program.reflection = results.strip(), reflection.strip()
+    program.status = ProgramStatus.COMPLETED
+    program.completed_on = on or timezone.localdate()
+    program.save(update_fields=["results", "reflection", "status", "completed_on", "updated_at"])
+    return program
+
+
+def program_publish(*, program: Program, publish: bool = True) -> Program:
+    program.is_published = publish
+    program.published_on = timezone.localdate() if publish else None
+    program.save(update_fields=["is_published", "published_on", "updated_at"])
+    return program
+
+
+def plan_item_toggle(*, item: PlanItem) -> PlanItem:
+    item.done = not item.done
+    item.done_on = timezone.localdate() if item.done else None
+    item.save(update_fields=["done", "done_on"])
+    return item
+
+
+# Registries ------------------------------------------------------------------------------------
+@transaction.atomic
+def event_participant_set(*, event: Event, person: Person, result: str) -> EventParticipant:
+    """Winners and prize-winners of a contest join the municipal mentor bank."""
+    participant, _ = EventParticipant.objects.update_or_create(event=event, person=person, defaults={"result": result})
+    if event.kind == EventKind.CONTEST and result in (EventResult.WINNER, EventResult.PRIZE) and person.is_mentor:
+        award = f"{participant.get_result_display()} конкурса «{event.title}» ({event.starts_on:%Y})"
+        if award not in person.awards:
+            person.awards = f"{person.awards}\n{award}".strip()
+        person.in_municipal_bank = True
+        person.save()
+    return participant
+
+
+# Matching confirmation ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PairDraft:
+    mentee: Person
+    mentor: Person
+    form: MentoringForm
+
+
+@transaction.atomic
+def pairs_create_from_drafts(*, organization_of: dict[int, Organization], drafts: Sequence[PairDraft]) -> list[Pair]:
+    """All the reviewed suggestions become forming pairs together, or none do."""
+    pairs = []
+    for draft in drafts:
+        pairs.append(
+            pair_create(
+                organization=organization_of[draft.mentee.organization_id], form=draft.form,
+                mentors=[draft.mentor], mentees=[draft.mentee],
+            )
+        )
+    return pairs

@@ -1,0 +1,24 @@
+"""Thin Celery tasks: ids in, re-fetch, delegate to mentorship.exchange."""
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+
+from mentorship.models import ImportJob, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, soft_time_limit=20 * 60, time_limit=25 * 60)
+def run_import(job_id: int) -> str:
+    # claim the job exactly once: a redelivered message finds it no longer queued
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(status=ImportStatus.RUNNING)
+    if not claimed:
+        logger.info("import job %s is gone or already taken", job_id)
+        return "skipped"
+    from mentorship.exchange import run_import_job
+
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    return run_import_job(job).status
