@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class RoadmapsConfig(AppConfig):
     name = "roadmaps"
     verbose_name = "Дорожные карты"
+
+    def ready(self) -> None:
+        from accounts.models import Role
+        from accounts.navigation import NavItem, register_cards, register_nav
+        from roadmaps.home_cards import roadmap_cards
+
+        editors = frozenset({Role.COORDINATOR, Role.CURATOR})
+        register_nav(
+            NavItem("Все дорожные карты", "roadmaps:list", icon="map", order=10, group="Дорожные карты"),
+            NavItem("Мои задачи", "roadmaps:tasks", icon="check2-square", order=11, group="Дорожные карты", roles=editors),
+            NavItem("Требует внимания", "roadmaps:attention", icon="exclamation-diamond", order=12,
+                    group="Дорожные карты", roles=editors),
+            NavItem("Загрузить из Word/Excel", "roadmaps:import", icon="upload", order=13, group="Дорожные карты",
+                    roles=editors),
+        )
+        register_cards(roadmap_cards, order=10)

@@ -1,0 +1,124 @@
+"""Admin: roadmaps scoped by municipality, records by the records' own rule, and the document import."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_mixins import ScopedAdminMixin
+from roadmaps import selectors, upload
+from roadmaps.forms import RoadmapUploadForm
+from roadmaps.importers import RoadmapImportError
+from roadmaps.models import Activity, DueDate, ExecutionRecord, Indicator, Roadmap, Section
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ["number", "title", "order"]
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    municipality_path = "municipality"
+    list_display = ["short_title", "level", "municipality", "organization", "period_start", "period_end", "status"]
+    list_filter = ["level", "status", "is_template", "municipality"]
+    search_fields = ["title", "organization__short_name"]
+    inlines = [SectionInline]
+    change_list_template = "admin/roadmaps/roadmap/change_list.html"
+
+    def get_queryset(self, request):
+        # School roadmaps follow the organization rule, municipal ones the municipality rule.
+        return selectors.roadmaps_visible(request.user).select_related("municipality", "organization")
+
+    def _obj_editable(self, request, obj) -> bool:
+        return selectors.can_edit_roadmap(request.user, obj)
+
+    def get_urls(self):
+        return [
+            path("import-document/", self.admin_site.admin_view(self.import_view), name="roadmaps_roadmap_import"),
+            path("import-document/confirm/", self.admin_site.admin_view(self.import_confirm_view),
+                 name="roadmaps_roadmap_import_confirm"),
+        ] + super().get_urls()
+
+    def import_view(self, request):
+        form = RoadmapUploadForm(request.POST or None, request.FILES or None, user=request.user)
+        if not form.fields["municipality"].queryset.exists():
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "title": "Загрузка дорожной карты из Word или Excel"}
+        if request.method == "POST" and form.is_valid():
+            try:
+                staged = upload.stage(
+                    request, upload=form.cleaned_data["file"], municipality=form.cleaned_data["municipality"],
+                    organization=form.cleaned_data["organization"], is_template=form.cleaned_data["is_template"],
+                )
+            except RoadmapImportError as exc:
+                form.add_error("file", str(exc))
+            else:
+                context.update(staged=staged, preview=staged.document.to_json(), document=staged.document,
+                               confirm_url=reverse("admin:roadmaps_roadmap_import_confirm"),
+                               title="Проверьте, что распознано")
+                return TemplateResponse(request, "admin/roadmaps/roadmap/import_preview.html", context)
+        return TemplateResponse(request, "admin/roadmaps/roadmap/import_form.html", context)
+
+    def import_confirm_view(self, request):
+        if request.method != "POST":
+            return redirect("admin:roadmaps_roadmap_import")
+        token = request.POST.get("token", "")
+        if "cancel" in request.POST:
+            upload.discard(request, token)
+            return redirect("admin:roadmaps_roadmap_changelist")
+        try:
+            roadmap = upload.confirm(request, token)
+        except (RoadmapImportError, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("admin:roadmaps_roadmap_import")
+        messages.success(request, f"Загружено мероприятий: {roadmap.activities.count()}.")
+        return redirect("admin:roadmaps_roadmap_change", roadmap.pk)
+
+
+class DueDateInline(admin.TabularInline):
+    model = DueDate
+    extra = 0
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+@admin.register(Activity)
+class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    municipality_path = "roadmap__municipality"
+    list_display = ["number", "__str__", "roadmap", "deadline_text", "recurrence", "deadline_parsed", "for_schools"]
+    list_filter = ["deadline_parsed", "recurrence", "for_schools"]
+    search_fields = ["title", "number", "deadline_text"]
+    inlines = [DueDateInline, IndicatorInline]
+    raw_id_fields = ["roadmap", "section", "source_activity"]
+    filter_horizontal = ["responsible_organizations"]
+
+    def get_queryset(self, request):
+        return Activity.objects.filter(roadmap__in=selectors.roadmaps_visible(request.user)).select_related("roadmap")
+
+    def _obj_editable(self, request, obj) -> bool:
+        return selectors.can_edit_roadmap(request.user, obj.roadmap)
+
+
+@admin.register(ExecutionRecord)
+class ExecutionRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_path = "organization"
+    list_display = ["activity", "due", "organization", "municipality", "status", "completed_on", "marked_by"]
+    list_filter = ["status", "municipality"]
+    search_fields = ["activity__title", "organization__short_name"]
+    raw_id_fields = ["activity", "due", "organization", "municipality", "marked_by"]
+
+    def get_queryset(self, request):
+        return selectors.records_visible(request.user).select_related(
+            "activity", "due", "organization", "municipality", "marked_by"
+        )
+
+    def _obj_editable(self, request, obj) -> bool:
+        return selectors.can_edit_record(request.user, obj)

@@ -1,0 +1,77 @@
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Municipality, Organization
+from roadmaps import services
+from roadmaps.importers import RoadmapImportError, read_roadmap
+
+
+class _DryRun(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Загружает дорожную карту из .docx или .xlsx (--dry-run: только показать, что распознано)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--municipality", required=True, help="название или краткое название муниципалитета")
+        parser.add_argument("--organization", help="краткое наименование организации (для дорожной карты ОО)")
+        parser.add_argument("--template", action="store_true", help="типовая дорожная карта")
+        parser.add_argument("--dry-run", action="store_true", help="ничего не записывать")
+        parser.add_argument("--json", action="store_true", help="вывести распознанную структуру в JSON и ничего больше")
+
+    def handle(self, *args, path, municipality, organization=None, template=False, dry_run=False, json=False, **options):
+        as_json = json
+        try:
+            muni = Municipality.objects.get(name__iexact=municipality)
+        except Municipality.DoesNotExist:
+            muni = Municipality.objects.filter(short_name__iexact=municipality).first()
+        if muni is None:
+            raise CommandError(f"Муниципалитет «{municipality}» не найден.")
+        org = None
+        if organization:
+            org = Organization.objects.filter(municipality=muni, short_name__iexact=organization).first()
+            if org is None:
+                raise CommandError(f"Организация «{organization}» не найдена в муниципалитете «{muni}».")
+        try:
+            with open(path, "rb") as fh:
+                document = read_roadmap(fh, path)
+        except FileNotFoundError:
+            raise CommandError(f"Файл не найден: {path}") from None
+        except RoadmapImportError as exc:
+            raise CommandError(str(exc)) from None
+        created = None
+        try:
+            with transaction.atomic():
+                with open(path, "rb") as fh:
+                    created = services.roadmap_import(
+                        document=document, user=None, municipality=muni, organization=org,
+                        source_file=None if dry_run else File(fh), source_name=path.rsplit("/", 1)[-1],
+                        is_template=template,
+                    )
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            created = None
+        except (ValidationError, PermissionDenied) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from None
+        if as_json:
+            self.stdout.write(_dumps(document.to_json()))
+            return
+        for warning in document.warnings:
+            self.stderr.write(f"Внимание: {warning}")
+        summary = f"разделов {len(document.sections)}, мероприятий {document.activity_count}"
+        if created is None:
+            self.stdout.write(f"Проверка без записи: {summary}. Период {document.period_start:%d.%m.%Y}–{document.period_end:%d.%m.%Y}.")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Загружено (id {created.pk}): {summary}."))
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False)
+

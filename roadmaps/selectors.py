@@ -1,0 +1,309 @@
+"""Reads, always through accounts.scoping: roadmaps, records, the matrix, tasks, timeline, indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts import scoping
+from accounts.models import Municipality, Organization
+from roadmaps.models import (
+    Activity,
+    DueDate,
+    ExecutionRecord,
+    ExecutionState,
+    ExecutionStatus,
+    Indicator,
+    Roadmap,
+    RoadmapLevel,
+    RoadmapStatus,
+    execution_state,
+    local_today,
+)
+
+
+# Roadmaps -----------------------------------------------------------------------------------------------
+def _roadmap_q(user, *, edit: bool = False) -> Q:
+    scope = scoping.scope_for(user)
+    return (Q(level=RoadmapLevel.MUNICIPAL) & scope.municipality_q("municipality", edit=edit)) | (
+        Q(level=RoadmapLevel.SCHOOL) & scope.organization_q("organization", edit=edit)
+    )
+
+
+def roadmaps_visible(user) -> QuerySet[Roadmap]:
+    return Roadmap.objects.filter(_roadmap_q(user))
+
+
+def roadmaps_editable(user) -> QuerySet[Roadmap]:
+    return Roadmap.objects.filter(_roadmap_q(user, edit=True))
+
+
+def can_edit_roadmap(user, roadmap: Roadmap) -> bool:
+    if roadmap.level == RoadmapLevel.MUNICIPAL:
+        return scoping.can_edit_municipality(user, roadmap.municipality_id)
+    return scoping.can_edit_organization(user, roadmap.organization)
+
+
+def roadmap_list(user) -> QuerySet[Roadmap]:
+    return roadmaps_visible(user).select_related("municipality", "organization", "parent")
+
+
+def roadmap_detail(user, pk: int) -> Roadmap:
+    return scoping.get_scoped_or_404(roadmap_list(user), pk=pk)
+
+
+def roadmap_activities(roadmap: Roadmap) -> list[Activity]:
+    return list(
+        roadmap.activities.select_related("section")
+        .prefetch_related("due_dates", "indicators", "responsible_organizations")
+        .order_by("order")
+    )
+
+
+# Execution records ------------------------------------------------------------------------------------
+def _record_q(user, *, edit: bool = False) -> Q:
+    scope = scoping.scope_for(user)
+    return (Q(organization__isnull=True) & scope.municipality_q("municipality", edit=edit)) | (
+        Q(organization__isnull=False) & scope.organization_q("organization", edit=edit)
+    )
+
+
+def records_visible(user) -> QuerySet[ExecutionRecord]:
+    return ExecutionRecord.objects.filter(_record_q(user))
+
+
+def records_editable(user) -> QuerySet[ExecutionRecord]:
+    return ExecutionRecord.objects.filter(_record_q(user, edit=True))
+
+
+def record_detail(user, pk: int) -> ExecutionRecord:
+    qs = records_visible(user).select_related(
+        "activity__roadmap", "activity__section", "due", "organization", "municipality", "marked_by"
+    )
+    return scoping.get_scoped_or_404(qs, pk=pk)
+
+
+def can_edit_record(user, record: ExecutionRecord) -> bool:
+    if record.organization_id is None:
+        return scoping.can_edit_municipality(user, record.municipality_id)
+    return scoping.can_edit_organization(user, record.organization)
+
+
+def state_q(state: str, municipalities: list[Municipality]) -> Q:
+    """Records in a derived state; "overdue" depends on each municipality's own today."""
+    past = Q(pk__in=[])
+    for municipality in municipalities:
+        past |= Q(municipality_id=municipality.pk, due__date__lt=local_today(municipality))
+    not_done = ~Q(status=ExecutionStatus.DONE)
+    if state == ExecutionState.DONE:
+        return Q(status=ExecutionStatus.DONE)
+    if state == ExecutionState.OVERDUE:
+        return not_done & past
+    if state == ExecutionState.IN_PROGRESS:
+        return Q(status=ExecutionStatus.IN_PROGRESS) & ~past
+    if state == ExecutionState.NOT_DUE:
+        return Q(status=ExecutionStatus.NOT_STARTED) & ~past
+    return Q()
+
+
+def my_tasks(user) -> QuerySet[ExecutionRecord]:
+    """What the user has to mark, earliest due date first."""
+    return records_editable(user).select_related(
+        "activity__roadmap", "activity__section", "due", "organization", "municipality"
+    ).order_by("due__date", "activity__roadmap_id", "activity__order", "organization__short_name")
+
+
+def needs_attention(user) -> QuerySet[Activity]:
+    """Activities whose deadline prose gave no dates (or waits for an event) and no dates were set."""
+    roadmaps = roadmaps_visible(user)
+    return (
+        Activity.objects.filter(roadmap__in=roadmaps)
+        .filter(Q(deadline_parsed=False) | Q(recurrence="relative"))
+        .filter(due_dates__isnull=True)
+        .exclude(roadmap__status=RoadmapStatus.ARCHIVED)
+        .select_related("roadmap__municipality", "roadmap__organization", "section")
+        .order_by("roadmap__title", "roadmap_id", "order")
+        .distinct()
+    )
+
+
+# Matrix ------------------------------------------------------------------------------------------------
+@dataclass
+class Rate:
+    expected: int = 0
+    done: int = 0
+    on_time: int = 0
+    total: int = 0
+
+    def add(self, status: str, due: dt.date, completed: dt.date | None, today: dt.date) -> None:
+        self.total += 1
+        if due <= today:
+            self.expected += 1
+            if status == ExecutionStatus.DONE:
+                self.done += 1
+                if completed and completed <= due:
+                    self.on_time += 1
+
+    @property
+    def reporting(self) -> int | None:
+        return round(100 * self.done / self.expected) if self.expected else None
+
+    @property
+    def timely(self) -> int | None:
+        return round(100 * self.on_time / self.expected) if self.expected else None
+
+
+@dataclass
+class Cell:
+    state: str = ""
+    done: int = 0
+    total: int = 0
+    states: list[str] = field(default_factory=list)
+
+    def finish(self) -> None:
+        if not self.states:
+            self.state = ""
+        elif ExecutionState.OVERDUE in self.states:
+            self.state = ExecutionState.OVERDUE
+        elif ExecutionState.IN_PROGRESS in self.states:
+            self.state = ExecutionState.IN_PROGRESS
+        elif ExecutionState.DONE in self.states:
+            self.state = ExecutionState.DONE
+        else:
+            self.state = ExecutionState.NOT_DUE
+
+    @property
+    def label(self) -> str:
+        return ExecutionState(self.state).label if self.state else "Нет в дорожной карте ОО"
+
+
+@dataclass
+class MatrixRow:
+    organization: Organization
+    copy_status: str | None
+    cells: list[Cell]
+    rate: Rate
+
+
+@dataclass
+class Matrix:
+    activities: list[Activity]
+    rows: list[MatrixRow]
+    activity_rates: list[Rate]
+    total: Rate
+    today: dt.date
+
+
+def matrix_organizations(user, roadmap: Roadmap) -> QuerySet[Organization]:
+    return scoping.visible_organizations(user).filter(municipality_id=roadmap.municipality_id).order_by("short_name")
+
+
+def roadmap_matrix(user, roadmap: Roadmap, organizations: list[Organization]) -> Matrix:
+    """Organizations × school activities of a municipal roadmap, with DHIS2-style rates.
+
+    Reporting rate = records done / records due so far; on-time rate = done by the due date /
+    records due so far. A fixed number of queries whatever the number of organizations.
+    """
+    today = local_today(roadmap.municipality)
+    activities = list(roadmap.activities.filter(for_schools=True).select_related("section").order_by("order"))
+    org_ids = [o.pk for o in organizations]
+    copies = dict(
+        roadmaps_visible(user).filter(parent=roadmap, organization_id__in=org_ids).values_list("organization_id", "status")
+    )
+    records = records_visible(user).filter(
+        activity__source_activity__roadmap=roadmap, organization_id__in=org_ids
+    ).values_list("activity__source_activity_id", "organization_id", "status", "due__date", "completed_on")
+    cells: dict[tuple[int, int], Cell] = defaultdict(Cell)
+    activity_rates: dict[int, Rate] = defaultdict(Rate)
+    org_rates: dict[int, Rate] = defaultdict(Rate)
+    total = Rate()
+    for activity_id, org_id, status, due, completed in records:
+        cell = cells[(org_id, activity_id)]
+        cell.total += 1
+        cell.done += status == ExecutionStatus.DONE
+        cell.states.append(execution_state(status, due, today))
+        for rate in (activity_rates[activity_id], org_rates[org_id], total):
+            rate.add(status, due, completed, today)
+    rows = []
+    for org in organizations:
+        row_cells = []
+        for activity in activities:
+            cell = cells.get((org.pk, activity.pk), Cell())
+            cell.finish()
+            row_cells.append(cell)
+        rows.append(MatrixRow(org, copies.get(org.pk), row_cells, org_rates.get(org.pk, Rate())))
+    return Matrix(activities, rows, [activity_rates.get(a.pk, Rate()) for a in activities], total, today)
+
+
+# Timeline ---------------------------------------------------------------------------------------------
+MONTH_NAMES = ["", "Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь",
+               "Октябрь", "Ноябрь", "Декабрь"]
+
+
+def roadmap_timeline(user, roadmap: Roadmap) -> list[dict]:
+    """Due dates month by month, each with the states of its visible records."""
+    today = local_today(roadmap.municipality)
+    dues = (
+        DueDate.objects.filter(activity__roadmap=roadmap)
+        .select_related("activity__section")
+        .prefetch_related(Prefetch("records", queryset=records_visible(user).select_related("organization")))
+        .order_by("date", "activity__order")
+    )
+    months: dict[tuple[int, int], list] = {}
+    for due in dues:
+        states = [execution_state(r.status, due.date, today) for r in due.records.all()]
+        months.setdefault((due.date.year, due.date.month), []).append({
+            "due": due, "activity": due.activity, "records": list(due.records.all()),
+            "done": states.count(ExecutionState.DONE), "overdue": states.count(ExecutionState.OVERDUE),
+            "total": len(states),
+        })
+    return [
+        {"label": f"{MONTH_NAMES[m]} {y}", "items": items, "is_current": (y, m) == (today.year, today.month),
+         "is_past": (y, m) < (today.year, today.month)}
+        for (y, m), items in months.items()
+    ]
+
+
+# Indicators ---------------------------------------------------------------------------------------------
+def indicator_rows(roadmap: Roadmap) -> list[dict]:
+    """Targets by year against the actual value, computed where the data allows."""
+    indicators = list(
+        Indicator.objects.filter(activity__roadmap=roadmap).select_related("activity").order_by("activity__order", "year")
+    )
+    if not indicators:
+        return []
+    approved_by_year: dict[int, int] = defaultdict(int)
+    for start, end in Roadmap.objects.filter(parent=roadmap, status=RoadmapStatus.APPROVED).values_list(
+        "period_start", "period_end"
+    ):
+        for year in range(start.year, end.year + 1):
+            approved_by_year[year] += 1
+    done_orgs: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for source_id, org_id, due in ExecutionRecord.objects.filter(
+        activity__source_activity__roadmap=roadmap, status=ExecutionStatus.DONE
+    ).values_list("activity__source_activity_id", "organization_id", "due__date"):
+        done_orgs[(source_id, due.year)].add(org_id)
+    rows = []
+    for indicator in indicators:
+        if indicator.metric == Indicator.Metric.SCHOOL_ROADMAPS:
+            actual = approved_by_year.get(indicator.year, 0)
+        elif indicator.metric == Indicator.Metric.DONE_ORGANIZATIONS:
+            actual = len(done_orgs.get((indicator.activity_id, indicator.year), ()))
+        else:
+            actual = indicator.actual_manual
+        reached = None if actual is None else actual >= indicator.target
+        rows.append({"indicator": indicator, "actual": actual, "reached": reached})
+    return rows
+
+
+def counts_for_cards(user) -> dict[str, int]:
+    municipalities = list(scoping.visible_municipalities(user))
+    editable = records_editable(user)
+    return {
+        "overdue": editable.filter(state_q(ExecutionState.OVERDUE, municipalities)).count(),
+        "attention": needs_attention(user).count(),
+        "roadmaps": roadmaps_visible(user).count(),
+    }

@@ -1,0 +1,360 @@
+"""Writes: importing a roadmap, deriving school roadmaps, schedules and execution records.
+
+Every function is keyword-only and checks the caller's right through accounts.scoping (via
+roadmaps.selectors) before it writes, so that views, the admin, the CLI and tasks share one rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import scoping
+from accounts.models import Municipality, Organization
+from roadmaps import selectors
+from roadmaps.deadlines import parse_deadline
+from roadmaps.importers import RoadmapDocument, parse_indicators, split_parties
+from roadmaps.models import (
+    Activity,
+    DueDate,
+    ExecutionRecord,
+    ExecutionStatus,
+    Indicator,
+    Roadmap,
+    RoadmapLevel,
+    RoadmapStatus,
+    Section,
+)
+from roadmaps.responsibility import classify, match_organizations
+
+ALLOWED_EVIDENCE_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png", ".zip")
+
+
+# Import --------------------------------------------------------------------------------------------
+@transaction.atomic
+def roadmap_import(
+    *,
+    document: RoadmapDocument,
+    user,
+    municipality: Municipality,
+    organization: Organization | None = None,
+    source_file: File | None = None,
+    source_name: str = "",
+    is_template: bool = False,
+    status: str = RoadmapStatus.DRAFT,
+) -> Roadmap:
+    """Write a read document as a new roadmap, all or nothing.
+
+    `user=None` is the operator's command line or the demo seeder: no scope to check.
+    """
+    if organization is not None and organization.municipality_id != municipality.pk:
+        raise ValidationError("Организация не относится к выбранному муниципалитету.")
+    if user is None:
+        pass
+    elif organization is not None:
+        if not scoping.can_edit_organization(user, organization):
+            raise PermissionDenied("Нет права загружать дорожную карту этой организации.")
+    elif not scoping.can_edit_municipality(user, municipality):
+        raise PermissionDenied("Нет права загружать муниципальную дорожную карту.")
+    roadmap = Roadmap(
+        level=RoadmapLevel.SCHOOL if organization else RoadmapLevel.MUNICIPAL,
+        municipality=municipality,
+        organization=organization,
+        title=document.title,
+        period_start=document.period_start,
+        period_end=document.period_end,
+        order_number=document.order_number,
+        order_date=document.order_date,
+        status=status,
+        columns=document.columns,
+        is_template=is_template,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    if source_file is not None:
+        roadmap.source_file.save(source_name or getattr(source_file, "name", "roadmap"), source_file, save=False)
+    roadmap.full_clean(exclude=["source_file"])
+    roadmap.save()
+    organizations = list(Organization.objects.filter(municipality=municipality))
+    order = 0
+    for section_order, parsed_section in enumerate(document.sections, start=1):
+        section = Section.objects.create(
+            roadmap=roadmap, number=parsed_section.number, title=parsed_section.title or "Без раздела",
+            order=section_order,
+        )
+        for parsed in parsed_section.activities:
+            order += 1
+            activity = Activity(
+                roadmap=roadmap, section=section, number=parsed.number, order=order, title=parsed.title,
+                result=parsed.result, deadline_text=parsed.deadline_text, responsible_text=parsed.responsible_text,
+                participants_text=parsed.participants_text, indicator_text=parsed.indicator_text,
+            )
+            _apply_responsibility(activity)
+            activity.save()
+            named = match_organizations(split_parties(parsed.responsible_text), organizations)
+            if named:
+                activity.responsible_organizations.set(named)
+            _apply_schedule(activity, roadmap)
+            _apply_indicators(activity)
+    roadmap_sync_records(roadmap=roadmap)
+    return roadmap
+
+
+def _apply_responsibility(activity: Activity) -> None:
+    responsibility = classify(split_parties(activity.responsible_text))
+    activity.responsible_roles = responsibility.roles
+    activity.for_schools = responsibility.for_schools
+    # Nobody recognised: the municipality keeps it, so that it is not lost from every list.
+    activity.for_municipality = responsibility.for_municipality or not responsibility.roles
+
+
+def _apply_schedule(activity: Activity, roadmap: Roadmap) -> None:
+    parsed = parse_deadline(activity.deadline_text, roadmap.period_start, roadmap.period_end)
+    activity.deadline_parsed = parsed.parsed
+    activity.recurrence = parsed.recurrence or ""
+    activity.deadline_note = parsed.note[:300]
+    activity.save(update_fields=["deadline_parsed", "recurrence", "deadline_note"])
+    activity.due_dates.filter(origin=DueDate.Origin.PARSED).exclude(date__in=parsed.dates).delete()
+    DueDate.objects.bulk_create(
+        [DueDate(activity=activity, date=date, origin=DueDate.Origin.PARSED) for date in parsed.dates],
+        ignore_conflicts=True,
+    )
+
+
+def _apply_indicators(activity: Activity) -> None:
+    for year, value in parse_indicators(activity.indicator_text):
+        Indicator.objects.update_or_create(activity=activity, year=year, defaults={"target": value})
+
+
+# Execution records -----------------------------------------------------------------------------------
+def roadmap_sync_records(*, roadmap: Roadmap) -> int:
+    """Create the missing execution records of a roadmap; returns how many were created.
+
+    Municipal roadmap: records of the municipal level (organization empty) for the activities the
+    municipality carries out; the schools' share is tracked on the school roadmaps derived from it.
+    School roadmap: one record per due date for its organization.
+    """
+    dues = DueDate.objects.filter(activity__roadmap=roadmap).select_related("activity")
+    if roadmap.level == RoadmapLevel.MUNICIPAL:
+        dues = dues.filter(activity__for_municipality=True)
+        organization_id = None
+    else:
+        organization_id = roadmap.organization_id
+    new = [
+        ExecutionRecord(
+            activity_id=due.activity_id, due=due, municipality_id=roadmap.municipality_id,
+            organization_id=organization_id,
+        )
+        for due in dues
+    ]
+    before = ExecutionRecord.objects.filter(activity__roadmap=roadmap).count()
+    ExecutionRecord.objects.bulk_create(new, ignore_conflicts=True)
+    return ExecutionRecord.objects.filter(activity__roadmap=roadmap).count() - before
+
+
+# School roadmaps -------------------------------------------------------------------------------------
+def _shift_years(date: dt.date, years: int) -> dt.date:
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:
+        return date.replace(year=date.year + years, day=28)
+
+
+@transaction.atomic
+def roadmap_derive_school(
+    *,
+    roadmap: Roadmap,
+    organizations: Iterable[Organization],
+    user,
+    period_start: dt.date | None = None,
+) -> list[Roadmap]:
+    """School roadmaps for the chosen organizations from a municipal or typical roadmap.
+
+    Only activities carried out by schools are copied. `period_start` moves a typical roadmap to
+    another year: due dates move by whole years and keep their day, the printed text stays.
+    Organizations that already have a copy of this roadmap keep it (running twice changes nothing).
+    """
+    if not scoping.can_edit_municipality(user, roadmap.municipality):
+        raise PermissionDenied("Создавать дорожные карты ОО может муниципальный координатор.")
+    if roadmap.level != RoadmapLevel.MUNICIPAL:
+        raise ValidationError("Дорожные карты ОО создаются из муниципальной или типовой дорожной карты.")
+    shift = (period_start.year - roadmap.period_start.year) if period_start else 0
+    start, end = _shift_years(roadmap.period_start, shift), _shift_years(roadmap.period_end, shift)
+    activities = list(
+        roadmap.activities.filter(for_schools=True).select_related("section").prefetch_related("due_dates", "indicators")
+    )
+    sections = {a.section_id: a.section for a in activities if a.section_id}
+    existing = set(Roadmap.objects.filter(parent=roadmap).values_list("organization_id", flat=True))
+    created: list[Roadmap] = []
+    for organization in organizations:
+        if organization.municipality_id != roadmap.municipality_id:
+            raise ValidationError(f"«{organization}» не относится к муниципалитету дорожной карты.")
+        if organization.pk in existing:
+            continue
+        copy = Roadmap.objects.create(
+            level=RoadmapLevel.SCHOOL, municipality_id=roadmap.municipality_id, organization=organization,
+            parent=roadmap, title=f"Дорожная карта {organization.short_name}: {roadmap.title}",
+            period_start=start, period_end=end, status=RoadmapStatus.DRAFT, columns=roadmap.columns,
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        section_copies = {
+            section_id: Section.objects.create(roadmap=copy, number=s.number, title=s.title, order=s.order)
+            for section_id, s in sections.items()
+        }
+        for activity in activities:
+            new = Activity.objects.create(
+                roadmap=copy, section=section_copies.get(activity.section_id), number=activity.number,
+                order=activity.order, title=activity.title, result=activity.result,
+                deadline_text=activity.deadline_text, deadline_parsed=activity.deadline_parsed,
+                deadline_note=activity.deadline_note, recurrence=activity.recurrence,
+                responsible_text=activity.responsible_text, responsible_roles=activity.responsible_roles,
+                for_schools=True, for_municipality=False, participants_text=activity.participants_text,
+                indicator_text=activity.indicator_text, source_activity=activity,
+            )
+            DueDate.objects.bulk_create([
+                DueDate(activity=new, date=_shift_years(d.date, shift), origin=d.origin) for d in activity.due_dates.all()
+            ])
+        roadmap_sync_records(roadmap=copy)
+        created.append(copy)
+    return created
+
+
+# Edits -------------------------------------------------------------------------------------------------
+def _require_edit(user, roadmap: Roadmap) -> None:
+    if not selectors.can_edit_roadmap(user, roadmap):
+        raise PermissionDenied("Нет права изменять эту дорожную карту.")
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, user, title: str, result: str, deadline_text: str,
+                    responsible_text: str, participants_text: str) -> Activity:
+    """A curator adjusting the school copy, or a coordinator the municipal roadmap."""
+    _require_edit(user, activity.roadmap)
+    reparse = deadline_text != activity.deadline_text
+    activity.title, activity.result = title, result
+    activity.deadline_text, activity.responsible_text = deadline_text, responsible_text
+    activity.participants_text = participants_text
+    if activity.roadmap.level == RoadmapLevel.MUNICIPAL:
+        _apply_responsibility(activity)
+    activity.save()
+    if reparse:
+        _apply_schedule(activity, activity.roadmap)
+        roadmap_sync_records(roadmap=activity.roadmap)
+    return activity
+
+
+@transaction.atomic
+def activity_set_due_dates(*, activity: Activity, user, dates: list[dt.date]) -> list[DueDate]:
+    """Dates a person sets where the prose could not be read (or depends on an event)."""
+    _require_edit(user, activity.roadmap)
+    roadmap = activity.roadmap
+    outside = [d for d in dates if not roadmap.period_start <= d <= roadmap.period_end]
+    if outside:
+        raise ValidationError(
+            "Даты вне периода дорожной карты (%s–%s): %s." % (
+                f"{roadmap.period_start:%d.%m.%Y}", f"{roadmap.period_end:%d.%m.%Y}",
+                ", ".join(f"{d:%d.%m.%Y}" for d in outside),
+            )
+        )
+    # A dropped date goes away unless someone has already reported on it.
+    activity.due_dates.filter(origin=DueDate.Origin.MANUAL).exclude(date__in=dates).exclude(
+        records__status__in=[ExecutionStatus.IN_PROGRESS, ExecutionStatus.DONE]
+    ).delete()
+    DueDate.objects.bulk_create(
+        [DueDate(activity=activity, date=d, origin=DueDate.Origin.MANUAL) for d in dates], ignore_conflicts=True
+    )
+    roadmap_sync_records(roadmap=roadmap)
+    if roadmap.level == RoadmapLevel.MUNICIPAL:
+        # copies of this activity in school roadmaps get the same dates
+        for copy in activity.copies.select_related("roadmap"):
+            DueDate.objects.bulk_create(
+                [DueDate(activity=copy, date=d, origin=DueDate.Origin.MANUAL) for d in dates], ignore_conflicts=True
+            )
+            roadmap_sync_records(roadmap=copy.roadmap)
+    return list(activity.due_dates.all())
+
+
+def roadmap_set_status(*, roadmap: Roadmap, user, status: str, order_number: str = "",
+                       order_date: dt.date | None = None) -> Roadmap:
+    """Draft → approved → archived. A school roadmap is approved by its head or the coordinator."""
+    allowed = selectors.can_edit_roadmap(user, roadmap) or (
+        roadmap.organization_id and roadmap.organization_id in scoping.scope_for(user).approve_organization_ids
+    )
+    if not allowed:
+        raise PermissionDenied("Нет права менять статус этой дорожной карты.")
+    if status not in RoadmapStatus.values:
+        raise ValidationError("Неизвестный статус.")
+    roadmap.status = status
+    if order_number:
+        roadmap.order_number = order_number
+    if order_date:
+        roadmap.order_date = order_date
+    roadmap.save(update_fields=["status", "order_number", "order_date", "updated_at"])
+    return roadmap
+
+
+def validate_evidence_file(upload) -> None:
+    from django.conf import settings
+
+    name = (upload.name or "").lower()
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            f"Файл больше {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} МБ: уменьшите его или дайте ссылку."
+        )
+    if not name.endswith(ALLOWED_EVIDENCE_EXTENSIONS):
+        raise ValidationError("Допустимы файлы: " + ", ".join(ALLOWED_EVIDENCE_EXTENSIONS) + ".")
+
+
+@transaction.atomic
+def record_update(
+    *,
+    record: ExecutionRecord,
+    user,
+    status: str,
+    completed_on: dt.date | None = None,
+    evidence_file=None,
+    evidence_url: str = "",
+    document_number: str = "",
+    document_date: dt.date | None = None,
+    comment: str = "",
+) -> ExecutionRecord:
+    """Mark progress on one due date. "Done" needs a date and some evidence."""
+    if not selectors.records_editable(user).filter(pk=record.pk).exists():
+        raise PermissionDenied("Нет права отмечать исполнение этого мероприятия.")
+    if status not in ExecutionStatus.values:
+        raise ValidationError({"status": "Неизвестный статус."})
+    if evidence_file is not None:
+        validate_evidence_file(evidence_file)
+    if status == ExecutionStatus.DONE:
+        completed_on = completed_on or record.completed_on or timezone.localdate(timezone=record.municipality.tzinfo)
+        if not (evidence_file or record.evidence_file or evidence_url or document_number):
+            raise ValidationError("Для отметки «Выполнено» приложите файл, ссылку или реквизиты документа.")
+    else:
+        completed_on = None
+    record.status = status
+    record.completed_on = completed_on
+    if evidence_file is not None:
+        record.evidence_file = evidence_file
+    record.evidence_url = evidence_url
+    record.document_number = document_number
+    record.document_date = document_date
+    record.comment = comment
+    record.marked_by = user
+    record.marked_at = timezone.now()
+    record._history_user = user
+    record.full_clean(exclude=["activity", "due", "municipality", "organization", "evidence_file"])
+    record.save()
+    return record
+
+
+def indicator_set_actual(*, indicator: Indicator, user, actual: Decimal | None, evidence: str) -> Indicator:
+    _require_edit(user, indicator.activity.roadmap)
+    indicator.actual_manual = actual
+    indicator.evidence = evidence
+    indicator.save(update_fields=["actual_manual", "evidence"])
+    return indicator

@@ -1,0 +1,37 @@
+from django import template
+
+from roadmaps.models import ExecutionState
+
+register = template.Library()
+
+_CLASSES = {
+    ExecutionState.DONE: ("cell-done", "success", "check-circle"),
+    ExecutionState.IN_PROGRESS: ("cell-progress", "warning", "hourglass-split"),
+    ExecutionState.OVERDUE: ("cell-overdue", "danger", "exclamation-triangle"),
+    ExecutionState.NOT_DUE: ("cell-notdue", "secondary", "clock"),
+}
+
+
+@register.filter
+def state_class(state: str) -> str:
+    return _CLASSES.get(state, ("", "light", ""))[0]
+
+
+@register.filter
+def state_badge(state: str) -> str:
+    return _CLASSES.get(state, ("", "light", ""))[1]
+
+
+@register.filter
+def state_icon(state: str) -> str:
+    return _CLASSES.get(state, ("", "light", "dash"))[2]
+
+
+@register.filter
+def state_label(state: str) -> str:
+    return ExecutionState(state).label if state in ExecutionState.values else "—"
+
+
+@register.filter
+def percent(value) -> str:
+    return "—" if value is None else f"{value}%"
