@@ -101,6 +101,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", str(VAR_DIR / "nastavnik.sqlite3"))}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # SQLite locks the whole file on write; a timeout keeps the eager tasks and the dev server from
     # failing with "database is locked" when they overlap.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
