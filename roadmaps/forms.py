@@ -107,6 +107,8 @@ class ActivityForm(forms.ModelForm):
 
 
 class RecordForm(forms.ModelForm):
+    evidence_url = forms.URLField(label="Ссылка", required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = ExecutionRecord
         fields = ["status", "completed_on", "evidence_file", "evidence_url", "document_number", "document_date", "comment"]

@@ -18,7 +18,7 @@ RULES: list[tuple[str, str]] = [
     (rf"руководител\w*\s+(?:\w+\s+)?{_SCHOOL_WORDS}", Role.HEAD),
     (r"^руководител\w*\s*(?:оо|оу|до)?$", Role.HEAD),
     (r"директор", Role.HEAD),
-    (rf"заместител\w*\s+(?:руководител\w*|директор\w*)", Role.HEAD),
+    (r"заместител\w*\s+(?:руководител\w*|директор\w*)", Role.HEAD),
     (r"куратор", Role.CURATOR),
     (rf"ответственн\w*\s+(?:\w+\s+){{0,6}}(?:в|по|за)\s+(?:\w+\s+){{0,6}}{_SCHOOL_WORDS}", Role.CURATOR),
     (r"^ответственн\w*\s+по\s+(?:оо|оу|школе)", Role.CURATOR),

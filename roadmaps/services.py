@@ -179,7 +179,7 @@ def roadmap_derive_school(
     another year: due dates move by whole years and keep their day, the printed text stays.
     Organizations that already have a copy of this roadmap keep it (running twice changes nothing).
     """
-    if not scoping.can_edit_municipality(user, roadmap.municipality):
+    if user is not None and not scoping.can_edit_municipality(user, roadmap.municipality):
         raise PermissionDenied("Создавать дорожные карты ОО может муниципальный координатор.")
     if roadmap.level != RoadmapLevel.MUNICIPAL:
         raise ValidationError("Дорожные карты ОО создаются из муниципальной или типовой дорожной карты.")
@@ -255,11 +255,9 @@ def activity_set_due_dates(*, activity: Activity, user, dates: list[dt.date]) ->
     roadmap = activity.roadmap
     outside = [d for d in dates if not roadmap.period_start <= d <= roadmap.period_end]
     if outside:
+        listed = ", ".join(f"{d:%d.%m.%Y}" for d in outside)
         raise ValidationError(
-            "Даты вне периода дорожной карты (%s–%s): %s." % (
-                f"{roadmap.period_start:%d.%m.%Y}", f"{roadmap.period_end:%d.%m.%Y}",
-                ", ".join(f"{d:%d.%m.%Y}" for d in outside),
-            )
+            f"Даты вне периода дорожной карты ({roadmap.period_start:%d.%m.%Y}–{roadmap.period_end:%d.%m.%Y}): {listed}."
         )
     # A dropped date goes away unless someone has already reported on it.
     activity.due_dates.filter(origin=DueDate.Origin.MANUAL).exclude(date__in=dates).exclude(

@@ -1,0 +1,162 @@
+"""The deadline parser: every deadline cell of the samples, the issue's examples, and properties."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from roadmaps.deadlines import parse_deadline
+from tests.roadmaps.conftest import SAMPLE_NAMES, sample_json
+
+D = dt.date
+P2022 = (D(2022, 1, 1), D(2024, 12, 31))  # "на период 2022– 2024 гг."
+P2022_23 = (D(2022, 3, 1), D(2023, 8, 31))  # "на 2022-2023 уч. год", widened to "Март 2022" by the importer
+P2021 = (D(2021, 1, 1), D(2021, 12, 31))  # "на 2021 год"
+SAMPLE_PERIODS = {"000": P2022, "001": P2022_23, "003": P2021}
+
+# Every distinct deadline cell of ../shared/samples/*.json: text, period, parsed, recurrence, due dates.
+SAMPLE_CELLS = [
+    ("Декабрь 2022", P2022, True, "once", ["2022-12-31"]),
+    ("В течение периода реализации", P2022, True, "continuous", ["2022-12-31", "2023-12-31", "2024-12-31"]),
+    ("Декабрь 2022, сентябрь 2023, сентябрь 2024", P2022, True, "annual", ["2022-12-31", "2023-09-30", "2024-09-30"]),
+    ("Регулярно", P2022, True, "continuous", ["2022-12-31", "2023-12-31", "2024-12-31"]),
+    ("Ежегодно в течение периода реализации", P2022, True, "annual", ["2022-12-31", "2023-12-31", "2024-12-31"]),
+    ("Ежегодно, май 2023, май 2024", P2022, True, "annual", ["2023-05-31", "2024-05-31"]),
+    ("Ежегодно, в течение периода реализации", P2022, True, "annual", ["2022-12-31", "2023-12-31", "2024-12-31"]),
+    ("Ежегодно, июнь-июль 2023, июнь-июль 2024", P2022, True, "annual", ["2023-07-31", "2024-07-31"]),
+    ("Ежегодно, апрель-май 2023, апрель-май 2024", P2022, True, "annual", ["2023-05-31", "2024-05-31"]),
+    ("До 31.08.2022", P2022_23, True, "once", ["2022-08-31"]),
+    ("Май - август 2022", P2022_23, True, "once", ["2022-08-31"]),
+    ("Август - сентябрь", P2022_23, True, "once", ["2022-09-30"]),
+    ("Май- август 2022", P2022_23, True, "once", ["2022-08-31"]),
+    ("Сентябрь 2022", P2022_23, True, "once", ["2022-09-30"]),
+    ("Август 2022", P2022_23, True, "once", ["2022-08-31"]),
+    ("Апрель - май 2022", P2022_23, True, "once", ["2022-05-31"]),
+    ("Август - сентябрь 2022", P2022_23, True, "once", ["2022-09-30"]),
+    ("Апрель - август 2022", P2022_23, True, "once", ["2022-08-31"]),
+    ("Март 2022", P2022_23, True, "once", ["2022-03-31"]),
+    ("На начало учебного года, далее - в течение всего периода", P2022_23, True, "annual", ["2022-09-01"]),
+    ("В течение года", P2022_23, True, "continuous", ["2022-12-31", "2023-08-31"]),
+    ("Август 2022, далее – по мере необходимости", P2022_23, True, "once", ["2022-08-31"]),
+    ("По мере необходимости", P2022_23, True, "as_needed", []),
+    ("Раз в четверть", P2022_23, True, "quarterly",
+     ["2022-03-31", "2022-05-31", "2022-10-31", "2022-12-31", "2023-03-31", "2023-05-31"]),
+    ("Раз в год", P2022_23, True, "annual", ["2022-12-31", "2023-08-31"]),
+    ("По мере реализации", P2022_23, True, "continuous", ["2022-12-31", "2023-08-31"]),
+    ("до 15.02.2021 г.", P2021, True, "once", ["2021-02-15"]),
+    ("до 20.02.2021", P2021, True, "once", ["2021-02-20"]),
+    ("в течение всего периода реализации ЦМН", P2021, True, "continuous", ["2021-12-31"]),
+    ("в течение года", P2021, True, "continuous", ["2021-12-31"]),
+    ("до 30.12.2021", P2021, True, "once", ["2021-12-30"]),
+    ("ежеквартально", P2021, True, "quarterly", ["2021-03-31", "2021-06-30", "2021-09-30", "2021-12-31"]),
+    ("апрель 2021", P2021, True, "once", ["2021-04-30"]),
+    ("до декабря 2021", P2021, True, "once", ["2021-11-30"]),
+    ("в течение двух недель с даты определения модели", P2021, True, "relative", []),
+    ("в соответствии со сроками реализации программ наставничества", P2021, True, "relative", []),
+    ("в течение всего периода внедрения ЦМН", P2021, True, "continuous", ["2021-12-31"]),
+    ("в соответствии со сроками реализации плана наставничества", P2021, True, "relative", []),
+    ("декабрь 2021 г.", P2021, True, "once", ["2021-12-31"]),
+    ("с 1 января по 31 декабря 2021 г.", P2021, True, "once", ["2021-12-31"]),
+    ("", P2021, False, None, []),  # 003, activity 6.2: no deadline at all → needs attention
+]
+
+# Examples named in the issue and the domain brief that are not in the samples.
+ISSUE_EXAMPLES = [
+    ("февраль 2026 года", (D(2026, 1, 1), D(2028, 12, 31)), True, "once", ["2026-02-28"]),
+    ("сентябрь ежегодно", (D(2026, 1, 1), D(2028, 12, 31)), True, "annual", ["2026-09-30", "2027-09-30", "2028-09-30"]),
+    ("до 15 июня ежегодно", (D(2026, 1, 1), D(2027, 12, 31)), True, "annual", ["2026-06-15", "2027-06-15"]),
+    ("ежегодно", (D(2026, 1, 1), D(2027, 12, 31)), True, "annual", ["2026-12-31", "2027-12-31"]),
+    ("постоянно", (D(2026, 1, 1), D(2026, 12, 31)), True, "continuous", ["2026-12-31"]),
+    ("ежемесячно", (D(2026, 9, 1), D(2026, 11, 30)), True, "monthly", ["2026-09-30", "2026-10-31", "2026-11-30"]),
+    ("На начало учебного года", (D(2026, 9, 1), D(2027, 8, 31)), True, "annual", ["2026-09-01"]),
+    ("по мере необходимости", P2021, True, "as_needed", []),
+    ("Раз в год", (D(2026, 9, 1), D(2027, 8, 31)), True, "annual", ["2027-08-31"]),
+    ("II квартал 2026", (D(2026, 1, 1), D(2026, 12, 31)), True, "once", ["2026-06-30"]),
+    ("по согласованию с министерством", P2021, False, None, []),
+]
+
+
+def _check(text, period, parsed, recurrence, dates):
+    result = parse_deadline(text, *period)
+    assert result.text == text, "the original text is kept"
+    assert result.parsed is parsed
+    assert result.recurrence == recurrence
+    assert [d.isoformat() for d in result.dates] == dates
+    if not parsed:
+        assert result.note, "an unparsed cell says why"
+
+
+@pytest.mark.parametrize(("text", "period", "parsed", "recurrence", "dates"), SAMPLE_CELLS, ids=lambda v: str(v)[:40])
+def test_sample_deadline_cells(text, period, parsed, recurrence, dates):
+    _check(text, period, parsed, recurrence, dates)
+
+
+@pytest.mark.parametrize(("text", "period", "parsed", "recurrence", "dates"), ISSUE_EXAMPLES, ids=lambda v: str(v)[:40])
+def test_issue_examples(text, period, parsed, recurrence, dates):
+    _check(text, period, parsed, recurrence, dates)
+
+
+def test_table_covers_every_deadline_cell_of_every_sample():
+    """A new sample cell must be added to the table above, so nothing is tested by accident."""
+    table = {(text, period) for text, period, *_ in SAMPLE_CELLS}
+    cells = []
+    for stem in SAMPLE_NAMES:
+        data = sample_json(stem)
+        column = next(i for i, c in enumerate(data["columns"]) if "срок" in c.lower())
+        for row in data["rows"]:
+            if row["kind"] == "activity":
+                cells.append((row["cells"][column], SAMPLE_PERIODS[stem[:3]]))
+    assert cells, "samples have deadline cells"
+    missing = [text for text, period in cells if (text, period) not in table]
+    assert missing == []
+    parsed = sum(parse_deadline(text, *period).parsed for text, period in cells)
+    # 76 cells in the three samples; only 003's empty cell (activity 6.2) is left for a person.
+    assert (parsed, len(cells)) == (len(cells) - 1, len(cells))
+
+
+def test_relative_deadline_keeps_its_offset():
+    result = parse_deadline("в течение двух недель с даты определения модели", *P2021)
+    assert result.recurrence == "relative" and result.offset_days == 14 and result.dates == []
+
+
+def test_dates_outside_period_are_reported_not_dropped_silently():
+    result = parse_deadline("Декабрь 2019", *P2021)
+    assert result.parsed is False
+    assert "31.12.2019" in result.note
+    mixed = parse_deadline("Декабрь 2020, декабрь 2021", *P2021)
+    assert mixed.dates == [D(2021, 12, 31)] and "31.12.2020" in mixed.note
+
+
+def test_month_words_inside_other_words_are_not_months():
+    # "программа" contains "ма", "стандартный" contains "март"
+    result = parse_deadline("по программе и стандартам", *P2021)
+    assert result.parsed is False
+
+
+PIECES = [
+    "Декабрь 2022", "до 31.08.2022", "Апрель - май", "ежегодно", "ежеквартально", "Раз в четверть", "Раз в год",
+    "в течение года", "постоянно", "по мере необходимости", "с даты", "до 15 июня", "сентябрь", "2023",
+    "31.02.2022", "99.99.9999", "с 1 января по 31 декабря", ",", " - ", "далее", "II квартал", "до декабря",
+    "на начало учебного года", "зимой", "в течение двух недель", "29 февраля", "ноябрь 2021 - февраль",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.one_of(
+        st.text(max_size=80),
+        st.lists(st.sampled_from(PIECES), max_size=6).map(" ".join),
+        st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=5).map(" ".join),
+    ),
+    start=st.dates(min_value=D(1995, 1, 1), max_value=D(2090, 12, 31)),
+    length=st.integers(min_value=0, max_value=2000),
+)
+def test_parser_never_raises_and_stays_in_period(text, start, length):
+    end = start + dt.timedelta(days=length)
+    result = parse_deadline(text, start, end)
+    assert result.text == text
+    assert all(start <= d <= end for d in result.dates)
+    assert result.dates == sorted(set(result.dates))
+    assert result.parsed or result.dates == []
+    assert result.recurrence in (None, "once", "annual", "quarterly", "monthly", "continuous", "as_needed", "relative")
