@@ -312,6 +312,8 @@ class EventParticipantForm(forms.ModelForm):
 
 
 class CommunityForm(MunicipalOrSchoolForm):
+    link = forms.URLField(label="Ссылка на площадку", required=False, assume_scheme="https")
+
     class Meta:
         model = Community
         fields = ["municipality", "organization", "title", "description", "link"]

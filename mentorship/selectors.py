@@ -165,6 +165,7 @@ def pair_list(user) -> QuerySet[Pair]:
                 distinct=True,
             ),
         )
+        .order_by("-created_at", "-pk")
     )
 
 
@@ -223,13 +224,13 @@ def _municipal_or_school(user, model) -> QuerySet:
 def events_visible(user) -> QuerySet[Event]:
     return _municipal_or_school(user, Event).select_related("municipality", "organization").annotate(
         participant_count=Count("participants", distinct=True)
-    )
+    ).order_by("-starts_on", "-pk")
 
 
 def communities_visible(user) -> QuerySet[Community]:
     return _municipal_or_school(user, Community).select_related("municipality", "organization").annotate(
         member_count=Count("members", distinct=True), meeting_count=Count("meetings", distinct=True)
-    )
+    ).order_by("title", "pk")
 
 
 def can_edit_municipal_or_school(user, obj) -> bool:
