@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -192,6 +193,12 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Наставник <noreply@nastavnik.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The file-based e-mail backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes here.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+
+# Reminders (notifications app). Per-municipality rules live in the database (ReminderSettings);
+# this only slows each letter down for the worker-kill test and must stay 0 elsewhere.
+NOTIFICATIONS_TEST_SEND_DELAY = float(env_str("NOTIFICATIONS_TEST_SEND_DELAY", "0") or 0)
 
 # Celery: no broker means tasks run eagerly in-process, so the app works on its embedded default.
 CELERY_BROKER_URL = env_redis_url("CELERY_BROKER_URL")

@@ -1,0 +1,407 @@
+"""What is due to be reminded on a given local date: one provider per kind, in a registry.
+
+A provider is `provider(ctx) -> Iterable[Planned]`: the object, its recipients and the context of
+the reminder. Providers only read. Kinds backed by another app (mentorship, monitoring) check that
+the app's models and tables exist and are skipped otherwise, so a half-built app never stops the
+roadmap reminders from going out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
+from django.db.models import Max, Q
+from django.urls import NoReverseMatch, reverse
+
+from accounts import scoping
+from accounts.models import Municipality, Role, RoleAssignment
+from notifications.kinds import (
+    MEETING_FEEDBACK_AFTER_DAYS,
+    MEETING_FEEDBACK_GIVE_UP_DAYS,
+    MENTEE_WAITING_DAYS,
+    PAIR_SILENCE_DAYS,
+    Kind,
+    daily_then_weekly,
+    first_then_weekly,
+)
+from notifications.models import ReminderSettings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One reminder about one object, before it is split into one key per recipient."""
+
+    object_type: str
+    object_id: int
+    kind: str
+    recipients: tuple  # users
+    title: str
+    message: str
+    path: str = ""
+    organization_id: int | None = None
+    due_date: dt.date | None = None
+
+
+@dataclass
+class SweepContext:
+    municipality: Municipality
+    today: dt.date
+    rules: ReminderSettings
+    _curators: dict[int, list] | None = field(default=None, repr=False)
+    _coordinators: list | None = field(default=None, repr=False)
+
+    def curators(self, organization_id: int | None) -> tuple:
+        """Curators of an organization who may edit it (checked through accounts.scoping)."""
+        if organization_id is None:
+            return self.coordinators()
+        if self._curators is None:
+            by_org: dict[int, list] = defaultdict(list)
+            users: dict[int, object] = {}
+            rows = RoleAssignment.objects.filter(
+                role=Role.CURATOR, organization__municipality=self.municipality, user__is_active=True,
+                organization__is_active=True,
+            ).select_related("user", "organization")
+            for row in rows:
+                # one user object per id, so scope_for's per-object cache costs one query a user
+                user = users.setdefault(row.user_id, row.user)
+                if scoping.can_edit_organization(user, row.organization):
+                    by_org[row.organization_id].append(user)
+            self._curators = dict(by_org)
+        return tuple(self._curators.get(organization_id, ()))
+
+    def coordinators(self) -> tuple:
+        if self._coordinators is None:
+            rows = RoleAssignment.objects.filter(
+                role=Role.COORDINATOR, municipality=self.municipality, user__is_active=True
+            ).select_related("user")
+            self._coordinators = [
+                row.user for row in rows if scoping.can_edit_municipality(row.user, self.municipality.pk)
+            ]
+        return tuple(self._coordinators)
+
+
+Provider = Callable[[SweepContext], Iterable[Planned]]
+_registry: dict[str, Provider] = {}
+
+
+def provider(kind: str) -> Callable[[Provider], Provider]:
+    def register(func: Provider) -> Provider:
+        _registry[kind] = func
+        return func
+
+    return register
+
+
+def registered_kinds() -> list[str]:
+    return list(_registry)
+
+
+def get_provider(kind: str) -> Provider | None:
+    return _registry.get(kind)
+
+
+DAILY_KINDS = [k for k in Kind.values if k != Kind.WEEKLY_DIGEST]
+
+
+# Helpers ----------------------------------------------------------------------------------------
+def _path(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _days(n: int) -> str:
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        word = "день"
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        word = "дня"
+    else:
+        word = "дней"
+    return f"{n} {word}"
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def model_ready(app_label: str, model_name: str, *fields: str):
+    """The model if its app is installed, the model and the fields exist and its table is migrated."""
+    if not apps.is_installed(app_label):
+        return None
+    try:
+        model = apps.get_model(app_label, model_name)
+        for name in fields:
+            model._meta.get_field(name.split("__")[0])
+    except (LookupError, FieldDoesNotExist):
+        return None
+    if model._meta.db_table not in _table_names():
+        return None
+    return model
+
+
+def _table_names() -> set[str]:
+    return set(connection.introspection.table_names())
+
+
+# Roadmap execution ------------------------------------------------------------------------------
+def _open_records(ctx: SweepContext):
+    from roadmaps.models import ExecutionRecord, ExecutionStatus, RoadmapStatus
+
+    return (
+        ExecutionRecord.objects.filter(
+            municipality=ctx.municipality,
+            activity__roadmap__status=RoadmapStatus.APPROVED,
+            activity__roadmap__is_template=False,
+        )
+        .exclude(status=ExecutionStatus.DONE)
+        .filter(Q(organization__isnull=True) | Q(organization__is_active=True))
+        .select_related("activity__roadmap", "due", "organization")
+        .order_by("due__date", "pk")
+    )
+
+
+def _record_text(record) -> tuple[str, str]:
+    activity = record.activity
+    where = record.organization.short_name if record.organization_id else "муниципальный уровень"
+    name = _short(f"{activity.number} {activity.title}".strip())
+    body = (
+        f"Мероприятие «{name}» дорожной карты «{record.activity.roadmap.short_title}» ({where}), "
+        f"срок — {record.due.date:%d.%m.%Y}."
+    )
+    return name, body
+
+
+def _record_planned(record, kind: str, recipients: tuple, title: str, message: str) -> Planned:
+    return Planned(
+        object_type="roadmaps.executionrecord", object_id=record.pk, kind=kind, recipients=recipients,
+        title=title, message=message, path=_path("roadmaps:record", record.pk),
+        organization_id=record.organization_id, due_date=record.due.date,
+    )
+
+
+@provider(Kind.ROADMAP_DUE_SOON)
+def roadmap_due_soon(ctx: SweepContext) -> Iterable[Planned]:
+    targets = {ctx.today + dt.timedelta(days=d): d for d in ctx.rules.days_before_list}
+    for record in _open_records(ctx).filter(due__date__in=list(targets)):
+        days = targets[record.due.date]
+        name, body = _record_text(record)
+        yield _record_planned(
+            record, Kind.ROADMAP_DUE_SOON, ctx.curators(record.organization_id),
+            f"Через {_days(days)} срок: {name}",
+            f"{body} Отметьте выполнение и приложите подтверждение до срока.",
+        )
+
+
+@provider(Kind.ROADMAP_DUE_TODAY)
+def roadmap_due_today(ctx: SweepContext) -> Iterable[Planned]:
+    for record in _open_records(ctx).filter(due__date=ctx.today):
+        name, body = _record_text(record)
+        yield _record_planned(
+            record, Kind.ROADMAP_DUE_TODAY, ctx.curators(record.organization_id),
+            f"Сегодня срок: {name}", f"{body} Сегодня последний день.",
+        )
+
+
+@provider(Kind.ROADMAP_OVERDUE)
+def roadmap_overdue(ctx: SweepContext) -> Iterable[Planned]:
+    for record in _open_records(ctx).filter(due__date__lt=ctx.today):
+        late = (ctx.today - record.due.date).days
+        if not daily_then_weekly(late):
+            continue
+        name, body = _record_text(record)
+        yield _record_planned(
+            record, Kind.ROADMAP_OVERDUE, ctx.curators(record.organization_id),
+            f"Просрочено на {_days(late)}: {name}",
+            f"{body} Срок прошёл {_days(late)} назад: отметьте выполнение или напишите комментарий.",
+        )
+
+
+@provider(Kind.ROADMAP_ESCALATION)
+def roadmap_escalation(ctx: SweepContext) -> Iterable[Planned]:
+    first = ctx.rules.escalation_days + 1
+    limit = ctx.today - dt.timedelta(days=first)
+    for record in _open_records(ctx).filter(organization__isnull=False, due__date__lte=limit):
+        late = (ctx.today - record.due.date).days
+        if not first_then_weekly(late, first=first):
+            continue
+        name, body = _record_text(record)
+        yield _record_planned(
+            record, Kind.ROADMAP_ESCALATION, ctx.coordinators(),
+            f"{record.organization.short_name}: просрочка {_days(late)}",
+            f"{body} Организация не отметила выполнение {_days(late)} после срока.",
+        )
+
+
+# Mentorship -------------------------------------------------------------------------------------
+@provider(Kind.MEETING_FEEDBACK_MISSING)
+def meeting_feedback_missing(ctx: SweepContext) -> Iterable[Planned]:
+    Meeting = model_ready("mentorship", "Meeting", "pair", "held_on", "mentor_feedback", "mentee_feedback")
+    if Meeting is None:
+        return
+    oldest = ctx.today - dt.timedelta(days=MEETING_FEEDBACK_GIVE_UP_DAYS)
+    newest = ctx.today - dt.timedelta(days=MEETING_FEEDBACK_AFTER_DAYS)
+    meetings = (
+        Meeting.objects.filter(pair__organization__municipality=ctx.municipality, held_on__range=(oldest, newest))
+        .select_related("pair__organization")
+        .order_by("held_on", "pk")
+    )
+    for meeting in meetings:
+        if meeting.is_complete:
+            continue
+        days = (ctx.today - meeting.held_on).days
+        if not first_then_weekly(days, first=MEETING_FEEDBACK_AFTER_DAYS):
+            continue
+        missing = [side for side, ok in (("наставника", meeting.has_mentor_feedback),
+                                         ("наставляемого", meeting.has_mentee_feedback)) if not ok]
+        organization = meeting.pair.organization
+        yield Planned(
+            object_type="mentorship.meeting", object_id=meeting.pk, kind=Kind.MEETING_FEEDBACK_MISSING,
+            recipients=ctx.curators(organization.pk),
+            title=f"Нет обратной связи: встреча {meeting.held_on:%d.%m.%Y}",
+            message=(
+                f"Встреча «{_short(meeting.topic, 80)}» от {meeting.held_on:%d.%m.%Y} ({organization.short_name}): "
+                f"нет обратной связи {' и '.join(missing)}. Прошло {_days(days)}."
+            ),
+            path=_path("mentorship:pair_detail", meeting.pair_id), organization_id=organization.pk,
+        )
+
+
+@provider(Kind.MENTEE_WAITING)
+def mentee_waiting(ctx: SweepContext) -> Iterable[Planned]:
+    Person = model_ready("mentorship", "Person", "organization", "is_mentee", "mentee_since", "participations")
+    if Person is None:
+        return
+    from mentorship.models import OPEN_PAIR_STATUSES, ParticipantRole
+
+    since = ctx.today - dt.timedelta(days=MENTEE_WAITING_DAYS + 1)
+    people = (
+        Person.objects.filter(
+            organization__municipality=ctx.municipality, organization__is_active=True,
+            is_mentee=True, is_active=True, mentee_since__lte=since,
+        )
+        .exclude(participations__role=ParticipantRole.MENTEE, participations__pair__status__in=OPEN_PAIR_STATUSES)
+        .select_related("organization")
+        .order_by("mentee_since", "pk")
+    )
+    for person in people:
+        days = (ctx.today - person.mentee_since).days
+        if not first_then_weekly(days, first=MENTEE_WAITING_DAYS + 1):
+            continue
+        yield Planned(
+            object_type="mentorship.person", object_id=person.pk, kind=Kind.MENTEE_WAITING,
+            recipients=ctx.curators(person.organization_id),
+            title=f"{person.short_name} ждёт наставника {_days(days)}",
+            message=(
+                f"Наставляемый {person.full_name} ({person.organization.short_name}) в банке наставляемых "
+                f"с {person.mentee_since:%d.%m.%Y} и до сих пор без пары. Подберите наставника."
+            ),
+            path=_path("mentorship:person_detail", person.pk), organization_id=person.organization_id,
+        )
+
+
+@provider(Kind.PAIR_INACTIVE)
+def pair_inactive(ctx: SweepContext) -> Iterable[Planned]:
+    Pair = model_ready("mentorship", "Pair", "organization", "status", "started_on", "meetings")
+    if Pair is None:
+        return
+    from mentorship.models import PairStatus
+
+    pairs = (
+        Pair.objects.filter(organization__municipality=ctx.municipality, status=PairStatus.ACTIVE)
+        .annotate(last_meeting=Max("meetings__held_on"))
+        .select_related("organization")
+        .order_by("pk")
+    )
+    for pair in pairs:
+        since = pair.last_meeting or pair.started_on
+        if since is None:
+            continue
+        days = (ctx.today - since).days
+        if not first_then_weekly(days, first=PAIR_SILENCE_DAYS):
+            continue
+        what = f"последняя встреча {since:%d.%m.%Y}" if pair.last_meeting else f"встреч не было с начала ({since:%d.%m.%Y})"
+        label = pair.title or f"пара № {pair.pk}"
+        yield Planned(
+            object_type="mentorship.pair", object_id=pair.pk, kind=Kind.PAIR_INACTIVE,
+            recipients=ctx.curators(pair.organization_id),
+            title=f"Нет встреч {_days(days)}: {label}",
+            message=f"Наставническая пара «{label}» ({pair.organization.short_name}): {what}. Запланируйте встречу.",
+            path=_path("mentorship:pair_detail", pair.pk), organization_id=pair.organization_id,
+        )
+
+
+# Monitoring -------------------------------------------------------------------------------------
+# Expected contract (the monitoring app is being written): SchoolReport(organization, status,
+# campaign → Campaign(deadline: date)); statuses "submitted"/"accepted" count as handed in.
+SUBMITTED_REPORT_STATUSES = ("submitted", "accepted")
+
+
+@provider(Kind.CAMPAIGN_REPORT_OVERDUE)
+def campaign_report_overdue(ctx: SweepContext) -> Iterable[Planned]:
+    Report = model_ready("monitoring", "SchoolReport", "organization", "status", "campaign")
+    if Report is None:
+        return
+    Campaign = Report._meta.get_field("campaign").related_model
+    try:
+        Campaign._meta.get_field("deadline")
+    except FieldDoesNotExist:
+        return
+    reports = (
+        Report.objects.filter(
+            organization__municipality=ctx.municipality, campaign__deadline__lt=ctx.today,
+        )
+        .exclude(status__in=SUBMITTED_REPORT_STATUSES)
+        .select_related("organization", "campaign")
+        .order_by("campaign__deadline", "pk")
+    )
+    for report in reports:
+        late = (ctx.today - report.campaign.deadline).days
+        if not daily_then_weekly(late):
+            continue
+        yield Planned(
+            object_type="monitoring.schoolreport", object_id=report.pk, kind=Kind.CAMPAIGN_REPORT_OVERDUE,
+            recipients=ctx.curators(report.organization_id),
+            title=f"Справка не сдана: {_short(str(report.campaign), 80)}",
+            message=(
+                f"Информационная справка «{report.campaign}» ({report.organization.short_name}) не сдана, "
+                f"срок был {report.campaign.deadline:%d.%m.%Y} ({_days(late)} назад)."
+            ),
+            path=report.get_absolute_url() if hasattr(report, "get_absolute_url") else "",
+            organization_id=report.organization_id, due_date=report.campaign.deadline,
+        )
+
+
+# Weekly digest ----------------------------------------------------------------------------------
+@provider(Kind.WEEKLY_DIGEST)
+def weekly_digest(ctx: SweepContext) -> Iterable[Planned]:
+    """Coordinators: what is overdue, by organization (the sweep asks for it once a week)."""
+    overdue = _open_records(ctx).filter(due__date__lt=ctx.today)
+    by_org: dict[str, int] = defaultdict(int)
+    for record in overdue:
+        by_org[record.organization.short_name if record.organization_id else "Муниципальный уровень"] += 1
+    total = sum(by_org.values())
+    if total:
+        lines = [f"— {name}: {count}" for name, count in sorted(by_org.items(), key=lambda p: (-p[1], p[0]))]
+        message = (
+            f"На {ctx.today:%d.%m.%Y} просрочено мероприятий дорожных карт: {total}.\n" + "\n".join(lines)
+        )
+    else:
+        message = f"На {ctx.today:%d.%m.%Y} просроченных мероприятий дорожных карт нет."
+    yield Planned(
+        object_type="accounts.municipality", object_id=ctx.municipality.pk, kind=Kind.WEEKLY_DIGEST,
+        recipients=ctx.coordinators(),
+        title=f"Сводка за неделю: просрочено {total}", message=message,
+        path=_path("notifications:sent_log"),
+    )

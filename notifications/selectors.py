@@ -1,0 +1,66 @@
+"""Reads, always through accounts.scoping: a user's notifications, the coordinator's sent log and preview."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from accounts import scoping
+from accounts.models import Municipality
+from notifications import services
+from notifications.kinds import Kind
+from notifications.models import Notification, NotificationPreference, ReminderLog
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """Only the user's own notifications, newest first."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def log_municipalities(user) -> QuerySet[Municipality]:
+    """Municipalities whose sent log the user may read: coordinators' own (administrators: all)."""
+    return scoping.editable_municipalities(user).order_by("name")
+
+
+def sent_log(user, municipality: Municipality) -> QuerySet[ReminderLog]:
+    qs = scoping.filter_by_municipality(user, ReminderLog.objects.filter(municipality=municipality), edit=True)
+    return qs.select_related("recipient", "organization").order_by("-date", "-created_at", "-pk")
+
+
+def tomorrow_preview(user, municipality: Municipality) -> tuple[dt.date, list[ReminderLog]]:
+    """What tomorrow's sweep would send, as unsaved log rows (opt-outs applied, already-sent removed)."""
+    if not scoping.can_edit_municipality(user, municipality):
+        return dt.date.min, []
+    tomorrow = services.local_today(municipality) + dt.timedelta(days=1)
+    planned = services.reminders_collect(
+        municipality=municipality, today=tomorrow, kinds=services.kinds_for_date(municipality, tomorrow)
+    )
+    rows = services.reminder_rows(municipality=municipality, today=tomorrow, planned=planned)
+    claimed = set(
+        ReminderLog.objects.filter(municipality=municipality, date=tomorrow).values_list(
+            "object_type", "object_id", "kind", "recipient_id"
+        )
+    )
+    rows = [r for r in rows if (r.object_type, r.object_id, r.kind, r.recipient_id) not in claimed]
+    organizations = {o.pk: o for o in scoping.visible_organizations(user).filter(
+        pk__in={r.organization_id for r in rows if r.organization_id})}
+    for row in rows:
+        row.organization = organizations.get(row.organization_id)
+    return tomorrow, rows
+
+
+def preference_choices(user) -> list[dict]:
+    prefs = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
+    out = []
+    for kind in Kind:
+        pref = prefs.get(kind.value)
+        choice = "all" if pref is None else ("app" if pref.in_app else "none")
+        out.append({"kind": kind.value, "label": kind.label, "choice": choice})
+    return out

@@ -1,0 +1,284 @@
+"""Writes: the reminder sweep (collect → claim keys → deliver), marking read, preferences, schedules.
+
+Exactly once comes from the database: every (object, kind, local date, recipient) key is inserted
+into ReminderLog with ON CONFLICT DO NOTHING before anything is sent, and a row is delivered only
+by the sweep whose conditional update moves it from `pending` to `sending`. A retried, duplicated
+or concurrent sweep therefore finds nothing left to send.
+
+The in-app notification is created in the same transaction as that move, so it exists exactly
+once. E-mail leaves the database: a worker killed between `sending` and `sent` leaves the row
+marked «отправка не подтверждена» and it is not sent again (at most once, never twice).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Municipality
+from notifications import channels
+from notifications.kinds import Kind
+from notifications.models import (
+    Notification,
+    NotificationPreference,
+    ReminderLog,
+    ReminderSettings,
+    ReminderStatus,
+)
+from notifications.providers import DAILY_KINDS, Planned, SweepContext, get_provider
+
+logger = logging.getLogger(__name__)
+
+MAX_EMAIL_ATTEMPTS = 5
+# Pending rows older than this are not worth sending any more ("через 7 дней" a week late).
+PENDING_GRACE_DAYS = 2
+
+
+class TransientDeliveryError(Exception):
+    """Some letters hit a transient SMTP error; their rows are pending again for the retry."""
+
+
+@dataclass
+class SweepResult:
+    municipality_id: int
+    date: dt.date
+    claimed: int = 0
+    sent: Counter = field(default_factory=Counter)
+    skipped: int = 0
+    failed: int = 0
+    transient: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.sent.values())
+
+    def as_dict(self) -> dict:
+        return {"total": self.total, "by_kind": dict(sorted(self.sent.items())), "claimed": self.claimed,
+                "skipped": self.skipped, "failed": self.failed, "transient": self.transient}
+
+
+def local_today(municipality: Municipality, now: dt.datetime | None = None) -> dt.date:
+    """Today where the municipality is: Norilsk's day starts four hours before Moscow's."""
+    return (now or timezone.now()).astimezone(municipality.tzinfo).date()
+
+
+def reminder_settings_for(municipality: Municipality) -> ReminderSettings:
+    settings_row, _ = ReminderSettings.objects.get_or_create(municipality=municipality)
+    return settings_row
+
+
+def kinds_for_date(municipality: Municipality, today: dt.date) -> list[str]:
+    """The kinds a full day's run covers: the daily ones, plus the digest on its weekday."""
+    kinds = list(DAILY_KINDS)
+    if today.isoweekday() == reminder_settings_for(municipality).digest_isoweekday:
+        kinds.append(Kind.WEEKLY_DIGEST)
+    return kinds
+
+
+# Collect ----------------------------------------------------------------------------------------
+def reminders_collect(*, municipality: Municipality, today: dt.date, kinds: list[str] | None = None) -> list[Planned]:
+    """What the providers say is due on `today` (local date); reads only."""
+    ctx = SweepContext(municipality=municipality, today=today, rules=reminder_settings_for(municipality))
+    planned: list[Planned] = []
+    for kind in kinds or DAILY_KINDS:
+        func = get_provider(kind)
+        if func is None:
+            continue
+        planned.extend(func(ctx))
+    return planned
+
+
+def _preferences(user_ids: set[int]) -> dict[tuple[int, str], NotificationPreference]:
+    rows = NotificationPreference.objects.filter(user_id__in=user_ids)
+    return {(p.user_id, p.kind): p for p in rows}
+
+
+def reminder_rows(*, municipality: Municipality, today: dt.date, planned: list[Planned]) -> list[ReminderLog]:
+    """One unsaved log row per (planned reminder, recipient), with the recipient's opt-outs applied."""
+    user_ids = {u.pk for p in planned for u in p.recipients}
+    prefs = _preferences(user_ids)
+    rows: list[ReminderLog] = []
+    seen: set[tuple] = set()
+    for item in planned:
+        for user in item.recipients:
+            key = (item.object_type, item.object_id, item.kind, user.pk)
+            if key in seen:  # a user who is curator and coordinator at once gets it once
+                continue
+            seen.add(key)
+            pref = prefs.get((user.pk, item.kind))
+            wants_app = pref is None or pref.in_app
+            wants_email = wants_app and (pref is None or pref.email) and bool(user.email)
+            row = ReminderLog(
+                object_type=item.object_type, object_id=item.object_id, kind=item.kind, date=today,
+                recipient=user, municipality=municipality, organization_id=item.organization_id,
+                title=item.title[:300], message=item.message, path=item.path[:500], due_date=item.due_date,
+                send_email=wants_email,
+                status=ReminderStatus.PENDING if wants_app else ReminderStatus.SKIPPED,
+            )
+            rows.append(row)
+    return rows
+
+
+# Claim ------------------------------------------------------------------------------------------
+def reminders_claim(*, rows: list[ReminderLog]) -> int:
+    """Insert the keys; existing keys are left as they are (ON CONFLICT DO NOTHING).
+
+    Returns how many rows were claimed by this call (counted, because bulk_create with
+    ignore_conflicts does not say which rows it inserted).
+    """
+    if not rows:
+        return 0
+    with transaction.atomic():
+        municipality_id = rows[0].municipality_id
+        date = rows[0].date
+        before = ReminderLog.objects.filter(municipality_id=municipality_id, date=date).count()
+        ReminderLog.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        return ReminderLog.objects.filter(municipality_id=municipality_id, date=date).count() - before
+
+
+# Deliver ----------------------------------------------------------------------------------------
+def reminder_deliver(*, log_id: int, connection=None) -> str:
+    """Deliver one claimed row; returns the row's new status, or "" if another sweep has it."""
+    now = timezone.now()
+    with transaction.atomic():
+        taken = ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.PENDING).update(
+            status=ReminderStatus.SENDING, sending_at=now, attempts=F("attempts") + 1
+        )
+        if not taken:
+            return ""
+        log = ReminderLog.objects.select_related("recipient").get(pk=log_id)
+        channels.in_app_create(log)
+        if not log.send_email:
+            ReminderLog.objects.filter(pk=log_id).update(status=ReminderStatus.SENT, sent_at=now)
+            return ReminderStatus.SENT
+    try:
+        channels.email_send(log, connection or get_connection())
+    except Exception as exc:
+        transient = channels.is_transient(exc)
+        retry = transient and log.attempts < MAX_EMAIL_ATTEMPTS
+        status = ReminderStatus.PENDING if retry else ReminderStatus.FAILED
+        ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.SENDING).update(status=status, error=repr(exc)[:2000])
+        logger.warning("reminder %s: e-mail failed (%s): %r", log.key, "will retry" if retry else "gave up", exc)
+        if retry:
+            raise TransientDeliveryError(log.key) from exc
+        return ReminderStatus.FAILED
+    ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.SENDING).update(
+        status=ReminderStatus.SENT, email_sent=True, sent_at=timezone.now(), error=""
+    )
+    return ReminderStatus.SENT
+
+
+def reminders_deliver(*, municipality: Municipality, today: dt.date, result: SweepResult) -> SweepResult:
+    pending = (
+        ReminderLog.objects.filter(
+            municipality=municipality, status=ReminderStatus.PENDING,
+            date__range=(today - dt.timedelta(days=PENDING_GRACE_DAYS), today),
+        )
+        .order_by("pk")
+        .values_list("pk", "kind")
+    )
+    connection = get_connection()
+    for log_id, kind in list(pending):
+        try:
+            status = reminder_deliver(log_id=log_id, connection=connection)
+        except TransientDeliveryError:
+            result.transient += 1
+            connection = get_connection()  # the old one may be half-closed
+            continue
+        if status == ReminderStatus.SENT:
+            result.sent[kind] += 1
+        elif status == ReminderStatus.FAILED:
+            result.failed += 1
+    return result
+
+
+def sweep_run(*, municipality: Municipality, today: dt.date | None = None, kinds: list[str] | None = None) -> SweepResult:
+    """Collect what is due on the municipality's `today`, claim the keys, then send."""
+    today = today or local_today(municipality)
+    result = SweepResult(municipality_id=municipality.pk, date=today)
+    if not reminder_settings_for(municipality).enabled:
+        return result
+    planned = reminders_collect(municipality=municipality, today=today, kinds=kinds)
+    rows = reminder_rows(municipality=municipality, today=today, planned=planned)
+    result.claimed = reminders_claim(rows=rows)
+    result.skipped = sum(1 for r in rows if r.status == ReminderStatus.SKIPPED)
+    reminders_deliver(municipality=municipality, today=today, result=result)
+    logger.info("reminder sweep %s %s: %s", municipality, today, json.dumps(result.as_dict(), ensure_ascii=False))
+    return result
+
+
+# Notification center ----------------------------------------------------------------------------
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    """Mark the user's own notification read (a foreign id raises DoesNotExist → 404 in the view)."""
+    notification = Notification.objects.get(pk=notification_id, recipient=user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def preferences_save(*, user, choices: dict[str, str]) -> None:
+    """`choices`: kind → "all" | "app" | "none". "all" removes the row (the default)."""
+    for kind, choice in choices.items():
+        if kind not in Kind.values:
+            continue
+        if choice == "all":
+            NotificationPreference.objects.filter(user=user, kind=kind).delete()
+        else:
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"in_app": choice == "app", "email": False}
+            )
+
+
+# Schedules --------------------------------------------------------------------------------------
+SWEEP_TASK = "notifications.tasks.sweep_municipality"
+TASK_NAME_PREFIX = "Напоминания"
+
+
+def schedule_sync(*, municipality: Municipality) -> list:
+    """Create or update this municipality's beat schedules (daily sweep, weekly digest)."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    rules = reminder_settings_for(municipality)
+    hour = str(rules.send_hour)
+    daily, _ = CrontabSchedule.objects.get_or_create(
+        minute="0", hour=hour, day_of_week="*", day_of_month="*", month_of_year="*", timezone=municipality.timezone
+    )
+    weekly, _ = CrontabSchedule.objects.get_or_create(
+        minute="0", hour=hour, day_of_week=str(rules.digest_weekday), day_of_month="*", month_of_year="*",
+        timezone=municipality.timezone,
+    )
+    tasks = []
+    for suffix, crontab, kwargs in (
+        ("ежедневная рассылка", daily, {"municipality_id": municipality.pk}),
+        ("еженедельная сводка", weekly, {"municipality_id": municipality.pk, "kinds": [Kind.WEEKLY_DIGEST.value]}),
+    ):
+        task, _ = PeriodicTask.objects.update_or_create(
+            name=f"{TASK_NAME_PREFIX}: {suffix} — {municipality.name} (№ {municipality.pk})",
+            defaults={"task": SWEEP_TASK, "crontab": crontab, "interval": None, "kwargs": json.dumps(kwargs),
+                      "enabled": rules.enabled, "description": "Создано командой setup_periodic_tasks."},
+        )
+        tasks.append(task)
+    return tasks
+
+
+def schedules_sync_all() -> dict[str, int]:
+    from django_celery_beat.models import PeriodicTask
+
+    keep: set[int] = set()
+    for municipality in Municipality.objects.order_by("pk"):
+        keep.update(t.pk for t in schedule_sync(municipality=municipality))
+    removed, _ = PeriodicTask.objects.filter(task=SWEEP_TASK, name__startswith=TASK_NAME_PREFIX).exclude(pk__in=keep).delete()
+    return {"tasks": len(keep), "removed": removed}

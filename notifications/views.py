@@ -1,0 +1,101 @@
+"""The notification center, preferences and the coordinator's sent log (short views; rules live elsewhere)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts import scoping
+from notifications import selectors, services
+from notifications.kinds import Kind
+from notifications.models import Notification, ReminderStatus
+
+PAGE_SIZE = 30
+
+
+@login_required
+def notification_list(request):
+    qs = selectors.notifications_for(request.user)
+    if request.GET.get("unread"):
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page, "only_unread": bool(request.GET.get("unread"))})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    """Mark read and go to the object the notification is about."""
+    try:
+        notification = services.notification_mark_read(user=request.user, notification_id=pk)
+    except Notification.DoesNotExist:
+        raise Http404("Уведомление не найдено.") from None
+    if notification.path and url_has_allowed_host_and_scheme(notification.path, allowed_hosts={request.get_host()}):
+        return redirect(notification.path)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    try:
+        services.notification_mark_read(user=request.user, notification_id=pk)
+    except Notification.DoesNotExist:
+        raise Http404("Уведомление не найдено.") from None
+    return redirect(request.POST.get("next") if _safe(request, request.POST.get("next")) else "notifications:list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = services.notifications_mark_all_read(user=request.user)
+    messages.success(request, f"Отмечено прочитанными: {count}.")
+    return redirect("notifications:list")
+
+
+@login_required
+def preferences(request):
+    if request.method == "POST":
+        services.preferences_save(
+            user=request.user,
+            choices={kind: request.POST.get(kind, "all") for kind in Kind.values
+                     if request.POST.get(kind) in ("all", "app", "none")},
+        )
+        messages.success(request, "Настройки уведомлений сохранены.")
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"rows": selectors.preference_choices(request.user)})
+
+
+@login_required
+def sent_log(request):
+    """Coordinators: what was sent to whom and when, and what will be sent tomorrow."""
+    municipalities = list(selectors.log_municipalities(request.user))
+    if not municipalities:
+        raise Http404("Журнал рассылок доступен муниципальным координаторам.")
+    chosen = request.GET.get("municipality")
+    municipality = municipalities[0]
+    if chosen:
+        municipality = next((m for m in municipalities if str(m.pk) == chosen), None)
+        if municipality is None:
+            raise Http404("Муниципалитет не найден или недоступен.")
+    log = selectors.sent_log(request.user, municipality)
+    status = request.GET.get("status")
+    if status in ReminderStatus.values:
+        log = log.filter(status=status)
+    page = Paginator(log, PAGE_SIZE).get_page(request.GET.get("page"))
+    tomorrow, upcoming = selectors.tomorrow_preview(request.user, municipality)
+    return render(request, "notifications/sent_log.html", {
+        "municipality": municipality, "municipalities": municipalities, "page": page, "tomorrow": tomorrow,
+        "upcoming": upcoming, "statuses": ReminderStatus.choices, "status": status,
+        "local_today": services.local_today(municipality),
+        "can_edit": scoping.can_edit_municipality(request.user, municipality),
+    })
+
+
+def _safe(request, url: str | None) -> bool:
+    return bool(url) and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})
