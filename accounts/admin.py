@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts import scoping
 from accounts.admin_mixins import ScopedAdminMixin, XlsxImportExportAdmin
-from accounts.models import Municipality, Organization, Region, RoleAssignment, User
+from accounts.models import ExportLog, Municipality, Organization, Region, RoleAssignment, User
 from accounts.resources import OrganizationResource, UserResource
 
 
@@ -100,3 +100,37 @@ class UserAdmin(XlsxImportExportAdmin, BaseUserAdmin):
             (name, {**opts, "fields": tuple(f for f in opts["fields"] if f not in {"is_superuser", "groups", "user_permissions"})})
             for name, opts in fieldsets
         ]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "kind", "municipality", "organization", "rows", "masked_rows", "ip_address"]
+    list_filter = ["kind", "municipality"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user", "municipality", "organization"]
+
+    def get_queryset(self, request):
+        scope = scoping.scope_for(request.user)
+        qs = super().get_queryset(request)
+        if scope.is_admin:
+            return qs
+        from django.db.models import Q
+
+        return qs.filter(Q(municipality_id__in=scope.edit_municipality_ids)
+                         | Q(organization__municipality_id__in=scope.edit_municipality_ids))
+
+    def has_module_permission(self, request):
+        scope = scoping.scope_for(request.user)
+        return request.user.is_staff and (scope.is_admin or bool(scope.edit_municipality_ids))
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False  # the log is written by exports only
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

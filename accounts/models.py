@@ -198,3 +198,29 @@ class RoleAssignment(models.Model):
                 raise ValidationError({"municipality": "Для роли в организации муниципалитет не указывается."})
         elif self.role == Role.ADMIN and (self.organization_id or self.municipality_id):
             raise ValidationError("Администратор не привязывается к муниципалитету или организации.")
+
+
+class ExportLog(models.Model):
+    """Who exported which personal data and when (152-ФЗ: every disclosure is accountable)."""
+
+    user = models.ForeignKey(User, verbose_name="пользователь", on_delete=models.PROTECT, related_name="exports")
+    kind = models.CharField("что выгружено", max_length=100)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    rows = models.PositiveIntegerField("строк", default=0)
+    masked_rows = models.PositiveIntegerField("строк со скрытыми данными (нет согласия)", default=0)
+    parameters = models.JSONField("параметры", default=dict, blank=True)
+    ip_address = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
+    created_at = models.DateTimeField("когда", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "выгрузка персональных данных"
+        verbose_name_plural = "журнал выгрузок персональных данных"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} — {self.user} ({self.created_at:%d.%m.%Y %H:%M})"
