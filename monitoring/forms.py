@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from accounts import scoping
+from accounts.models import Municipality, Organization, OrganizationKind
+from monitoring.models import Campaign, Question, QuestionKind, SchoolReport
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["municipality", "kind", "title", "period_start", "period_end", "deadline", "organizations", "questionnaires"]
+        widgets = {"organizations": forms.CheckboxSelectMultiple, "questionnaires": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "organizations": "Не отмечено ни одной — охватываются все действующие организации муниципалитета.",
+            "questionnaires": "Для анкетирования; не отмечено — стандартные анкеты для этого вида кампании.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scoping.scope_for(user)
+        municipalities = Municipality.objects.all() if scope.is_admin else Municipality.objects.filter(
+            pk__in=scope.methodology_municipality_ids)
+        self.fields["municipality"].queryset = municipalities
+        if municipalities.count() == 1:
+            self.fields["municipality"].initial = municipalities.first()
+        self.fields["organizations"].queryset = Organization.objects.filter(
+            municipality__in=municipalities, is_active=True).order_by("short_name")
+        self.fields["organizations"].required = False
+        self.fields["questionnaires"].required = False
+        self.fields["questionnaires"].queryset = self.fields["questionnaires"].queryset.filter(is_active=True)
+        for name in ("period_start", "period_end", "deadline"):
+            self.fields[name].widget = forms.DateInput(attrs={"placeholder": "дд.мм.гггг"}, format="%d.%m.%Y")
+
+    def clean(self):
+        data = super().clean()
+        municipality = data.get("municipality")
+        orgs = data.get("organizations")
+        if municipality and orgs and any(o.municipality_id != municipality.pk for o in orgs):
+            self.add_error("organizations", "Выберите организации этого муниципалитета.")
+        if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
+            self.add_error("period_end", "Окончание периода раньше его начала.")
+        return data
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = SchoolReport
+        fields = ["local_acts", "local_acts_list", "website_url", "achievements", "problems"]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("local_acts_list", "achievements", "problems")}
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label="Что исправить", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResponseForm(forms.Form):
+    """A questionnaire rendered from its questions (built in the admin)."""
+
+    def __init__(self, *args, questions: list[Question], initial_answers: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        initial_answers = initial_answers or {}
+        for q in questions:
+            name = f"q{q.pk}"
+            if q.kind == QuestionKind.SCALE:
+                field = forms.TypedChoiceField(
+                    choices=[(i, str(i)) for i in range(1, 11)], coerce=int, widget=forms.RadioSelect(attrs={"class": "scale"}),
+                    empty_value=None)
+            elif q.kind == QuestionKind.SINGLE:
+                field = forms.ChoiceField(choices=[(o, o) for o in q.option_list], widget=forms.RadioSelect)
+            elif q.kind == QuestionKind.MULTIPLE:
+                field = forms.MultipleChoiceField(choices=[(o, o) for o in q.option_list], widget=forms.CheckboxSelectMultiple)
+            else:
+                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+            field.label = f"{q.order}. {q.text}"
+            field.required = q.required
+            if q.pk in initial_answers:
+                field.initial = initial_answers[q.pk]
+            self.fields[name] = field
+
+    def answers(self) -> dict[int, object]:
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
+
+
+YEAR_CHOICES = [(y, str(y)) for y in range(dt.date.today().year + 1, 2019, -1)]
+
+
+class PeriodFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label="Год", choices=YEAR_CHOICES, coerce=int, required=False)
+    kind = forms.ChoiceField(label="Тип организации", choices=[("", "Все типы"), *OrganizationKind.choices], required=False)
+
+
+class BuildForm(forms.Form):
+    municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=Municipality.objects.none())
+    year = forms.TypedChoiceField(label="Год", choices=YEAR_CHOICES, coerce=int)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scoping.scope_for(user)
+        qs = Municipality.objects.all() if scope.is_admin else Municipality.objects.filter(
+            pk__in=scope.methodology_municipality_ids)
+        self.fields["municipality"].queryset = qs
+        if qs.count() == 1:
+            self.fields["municipality"].initial = qs.first()
+        self.fields["year"].initial = dt.date.today().year

@@ -1,0 +1,460 @@
+"""Reads for monitoring, always through accounts.scoping.
+
+Figures come from grouped queries over the whole set of organizations (a fixed number of queries
+whatever their count): lists, dashboards, the annual report and the regional export share them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+
+from accounts import scoping
+from accounts.models import Municipality, Organization
+from monitoring.models import (
+    REPORT_KINDS,
+    AnnualReportBuild,
+    Answer,
+    Assignment,
+    AssignmentStatus,
+    Campaign,
+    CampaignKind,
+    CampaignStatus,
+    EffectivenessCriterion,
+    Metric,
+    QuestionKind,
+    Questionnaire,
+    Response,
+    WebsiteCheck,
+    WebsiteCheckRun,
+)
+
+
+# Campaigns and assignments -------------------------------------------------------------------------
+def campaigns_visible(user) -> QuerySet[Campaign]:
+    """Campaigns are municipal data: municipal roles read their municipality's; a school sees the
+    campaigns that cover it (through its assignment)."""
+    scope = scoping.scope_for(user)
+    q = scope.municipality_q("municipality") if scope.is_municipal else Q(pk__in=[])
+    if not scope.is_admin:
+        q |= Q(Exists(Assignment.objects.filter(scope.organization_q("organization"), campaign=OuterRef("pk"))))
+    return Campaign.objects.filter(q)
+
+
+def campaigns_managed(user) -> QuerySet[Campaign]:
+    """Campaigns the user runs (methodologist, coordinator, admin)."""
+    scope = scoping.scope_for(user)
+    if scope.is_admin:
+        return Campaign.objects.all()
+    return Campaign.objects.filter(municipality_id__in=scope.methodology_municipality_ids)
+
+
+def with_rates(qs: QuerySet[Campaign]) -> QuerySet[Campaign]:
+    return qs.annotate(
+        expected=Count("assignments", distinct=True),
+        submitted=Count("assignments", filter=Q(assignments__first_submitted_at__isnull=False), distinct=True),
+        on_time=Count(
+            "assignments", filter=Q(assignments__first_submitted_at__lte=F("due_at")), distinct=True
+        ),
+        accepted=Count("assignments", filter=Q(assignments__status=AssignmentStatus.ACCEPTED), distinct=True),
+    )
+
+
+def campaign_list(user) -> QuerySet[Campaign]:
+    return with_rates(campaigns_visible(user)).select_related("municipality").order_by("-deadline", "-pk")
+
+
+def campaign_detail(user, pk: int) -> Campaign:
+    return scoping.get_scoped_or_404(campaign_list(user), pk=pk)
+
+
+def assignments_visible(user) -> QuerySet[Assignment]:
+    return scoping.filter_by_organization(user, Assignment.objects.all())
+
+
+def can_run(user, campaign: Campaign) -> bool:
+    return scoping.can_run_monitoring(user, campaign.municipality_id)
+
+
+def can_fill(user, assignment: Assignment) -> bool:
+    """Curators fill their school's report; coordinators may fill for a school (phone reports)."""
+    return scoping.can_edit_organization(user, assignment.organization)
+
+
+def campaign_assignments(user, campaign: Campaign) -> list[Assignment]:
+    return list(
+        assignments_visible(user).filter(campaign=campaign)
+        .select_related("organization", "submitted_by", "reviewed_by")
+        .annotate(
+            responses_total=Count("responses", distinct=True),
+            responses_done=Count("responses", filter=Q(responses__submitted_at__isnull=False), distinct=True),
+        )
+        .order_by("organization__short_name")
+    )
+
+
+def assignment_detail(user, pk: int) -> Assignment:
+    qs = assignments_visible(user).select_related(
+        "campaign__municipality", "organization", "submitted_by", "reviewed_by", "report"
+    )
+    return scoping.get_scoped_or_404(qs, pk=pk)
+
+
+def my_assignments(user) -> QuerySet[Assignment]:
+    """What the user's school still owes (for curators' task list and home card)."""
+    scope = scoping.scope_for(user)
+    return (
+        Assignment.objects.filter(scope.organization_q("organization", edit=True))
+        .filter(campaign__status=CampaignStatus.OPEN, status__in=[AssignmentStatus.DRAFT, AssignmentStatus.RETURNED])
+        .select_related("campaign", "organization")
+        .order_by("campaign__deadline")
+    )
+
+
+def responses_for(assignment: Assignment) -> list[Response]:
+    return list(
+        assignment.responses.select_related("person", "questionnaire", "filled_by").order_by(
+            "person__last_name", "person__first_name", "questionnaire__title"
+        )
+    )
+
+
+def response_detail(user, pk: int) -> Response:
+    qs = scoping.filter_by_organization(user, Response.objects.all(), "assignment__organization").select_related(
+        "assignment__campaign", "assignment__organization", "person", "questionnaire"
+    )
+    return scoping.get_scoped_or_404(qs, pk=pk)
+
+
+# Indicators from the data --------------------------------------------------------------------------
+@dataclass
+class OrgFigures:
+    organization_id: int
+    mentors: int = 0
+    mentees: int = 0
+    mentees_matched: int = 0
+    pairs: int = 0
+    pairs_by_form: dict[str, int] = field(default_factory=dict)
+    programs: int = 0
+    young_total: int = 0
+    young_covered: int = 0
+    meetings: int = 0
+    roadmap_due: int = 0
+    roadmap_done: int = 0
+    roadmap_on_time: int = 0
+    roadmap_overdue: int = 0
+
+    @property
+    def young_share(self) -> int | None:
+        return _share(self.young_covered, self.young_total)
+
+    @property
+    def roadmap_share(self) -> int | None:
+        return _share(self.roadmap_on_time, self.roadmap_due)
+
+
+def _share(part: int | float, whole: int | float) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def organization_figures(org_ids: list[int], start: dt.date, end: dt.date, today: dt.date | None = None) -> dict[int, OrgFigures]:
+    """Indicators per organization from mentorship and roadmaps: seven grouped queries in all.
+
+    `org_ids` must already be scoped by the caller (a list of visible organizations)."""
+    from mentorship.models import (
+        OPEN_PAIR_STATUSES,
+        Meeting,
+        MenteeCategory,
+        PairParticipant,
+        PairStatus,
+        Person,
+        Program,
+    )
+    from roadmaps.models import ExecutionRecord, ExecutionStatus
+
+    today = today or dt.date.today()
+    figures = {pk: OrgFigures(organization_id=pk) for pk in org_ids}
+    if not figures:
+        return figures
+    matched = Exists(PairParticipant.objects.filter(
+        person=OuterRef("pk"), role="mentee", pair__status__in=OPEN_PAIR_STATUSES))
+    people = (
+        Person.objects.filter(organization_id__in=org_ids, is_active=True)
+        .values("organization_id")
+        .annotate(
+            mentors=Count("pk", filter=Q(is_mentor=True)),
+            mentees=Count("pk", filter=Q(is_mentee=True)),
+            mentees_matched=Count("pk", filter=Q(is_mentee=True) & Q(matched)),
+            young=Count("pk", filter=Q(is_mentee=True, mentee_category=MenteeCategory.YOUNG)),
+            young_covered=Count("pk", filter=Q(is_mentee=True, mentee_category=MenteeCategory.YOUNG) & Q(matched)),
+        )
+        .order_by()
+    )
+    for row in people:
+        f = figures[row["organization_id"]]
+        f.mentors, f.mentees, f.mentees_matched = row["mentors"], row["mentees"], row["mentees_matched"]
+        f.young_total, f.young_covered = row["young"], row["young_covered"]
+    from mentorship.models import Pair
+
+    pairs = (
+        Pair.objects.filter(organization_id__in=org_ids, status=PairStatus.ACTIVE)
+        .values("organization_id", "form__name").annotate(n=Count("pk")).order_by()
+    )
+    for row in pairs:
+        f = figures[row["organization_id"]]
+        f.pairs += row["n"]
+        f.pairs_by_form[row["form__name"]] = row["n"]
+    programs = (
+        Program.objects.filter(pair__organization_id__in=org_ids, pair__status__in=[*OPEN_PAIR_STATUSES, PairStatus.COMPLETED])
+        .values("pair__organization_id").annotate(n=Count("pk")).order_by()
+    )
+    for row in programs:
+        figures[row["pair__organization_id"]].programs = row["n"]
+    meetings = (
+        Meeting.objects.filter(pair__organization_id__in=org_ids, held_on__range=(start, end))
+        .values("pair__organization_id").annotate(n=Count("pk")).order_by()
+    )
+    for row in meetings:
+        figures[row["pair__organization_id"]].meetings = row["n"]
+    records = (
+        ExecutionRecord.objects.filter(organization_id__in=org_ids, due__date__range=(start, min(end, today)))
+        .values("organization_id")
+        .annotate(
+            due=Count("pk"),
+            done=Count("pk", filter=Q(status=ExecutionStatus.DONE)),
+            on_time=Count("pk", filter=Q(status=ExecutionStatus.DONE, completed_on__lte=F("due__date"))),
+            overdue=Count("pk", filter=~Q(status=ExecutionStatus.DONE) & Q(due__date__lt=today)),
+        )
+        .order_by()
+    )
+    for row in records:
+        f = figures[row["organization_id"]]
+        f.roadmap_due, f.roadmap_done, f.roadmap_on_time, f.roadmap_overdue = (
+            row["due"], row["done"], row["on_time"], row["overdue"])
+    return figures
+
+
+def pairs_by_form_total(figures: dict[int, OrgFigures]) -> list[tuple[str, int]]:
+    total: dict[str, int] = defaultdict(int)
+    for f in figures.values():
+        for name, n in f.pairs_by_form.items():
+            total[name] += n
+    return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+# Questionnaires --------------------------------------------------------------------------------------
+def scale_averages(org_ids: list[int], *, kinds: list[str], start: dt.date, end: dt.date) -> dict[tuple, float]:
+    """Mean 1–10 score by (campaign kind, organization, dimension) for campaigns in the period."""
+    rows = (
+        Answer.objects.filter(
+            scale__isnull=False,
+            response__assignment__organization_id__in=org_ids,
+            response__assignment__campaign__kind__in=kinds,
+            response__assignment__campaign__period_end__gte=start,
+            response__assignment__campaign__period_start__lte=end,
+        )
+        .values("response__assignment__campaign__kind", "response__assignment__organization_id", "question__dimension")
+        .annotate(avg=Avg("scale"))
+        .order_by()
+    )
+    return {
+        (r["response__assignment__campaign__kind"], r["response__assignment__organization_id"], r["question__dimension"]): float(r["avg"])
+        for r in rows
+    }
+
+
+@dataclass
+class DynamicsRow:
+    dimension: str
+    entry: float | None
+    final: float | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.entry is None or self.final is None:
+            return None
+        return round(self.final - self.entry, 2)
+
+
+def growth_dynamics(org_ids: list[int], start: dt.date, end: dt.date) -> list[DynamicsRow]:
+    """Entry (September) vs final (May) self-assessment per dimension for the whole set of organizations."""
+    rows = (
+        Answer.objects.filter(
+            scale__isnull=False,
+            response__assignment__organization_id__in=org_ids,
+            response__assignment__campaign__kind__in=[CampaignKind.ENTRY, CampaignKind.FINAL],
+            response__assignment__campaign__period_end__gte=start,
+            response__assignment__campaign__period_start__lte=end,
+        )
+        .values("response__assignment__campaign__kind", "question__dimension")
+        .annotate(avg=Avg("scale"))
+        .order_by()
+    )
+    by_dim: dict[str, dict[str, float]] = defaultdict(dict)
+    for r in rows:
+        by_dim[r["question__dimension"] or "Общая оценка"][r["response__assignment__campaign__kind"]] = round(float(r["avg"]), 2)
+    return [DynamicsRow(dim, v.get(CampaignKind.ENTRY), v.get(CampaignKind.FINAL)) for dim, v in sorted(by_dim.items())]
+
+
+def participant_dynamics(org_ids: list[int], start: dt.date, end: dt.date) -> list[dict]:
+    """Entry vs final mean per participant (one grouped query)."""
+    rows = (
+        Answer.objects.filter(
+            scale__isnull=False,
+            response__assignment__organization_id__in=org_ids,
+            response__assignment__campaign__kind__in=[CampaignKind.ENTRY, CampaignKind.FINAL],
+            response__assignment__campaign__period_end__gte=start,
+            response__assignment__campaign__period_start__lte=end,
+        )
+        .values(
+            "response__person_id", "response__person__last_name", "response__person__first_name",
+            "response__person__middle_name", "response__assignment__organization__short_name",
+            "response__assignment__campaign__kind",
+        )
+        .annotate(avg=Avg("scale"))
+        .order_by("response__assignment__organization__short_name", "response__person__last_name")
+    )
+    people: dict[int, dict] = {}
+    for r in rows:
+        p = people.setdefault(r["response__person_id"], {
+            "name": " ".join(x for x in (r["response__person__last_name"], r["response__person__first_name"],
+                                         r["response__person__middle_name"]) if x),
+            "organization": r["response__assignment__organization__short_name"], "entry": None, "final": None,
+        })
+        p["entry" if r["response__assignment__campaign__kind"] == CampaignKind.ENTRY else "final"] = round(float(r["avg"]), 2)
+    for p in people.values():
+        p["delta"] = round(p["final"] - p["entry"], 2) if p["entry"] is not None and p["final"] is not None else None
+    return list(people.values())
+
+
+def choice_counts(questionnaire: Questionnaire, org_ids: list[int]) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for qid, chosen in Answer.objects.filter(
+        question__questionnaire=questionnaire, question__kind__in=[QuestionKind.SINGLE, QuestionKind.MULTIPLE],
+        response__assignment__organization_id__in=org_ids,
+    ).values_list("question_id", "choices"):
+        for option in chosen or []:
+            counts[qid][option] += 1
+    return counts
+
+
+# Reporting rates -------------------------------------------------------------------------------------
+def reporting_by_organization(org_ids: list[int], start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
+    rows = (
+        Assignment.objects.filter(organization_id__in=org_ids, campaign__deadline__range=(start, end))
+        .exclude(campaign__status=CampaignStatus.DRAFT)
+        .values("organization_id")
+        .annotate(
+            expected=Count("pk"),
+            submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+            on_time=Count("pk", filter=Q(first_submitted_at__lte=F("campaign__due_at"))),
+            accepted=Count("pk", filter=Q(status=AssignmentStatus.ACCEPTED)),
+        )
+        .order_by()
+    )
+    return {r["organization_id"]: r for r in rows}
+
+
+def campaign_rates(municipality_ids: list[int], start: dt.date, end: dt.date) -> list[Campaign]:
+    return list(
+        with_rates(Campaign.objects.filter(municipality_id__in=municipality_ids, deadline__range=(start, end))
+                   .exclude(status=CampaignStatus.DRAFT))
+        .order_by("deadline", "pk")
+    )
+
+
+# Effectiveness ---------------------------------------------------------------------------------------
+@dataclass
+class RankRow:
+    organization: Organization
+    values: dict[str, int | None]
+    contributions: dict[str, float]
+    score: float
+    place: int = 0
+
+
+def latest_website_checks(org_ids: list[int]) -> dict[int, WebsiteCheck]:
+    latest: dict[int, WebsiteCheck] = {}
+    for check in WebsiteCheck.objects.filter(organization_id__in=org_ids).order_by("organization_id", "-checked_at", "-pk"):
+        latest.setdefault(check.organization_id, check)
+    return latest
+
+
+def metric_values(organizations: list[Organization], start: dt.date, end: dt.date, today: dt.date | None = None) -> dict[int, dict[str, int | None]]:
+    """Each metric as a share 0–100 per organization (None: no data to judge by)."""
+    ids = [o.pk for o in organizations]
+    figures = organization_figures(ids, start, end, today)
+    reporting = reporting_by_organization(ids, start, end)
+    satisfaction = scale_averages(ids, kinds=[CampaignKind.QUALITY], start=start, end=end)
+    sat_by_org: dict[int, list[float]] = defaultdict(list)
+    for (_kind, org_id, _dim), avg in satisfaction.items():
+        sat_by_org[org_id].append(avg)
+    sites = latest_website_checks(ids)
+    values: dict[int, dict[str, int | None]] = {}
+    for pk in ids:
+        f = figures[pk]
+        rep = reporting.get(pk)
+        sat = sat_by_org.get(pk)
+        site = sites.get(pk)
+        values[pk] = {
+            Metric.YOUNG_COVERAGE: f.young_share,
+            Metric.MENTEES_MATCHED: _share(f.mentees_matched, f.mentees),
+            Metric.PROGRAMS: _share(min(f.programs, f.pairs), f.pairs),
+            Metric.ROADMAP_ON_TIME: f.roadmap_share,
+            Metric.REPORTS_ON_TIME: _share(rep["on_time"], rep["expected"]) if rep else None,
+            Metric.SATISFACTION: round(10 * sum(sat) / len(sat)) if sat else None,
+            Metric.WEBSITE: (100 if site.reachable and site.mentions_mentoring else 0) if site else None,
+        }
+    return values
+
+
+def criteria_for(municipality_id: int) -> list[EffectivenessCriterion]:
+    return list(EffectivenessCriterion.objects.filter(municipality_id=municipality_id).order_by("order", "pk"))
+
+
+def ranking(organizations: list[Organization], criteria: list[EffectivenessCriterion], start: dt.date, end: dt.date,
+            today: dt.date | None = None) -> list[RankRow]:
+    """Weighted score 0–100: each criterion contributes weight × share / total weight; a missing
+    value counts as 0 so that not reporting never raises a school in the table."""
+    values = metric_values(organizations, start, end, today)
+    total_weight = sum((c.weight for c in criteria), Decimal(0)) or Decimal(1)
+    rows = []
+    for org in organizations:
+        contributions = {
+            c.metric: round(float(c.weight / total_weight) * (values[org.pk][c.metric] or 0), 1) for c in criteria
+        }
+        rows.append(RankRow(org, values[org.pk], contributions, round(sum(contributions.values()), 1)))
+    rows.sort(key=lambda r: (-r.score, r.organization.short_name))
+    for index, row in enumerate(rows, start=1):
+        row.place = index
+    return rows
+
+
+# Reports and checks ----------------------------------------------------------------------------------
+def builds_visible(user) -> QuerySet[AnnualReportBuild]:
+    return scoping.filter_by_municipality(user, AnnualReportBuild.objects.all()).filter(
+        municipality_id__in=_monitoring_ids(user)
+    )
+
+
+def _monitoring_ids(user):
+    scope = scoping.scope_for(user)
+    if scope.is_admin:
+        return Municipality.objects.values("pk")
+    return list(scope.methodology_municipality_ids)
+
+
+def build_detail(user, pk: int) -> AnnualReportBuild:
+    return scoping.get_scoped_or_404(builds_visible(user).select_related("municipality", "author"), pk=pk)
+
+
+def website_runs_visible(user) -> QuerySet[WebsiteCheckRun]:
+    return WebsiteCheckRun.objects.filter(municipality_id__in=_monitoring_ids(user))
+
+
+def report_campaign_kinds() -> tuple[str, ...]:
+    return tuple(REPORT_KINDS)

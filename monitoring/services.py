@@ -1,0 +1,336 @@
+"""Writes for monitoring: keyword-only, typed, `<entity>_<verb>`. Callers check scope first
+(views through selectors); services enforce the workflow rules themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts import scoping
+from accounts.models import Municipality, Organization
+from monitoring.models import (
+    AnnualReportBuild,
+    Answer,
+    Assignment,
+    AssignmentStatus,
+    Audience,
+    BuildStatus,
+    Campaign,
+    CampaignStatus,
+    EffectivenessCriterion,
+    Metric,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    Response,
+    SchoolReport,
+    WebsiteCheckRun,
+)
+from monitoring.selectors import organization_figures
+
+log = logging.getLogger(__name__)
+
+
+# Campaigns -------------------------------------------------------------------------------------------
+@transaction.atomic
+def campaign_create(
+    *, user, municipality: Municipality, kind: str, title: str, period_start: dt.date, period_end: dt.date,
+    deadline: dt.date, organizations: Iterable[Organization] | None = None,
+    questionnaires: Iterable[Questionnaire] | None = None,
+) -> Campaign:
+    if not scoping.can_run_monitoring(user, municipality):
+        raise PermissionDenied("Нет права проводить мониторинг в этом муниципалитете.")
+    campaign = Campaign(
+        municipality=municipality, kind=kind, title=title, period_start=period_start, period_end=period_end,
+        deadline=deadline, created_by=user,
+    )
+    campaign.full_clean()
+    campaign.save()
+    orgs = list(organizations) if organizations is not None else list(
+        municipality.organizations.filter(is_active=True))
+    if any(o.municipality_id != municipality.pk for o in orgs):
+        raise ValidationError("Организация из другого муниципалитета.")
+    campaign.organizations.set(orgs)
+    if questionnaires is not None:
+        campaign.questionnaires.set(questionnaires)
+    elif campaign.is_questionnaire:
+        purpose = Questionnaire.Purpose.QUALITY if kind == "quality" else Questionnaire.Purpose.GROWTH
+        campaign.questionnaires.set(Questionnaire.objects.filter(is_standard=True, is_active=True, purpose=purpose))
+    return campaign
+
+
+@transaction.atomic
+def campaign_open(*, user, campaign: Campaign) -> int:
+    """Create one assignment per covered organization (and one response per participant for
+    questionnaires). Idempotent: opening twice creates nothing new. Returns assignments created."""
+    if not scoping.can_run_monitoring(user, campaign.municipality_id):
+        raise PermissionDenied("Нет права проводить мониторинг в этом муниципалитете.")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    orgs = list(campaign.organizations.all())
+    existing = set(campaign.assignments.values_list("organization_id", flat=True))
+    new = [Assignment(campaign=campaign, organization=o) for o in orgs if o.pk not in existing]
+    Assignment.objects.bulk_create(new)
+    assignments = list(campaign.assignments.all())
+    if campaign.is_report:
+        have = set(SchoolReport.objects.filter(assignment__campaign=campaign).values_list("assignment_id", flat=True))
+        SchoolReport.objects.bulk_create([SchoolReport(assignment=a) for a in assignments if a.pk not in have])
+        for a in assignments:
+            report_refresh(report=SchoolReport.objects.get(assignment=a))
+    else:
+        _create_responses(campaign, assignments)
+    if campaign.status == CampaignStatus.DRAFT:
+        campaign.status = CampaignStatus.OPEN
+        campaign.opened_at = timezone.now()
+        campaign.save(update_fields=["status", "opened_at"])
+    return len(new)
+
+
+def _create_responses(campaign: Campaign, assignments: list[Assignment]) -> None:
+    from mentorship.models import Person
+
+    by_org = {a.organization_id: a for a in assignments}
+    questionnaires = list(campaign.questionnaires.all())
+    people = Person.objects.filter(Q(is_mentor=True) | Q(is_mentee=True), organization_id__in=by_org,
+                                   is_active=True).only("pk", "organization_id", "is_mentor", "is_mentee")
+    rows = []
+    for person in people:
+        for q in questionnaires:
+            role = None
+            if q.audience in (Audience.MENTOR, Audience.ALL) and person.is_mentor:
+                role = "mentor"
+            elif q.audience in (Audience.MENTEE, Audience.ALL) and person.is_mentee:
+                role = "mentee"
+            if role:
+                rows.append(Response(assignment=by_org[person.organization_id], questionnaire=q, person=person, role=role))
+    Response.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def campaign_close(*, user, campaign: Campaign) -> None:
+    if not scoping.can_run_monitoring(user, campaign.municipality_id):
+        raise PermissionDenied("Нет права проводить мониторинг в этом муниципалитете.")
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.CLOSED)
+    campaign.status = CampaignStatus.CLOSED
+
+
+# School reports --------------------------------------------------------------------------------------
+def report_refresh(*, report: SchoolReport, today: dt.date | None = None) -> SchoolReport:
+    """Recompute the automatic indicators; a submitted or accepted report keeps its figures."""
+    assignment = report.assignment
+    if assignment.is_locked:
+        return report
+    campaign = assignment.campaign
+    f = organization_figures([assignment.organization_id], campaign.period_start, campaign.period_end, today)[
+        assignment.organization_id]
+    report.mentors, report.mentees, report.pairs = f.mentors, f.mentees, f.pairs
+    report.pairs_by_form, report.programs = f.pairs_by_form, f.programs
+    report.young_total, report.young_covered, report.meetings = f.young_total, f.young_covered, f.meetings
+    report.roadmap_due, report.roadmap_on_time = f.roadmap_due, f.roadmap_on_time
+    report.computed_at = timezone.now()
+    if not report.website_url and assignment.organization.mentoring_page_url:
+        report.website_url = assignment.organization.mentoring_page_url
+    report.save()
+    return report
+
+
+def _check_fill(user, assignment: Assignment) -> None:
+    if not scoping.can_edit_organization(user, assignment.organization):
+        raise PermissionDenied("Сдавать отчёт может куратор организации или муниципальный координатор.")
+    if assignment.campaign.status != CampaignStatus.OPEN:
+        raise ValidationError("Сбор по этой кампании не идёт.")
+    if assignment.is_locked:
+        raise ValidationError("Отчёт уже сдан: изменить его можно только после возврата на доработку.")
+
+
+def report_update(*, user, report: SchoolReport, data: dict) -> SchoolReport:
+    _check_fill(user, report.assignment)
+    for name in ("local_acts", "local_acts_list", "website_url", "achievements", "problems"):
+        if name in data:
+            setattr(report, name, data[name])
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def assignment_submit(*, user, assignment: Assignment) -> Assignment:
+    _check_fill(user, assignment)
+    if assignment.campaign.is_report:
+        report_refresh(report=assignment.report)
+    now = timezone.now()
+    # conditional update: a double click cannot submit twice or overwrite a review
+    changed = Assignment.objects.filter(
+        pk=assignment.pk, status__in=[AssignmentStatus.DRAFT, AssignmentStatus.RETURNED]
+    ).update(status=AssignmentStatus.SUBMITTED, submitted_at=now, submitted_by=user)
+    if not changed:
+        raise ValidationError("Отчёт уже сдан.")
+    Assignment.objects.filter(pk=assignment.pk, first_submitted_at__isnull=True).update(first_submitted_at=now)
+    assignment.refresh_from_db()
+    return assignment
+
+
+def _check_review(user, assignment: Assignment) -> None:
+    if not scoping.can_run_monitoring(user, assignment.campaign.municipality_id):
+        raise PermissionDenied("Принимать отчёты может методист или муниципальный координатор.")
+    if assignment.status != AssignmentStatus.SUBMITTED:
+        raise ValidationError("Принять или вернуть можно только сданный отчёт.")
+
+
+def assignment_accept(*, user, assignment: Assignment) -> Assignment:
+    _check_review(user, assignment)
+    Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.SUBMITTED).update(
+        status=AssignmentStatus.ACCEPTED, reviewed_at=timezone.now(), reviewed_by=user, return_comment="")
+    assignment.refresh_from_db()
+    return assignment
+
+
+def assignment_return(*, user, assignment: Assignment, comment: str) -> Assignment:
+    _check_review(user, assignment)
+    if not comment.strip():
+        raise ValidationError("Напишите, что исправить: без замечаний отчёт не возвращают.")
+    Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.SUBMITTED).update(
+        status=AssignmentStatus.RETURNED, reviewed_at=timezone.now(), reviewed_by=user, return_comment=comment.strip())
+    assignment.refresh_from_db()
+    return assignment
+
+
+# Questionnaires --------------------------------------------------------------------------------------
+def validate_answers(questions: list[Question], data: dict[int, object]) -> dict[int, str]:
+    """Errors by question id (Russian); `data` maps question id to int, list[str] or str."""
+    errors: dict[int, str] = {}
+    for q in questions:
+        value = data.get(q.pk)
+        empty = value in (None, "", [])
+        if empty:
+            if q.required:
+                errors[q.pk] = "Ответьте на этот вопрос."
+            continue
+        if q.kind == QuestionKind.SCALE:
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                errors[q.pk] = "Выберите балл от 1 до 10."
+                continue
+            if not 1 <= number <= 10:
+                errors[q.pk] = "Выберите балл от 1 до 10."
+        elif q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            chosen = value if isinstance(value, list) else [value]
+            if q.kind == QuestionKind.SINGLE and len(chosen) != 1:
+                errors[q.pk] = "Выберите один вариант."
+            elif any(c not in q.option_list for c in chosen):
+                errors[q.pk] = "Такого варианта нет."
+    return errors
+
+
+@transaction.atomic
+def response_fill(*, user, response: Response, data: dict[int, object]) -> Response:
+    """Save a participant's answers (entered by the participant's curator or coordinator)."""
+    assignment = response.assignment
+    _check_fill(user, assignment)
+    questions = list(response.questionnaire.questions.all())
+    errors = validate_answers(questions, data)
+    if errors:
+        raise ValidationError({str(k): v for k, v in errors.items()})
+    response.answers.all().delete()
+    answers = []
+    for q in questions:
+        value = data.get(q.pk)
+        if value in (None, "", []):
+            continue
+        if q.kind == QuestionKind.SCALE:
+            answers.append(Answer(response=response, question=q, scale=int(value)))
+        elif q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            answers.append(Answer(response=response, question=q, choices=value if isinstance(value, list) else [value]))
+        else:
+            answers.append(Answer(response=response, question=q, text=str(value).strip()))
+    Answer.objects.bulk_create(answers)
+    response.submitted_at = timezone.now()
+    response.filled_by = user
+    response.save(update_fields=["submitted_at", "filled_by"])
+    return response
+
+
+# Effectiveness ---------------------------------------------------------------------------------------
+DEFAULT_CRITERIA = [
+    (Metric.YOUNG_COVERAGE, 25), (Metric.PROGRAMS, 20), (Metric.ROADMAP_ON_TIME, 20),
+    (Metric.REPORTS_ON_TIME, 15), (Metric.SATISFACTION, 15), (Metric.WEBSITE, 5),
+]
+
+
+def criteria_ensure_defaults(*, municipality: Municipality) -> list[EffectivenessCriterion]:
+    for order, (metric, weight) in enumerate(DEFAULT_CRITERIA):
+        EffectivenessCriterion.objects.get_or_create(
+            municipality=municipality, metric=metric, defaults={"weight": weight, "order": order})
+    return list(EffectivenessCriterion.objects.filter(municipality=municipality))
+
+
+# Annual report builds --------------------------------------------------------------------------------
+def build_request(*, user, municipality: Municipality, year: int, parameters: dict | None = None) -> AnnualReportBuild:
+    """Record the build and enqueue it after commit (a worker must see the row)."""
+    if user is not None and not scoping.can_run_monitoring(user, municipality):
+        raise PermissionDenied("Нет права формировать отчёт по этому муниципалитету.")
+    from monitoring.tasks import build_annual_report
+
+    build = AnnualReportBuild.objects.create(
+        municipality=municipality, year=year, author=user,
+        parameters={"year": year, "municipality": municipality.name, **(parameters or {})},
+    )
+    transaction.on_commit(lambda: _enqueue(build.pk, build_annual_report))
+    return build
+
+
+def _enqueue(build_id: int, task) -> None:
+    result = task.delay(build_id)
+    AnnualReportBuild.objects.filter(pk=build_id, task_id="").update(task_id=result.id or "")
+
+
+def build_progress(*, build_id: int, percent: int, stage: str) -> None:
+    AnnualReportBuild.objects.filter(pk=build_id).update(progress=min(100, max(0, percent)), stage=stage)
+
+
+def build_run(*, build_id: int) -> AnnualReportBuild | None:
+    """Run one build to the end; claimed by a conditional update so a redelivered message
+    (acks_late) never builds the same report twice at once."""
+    from django.core.files.base import ContentFile
+
+    from monitoring.reports.annual import build_files
+
+    claimed = AnnualReportBuild.objects.filter(pk=build_id, status=BuildStatus.QUEUED).update(
+        status=BuildStatus.RUNNING, started_at=timezone.now(), progress=1, stage="Подготовка")
+    if not claimed:
+        log.info("annual report build %s is gone or already taken", build_id)
+        return AnnualReportBuild.objects.filter(pk=build_id).first()
+    build = AnnualReportBuild.objects.select_related("municipality").get(pk=build_id)
+    try:
+        xlsx_bytes, docx_bytes = build_files(
+            municipality=build.municipality, year=build.year,
+            progress=lambda p, s: build_progress(build_id=build_id, percent=p, stage=s),
+        )
+        stem = f"analiticheskij-otchet-{build.year}-{build.pk}"
+        build.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx_bytes), save=False)
+        build.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
+        build.status, build.progress, build.stage = BuildStatus.DONE, 100, "Готово"
+        build.finished_at = timezone.now()
+        build.save(update_fields=["xlsx", "docx", "status", "progress", "stage", "finished_at"])
+    except Exception as exc:
+        log.exception("annual report build %s failed", build_id)
+        AnnualReportBuild.objects.filter(pk=build_id).update(
+            status=BuildStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now(), stage="Ошибка")
+        raise
+    return build
+
+
+# Website check ---------------------------------------------------------------------------------------
+def website_check_request(*, user, municipality: Municipality) -> WebsiteCheckRun:
+    if not scoping.can_run_monitoring(user, municipality):
+        raise PermissionDenied("Нет права проверять сайты этого муниципалитета.")
+    from monitoring.tasks import check_websites
+
+    run = WebsiteCheckRun.objects.create(municipality=municipality, started_by=user)
+    transaction.on_commit(lambda: check_websites.delay(run.pk))
+    return run
