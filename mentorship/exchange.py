@@ -94,7 +94,8 @@ def build_template(user, kind: str) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for cell in ws[2]:
         cell.font = Font(italic=True, color="7F7F7F")
-    ws.cell(row=2, column=len(headers) + 1, value="← пример: замените или удалите эту строку")
+    # a note in a cell beside the data would be read as an extra column, so it goes into a comment
+    ws.cell(row=2, column=1).comment = Comment("Пример: замените или удалите эту строку.", "Наставник")
     ref_col = 0
     for index, header in enumerate(headers, start=1):
         letter = get_column_letter(index)
