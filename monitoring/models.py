@@ -133,6 +133,13 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.deadline and self.municipality_id:
+            self.due_at = self.deadline_end
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "due_at"}
+        super().save(*args, **kwargs)
+
     @property
     def is_report(self) -> bool:
         return self.kind in REPORT_KINDS
@@ -150,13 +157,6 @@ class Campaign(models.Model):
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": "Окончание периода раньше его начала."})
-
-    def save(self, *args, **kwargs):
-        if self.deadline and self.municipality_id:
-            self.due_at = self.deadline_end
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "due_at"}
-        super().save(*args, **kwargs)
 
 
 class AssignmentStatus(models.TextChoices):

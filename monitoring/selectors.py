@@ -224,17 +224,17 @@ def organization_figures(org_ids: list[int], start: dt.date, end: dt.date, today
         ExecutionRecord.objects.filter(organization_id__in=org_ids, due__date__range=(start, min(end, today)))
         .values("organization_id")
         .annotate(
-            due=Count("pk"),
-            done=Count("pk", filter=Q(status=ExecutionStatus.DONE)),
-            on_time=Count("pk", filter=Q(status=ExecutionStatus.DONE, completed_on__lte=F("due__date"))),
-            overdue=Count("pk", filter=~Q(status=ExecutionStatus.DONE) & Q(due__date__lt=today)),
+            n_due=Count("pk"),
+            n_done=Count("pk", filter=Q(status=ExecutionStatus.DONE)),
+            n_on_time=Count("pk", filter=Q(status=ExecutionStatus.DONE, completed_on__lte=F("due__date"))),
+            n_overdue=Count("pk", filter=~Q(status=ExecutionStatus.DONE) & Q(due__date__lt=today)),
         )
         .order_by()
     )
     for row in records:
         f = figures[row["organization_id"]]
         f.roadmap_due, f.roadmap_done, f.roadmap_on_time, f.roadmap_overdue = (
-            row["due"], row["done"], row["on_time"], row["overdue"])
+            row["n_due"], row["n_done"], row["n_on_time"], row["n_overdue"])
     return figures
 
 

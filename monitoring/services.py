@@ -71,6 +71,7 @@ def campaign_open(*, user, campaign: Campaign) -> int:
     questionnaires). Idempotent: opening twice creates nothing new. Returns assignments created."""
     if not scoping.can_run_monitoring(user, campaign.municipality_id):
         raise PermissionDenied("Нет права проводить мониторинг в этом муниципалитете.")
+    given = campaign
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     orgs = list(campaign.organizations.all())
     existing = set(campaign.assignments.values_list("organization_id", flat=True))
@@ -88,6 +89,7 @@ def campaign_open(*, user, campaign: Campaign) -> int:
         campaign.status = CampaignStatus.OPEN
         campaign.opened_at = timezone.now()
         campaign.save(update_fields=["status", "opened_at"])
+    given.status, given.opened_at = campaign.status, campaign.opened_at  # the caller's copy is current too
     return len(new)
 
 

@@ -224,7 +224,7 @@ def dashboard(request):
     campaigns = list(selectors.with_rates(
         selectors.campaigns_visible(request.user).filter(deadline__range=(start, end)).exclude(status=CampaignStatus.DRAFT)
     ).order_by("deadline", "pk"))
-    dynamics = selectors.growth_dynamics(ids, start, end)
+    dynamics = selectors.growth_dynamics(ids, dt.date(year - 1, 9, 1), end)
     names = [o.short_name for o in organizations]
     charts = {
         "coverage": {"labels": names, "mentors": [figures[i].mentors for i in ids],

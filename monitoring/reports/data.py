@@ -95,7 +95,8 @@ def collect(municipality: Municipality, year: int, *, organization_kind: str | N
                 "reached": row["reached"],
             })
 
-    dynamics = selectors.growth_dynamics(ids, start, end)
+    # entry (September) and final (May) belong to the academic year that ends in the report's year
+    dynamics = selectors.growth_dynamics(ids, dt.date(year - 1, 9, 1), end)
     averages = selectors.scale_averages(ids, kinds=["quality"], start=start, end=end)
     by_org_quality: dict[int, list[float]] = {}
     for (_kind, org_id, _dim), avg in averages.items():

@@ -1,0 +1,110 @@
+"""Demo monitoring for Norilsk: a finished annual-report campaign with reports in every state,
+entry and final questionnaires with answers, effectiveness criteria. Idempotent: campaigns are
+found by title and seeded only once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from monitoring import services
+from monitoring.models import (
+    Assignment,
+    Campaign,
+    CampaignKind,
+    CampaignStatus,
+    QuestionKind,
+)
+
+
+def _by_name(orgs, name):
+    return next((o for o in orgs if o.short_name == name), None)
+
+
+@transaction.atomic
+def seed(ctx) -> None:
+    norilsk = ctx.municipalities["norilsk"]
+    orgs = ctx.organizations["norilsk"]
+    metodist, koordinator = ctx.users["metodist"], ctx.users["koordinator"]
+    today = timezone.localdate()
+    services.criteria_ensure_defaults(municipality=norilsk)
+
+    title = f"Информационная справка ОО о реализации ЦМН за {today.year - 1}/{today.year} учебный год"
+    if not Campaign.objects.filter(municipality=norilsk, title=title).exists():
+        deadline = today - dt.timedelta(days=10)
+        campaign = services.campaign_create(
+            user=metodist, municipality=norilsk, kind=CampaignKind.ANNUAL, title=title,
+            period_start=dt.date(today.year - 1, 9, 1), period_end=deadline, deadline=deadline, organizations=orgs,
+        )
+        services.campaign_open(user=metodist, campaign=campaign)
+        by_org = {a.organization.short_name: a for a in campaign.assignments.select_related("organization", "report")}
+        curator = {"МБОУ «СШ № 1»": ctx.users["kurator"], "МБОУ «СШ № 3»": ctx.users["kurator3"],
+                   "МБДОУ «ДС № 14 «Умка»": ctx.users["kurator_ds14"]}
+
+        def submit(name, late=False):
+            a = by_org[name]
+            who = curator.get(name, koordinator)
+            services.report_update(user=who, report=a.report, data={
+                "local_acts": True, "local_acts_list": "Положение о наставничестве, приказ № 112 от 01.09.2025",
+                "achievements": "Проведён школьный этап конкурса «Я и мой наставник».",
+            })
+            services.assignment_submit(user=who, assignment=a)
+            # back-date the submission so the on-time rate has both cases
+            when = timezone.now() - dt.timedelta(days=2 if late else 15)
+            Assignment.objects.filter(pk=a.pk).update(first_submitted_at=when, submitted_at=when)
+            a.refresh_from_db()
+            return a
+
+        a = submit("МБОУ «СШ № 1»")
+        services.assignment_return(user=metodist, assignment=a, comment="Уточните перечень локальных актов: нет даты приказа.")
+        a = submit("МБОУ «СШ № 1»")
+        services.assignment_accept(user=metodist, assignment=a)
+        services.assignment_accept(user=metodist, assignment=submit("МБОУ «Гимназия № 4»"))
+        services.assignment_accept(user=metodist, assignment=submit("МБОУ «Гимназия № 5»", late=True))
+        services.assignment_return(user=metodist, assignment=submit("МБОУ «СШ № 3»"),
+                                   comment="Не указана ссылка на раздел сайта о наставничестве.")
+        submit("МБДОУ «ДС № 14 «Умка»", late=True)  # stays submitted: waiting for review
+        services.campaign_close(user=metodist, campaign=campaign)
+        ctx.log.append(f"Мониторинг: кампания «{title}» со справками во всех состояниях")
+
+    _seed_growth(ctx, norilsk, orgs, metodist, koordinator, today)
+
+
+def _seed_growth(ctx, norilsk, orgs, metodist, koordinator, today) -> None:
+    from mentorship.models import Person
+
+    if not Person.objects.filter(organization__in=orgs).exists():
+        return
+    year = today.year
+    plans = [
+        (CampaignKind.ENTRY, f"Входная оценка роста участников ЦМН, сентябрь {year - 1}",
+         dt.date(year - 1, 9, 1), dt.date(year - 1, 9, 30), 5),
+        (CampaignKind.FINAL, f"Итоговая оценка роста участников ЦМН, май {year}",
+         dt.date(year, 5, 1), dt.date(year, 5, 31), 7),
+    ]
+    for kind, title, start, end, base in plans:
+        if Campaign.objects.filter(municipality=norilsk, title=title).exists():
+            continue
+        targets = [o for o in orgs if Person.objects.filter(organization=o, is_active=True).exists()][:4]
+        campaign = services.campaign_create(
+            user=metodist, municipality=norilsk, kind=kind, title=title, period_start=start, period_end=end,
+            deadline=end, organizations=targets)
+        services.campaign_open(user=metodist, campaign=campaign)
+        for assignment in campaign.assignments.all():
+            for index, response in enumerate(assignment.responses.select_related("questionnaire")):
+                data = {}
+                for q in response.questionnaire.questions.all():
+                    if q.kind == QuestionKind.SCALE:
+                        data[q.pk] = min(10, base + (index + q.order) % 3)
+                    elif q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+                        data[q.pk] = [q.option_list[0]] if q.kind == QuestionKind.MULTIPLE else q.option_list[0]
+                    elif q.required:
+                        data[q.pk] = "Планирование уроков и работа с родителями."
+                services.response_fill(user=koordinator, response=response, data=data)
+            services.assignment_submit(user=koordinator, assignment=assignment)
+            services.assignment_accept(user=metodist, assignment=assignment)
+        if end < today:
+            Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.CLOSED)
+        ctx.log.append(f"Мониторинг: «{title}» с ответами участников")
