@@ -23,8 +23,8 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(admin.ModelAdmin):
-    """Questionnaires are shared by every municipality: only administrators change them,
-    staff of any role may look."""
+    """Questionnaires are shared by every municipality: only administrators build them
+    (methodologists see them as forms on the site)."""
 
     list_display = ["title", "purpose", "audience", "is_standard", "is_active"]
     list_filter = ["purpose", "audience", "is_standard", "is_active"]
@@ -35,10 +35,10 @@ class QuestionnaireAdmin(admin.ModelAdmin):
         return scoping.scope_for(request.user).is_admin
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
+        return self._admin(request)
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return self._admin(request)
 
     def has_add_permission(self, request):
         return self._admin(request)
