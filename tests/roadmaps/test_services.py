@@ -9,7 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from roadmaps import selectors, services
-from roadmaps.models import ExecutionRecord, ExecutionState, ExecutionStatus, Indicator, Roadmap, RoadmapStatus, local_today
+from roadmaps.models import (
+    ExecutionRecord,
+    ExecutionState,
+    ExecutionStatus,
+    Indicator,
+    Roadmap,
+    RoadmapStatus,
+    local_today,
+)
 from tests.roadmaps.factories import ActivityFactory, DueDateFactory, ExecutionRecordFactory, RoadmapFactory
 
 pytestmark = pytest.mark.django_db
