@@ -1,0 +1,173 @@
+"""Annual report: built through the task, read back with openpyxl and checked against the DB."""
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from mentorship.models import Person
+from monitoring import services
+from monitoring.models import AnnualReportBuild, Assignment, BuildStatus, CampaignKind
+from monitoring.reports.annual import SHEETS
+from monitoring.reports.data import SUMMARY_LABELS
+from tests.monitoring import factories as f
+
+YEAR = dt.date.today().year
+
+
+@pytest.fixture
+def data(world):
+    f.pair(world.home.school, young=True)
+    f.pair(world.home.school, young=False)
+    f.pair(world.home.other_school, young=True, program=False)
+    f.person(world.home.other_school, mentee=True, young=True)
+    f.pair(world.foreign.school)
+    c = f.campaign(world.home)
+    a = Assignment.objects.get(campaign=c, organization=world.home.school)
+    services.assignment_submit(user=world.home.curator, assignment=a)
+    services.assignment_accept(user=world.home.methodologist, assignment=a)
+    services.criteria_ensure_defaults(municipality=world.home.municipality)
+    return world
+
+
+def _build(user, municipality):
+    build = services.build_request(user=user, municipality=municipality, year=YEAR)
+    build.refresh_from_db()
+    return build
+
+
+def test_build_xlsx_figures_match_database(data, django_capture_on_commit_callbacks):
+    w = data
+    with django_capture_on_commit_callbacks(execute=True):
+        build = services.build_request(user=w.home.methodologist, municipality=w.home.municipality, year=YEAR)
+    build.refresh_from_db()
+    assert build.status == BuildStatus.DONE and build.progress == 100
+    assert build.author == w.home.methodologist and build.started_at and build.finished_at
+    wb = load_workbook(io.BytesIO(build.xlsx.read()))
+    assert wb.sheetnames == SHEETS
+    summary = {row[0]: row[1] for row in wb["Сводка"].iter_rows(min_row=4, max_row=3 + len(SUMMARY_LABELS), values_only=True)}
+    people = Person.objects.filter(organization__municipality=w.home.municipality, is_active=True)
+    assert summary["Наставников"] == people.filter(is_mentor=True).count() == 3
+    assert summary["Наставляемых"] == people.filter(is_mentee=True).count() == 4
+    assert summary["Действующих пар и групп"] == 3
+    assert summary["Персонализированных программ"] == 2
+    assert summary["Молодых специалистов в парах"] == 2 and summary["Молодых специалистов"] == 3
+    assert summary["Охват молодых специалистов, %"] == 67
+    assert summary["Ожидалось отчётов ОО"] == 2 and summary["Сдано отчётов"] == 1
+    per_org = {r[0]: r for r in wb["По организациям"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert set(per_org) == {w.home.school.short_name, w.home.other_school.short_name, "Итого"}
+    assert per_org[w.home.school.short_name][2:6] == (2, 2, 2, 2)
+    assert per_org["Итого"][4] == 3
+    # native charts survive the round trip
+    assert wb["Сводка"]._charts and wb["По организациям"]._charts
+    ranking = [r for r in wb["Эффективность"].iter_rows(min_row=2, values_only=True)]
+    assert [r[1] for r in ranking][:1] == [w.home.school.short_name]
+
+    doc = Document(io.BytesIO(build.docx.read()))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert f"за {YEAR} год" in text and "Общие сведения" in text
+    assert len(doc.tables) >= 4
+    assert doc.tables[0].rows[3].cells[1].text == "3"  # "Наставников" in the summary table
+
+
+def test_files_convert_with_libreoffice(data, tmp_path, django_capture_on_commit_callbacks):
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if not office:
+        pytest.skip("LibreOffice is not installed")
+    with django_capture_on_commit_callbacks(execute=True):
+        build = services.build_request(user=data.home.methodologist, municipality=data.home.municipality, year=YEAR)
+    build.refresh_from_db()
+    for field in (build.xlsx, build.docx):
+        src = tmp_path / field.name.rsplit("/", 1)[-1]
+        src.write_bytes(field.read())
+        subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+                       check=True, timeout=180, capture_output=True)
+        assert (tmp_path / (src.stem + ".pdf")).stat().st_size > 1000
+
+
+def test_build_failure_is_recorded(world, monkeypatch, django_capture_on_commit_callbacks):
+    def boom(**kwargs):
+        raise RuntimeError("нет данных")
+
+    monkeypatch.setattr("monitoring.reports.annual.build_files", boom)
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        services.build_request(user=world.home.methodologist, municipality=world.home.municipality, year=YEAR)
+    build = AnnualReportBuild.objects.get()
+    assert build.status == BuildStatus.FAILED and "нет данных" in build.error
+
+
+def test_command_writes_both_files(data, tmp_path):
+    out = tmp_path / "out"
+    call_command("build_annual_report", "--municipality", data.home.municipality.name, "--year", str(YEAR),
+                 "--out", str(out))
+    names = sorted(p.suffix for p in out.iterdir())
+    assert names == [".docx", ".xlsx"]
+    xlsx = next(out.glob("*.xlsx"))
+    assert load_workbook(xlsx)["Сводка"]["A1"].value.startswith("Аналитический отчёт")
+    assert AnnualReportBuild.objects.get().parameters["source"] == "cli"
+
+
+def test_progress_and_download_are_scoped(data, client_for, django_capture_on_commit_callbacks):
+    w = data
+    with django_capture_on_commit_callbacks(execute=True):
+        build = services.build_request(user=w.home.methodologist, municipality=w.home.municipality, year=YEAR)
+    progress = reverse("monitoring:build_progress", args=[build.pk])
+    download = reverse("monitoring:build_download", args=[build.pk, "xlsx"])
+    for user in (w.home.methodologist, w.home.coordinator, w.admin):
+        client = client_for(user)
+        body = client.get(progress).json()
+        assert body["status"] == "done" and body["progress"] == 100 and body["downloads"]["xlsx"] == download
+        response = client.get(download)
+        assert response.status_code == 200
+        assert load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Сводка"]["A1"].value
+    for user in (w.foreign.methodologist, w.foreign.coordinator, w.home.curator, w.home.head):
+        client = client_for(user)
+        assert client.get(progress).status_code == 404
+        assert client.get(download).status_code == 404
+        assert client.get(reverse("monitoring:build_detail", args=[build.pk])).status_code == 404
+
+
+def test_report_page_starts_build_and_redirects(data, client_for, django_capture_on_commit_callbacks):
+    client = client_for(data.home.methodologist)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("monitoring:report_list"), {"municipality": data.home.municipality.pk, "year": YEAR})
+    build = AnnualReportBuild.objects.get()
+    assert response.status_code == 302 and response.url == reverse("monitoring:build_detail", args=[build.pk])
+    page = client.get(response.url).content.decode()
+    assert "data-progress-url" in page and "Скачать .xlsx" in page
+    # a foreign municipality cannot be chosen
+    response = client.post(reverse("monitoring:report_list"), {"municipality": data.foreign.municipality.pk, "year": YEAR})
+    assert response.status_code == 200 and AnnualReportBuild.objects.count() == 1
+    assert client_for(data.home.curator).get(reverse("monitoring:report_list")).status_code == 403
+
+
+def test_regional_export_one_row_per_organization(data, client_for):
+    response = client_for(data.home.methodologist).get(reverse("monitoring:regional_export") + f"?year={YEAR}")
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert {r[2] for r in rows} == {data.home.school.short_name, data.home.other_school.short_name}
+    school = next(r for r in rows if r[2] == data.home.school.short_name)
+    assert school[6:11] == (2, 2, 2, 2, 2)
+    assert client_for(data.home.curator).get(reverse("monitoring:regional_export")).status_code == 403
+
+
+def test_growth_dynamics_entry_vs_final(world):
+    from monitoring.reports.data import collect
+
+    f.pair(world.home.school)
+    entry = f.campaign(world.home, kind=CampaignKind.ENTRY, year=YEAR)
+    final = f.campaign(world.home, kind=CampaignKind.FINAL, year=YEAR)
+    for campaign, score in ((entry, 4), (final, 8)):
+        for response in Assignment.objects.get(campaign=campaign, organization=world.home.school).responses.all():
+            data = {q.pk: (score if q.kind == "scale" else ("Раз в неделю" if q.kind == "single" else None))
+                    for q in response.questionnaire.questions.all()}
+            services.response_fill(user=world.home.curator, response=response, data=data)
+    rows = collect(world.home.municipality, YEAR).dynamics
+    assert rows and all(r.entry == 4 and r.final == 8 and r.delta == 4 for r in rows)
