@@ -45,6 +45,7 @@ class RuFormMixin:
                 field.widget, forms.CheckboxSelectMultiple
             ):
                 field.widget = forms.SelectMultiple(attrs={"size": 6})
+                field.widget.choices = field.choices  # a new widget does not inherit the field's choices
 
 
 class PersonForm(RuFormMixin, forms.ModelForm):
