@@ -202,3 +202,19 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests (browser, real worker, seed_demo walks) flush the database afterwards,
+    which would also wipe the reference lists that data migrations create. Serialized rollback
+    restores them before each such test, so test order never matters."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and marker.kwargs.get("transaction")
+        uses_fixture = any(name in item.fixturenames for name in ("transactional_db", "live_server"))
+        if transactional:
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+        if transactional or uses_fixture:
+            if "django_db_serialized_rollback" not in item.fixturenames:
+                item.fixturenames.insert(0, "django_db_serialized_rollback")

@@ -1,0 +1,188 @@
+"""Export one municipality's data to a .zip archive and import it into an empty database.
+
+Which rows belong to a municipality is derived from the models themselves: every model of our
+apps reaches Municipality through its foreign keys (directly, through Organization, or through a
+parent such as Pair → Organization). Models that reach neither are shared reference lists and go
+whole. So a model added later is carried without touching this module.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Q
+
+from accounts.models import Municipality, Organization, Region, RoleAssignment, User
+
+APPS = ("accounts", "roadmaps", "mentorship", "monitoring", "notifications")
+FORMAT_VERSION = 1
+
+
+class BackupError(Exception):
+    pass
+
+
+def _is_historical(model) -> bool:
+    return model.__name__.startswith("Historical") and hasattr(model, "instance_type")
+
+
+def _our_models() -> list[type[models.Model]]:
+    result = []
+    for label in APPS:
+        if not apps.is_installed(label):
+            continue
+        for model in apps.get_app_config(label).get_models():
+            if not _is_historical(model) and not model._meta.proxy:
+                result.append(model)
+    return result
+
+
+def municipality_paths(model) -> list[str] | None:
+    """Lookup paths from `model` to Municipality's pk; None if the model reaches no municipality.
+
+    All paths of the shallowest level are kept: a row with either a municipality or an
+    organization (both nullable) belongs to the municipality through whichever is set.
+    """
+    if model is Municipality:
+        return ["pk"]
+    level = [(model, "")]
+    for _depth in range(5):
+        found: list[str] = []
+        next_level = []
+        for current, path in level:
+            for field in current._meta.concrete_fields:
+                if not field.is_relation or field.related_model is None:
+                    continue
+                target = field.related_model
+                step = f"{path}__{field.name}" if path else field.name
+                if target is Municipality:
+                    found.append(step)
+                elif target is Organization:
+                    found.append(f"{step}__municipality")
+                elif target not in (User, Region) and target._meta.app_label in APPS and target is not current:
+                    next_level.append((target, step))
+        if found:
+            return sorted(set(found))
+        level = next_level
+    return None
+
+
+def _rows_for(model, municipality: Municipality, user_ids: set[int]):
+    qs = model._default_manager.all()
+    if model is Region:
+        return qs.filter(pk=municipality.region_id)
+    if model is User:
+        return None  # collected separately
+    paths = municipality_paths(model)
+    if paths is None:
+        user_fks = [f for f in model._meta.concrete_fields if f.is_relation and f.related_model is User]
+        if user_fks:
+            # personal rows (preferences, import jobs) follow their owner
+            return qs.filter(**{f"{user_fks[0].name}__in": user_ids})
+        return qs  # a shared reference list
+    q = Q()
+    for path in paths:
+        q |= Q(**{path: municipality.pk})
+    return qs.filter(q).distinct()
+
+
+def _users_for(municipality: Municipality, referenced: set[int]) -> models.QuerySet:
+    in_scope = RoleAssignment.objects.filter(
+        Q(municipality=municipality) | Q(organization__municipality=municipality)
+    ).values("user_id")
+    return User.objects.filter(Q(pk__in=in_scope) | Q(pk__in=referenced)).distinct()
+
+
+def export_municipality(municipality: Municipality, out: Path | io.BytesIO) -> dict[str, int]:
+    """Write the archive; returns the number of rows per model label."""
+    counts: dict[str, int] = {}
+    referenced_users: set[int] = set()
+    chunks: list[tuple[str, list]] = []
+    files: set[str] = set()
+    role_holders = set(_users_for(municipality, set()).values_list("pk", flat=True))
+    for model in _our_models():
+        if model is User:
+            continue
+        qs = _rows_for(model, municipality, role_holders)
+        if qs is None:
+            continue
+        objects = list(qs.order_by("pk"))
+        label = model._meta.label
+        counts[label] = len(objects)
+        user_fks = [f for f in model._meta.concrete_fields if f.is_relation and f.related_model is User]
+        file_fields = [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        for obj in objects:
+            referenced_users.update(getattr(obj, f.attname) for f in user_fks if getattr(obj, f.attname))
+            files.update(getattr(obj, f.name).name for f in file_fields if getattr(obj, f.name))
+        chunks.append((label, objects))
+        history = getattr(model, "history", None)
+        if history is not None and objects:
+            historical = list(history.model.objects.filter(id__in=[o.pk for o in objects]).order_by("history_id"))
+            counts[history.model._meta.label] = len(historical)
+            chunks.append((history.model._meta.label, historical))
+            referenced_users.update(h.history_user_id for h in historical if h.history_user_id)
+    users = list(_users_for(municipality, referenced_users).order_by("pk"))
+    counts[User._meta.label] = len(users)
+    chunks.insert(1, (User._meta.label, users))
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        manifest = {"format": FORMAT_VERSION, "municipality": municipality.name, "counts": counts, "files": sorted(files)}
+        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        for index, (label, objects) in enumerate(chunks):
+            archive.writestr(f"data/{index:03d}_{label}.json", serializers.serialize("json", objects))
+        for name in sorted(files):
+            if default_storage.exists(name):
+                with default_storage.open(name, "rb") as handle:
+                    archive.writestr(f"media/{name}", handle.read())
+    return counts
+
+
+def import_municipality(source: Path | io.BytesIO) -> dict[str, int]:
+    """Load an archive into a database that does not yet hold this municipality."""
+    with zipfile.ZipFile(source) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        if manifest.get("format") != FORMAT_VERSION:
+            raise BackupError(f"Неизвестный формат архива: {manifest.get('format')!r}.")
+        if Municipality.objects.filter(name=manifest["municipality"]).exists():
+            raise BackupError(f"Муниципалитет «{manifest['municipality']}» уже есть в этой базе: импорт только в пустую базу.")
+        names = sorted(n for n in archive.namelist() if n.startswith("data/"))
+        loaded: dict[str, int] = {}
+        touched: set[type[models.Model]] = set()
+        with transaction.atomic():
+            for name in names:
+                for item in serializers.deserialize("json", archive.read(name), handle_forward_references=True):
+                    item.save()
+                    label = item.object._meta.label
+                    loaded[label] = loaded.get(label, 0) + 1
+                    touched.add(type(item.object))
+            _reset_sequences(touched)
+        for name in archive.namelist():
+            if name.startswith("media/"):
+                target = name.removeprefix("media/")
+                if not default_storage.exists(target):
+                    default_storage.save(target, io.BytesIO(archive.read(name)))
+    missing = {k: v for k, v in manifest["counts"].items() if loaded.get(k, 0) != v}
+    if missing:
+        raise BackupError(f"Загружено не всё: {missing}")
+    return loaded
+
+
+def _reset_sequences(model_classes: Iterable[type[models.Model]]) -> None:
+    statements = connection.ops.sequence_reset_sql(no_style(), list(model_classes))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def media_root() -> Path:
+    return Path(settings.MEDIA_ROOT)
