@@ -1,0 +1,76 @@
+"""Limits on every upload and the one way files are served back: through a view that has
+already checked the user's scope. MEDIA_URL is never routed."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+
+# extension → the leading bytes a real file of that type starts with (None: plain text, any bytes)
+SIGNATURES: dict[str, tuple[bytes, ...] | None] = {
+    ".pdf": (b"%PDF",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".pptx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".ods": (b"PK\x03\x04",),
+    ".zip": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".txt": None,
+    ".csv": None,
+}
+DOCUMENTS = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".doc", ".xlsx", ".xls", ".pptx", ".odt", ".ods", ".txt")
+SPREADSHEETS = (".xlsx",)
+ROADMAP_SOURCES = (".docx", ".xlsx")
+
+
+def validate_upload(upload, allowed: tuple[str, ...] = DOCUMENTS, *, max_bytes: int | None = None) -> None:
+    """Refuse a file that is too large, has a forbidden extension, or whose content is not what
+    its extension claims (a renamed executable stays out). Messages are in Russian."""
+    if upload is None:
+        return
+    limit = max_bytes or settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            f"Файл «{upload.name}» больше {limit // (1024 * 1024)} МБ: уменьшите его или приложите ссылку."
+        )
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    if ext not in allowed:
+        raise ValidationError(
+            f"Файл «{upload.name}»: тип {ext or 'без расширения'} не принимается. Допустимо: {', '.join(allowed)}."
+        )
+    signatures = SIGNATURES.get(ext)
+    if signatures:
+        position = upload.tell() if hasattr(upload, "tell") else 0
+        upload.seek(0)
+        head = upload.read(8)
+        upload.seek(position)
+        if not any(head.startswith(sig) for sig in signatures):
+            raise ValidationError(f"Файл «{upload.name}» повреждён или не является файлом {ext}.")
+
+
+def serve_file(field_file, *, download_name: str | None = None, inline: bool = False) -> FileResponse:
+    """Stream a stored file. Call only after the object was fetched through the scoping module."""
+    if not field_file:
+        raise Http404("Файл не приложен.")
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("Файл не найден в хранилище.") from None
+    name = download_name or os.path.basename(field_file.name)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    disposition = "inline" if inline and content_type in ("application/pdf", "image/png", "image/jpeg") else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
