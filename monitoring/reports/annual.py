@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from accounts.models import Municipality
 from monitoring.models import Metric
-from monitoring.reports.data import ORG_COLUMNS, SUMMARY_LABELS, AnnualData, collect, org_row
+from monitoring.reports.data import ORG_COLUMNS, SUMMARY_LABELS, AnnualData, append, collect, org_row
 
 Progress = Callable[[int, str], None]
 
@@ -76,16 +76,16 @@ def build_xlsx(data: AnnualData) -> bytes:
     # Summary: header rows 1–3, table from row 4 (label, value)
     ws = wb.create_sheet("Сводка")
     _widths(ws, [55, 14])
-    ws.append(_title(ws, f"Аналитический отчёт о реализации целевой модели наставничества: {m.name}, {data.year} год"))
-    ws.append([f"Период: {data.start:%d.%m.%Y} – {data.end:%d.%m.%Y}"])
-    ws.append(_head(ws, ["Показатель", "Значение"]))
+    append(ws, _title(ws, f"Аналитический отчёт о реализации целевой модели наставничества: {m.name}, {data.year} год"))
+    append(ws, [f"Период: {data.start:%d.%m.%Y} – {data.end:%d.%m.%Y}"])
+    append(ws, _head(ws, ["Показатель", "Значение"]))
     for key, label in SUMMARY_LABELS:
-        ws.append([label, data.totals.get(key)])
+        append(ws, [label, data.totals.get(key)])
     first_form_row = 4 + len(SUMMARY_LABELS) + 1
-    ws.append([])
-    ws.append(_head(ws, ["Форма наставничества", "Пар и групп"]))
+    append(ws, [])
+    append(ws, _head(ws, ["Форма наставничества", "Пар и групп"]))
     for name, n in data.pairs_by_form:
-        ws.append([name, n])
+        append(ws, [name, n])
     if data.pairs_by_form:
         pie = PieChart()
         pie.title = "Пары и группы по формам наставничества"
@@ -98,11 +98,11 @@ def build_xlsx(data: AnnualData) -> bytes:
     # Per organization
     ws = wb.create_sheet("По организациям")
     _widths(ws, [36, 28] + [13] * (len(ORG_COLUMNS) - 2))
-    ws.append(_head(ws, ORG_COLUMNS))
+    append(ws, _head(ws, ORG_COLUMNS))
     for org in data.organizations:
-        ws.append(org_row(org, data.figures[org.pk], data.reporting.get(org.pk)))
+        append(ws, org_row(org, data.figures[org.pk], data.reporting.get(org.pk)))
     n = len(data.organizations)
-    ws.append(["Итого", ""] + [
+    append(ws, ["Итого", ""] + [
         data.totals[k] for k in ("mentors", "mentees", "pairs", "programs", "young_total", "young_covered")
     ] + [data.totals["young_share"], data.totals["meetings"], data.totals["roadmap_due"], data.totals["roadmap_on_time"],
          data.totals["roadmap_overdue"], data.totals["reports_submitted"], data.totals["reports_on_time"]])
@@ -118,9 +118,9 @@ def build_xlsx(data: AnnualData) -> bytes:
     # Roadmap execution per activity
     ws = wb.create_sheet("Дорожная карта")
     _widths(ws, [10, 70, 30, 12, 12, 14, 12])
-    ws.append(_head(ws, ["№", "Мероприятие", "Сроки", "Сроков исполнения", "Выполнено", "Выполнено в срок", "Просрочено"]))
+    append(ws, _head(ws, ["№", "Мероприятие", "Сроки", "Сроков исполнения", "Выполнено", "Выполнено в срок", "Просрочено"]))
     for r in data.roadmap_rows:
-        ws.append([r["number"], r["title"], r["deadline"], r["total"], r["done"], r["on_time"], r["overdue"]])
+        append(ws, [r["number"], r["title"], r["deadline"], r["total"], r["done"], r["on_time"], r["overdue"]])
     if data.roadmap_rows:
         k = len(data.roadmap_rows)
         chart = BarChart()
@@ -134,17 +134,17 @@ def build_xlsx(data: AnnualData) -> bytes:
     # Indicators target vs actual
     ws = wb.create_sheet("Показатели")
     _widths(ws, [70, 8, 14, 14, 12])
-    ws.append(_head(ws, ["Мероприятие (показатель)", "Год", "План", "Факт", "Достигнут"]))
+    append(ws, _head(ws, ["Мероприятие (показатель)", "Год", "План", "Факт", "Достигнут"]))
     for r in data.indicator_rows:
-        ws.append([r["activity"], r["year"], r["target"], r["actual"],
+        append(ws, [r["activity"], r["year"], r["target"], r["actual"],
                    "—" if r["reached"] is None else ("да" if r["reached"] else "нет")])
 
     # Questionnaires
     ws = wb.create_sheet("Анкетирование")
     _widths(ws, [45, 14, 14, 14])
-    ws.append(_head(ws, ["Направление оценки", "Входная (сентябрь)", "Итоговая (май)", "Динамика"]))
+    append(ws, _head(ws, ["Направление оценки", "Входная (сентябрь)", "Итоговая (май)", "Динамика"]))
     for r in data.dynamics:
-        ws.append([r.dimension, r.entry, r.final, r.delta])
+        append(ws, [r.dimension, r.entry, r.final, r.delta])
     if data.dynamics:
         k = len(data.dynamics)
         chart = BarChart()
@@ -155,24 +155,24 @@ def build_xlsx(data: AnnualData) -> bytes:
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 10
         chart.height, chart.width = 8, 18
         ws.add_chart(chart, "F2")
-    ws.append([])
-    ws.append(_head(ws, ["Качество программ: средний балл по организации (1–10)", "Балл"]))
+    append(ws, [])
+    append(ws, _head(ws, ["Качество программ: средний балл по организации (1–10)", "Балл"]))
     for r in data.quality:
-        ws.append([r["organization"], r["average"]])
+        append(ws, [r["organization"], r["average"]])
 
     # Best practices
     ws = wb.create_sheet("Практики")
     _widths(ws, [60, 30, 40, 30])
-    ws.append(_head(ws, ["Практика", "Организация", "Авторы", "Форма наставничества"]))
+    append(ws, _head(ws, ["Практика", "Организация", "Авторы", "Форма наставничества"]))
     for p in data.practices:
-        ws.append([p["title"], p["organization"], p["authors"], p["form"]])
+        append(ws, [p["title"], p["organization"], p["authors"], p["form"]])
 
     # Monitoring campaigns
     ws = wb.create_sheet("Мониторинг")
     _widths(ws, [60, 14, 12, 12, 12, 14, 14])
-    ws.append(_head(ws, ["Кампания", "Срок", "Ожидалось", "Сдано", "В срок", "Сдано, %", "В срок, %"]))
+    append(ws, _head(ws, ["Кампания", "Срок", "Ожидалось", "Сдано", "В срок", "Сдано, %", "В срок, %"]))
     for c in data.campaigns:
-        ws.append([c.title, c.deadline.strftime("%d.%m.%Y"), c.expected, c.submitted, c.on_time,
+        append(ws, [c.title, c.deadline.strftime("%d.%m.%Y"), c.expected, c.submitted, c.on_time,
                    round(100 * c.submitted / c.expected) if c.expected else None,
                    round(100 * c.on_time / c.expected) if c.expected else None])
     if data.campaigns:
@@ -189,9 +189,9 @@ def build_xlsx(data: AnnualData) -> bytes:
     ws = wb.create_sheet("Эффективность")
     labels = dict(Metric.choices)
     _widths(ws, [8, 36] + [18] * (len(data.criteria) + 1))
-    ws.append(_head(ws, ["Место", "Организация"] + [f"{labels[c.metric]} (вес {c.weight:g})" for c in data.criteria] + ["Итоговый балл"]))
+    append(ws, _head(ws, ["Место", "Организация"] + [f"{labels[c.metric]} (вес {c.weight:g})" for c in data.criteria] + ["Итоговый балл"]))
     for r in data.ranking:
-        ws.append([r.place, r.organization.short_name] + [r.contributions[c.metric] for c in data.criteria] + [r.score])
+        append(ws, [r.place, r.organization.short_name] + [r.contributions[c.metric] for c in data.criteria] + [r.score])
 
     out = io.BytesIO()
     wb.save(out)

@@ -176,3 +176,17 @@ def org_row(org: Organization, f: selectors.OrgFigures, rep: dict | None) -> lis
         f.young_total, f.young_covered, f.young_share, f.meetings, f.roadmap_due, f.roadmap_on_time,
         f.roadmap_overdue, (rep or {}).get("submitted", 0), (rep or {}).get("on_time", 0),
     ]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value):
+    """Text typed by users never becomes a formula in Excel (CSV/XLSX injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def append(ws, row) -> None:
+    ws.append([safe(v) for v in row])

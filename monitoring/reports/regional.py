@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 
 from accounts.models import Municipality
 from monitoring import selectors
-from monitoring.reports.data import KIND_LABELS
+from monitoring.reports.data import KIND_LABELS, append
 
 COLUMNS = [
     "Регион", "Муниципалитет", "Организация", "Полное наименование", "ИНН", "Тип", "Наставников", "Наставляемых",
@@ -46,7 +46,7 @@ def build_regional_xlsx(municipalities: list[Municipality], start: dt.date, end:
         for org in orgs:
             f = figures[org.pk]
             rep = reporting.get(org.pk, {})
-            ws.append([
+            append(ws, [
                 municipality.region.name, municipality.name, org.short_name, org.full_name, org.inn,
                 KIND_LABELS.get(org.kind, org.kind), f.mentors, f.mentees, f.mentees_matched, f.pairs, f.programs,
                 f.young_total, f.young_covered, f.young_share, f.meetings, f.roadmap_due, f.roadmap_on_time,

@@ -171,3 +171,12 @@ def test_growth_dynamics_entry_vs_final(world):
             services.response_fill(user=world.home.curator, response=response, data=data)
     rows = collect(world.home.municipality, YEAR).dynamics
     assert rows and all(r.entry == 4 and r.final == 8 and r.delta == 4 for r in rows)
+
+
+def test_user_text_never_becomes_a_formula(world, client_for):
+    world.home.school.short_name = "=HYPERLINK(\"http://evil\")"
+    world.home.school.save()
+    response = client_for(world.home.methodologist).get(reverse("monitoring:regional_export") + f"?year={YEAR}")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    names = [r[2] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(\"http://evil\")" in names
