@@ -343,43 +343,46 @@ def pair_inactive(ctx: SweepContext) -> Iterable[Planned]:
 
 
 # Monitoring -------------------------------------------------------------------------------------
-# Expected contract (the monitoring app is being written): SchoolReport(organization, status,
-# campaign → Campaign(deadline: date)); statuses "submitted"/"accepted" count as handed in.
-SUBMITTED_REPORT_STATUSES = ("submitted", "accepted")
+# A campaign's assignment to a school (monitoring.Assignment) is "handed in" once submitted or
+# accepted; a draft or a returned one after the campaign's deadline is overdue.
+OPEN_ASSIGNMENT_STATUSES = ("draft", "returned")
 
 
 @provider(Kind.CAMPAIGN_REPORT_OVERDUE)
 def campaign_report_overdue(ctx: SweepContext) -> Iterable[Planned]:
-    Report = model_ready("monitoring", "SchoolReport", "organization", "status", "campaign")
-    if Report is None:
+    Assignment = model_ready("monitoring", "Assignment", "campaign", "organization", "status")
+    if Assignment is None:
         return
-    Campaign = Report._meta.get_field("campaign").related_model
+    Campaign = Assignment._meta.get_field("campaign").related_model
     try:
-        Campaign._meta.get_field("deadline")
+        for name in ("deadline", "status", "municipality"):
+            Campaign._meta.get_field(name)
     except FieldDoesNotExist:
         return
-    reports = (
-        Report.objects.filter(
-            organization__municipality=ctx.municipality, campaign__deadline__lt=ctx.today,
+    assignments = (
+        Assignment.objects.filter(
+            campaign__municipality=ctx.municipality, campaign__deadline__lt=ctx.today,
+            status__in=OPEN_ASSIGNMENT_STATUSES, organization__is_active=True,
         )
-        .exclude(status__in=SUBMITTED_REPORT_STATUSES)
+        .exclude(campaign__status="draft")
         .select_related("organization", "campaign")
         .order_by("campaign__deadline", "pk")
     )
-    for report in reports:
-        late = (ctx.today - report.campaign.deadline).days
+    for assignment in assignments:
+        campaign = assignment.campaign
+        late = (ctx.today - campaign.deadline).days
         if not daily_then_weekly(late):
             continue
         yield Planned(
-            object_type="monitoring.schoolreport", object_id=report.pk, kind=Kind.CAMPAIGN_REPORT_OVERDUE,
-            recipients=ctx.curators(report.organization_id),
-            title=f"Справка не сдана: {_short(str(report.campaign), 80)}",
+            object_type="monitoring.assignment", object_id=assignment.pk, kind=Kind.CAMPAIGN_REPORT_OVERDUE,
+            recipients=ctx.curators(assignment.organization_id),
+            title=f"Не сдано в срок: {_short(campaign.title, 80)}",
             message=(
-                f"Информационная справка «{report.campaign}» ({report.organization.short_name}) не сдана, "
-                f"срок был {report.campaign.deadline:%d.%m.%Y} ({_days(late)} назад)."
+                f"Мониторинг «{campaign.title}» ({assignment.organization.short_name}): данные не сданы, "
+                f"срок был {campaign.deadline:%d.%m.%Y} ({_days(late)} назад)."
             ),
-            path=report.get_absolute_url() if hasattr(report, "get_absolute_url") else "",
-            organization_id=report.organization_id, due_date=report.campaign.deadline,
+            path=_path("monitoring:assignment_detail", assignment.pk),
+            organization_id=assignment.organization_id, due_date=campaign.deadline,
         )
 
 

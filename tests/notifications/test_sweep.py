@@ -336,15 +336,41 @@ def test_active_pair_without_meetings_for_30_days(world):
     assert [n.path for n in notes] == [f"/mentorship/pairs/{quiet.pk}/"]
 
 
-def test_a_kind_whose_app_has_no_models_is_skipped(world):
-    # monitoring has not shipped SchoolReport yet: its provider yields nothing and the sweep goes on
-    if model_ready("monitoring", "SchoolReport", "organization", "status", "campaign") is not None:
-        pytest.skip("monitoring now has its models; the provider is live")
-    record_due(TODAY, organization=world.home.school)
-    assert sweep(world.home).sent == {Kind.ROADMAP_DUE_TODAY: 1}
+def test_a_kind_whose_app_or_model_is_missing_is_skipped(world, monkeypatch):
+    from notifications import providers
+
     assert model_ready("nosuchapp", "Model") is None
     assert model_ready("mentorship", "NoSuchModel") is None
     assert model_ready("mentorship", "Meeting", "no_such_field") is None
+    monkeypatch.setattr(providers, "model_ready", lambda *a, **k: None)  # as if mentorship/monitoring were absent
+    record_due(TODAY, organization=world.home.school)
+    mentee(world.home.school, since=TODAY - dt.timedelta(days=15))
+    assert sweep(world.home, kinds=services.kinds_for_date(world.home.municipality, TODAY)).sent == {
+        Kind.ROADMAP_DUE_TODAY: 1, Kind.WEEKLY_DIGEST: 1}
+
+
+def test_monitoring_assignment_not_submitted_by_deadline(world):
+    if model_ready("monitoring", "Assignment", "campaign", "organization", "status") is None:
+        pytest.skip("monitoring has no Assignment model in this tree")
+    from monitoring.models import Assignment, Campaign
+
+    def campaign(deadline, status="open"):
+        return Campaign.objects.create(
+            municipality=world.home.municipality, kind="annual", title=f"Справка до {deadline:%d.%m}",
+            period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31), deadline=deadline, status=status,
+        )
+
+    late = campaign(TODAY - dt.timedelta(days=2))
+    Assignment.objects.create(campaign=late, organization=world.home.school, status="draft")
+    Assignment.objects.create(campaign=late, organization=world.home.other_school, status="submitted")
+    Assignment.objects.create(campaign=campaign(TODAY), organization=world.home.school, status="draft")
+    Assignment.objects.create(campaign=campaign(TODAY - dt.timedelta(days=5)), organization=world.home.school,
+                              status="returned")  # day 5: between daily and weekly
+    sweep(world.home, kinds=[Kind.CAMPAIGN_REPORT_OVERDUE])
+    notes = list(Notification.objects.all())
+    assert [n.recipient for n in notes] == [world.home.curator]
+    assert notes[0].title == f"Не сдано в срок: Справка до {late.deadline:%d.%m}"
+    assert "2 дня назад" in notes[0].message
 
 
 def test_disabled_municipality_sends_nothing(world):
