@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.conf import settings
 
-from accounts import scoping
+from accounts import scoping, uploads
 from roadmaps.models import Activity, ExecutionRecord, ExecutionStatus, Indicator, RoadmapStatus
 from roadmaps.services import ALLOWED_EVIDENCE_EXTENSIONS, validate_evidence_file
 
@@ -42,10 +42,9 @@ class RoadmapUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(f"Файл больше {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} МБ.")
-        if not upload.name.lower().endswith((".docx", ".xlsx")):
-            raise forms.ValidationError("Загрузите файл .docx или .xlsx (старые .doc и .xls сохраните в новом формате).")
+        if upload.name.lower().endswith((".doc", ".xls")):
+            raise forms.ValidationError("Старые форматы .doc и .xls сохраните как .docx или .xlsx и загрузите снова.")
+        uploads.validate_upload(upload, uploads.ROADMAP_SOURCES)
         return upload
 
     def clean(self):

@@ -309,7 +309,7 @@ class ExecutionRecord(models.Model):
     )
     marked_at = models.DateTimeField("когда отмечено", null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["activity", "due", "municipality", "organization"])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "исполнение мероприятия"
@@ -331,7 +331,8 @@ class ExecutionRecord(models.Model):
         indexes = [models.Index(fields=["organization", "status"]), models.Index(fields=["municipality", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.activity.number} — {self.due} — {self.organization or self.municipality}"
+        # ids, not related objects: historical copies and half-built rows must print too
+        return f"Исполнение №{self.pk or '—'}: мероприятие {self.activity_id}, срок {self.due_id}"
 
     @property
     def due_date(self) -> dt.date:

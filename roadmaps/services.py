@@ -15,7 +15,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import scoping
+from accounts import scoping, uploads
 from accounts.models import Municipality, Organization
 from roadmaps import selectors
 from roadmaps.deadlines import parse_deadline
@@ -33,7 +33,7 @@ from roadmaps.models import (
 )
 from roadmaps.responsibility import classify, match_organizations
 
-ALLOWED_EVIDENCE_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png", ".zip")
+ALLOWED_EVIDENCE_EXTENSIONS = uploads.DOCUMENTS
 
 
 # Import --------------------------------------------------------------------------------------------
@@ -297,15 +297,8 @@ def roadmap_set_status(*, roadmap: Roadmap, user, status: str, order_number: str
 
 
 def validate_evidence_file(upload) -> None:
-    from django.conf import settings
-
-    name = (upload.name or "").lower()
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            f"Файл больше {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} МБ: уменьшите его или дайте ссылку."
-        )
-    if not name.endswith(ALLOWED_EVIDENCE_EXTENSIONS):
-        raise ValidationError("Допустимы файлы: " + ", ".join(ALLOWED_EVIDENCE_EXTENSIONS) + ".")
+    """Size, extension and content signature, by the project-wide upload rules."""
+    uploads.validate_upload(upload, ALLOWED_EVIDENCE_EXTENSIONS)
 
 
 @transaction.atomic

@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import scoping
+from accounts import scoping, uploads
 from roadmaps import exporters, selectors, services, upload
 from roadmaps.filters import MatrixFilter, RecordFilter, RoadmapFilter
 from roadmaps.forms import (
@@ -109,9 +109,7 @@ def roadmap_export(request, pk: int, fmt: str):
 @login_required
 def roadmap_source(request, pk: int):
     roadmap = selectors.roadmap_detail(request.user, pk)
-    if not roadmap.source_file:
-        raise Http404("Исходный файл не сохранён.")
-    return FileResponse(roadmap.source_file.open("rb"), as_attachment=True, filename=roadmap.source_file.name.rsplit("/", 1)[-1])
+    return uploads.serve_file(roadmap.source_file)
 
 
 @login_required
@@ -298,10 +296,7 @@ def record_history(request, pk: int):
 def record_evidence(request, pk: int):
     """Evidence files are served here, after the scope check, never from MEDIA_URL."""
     record = selectors.record_detail(request.user, pk)
-    if not record.evidence_file:
-        raise Http404("Файл не приложен.")
-    name = record.evidence_file.name.rsplit("/", 1)[-1]
-    return FileResponse(record.evidence_file.open("rb"), as_attachment=True, filename=name)
+    return uploads.serve_file(record.evidence_file)
 
 
 @login_required

@@ -196,7 +196,13 @@ def test_upload_bad_file_shows_russian_error(client_for, world):
         "file": SimpleUploadedFile("plan.xlsx", b"this is not excel"), "municipality": world.home.municipality.pk,
     })
     assert response.status_code == 200
+    assert "повреждён или не является файлом .xlsx" in response.content.decode()
+    response = client_for(world.home.coordinator).post(reverse("roadmaps:import"), {
+        "file": SimpleUploadedFile("plan.xlsx", b"PK\x03\x04 but not a workbook"),
+        "municipality": world.home.municipality.pk,
+    })
     assert "не читается как книга Excel" in response.content.decode()
+    assert Roadmap.objects.count() == 0
 
 
 def test_upload_permissions(client_for, world, samples_dir):
@@ -306,11 +312,14 @@ def test_done_needs_evidence_and_upload_limits(client_for, world, home_roadmap, 
     response = client.post(url, {"status": ExecutionStatus.DONE})
     assert "приложите файл, ссылку или реквизиты" in response.content.decode()
     response = client.post(url, {"status": ExecutionStatus.DONE, "evidence_file": SimpleUploadedFile("virus.exe", b"MZ")})
-    assert "Допустимы файлы" in response.content.decode()
+    assert "не принимается" in response.content.decode()
     settings.UPLOAD_MAX_BYTES = 1024
     response = client.post(url, {"status": ExecutionStatus.DONE,
                                  "evidence_file": SimpleUploadedFile("big.pdf", b"x" * 2048)})
-    assert "Файл больше" in response.content.decode()
+    assert "больше" in response.content.decode()
+    response = client.post(url, {"status": ExecutionStatus.DONE,
+                                 "evidence_file": SimpleUploadedFile("renamed.pdf", b"MZ\x90 not a pdf")})
+    assert "повреждён" in response.content.decode()
     record.refresh_from_db()
     assert record.status == ExecutionStatus.NOT_STARTED
 
