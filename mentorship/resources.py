@@ -111,8 +111,9 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
         use_bulk = True
         batch_size = 1000
         skip_unchanged = True
+        # the library's diff exports every field of every row twice; skip_row compares a snapshot instead
+        skip_diff = True
         report_skipped = False
-        skip_html_diff = True
         clean_model_instances = False  # full_clean would query per row; import_instance validates instead
 
     def __init__(self, user=None, progress: Callable[[int], None] | None = None, **kwargs):
@@ -129,7 +130,12 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
                                   + ". Скачайте шаблон и перенесите данные в него.")
         organizations = scoping.editable_organizations(self.user)
         self.fields["organization"].widget.set_queryset(organizations)
-        people = Person.objects.filter(organization__in=organizations).prefetch_related(*self.m2m_columns)
+        people = Person.objects.filter(organization__in=organizations).select_related("organization").prefetch_related(
+            *self.m2m_columns
+        )
+        self._compared = [
+            Person._meta.get_field(f.attribute).attname for f in self.get_import_fields() if f.attribute
+        ] + [self.role_flag]
         self._existing = {}
         self._existing_m2m: dict[int, dict[str, set[int]]] = {}
         for person in people:
@@ -146,6 +152,10 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
         if organization is None or not key:
             return None
         return self._existing.get((organization.pk, key))
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if not new:
+            instance._snapshot = {name: getattr(instance, name) for name in self._compared}
 
     # One row -------------------------------------------------------------------------------
     def import_instance(self, instance, row, **kwargs):
@@ -205,12 +215,10 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """Unchanged when every imported column and list equals what is stored (re-import is a no-op)."""
-        if import_validation_errors or instance.pk is None or original is None:
+        snapshot = getattr(instance, "_snapshot", None)
+        if import_validation_errors or instance.pk is None or snapshot is None:
             return False
-        for field in self.get_import_fields():
-            if field.attribute and field.get_value(instance) != field.get_value(original):
-                return False
-        if not getattr(original, self.role_flag):
+        if any(getattr(instance, name) != value for name, value in snapshot.items()):
             return False
         stored = self._existing_m2m.get(instance.pk, {})
         return all(stored.get(name, set()) == ids for name, ids in instance._m2m.items())
