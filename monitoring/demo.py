@@ -70,6 +70,43 @@ def seed(ctx) -> None:
         ctx.log.append(f"Мониторинг: кампания «{title}» со справками во всех состояниях")
 
     _seed_growth(ctx, norilsk, orgs, metodist, koordinator, today)
+    _seed_nizhnevartovsk(ctx, today)
+    for key, user in (("norilsk", metodist), ("nizhnevartovsk", ctx.users["koordinator_nv"])):
+        _seed_build(ctx.municipalities[key], user, today.year)
+
+
+def _seed_nizhnevartovsk(ctx, today) -> None:
+    """The other municipality has monitoring of its own, so scope boundaries are visible in the demo."""
+    nv = ctx.municipalities["nizhnevartovsk"]
+    coordinator = ctx.users["koordinator_nv"]
+    quarter = (today.month - 1) // 3
+    start = dt.date(today.year, 3 * quarter + 1, 1)
+    title = f"Персонифицированный учёт участников ЦМН, {quarter + 1} квартал {today.year}"
+    if not Campaign.objects.filter(municipality=nv, title=title).exists():
+        campaign = services.campaign_create(
+            user=coordinator, municipality=nv, kind=CampaignKind.ACCOUNTING, title=title, period_start=start,
+            period_end=today, deadline=today + dt.timedelta(days=14))
+        services.campaign_open(user=coordinator, campaign=campaign)
+        own = campaign.assignments.filter(organization__short_name="МБОУ «СШ № 2»").first()
+        if own is not None:
+            services.assignment_submit(user=ctx.users["kurator_nv"], assignment=own)
+        ctx.log.append(f"Мониторинг: «{title}» (Нижневартовск)")
+    title = f"Анкетирование: качество программ наставничества, {quarter + 1} квартал {today.year}"
+    if not Campaign.objects.filter(municipality=nv, title=title).exists():
+        campaign = services.campaign_create(
+            user=coordinator, municipality=nv, kind=CampaignKind.QUALITY, title=title, period_start=start,
+            period_end=today, deadline=today + dt.timedelta(days=14))
+        services.campaign_open(user=coordinator, campaign=campaign)
+
+
+def _seed_build(municipality, user, year) -> None:
+    from monitoring.models import AnnualReportBuild
+
+    if AnnualReportBuild.objects.filter(municipality=municipality, year=year).exists():
+        return
+    build = AnnualReportBuild.objects.create(
+        municipality=municipality, year=year, author=user, parameters={"year": year, "municipality": municipality.name})
+    services.build_run(build_id=build.pk)  # in-process: the demo must not depend on a running worker
 
 
 def _seed_growth(ctx, norilsk, orgs, metodist, koordinator, today) -> None:
