@@ -36,13 +36,17 @@ class RecordFilter(django_filters.FilterSet):
     roadmap = django_filters.ModelChoiceFilter(
         label="Дорожная карта", field_name="activity__roadmap", queryset=None, empty_label="Все",
     )
+    level = django_filters.ChoiceFilter(
+        label="Уровень", method="filter_level", empty_label="Все",
+        choices=[("municipal", "Муниципальный уровень"), ("schools", "Образовательные организации")],
+    )
     organization = django_filters.ModelChoiceFilter(label="Организация", queryset=None, empty_label="Все")
     due_from = django_filters.DateFilter(label="Срок с", field_name="due__date", lookup_expr="gte", widget=DATE_INPUT)
     due_to = django_filters.DateFilter(label="Срок по", field_name="due__date", lookup_expr="lte", widget=DATE_INPUT)
 
     class Meta:
         model = ExecutionRecord
-        fields = ["state", "roadmap", "organization", "due_from", "due_to"]
+        fields = ["state", "roadmap", "level", "organization", "due_from", "due_to"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,6 +54,9 @@ class RecordFilter(django_filters.FilterSet):
         self.municipalities = list(scoping.visible_municipalities(user))
         self.filters["roadmap"].queryset = selectors.roadmaps_editable(user).exclude(status=RoadmapStatus.ARCHIVED)
         self.filters["organization"].queryset = scoping.organization_choices(user)
+
+    def filter_level(self, queryset, name, value):
+        return queryset.filter(organization__isnull=(value == "municipal"))
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(selectors.state_q(value, self.municipalities))

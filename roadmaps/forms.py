@@ -74,9 +74,12 @@ class DeriveForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="Статус", choices=RoadmapStatus.choices)
-    order_number = forms.CharField(label="Номер приказа", required=False, max_length=100)
-    order_date = forms.DateField(label="Дата приказа", required=False, widget=DATE_WIDGET)
+    status = forms.ChoiceField(label="Статус", choices=RoadmapStatus.choices,
+                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    order_number = forms.CharField(label="Номер приказа", required=False, max_length=100,
+                                   widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+    order_date = forms.DateField(label="Дата приказа", required=False, widget=forms.DateInput(
+        format="%d.%m.%Y", attrs={"placeholder": "дд.мм.гггг", "class": "form-control form-control-sm"}))
 
 
 class DueDatesForm(forms.Form):

@@ -139,6 +139,8 @@ def roadmap_sync_records(*, roadmap: Roadmap) -> int:
     municipality carries out; the schools' share is tracked on the school roadmaps derived from it.
     School roadmap: one record per due date for its organization.
     """
+    if roadmap.is_template:
+        return 0  # a typical roadmap is a pattern for schools: nobody executes the pattern itself
     dues = DueDate.objects.filter(activity__roadmap=roadmap).select_related("activity")
     if roadmap.level == RoadmapLevel.MUNICIPAL:
         dues = dues.filter(activity__for_municipality=True)

@@ -5,10 +5,11 @@ from roadmaps.models import ExecutionState
 register = template.Library()
 
 _CLASSES = {
-    ExecutionState.DONE: ("cell-done", "success", "check-circle"),
-    ExecutionState.IN_PROGRESS: ("cell-progress", "warning", "hourglass-split"),
-    ExecutionState.OVERDUE: ("cell-overdue", "danger", "exclamation-triangle"),
-    ExecutionState.NOT_DUE: ("cell-notdue", "secondary", "clock"),
+    # Bootstrap's table-* classes: a plain background class loses to the table's own cell colour.
+    ExecutionState.DONE: ("table-success", "success", "check-circle"),
+    ExecutionState.IN_PROGRESS: ("table-warning", "warning", "hourglass-split"),
+    ExecutionState.OVERDUE: ("table-danger", "danger", "exclamation-triangle"),
+    ExecutionState.NOT_DUE: ("table-light", "secondary", "clock"),
 }
 
 

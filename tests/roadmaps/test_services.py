@@ -115,3 +115,15 @@ def test_demo_without_samples_falls_back(db, settings, tmp_path):
     demo.seed(ctx)
     assert Roadmap.objects.count() == 0
     assert any("нет образца" in line for line in ctx.log)
+
+
+def test_typical_roadmap_has_no_records_of_its_own(world, import_sample):
+    template = import_sample("001_cfbfa34cfe2624be.xlsx", world.home.municipality)
+    template.is_template = True
+    template.save()
+    ExecutionRecord.objects.filter(activity__roadmap=template).delete()
+    from roadmaps import services as s
+
+    assert s.roadmap_sync_records(roadmap=template) == 0
+    (copy,) = s.roadmap_derive_school(roadmap=template, organizations=[world.home.school], user=world.home.coordinator)
+    assert ExecutionRecord.objects.filter(activity__roadmap=copy, organization=world.home.school).count() > 0

@@ -339,3 +339,11 @@ def test_home_cards_and_menu(client_for, world, home_roadmap):
     titles = [c.title for c in response.context["cards"]]
     assert "Просрочено мероприятий" in titles
     assert reverse("roadmaps:tasks") in response.content.decode()
+
+
+def test_tasks_level_filter(client_for, world, home_roadmap):
+    client = client_for(world.home.coordinator)
+    municipal = client.get(reverse("roadmaps:tasks"), {"level": "municipal"}).context["page"].object_list
+    schools = client.get(reverse("roadmaps:tasks"), {"level": "schools"}).context["page"].object_list
+    assert municipal and all(r.organization_id is None for r in municipal)
+    assert schools and all(r.organization_id for r in schools)
