@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0007_history_keeps_links'),
+        ('accounts', '0001_initial'),
         ('roadmaps', '0001_initial'),
     ]
 
