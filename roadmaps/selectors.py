@@ -55,12 +55,19 @@ def roadmap_detail(user, pk: int) -> Roadmap:
     return scoping.get_scoped_or_404(roadmap_list(user), pk=pk)
 
 
-def roadmap_activities(roadmap: Roadmap) -> list[Activity]:
-    return list(
-        roadmap.activities.select_related("section")
-        .prefetch_related("due_dates", "indicators", "responsible_organizations")
-        .order_by("order")
-    )
+def roadmap_activities(roadmap: Roadmap, user=None) -> list[Activity]:
+    """Activities in order; with `user`, each carries `executions`: (record, state) it may see."""
+    prefetch: list = ["due_dates", "indicators", "responsible_organizations"]
+    if user is not None:
+        prefetch.append(Prefetch(
+            "records", queryset=records_visible(user).select_related("due").order_by("due__date"), to_attr="visible_records"
+        ))
+    activities = list(roadmap.activities.select_related("section").prefetch_related(*prefetch).order_by("order"))
+    if user is not None:
+        today = local_today(roadmap.municipality)
+        for activity in activities:
+            activity.executions = [(r, r.state(today)) for r in activity.visible_records]
+    return activities
 
 
 # Execution records ------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def roadmap_list(request):
 @login_required
 def roadmap_detail(request, pk: int):
     roadmap = selectors.roadmap_detail(request.user, pk)
-    activities = selectors.roadmap_activities(roadmap)
+    activities = selectors.roadmap_activities(roadmap, request.user)
     sections: list[dict] = []
     for activity in activities:
         if not sections or sections[-1]["section"] != activity.section:

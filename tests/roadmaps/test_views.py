@@ -347,3 +347,12 @@ def test_tasks_level_filter(client_for, world, home_roadmap):
     schools = client.get(reverse("roadmaps:tasks"), {"level": "schools"}).context["page"].object_list
     assert municipal and all(r.organization_id is None for r in municipal)
     assert schools and all(r.organization_id for r in schools)
+
+
+def test_school_roadmap_page_shows_own_execution(client_for, world, home_roadmap):
+    copy = _copy(home_roadmap, world.home.school)
+    response = client_for(world.home.curator).get(reverse("roadmaps:detail", args=[copy.pk]))
+    activities = [a for group in response.context["sections"] for a in group["activities"]]
+    states = {state for a in activities for _, state in a.executions}
+    assert states == {"overdue"}, "2022–2024 deadlines with nothing marked are overdue"
+    assert 'data-testid="executions"' in response.content.decode()
