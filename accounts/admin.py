@@ -105,7 +105,7 @@ class UserAdmin(XlsxImportExportAdmin, BaseUserAdmin):
 @admin.register(ExportLog)
 class ExportLogAdmin(admin.ModelAdmin):
     list_display = ["created_at", "user", "kind", "municipality", "organization", "rows", "masked_rows", "ip_address"]
-    list_filter = ["kind", "municipality"]
+    list_filter = ["kind", ("municipality", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "created_at"
     list_select_related = ["user", "municipality", "organization"]
 

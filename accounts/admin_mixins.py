@@ -18,23 +18,62 @@ class ScopedAdminMixin:
 
     scope_path: str | None = None
     municipality_path: str | None = None
+    # municipal rows that only those who run the municipality may read (logs naming people)
+    municipality_edit_only: bool = False
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if self.scope_path is not None:
             return scoping.filter_by_organization(request.user, qs, self.scope_path)
         if self.municipality_path is not None:
-            return scoping.filter_by_municipality(request.user, qs, self.municipality_path)
+            return scoping.filter_by_municipality(
+                request.user, qs, self.municipality_path, edit=self.municipality_edit_only
+            )
         return qs if scoping.scope_for(request.user).is_admin else qs.none()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        queryset = _scoped_choices(db_field, request)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        queryset = _scoped_choices(db_field, request)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        # a plain related filter lists every municipality/organization in the table; offer only
+        # those that occur in the user's (scoped) rows
         from accounts.models import Municipality, Organization
 
-        if db_field.related_model is Organization:
-            kwargs["queryset"] = scoping.organization_choices(request.user)
-        elif db_field.related_model is Municipality:
-            kwargs["queryset"] = scoping.editable_municipalities(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        result = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str):
+                try:
+                    field = _resolve_field(self.model, entry)
+                except Exception:  # noqa: BLE001 - not a plain field path: leave the filter as it is
+                    field = None
+                if field is not None and getattr(field, "related_model", None) in (Organization, Municipality):
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            result.append(entry)
+        return result
+
+    def _object_in_scope_or_404(self, request, object_id):
+        from django.http import Http404
+
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404("Объект не найден или недоступен.")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._object_in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history's page of one version reads the object without get_queryset
+        self._object_in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
     def _can_edit(self, request) -> bool:
         scope = scoping.scope_for(request.user)
@@ -68,6 +107,31 @@ class ScopedAdminMixin:
         if self.municipality_path is not None:
             return scoping.filter_by_municipality(request.user, qs, self.municipality_path, edit=True).exists()
         return scoping.scope_for(request.user).is_admin
+
+
+def _scoped_choices(db_field, request):
+    """Choices of a relation field: organizations and municipalities by edit scope; any other
+    model registered with a scoped admin by that admin's own queryset (a parent roadmap, a
+    person, a pair...), so a form never lists another school's rows."""
+    from accounts.models import Municipality, Organization
+
+    related = db_field.related_model
+    if related is Organization:
+        return scoping.organization_choices(request.user)
+    if related is Municipality:
+        return scoping.editable_municipalities(request.user)
+    related_admin = admin.site._registry.get(related)
+    if isinstance(related_admin, ScopedAdminMixin):
+        return related_admin.get_queryset(request)
+    return None
+
+
+def _resolve_field(model, path: str):
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = getattr(field, "related_model", None) or model
+    return field
 
 
 class XlsxImportExportAdmin(ImportExportModelAdmin):

@@ -164,8 +164,8 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in MUNICIPAL_ROLES], municipality__isnull=False, organization__isnull=True)
-                    | Q(role__in=[r.value for r in ORGANIZATION_ROLES], organization__isnull=False, municipality__isnull=True)
+                    Q(role__in=sorted(r.value for r in MUNICIPAL_ROLES), municipality__isnull=False, organization__isnull=True)
+                    | Q(role__in=sorted(r.value for r in ORGANIZATION_ROLES), organization__isnull=False, municipality__isnull=True)
                     | Q(role=Role.ADMIN, organization__isnull=True, municipality__isnull=True)
                 ),
                 name="role_assignment_scope_matches_role",

@@ -69,7 +69,9 @@ class ExchangeLinksMixin:
     """Links to the .xlsx template (with drop-downs) and to the background import above the list."""
 
     template_kind = ""
-    change_list_template = "admin/mentorship/change_list_exchange.html"
+    # import-export wraps change_list_template as its base; naming ours as the import-export
+    # template keeps the chain ours → import-export → admin/change_list.html without a loop
+    import_export_change_list_template = "admin/mentorship/change_list_exchange.html"
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

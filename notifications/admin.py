@@ -20,6 +20,7 @@ class ReminderSettingsAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(ReminderLog)
 class ReminderLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
     municipality_path = "municipality"
+    municipality_edit_only = True  # names recipients of every school: coordinators only
     list_display = ("date", "kind", "recipient", "organization", "status", "email_sent", "sent_at")
     list_filter = ("status", "kind", "date")
     list_select_related = ("recipient", "organization")
