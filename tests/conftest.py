@@ -218,3 +218,34 @@ def pytest_collection_modifyitems(config, items):
         if transactional or uses_fixture:
             if "django_db_serialized_rollback" not in item.fixturenames:
                 item.fixturenames.insert(0, "django_db_serialized_rollback")
+
+
+@pytest.fixture(scope="session")
+def _serialized_contents(django_db_setup, django_db_blocker):
+    from django.db import connections
+
+    # taken before the first transactional test runs, so it is the state right after migrations
+    with django_db_blocker.unblock():
+        return {
+            alias: getattr(connections[alias], "_test_serialized_contents", None)
+            or connections[alias].creation.serialize_db_to_string()
+            for alias in connections
+        }
+
+
+@pytest.fixture(autouse=True)
+def _restore_serialized_contents(request):
+    """Playwright's sync API runs on greenlets, and afterwards Django hands the main thread a new
+    connection object without the serialized test data; serialized rollback then silently
+    restores nothing. Put the data back ourselves when that happened."""
+    if "django_db_serialized_rollback" not in request.fixturenames:
+        return
+    contents = request.getfixturevalue("_serialized_contents")
+    request.getfixturevalue("transactional_db")
+    from django.db import connections
+
+    for alias, value in contents.items():
+        connection = connections[alias]
+        if value and not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = value
+            connection.creation.deserialize_db_from_string(value)
