@@ -44,9 +44,12 @@ assets: node_modules/.installed
 messages: deps
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
-# Debian's Chromium drives the browser tests; Playwright's own browser download is not used.
+# Debian's Chromium drives the browser tests (Playwright's own browser download is not used);
+# LibreOffice (headless, no GUI) proves that the generated .xlsx/.docx reports open cleanly.
 browser:
 	@test -x /usr/bin/chromium || { $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium; }
+	@command -v soffice >/dev/null || { $(APT_GET) update -qq && \
+		$(APT_GET) install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui; }
 
 db: deps
 	mkdir -p var
