@@ -151,6 +151,29 @@ class XlsxImportExportAdmin(ImportExportModelAdmin):
         kwargs["user"] = request.user
         return kwargs
 
+    def get_data_for_export(self, request, queryset, **kwargs):
+        # the same steps as import-export's, keeping the resource so that its counts can be logged
+        export_form = kwargs.get("export_form")
+        resource = self.choose_export_resource_class(export_form, request)(
+            **self.get_export_resource_kwargs(request, **kwargs)
+        )
+        request._export_resource = resource
+        return resource.export(queryset=queryset, export_fields=self.get_export_resource_fields_from_form(export_form),
+                               **kwargs)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        from accounts.exports import personal_export_finish
+
+        content = super().get_export_data(file_format, request, queryset, **kwargs)
+        resource = getattr(request, "_export_resource", None)
+        kind = getattr(resource, "personal_data_kind", None)
+        if kind:
+            content = personal_export_finish(
+                content=content, user=request.user, kind=f"{kind} (администрирование)",
+                rows=resource.exported_rows, masked=resource.masked_rows, request=request,
+            )
+        return content
+
     def has_import_permission(self, request):
         return self.has_add_permission(request)
 

@@ -25,5 +25,9 @@ class MentorshipConfig(AppConfig):
             NavItem("Сообщества наставников", "mentorship:community_list", icon="chat-dots", roles=school_and_municipal, order=29, group=group),
             NavItem("Загрузка из Excel", "mentorship:import_list", icon="file-earmark-spreadsheet",
                     roles=frozenset({Role.CURATOR, Role.COORDINATOR, Role.ADMIN}), order=30, group=group),
+            NavItem("Без согласия на обработку ПД", "mentorship:consent_missing", icon="shield-exclamation",
+                    roles=frozenset({Role.CURATOR, Role.HEAD, Role.COORDINATOR, Role.ADMIN}), order=31, group=group),
+            NavItem("Акты об уничтожении ПД", "mentorship:destruction_acts", icon="file-earmark-x",
+                    roles=frozenset({Role.CURATOR, Role.HEAD, Role.COORDINATOR, Role.ADMIN}), order=32, group=group),
         )
         register_cards(mentorship_cards, order=20)

@@ -128,10 +128,15 @@ def build_template(user, kind: str) -> bytes:
 TEMPLATE_BUILDERS = {kind: (lambda user, kind=kind: build_template(user, kind)) for kind in ("mentors", "mentees", "pairs")}
 
 
-def export_mentor_bank(user) -> bytes:
-    """The municipal mentor bank as .xlsx; e-mail and phone only for people with a consent on file."""
-    dataset = MentorResource(user=user).export()
-    return XLSX().export_data(dataset)
+def export_mentor_bank(user, request=None) -> bytes:
+    """The municipal mentor bank as .xlsx; e-mail and phone only for people with a consent on file.
+    The export is logged and the file says how many contacts were hidden."""
+    from accounts.exports import personal_export_finish
+
+    resource = MentorResource(user=user)
+    content = XLSX().export_data(resource.export())
+    return personal_export_finish(content=content, user=user, kind="Банк наставников", rows=resource.exported_rows,
+                                  masked=resource.masked_rows, request=request)
 
 
 # Background import -----------------------------------------------------------------------------

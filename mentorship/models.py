@@ -147,6 +147,11 @@ class Person(models.Model):
     mentee_since = models.DateField("в банке наставляемых с", null=True, blank=True)
 
     is_active = models.BooleanField("участвует", default=True)
+    left_on = models.DateField(
+        "выбыл из программы", null=True, blank=True,
+        help_text="С этой даты отсчитывается срок хранения персональных данных.",
+    )
+    anonymized_at = models.DateTimeField("персональные данные обезличены", null=True, blank=True)
     created_at = models.DateTimeField("создан", auto_now_add=True)
     updated_at = models.DateTimeField("изменён", auto_now=True)
     history = HistoricalRecords(excluded_fields=["name_key", "updated_at"])
@@ -170,10 +175,21 @@ class Person(models.Model):
         self.refresh_name_key()
         if self.is_mentee and self.mentee_since is None:
             self.mentee_since = timezone.localdate()
+        # leaving starts the retention clock; coming back stops it
+        if not self.is_active and self.left_on is None:
+            self.left_on = timezone.localdate()
+        elif self.is_active and self.left_on is not None:
+            self.left_on = None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key", "left_on"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("mentorship:person_detail", args=[self.pk])
+
+    @property
+    def is_anonymized(self) -> bool:
+        return self.anonymized_at is not None
 
     @property
     def full_name(self) -> str:
@@ -725,3 +741,40 @@ class Mentee(Person):
         proxy = True
         verbose_name = "наставляемый"
         verbose_name_plural = "банк наставляемых"
+
+
+class DestructionReason(models.TextChoices):
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Отзыв согласия на обработку персональных данных"
+    RETENTION_EXPIRED = "retention_expired", "Достижение цели обработки (истёк срок хранения после выбытия)"
+
+
+def destruction_act_upload_to(instance: DestructionAct, filename: str) -> str:
+    return f"mentorship/destruction-acts/{instance.organization_id}/{filename}"
+
+
+class DestructionAct(models.Model):
+    """Акт об уничтожении персональных данных: one per anonymization run and organization,
+    with the extract of the event log that proves it (152-ФЗ, приказ Роскомнадзора № 179)."""
+
+    number = models.CharField("номер акта", max_length=30, unique=True)
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.PROTECT, related_name="destruction_acts"
+    )
+    reason = models.CharField("основание", max_length=30, choices=DestructionReason.choices)
+    people = models.ManyToManyField(Person, verbose_name="субъекты персональных данных", related_name="destruction_acts")
+    data_categories = models.TextField("уничтоженные категории данных")
+    log_extract = models.JSONField("выписка из журнала событий", default=list)
+    document = models.FileField("акт (.docx)", upload_to=destruction_act_upload_to, blank=True, max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто выполнил", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("дата уничтожения", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "акт об уничтожении персональных данных"
+        verbose_name_plural = "акты об уничтожении персональных данных"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Акт № {self.number} от {self.created_at:%d.%m.%Y}"

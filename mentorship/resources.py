@@ -278,14 +278,34 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
             self.progress(self._rows_done)
 
     # Export ---------------------------------------------------------------------------------
+    personal_data_kind = "Участники наставничества"
+    exported_rows = 0
+    masked_rows = 0
+
+    def export(self, *args, **kwargs):
+        # counts for the export log and the notice in the file (accounts.exports)
+        self._masked: set[int] = set()
+        dataset = super().export(*args, **kwargs)
+        self.exported_rows, self.masked_rows = len(dataset), len(self._masked)
+        return dataset
+
     def dehydrate_subjects(self, person):
         return "; ".join(s.name for s in person.subjects.all())
 
+    def _contact(self, person, value: str) -> str:
+        # the same rule as the screens: a valid consent, and a card the user may see in full
+        # (another school's bank mentor shows name, organization and competencies only)
+        if getattr(person, "has_consent", False) and selectors.can_see_full_card(self.user, person):
+            return value
+        if value:
+            self._masked.add(person.pk)
+        return ""
+
     def dehydrate_email(self, person):
-        return person.email if getattr(person, "has_consent", False) else ""
+        return self._contact(person, person.email)
 
     def dehydrate_phone(self, person):
-        return person.phone if getattr(person, "has_consent", False) else ""
+        return self._contact(person, person.phone)
 
 
 class MentorResource(PersonResource):

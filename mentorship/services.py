@@ -52,12 +52,18 @@ def consent_add(
     return consent
 
 
-def consent_withdraw(*, consent: Consent, on: dt.date | None = None) -> Consent:
+def consent_withdraw(*, consent: Consent, on: dt.date | None = None, user=None) -> Consent:
+    """Withdraw a consent; without another valid consent the person is anonymized at once and a
+    destruction act is written (152-ФЗ)."""
+    from mentorship.privacy import anonymize_on_withdrawal
+
     if consent.withdrawn_on:
         raise ValidationError("Согласие уже отозвано.")
-    consent.withdrawn_on = on or timezone.localdate()
-    consent.full_clean()
-    consent.save(update_fields=["withdrawn_on"])
+    with transaction.atomic():
+        consent.withdrawn_on = on or timezone.localdate()
+        consent.full_clean()
+        consent.save(update_fields=["withdrawn_on"])
+        anonymize_on_withdrawal(person=consent.person, user=user)
     return consent
 
 

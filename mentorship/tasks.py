@@ -22,3 +22,14 @@ def run_import(job_id: int) -> str:
 
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     return run_import_job(job).status
+
+
+@shared_task(name="mentorship.anonymize_expired")
+def anonymize_expired() -> int:
+    """Daily: anonymize people past the retention period (idempotent: anonymized people drop out)."""
+    from mentorship.models import DestructionReason
+    from mentorship.privacy import people_anonymize, people_past_retention
+
+    people = list(people_past_retention())
+    people_anonymize(people=people, reason=DestructionReason.RETENTION_EXPIRED)
+    return len(people)

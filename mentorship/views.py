@@ -10,20 +10,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
+from accounts.uploads import serve_file
 from mentorship import forms, matching, selectors, services
 from mentorship.exchange import TEMPLATE_BUILDERS, template_filename
 from mentorship.filters import MenteeFilter, MentorFilter, PairFilter, PersonFilter
 from mentorship.models import (
     Community,
     Consent,
+    DestructionAct,
     EventParticipant,
     ImportJob,
     ImportStatus,
@@ -168,8 +170,12 @@ def consent_withdraw(request, pk: int):
     consent = _consent_or_404(request, pk)
     _require_edit(request.user, consent.person.organization)
     try:
-        services.consent_withdraw(consent=consent)
-        messages.warning(request, "Согласие отозвано: пары с этим участником нельзя запустить.")
+        services.consent_withdraw(consent=consent, user=request.user)
+        consent.person.refresh_from_db()
+        if consent.person.is_anonymized:
+            messages.warning(request, "Согласие отозвано: персональные данные обезличены, составлен акт об уничтожении.")
+        else:
+            messages.warning(request, "Согласие отозвано: пары с этим участником нельзя запустить.")
     except ValidationError as exc:
         _errors(request, exc)
     return redirect(consent.person)
@@ -181,7 +187,34 @@ def consent_scan(request, pk: int):
     # the scan is the person's own document: only their organization (and its coordinators) may open it
     if not consent.scan or not scoping.can_edit_organization(request.user, consent.person.organization):
         raise PermissionDenied("Скан согласия доступен только куратору организации.")
-    return FileResponse(consent.scan.open("rb"), as_attachment=True, filename=consent.scan.name.rsplit("/", 1)[-1])
+    return serve_file(consent.scan)
+
+
+@login_required
+def consent_missing(request):
+    """People without a valid consent, by organization: the curator's to-do list under 152-ФЗ."""
+    from mentorship.privacy import people_without_valid_consent
+
+    people = people_without_valid_consent(selectors.people_visible(request.user)).select_related(
+        "organization").order_by("organization__short_name", "last_name", "first_name")
+    page = _page(request, people)
+    return render(request, "mentorship/consent_missing.html", {"page": page})
+
+
+def _acts(user):
+    return scoping.filter_by_organization(user, DestructionAct.objects.select_related("organization", "created_by"))
+
+
+@login_required
+def destruction_acts(request):
+    page = _page(request, _acts(request.user).annotate(people_count=Count("people")))
+    return render(request, "mentorship/destruction_acts.html", {"page": page})
+
+
+@login_required
+def destruction_act_document(request, pk: int):
+    act = scoping.get_scoped_or_404(_acts(request.user), pk=pk)
+    return serve_file(act.document, download_name=f"Акт {act.number} об уничтожении ПД.docx")
 
 
 # Banks -----------------------------------------------------------------------------------------
@@ -617,7 +650,7 @@ def practice_edit(request, pk: int):
 def practice_file(request, pk: int):
     qs = PracticeFile.objects.filter(practice__in=selectors.practices_visible(request.user))
     attached = scoping.get_scoped_or_404(qs, pk=pk)
-    return FileResponse(attached.file.open("rb"), as_attachment=True, filename=attached.file.name.rsplit("/", 1)[-1])
+    return serve_file(attached.file)
 
 
 @login_required
@@ -755,7 +788,7 @@ def xlsx_template(request, kind: str):
 def mentor_bank_export(request):
     from mentorship.exchange import export_mentor_bank
 
-    content = export_mentor_bank(request.user)
+    content = export_mentor_bank(request.user, request=request)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="bank-nastavnikov.xlsx"'
     return response

@@ -149,6 +149,15 @@ def seeded(transactional_db):
         practice = Practice.objects.filter(organization__municipality=municipality).first()
         if practice is not None:
             PracticeFile(practice=practice, title="Материалы").file.save("walk.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        # a destruction act on each side: withdraw the only consent of someone in a school other than
+        # the demo curator's
+        Consent = apps.get_model("mentorship", "Consent")
+        consent = Consent.objects.filter(person__organization__municipality=municipality, withdrawn_on__isnull=True).exclude(
+            person__organization__short_name="МБОУ «СШ № 1»").order_by("pk").first()
+        if consent is not None:
+            from mentorship.services import consent_withdraw
+
+            consent_withdraw(consent=consent)
         for activity in Activity.objects.filter(roadmap__municipality=municipality)[:1]:
             Indicator.objects.get_or_create(activity=activity, year=2099, defaults={"target": 1})
         for activity in Activity.objects.filter(roadmap__organization__municipality=municipality).exclude(

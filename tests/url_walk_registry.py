@@ -69,6 +69,7 @@ OBJECT_URLS: dict[str, tuple[str, str, dict]] = {
     "mentorship:event_detail": ("mentorship.Event", "pk", {"city_wide": True}),
     "mentorship:community_detail": ("mentorship.Community", "pk", {"city_wide": True}),
     "mentorship:import_detail": ("mentorship.ImportJob", "pk", {}),
+    "mentorship:destruction_act_document": ("mentorship.DestructionAct", "pk", {}),
     # monitoring
     "monitoring:campaign_detail": _CAMPAIGN,
     "monitoring:campaign_open": _CAMPAIGN,
