@@ -10,6 +10,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
+from django.utils.deconstruct import deconstructible
 
 # extension → the leading bytes a real file of that type starts with (None: plain text, any bytes)
 SIGNATURES: dict[str, tuple[bytes, ...] | None] = {
@@ -74,3 +75,25 @@ def serve_file(field_file, *, download_name: str | None = None, inline: bool = F
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@deconstructible
+class UploadValidator:
+    """Model-field validator, so every form and the admin check uploads the same way."""
+
+    def __init__(self, allowed: tuple[str, ...] = DOCUMENTS):
+        self.allowed = tuple(allowed)
+
+    def __call__(self, value) -> None:
+        upload = getattr(value, "file", None)
+        # only a new upload is checked; a stored file was checked when it arrived
+        if upload is None or getattr(value, "_committed", True):
+            return
+        validate_upload(value, self.allowed)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, UploadValidator) and other.allowed == self.allowed
+
+
+validate_document = UploadValidator(DOCUMENTS)
+validate_spreadsheet = UploadValidator(SPREADSHEETS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts import scoping
+from accounts.uploads import validate_document
 from mentorship import selectors
 from mentorship.models import (
     Community,
@@ -242,7 +243,7 @@ class MeetingForm(RuFormMixin, forms.ModelForm):
 
 
 class PracticeForm(forms.ModelForm):
-    file = forms.FileField(label="Файл (презентация, описание)", required=False)
+    file = forms.FileField(label="Файл (презентация, описание)", required=False, validators=[validate_document])
 
     class Meta:
         model = Practice

@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Municipality, Organization
+from accounts.uploads import validate_document, validate_spreadsheet
 
 
 def normalize_name(*parts: str) -> str:
@@ -239,7 +240,7 @@ class Consent(models.Model):
         "законный представитель (ФИО)", max_length=200, blank=True,
         help_text="Для несовершеннолетнего согласие даёт родитель (законный представитель).",
     )
-    scan = models.FileField("скан согласия", upload_to=consent_upload_to, blank=True)
+    scan = models.FileField("скан согласия", upload_to=consent_upload_to, blank=True, validators=[validate_document])
     withdrawn_on = models.DateField("отозвано", null=True, blank=True)
     created_at = models.DateTimeField("внесено", auto_now_add=True)
     history = HistoricalRecords()
@@ -571,7 +572,7 @@ def practice_upload_to(instance: PracticeFile, filename: str) -> str:
 class PracticeFile(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="files")
     title = models.CharField("название", max_length=200, blank=True)
-    file = models.FileField("файл", upload_to=practice_upload_to)
+    file = models.FileField("файл", upload_to=practice_upload_to, validators=[validate_document])
 
     class Meta:
         verbose_name = "файл практики"
@@ -694,7 +695,7 @@ class ImportJob(models.Model):
 
     kind = models.CharField("что загружаем", max_length=20, choices=ImportKind.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="кто загрузил", on_delete=models.CASCADE, related_name="mentorship_imports")
-    file = models.FileField("файл .xlsx", upload_to="mentorship/imports/%Y/%m/")
+    file = models.FileField("файл .xlsx", upload_to="mentorship/imports/%Y/%m/", validators=[validate_spreadsheet])
     status = models.CharField("статус", max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     total_rows = models.PositiveIntegerField("строк в файле", default=0)
     processed_rows = models.PositiveIntegerField("обработано строк", default=0)

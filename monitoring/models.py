@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Municipality, Organization
 
@@ -179,6 +180,7 @@ class Assignment(models.Model):
     reviewed_at = models.DateTimeField("проверен", null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="проверил", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     return_comment = models.TextField("замечания при возврате", blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "задание организации"
@@ -218,6 +220,7 @@ class SchoolReport(models.Model):
     achievements = models.TextField("результаты и лучшие практики", blank=True)
     problems = models.TextField("проблемы и предложения", blank=True)
     updated_at = models.DateTimeField("изменена", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at", "computed_at"])
 
     class Meta:
         verbose_name = "информационная справка ОО"

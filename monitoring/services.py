@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts import scoping
 from accounts.models import Municipality, Organization
@@ -76,11 +77,13 @@ def campaign_open(*, user, campaign: Campaign) -> int:
     orgs = list(campaign.organizations.all())
     existing = set(campaign.assignments.values_list("organization_id", flat=True))
     new = [Assignment(campaign=campaign, organization=o) for o in orgs if o.pk not in existing]
-    Assignment.objects.bulk_create(new)
+    # bulk writes skip signals: create the audit rows with them
+    bulk_create_with_history(new, Assignment, default_user=user)
     assignments = list(campaign.assignments.all())
     if campaign.is_report:
         have = set(SchoolReport.objects.filter(assignment__campaign=campaign).values_list("assignment_id", flat=True))
-        SchoolReport.objects.bulk_create([SchoolReport(assignment=a) for a in assignments if a.pk not in have])
+        bulk_create_with_history([SchoolReport(assignment=a) for a in assignments if a.pk not in have], SchoolReport,
+                                 default_user=user)
         for a in assignments:
             report_refresh(report=SchoolReport.objects.get(assignment=a))
     else:
@@ -173,7 +176,13 @@ def assignment_submit(*, user, assignment: Assignment) -> Assignment:
         raise ValidationError("Отчёт уже сдан.")
     Assignment.objects.filter(pk=assignment.pk, first_submitted_at__isnull=True).update(first_submitted_at=now)
     assignment.refresh_from_db()
+    _record_history(assignment, user)
     return assignment
+
+
+def _record_history(assignment: Assignment, user) -> None:
+    # conditional updates skip model signals: write the audit row ourselves (issue 7)
+    Assignment.history.bulk_history_create([assignment], update=True, default_user=user)
 
 
 def _check_review(user, assignment: Assignment) -> None:
@@ -188,6 +197,7 @@ def assignment_accept(*, user, assignment: Assignment) -> Assignment:
     Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.SUBMITTED).update(
         status=AssignmentStatus.ACCEPTED, reviewed_at=timezone.now(), reviewed_by=user, return_comment="")
     assignment.refresh_from_db()
+    _record_history(assignment, user)
     return assignment
 
 
@@ -198,6 +208,7 @@ def assignment_return(*, user, assignment: Assignment, comment: str) -> Assignme
     Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.SUBMITTED).update(
         status=AssignmentStatus.RETURNED, reviewed_at=timezone.now(), reviewed_by=user, return_comment=comment.strip())
     assignment.refresh_from_db()
+    _record_history(assignment, user)
     return assignment
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
+from accounts.history import history_rows
 from accounts.models import Municipality
 from monitoring import selectors, services
 from monitoring.forms import BuildForm, CampaignForm, PeriodFilterForm, ReportForm, ResponseForm, ReturnForm
@@ -137,6 +138,7 @@ def assignment_detail(request, pk: int):
         "can_fill": can_fill, "editable": editable,
         "can_review": selectors.can_run(request.user, campaign) and assignment.status == AssignmentStatus.SUBMITTED,
         "return_form": ReturnForm(), "statuses": AssignmentStatus,
+        "history": history_rows(assignment), "report_history": history_rows(report) if report is not None else [],
     })
 
 

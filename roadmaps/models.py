@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Municipality, Organization, Role
+from accounts.uploads import ROADMAP_SOURCES, UploadValidator, validate_document
 
 
 class RoadmapLevel(models.TextChoices):
@@ -81,7 +82,10 @@ class Roadmap(models.Model):
     order_number = models.CharField("номер приказа", max_length=100, blank=True)
     order_date = models.DateField("дата приказа", null=True, blank=True)
     status = models.CharField("статус", max_length=20, choices=RoadmapStatus.choices, default=RoadmapStatus.DRAFT)
-    source_file = models.FileField("исходный файл", upload_to=source_upload_to, blank=True, max_length=300)
+    source_file = models.FileField(
+        "исходный файл", upload_to=source_upload_to, blank=True, max_length=300,
+        validators=[UploadValidator(ROADMAP_SOURCES)],
+    )
     columns = models.JSONField("заголовки столбцов исходной таблицы", default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="создал", on_delete=models.SET_NULL, null=True, blank=True,
@@ -298,7 +302,9 @@ class ExecutionRecord(models.Model):
         "статус", max_length=20, choices=ExecutionStatus.choices, default=ExecutionStatus.NOT_STARTED
     )
     completed_on = models.DateField("дата выполнения", null=True, blank=True)
-    evidence_file = models.FileField("файл-подтверждение", upload_to=evidence_upload_to, blank=True, max_length=300)
+    evidence_file = models.FileField(
+        "файл-подтверждение", upload_to=evidence_upload_to, blank=True, max_length=300, validators=[validate_document]
+    )
     evidence_url = models.URLField("ссылка", blank=True, max_length=500)
     document_number = models.CharField("номер документа", max_length=100, blank=True)
     document_date = models.DateField("дата документа", null=True, blank=True)

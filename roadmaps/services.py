@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts import scoping, uploads
 from accounts.models import Municipality, Organization
@@ -147,16 +148,22 @@ def roadmap_sync_records(*, roadmap: Roadmap) -> int:
         organization_id = None
     else:
         organization_id = roadmap.organization_id
+    existing = set(
+        ExecutionRecord.objects.filter(activity__roadmap=roadmap, organization_id=organization_id).values_list(
+            "due_id", flat=True)
+    )
     new = [
         ExecutionRecord(
             activity_id=due.activity_id, due=due, municipality_id=roadmap.municipality_id,
             organization_id=organization_id,
         )
         for due in dues
+        if due.pk not in existing
     ]
-    before = ExecutionRecord.objects.filter(activity__roadmap=roadmap).count()
-    ExecutionRecord.objects.bulk_create(new, ignore_conflicts=True)
-    return ExecutionRecord.objects.filter(activity__roadmap=roadmap).count() - before
+    # bulk writes skip signals: write the "created" history rows too, so every record's audit
+    # trail starts at its creation (152-ФЗ / issue 7)
+    bulk_create_with_history(new, ExecutionRecord, batch_size=1000)
+    return len(new)
 
 
 # School roadmaps -------------------------------------------------------------------------------------

@@ -1,0 +1,42 @@
+"""Change history (django-simple-history) as rows a page can show, for any audited model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def history_rows(obj, limit: int = 30) -> list[dict]:
+    """The object's change history with field-level differences, newest first (one query)."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    rows = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, foreign_keys_are_objs=False)
+            for change in delta.changes:
+                field_obj = record.instance_type._meta.get_field(change.field)
+                changes.append({
+                    "field": field_obj.verbose_name,
+                    "old": _display(field_obj, change.old),
+                    "new": _display(field_obj, change.new),
+                })
+        rows.append({
+            "date": record.history_date,
+            "user": record.history_user,
+            "type": {"+": "Создание", "~": "Изменение", "-": "Удаление"}[record.history_type],
+            "changes": changes,
+        })
+    return rows
+
+
+def _display(field_obj, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if getattr(field_obj, "choices", None):
+        return str(dict(field_obj.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
