@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_GET := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 
-.PHONY: run test setup deps assets messages system-deps browser db demo lint ci clean
+.PHONY: run test setup deps assets messages system-deps browser db demo lint ci clean bench load wrk
 
 ## make run — install everything, migrate, load demo data, print logins and start the server
 run: setup db demo
@@ -57,6 +57,19 @@ db: deps
 
 demo: db
 	$(PY) manage.py seed_demo
+
+## make bench — on the current DATABASE_URL (seeded with seed_scale if empty): pages, import, annual
+## report, reminder sweep and a 60-second wrk run; prints a table and writes bench/results.json
+bench: deps wrk db
+	$(PY) -m bench $(BENCH_ARGS)
+
+## make load — only the load test: wrk, 20 connections, 60 s, gunicorn on 127.0.0.1
+load: deps wrk db
+	$(PY) -m bench --only load $(BENCH_ARGS)
+
+# wrk (Debian package) drives the load test; it only ever targets 127.0.0.1.
+wrk:
+	@command -v wrk >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk; }
 
 lint: deps
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,1 @@
+"""Benchmark of «Наставник» at regional scale: `python -m bench` (see bench/run.py)."""

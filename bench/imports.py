@@ -1,0 +1,174 @@
+"""The .xlsx import of 10,000 mentors three ways, from the same bytes, each rolled back afterwards.
+
+- ours: the background import path (`mentorship.exchange.run_import_job` with `MentorResource`):
+  Russian headers, names of organizations and reference lists, row validation, history, lists;
+- stock: a django-import-export `ModelResource` with default options (row by row, with the diff),
+  given the same people with the model's own headers and ids, which is what it understands;
+- floor: openpyxl read-only rows and `bulk_create` of the people and their list links, nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import time
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from import_export import resources
+from openpyxl import Workbook, load_workbook
+
+from mentorship.models import Competency, Person, QualificationCategory, Subject, normalize_name
+
+
+class _Rollback(Exception):
+    pass
+
+
+class StockMentorResource(resources.ModelResource):
+    """What a project gets from the library's documentation: no options at all."""
+
+    class Meta:
+        model = Person
+        fields = ("id", "organization", "last_name", "first_name", "middle_name", "kind", "position", "subjects",
+                  "experience_years", "qualification_category", "email", "phone", "is_mentor", "competencies",
+                  "awards", "training", "training_completed_on", "capacity")
+
+
+OUR_HEADERS = ["Организация", "Фамилия", "Имя", "Отчество", "Кто", "Должность", "Предметы", "Стаж, лет",
+               "Квалификационная категория", "E-mail", "Телефон", "Компетенции", "Награды, победы в конкурсах",
+               "Обучение наставников", "Дата обучения", "Наставляемых не более"]
+STOCK_HEADERS = ["id", "organization", "last_name", "first_name", "middle_name", "kind", "position", "subjects",
+                 "experience_years", "qualification_category", "email", "phone", "is_mentor", "competencies",
+                 "awards", "training", "training_completed_on", "capacity"]
+
+
+def build_files(organizations: list, rows: int, seed: int = 8) -> tuple[bytes, bytes, int]:
+    """Two workbooks with the same `rows` new mentors: our template's columns and the stock ones."""
+    from accounts.scale import _Names
+
+    rng = random.Random(seed)
+    names = _Names(rng)
+    taken: dict[int, set[str]] = {}
+    for org_id, key in Person.objects.filter(organization__in=organizations).values_list("organization_id", "name_key"):
+        taken.setdefault(org_id, set()).add(key)
+    subjects = list(Subject.objects.filter(is_active=True).values_list("pk", "name"))
+    competencies = list(Competency.objects.filter(is_active=True).values_list("pk", "name"))
+    categories = dict(QualificationCategory.choices)
+    ours, stock = Workbook(write_only=True), Workbook(write_only=True)
+    ws_ours, ws_stock = ours.create_sheet("Данные"), stock.create_sheet("Sheet1")
+    ws_ours.append(OUR_HEADERS)
+    ws_stock.append(STOCK_HEADERS)
+    for i in range(rows):
+        org = organizations[i % len(organizations)]
+        last, first, middle = names.person(taken.setdefault(org.pk, set()))
+        subj = rng.sample(subjects, k=2)
+        comp = rng.sample(competencies, k=2)
+        category = rng.choice(list(categories))
+        trained = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 600))
+        experience = rng.randint(5, 35)
+        email, phone = f"import{i}@example.ru", f"+7 913 {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
+        ws_ours.append([org.short_name, last, first, middle, "Педагог", "Учитель математики",
+                        "; ".join(n for _, n in subj), experience, categories[category], email, phone,
+                        "; ".join(n for _, n in comp), "Грамота управления образования", "КПК «Наставничество в образовании», 36 ч",
+                        trained.strftime("%d.%m.%Y"), 3])
+        ws_stock.append(["", org.pk, last, first, middle, "educator", "Учитель математики",
+                         ",".join(str(pk) for pk, _ in subj), experience, category, email, phone, 1,
+                         ",".join(str(pk) for pk, _ in comp), "Грамота управления образования", "КПК «Наставничество в образовании», 36 ч",
+                         trained, 3])
+    out_ours, out_stock = io.BytesIO(), io.BytesIO()
+    ours.save(out_ours)
+    stock.save(out_stock)
+    return out_ours.getvalue(), out_stock.getvalue(), rows
+
+
+def _timed_rollback(func) -> tuple[float, object]:
+    """Run `func` in a transaction that is rolled back: every importer starts from the same database."""
+    result = None
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            result = func()
+            seconds = time.perf_counter() - started
+            raise _Rollback
+    except _Rollback:
+        pass
+    return seconds, result
+
+
+def run_ours(content: bytes, user) -> tuple[float, dict]:
+    from mentorship.exchange import run_import_job
+    from mentorship.models import ImportJob, ImportKind, ImportStatus
+
+    def go():
+        job = ImportJob(kind=ImportKind.MENTORS, user=user)
+        job.file.save("bench-mentors.xlsx", ContentFile(content), save=False)
+        job.save()
+        job = run_import_job(job)
+        if job.status != ImportStatus.DONE:
+            raise RuntimeError(f"наш импорт не прошёл: {job.message} {job.errors[:3]}")
+        return {"created": job.created_count, "updated": job.updated_count}
+
+    return _timed_rollback(go)
+
+
+def run_stock(content: bytes) -> tuple[float, dict]:
+    import tablib
+
+    def go():
+        dataset = tablib.Dataset().load(content, format="xlsx")
+        result = StockMentorResource().import_data(dataset, dry_run=False, raise_errors=True)
+        return {"created": result.totals["new"], "updated": result.totals["update"]}
+
+    return _timed_rollback(go)
+
+
+def run_floor(content: bytes, organizations: list) -> tuple[float, dict]:
+    by_name = {o.short_name: o.pk for o in organizations}
+    subjects = {name: pk for pk, name in Subject.objects.values_list("pk", "name")}
+    competencies = {name: pk for pk, name in Competency.objects.values_list("pk", "name")}
+    categories = {label: value for value, label in QualificationCategory.choices}
+
+    def go():
+        wb = load_workbook(io.BytesIO(content), read_only=True)
+        people, links = [], []
+        for row in wb.worksheets[0].iter_rows(min_row=2, values_only=True):
+            org, last, first, middle, _kind, position, subj, exp, cat, email, phone, comp, awards, training, date, cap = row[:16]
+            person = Person(organization_id=by_name[org], last_name=last, first_name=first, middle_name=middle or "",
+                            name_key=normalize_name(last, first, middle), position=position or "", experience_years=exp,
+                            qualification_category=categories.get(cat, ""), email=email or "", phone=phone or "",
+                            awards=awards or "", training=training or "", capacity=cap or 3, is_mentor=True,
+                            training_completed_on=dt.datetime.strptime(date, "%d.%m.%Y").date() if date else None)
+            people.append(person)
+            links.append(([subjects[s.strip()] for s in (subj or "").split(";") if s.strip()],
+                          [competencies[c.strip()] for c in (comp or "").split(";") if c.strip()]))
+        wb.close()
+        Person.objects.bulk_create(people, batch_size=1000)
+        Person.subjects.through.objects.bulk_create([
+            Person.subjects.through(person_id=p.pk, subject_id=s) for p, (ss, _) in zip(people, links, strict=True) for s in ss
+        ], batch_size=1000)
+        Person.competencies.through.objects.bulk_create([
+            Person.competencies.through(person_id=p.pk, competency_id=c) for p, (_, cs) in zip(people, links, strict=True) for c in cs
+        ], batch_size=1000)
+        return {"created": len(people)}
+
+    return _timed_rollback(go)
+
+
+def measure(subjects, *, rows: int = 10000, log=print) -> dict:
+    user = subjects.users["coordinator"]
+    organizations = list(subjects.municipality.organizations.order_by("pk"))
+    ours_bytes, stock_bytes, rows = build_files(organizations, rows)
+    log(f"  файл: {rows} наставников, {len(organizations)} организаций, {len(ours_bytes) // 1024} КБ")
+    out = {"rows": rows, "organizations": len(organizations)}
+    for name, func in (("ours", lambda: run_ours(ours_bytes, user)), ("stock", lambda: run_stock(stock_bytes)),
+                       ("floor", lambda: run_floor(ours_bytes, organizations))):
+        seconds, detail = func()
+        if detail.get("created") != rows:
+            raise RuntimeError(f"{name}: создано {detail.get('created')} из {rows}")
+        out[name] = {"seconds": round(seconds, 2), "rows_per_s": round(rows / seconds), **detail}
+        log(f"  {name:<6} {seconds:7.2f} с  {rows / seconds:8.0f} строк/с")
+    out["ours_vs_stock"] = round(out["ours"]["rows_per_s"] / out["stock"]["rows_per_s"], 1)
+    out["ours_vs_floor"] = round(out["ours"]["rows_per_s"] / out["floor"]["rows_per_s"], 2)
+    return out

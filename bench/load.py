@@ -1,0 +1,156 @@
+"""A short load test: wrk with 20 connections against gunicorn on 127.0.0.1 over the main pages.
+
+Loopback only: gunicorn binds 127.0.0.1 and wrk is pointed at that address and nothing else.
+Bounded: wrk runs for `duration` seconds (60 by default) and is killed after twice that.
+Every response that is not 200 counts as an error (a redirect to the login page would hide a
+lost session), together with wrk's socket errors.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.test import Client
+
+HOST = "127.0.0.1"  # never anything else
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _lua_script(requests: list[tuple[str, str]]) -> str:
+    rows = ",\n".join(f'  {{path = "{path}", cookie = "{cookie}"}}' for path, cookie in requests)
+    return f"""
+local reqs = {{
+{rows}
+}}
+local threads = {{}}
+local counter = 0
+errors = 0
+statuses = ""
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  counter = math.random(#reqs)
+end
+
+function request()
+  counter = counter % #reqs + 1
+  local r = reqs[counter]
+  return wrk.format("GET", r.path, {{["Cookie"] = r.cookie}})
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    errors = errors + 1
+    if #statuses < 200 then statuses = statuses .. status .. " " end
+  end
+end
+
+function done(summary, latency, requests)
+  local e = 0
+  local s = ""
+  for _, t in ipairs(threads) do
+    e = e + t:get("errors")
+    s = s .. t:get("statuses")
+  end
+  io.write(string.format("NOT_200 %d\\n", e))
+  io.write("NOT_200_STATUSES " .. s .. "\\n")
+  io.write(string.format("P50_US %d\\nP95_US %d\\nP99_US %d\\n", latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def _parse(output: str) -> dict:
+    def grab(pattern: str, cast=float, default=0):
+        m = re.search(pattern, output)
+        return cast(m.group(1)) if m else default
+
+    socket_errors = 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if m:
+        socket_errors = sum(int(x) for x in m.groups())
+    return {
+        "requests": grab(r"(\d+) requests in", int),
+        "requests_per_s": grab(r"Requests/sec:\s+([\d.]+)"),
+        "not_200": grab(r"NOT_200 (\d+)", int),
+        "not_200_statuses": (re.search(r"NOT_200_STATUSES (.*)", output) or [None, ""])[1].strip(),
+        "non_2xx_3xx": grab(r"Non-2xx or 3xx responses: (\d+)", int),
+        "socket_errors": socket_errors,
+        "p50_ms": round(grab(r"P50_US (\d+)", int) / 1000, 1),
+        "p95_ms": round(grab(r"P95_US (\d+)", int) / 1000, 1),
+        "p99_ms": round(grab(r"P99_US (\d+)", int) / 1000, 1),
+    }
+
+
+def run(subjects, page_list: list[tuple[str, str, str]], *, duration: int = 60, connections: int = 20,
+        workers: int = 4, log=print) -> dict:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("Нужен wrk (пакет Debian): apt-get install -y wrk — или `make load`, он ставит его сам.")
+    cookies = {}
+    for role, user in subjects.users.items():
+        client = Client()
+        client.force_login(user)  # a session row in the database that gunicorn's workers read
+        cookies[role] = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    requests = [(url, cookies[role]) for _label, role, url in page_list]
+    port = _free_port()
+    env = dict(os.environ, DEBUG="false")
+    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{port}",
+                "--workers", str(workers), "--timeout", "60", "--log-level", "warning"]
+    server = subprocess.Popen(gunicorn, cwd=BASE_DIR, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://{HOST}:{port}/health/", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn не запустился")
+            time.sleep(0.3)
+        # one pass over every page first, so that each worker has warmed its caches
+        for path, cookie in requests:
+            urllib.request.urlopen(urllib.request.Request(f"http://{HOST}:{port}{path}", headers={"Cookie": cookie}),
+                                   timeout=30).read()
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(_lua_script(requests))
+        cmd = [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", "-s", script.name,
+               f"http://{HOST}:{port}"]
+        log(f"  wrk: {connections} соединений, {duration} с, {len(requests)} адресов по кругу, gunicorn {workers} воркера")
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration * 2 + 30)
+        os.unlink(script.name)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    result = _parse(done.stdout)
+    result.update({"duration_s": duration, "connections": connections, "gunicorn_workers": workers,
+                   "urls": len(requests), "errors": result["not_200"] + result["socket_errors"]})
+    log(f"  {result['requests']} запросов, {result['requests_per_s']:.1f} в секунду, ошибок {result['errors']}, "
+        f"p50 {result['p50_ms']} мс, p95 {result['p95_ms']} мс, p99 {result['p99_ms']} мс")
+    if done.returncode != 0:
+        result["wrk_stderr"] = done.stderr[-2000:]
+    return result

@@ -1,0 +1,62 @@
+"""One report build in a process of its own, so that its peak memory (ru_maxrss) is its own.
+
+`python -m bench.report_child --municipality ID --year Y` — the annual report (.xlsx and .docx)
+of one municipality; `--region` — the annual report of every municipality of the region, one
+after another, as a regional operator would order them; `--regional-export` — the regional
+monitoring workbook (one row per organization of the region). Prints one line of JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import time
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--municipality", type=int)
+    parser.add_argument("--region", action="store_true")
+    parser.add_argument("--regional-export", action="store_true")
+    parser.add_argument("--year", type=int, required=True)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "false")
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from accounts.models import Municipality
+    from monitoring.reports.annual import build_files
+    from monitoring.reports.regional import build_regional_xlsx
+
+    # imports and the first queries are not the report's: measure from a warm process
+    Municipality.objects.first()
+    baseline = _rss_mb()
+    started = time.perf_counter()
+    size = 0
+    if args.regional_export:
+        municipalities = list(Municipality.objects.select_related("region").order_by("region__name", "name"))
+        size = len(build_regional_xlsx(municipalities, dt.date(args.year, 1, 1), dt.date(args.year, 12, 31)))
+        count = len(municipalities)
+    else:
+        qs = Municipality.objects.order_by("pk")
+        municipalities = list(qs if args.region else qs.filter(pk=args.municipality))
+        for municipality in municipalities:
+            xlsx, docx = build_files(municipality=municipality, year=args.year)
+            size += len(xlsx) + len(docx)
+        count = len(municipalities)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": round(_rss_mb(), 1),
+                      "baseline_rss_mb": round(baseline, 1), "municipalities": count, "bytes": size}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""The daily reminder sweep of every municipality (as `run_reminders` and beat run it), twice.
+
+Letters go to Django's in-memory backend; the whole run is rolled back so that the benchmark
+can be repeated on the same day and finds the same work.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core import mail
+from django.db import transaction
+from django.test.utils import override_settings
+
+from accounts.models import Municipality
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _sweep_all() -> tuple[float, int, int, dict[str, int]]:
+    from notifications import services
+
+    started = time.perf_counter()
+    sent = claimed = 0
+    by_kind: dict[str, int] = {}
+    for municipality in Municipality.objects.order_by("pk"):
+        today = services.local_today(municipality)
+        result = services.sweep_run(municipality=municipality, today=today,
+                                    kinds=services.kinds_for_date(municipality, today))
+        sent += result.total
+        claimed += result.claimed
+        for kind, n in result.sent.items():
+            by_kind[kind] = by_kind.get(kind, 0) + n
+    return time.perf_counter() - started, sent, claimed, dict(sorted(by_kind.items()))
+
+
+def measure(*, log=print) -> dict:
+    out: dict = {}
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        mail.outbox = []
+        try:
+            with transaction.atomic():
+                seconds, sent, claimed, by_kind = _sweep_all()
+                letters = len(mail.outbox)
+                log(f"  первый проход: {seconds:.2f} с, отправлено {sent} (писем {letters}), по видам {by_kind}")
+                again_seconds, again_sent, again_claimed, _ = _sweep_all()
+                log(f"  второй проход: {again_seconds:.2f} с, отправлено {again_sent}")
+                out = {"seconds": round(seconds, 2), "sent": sent, "claimed": claimed, "emails": letters,
+                       "by_kind": by_kind, "second_seconds": round(again_seconds, 2), "second_sent": again_sent,
+                       "second_claimed": again_claimed}
+                raise _Rollback
+        except _Rollback:
+            pass
+        mail.outbox = []
+    return out
