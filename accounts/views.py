@@ -5,7 +5,7 @@ from django.shortcuts import render
 from accounts import selectors
 from accounts.filters import OrganizationFilter
 from accounts.navigation import cards_for
-from accounts.scoping import get_scoped_or_404, visible_municipalities, visible_organizations
+from accounts.scoping import get_scoped_or_404, scope_for, visible_municipalities, visible_organizations
 
 PAGE_SIZE = 25
 
@@ -17,7 +17,10 @@ def home(request):
         "accounts/home.html",
         {
             "cards": cards_for(request.user),
-            "organization_counts": selectors.organization_counts_by_kind(request.user),
+            # a school role has one organization: the breakdown by type helps municipal roles only
+            "organization_counts": (
+                selectors.organization_counts_by_kind(request.user) if scope_for(request.user).is_municipal else {}
+            ),
         },
     )
 
