@@ -6,7 +6,12 @@ can be repeated on the same day and finds the same work.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from django.core import mail
 from django.db import transaction
@@ -55,3 +60,39 @@ def measure(*, log=print) -> dict:
             pass
         mail.outbox = []
     return out
+
+
+def measure_parallel(*, processes: int | None = None, log=print) -> dict:
+    """The same sweep as production runs it: one task per municipality on a worker with one process
+    per core (`celery worker` defaults to that). Here the processes are plain subprocesses, each
+    given every n-th municipality, committing for real; what they wrote is deleted afterwards."""
+    from notifications.models import Notification, ReminderLog
+
+    processes = processes or os.cpu_count() or 2
+    ids = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+    last_log = ReminderLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last_note = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    base = Path(__file__).resolve().parent.parent
+
+    def run_all() -> tuple[float, int, float]:
+        started = time.perf_counter()
+        children = [
+            subprocess.Popen([sys.executable, "-m", "bench.sweep_child", *map(str, ids[i::processes])], cwd=base,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                             env=dict(os.environ, LOG_LEVEL="WARNING"))
+            for i in range(processes)
+        ]
+        outs = [json.loads(child.communicate(timeout=600)[0].strip().splitlines()[-1]) for child in children]
+        wall = time.perf_counter() - started
+        return max(o["seconds"] for o in outs), sum(o["sent"] for o in outs), wall
+
+    try:
+        seconds, sent, wall = run_all()
+        log(f"  параллельно ({processes} процесса): {seconds:.2f} с (с запуском процессов {wall:.2f} с), отправлено {sent}")
+        again_seconds, again_sent, _ = run_all()
+        log(f"  повторно: {again_seconds:.2f} с, отправлено {again_sent}")
+    finally:
+        Notification.objects.filter(pk__gt=last_note).delete()
+        ReminderLog.objects.filter(pk__gt=last_log).delete()
+    return {"processes": processes, "seconds": seconds, "wall_seconds": round(wall, 2), "sent": sent,
+            "second_sent": again_sent, "second_seconds": again_seconds}

@@ -12,14 +12,17 @@ from django.template.loader import render_to_string
 from notifications.models import Notification, ReminderLog
 
 
-def in_app_create(log: ReminderLog) -> Notification:
-    """The notification of a reminder; the one-to-one link makes a second call return the first."""
-    notification, _ = Notification.objects.get_or_create(
-        reminder=log,
-        defaults={"recipient_id": log.recipient_id, "kind": log.kind, "title": log.title,
-                  "message": log.message, "path": log.path},
+def in_app_create(log: ReminderLog) -> None:
+    """The notification of a reminder, once: the one-to-one link makes a second insert a no-op.
+
+    One INSERT … ON CONFLICT DO NOTHING instead of get_or_create's look-up and savepoint: the
+    sweep writes thousands of these a day.
+    """
+    Notification.objects.bulk_create(
+        [Notification(reminder_id=log.pk, recipient_id=log.recipient_id, kind=log.kind, title=log.title,
+                      message=log.message, path=log.path)],
+        ignore_conflicts=True,
     )
-    return notification
 
 
 def absolute_url(path: str) -> str:

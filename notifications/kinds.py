@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 
@@ -38,3 +40,19 @@ def daily_then_weekly(days_late: int, *, daily_days: int = OVERDUE_DAILY_DAYS) -
 def first_then_weekly(days: int, *, first: int) -> bool:
     """On day `first`, then every REPEAT_EVERY_DAYS days after it."""
     return days >= first and (days - first) % REPEAT_EVERY_DAYS == 0
+
+
+# The same rules as dates, so that providers ask the database only for what is due today instead of
+# reading every open record and testing it in Python (a region has tens of thousands). The horizon
+# is ten years: nothing in a roadmap, a pair or the bank waits longer than that.
+HORIZON_DAYS = 3660
+
+
+def daily_then_weekly_dates(today: dt.date, *, daily_days: int = OVERDUE_DAILY_DAYS) -> list[dt.date]:
+    """The due dates whose lateness `daily_then_weekly` accepts on `today`."""
+    return [today - dt.timedelta(days=n) for n in range(1, HORIZON_DAYS) if daily_then_weekly(n, daily_days=daily_days)]
+
+
+def first_then_weekly_dates(today: dt.date, *, first: int, last: int = HORIZON_DAYS) -> list[dt.date]:
+    """The start dates whose age `first_then_weekly` accepts on `today` (ages up to `last` days)."""
+    return [today - dt.timedelta(days=n) for n in range(first, last + 1, REPEAT_EVERY_DAYS)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.urls import NoReverseMatch, reverse
 
 from accounts import scoping
@@ -29,7 +30,9 @@ from notifications.kinds import (
     PAIR_SILENCE_DAYS,
     Kind,
     daily_then_weekly,
+    daily_then_weekly_dates,
     first_then_weekly,
+    first_then_weekly_dates,
 )
 from notifications.models import ReminderSettings
 
@@ -70,9 +73,13 @@ class SweepContext:
                 role=Role.CURATOR, organization__municipality=self.municipality, user__is_active=True,
                 organization__is_active=True,
             ).select_related("user", "organization")
+            rows = list(rows)
             for row in rows:
-                # one user object per id, so scope_for's per-object cache costs one query a user
-                user = users.setdefault(row.user_id, row.user)
+                users.setdefault(row.user_id, row.user)
+            # one user object per id, their scopes computed together: one query, not one a curator
+            scoping.scopes_for(users.values())
+            for row in rows:
+                user = users[row.user_id]
                 if scoping.can_edit_organization(user, row.organization):
                     by_org[row.organization_id].append(user)
             self._curators = dict(by_org)
@@ -83,6 +90,8 @@ class SweepContext:
             rows = RoleAssignment.objects.filter(
                 role=Role.COORDINATOR, municipality=self.municipality, user__is_active=True
             ).select_related("user")
+            rows = list(rows)
+            scoping.scopes_for(row.user for row in rows)
             self._coordinators = [
                 row.user for row in rows if scoping.can_edit_municipality(row.user, self.municipality.pk)
             ]
@@ -151,8 +160,17 @@ def model_ready(app_label: str, model_name: str, *fields: str):
     return model
 
 
-def _table_names() -> set[str]:
-    return set(connection.introspection.table_names())
+_tables: tuple[float, frozenset[str]] = (0.0, frozenset())
+TABLES_TTL_SECONDS = 60
+
+
+def _table_names() -> frozenset[str]:
+    """The database's tables, read at most once a minute: a sweep of 60 municipalities asked 240 times."""
+    global _tables
+    now = time.monotonic()
+    if now - _tables[0] > TABLES_TTL_SECONDS or not _tables[1]:
+        _tables = (now, frozenset(connection.introspection.table_names()))
+    return _tables[1]
 
 
 # Roadmap execution ------------------------------------------------------------------------------
@@ -216,7 +234,7 @@ def roadmap_due_today(ctx: SweepContext) -> Iterable[Planned]:
 
 @provider(Kind.ROADMAP_OVERDUE)
 def roadmap_overdue(ctx: SweepContext) -> Iterable[Planned]:
-    for record in _open_records(ctx).filter(due__date__lt=ctx.today):
+    for record in _open_records(ctx).filter(due__date__in=daily_then_weekly_dates(ctx.today)):
         late = (ctx.today - record.due.date).days
         if not daily_then_weekly(late):
             continue
@@ -231,8 +249,8 @@ def roadmap_overdue(ctx: SweepContext) -> Iterable[Planned]:
 @provider(Kind.ROADMAP_ESCALATION)
 def roadmap_escalation(ctx: SweepContext) -> Iterable[Planned]:
     first = ctx.rules.escalation_days + 1
-    limit = ctx.today - dt.timedelta(days=first)
-    for record in _open_records(ctx).filter(organization__isnull=False, due__date__lte=limit):
+    dates = first_then_weekly_dates(ctx.today, first=first)
+    for record in _open_records(ctx).filter(organization__isnull=False, due__date__in=dates):
         late = (ctx.today - record.due.date).days
         if not first_then_weekly(late, first=first):
             continue
@@ -253,7 +271,11 @@ def meeting_feedback_missing(ctx: SweepContext) -> Iterable[Planned]:
     oldest = ctx.today - dt.timedelta(days=MEETING_FEEDBACK_GIVE_UP_DAYS)
     newest = ctx.today - dt.timedelta(days=MEETING_FEEDBACK_AFTER_DAYS)
     meetings = (
-        Meeting.objects.filter(pair__organization__municipality=ctx.municipality, held_on__range=(oldest, newest))
+        Meeting.objects.filter(
+            pair__organization__municipality=ctx.municipality, held_on__range=(oldest, newest),
+            held_on__in=first_then_weekly_dates(ctx.today, first=MEETING_FEEDBACK_AFTER_DAYS,
+                                                last=MEETING_FEEDBACK_GIVE_UP_DAYS),
+        )
         .select_related("pair__organization")
         .order_by("held_on", "pk")
     )
@@ -290,6 +312,7 @@ def mentee_waiting(ctx: SweepContext) -> Iterable[Planned]:
         Person.objects.filter(
             organization__municipality=ctx.municipality, organization__is_active=True,
             is_mentee=True, is_active=True, mentee_since__lte=since,
+            mentee_since__in=first_then_weekly_dates(ctx.today, first=MENTEE_WAITING_DAYS + 1),
         )
         .exclude(participations__role=ParticipantRole.MENTEE, participations__pair__status__in=OPEN_PAIR_STATUSES)
         .select_related("organization")
@@ -318,9 +341,11 @@ def pair_inactive(ctx: SweepContext) -> Iterable[Planned]:
         return
     from mentorship.models import PairStatus
 
+    silent = first_then_weekly_dates(ctx.today, first=PAIR_SILENCE_DAYS)
     pairs = (
         Pair.objects.filter(organization__municipality=ctx.municipality, status=PairStatus.ACTIVE)
         .annotate(last_meeting=Max("meetings__held_on"))
+        .filter(Q(last_meeting__in=silent) | Q(last_meeting__isnull=True, started_on__in=silent))
         .select_related("organization")
         .order_by("pk")
     )
@@ -390,10 +415,10 @@ def campaign_report_overdue(ctx: SweepContext) -> Iterable[Planned]:
 @provider(Kind.WEEKLY_DIGEST)
 def weekly_digest(ctx: SweepContext) -> Iterable[Planned]:
     """Coordinators: what is overdue, by organization (the sweep asks for it once a week)."""
-    overdue = _open_records(ctx).filter(due__date__lt=ctx.today)
+    overdue = _open_records(ctx).filter(due__date__lt=ctx.today).order_by()
     by_org: dict[str, int] = defaultdict(int)
-    for record in overdue:
-        by_org[record.organization.short_name if record.organization_id else "Муниципальный уровень"] += 1
+    for name, count in overdue.values_list("organization__short_name").annotate(n=Count("pk")):
+        by_org[name or "Муниципальный уровень"] += count
     total = sum(by_org.values())
     if total:
         lines = [f"— {name}: {count}" for name, count in sorted(by_org.items(), key=lambda p: (-p[1], p[0]))]

@@ -239,6 +239,9 @@ class DueDate(models.Model):
         verbose_name_plural = "сроки исполнения"
         ordering = ["activity", "date"]
         constraints = [models.UniqueConstraint(fields=["activity", "date"], name="due_date_unique_per_activity")]
+        # reminders, the dashboard and the annual report select records by due date across a
+        # municipality: without it each of those read all 83,000 due dates of a region
+        indexes = [models.Index(fields=["date"], name="due_date_date_idx")]
 
     def __str__(self) -> str:
         return self.date.strftime("%d.%m.%Y")
