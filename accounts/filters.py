@@ -2,12 +2,13 @@ import django_filters
 from django.db.models import Q
 
 from accounts.models import Organization, OrganizationKind
+from accounts.widgets import FastSelect
 
 
 class OrganizationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Поиск", method="search")
     kind = django_filters.ChoiceFilter(label="Тип", choices=OrganizationKind.choices, empty_label="Все типы")
-    municipality = django_filters.ModelChoiceFilter(label="Муниципалитет", queryset=None, empty_label="Все")
+    municipality = django_filters.ModelChoiceFilter(widget=FastSelect, label="Муниципалитет", queryset=None, empty_label="Все")
 
     class Meta:
         model = Organization

@@ -56,8 +56,11 @@ def build_files(organizations: list, rows: int, seed: int = 8) -> tuple[bytes, b
     subjects = list(Subject.objects.filter(is_active=True).values_list("pk", "name"))
     competencies = list(Competency.objects.filter(is_active=True).values_list("pk", "name"))
     categories = dict(QualificationCategory.choices)
-    ours, stock = Workbook(write_only=True), Workbook(write_only=True)
-    ws_ours, ws_stock = ours.create_sheet("Данные"), stock.create_sheet("Sheet1")
+    # normal (not write-only) workbooks: like Excel's own files they carry shared strings and the
+    # sheet's dimension, without which a read-only reader parses the whole sheet twice
+    ours, stock = Workbook(), Workbook()
+    ws_ours, ws_stock = ours.active, stock.active
+    ws_ours.title = "Данные"
     ws_ours.append(OUR_HEADERS)
     ws_stock.append(STOCK_HEADERS)
     for i in range(rows):

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from accounts.widgets import FastSelect
 from mentorship.models import (
     Competency,
     Deficit,
@@ -25,7 +26,7 @@ def _search_people(queryset, name, value):
 
 
 class ScopedOrganizationFilterSet(django_filters.FilterSet):
-    organization = django_filters.ModelChoiceFilter(label="Организация", queryset=None, empty_label="Все")
+    organization = django_filters.ModelChoiceFilter(widget=FastSelect, label="Организация", queryset=None, empty_label="Все")
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +61,7 @@ class PersonFilter(ScopedOrganizationFilterSet):
 
 class MentorFilter(ScopedOrganizationFilterSet):
     q = django_filters.CharFilter(label="Поиск", method="search")
-    competency = django_filters.ModelChoiceFilter(
+    competency = django_filters.ModelChoiceFilter(widget=FastSelect,
         label="Компетенция", queryset=Competency.objects.filter(is_active=True), field_name="competencies",
         empty_label="Все",
     )
@@ -86,7 +87,7 @@ class MenteeFilter(ScopedOrganizationFilterSet):
     category = django_filters.ChoiceFilter(
         label="Категория", field_name="mentee_category", choices=MenteeCategory.choices, empty_label="Все"
     )
-    deficit = django_filters.ModelChoiceFilter(
+    deficit = django_filters.ModelChoiceFilter(widget=FastSelect,
         label="Дефицит", queryset=Deficit.objects.filter(is_active=True), field_name="deficits", empty_label="Все"
     )
 
@@ -101,7 +102,7 @@ class MenteeFilter(ScopedOrganizationFilterSet):
 class PairFilter(ScopedOrganizationFilterSet):
     q = django_filters.CharFilter(label="Поиск", method="search")
     status = django_filters.ChoiceFilter(label="Статус", choices=PairStatus.choices, empty_label="Все")
-    form = django_filters.ModelChoiceFilter(
+    form = django_filters.ModelChoiceFilter(widget=FastSelect,
         label="Форма", queryset=MentoringForm.objects.filter(kind=MentoringForm.Kind.FORM), empty_label="Все"
     )
 

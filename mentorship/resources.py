@@ -130,9 +130,7 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
                                   + ". Скачайте шаблон и перенесите данные в него.")
         organizations = scoping.editable_organizations(self.user)
         self.fields["organization"].widget.set_queryset(organizations)
-        people = Person.objects.filter(organization__in=organizations).select_related("organization").prefetch_related(
-            *self.m2m_columns
-        )
+        people = Person.objects.filter(organization__in=organizations)
         self._compared = [
             Person._meta.get_field(f.attribute).attname for f in self.get_import_fields() if f.attribute
         ] + [self.role_flag]
@@ -140,7 +138,15 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
         self._existing_m2m: dict[int, dict[str, set[int]]] = {}
         for person in people:
             self._existing[(person.organization_id, person.name_key)] = person
-            self._existing_m2m[person.pk] = {name: {o.pk for o in getattr(person, name).all()} for name in self.m2m_columns}
+            self._existing_m2m[person.pk] = {name: set() for name in self.m2m_columns}
+        # the stored lists as id pairs straight from the link tables: prefetching them as model
+        # instances cost a second per 5,000 people already in the bank
+        for name in self.m2m_columns:
+            descriptor = getattr(Person, name)
+            target = f"{descriptor.field.m2m_reverse_field_name()}_id"
+            pairs = descriptor.through.objects.filter(person__organization__in=organizations).values_list("person_id", target)
+            for person_id, ref in pairs:
+                self._existing_m2m[person_id][name].add(ref)
         self._seen: dict[tuple[int, str], int] = {}
 
     def get_instance(self, instance_loader, row):

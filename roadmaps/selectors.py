@@ -73,8 +73,10 @@ def roadmap_activities(roadmap: Roadmap, user=None) -> list[Activity]:
 # Execution records ------------------------------------------------------------------------------------
 def _record_q(user, *, edit: bool = False) -> Q:
     scope = scoping.scope_for(user)
+    # a record's own municipality always equals its organization's (records are created from the
+    # roadmap, see services.roadmap_sync_records): filtering on it spares a join per record
     return (Q(organization__isnull=True) & scope.municipality_q("municipality", edit=edit)) | (
-        Q(organization__isnull=False) & scope.organization_q("organization", edit=edit)
+        Q(organization__isnull=False) & scope.organization_q("organization", edit=edit, municipality_path="municipality")
     )
 
 

@@ -246,7 +246,11 @@ def activity_edit(request, pk: int):
 @login_required
 def task_list(request):
     filterset = RecordFilter(request.GET, queryset=selectors.my_tasks(request.user), user=request.user)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # two steps: the page's ids sorted with only the joins the order needs, then those 25 rows with
+    # everything they show (sorting thousands of fully joined records cost 75 ms in a regional centre)
+    page = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    by_id = selectors.my_tasks(request.user).in_bulk(list(page.object_list))
+    page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
     today_by_municipality = {m.pk: m for m in filterset.municipalities}
     from roadmaps.models import local_today
 
