@@ -20,9 +20,16 @@ def organization_list(user, *, filters: dict | None = None) -> QuerySet[Organiza
 
 
 def organization_counts_by_kind(user) -> dict[str, int]:
-    rows = visible_organizations(user).values("kind").annotate(n=Count("id"))
+    """Visible organizations by kind, computed once per request's user object (the home page's
+    breakdown and its «Организаций» card both read it)."""
+    cached = getattr(user, "_nastavnik_org_counts", None)
+    if cached is not None:
+        return cached
+    rows = visible_organizations(user).values("kind").annotate(n=Count("id")).order_by()
     labels = dict(OrganizationKind.choices)
-    return {labels[row["kind"]]: row["n"] for row in rows}
+    counts = {labels[row["kind"]]: row["n"] for row in rows}
+    user._nastavnik_org_counts = counts
+    return counts
 
 
 def users_in_scope(user) -> QuerySet[User]:

@@ -7,9 +7,9 @@ from accounts.scoping import Scope
 def mentorship_cards(user, scope: Scope) -> list[Card]:
     if not scope.is_authenticated or not (scope.is_admin or scope.roles):
         return []
-    from mentorship.selectors import dashboard
+    from mentorship.selectors import dashboard_totals
 
-    total = dashboard(user).total
+    total = dashboard_totals(user)
     return [
         Card("Наставников", total.mentors, reverse("mentorship:mentor_list"), icon="person-badge"),
         Card("Действующих пар и групп", total.active_pairs, reverse("mentorship:pair_list") + "?status=active", icon="people"),

@@ -270,7 +270,7 @@ def dashboard(user, today: dt.date | None = None) -> Dashboard:
     today = today or timezone.localdate()
     organizations = list(scoping.visible_organizations(user).order_by("short_name"))
     stats = {o.pk: OrgStats(organization=o) for o in organizations}
-    people = with_person_facts(people_visible(user).filter(is_active=True))
+    people = with_person_facts(people_visible(user).filter(is_active=True)).order_by()  # grouped in Python: no sort
     for row in people.values("organization_id", "is_mentor", "is_mentee", "mentee_category", "matched", "has_consent"):
         s = stats.get(row["organization_id"])
         if s is None:
@@ -304,3 +304,17 @@ def dashboard(user, today: dt.date | None = None) -> Dashboard:
     return Dashboard(rows=list(stats.values()), total=total, by_form=sorted(by_form.items(), key=lambda kv: -kv[1]))
 
 
+def dashboard_totals(user, today: dt.date | None = None) -> OrgStats:
+    """The home page's four figures of `dashboard` in three aggregate queries: no per-organization
+    rows, no consent subquery (the home page does not show it)."""
+    today = today or timezone.localdate()
+    people = (
+        people_visible(user).filter(is_active=True).annotate(matched=_in_open_pair_as_mentee()).order_by()
+        .aggregate(mentors=Count("pk", filter=Q(is_mentor=True)),
+                   waiting=Count("pk", filter=Q(is_mentee=True, matched=False)))
+    )
+    total = OrgStats(organization=None, mentors=people["mentors"], waiting=people["waiting"])
+    total.active_pairs = pairs_visible(user).filter(status=PairStatus.ACTIVE).count()
+    total.meetings_30 = meetings_visible(user).filter(
+        held_on__gt=today - dt.timedelta(days=30), held_on__lte=today).count()
+    return total

@@ -363,7 +363,7 @@ def pair_detail(request, pk: int):
         "can_edit": scoping.can_edit_organization(request.user, pair.organization),
         "history": selectors.history_rows(pair),
         "program_history": selectors.history_rows(program) if program else [],
-        "add_form": forms.AddParticipantForm(user=request.user),
+        "add_form": forms.AddParticipantForm(user=request.user, pair=pair),
         "item_form": forms.PlanItemForm(),
         "missing_consent": [p.person for p in pair.participants.all() if not p.has_consent],
     })
@@ -434,7 +434,7 @@ def pair_stop(request, pk: int):
 @require_POST
 def participant_add(request, pk: int):
     pair = _editable_pair(request, pk)
-    form = forms.AddParticipantForm(request.POST, user=request.user)
+    form = forms.AddParticipantForm(request.POST, user=request.user, pair=pair)
     if form.is_valid():
         try:
             services.pair_add_participant(pair=pair, person=form.cleaned_data["person"], role=form.cleaned_data["role"])

@@ -61,41 +61,55 @@ class SweepContext:
     rules: ReminderSettings
     _curators: dict[int, list] | None = field(default=None, repr=False)
     _coordinators: list | None = field(default=None, repr=False)
+    _records: list | None = field(default=None, repr=False)
 
     def curators(self, organization_id: int | None) -> tuple:
         """Curators of an organization who may edit it (checked through accounts.scoping)."""
         if organization_id is None:
             return self.coordinators()
         if self._curators is None:
-            by_org: dict[int, list] = defaultdict(list)
-            users: dict[int, object] = {}
-            rows = RoleAssignment.objects.filter(
-                role=Role.CURATOR, organization__municipality=self.municipality, user__is_active=True,
-                organization__is_active=True,
-            ).select_related("user", "organization")
-            rows = list(rows)
-            for row in rows:
-                users.setdefault(row.user_id, row.user)
-            # one user object per id, their scopes computed together: one query, not one a curator
-            scoping.scopes_for(users.values())
-            for row in rows:
-                user = users[row.user_id]
-                if scoping.can_edit_organization(user, row.organization):
-                    by_org[row.organization_id].append(user)
-            self._curators = dict(by_org)
+            self._load_staff()
         return tuple(self._curators.get(organization_id, ()))
 
     def coordinators(self) -> tuple:
         if self._coordinators is None:
-            rows = RoleAssignment.objects.filter(
-                role=Role.COORDINATOR, municipality=self.municipality, user__is_active=True
-            ).select_related("user")
-            rows = list(rows)
-            scoping.scopes_for(row.user for row in rows)
-            self._coordinators = [
-                row.user for row in rows if scoping.can_edit_municipality(row.user, self.municipality.pk)
-            ]
+            self._load_staff()
         return tuple(self._coordinators)
+
+    def _load_staff(self) -> None:
+        """Curators and coordinators of the municipality in one query, their scopes in one more
+        (one query a curator made the preview and the sweep grow with the number of schools)."""
+        rows = list(
+            RoleAssignment.objects.filter(
+                Q(role=Role.CURATOR, organization__municipality=self.municipality, organization__is_active=True)
+                | Q(role=Role.COORDINATOR, municipality=self.municipality),
+                user__is_active=True,
+            ).select_related("user", "organization").order_by("pk")
+        )
+        users: dict[int, object] = {}
+        for row in rows:
+            users.setdefault(row.user_id, row.user)  # one user object per id: its scope is cached on it
+        scoping.scopes_for(users.values())
+        by_org: dict[int, list] = defaultdict(list)
+        coordinators = []
+        for row in rows:
+            user = users[row.user_id]
+            if row.role == Role.CURATOR and scoping.can_edit_organization(user, row.organization):
+                by_org[row.organization_id].append(user)
+            elif row.role == Role.COORDINATOR and scoping.can_edit_municipality(user, self.municipality.pk):
+                coordinators.append(user)
+        self._curators, self._coordinators = dict(by_org), coordinators
+
+    def open_records_on(self, dates) -> list:
+        """Open execution records due on `dates`, earliest first. The four roadmap reminders share
+        one query for all the dates any of them fires on today."""
+        if self._records is None:
+            wanted = {self.today, *(self.today + dt.timedelta(days=d) for d in self.rules.days_before_list),
+                      *daily_then_weekly_dates(self.today),
+                      *first_then_weekly_dates(self.today, first=self.rules.escalation_days + 1)}
+            self._records = list(_open_records(self).filter(due__date__in=sorted(wanted)))
+        dates = set(dates)
+        return [r for r in self._records if r.due.date in dates]
 
 
 Provider = Callable[[SweepContext], Iterable[Planned]]
@@ -212,7 +226,7 @@ def _record_planned(record, kind: str, recipients: tuple, title: str, message: s
 @provider(Kind.ROADMAP_DUE_SOON)
 def roadmap_due_soon(ctx: SweepContext) -> Iterable[Planned]:
     targets = {ctx.today + dt.timedelta(days=d): d for d in ctx.rules.days_before_list}
-    for record in _open_records(ctx).filter(due__date__in=list(targets)):
+    for record in ctx.open_records_on(targets):
         days = targets[record.due.date]
         name, body = _record_text(record)
         yield _record_planned(
@@ -224,7 +238,7 @@ def roadmap_due_soon(ctx: SweepContext) -> Iterable[Planned]:
 
 @provider(Kind.ROADMAP_DUE_TODAY)
 def roadmap_due_today(ctx: SweepContext) -> Iterable[Planned]:
-    for record in _open_records(ctx).filter(due__date=ctx.today):
+    for record in ctx.open_records_on([ctx.today]):
         name, body = _record_text(record)
         yield _record_planned(
             record, Kind.ROADMAP_DUE_TODAY, ctx.curators(record.organization_id),
@@ -234,7 +248,7 @@ def roadmap_due_today(ctx: SweepContext) -> Iterable[Planned]:
 
 @provider(Kind.ROADMAP_OVERDUE)
 def roadmap_overdue(ctx: SweepContext) -> Iterable[Planned]:
-    for record in _open_records(ctx).filter(due__date__in=daily_then_weekly_dates(ctx.today)):
+    for record in ctx.open_records_on(daily_then_weekly_dates(ctx.today)):
         late = (ctx.today - record.due.date).days
         if not daily_then_weekly(late):
             continue
@@ -250,7 +264,7 @@ def roadmap_overdue(ctx: SweepContext) -> Iterable[Planned]:
 def roadmap_escalation(ctx: SweepContext) -> Iterable[Planned]:
     first = ctx.rules.escalation_days + 1
     dates = first_then_weekly_dates(ctx.today, first=first)
-    for record in _open_records(ctx).filter(organization__isnull=False, due__date__in=dates):
+    for record in (r for r in ctx.open_records_on(dates) if r.organization_id is not None):
         late = (ctx.today - record.due.date).days
         if not first_then_weekly(late, first=first):
             continue

@@ -39,8 +39,10 @@ def tomorrow_preview(user, municipality: Municipality) -> tuple[dt.date, list[Re
     if not scoping.can_edit_municipality(user, municipality):
         return dt.date.min, []
     tomorrow = services.local_today(municipality) + dt.timedelta(days=1)
+    rules = services.reminder_settings_for(municipality)
     planned = services.reminders_collect(
-        municipality=municipality, today=tomorrow, kinds=services.kinds_for_date(municipality, tomorrow)
+        municipality=municipality, today=tomorrow, kinds=services.kinds_for_date(municipality, tomorrow, rules=rules),
+        rules=rules,
     )
     rows = services.reminder_rows(municipality=municipality, today=tomorrow, planned=planned)
     claimed = set(

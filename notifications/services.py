@@ -76,18 +76,19 @@ def reminder_settings_for(municipality: Municipality) -> ReminderSettings:
     return settings_row
 
 
-def kinds_for_date(municipality: Municipality, today: dt.date) -> list[str]:
+def kinds_for_date(municipality: Municipality, today: dt.date, *, rules: ReminderSettings | None = None) -> list[str]:
     """The kinds a full day's run covers: the daily ones, plus the digest on its weekday."""
     kinds = list(DAILY_KINDS)
-    if today.isoweekday() == reminder_settings_for(municipality).digest_isoweekday:
+    if today.isoweekday() == (rules or reminder_settings_for(municipality)).digest_isoweekday:
         kinds.append(Kind.WEEKLY_DIGEST)
     return kinds
 
 
 # Collect ----------------------------------------------------------------------------------------
-def reminders_collect(*, municipality: Municipality, today: dt.date, kinds: list[str] | None = None) -> list[Planned]:
+def reminders_collect(*, municipality: Municipality, today: dt.date, kinds: list[str] | None = None,
+                      rules: ReminderSettings | None = None) -> list[Planned]:
     """What the providers say is due on `today` (local date); reads only."""
-    ctx = SweepContext(municipality=municipality, today=today, rules=reminder_settings_for(municipality))
+    ctx = SweepContext(municipality=municipality, today=today, rules=rules or reminder_settings_for(municipality))
     planned: list[Planned] = []
     for kind in kinds or DAILY_KINDS:
         func = get_provider(kind)
@@ -246,9 +247,10 @@ def sweep_run(*, municipality: Municipality, today: dt.date | None = None, kinds
     """Collect what is due on the municipality's `today`, claim the keys, then send."""
     today = today or local_today(municipality)
     result = SweepResult(municipality_id=municipality.pk, date=today)
-    if not reminder_settings_for(municipality).enabled:
+    rules = reminder_settings_for(municipality)
+    if not rules.enabled:
         return result
-    planned = reminders_collect(municipality=municipality, today=today, kinds=kinds)
+    planned = reminders_collect(municipality=municipality, today=today, kinds=kinds, rules=rules)
     rows = reminder_rows(municipality=municipality, today=today, planned=planned)
     result.claimed = reminders_claim(rows=rows)
     result.skipped = sum(1 for r in rows if r.status == ReminderStatus.SKIPPED)
