@@ -172,7 +172,6 @@ def organization_figures(org_ids: list[int], start: dt.date, end: dt.date, today
         PairParticipant,
         PairStatus,
         Person,
-        Program,
     )
     from roadmaps.models import ExecutionRecord, ExecutionStatus
 
@@ -200,20 +199,19 @@ def organization_figures(org_ids: list[int], start: dt.date, end: dt.date, today
         f.young_total, f.young_covered = row["young"], row["young_covered"]
     from mentorship.models import Pair
 
+    # active pairs by form and programs of open or completed pairs: one grouped pass over pairs
     pairs = (
-        Pair.objects.filter(organization_id__in=org_ids, status=PairStatus.ACTIVE)
-        .values("organization_id", "form__name").annotate(n=Count("pk")).order_by()
+        Pair.objects.filter(organization_id__in=org_ids, status__in=[*OPEN_PAIR_STATUSES, PairStatus.COMPLETED])
+        .values("organization_id", "form__name")
+        .annotate(n=Count("pk", filter=Q(status=PairStatus.ACTIVE)), programs=Count("program"))
+        .order_by()
     )
     for row in pairs:
         f = figures[row["organization_id"]]
-        f.pairs += row["n"]
-        f.pairs_by_form[row["form__name"]] = row["n"]
-    programs = (
-        Program.objects.filter(pair__organization_id__in=org_ids, pair__status__in=[*OPEN_PAIR_STATUSES, PairStatus.COMPLETED])
-        .values("pair__organization_id").annotate(n=Count("pk")).order_by()
-    )
-    for row in programs:
-        figures[row["pair__organization_id"]].programs = row["n"]
+        f.programs += row["programs"]
+        if row["n"]:
+            f.pairs += row["n"]
+            f.pairs_by_form[row["form__name"]] = row["n"]
     meetings = (
         Meeting.objects.filter(pair__organization_id__in=org_ids, held_on__range=(start, end))
         .values("pair__organization_id").annotate(n=Count("pk")).order_by()

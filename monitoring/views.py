@@ -271,6 +271,10 @@ def ranking(request):
         orgs = orgs.filter(kind=kind)
     criteria = selectors.criteria_for(municipality.pk)
     rows = selectors.ranking(list(orgs), criteria, dt.date(year, 1, 1), dt.date(year, 12, 31)) if criteria else []
+    for row in rows:
+        # the cells in the criteria's order: the template looping over every value of every row
+        # for every criterion took 300 ms for the 240 schools of a regional centre
+        row.cells = [(row.values[c.metric], row.contributions[c.metric]) for c in criteria]
     municipal_score = round(sum(r.score for r in rows) / len(rows), 1) if rows else None
     labels = dict(Metric.choices)
     return render(request, "monitoring/ranking.html", {
