@@ -1,0 +1,105 @@
+"""seed_scale at a tiny size: every row lands where scoping expects it, in one consistent region."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+
+from accounts import scoping
+from accounts.models import Municipality, Organization, Role, RoleAssignment, User
+from accounts.scale import REGION_NAME, SCALE_PASSWORD, ScaleConfig, generate
+
+pytestmark = pytest.mark.django_db
+
+TINY = dict(municipalities=3, organizations=9, people=120, pairs=30, meetings=90, school_roadmaps=6, responses=30)
+
+
+@pytest.fixture
+def tiny():
+    return generate(ScaleConfig.scaled(0.001, **TINY))
+
+
+def test_sizes_follow_the_parameters(tiny):
+    from mentorship.models import Meeting, Pair, Person, Program
+    from roadmaps.models import ExecutionRecord, Roadmap, RoadmapLevel
+
+    assert Municipality.objects.filter(region__name=REGION_NAME).count() == 3
+    assert Organization.objects.count() == 9
+    assert Person.objects.count() == 120
+    assert Pair.objects.count() == 30 and Program.objects.count() == 30  # every pair has its program
+    assert Meeting.objects.count() == 90
+    assert Roadmap.objects.filter(level=RoadmapLevel.MUNICIPAL).count() == 3
+    assert Roadmap.objects.filter(level=RoadmapLevel.SCHOOL).count() == 6
+    # 6 school roadmaps × 10 activities × 4 due dates, plus the municipal level's own records
+    assert ExecutionRecord.objects.filter(organization__isnull=False).count() == 6 * 10 * 4
+    assert ExecutionRecord.objects.filter(organization__isnull=True).count() > 0
+    assert tiny.counts["people"] == 120 and tiny.seconds > 0
+
+
+def test_every_row_belongs_to_one_municipality(tiny):
+    from mentorship.models import PairParticipant
+    from monitoring.models import Assignment, Response
+    from roadmaps.models import Activity, ExecutionRecord, Roadmap
+
+    assert not ExecutionRecord.objects.filter(organization__isnull=False).exclude(
+        municipality_id=F("organization__municipality_id")).exists()
+    assert not ExecutionRecord.objects.exclude(municipality_id=F("activity__roadmap__municipality_id")).exists()
+    assert not Roadmap.objects.filter(parent__isnull=False).exclude(municipality_id=F("parent__municipality_id")).exists()
+    assert not Activity.objects.filter(source_activity__isnull=False).exclude(
+        source_activity__roadmap_id=F("roadmap__parent_id")).exists()
+    assert not PairParticipant.objects.exclude(person__organization_id=F("pair__organization_id")).exists()
+    assert not Assignment.objects.exclude(organization__municipality_id=F("campaign__municipality_id")).exists()
+    assert not Response.objects.exclude(person__organization_id=F("assignment__organization_id")).exists()
+
+
+def test_roles_cover_every_scope_and_scoping_keeps_them_apart(tiny):
+    for municipality in Municipality.objects.all():
+        for role in (Role.COORDINATOR, Role.METHODOLOGIST):
+            assert RoleAssignment.objects.filter(role=role, municipality=municipality).count() == 1
+    for organization in Organization.objects.all():
+        assert RoleAssignment.objects.filter(role=Role.CURATOR, organization=organization).exists()
+        assert RoleAssignment.objects.filter(role=Role.HEAD, organization=organization).exists()
+    coordinator = User.objects.get(username=tiny.bench_users["coordinator"])
+    own = RoleAssignment.objects.get(user=coordinator).municipality
+    assert set(scoping.visible_organizations(coordinator)) == set(own.organizations.all())
+    curator = User.objects.get(username=tiny.bench_users["curator"])
+    assert scoping.visible_organizations(curator).count() == 1
+    assert curator.check_password(SCALE_PASSWORD)
+
+
+def test_workflows_are_plausible(tiny):
+    from mentorship.models import OPEN_PAIR_STATUSES, Meeting, PairParticipant, Person
+    from monitoring.models import Campaign
+    from roadmaps.models import ExecutionRecord, ExecutionStatus
+
+    # a mentee is in at most one forming or active pair; nobody mentors themself
+    open_mentees = list(PairParticipant.objects.filter(role="mentee", pair__status__in=OPEN_PAIR_STATUSES)
+                        .values_list("person_id", flat=True))
+    assert len(open_mentees) == len(set(open_mentees))
+    assert not PairParticipant.objects.filter(role="mentor", pair__participants__role="mentee",
+                                              pair__participants__person_id=F("person_id")).exists()
+    assert not Meeting.objects.filter(held_on__lt=F("pair__started_on")).exists()
+    assert not ExecutionRecord.objects.filter(status=ExecutionStatus.DONE, completed_on__isnull=True).exists()
+    assert not Campaign.objects.filter(due_at__isnull=True).exists()
+    assert Person.objects.filter(is_mentee=True, mentee_since__isnull=True).count() == 0
+    # history was written where the models keep it
+    assert Person.history.count() == Person.objects.count()
+    assert ExecutionRecord.history.count() == ExecutionRecord.objects.count()
+    from monitoring.models import Assignment
+
+    assert Assignment.history.count() == Assignment.objects.count()
+
+
+def test_command_prints_json_and_refuses_a_second_run():
+    out = StringIO()
+    call_command("seed_scale", scale=0.001, organizations=4, people=40, pairs=10, meetings=20, school_roadmaps=2,
+                 json=True, stdout=out)
+    summary = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert summary["counts"]["organizations"] == 4
+    assert set(summary["bench_users"]) == {"coordinator", "curator", "methodologist"}
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="уже есть"):
+        call_command("seed_scale", scale=0.001, stdout=StringIO())
