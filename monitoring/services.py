@@ -132,6 +132,7 @@ def report_refresh(*, report: SchoolReport, today: dt.date | None = None) -> Sch
     campaign = assignment.campaign
     f = organization_figures([assignment.organization_id], campaign.period_start, campaign.period_end, today)[
         assignment.organization_id]
+    before = {name: getattr(report, name) for name in _REFRESHED}
     report.mentors, report.mentees, report.pairs = f.mentors, f.mentees, f.pairs
     report.pairs_by_form, report.programs = f.pairs_by_form, f.programs
     report.young_total, report.young_covered, report.meetings = f.young_total, f.young_covered, f.meetings
@@ -139,8 +140,17 @@ def report_refresh(*, report: SchoolReport, today: dt.date | None = None) -> Sch
     report.computed_at = timezone.now()
     if not report.website_url and assignment.organization.mentoring_page_url:
         report.website_url = assignment.organization.mentoring_page_url
+    if report.pk and all(getattr(report, name) == value for name, value in before.items()):
+        # the curator's page refreshes on every view: when no figure moved, only the time is
+        # written, without a history row per page view (thousands a day under load)
+        SchoolReport.objects.filter(pk=report.pk).update(computed_at=report.computed_at)
+        return report
     report.save()
     return report
+
+
+_REFRESHED = ("mentors", "mentees", "pairs", "pairs_by_form", "programs", "young_total", "young_covered", "meetings",
+              "roadmap_due", "roadmap_on_time", "website_url")
 
 
 def _check_fill(user, assignment: Assignment) -> None:
