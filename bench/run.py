@@ -141,6 +141,9 @@ def evaluate(results: dict) -> list[dict]:
             add(f"рассылка ≤ 10 с ({par['processes']} процесса, как воркер Celery)", f"{par['seconds']} с", "10 с",
                 par["seconds"] <= TARGETS["sweep_s"])
             add("повторная параллельная рассылка отправляет 0", str(par["second_sent"]), "0", par["second_sent"] == 0)
+            add("после рассылки все строки «отправлено», уведомлений столько же",
+                f"не отправлено {par['not_sent_rows']}, уведомлений {par['notifications']} из {par['sent']}", "0",
+                par["not_sent_rows"] == 0 and par["notifications"] == par["sent"])
         add("повторная рассылка отправляет 0", str(sweep["second_sent"]), "0", sweep["second_sent"] == 0)
     load = results.get("load")
     if load:

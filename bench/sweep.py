@@ -91,8 +91,14 @@ def measure_parallel(*, processes: int | None = None, log=print) -> dict:
         log(f"  параллельно ({processes} процесса): {seconds:.2f} с (с запуском процессов {wall:.2f} с), отправлено {sent}")
         again_seconds, again_sent, _ = run_all()
         log(f"  повторно: {again_seconds:.2f} с, отправлено {again_sent}")
+        from notifications.models import ReminderStatus
+
+        written = ReminderLog.objects.filter(pk__gt=last_log)
+        unconfirmed = written.exclude(status__in=[ReminderStatus.SENT, ReminderStatus.SKIPPED]).count()
+        notes = Notification.objects.filter(pk__gt=last_note).count()
     finally:
         Notification.objects.filter(pk__gt=last_note).delete()
         ReminderLog.objects.filter(pk__gt=last_log).delete()
     return {"processes": processes, "seconds": seconds, "wall_seconds": round(wall, 2), "sent": sent,
-            "second_sent": again_sent, "second_seconds": again_seconds}
+            "second_sent": again_sent, "second_seconds": again_seconds, "not_sent_rows": unconfirmed,
+            "notifications": notes}

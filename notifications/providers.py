@@ -200,6 +200,10 @@ def _open_records(ctx: SweepContext):
         .exclude(status=ExecutionStatus.DONE)
         .filter(Q(organization__isnull=True) | Q(organization__is_active=True))
         .select_related("activity__roadmap", "due", "organization")
+        # only what the reminder's text and key use: activities and roadmaps carry long texts
+        .only("id", "status", "municipality_id", "organization_id", "activity_id", "due_id",
+              "activity__number", "activity__title", "activity__roadmap_id", "activity__roadmap__title",
+              "due__date", "organization__short_name", "organization__is_active")
         .order_by("due__date", "pk")
     )
 

@@ -141,22 +141,44 @@ def reminders_claim(*, rows: list[ReminderLog]) -> int:
     with transaction.atomic():
         municipality_id = rows[0].municipality_id
         date = rows[0].date
-        before = ReminderLog.objects.filter(municipality_id=municipality_id, date=date).count()
-        ReminderLog.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-        return ReminderLog.objects.filter(municipality_id=municipality_id, date=date).count() - before
+        existing = set(ReminderLog.objects.filter(municipality_id=municipality_id, date=date).values_list(
+            "object_type", "object_id", "kind", "recipient_id"))
+        # keys this day's earlier runs claimed are not sent to the database again (a repeated sweep
+        # of a regional centre re-inserted a thousand conflicting rows); a concurrent sweep's are
+        # still caught by ON CONFLICT
+        new = [r for r in rows if (r.object_type, r.object_id, r.kind, r.recipient_id) not in existing]
+        if not new:
+            return 0
+        ReminderLog.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+        return ReminderLog.objects.filter(municipality_id=municipality_id, date=date).count() - len(existing)
 
 
 # Deliver ----------------------------------------------------------------------------------------
-def reminder_deliver(*, log_id: int, connection=None, log: ReminderLog | None = None) -> str:
+@dataclass
+class _SentMark:
+    """A row whose letter went out and is marked «sent» by the next claim's statement (PostgreSQL)."""
+
+    id: int | None = None
+
+    def take(self) -> int | None:
+        taken, self.id = self.id, None
+        return taken
+
+
+def reminder_deliver(*, log_id: int, connection=None, log: ReminderLog | None = None,
+                     sent_mark: _SentMark | None = None) -> str:
     """Deliver one claimed row; returns the row's new status, or "" if another sweep has it.
 
     `log` is the row as read before the claim (the sweep reads all pending rows at once): what a
     reminder says and to whom never changes after it is claimed, so it is not read again. Only
-    the attempt counter can have moved, and it is re-read on the rare failure path.
+    the attempt counter can have moved, and it is re-read on the rare failure path. With
+    `sent_mark` the «sent» mark of a delivered letter waits for the next claim and goes to the
+    database in the same statement: still at most one row of a killed worker is left unconfirmed.
     """
     now = timezone.now()
     if log is not None and db_connection.vendor == "postgresql":
-        if not _claim_with_notification(log_id=log_id, now=now):
+        previous = sent_mark.take() if sent_mark is not None else None
+        if not _claim_with_notification(log_id=log_id, now=now, sent_id=previous):
             return ""
         if not log.send_email:
             ReminderLog.objects.filter(pk=log_id).update(status=ReminderStatus.SENT, sent_at=now)
@@ -186,22 +208,33 @@ def reminder_deliver(*, log_id: int, connection=None, log: ReminderLog | None = 
         if retry:
             raise TransientDeliveryError(log.key) from exc
         return ReminderStatus.FAILED
-    ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.SENDING).update(
-        status=ReminderStatus.SENT, email_sent=True, sent_at=timezone.now(), error=""
-    )
+    if sent_mark is not None and db_connection.vendor == "postgresql":
+        sent_mark.id = log_id
+        return ReminderStatus.SENT
+    _mark_sent(log_id)
     return ReminderStatus.SENT
 
 
-def _claim_with_notification(*, log_id: int, now: dt.datetime) -> bool:
+def _mark_sent(log_id: int) -> None:
+    ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.SENDING).update(
+        status=ReminderStatus.SENT, email_sent=True, sent_at=timezone.now(), error=""
+    )
+
+
+def _claim_with_notification(*, log_id: int, now: dt.datetime, sent_id: int | None = None) -> bool:
     """PostgreSQL: the conditional claim and the in-app notification in one statement.
 
     The same two writes as the portable path (UPDATE … WHERE status = 'pending', then INSERT …
     ON CONFLICT DO NOTHING), made atomic by being one statement instead of a transaction of
-    four round trips; the sweep does this thousands of times a day. True if this call claimed it.
+    four round trips; the sweep does this thousands of times a day. `sent_id`, the previous row
+    whose letter went out, is marked sent in the same statement. True if this call claimed it.
     """
     log_table, note_table = ReminderLog._meta.db_table, Notification._meta.db_table
     sql = f"""
-        WITH claimed AS (
+        WITH done AS (
+            UPDATE {log_table} SET status = %s, email_sent = TRUE, sent_at = %s, error = ''
+            WHERE id = %s AND status = %s
+        ), claimed AS (
             UPDATE {log_table} SET status = %s, sending_at = %s, attempts = attempts + 1
             WHERE id = %s AND status = %s
             RETURNING id, recipient_id, kind, title, message, path
@@ -213,7 +246,8 @@ def _claim_with_notification(*, log_id: int, now: dt.datetime) -> bool:
         SELECT count(*) FROM claimed
     """
     with db_connection.cursor() as cursor:
-        cursor.execute(sql, [ReminderStatus.SENDING, now, log_id, ReminderStatus.PENDING, now])
+        cursor.execute(sql, [ReminderStatus.SENT, now, sent_id, ReminderStatus.SENDING,
+                             ReminderStatus.SENDING, now, log_id, ReminderStatus.PENDING, now])
         return cursor.fetchone()[0] == 1
 
 
@@ -229,17 +263,23 @@ def reminders_deliver(*, municipality: Municipality, today: dt.date, result: Swe
         .order_by("pk")
     )
     connection = get_connection()
-    for log in pending:
-        try:
-            status = reminder_deliver(log_id=log.pk, connection=connection, log=log)
-        except TransientDeliveryError:
-            result.transient += 1
-            connection = get_connection()  # the old one may be half-closed
-            continue
-        if status == ReminderStatus.SENT:
-            result.sent[log.kind] += 1
-        elif status == ReminderStatus.FAILED:
-            result.failed += 1
+    sent_mark = _SentMark()
+    try:
+        for log in pending:
+            try:
+                status = reminder_deliver(log_id=log.pk, connection=connection, log=log, sent_mark=sent_mark)
+            except TransientDeliveryError:
+                result.transient += 1
+                connection = get_connection()  # the old one may be half-closed
+                continue
+            if status == ReminderStatus.SENT:
+                result.sent[log.kind] += 1
+            elif status == ReminderStatus.FAILED:
+                result.failed += 1
+    finally:
+        last = sent_mark.take()
+        if last is not None:
+            _mark_sent(last)
     return result
 
 
