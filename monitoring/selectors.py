@@ -179,17 +179,20 @@ def organization_figures(org_ids: list[int], start: dt.date, end: dt.date, today
     figures = {pk: OrgFigures(organization_id=pk) for pk in org_ids}
     if not figures:
         return figures
-    matched = Exists(PairParticipant.objects.filter(
-        person=OuterRef("pk"), role="mentee", pair__status__in=OPEN_PAIR_STATUSES))
+    # mentees in a forming or active pair; a mentee's pair is always of the mentee's organization
+    # (mentorship.services._validate_mentee), so only these organizations' pairs are read — the
+    # correlated EXISTS hashed every open pair of the region for each call
+    matched = Q(pk__in=PairParticipant.objects.filter(
+        role="mentee", pair__status__in=OPEN_PAIR_STATUSES, pair__organization_id__in=org_ids).values("person_id"))
     people = (
         Person.objects.filter(organization_id__in=org_ids, is_active=True)
         .values("organization_id")
         .annotate(
             mentors=Count("pk", filter=Q(is_mentor=True)),
             mentees=Count("pk", filter=Q(is_mentee=True)),
-            mentees_matched=Count("pk", filter=Q(is_mentee=True) & Q(matched)),
+            mentees_matched=Count("pk", filter=Q(is_mentee=True) & matched),
             young=Count("pk", filter=Q(is_mentee=True, mentee_category=MenteeCategory.YOUNG)),
-            young_covered=Count("pk", filter=Q(is_mentee=True, mentee_category=MenteeCategory.YOUNG) & Q(matched)),
+            young_covered=Count("pk", filter=Q(is_mentee=True, mentee_category=MenteeCategory.YOUNG) & matched),
         )
         .order_by()
     )
