@@ -216,7 +216,9 @@ def organization_figures(org_ids: list[int], start: dt.date, end: dt.date, today
             f.pairs += row["n"]
             f.pairs_by_form[row["form__name"]] = row["n"]
     meetings = (
-        Meeting.objects.filter(pair__organization_id__in=org_ids, held_on__range=(start, end))
+        # pairs as a subquery: joined instead, the planner scanned all meetings of the region (21 → 8 ms)
+        Meeting.objects.filter(pair_id__in=Pair.objects.filter(organization_id__in=org_ids).values("pk"),
+                               held_on__range=(start, end))
         .values("pair__organization_id").annotate(n=Count("pk")).order_by()
     )
     for row in meetings:
