@@ -45,6 +45,17 @@ def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _page_by_ids(request, qs):
+    """A page of a long list in two steps: the page's ids with only what the order and filters need,
+    then those 25 rows with their annotations and lists. Sorting the 3,000–5,000 people of a regional
+    centre with every consent and load subquery computed took half of the page's time."""
+    page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    by_id = {obj.pk: obj for obj in qs.filter(pk__in=ids)} if ids else {}
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    return page
+
+
 def _require_edit(user, organization) -> None:
     if not scoping.can_edit_organization(user, organization):
         raise PermissionDenied("Только просмотр: изменять данные этой организации вы не можете.")
@@ -81,7 +92,7 @@ def person_list(request):
     filterset = PersonFilter(request.GET, queryset=selectors.person_list(request.user),
                              organizations=scoping.organization_choices(request.user, edit=False))
     return render(request, "mentorship/person_list.html", {
-        "filter": filterset, "page": _page(request, filterset.qs),
+        "filter": filterset, "page": _page_by_ids(request, filterset.qs),
         "can_add": scoping.editable_organizations(request.user).exists(),
     })
 
@@ -222,7 +233,7 @@ def destruction_act_document(request, pk: int):
 def mentor_list(request):
     filterset = MentorFilter(request.GET, queryset=selectors.mentor_bank(request.user).order_by("last_name", "first_name"),
                              organizations=scoping.organization_choices(request.user, edit=False))
-    page = _page(request, filterset.qs)
+    page = _page_by_ids(request, filterset.qs)
     for person in page.object_list:
         # other schools' bank mentors are shown by name, organization and competencies only
         person.full_card = selectors.can_see_full_card(request.user, person)
@@ -236,7 +247,7 @@ def mentee_list(request):
     filterset = MenteeFilter(request.GET, queryset=selectors.mentee_list(request.user),
                              organizations=scoping.organization_choices(request.user, edit=False))
     return render(request, "mentorship/mentee_list.html", {
-        "filter": filterset, "page": _page(request, filterset.qs),
+        "filter": filterset, "page": _page_by_ids(request, filterset.qs),
         "can_add": scoping.editable_organizations(request.user).exists(),
     })
 
@@ -323,7 +334,7 @@ def pair_list(request):
     filterset = PairFilter(request.GET, queryset=selectors.pair_list(request.user),
                            organizations=scoping.organization_choices(request.user, edit=False))
     return render(request, "mentorship/pair_list.html", {
-        "filter": filterset, "page": _page(request, filterset.qs),
+        "filter": filterset, "page": _page_by_ids(request, filterset.qs),
         "can_add": scoping.editable_organizations(request.user).exists(),
     })
 
