@@ -8,8 +8,8 @@ switched off.
 
 History (django-simple-history) is written for the models that keep it — people, consents, pairs,
 participants, programs, meetings, execution records, assignments, school reports, practices — with
-`bulk_create_with_history`, one "created" row each: it roughly doubles those inserts (about 25 s of
-the 75 s at full size), and the detail pages then show what a real import would have left.
+`bulk_create_with_history`, one "created" row each: it roughly doubles those inserts, and the
+detail pages then show what a real import would have left. The whole region takes 83 s here.
 
 Dates are relative to the day of the run: the academic year that is under way, with past due
 dates mostly done and some overdue, recent meetings without feedback, mentees waiting and
