@@ -44,7 +44,7 @@ def render(results: dict) -> str:
     imp = results.get("import")
     if imp:
         out += [
-            f"Импорт .xlsx, {imp['rows']:,} наставников в {imp['organizations']} организаций:".replace(",", " "), "",
+            "Импорт .xlsx, " + f"{imp['rows']:,}".replace(",", " ") + f" наставников в {imp['organizations']} организаций:", "",
             "| путь | время | строк/с |", "|---|---|---|",
             f"| наш (`mentorship.exchange`, `MentorResource`: проверка строк, история, списки) | {imp['ours']['seconds']} с | {imp['ours']['rows_per_s']} |",
             f"| стандартный `ModelResource` django-import-export, параметры по умолчанию | {imp['stock']['seconds']} с | {imp['stock']['rows_per_s']} |",
