@@ -3,11 +3,16 @@ from accounts.scoping import scope_for
 
 
 def navigation(request):
+    """Menu, scope and role labels for base.html. Callables, so that a fragment (an htmx partial)
+    that does not show the menu costs no query for it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    scope = scope_for(user)
-    return {"nav_groups": nav_for(user), "scope": scope, "role_labels": role_labels(user)}
+    return {
+        "nav_groups": lambda: nav_for(user),
+        "scope": lambda: scope_for(user),
+        "role_labels": lambda: role_labels(user),
+    }
 
 
 def role_labels(user) -> list[str]:

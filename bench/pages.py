@@ -109,6 +109,7 @@ PAGES: list[tuple[str, str, str | None, tuple[str, ...]]] = [
     ("Аналитические отчёты", "monitoring:report_list", None, MUNICIPAL),
     ("Уведомления", "notifications:list", None, ALL),
     ("Журнал напоминаний", "notifications:sent_log", None, ("coordinator",)),
+    ("Журнал: кому напомним завтра", "notifications:tomorrow", None, ("coordinator",)),
 ]
 
 

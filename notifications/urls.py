@@ -11,4 +11,5 @@ urlpatterns = [
     path("read-all/", views.notification_read_all, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
     path("sent/", views.sent_log, name="sent_log"),
+    path("sent/tomorrow/", views.tomorrow, name="tomorrow"),
 ]

@@ -71,29 +71,45 @@ def preferences(request):
     return render(request, "notifications/preferences.html", {"rows": selectors.preference_choices(request.user)})
 
 
-@login_required
-def sent_log(request):
-    """Coordinators: what was sent to whom and when, and what will be sent tomorrow."""
+def _log_municipality(request):
+    """The municipality whose log the coordinator asked for (the first of theirs by default)."""
     municipalities = list(selectors.log_municipalities(request.user))
     if not municipalities:
         raise Http404("Журнал рассылок доступен муниципальным координаторам.")
     chosen = request.GET.get("municipality")
-    municipality = municipalities[0]
-    if chosen:
-        municipality = next((m for m in municipalities if str(m.pk) == chosen), None)
-        if municipality is None:
-            raise Http404("Муниципалитет не найден или недоступен.")
+    if not chosen:
+        return municipalities[0], municipalities
+    municipality = next((m for m in municipalities if str(m.pk) == chosen), None)
+    if municipality is None:
+        raise Http404("Муниципалитет не найден или недоступен.")
+    return municipality, municipalities
+
+
+@login_required
+def sent_log(request):
+    """Coordinators: what was sent to whom and when. Tomorrow's preview is its own request
+    (`tomorrow`), loaded into the page, because it runs every reminder rule over the city."""
+    municipality, municipalities = _log_municipality(request)
     log = selectors.sent_log(request.user, municipality)
     status = request.GET.get("status")
     if status in ReminderStatus.values:
         log = log.filter(status=status)
     page = Paginator(log, PAGE_SIZE).get_page(request.GET.get("page"))
-    tomorrow, upcoming = selectors.tomorrow_preview(request.user, municipality)
     return render(request, "notifications/sent_log.html", {
-        "municipality": municipality, "municipalities": municipalities, "page": page, "tomorrow": tomorrow,
-        "upcoming": upcoming, "statuses": ReminderStatus.choices, "status": status,
+        "municipality": municipality, "municipalities": municipalities, "page": page,
+        "statuses": ReminderStatus.choices, "status": status,
         "local_today": services.local_today(municipality),
         "can_edit": scoping.can_edit_municipality(request.user, municipality),
+    })
+
+
+@login_required
+def tomorrow(request):
+    """What tomorrow's sweep will send in the coordinator's municipality (read-only preview)."""
+    municipality, _ = _log_municipality(request)
+    day, upcoming = selectors.tomorrow_preview(request.user, municipality)
+    return render(request, "notifications/_tomorrow.html", {
+        "municipality": municipality, "tomorrow": day, "upcoming": upcoming,
     })
 
 

@@ -135,8 +135,13 @@ def swept(world):
 
 
 def test_coordinator_sees_own_sent_log_and_tomorrow(client_for, world, swept):
-    body = client_for(world.home.coordinator).get(reverse("notifications:sent_log")).content.decode()
-    assert "Сегодня срок" in body and str(world.home.curator) in body
+    client = client_for(world.home.coordinator)
+    page = client.get(reverse("notifications:sent_log")).content.decode()
+    assert "Сегодня срок" in page and str(world.home.curator) in page
+    assert "Чужое мероприятие" not in page
+    # the page loads tomorrow's preview from its own URL
+    assert reverse("notifications:tomorrow") in page
+    body = client.get(reverse("notifications:tomorrow")).content.decode()
     assert "Чужое мероприятие" not in body
     upcoming = body.split('data-testid="upcoming"')[1].split("</table>")[0]
     # tomorrow: the school's record is due that day, the municipal one is 1 day before (the 7/1 rule)
@@ -147,29 +152,35 @@ def test_coordinator_sees_own_sent_log_and_tomorrow(client_for, world, swept):
 
 def test_tomorrow_preview_omits_opted_out_nothing_is_written(client_for, world, swept):
     count = ReminderLog.objects.count()
-    client_for(world.home.coordinator).get(reverse("notifications:sent_log"))
+    response = client_for(world.home.coordinator).get(reverse("notifications:tomorrow"))
+    assert response.status_code == 200
     assert ReminderLog.objects.count() == count  # the preview only reads
 
 
 @pytest.mark.parametrize("who", ["curator", "head", "methodologist"])
-def test_sent_log_is_for_coordinators_only(client_for, world, swept, who):
-    assert client_for(getattr(world.home, who)).get(reverse("notifications:sent_log")).status_code == 404
+@pytest.mark.parametrize("name", ["notifications:sent_log", "notifications:tomorrow"])
+def test_sent_log_is_for_coordinators_only(client_for, world, swept, who, name):
+    assert client_for(getattr(world.home, who)).get(reverse(name)).status_code == 404
 
 
-def test_foreign_municipality_sent_log_is_404(client_for, world, swept):
+@pytest.mark.parametrize("name", ["notifications:sent_log", "notifications:tomorrow"])
+def test_foreign_municipality_sent_log_is_404(client_for, world, swept, name):
     client = client_for(world.home.coordinator)
-    url = reverse("notifications:sent_log") + f"?municipality={world.foreign.municipality.pk}"
+    url = reverse(name) + f"?municipality={world.foreign.municipality.pk}"
     assert client.get(url).status_code == 404
 
 
 def test_admin_may_pick_any_municipality(client_for, world, swept):
     url = reverse("notifications:sent_log") + f"?municipality={world.foreign.municipality.pk}"
     assert "Чужое мероприятие" in client_for(world.admin).get(url).content.decode()
+    tomorrow_url = reverse("notifications:tomorrow") + f"?municipality={world.foreign.municipality.pk}"
+    assert client_for(world.admin).get(tomorrow_url).status_code == 200
 
 
-def test_sent_log_query_count_is_constant(client_for, world, swept):
+@pytest.mark.parametrize("name", ["notifications:sent_log", "notifications:tomorrow"])
+def test_sent_log_query_count_is_constant(client_for, world, swept, name):
     client = client_for(world.home.coordinator)
-    url = reverse("notifications:sent_log")
+    url = reverse(name)
     client.get(url)
     small = queries(client, url)
     today = services.local_today(world.home.municipality)
