@@ -76,6 +76,11 @@ class Scope:
         """Municipalities whose monitoring (campaigns, criteria, reports) the user may run."""
         return self._municipalities(Role.METHODOLOGIST, Role.COORDINATOR)
 
+    @property
+    def edits_anything(self) -> bool:
+        """May change data of at least one organization or municipality (no query needed)."""
+        return self.is_admin or bool(self.edit_organization_ids or self.edit_municipality_ids)
+
     def has_role(self, *roles: str) -> bool:
         return self.is_admin or bool(self.roles.intersection(roles))
 

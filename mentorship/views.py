@@ -669,13 +669,13 @@ def practice_file(request, pk: int):
 @login_required
 def event_list(request):
     events = selectors.events_visible(request.user)
-    can_add = scoping.editable_organizations(request.user).exists() or scoping.editable_municipalities(request.user).exists()
+    can_add = scoping.scope_for(request.user).edits_anything
     return render(request, "mentorship/event_list.html", {"page": _page(request, events), "can_add": can_add})
 
 
 @login_required
 def event_create(request):
-    if not (scoping.editable_organizations(request.user).exists() or scoping.editable_municipalities(request.user).exists()):
+    if not scoping.scope_for(request.user).edits_anything:
         raise PermissionDenied("Только просмотр.")
     form = forms.EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -710,13 +710,13 @@ def event_detail(request, pk: int):
 @login_required
 def community_list(request):
     communities = selectors.communities_visible(request.user)
-    can_add = scoping.editable_organizations(request.user).exists() or scoping.editable_municipalities(request.user).exists()
+    can_add = scoping.scope_for(request.user).edits_anything
     return render(request, "mentorship/community_list.html", {"page": _page(request, communities), "can_add": can_add})
 
 
 @login_required
 def community_create(request):
-    if not (scoping.editable_organizations(request.user).exists() or scoping.editable_municipalities(request.user).exists()):
+    if not scoping.scope_for(request.user).edits_anything:
         raise PermissionDenied("Только просмотр.")
     form = forms.CommunityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
