@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 from accounts import scoping
 from accounts.history import history_rows
 from accounts.models import Municipality
+from accounts.uploads import serve_file
 from monitoring import selectors, services
 from monitoring.forms import BuildForm, CampaignForm, PeriodFilterForm, ReportForm, ResponseForm, ReturnForm
 from monitoring.models import AssignmentStatus, BuildStatus, CampaignStatus, Metric, Questionnaire
 from monitoring.reports.regional import build_regional_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _errors(exc: ValidationError) -> str:
@@ -321,12 +321,8 @@ def build_download(request, pk: int, fmt: str):
     build = selectors.build_detail(request.user, pk)
     if fmt not in ("xlsx", "docx") or build.status != BuildStatus.DONE:
         raise Http404
-    file = getattr(build, fmt)
-    if not file:
-        raise Http404
     name = f"Аналитический отчёт {build.municipality.short_name or build.municipality.name} {build.year}.{fmt}"
-    return FileResponse(file.open("rb"), as_attachment=True, filename=name,
-                        content_type=XLSX if fmt == "xlsx" else DOCX)
+    return serve_file(getattr(build, fmt), download_name=name)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from accounts import scoping, uploads
 from roadmaps.models import Activity, ExecutionRecord, ExecutionStatus, Indicator, RoadmapStatus
-from roadmaps.services import ALLOWED_EVIDENCE_EXTENSIONS, validate_evidence_file
+from roadmaps.services import ALLOWED_EVIDENCE_EXTENSIONS
 
 DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "дд.мм.гггг"})
 
@@ -124,15 +124,6 @@ class RecordForm(forms.ModelForm):
             + ", ".join(ALLOWED_EVIDENCE_EXTENSIONS) + f"; до {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} МБ.",
             "completed_on": "Пусто — сегодняшняя дата.",
         }
-
-    def clean_evidence_file(self):
-        upload = self.cleaned_data.get("evidence_file")
-        if upload and hasattr(upload, "size") and not getattr(upload, "_committed", False):
-            try:
-                validate_evidence_file(upload)
-            except Exception as exc:  # ValidationError from the service: show it on the field
-                raise forms.ValidationError(getattr(exc, "messages", [str(exc)])) from None
-        return upload
 
     def clean(self):
         data = super().clean()
