@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -34,7 +33,8 @@ SAMPLES = [
 
 
 def samples_dir() -> Path:
-    return Path(settings.BASE_DIR).parent / "shared" / "samples"
+    """The sample orders shipped with the app (real roadmaps of three municipalities)."""
+    return Path(__file__).resolve().parent / "fixtures" / "samples"
 
 
 def _load(ctx, filename: str, key: str, is_template: bool, status: str) -> Roadmap | None:

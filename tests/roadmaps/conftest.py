@@ -1,13 +1,12 @@
 import json
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from roadmaps import services
+from roadmaps.demo import samples_dir as _samples_dir
 from roadmaps.importers import read_roadmap
 
-SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "samples"
+SAMPLES = _samples_dir()
 SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.json"))
 
 
@@ -28,8 +27,7 @@ def expected_structure(stem: str) -> list[tuple[str, str, list[str]]]:
 
 @pytest.fixture
 def samples_dir():
-    if not SAMPLES.exists():
-        pytest.skip("нет каталога ../shared/samples")
+    assert SAMPLES.is_dir(), f"нет каталога {SAMPLES}"
     return SAMPLES
 
 

@@ -15,7 +15,7 @@ P2022_23 = (D(2022, 3, 1), D(2023, 8, 31))  # "на 2022-2023 уч. год", wid
 P2021 = (D(2021, 1, 1), D(2021, 12, 31))  # "на 2021 год"
 SAMPLE_PERIODS = {"000": P2022, "001": P2022_23, "003": P2021}
 
-# Every distinct deadline cell of ../shared/samples/*.json: text, period, parsed, recurrence, due dates.
+# Every distinct deadline cell of roadmaps/fixtures/samples/*.json: text, period, parsed, recurrence, due dates.
 SAMPLE_CELLS = [
     ("Декабрь 2022", P2022, True, "once", ["2022-12-31"]),
     ("В течение периода реализации", P2022, True, "continuous", ["2022-12-31", "2023-12-31", "2024-12-31"]),
