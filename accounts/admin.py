@@ -60,9 +60,11 @@ class UserAdmin(XlsxImportExportAdmin, BaseUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "last_name", "first_name", "middle_name", "email", "is_active", "is_staff"]
     search_fields = ["username", "last_name", "first_name", "email"]
-    fieldsets = BaseUserAdmin.fieldsets[:1] + (
-        ("Личные данные", {"fields": ("last_name", "first_name", "middle_name", "email", "position", "phone")}),
-    ) + BaseUserAdmin.fieldsets[2:]
+    fieldsets = (
+        BaseUserAdmin.fieldsets[:1]
+        + (("Личные данные", {"fields": ("last_name", "first_name", "middle_name", "email", "position", "phone")}),)
+        + BaseUserAdmin.fieldsets[2:]
+    )
 
     def get_queryset(self, request):
         from accounts.selectors import users_in_scope
@@ -97,7 +99,15 @@ class UserAdmin(XlsxImportExportAdmin, BaseUserAdmin):
             return fieldsets
         # coordinators manage their people but never grant superuser rights or model permissions
         return [
-            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f not in {"is_superuser", "groups", "user_permissions"})})
+            (
+                name,
+                {
+                    **opts,
+                    "fields": tuple(
+                        f for f in opts["fields"] if f not in {"is_superuser", "groups", "user_permissions"}
+                    ),
+                },
+            )
             for name, opts in fieldsets
         ]
 
@@ -116,8 +126,10 @@ class ExportLogAdmin(admin.ModelAdmin):
             return qs
         from django.db.models import Q
 
-        return qs.filter(Q(municipality_id__in=scope.edit_municipality_ids)
-                         | Q(organization__municipality_id__in=scope.edit_municipality_ids))
+        return qs.filter(
+            Q(municipality_id__in=scope.edit_municipality_ids)
+            | Q(organization__municipality_id__in=scope.edit_municipality_ids)
+        )
 
     def has_module_permission(self, request):
         scope = scoping.scope_for(request.user)

@@ -158,8 +158,9 @@ class XlsxImportExportAdmin(ImportExportModelAdmin):
             **self.get_export_resource_kwargs(request, **kwargs)
         )
         request._export_resource = resource
-        return resource.export(queryset=queryset, export_fields=self.get_export_resource_fields_from_form(export_form),
-                               **kwargs)
+        return resource.export(
+            queryset=queryset, export_fields=self.get_export_resource_fields_from_form(export_form), **kwargs
+        )
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         from accounts.exports import personal_export_finish
@@ -169,8 +170,12 @@ class XlsxImportExportAdmin(ImportExportModelAdmin):
         kind = getattr(resource, "personal_data_kind", None)
         if kind:
             content = personal_export_finish(
-                content=content, user=request.user, kind=f"{kind} (администрирование)",
-                rows=resource.exported_rows, masked=resource.masked_rows, request=request,
+                content=content,
+                user=request.user,
+                kind=f"{kind} (администрирование)",
+                rows=resource.exported_rows,
+                masked=resource.masked_rows,
+                request=request,
             )
         return content
 

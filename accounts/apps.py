@@ -13,7 +13,10 @@ class AccountsConfig(AppConfig):
         register_nav(
             NavItem("Главная", "home", icon="house", order=0),
             NavItem(
-                "Организации", "organization_list", icon="building", order=90,
+                "Организации",
+                "organization_list",
+                icon="building",
+                order=90,
                 roles=frozenset({Role.COORDINATOR, Role.METHODOLOGIST, Role.ADMIN}),
             ),
         )

@@ -135,7 +135,12 @@ def export_municipality(municipality: Municipality, out: Path | io.BytesIO) -> d
     counts[User._meta.label] = len(users)
     chunks.insert(1, (User._meta.label, users))
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        manifest = {"format": FORMAT_VERSION, "municipality": municipality.name, "counts": counts, "files": sorted(files)}
+        manifest = {
+            "format": FORMAT_VERSION,
+            "municipality": municipality.name,
+            "counts": counts,
+            "files": sorted(files),
+        }
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
         for index, (label, objects) in enumerate(chunks):
             archive.writestr(f"data/{index:03d}_{label}.json", serializers.serialize("json", objects))
@@ -153,7 +158,9 @@ def import_municipality(source: Path | io.BytesIO) -> dict[str, int]:
         if manifest.get("format") != FORMAT_VERSION:
             raise BackupError(f"Неизвестный формат архива: {manifest.get('format')!r}.")
         if Municipality.objects.filter(name=manifest["municipality"]).exists():
-            raise BackupError(f"Муниципалитет «{manifest['municipality']}» уже есть в этой базе: импорт только в пустую базу.")
+            raise BackupError(
+                f"Муниципалитет «{manifest['municipality']}» уже есть в этой базе: импорт только в пустую базу."
+            )
         names = sorted(n for n in archive.namelist() if n.startswith("data/"))
         loaded: dict[str, int] = {}
         touched: set[type[models.Model]] = set()

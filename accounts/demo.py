@@ -14,26 +14,128 @@ from accounts.models import Municipality, Organization, OrganizationKind, Region
 DEMO_PASSWORD = "nastavnik-demo-2026"
 
 NORILSK_ORGS = [
-    ("МБОУ «СШ № 1»", "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 1»", OrganizationKind.SCHOOL, "Ленинский пр., 11", "Соколова Ирина Викторовна"),
-    ("МБОУ «СШ № 3»", "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 3»", OrganizationKind.SCHOOL, "ул. Орджоникидзе, 4", "Карпов Андрей Николаевич"),
-    ("МБОУ «Гимназия № 4»", "Муниципальное бюджетное общеобразовательное учреждение «Гимназия № 4»", OrganizationKind.SCHOOL, "ул. Комсомольская, 35", "Лебедева Наталья Сергеевна"),
-    ("МБОУ «Гимназия № 5»", "Муниципальное бюджетное общеобразовательное учреждение «Гимназия № 5»", OrganizationKind.SCHOOL, "ул. Бегичева, 25", "Фёдоров Олег Павлович"),
-    ("МБОУ «СШ № 9»", "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 9»", OrganizationKind.SCHOOL, "ул. Мира, 5", "Зайцева Марина Юрьевна"),
-    ("МБОУ «СШ № 13»", "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 13»", OrganizationKind.SCHOOL, "ул. Талнахская, 18", "Григорьев Денис Игоревич"),
-    ("МБОУ «Лицей № 3»", "Муниципальное бюджетное общеобразовательное учреждение «Лицей № 3»", OrganizationKind.SCHOOL, "ул. Кирова, 22", "Павлова Светлана Андреевна"),
-    ("МБДОУ «ДС № 14 «Умка»", "Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 14 «Умка»", OrganizationKind.KINDERGARTEN, "ул. Ленинградская, 7", "Орлова Елена Михайловна"),
-    ("МБДОУ «ДС № 45 «Северок»", "Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 45 «Северок»", OrganizationKind.KINDERGARTEN, "ул. Молодёжная, 19", "Кузьмина Ольга Петровна"),
-    ("МБДОУ «ДС № 73 «Стерх»", "Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 73 «Стерх»", OrganizationKind.KINDERGARTEN, "ул. Нансена, 8", "Белова Анна Геннадьевна"),
-    ("МБУ ДО «ДДТ»", "Муниципальное бюджетное учреждение дополнительного образования «Дворец детского творчества»", OrganizationKind.ADDITIONAL, "Ленинский пр., 14", "Тихонов Сергей Владимирович"),
-    ("МБУ ДО «СДЮСШ»", "Муниципальное бюджетное учреждение дополнительного образования «Специализированная детско-юношеская спортивная школа»", OrganizationKind.ADDITIONAL, "ул. Комсомольская, 12", "Медведев Артём Олегович"),
-    ("КГБПОУ «НПК»", "Краевое государственное бюджетное профессиональное образовательное учреждение «Норильский педагогический колледж»", OrganizationKind.COLLEGE, "ул. Кирова, 2", "Никитина Людмила Александровна"),
+    (
+        "МБОУ «СШ № 1»",
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 1»",
+        OrganizationKind.SCHOOL,
+        "Ленинский пр., 11",
+        "Соколова Ирина Викторовна",
+    ),
+    (
+        "МБОУ «СШ № 3»",
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 3»",
+        OrganizationKind.SCHOOL,
+        "ул. Орджоникидзе, 4",
+        "Карпов Андрей Николаевич",
+    ),
+    (
+        "МБОУ «Гимназия № 4»",
+        "Муниципальное бюджетное общеобразовательное учреждение «Гимназия № 4»",
+        OrganizationKind.SCHOOL,
+        "ул. Комсомольская, 35",
+        "Лебедева Наталья Сергеевна",
+    ),
+    (
+        "МБОУ «Гимназия № 5»",
+        "Муниципальное бюджетное общеобразовательное учреждение «Гимназия № 5»",
+        OrganizationKind.SCHOOL,
+        "ул. Бегичева, 25",
+        "Фёдоров Олег Павлович",
+    ),
+    (
+        "МБОУ «СШ № 9»",
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 9»",
+        OrganizationKind.SCHOOL,
+        "ул. Мира, 5",
+        "Зайцева Марина Юрьевна",
+    ),
+    (
+        "МБОУ «СШ № 13»",
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 13»",
+        OrganizationKind.SCHOOL,
+        "ул. Талнахская, 18",
+        "Григорьев Денис Игоревич",
+    ),
+    (
+        "МБОУ «Лицей № 3»",
+        "Муниципальное бюджетное общеобразовательное учреждение «Лицей № 3»",
+        OrganizationKind.SCHOOL,
+        "ул. Кирова, 22",
+        "Павлова Светлана Андреевна",
+    ),
+    (
+        "МБДОУ «ДС № 14 «Умка»",
+        "Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 14 «Умка»",
+        OrganizationKind.KINDERGARTEN,
+        "ул. Ленинградская, 7",
+        "Орлова Елена Михайловна",
+    ),
+    (
+        "МБДОУ «ДС № 45 «Северок»",
+        "Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 45 «Северок»",
+        OrganizationKind.KINDERGARTEN,
+        "ул. Молодёжная, 19",
+        "Кузьмина Ольга Петровна",
+    ),
+    (
+        "МБДОУ «ДС № 73 «Стерх»",
+        "Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 73 «Стерх»",
+        OrganizationKind.KINDERGARTEN,
+        "ул. Нансена, 8",
+        "Белова Анна Геннадьевна",
+    ),
+    (
+        "МБУ ДО «ДДТ»",
+        "Муниципальное бюджетное учреждение дополнительного образования «Дворец детского творчества»",
+        OrganizationKind.ADDITIONAL,
+        "Ленинский пр., 14",
+        "Тихонов Сергей Владимирович",
+    ),
+    (
+        "МБУ ДО «СДЮСШ»",
+        "Муниципальное бюджетное учреждение дополнительного образования «Специализированная детско-юношеская спортивная школа»",
+        OrganizationKind.ADDITIONAL,
+        "ул. Комсомольская, 12",
+        "Медведев Артём Олегович",
+    ),
+    (
+        "КГБПОУ «НПК»",
+        "Краевое государственное бюджетное профессиональное образовательное учреждение «Норильский педагогический колледж»",
+        OrganizationKind.COLLEGE,
+        "ул. Кирова, 2",
+        "Никитина Людмила Александровна",
+    ),
 ]
 
 NIZHNEVARTOVSK_ORGS = [
-    ("МБОУ «СШ № 2»", "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 2 — многопрофильная имени Е. И. Куропаткина»", OrganizationKind.SCHOOL, "ул. Омская, 66", "Шевченко Виктор Иванович"),
-    ("МБОУ «СШ № 10»", "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 10»", OrganizationKind.SCHOOL, "ул. Ленина, 23", "Исаева Галина Рашидовна"),
-    ("МАДОУ «ДС № 17 «Ладушки»", "Муниципальное автономное дошкольное образовательное учреждение «Детский сад № 17 «Ладушки»", OrganizationKind.KINDERGARTEN, "ул. Мира, 60", "Хасанова Лилия Рамилевна"),
-    ("МАУДО «ЦДТ»", "Муниципальное автономное учреждение дополнительного образования «Центр детского творчества»", OrganizationKind.ADDITIONAL, "ул. Дзержинского, 11", "Волков Игорь Степанович"),
+    (
+        "МБОУ «СШ № 2»",
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 2 — многопрофильная имени Е. И. Куропаткина»",
+        OrganizationKind.SCHOOL,
+        "ул. Омская, 66",
+        "Шевченко Виктор Иванович",
+    ),
+    (
+        "МБОУ «СШ № 10»",
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 10»",
+        OrganizationKind.SCHOOL,
+        "ул. Ленина, 23",
+        "Исаева Галина Рашидовна",
+    ),
+    (
+        "МАДОУ «ДС № 17 «Ладушки»",
+        "Муниципальное автономное дошкольное образовательное учреждение «Детский сад № 17 «Ладушки»",
+        OrganizationKind.KINDERGARTEN,
+        "ул. Мира, 60",
+        "Хасанова Лилия Рамилевна",
+    ),
+    (
+        "МАУДО «ЦДТ»",
+        "Муниципальное автономное учреждение дополнительного образования «Центр детского творчества»",
+        OrganizationKind.ADDITIONAL,
+        "ул. Дзержинского, 11",
+        "Волков Игорь Степанович",
+    ),
 ]
 
 # username, last, first, middle, role, municipality key, organization short name
@@ -65,24 +167,38 @@ def seed(ctx: DemoContext) -> DemoContext:
     krasnoyarsk, _ = Region.objects.get_or_create(name="Красноярский край", defaults={"code": "24"})
     ugra, _ = Region.objects.get_or_create(name="Ханты-Мансийский автономный округ — Югра", defaults={"code": "86"})
     norilsk, _ = Municipality.objects.update_or_create(
-        region=krasnoyarsk, name="город Норильск",
-        defaults={"short_name": "Норильск", "timezone": "Asia/Krasnoyarsk",
-                  "authority_name": "Управление общего и дошкольного образования Администрации города Норильска"},
+        region=krasnoyarsk,
+        name="город Норильск",
+        defaults={
+            "short_name": "Норильск",
+            "timezone": "Asia/Krasnoyarsk",
+            "authority_name": "Управление общего и дошкольного образования Администрации города Норильска",
+        },
     )
     nv, _ = Municipality.objects.update_or_create(
-        region=ugra, name="город Нижневартовск",
-        defaults={"short_name": "Нижневартовск", "timezone": "Asia/Yekaterinburg",
-                  "authority_name": "Департамент образования администрации города Нижневартовска"},
+        region=ugra,
+        name="город Нижневартовск",
+        defaults={
+            "short_name": "Нижневартовск",
+            "timezone": "Asia/Yekaterinburg",
+            "authority_name": "Департамент образования администрации города Нижневартовска",
+        },
     )
     ctx.municipalities = {"norilsk": norilsk, "nizhnevartovsk": nv}
     for key, municipality, rows in (("norilsk", norilsk, NORILSK_ORGS), ("nizhnevartovsk", nv, NIZHNEVARTOVSK_ORGS)):
         orgs = []
         for short, full, kind, address, head in rows:
             org, _ = Organization.objects.update_or_create(
-                municipality=municipality, short_name=short,
-                defaults={"full_name": full, "kind": kind, "address": address, "head_name": head,
-                          "website": f"https://{_slug(short)}.example.ru",
-                          "mentoring_page_url": f"https://{_slug(short)}.example.ru/nastavnichestvo"},
+                municipality=municipality,
+                short_name=short,
+                defaults={
+                    "full_name": full,
+                    "kind": kind,
+                    "address": address,
+                    "head_name": head,
+                    "website": f"https://{_slug(short)}.example.ru",
+                    "mentoring_page_url": f"https://{_slug(short)}.example.ru/nastavnichestvo",
+                },
             )
             orgs.append(org)
         ctx.organizations[key] = orgs
@@ -90,10 +206,14 @@ def seed(ctx: DemoContext) -> DemoContext:
     for username, last, first, middle, role, mkey, org_name in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"last_name": last, "first_name": first, "middle_name": middle,
-                      "email": f"{username}@nastavnik.local",
-                      "is_staff": role in (Role.ADMIN, Role.COORDINATOR, Role.CURATOR),
-                      "is_superuser": role == Role.ADMIN},
+            defaults={
+                "last_name": last,
+                "first_name": first,
+                "middle_name": middle,
+                "email": f"{username}@nastavnik.local",
+                "is_staff": role in (Role.ADMIN, Role.COORDINATOR, Role.CURATOR),
+                "is_superuser": role == Role.ADMIN,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -109,10 +229,15 @@ def demo_logins() -> list[dict]:
     rows = []
     for username, *_rest, role, mkey, org_name in DEMO_USERS:
         municipality = {"norilsk": "город Норильск", "nizhnevartovsk": "город Нижневартовск"}.get(mkey)
-        rows.append({
-            "username": username, "password": DEMO_PASSWORD, "role": Role(role).label,
-            "municipality": municipality, "organization": org_name,
-        })
+        rows.append(
+            {
+                "username": username,
+                "password": DEMO_PASSWORD,
+                "role": Role(role).label,
+                "municipality": municipality,
+                "organization": org_name,
+            }
+        )
     return rows
 
 

@@ -25,13 +25,17 @@ def add_notice_sheet(content: bytes, lines: list[str]) -> bytes:
     return out.getvalue()
 
 
-def personal_export_finish(*, content: bytes, user, kind: str, rows: int, masked: int, request=None,
-                           parameters: dict | None = None) -> bytes:
+def personal_export_finish(
+    *, content: bytes, user, kind: str, rows: int, masked: int, request=None, parameters: dict | None = None
+) -> bytes:
     """Log the export (152-ФЗ) and state the masking rule inside the file itself."""
     export_log_record(user=user, kind=kind, rows=rows, masked_rows=masked, request=request, parameters=parameters)
     now = timezone.localtime()
-    return add_notice_sheet(content, [
-        f"{kind}: выгружено {now:%d.%m.%Y %H:%M}, пользователь {user.get_full_name() or user.username}.",
-        f"Строк: {rows}. Контакты скрыты у {masked}: нет действующего согласия на обработку персональных данных.",
-        "Персональные данные выгружаются только для людей с действующим согласием (152-ФЗ); выгрузка записана в журнал.",
-    ])
+    return add_notice_sheet(
+        content,
+        [
+            f"{kind}: выгружено {now:%d.%m.%Y %H:%M}, пользователь {user.get_full_name() or user.username}.",
+            f"Строк: {rows}. Контакты скрыты у {masked}: нет действующего согласия на обработку персональных данных.",
+            "Персональные данные выгружаются только для людей с действующим согласием (152-ФЗ); выгрузка записана в журнал.",
+        ],
+    )

@@ -8,7 +8,9 @@ from accounts.widgets import FastSelect
 class OrganizationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Поиск", method="search")
     kind = django_filters.ChoiceFilter(label="Тип", choices=OrganizationKind.choices, empty_label="Все типы")
-    municipality = django_filters.ModelChoiceFilter(widget=FastSelect, label="Муниципалитет", queryset=None, empty_label="Все")
+    municipality = django_filters.ModelChoiceFilter(
+        widget=FastSelect, label="Муниципалитет", queryset=None, empty_label="Все"
+    )
 
     class Meta:
         model = Organization
@@ -20,4 +22,6 @@ class OrganizationFilter(django_filters.FilterSet):
         self.filters["municipality"].queryset = municipalities
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(short_name__icontains=value) | Q(full_name__icontains=value) | Q(address__icontains=value))
+        return queryset.filter(
+            Q(short_name__icontains=value) | Q(full_name__icontains=value) | Q(address__icontains=value)
+        )

@@ -16,17 +16,21 @@ def history_rows(obj, limit: int = 30) -> list[dict]:
             delta = record.diff_against(previous, foreign_keys_are_objs=False)
             for change in delta.changes:
                 field_obj = record.instance_type._meta.get_field(change.field)
-                changes.append({
-                    "field": field_obj.verbose_name,
-                    "old": _display(field_obj, change.old),
-                    "new": _display(field_obj, change.new),
-                })
-        rows.append({
-            "date": record.history_date,
-            "user": record.history_user,
-            "type": {"+": "Создание", "~": "Изменение", "-": "Удаление"}[record.history_type],
-            "changes": changes,
-        })
+                changes.append(
+                    {
+                        "field": field_obj.verbose_name,
+                        "old": _display(field_obj, change.old),
+                        "new": _display(field_obj, change.new),
+                    }
+                )
+        rows.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user,
+                "type": {"+": "Создание", "~": "Изменение", "-": "Удаление"}[record.history_type],
+                "changes": changes,
+            }
+        )
     return rows
 
 

@@ -11,6 +11,11 @@ def organization_cards(user, scope: Scope) -> list[Card]:
     from accounts.selectors import organization_counts_by_kind, users_in_scope
 
     return [
-        Card("Организаций", sum(organization_counts_by_kind(user).values()), reverse("organization_list"), icon="building"),
+        Card(
+            "Организаций",
+            sum(organization_counts_by_kind(user).values()),
+            reverse("organization_list"),
+            icon="building",
+        ),
         Card("Пользователей с ролями", users_in_scope(user).count(), icon="people"),
     ]

@@ -149,11 +149,19 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, verbose_name="пользователь", on_delete=models.CASCADE, related_name="roles")
     role = models.CharField("роль", max_length=20, choices=Role.choices)
     municipality = models.ForeignKey(
-        Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, null=True, blank=True,
+        Municipality,
+        verbose_name="муниципалитет",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="role_assignments",
     )
     organization = models.ForeignKey(
-        Organization, verbose_name="организация", on_delete=models.CASCADE, null=True, blank=True,
+        Organization,
+        verbose_name="организация",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="role_assignments",
     )
     created_at = models.DateTimeField("назначена", auto_now_add=True)
@@ -164,18 +172,28 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=sorted(r.value for r in MUNICIPAL_ROLES), municipality__isnull=False, organization__isnull=True)
-                    | Q(role__in=sorted(r.value for r in ORGANIZATION_ROLES), organization__isnull=False, municipality__isnull=True)
+                    Q(
+                        role__in=sorted(r.value for r in MUNICIPAL_ROLES),
+                        municipality__isnull=False,
+                        organization__isnull=True,
+                    )
+                    | Q(
+                        role__in=sorted(r.value for r in ORGANIZATION_ROLES),
+                        organization__isnull=False,
+                        municipality__isnull=True,
+                    )
                     | Q(role=Role.ADMIN, organization__isnull=True, municipality__isnull=True)
                 ),
                 name="role_assignment_scope_matches_role",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "municipality"], condition=Q(municipality__isnull=False),
+                fields=["user", "role", "municipality"],
+                condition=Q(municipality__isnull=False),
                 name="role_assignment_unique_municipal",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "organization"], condition=Q(organization__isnull=False),
+                fields=["user", "role", "organization"],
+                condition=Q(organization__isnull=False),
                 name="role_assignment_unique_organization",
             ),
             models.UniqueConstraint(fields=["user"], condition=Q(role="admin"), name="role_assignment_unique_admin"),

@@ -34,19 +34,24 @@ class ScopedResourceMixin:
             columns = {f.attribute: f.column_name for f in self.fields.values() if f.attribute}
             columns.update({name: f.column_name for name, f in self.fields.items()})
             result.validation_error = ValidationError(
-                {columns.get(key, key if key != NON_FIELD_ERRORS else "Строка"): value
-                 for key, value in error.error_dict.items()}
+                {
+                    columns.get(key, key if key != NON_FIELD_ERRORS else "Строка"): value
+                    for key, value in error.error_dict.items()
+                }
             )
         return result
 
 
 class OrganizationResource(ScopedResourceMixin, resources.ModelResource):
     municipality = fields.Field(
-        attribute="municipality", column_name="Муниципалитет",
+        attribute="municipality",
+        column_name="Муниципалитет",
         widget=NaturalKeyWidget(Municipality, ("name", "short_name"), "Муниципалитет"),
     )
     kind = fields.Field(
-        attribute="kind", column_name="Тип", widget=ChoiceLabelWidget(OrganizationKind.choices, "Тип"),
+        attribute="kind",
+        column_name="Тип",
+        widget=ChoiceLabelWidget(OrganizationKind.choices, "Тип"),
     )
     short_name = fields.Field(attribute="short_name", column_name="Краткое наименование", widget=StrippedCharWidget())
     full_name = fields.Field(attribute="full_name", column_name="Полное наименование", widget=StrippedCharWidget())
@@ -63,8 +68,17 @@ class OrganizationResource(ScopedResourceMixin, resources.ModelResource):
     class Meta:
         model = Organization
         fields = (
-            "municipality", "short_name", "full_name", "kind", "inn", "address", "website",
-            "mentoring_page_url", "head_name", "email", "phone",
+            "municipality",
+            "short_name",
+            "full_name",
+            "kind",
+            "inn",
+            "address",
+            "website",
+            "mentoring_page_url",
+            "head_name",
+            "email",
+            "phone",
         )
         import_id_fields = ("municipality", "short_name")
         skip_unchanged = True
@@ -77,9 +91,7 @@ class OrganizationResource(ScopedResourceMixin, resources.ModelResource):
         missing = [f.column_name for f in self.get_import_fields() if f.column_name not in dataset.headers]
         required = {"Муниципалитет", "Краткое наименование", "Полное наименование"}
         if required & set(missing):
-            raise ValidationError(
-                "В файле нет обязательных столбцов: " + ", ".join(sorted(required & set(missing)))
-            )
+            raise ValidationError("В файле нет обязательных столбцов: " + ", ".join(sorted(required & set(missing))))
 
     def get_instance(self, instance_loader, row):
         # look the organization up by municipality + short name, case-insensitively
@@ -114,8 +126,18 @@ class UserResource(ScopedResourceMixin, resources.ModelResource):
 
     class Meta:
         model = User
-        fields = ("username", "last_name", "first_name", "middle_name", "email", "position", "phone",
-                  "role", "municipality", "organization")
+        fields = (
+            "username",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "email",
+            "position",
+            "phone",
+            "role",
+            "municipality",
+            "organization",
+        )
         import_id_fields = ("username",)
         skip_unchanged = False
         clean_model_instances = True
@@ -153,8 +175,11 @@ class UserResource(ScopedResourceMixin, resources.ModelResource):
             errors["role"] = ValidationError("Назначать администраторов может только администратор.")
         if errors:
             raise ValidationError(errors)
-        instance._pending_role = (role, municipality if role in MUNICIPAL_ROLES else None,
-                                  organization if role in ORGANIZATION_ROLES else None)
+        instance._pending_role = (
+            role,
+            municipality if role in MUNICIPAL_ROLES else None,
+            organization if role in ORGANIZATION_ROLES else None,
+        )
 
     def after_init_instance(self, instance, new, row, **kwargs):
         if new:

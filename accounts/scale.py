@@ -52,8 +52,15 @@ class ScaleConfig:
     responses: int = 20000  # questionnaires filled in by participants (answers: 7–9 per response)
     seed: int = 2026
 
-    MINIMUMS = {"municipalities": 2, "organizations": 4, "people": 40, "pairs": 10, "meetings": 20,
-                "school_roadmaps": 2, "responses": 10}
+    MINIMUMS = {
+        "municipalities": 2,
+        "organizations": 4,
+        "people": 40,
+        "pairs": 10,
+        "meetings": 20,
+        "school_roadmaps": 2,
+        "responses": 10,
+    }
 
     @classmethod
     def scaled(cls, scale: float, **overrides) -> ScaleConfig:
@@ -85,79 +92,342 @@ class ScaleReport:
 
 # Names ------------------------------------------------------------------------------------------
 MUNICIPALITY_NAMES = [
-    "город Красноярск", "город Норильск", "город Ачинск", "город Канск", "ЗАТО город Железногорск",
-    "ЗАТО город Зеленогорск", "город Минусинск", "город Лесосибирск", "город Назарово", "город Шарыпово",
-    "город Боготол", "город Бородино", "город Дивногорск", "город Енисейск", "город Сосновоборск",
-    "ЗАТО посёлок Солнечный", "Абанский район", "Ачинский район", "Балахтинский район", "Берёзовский район",
-    "Бирилюсский район", "Боготольский район", "Богучанский район", "Большемуртинский район",
-    "Большеулуйский район", "Дзержинский район", "Емельяновский район", "Енисейский район", "Ермаковский район",
-    "Идринский район", "Иланский район", "Ирбейский район", "Казачинский район", "Канский район",
-    "Каратузский район", "Кежемский район", "Козульский район", "Краснотуранский район", "Курагинский район",
-    "Манский район", "Минусинский район", "Мотыгинский район", "Назаровский район", "Нижнеингашский район",
-    "Новосёловский район", "Партизанский район", "Пировский округ", "Рыбинский район", "Саянский район",
-    "Северо-Енисейский район", "Сухобузимский район", "Таймырский Долгано-Ненецкий район", "Тасеевский район",
-    "Туруханский район", "Тюхтетский округ", "Ужурский район", "Уярский район", "Шарыповский округ",
-    "Шушенский район", "Эвенкийский район",
+    "город Красноярск",
+    "город Норильск",
+    "город Ачинск",
+    "город Канск",
+    "ЗАТО город Железногорск",
+    "ЗАТО город Зеленогорск",
+    "город Минусинск",
+    "город Лесосибирск",
+    "город Назарово",
+    "город Шарыпово",
+    "город Боготол",
+    "город Бородино",
+    "город Дивногорск",
+    "город Енисейск",
+    "город Сосновоборск",
+    "ЗАТО посёлок Солнечный",
+    "Абанский район",
+    "Ачинский район",
+    "Балахтинский район",
+    "Берёзовский район",
+    "Бирилюсский район",
+    "Боготольский район",
+    "Богучанский район",
+    "Большемуртинский район",
+    "Большеулуйский район",
+    "Дзержинский район",
+    "Емельяновский район",
+    "Енисейский район",
+    "Ермаковский район",
+    "Идринский район",
+    "Иланский район",
+    "Ирбейский район",
+    "Казачинский район",
+    "Канский район",
+    "Каратузский район",
+    "Кежемский район",
+    "Козульский район",
+    "Краснотуранский район",
+    "Курагинский район",
+    "Манский район",
+    "Минусинский район",
+    "Мотыгинский район",
+    "Назаровский район",
+    "Нижнеингашский район",
+    "Новосёловский район",
+    "Партизанский район",
+    "Пировский округ",
+    "Рыбинский район",
+    "Саянский район",
+    "Северо-Енисейский район",
+    "Сухобузимский район",
+    "Таймырский Долгано-Ненецкий район",
+    "Тасеевский район",
+    "Туруханский район",
+    "Тюхтетский округ",
+    "Ужурский район",
+    "Уярский район",
+    "Шарыповский округ",
+    "Шушенский район",
+    "Эвенкийский район",
 ]
 
 SURNAMES = [
-    "Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков", "Фёдоров",
-    "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев",
-    "Орлов", "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв", "Борисов", "Яковлев", "Григорьев",
-    "Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов", "Александров", "Дмитриев", "Королёв", "Гусев",
-    "Киселёв", "Ильин", "Максимов", "Поляков", "Сорокин", "Виноградов", "Ковалёв", "Белов", "Медведев",
-    "Антонов", "Тарасов", "Жуков", "Баранов", "Филиппов", "Комаров", "Давыдов", "Беляев", "Герасимов",
-    "Богданов", "Осипов", "Сидоров", "Матвеев", "Титов", "Марков", "Миронов", "Крылов", "Куликов", "Карпов",
-    "Власов", "Мельников", "Денисов", "Гаврилов", "Тихонов", "Казаков", "Афанасьев", "Данилов", "Савельев",
-    "Тимофеев", "Фомин", "Чернов", "Абрамов", "Мартынов", "Ефимов", "Федотов", "Щербаков", "Назаров",
-    "Калинин", "Исаев", "Чернышёв", "Быков", "Маслов", "Родионов", "Коновалов", "Лазарев", "Воронин", "Климов",
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+    "Степанов",
+    "Николаев",
+    "Орлов",
+    "Андреев",
+    "Макаров",
+    "Никитин",
+    "Захаров",
+    "Зайцев",
+    "Соловьёв",
+    "Борисов",
+    "Яковлев",
+    "Григорьев",
+    "Романов",
+    "Воробьёв",
+    "Сергеев",
+    "Кузьмин",
+    "Фролов",
+    "Александров",
+    "Дмитриев",
+    "Королёв",
+    "Гусев",
+    "Киселёв",
+    "Ильин",
+    "Максимов",
+    "Поляков",
+    "Сорокин",
+    "Виноградов",
+    "Ковалёв",
+    "Белов",
+    "Медведев",
+    "Антонов",
+    "Тарасов",
+    "Жуков",
+    "Баранов",
+    "Филиппов",
+    "Комаров",
+    "Давыдов",
+    "Беляев",
+    "Герасимов",
+    "Богданов",
+    "Осипов",
+    "Сидоров",
+    "Матвеев",
+    "Титов",
+    "Марков",
+    "Миронов",
+    "Крылов",
+    "Куликов",
+    "Карпов",
+    "Власов",
+    "Мельников",
+    "Денисов",
+    "Гаврилов",
+    "Тихонов",
+    "Казаков",
+    "Афанасьев",
+    "Данилов",
+    "Савельев",
+    "Тимофеев",
+    "Фомин",
+    "Чернов",
+    "Абрамов",
+    "Мартынов",
+    "Ефимов",
+    "Федотов",
+    "Щербаков",
+    "Назаров",
+    "Калинин",
+    "Исаев",
+    "Чернышёв",
+    "Быков",
+    "Маслов",
+    "Родионов",
+    "Коновалов",
+    "Лазарев",
+    "Воронин",
+    "Климов",
 ]
 MALE_NAMES = [
-    "Александр", "Сергей", "Дмитрий", "Андрей", "Алексей", "Максим", "Евгений", "Иван", "Михаил", "Артём",
-    "Николай", "Владимир", "Павел", "Роман", "Денис", "Игорь", "Олег", "Виктор", "Юрий", "Константин",
-    "Антон", "Илья", "Кирилл", "Никита", "Егор", "Василий", "Григорий", "Степан", "Тимофей", "Матвей",
+    "Александр",
+    "Сергей",
+    "Дмитрий",
+    "Андрей",
+    "Алексей",
+    "Максим",
+    "Евгений",
+    "Иван",
+    "Михаил",
+    "Артём",
+    "Николай",
+    "Владимир",
+    "Павел",
+    "Роман",
+    "Денис",
+    "Игорь",
+    "Олег",
+    "Виктор",
+    "Юрий",
+    "Константин",
+    "Антон",
+    "Илья",
+    "Кирилл",
+    "Никита",
+    "Егор",
+    "Василий",
+    "Григорий",
+    "Степан",
+    "Тимофей",
+    "Матвей",
 ]
 FEMALE_NAMES = [
-    "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Анна", "Мария", "Екатерина", "Юлия",
-    "Марина", "Людмила", "Галина", "Надежда", "Оксана", "Анастасия", "Дарья", "Ксения", "Виктория", "Валентина",
-    "Алина", "Полина", "Софья", "Вера", "Любовь", "Лариса", "Евгения", "Кристина", "Елизавета", "Алёна",
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Татьяна",
+    "Ирина",
+    "Светлана",
+    "Анна",
+    "Мария",
+    "Екатерина",
+    "Юлия",
+    "Марина",
+    "Людмила",
+    "Галина",
+    "Надежда",
+    "Оксана",
+    "Анастасия",
+    "Дарья",
+    "Ксения",
+    "Виктория",
+    "Валентина",
+    "Алина",
+    "Полина",
+    "Софья",
+    "Вера",
+    "Любовь",
+    "Лариса",
+    "Евгения",
+    "Кристина",
+    "Елизавета",
+    "Алёна",
 ]
 PATRONYMIC_ROOTS = [
-    "Александров", "Сергеев", "Дмитриев", "Андреев", "Алексеев", "Викторов", "Евгеньев", "Иванов", "Михайлов",
-    "Николаев", "Владимиров", "Павлов", "Романов", "Игорев", "Олегов", "Юрьев", "Анатольев", "Петров",
-    "Борисов", "Геннадьев", "Валерьев", "Константинов", "Степанов", "Фёдоров", "Васильев",
+    "Александров",
+    "Сергеев",
+    "Дмитриев",
+    "Андреев",
+    "Алексеев",
+    "Викторов",
+    "Евгеньев",
+    "Иванов",
+    "Михайлов",
+    "Николаев",
+    "Владимиров",
+    "Павлов",
+    "Романов",
+    "Игорев",
+    "Олегов",
+    "Юрьев",
+    "Анатольев",
+    "Петров",
+    "Борисов",
+    "Геннадьев",
+    "Валерьев",
+    "Константинов",
+    "Степанов",
+    "Фёдоров",
+    "Васильев",
 ]
 PUPIL_GRADES = ["5 А", "6 Б", "7 В", "8 А", "9 Б", "10 А", "11 Б"]
 POSITIONS = [
-    "Учитель начальных классов", "Учитель математики", "Учитель русского языка и литературы", "Учитель истории",
-    "Учитель английского языка", "Учитель физики", "Учитель химии", "Учитель биологии", "Учитель информатики",
-    "Учитель физической культуры", "Воспитатель", "Педагог-психолог", "Социальный педагог",
-    "Педагог дополнительного образования", "Преподаватель", "Заместитель директора по УВР", "Учитель-логопед",
+    "Учитель начальных классов",
+    "Учитель математики",
+    "Учитель русского языка и литературы",
+    "Учитель истории",
+    "Учитель английского языка",
+    "Учитель физики",
+    "Учитель химии",
+    "Учитель биологии",
+    "Учитель информатики",
+    "Учитель физической культуры",
+    "Воспитатель",
+    "Педагог-психолог",
+    "Социальный педагог",
+    "Педагог дополнительного образования",
+    "Преподаватель",
+    "Заместитель директора по УВР",
+    "Учитель-логопед",
 ]
 MEETING_TOPICS = [
-    "Планирование урока по ФГОС", "Разбор посещённого урока", "Подготовка к родительскому собранию",
-    "Работа с трудным классом", "Формирующее оценивание", "Подготовка к ОГЭ", "Проектная деятельность",
-    "Оформление рабочей программы", "Самоанализ урока", "Классное руководство: первые шаги",
-    "Цифровые образовательные ресурсы", "Подготовка открытого урока", "Обсуждение индивидуального плана",
+    "Планирование урока по ФГОС",
+    "Разбор посещённого урока",
+    "Подготовка к родительскому собранию",
+    "Работа с трудным классом",
+    "Формирующее оценивание",
+    "Подготовка к ОГЭ",
+    "Проектная деятельность",
+    "Оформление рабочей программы",
+    "Самоанализ урока",
+    "Классное руководство: первые шаги",
+    "Цифровые образовательные ресурсы",
+    "Подготовка открытого урока",
+    "Обсуждение индивидуального плана",
 ]
 ORG_KINDS = [
-    (OrganizationKind.SCHOOL, 0.6, "МБОУ «СШ № {n}»", "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № {n}»"),
-    (OrganizationKind.KINDERGARTEN, 0.25, "МБДОУ «ДС № {n}»", "Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № {n}»"),
-    (OrganizationKind.ADDITIONAL, 0.1, "МБУ ДО «ЦДТ № {n}»", "Муниципальное бюджетное учреждение дополнительного образования «Центр детского творчества № {n}»"),
-    (OrganizationKind.COLLEGE, 0.05, "КГБПОУ «Колледж № {n}»", "Краевое государственное бюджетное профессиональное образовательное учреждение «Колледж № {n}»"),
+    (
+        OrganizationKind.SCHOOL,
+        0.6,
+        "МБОУ «СШ № {n}»",
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № {n}»",
+    ),
+    (
+        OrganizationKind.KINDERGARTEN,
+        0.25,
+        "МБДОУ «ДС № {n}»",
+        "Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № {n}»",
+    ),
+    (
+        OrganizationKind.ADDITIONAL,
+        0.1,
+        "МБУ ДО «ЦДТ № {n}»",
+        "Муниципальное бюджетное учреждение дополнительного образования «Центр детского творчества № {n}»",
+    ),
+    (
+        OrganizationKind.COLLEGE,
+        0.05,
+        "КГБПОУ «Колледж № {n}»",
+        "Краевое государственное бюджетное профессиональное образовательное учреждение «Колледж № {n}»",
+    ),
 ]
 
 SECTIONS = [
-    "Нормативно-правовое обеспечение", "Организационное обеспечение", "Кадровое обеспечение",
-    "Информационное сопровождение", "Мониторинг и оценка эффективности",
+    "Нормативно-правовое обеспечение",
+    "Организационное обеспечение",
+    "Кадровое обеспечение",
+    "Информационное сопровождение",
+    "Мониторинг и оценка эффективности",
 ]
 # (title, result, responsible, for_schools)
 ACTIVITIES = [
     ("Разработка и утверждение положения о наставничестве в ОО", "Приказ, положение", "Руководители ОО", True),
-    ("Назначение куратора внедрения целевой модели наставничества", "Приказ о назначении куратора", "Руководители ОО", True),
+    (
+        "Назначение куратора внедрения целевой модели наставничества",
+        "Приказ о назначении куратора",
+        "Руководители ОО",
+        True,
+    ),
     ("Формирование банка наставников и наставляемых", "База наставников и наставляемых", "Кураторы ОО", True),
     ("Закрепление наставнических пар (групп) приказом", "Приказ о закреплении пар", "Руководители ОО", True),
-    ("Разработка персонализированных программ наставничества", "Программы наставничества", "Кураторы ОО, наставники", True),
+    (
+        "Разработка персонализированных программ наставничества",
+        "Программы наставничества",
+        "Кураторы ОО, наставники",
+        True,
+    ),
     ("Проведение входного и итогового анкетирования участников", "Результаты анкетирования", "Кураторы ОО", True),
     ("Размещение информации о наставничестве на сайте ОО", "Раздел сайта", "Руководители ОО", True),
     ("Представление информационной справки о реализации ЦМН", "Информационная справка", "Кураторы ОО", True),
@@ -176,7 +446,12 @@ ACTIVITIES = [
     ("Освещение хода реализации ЦМН в СМИ", "Публикации", "Управление образования", False),
     ("Проведение муниципального форума наставников", "Программа форума", "Методический центр", False),
     ("Оценка эффективности реализации программ наставничества", "Рейтинг ОО", "Методический центр", False),
-    ("Формирование профессиональных сообществ наставников", "Положение о сообществе", "Муниципальный координатор", False),
+    (
+        "Формирование профессиональных сообществ наставников",
+        "Положение о сообществе",
+        "Муниципальный координатор",
+        False,
+    ),
 ]
 
 
@@ -206,8 +481,7 @@ class _Names:
 
 # The generator -----------------------------------------------------------------------------------
 class Generator:
-    def __init__(self, config: ScaleConfig, *, log: Callable[[str], None] | None = None,
-                 today: dt.date | None = None):
+    def __init__(self, config: ScaleConfig, *, log: Callable[[str], None] | None = None, today: dt.date | None = None):
         self.c = config
         self.rng = random.Random(config.seed)
         self.names = _Names(self.rng)
@@ -264,11 +538,19 @@ class Generator:
         names = list(MUNICIPALITY_NAMES)
         while len(names) < self.c.municipalities:
             names.append(f"Муниципальный округ № {len(names) + 1}")
-        municipalities = self._bulk(Municipality, [
-            Municipality(region=region, name=name, short_name=name.replace("город ", "г. ")[:100],
-                         timezone="Asia/Krasnoyarsk", authority_name=f"Управление образования: {name}")
-            for name in names[: self.c.municipalities]
-        ])
+        municipalities = self._bulk(
+            Municipality,
+            [
+                Municipality(
+                    region=region,
+                    name=name,
+                    short_name=name.replace("город ", "г. ")[:100],
+                    timezone="Asia/Krasnoyarsk",
+                    authority_name=f"Управление образования: {name}",
+                )
+                for name in names[: self.c.municipalities]
+            ],
+        )
         # the regional centre holds about 12 % of the organizations; the rest share the remainder
         share = [0.12] + [0.88 / max(1, len(municipalities) - 1)] * (len(municipalities) - 1)
         counts = [max(2, round(self.c.organizations * s)) for s in share]
@@ -283,13 +565,20 @@ class Generator:
                 kind, _w, short, full = self.rng.choices(ORG_KINDS, weights=[k[1] for k in ORG_KINDS])[0]
                 numbers[kind] = numbers.get(kind, 0) + 1
                 n = numbers[kind]
-                organizations.append(Organization(
-                    municipality=municipality, kind=kind, short_name=short.format(n=n), full_name=full.format(n=n),
-                    inn=f"24{self.rng.randint(10**7, 10**8 - 1)}", address=f"ул. Ленина, {self.rng.randint(1, 120)}",
-                    website=f"https://school{len(organizations) + 1}.example.ru",
-                    mentoring_page_url=f"https://school{len(organizations) + 1}.example.ru/nastavnichestvo",
-                    head_name=" ".join(self.names.person(set())), email=f"org{len(organizations) + 1}@example.ru",
-                ))
+                organizations.append(
+                    Organization(
+                        municipality=municipality,
+                        kind=kind,
+                        short_name=short.format(n=n),
+                        full_name=full.format(n=n),
+                        inn=f"24{self.rng.randint(10**7, 10**8 - 1)}",
+                        address=f"ул. Ленина, {self.rng.randint(1, 120)}",
+                        website=f"https://school{len(organizations) + 1}.example.ru",
+                        mentoring_page_url=f"https://school{len(organizations) + 1}.example.ru/nastavnichestvo",
+                        head_name=" ".join(self.names.person(set())),
+                        email=f"org{len(organizations) + 1}@example.ru",
+                    )
+                )
         organizations = self._bulk(Organization, organizations)
         self.municipalities, self.organizations = municipalities, organizations
         self.orgs_by_municipality: dict[int, list[Organization]] = {}
@@ -301,8 +590,15 @@ class Generator:
 
         def user(username: str) -> User:
             last, first, middle = self.names.person(set())
-            u = User(username=username, password=password, last_name=last, first_name=first, middle_name=middle,
-                     email=f"{username}@example.ru", is_staff=True)
+            u = User(
+                username=username,
+                password=password,
+                last_name=last,
+                first_name=first,
+                middle_name=middle,
+                email=f"{username}@example.ru",
+                is_staff=True,
+            )
             users.append(u)
             return u
 
@@ -313,16 +609,17 @@ class Generator:
             roles.append((user(f"scale-kurator-{i:04d}"), Role.CURATOR, None, org))
             roles.append((user(f"scale-direktor-{i:04d}"), Role.HEAD, None, org))
         self._bulk(User, users)
-        self._bulk(RoleAssignment, [
-            RoleAssignment(user=u, role=r, municipality=m, organization=o) for u, r, m, o in roles
-        ])
+        self._bulk(
+            RoleAssignment, [RoleAssignment(user=u, role=r, municipality=m, organization=o) for u, r, m, o in roles]
+        )
         self.curator_by_org = {o.pk: u for u, r, _m, o in roles if r == Role.CURATOR}
         self.coordinator_by_municipality = {m.pk: u for u, r, m, _o in roles if r == Role.COORDINATOR}
         # the benchmark signs in as the largest municipality's staff and its first school's curator
         biggest = municipalities[0]
         first_school = self.orgs_by_municipality[biggest.pk][0]
         self.report.bench_users = {
-            "coordinator": "scale-koordinator-001", "methodologist": "scale-metodist-001",
+            "coordinator": "scale-koordinator-001",
+            "methodologist": "scale-metodist-001",
             "curator": self.curator_by_org[first_school.pk].username,
         }
         return {"municipalities": len(municipalities), "organizations": len(organizations), "users": len(users)}
@@ -357,23 +654,49 @@ class Generator:
                     is_mentor, is_mentee = roll < 0.3, roll >= 0.3
                 category = ""
                 if is_mentee:
-                    category = MenteeCategory.PUPIL if pupil else self.rng.choices(
-                        [MenteeCategory.YOUNG, MenteeCategory.NEW, MenteeCategory.NEW_ROLE, MenteeCategory.DIFFICULTIES],
-                        weights=[5, 2, 1, 2])[0]
-                experience = None if pupil else (self.rng.randint(0, 3) if category == MenteeCategory.YOUNG
-                                                 else self.rng.randint(4, 35))
-                people.append(Person(
-                    organization=org, kind=PersonKind.PUPIL if pupil else PersonKind.EDUCATOR,
-                    last_name=last, first_name=first, middle_name=middle, name_key=normalize_name(last, first, middle),
-                    position="" if pupil else self.rng.choice(POSITIONS),
-                    grade=self.rng.choice(PUPIL_GRADES) if pupil else "", experience_years=experience,
-                    qualification_category="" if pupil else self.rng.choice(QualificationCategory.values),
-                    email=f"p{len(people) + 1}@example.ru", phone=f"+7 913 {self.rng.randint(100, 999)}-{self.rng.randint(10, 99)}-{self.rng.randint(10, 99)}",
-                    is_mentor=is_mentor, in_municipal_bank=is_mentor and self.rng.random() < 0.05,
-                    capacity=3, is_mentee=is_mentee, mentee_category=category,
-                    mentee_since=self._date_between(self.year_start - dt.timedelta(days=365), self.today) if is_mentee else None,
-                    training="КПК «Наставничество в образовании», 36 ч" if is_mentor and not pupil else "",
-                ))
+                    category = (
+                        MenteeCategory.PUPIL
+                        if pupil
+                        else self.rng.choices(
+                            [
+                                MenteeCategory.YOUNG,
+                                MenteeCategory.NEW,
+                                MenteeCategory.NEW_ROLE,
+                                MenteeCategory.DIFFICULTIES,
+                            ],
+                            weights=[5, 2, 1, 2],
+                        )[0]
+                    )
+                experience = (
+                    None
+                    if pupil
+                    else (self.rng.randint(0, 3) if category == MenteeCategory.YOUNG else self.rng.randint(4, 35))
+                )
+                people.append(
+                    Person(
+                        organization=org,
+                        kind=PersonKind.PUPIL if pupil else PersonKind.EDUCATOR,
+                        last_name=last,
+                        first_name=first,
+                        middle_name=middle,
+                        name_key=normalize_name(last, first, middle),
+                        position="" if pupil else self.rng.choice(POSITIONS),
+                        grade=self.rng.choice(PUPIL_GRADES) if pupil else "",
+                        experience_years=experience,
+                        qualification_category="" if pupil else self.rng.choice(QualificationCategory.values),
+                        email=f"p{len(people) + 1}@example.ru",
+                        phone=f"+7 913 {self.rng.randint(100, 999)}-{self.rng.randint(10, 99)}-{self.rng.randint(10, 99)}",
+                        is_mentor=is_mentor,
+                        in_municipal_bank=is_mentor and self.rng.random() < 0.05,
+                        capacity=3,
+                        is_mentee=is_mentee,
+                        mentee_category=category,
+                        mentee_since=self._date_between(self.year_start - dt.timedelta(days=365), self.today)
+                        if is_mentee
+                        else None,
+                        training="КПК «Наставничество в образовании», 36 ч" if is_mentor and not pupil else "",
+                    )
+                )
         people = self._bulk_history(Person, people)
         self.people_list = people
         consents = []
@@ -381,11 +704,14 @@ class Generator:
             if self.rng.random() < 0.92:
                 pupil = person.kind == PersonKind.PUPIL
                 given = self._date_between(self.year_start - dt.timedelta(days=200), self.today)
-                consents.append(Consent(
-                    person=person, given_on=given,
-                    representative_name=" ".join(self.names.person(set())) if pupil else "",
-                    withdrawn_on=self._date_between(given, self.today) if self.rng.random() < 0.02 else None,
-                ))
+                consents.append(
+                    Consent(
+                        person=person,
+                        given_on=given,
+                        representative_name=" ".join(self.names.person(set())) if pupil else "",
+                        withdrawn_on=self._date_between(given, self.today) if self.rng.random() < 0.02 else None,
+                    )
+                )
         self._bulk_history(Consent, consents)
         links = {"subjects": [], "competencies": [], "deficits": []}
         for person in people:
@@ -400,8 +726,7 @@ class Generator:
                     links["deficits"].append(Person.deficits.through(person_id=person.pk, deficit_id=d))
         for name, rows in links.items():
             self._bulk(getattr(Person, name).through, rows)
-        return {"people": len(people), "consents": len(consents),
-                "person_links": sum(len(v) for v in links.values())}
+        return {"people": len(people), "consents": len(consents), "person_links": sum(len(v) for v in links.values())}
 
     def _spread(self, total: int, buckets: int) -> list[int]:
         """`total` split over `buckets` unevenly (±50 %), every bucket at least 1."""
@@ -481,17 +806,21 @@ class Generator:
             load[mentor.pk] = load.get(mentor.pk, 0) + len(group_mentees)
             status = self.rng.choices(
                 [PairStatus.ACTIVE, PairStatus.FORMING, PairStatus.COMPLETED, PairStatus.STOPPED],
-                weights=[70, 10, 15, 5])[0]
+                weights=[70, 10, 15, 5],
+            )[0]
             started = self._date_between(self.year_start - dt.timedelta(days=240), self.today - dt.timedelta(days=20))
             ended = None
             if status in (PairStatus.COMPLETED, PairStatus.STOPPED):
                 ended = self._date_between(started + dt.timedelta(days=30), self.today)
             pupil = group_mentees[0].kind == PersonKind.PUPIL
             pair = Pair(
-                organization=org, form=self.rng.choice(pupil_forms if pupil else educator_forms),
-                title="Школа молодого педагога" if group else "", status=status,
+                organization=org,
+                form=self.rng.choice(pupil_forms if pupil else educator_forms),
+                title="Школа молодого педагога" if group else "",
+                status=status,
                 started_on=None if status == PairStatus.FORMING else started,
-                planned_end_on=started + dt.timedelta(days=270), ended_on=ended,
+                planned_end_on=started + dt.timedelta(days=270),
+                ended_on=ended,
                 order_number="" if status == PairStatus.FORMING else f"{self.rng.randint(1, 400)}-о",
                 order_date=None if status == PairStatus.FORMING else started - dt.timedelta(days=3),
                 stop_reason="Увольнение наставляемого" if status == PairStatus.STOPPED else "",
@@ -514,11 +843,16 @@ class Generator:
                 members.append(PairParticipant(pair=pair, person=person, role=role))
         self._bulk_history(PairParticipant, members)
         if group_format:
-            self._bulk(Pair.formats.through, [
-                Pair.formats.through(pair_id=p.pk, mentoringform_id=group_format.pk) for p in pairs if p._group
-            ])
-        program_status = {PairStatus.ACTIVE: ProgramStatus.IN_PROGRESS, PairStatus.FORMING: ProgramStatus.DRAFT,
-                          PairStatus.COMPLETED: ProgramStatus.COMPLETED, PairStatus.STOPPED: ProgramStatus.IN_PROGRESS}
+            self._bulk(
+                Pair.formats.through,
+                [Pair.formats.through(pair_id=p.pk, mentoringform_id=group_format.pk) for p in pairs if p._group],
+            )
+        program_status = {
+            PairStatus.ACTIVE: ProgramStatus.IN_PROGRESS,
+            PairStatus.FORMING: ProgramStatus.DRAFT,
+            PairStatus.COMPLETED: ProgramStatus.COMPLETED,
+            PairStatus.STOPPED: ProgramStatus.IN_PROGRESS,
+        }
         programs = []
         # a third of finished programs go to the municipal bank, and every municipality has at least one
         bank_seeded: set[int] = set()
@@ -528,31 +862,55 @@ class Generator:
                 published = True
             if published:
                 bank_seeded.add(pair.organization.municipality_id)
-            programs.append(Program(
-                pair=pair, title=f"Программа наставничества: {pair.form.name}", source=ProgramSource.BLANK,
-                goals="Адаптация в профессии, освоение методики преподавания предмета.",
-                expected_results="Самостоятельное проведение уроков, рост самооценки.",
-                status=program_status[pair.status], completed_on=pair.ended_on if pair.status == PairStatus.COMPLETED else None,
-                results="Наставляемый проводит уроки самостоятельно." if pair.status == PairStatus.COMPLETED else "",
-                is_published=published, published_on=(pair.ended_on or self.today) if published else None,
-            ))
+            programs.append(
+                Program(
+                    pair=pair,
+                    title=f"Программа наставничества: {pair.form.name}",
+                    source=ProgramSource.BLANK,
+                    goals="Адаптация в профессии, освоение методики преподавания предмета.",
+                    expected_results="Самостоятельное проведение уроков, рост самооценки.",
+                    status=program_status[pair.status],
+                    completed_on=pair.ended_on if pair.status == PairStatus.COMPLETED else None,
+                    results="Наставляемый проводит уроки самостоятельно."
+                    if pair.status == PairStatus.COMPLETED
+                    else "",
+                    is_published=published,
+                    published_on=(pair.ended_on or self.today) if published else None,
+                )
+            )
         programs = self._bulk_history(Program, programs)
-        self._bulk(Program.deficits.through, [
-            Program.deficits.through(program_id=p.pk, deficit_id=d)
-            for p in programs for d in self.rng.sample(deficits, k=min(len(deficits), 2))
-        ])
+        self._bulk(
+            Program.deficits.through,
+            [
+                Program.deficits.through(program_id=p.pk, deficit_id=d)
+                for p in programs
+                for d in self.rng.sample(deficits, k=min(len(deficits), 2))
+            ],
+        )
         items = []
         for program, pair in zip(programs, pairs, strict=True):
             start = pair.started_on or self.today
-            for order, (title, stage, days) in enumerate((
-                ("Встреча-знакомство, диагностика затруднений", Stage.ACQUAINTANCE, 7),
-                ("Посещение уроков наставника", Stage.JOINT, 60),
-                ("Итоговая встреча и рефлексия", Stage.FINAL, 250),
-            ), start=1):
+            for order, (title, stage, days) in enumerate(
+                (
+                    ("Встреча-знакомство, диагностика затруднений", Stage.ACQUAINTANCE, 7),
+                    ("Посещение уроков наставника", Stage.JOINT, 60),
+                    ("Итоговая встреча и рефлексия", Stage.FINAL, 250),
+                ),
+                start=1,
+            ):
                 due = start + dt.timedelta(days=days)
                 done = due < self.today and self.rng.random() < 0.8
-                items.append(PlanItem(program=program, title=title, stage=stage, due_on=due, done=done,
-                                      done_on=due if done else None, order=order))
+                items.append(
+                    PlanItem(
+                        program=program,
+                        title=title,
+                        stage=stage,
+                        due_on=due,
+                        done=done,
+                        done_on=due if done else None,
+                        order=order,
+                    )
+                )
         self._bulk(PlanItem, items)
         # meetings of pairs that have started, spread in proportion to how long each has been working
         working = [p for p in pairs if p.started_on]
@@ -566,28 +924,47 @@ class Generator:
             for _ in range(n):
                 held = self._date_between(pair.started_on, end)
                 complete = self.rng.random() < (0.6 if held >= recent else 0.9)
-                meetings.append(Meeting(
-                    pair=pair, held_on=held, format=self.rng.choice(MeetingFormat.values),
-                    topic=self.rng.choice(MEETING_TOPICS), duration_minutes=self.rng.choice([30, 45, 60, 90]),
-                    stage=Stage.JOINT, mentor_rating=self.rng.randint(6, 10) if complete else None,
-                    mentor_feedback="Цели встречи достигнуты." if complete else "",
-                    mentee_rating=self.rng.randint(5, 10) if complete else None,
-                    mentee_feedback="Было полезно." if complete else "",
-                ))
+                meetings.append(
+                    Meeting(
+                        pair=pair,
+                        held_on=held,
+                        format=self.rng.choice(MeetingFormat.values),
+                        topic=self.rng.choice(MEETING_TOPICS),
+                        duration_minutes=self.rng.choice([30, 45, 60, 90]),
+                        stage=Stage.JOINT,
+                        mentor_rating=self.rng.randint(6, 10) if complete else None,
+                        mentor_feedback="Цели встречи достигнуты." if complete else "",
+                        mentee_rating=self.rng.randint(5, 10) if complete else None,
+                        mentee_feedback="Было полезно." if complete else "",
+                    )
+                )
                 if len(meetings) >= self.c.meetings:
                     break
             if len(meetings) >= self.c.meetings:
                 break
         while working and len(meetings) < self.c.meetings:  # rounding left a few short: top up
             pair = self.rng.choice(working)
-            meetings.append(Meeting(pair=pair, held_on=self._date_between(pair.started_on, pair.ended_on or self.today),
-                                    topic=self.rng.choice(MEETING_TOPICS), stage=Stage.JOINT, mentor_rating=8,
-                                    mentor_feedback="Цели встречи достигнуты.", mentee_rating=8,
-                                    mentee_feedback="Было полезно."))
+            meetings.append(
+                Meeting(
+                    pair=pair,
+                    held_on=self._date_between(pair.started_on, pair.ended_on or self.today),
+                    topic=self.rng.choice(MEETING_TOPICS),
+                    stage=Stage.JOINT,
+                    mentor_rating=8,
+                    mentor_feedback="Цели встречи достигнуты.",
+                    mentee_rating=8,
+                    mentee_feedback="Было полезно.",
+                )
+            )
         self._bulk_history(Meeting, meetings)
         self.pairs_list = pairs
-        return {"pairs": len(pairs), "participants": len(members), "programs": len(programs),
-                "plan_items": len(items), "meetings": len(meetings)}
+        return {
+            "pairs": len(pairs),
+            "participants": len(members),
+            "programs": len(programs),
+            "plan_items": len(items),
+            "meetings": len(meetings),
+        }
 
     # 4. Roadmaps, due dates, execution records --------------------------------------------------------
     def roadmaps(self) -> dict[str, int]:
@@ -615,26 +992,52 @@ class Generator:
             n = self.c.due_dates_per_activity
             return sorted({start + dt.timedelta(days=min(span, (k * span) // n + 20 + 3 * index)) for k in range(n)})
 
-        municipal = self._bulk(Roadmap, [
-            Roadmap(level=RoadmapLevel.MUNICIPAL, municipality=m, title=title, period_start=start, period_end=end,
-                    order_number=f"{100 + i}-од", order_date=start - dt.timedelta(days=10), status=RoadmapStatus.APPROVED)
-            for i, m in enumerate(self.municipalities)
-        ])
-        sections = self._bulk(Section, [
-            Section(roadmap=r, number=f"{k + 1}.", title=t, order=k) for r in municipal for k, t in enumerate(SECTIONS)
-        ])
+        municipal = self._bulk(
+            Roadmap,
+            [
+                Roadmap(
+                    level=RoadmapLevel.MUNICIPAL,
+                    municipality=m,
+                    title=title,
+                    period_start=start,
+                    period_end=end,
+                    order_number=f"{100 + i}-од",
+                    order_date=start - dt.timedelta(days=10),
+                    status=RoadmapStatus.APPROVED,
+                )
+                for i, m in enumerate(self.municipalities)
+            ],
+        )
+        sections = self._bulk(
+            Section,
+            [
+                Section(roadmap=r, number=f"{k + 1}.", title=t, order=k)
+                for r in municipal
+                for k, t in enumerate(SECTIONS)
+            ],
+        )
         section_of = {(s.roadmap_id, s.order): s for s in sections}
         activities = []
         for r in municipal:
             for k, (a_title, result, responsible, for_schools) in enumerate(school_defs + municipal_defs):
                 order = k + 1
-                activities.append(Activity(
-                    roadmap=r, section=section_of[(r.pk, k % len(SECTIONS))], number=f"{k % len(SECTIONS) + 1}.{k // len(SECTIONS) + 1}",
-                    order=order, title=a_title, result=result, deadline_text="ежеквартально" if for_schools else "в течение года",
-                    deadline_parsed=True, recurrence=Recurrence.QUARTERLY if for_schools else Recurrence.ONCE,
-                    responsible_text=responsible, responsible_roles=["curator"] if for_schools else ["coordinator"],
-                    for_schools=for_schools, for_municipality=not for_schools,
-                ))
+                activities.append(
+                    Activity(
+                        roadmap=r,
+                        section=section_of[(r.pk, k % len(SECTIONS))],
+                        number=f"{k % len(SECTIONS) + 1}.{k // len(SECTIONS) + 1}",
+                        order=order,
+                        title=a_title,
+                        result=result,
+                        deadline_text="ежеквартально" if for_schools else "в течение года",
+                        deadline_parsed=True,
+                        recurrence=Recurrence.QUARTERLY if for_schools else Recurrence.ONCE,
+                        responsible_text=responsible,
+                        responsible_roles=["curator"] if for_schools else ["coordinator"],
+                        for_schools=for_schools,
+                        for_municipality=not for_schools,
+                    )
+                )
         activities = self._bulk(Activity, activities)
         dues = []
         for a in activities:
@@ -644,31 +1047,50 @@ class Generator:
                 dates = [start + dt.timedelta(days=(a.order * 37) % span)]
             dues.extend(DueDate(activity=a, date=d) for d in dates)
         dues = self._bulk(DueDate, dues)
-        records = [ExecutionRecord(activity_id=d.activity_id, due=d, municipality_id=d.activity.roadmap.municipality_id)
-                   for d in dues if not d.activity.for_schools]
+        records = [
+            ExecutionRecord(activity_id=d.activity_id, due=d, municipality_id=d.activity.roadmap.municipality_id)
+            for d in dues
+            if not d.activity.for_schools
+        ]
         for record, due in zip(records, [d for d in dues if not d.activity.for_schools], strict=True):
             self._set_state(record, due.date, ExecutionStatus)
-        self._bulk(Indicator, [
-            Indicator(activity=a, year=end.year, target=100, metric=Indicator.Metric.DONE_ORGANIZATIONS)
-            for a in activities if a.for_schools and a.order <= 2
-        ])
+        self._bulk(
+            Indicator,
+            [
+                Indicator(activity=a, year=end.year, target=100, metric=Indicator.Metric.DONE_ORGANIZATIONS)
+                for a in activities
+                if a.for_schools and a.order <= 2
+            ],
+        )
         # school roadmaps: copies of the school activities with their due dates (as roadmap_derive_school does)
         school_orgs = []
         for m in self.municipalities:
             school_orgs.extend(self.orgs_by_municipality[m.pk])
         school_orgs = school_orgs[: self.c.school_roadmaps]
         municipal_by_m = {r.municipality_id: r for r in municipal}
-        copies = self._bulk(Roadmap, [
-            Roadmap(level=RoadmapLevel.SCHOOL, municipality_id=o.municipality_id, organization=o,
-                    parent=municipal_by_m[o.municipality_id], title=f"Дорожная карта {o.short_name}: {title}",
-                    period_start=start, period_end=end,
-                    status=RoadmapStatus.APPROVED if self.rng.random() < 0.9 else RoadmapStatus.DRAFT)
-            for o in school_orgs
-        ])
-        used_sections = sorted({(a.section.order, a.section.number, a.section.title) for a in activities if a.for_schools})
-        copy_sections = self._bulk(Section, [
-            Section(roadmap=c, number=num, title=t, order=order) for c in copies for order, num, t in used_sections
-        ])
+        copies = self._bulk(
+            Roadmap,
+            [
+                Roadmap(
+                    level=RoadmapLevel.SCHOOL,
+                    municipality_id=o.municipality_id,
+                    organization=o,
+                    parent=municipal_by_m[o.municipality_id],
+                    title=f"Дорожная карта {o.short_name}: {title}",
+                    period_start=start,
+                    period_end=end,
+                    status=RoadmapStatus.APPROVED if self.rng.random() < 0.9 else RoadmapStatus.DRAFT,
+                )
+                for o in school_orgs
+            ],
+        )
+        used_sections = sorted(
+            {(a.section.order, a.section.number, a.section.title) for a in activities if a.for_schools}
+        )
+        copy_sections = self._bulk(
+            Section,
+            [Section(roadmap=c, number=num, title=t, order=order) for c in copies for order, num, t in used_sections],
+        )
         copy_section_of = {(s.roadmap_id, s.order): s for s in copy_sections}
         sources_by_roadmap: dict[int, list] = {}
         for a in activities:
@@ -677,16 +1099,27 @@ class Generator:
         copy_activities = []
         for c in copies:
             for src in sources_by_roadmap[c.parent_id]:
-                copy_activities.append(Activity(
-                    roadmap=c, section=copy_section_of[(c.pk, src.section.order)], number=src.number, order=src.order,
-                    title=src.title, result=src.result, deadline_text=src.deadline_text, deadline_parsed=True,
-                    recurrence=src.recurrence, responsible_text=src.responsible_text,
-                    responsible_roles=src.responsible_roles, for_schools=True, source_activity=src,
-                ))
+                copy_activities.append(
+                    Activity(
+                        roadmap=c,
+                        section=copy_section_of[(c.pk, src.section.order)],
+                        number=src.number,
+                        order=src.order,
+                        title=src.title,
+                        result=src.result,
+                        deadline_text=src.deadline_text,
+                        deadline_parsed=True,
+                        recurrence=src.recurrence,
+                        responsible_text=src.responsible_text,
+                        responsible_roles=src.responsible_roles,
+                        for_schools=True,
+                        source_activity=src,
+                    )
+                )
         copy_activities = self._bulk(Activity, copy_activities)
-        copy_dues = self._bulk(DueDate, [
-            DueDate(activity=a, date=d) for a in copy_activities for d in school_dates(a.order)
-        ])
+        copy_dues = self._bulk(
+            DueDate, [DueDate(activity=a, date=d) for a in copy_activities for d in school_dates(a.order)]
+        )
         org_of_roadmap = {c.pk: (c.organization_id, c.municipality_id) for c in copies}
         for due in copy_dues:
             org_id, m_id = org_of_roadmap[due.activity.roadmap_id]
@@ -694,8 +1127,12 @@ class Generator:
             self._set_state(record, due.date, ExecutionStatus)
             records.append(record)
         self._bulk_history(ExecutionRecord, records)
-        return {"roadmaps": len(municipal) + len(copies), "activities": len(activities) + len(copy_activities),
-                "due_dates": len(dues) + len(copy_dues), "execution_records": len(records)}
+        return {
+            "roadmaps": len(municipal) + len(copies),
+            "activities": len(activities) + len(copy_activities),
+            "due_dates": len(dues) + len(copy_dues),
+            "execution_records": len(records),
+        }
 
     def _set_state(self, record, due: dt.date, ExecutionStatus) -> None:
         roll = self.rng.random()
@@ -703,8 +1140,11 @@ class Generator:
             if roll < 0.75:
                 record.status = ExecutionStatus.DONE
                 late = self.rng.random() < 0.2
-                record.completed_on = min(self.today, due + dt.timedelta(days=self.rng.randint(1, 20))) if late \
+                record.completed_on = (
+                    min(self.today, due + dt.timedelta(days=self.rng.randint(1, 20)))
+                    if late
                     else due - dt.timedelta(days=self.rng.randint(0, 10))
+                )
                 record.document_number = f"{self.rng.randint(1, 300)}-о"
             elif roll < 0.85:
                 record.status = ExecutionStatus.IN_PROGRESS
@@ -737,32 +1177,84 @@ class Generator:
             by_purpose.setdefault(q.purpose, []).append(q)
         s = self.year_start
         plans = [  # kind, title, period, deadline
-            (CampaignKind.ACCOUNTING, "Персонифицированный учёт, I квартал учебного года", s, s + dt.timedelta(days=90), s + dt.timedelta(days=100)),
-            (CampaignKind.ACCOUNTING, "Персонифицированный учёт, II квартал учебного года", s + dt.timedelta(days=91), s + dt.timedelta(days=181), s + dt.timedelta(days=190)),
-            (CampaignKind.ENTRY, "Входная оценка роста участников", s, s + dt.timedelta(days=29), s + dt.timedelta(days=40)),
-            (CampaignKind.QUALITY, "Качество реализации программ наставничества", s + dt.timedelta(days=60), s + dt.timedelta(days=150), s + dt.timedelta(days=160)),
-            (CampaignKind.FINAL, "Итоговая оценка роста участников", s + dt.timedelta(days=240), s + dt.timedelta(days=270), s + dt.timedelta(days=275)),
-            (CampaignKind.ANNUAL, "Информационная справка ОО о реализации ЦМН", s, s + dt.timedelta(days=270), s + dt.timedelta(days=280)),
+            (
+                CampaignKind.ACCOUNTING,
+                "Персонифицированный учёт, I квартал учебного года",
+                s,
+                s + dt.timedelta(days=90),
+                s + dt.timedelta(days=100),
+            ),
+            (
+                CampaignKind.ACCOUNTING,
+                "Персонифицированный учёт, II квартал учебного года",
+                s + dt.timedelta(days=91),
+                s + dt.timedelta(days=181),
+                s + dt.timedelta(days=190),
+            ),
+            (
+                CampaignKind.ENTRY,
+                "Входная оценка роста участников",
+                s,
+                s + dt.timedelta(days=29),
+                s + dt.timedelta(days=40),
+            ),
+            (
+                CampaignKind.QUALITY,
+                "Качество реализации программ наставничества",
+                s + dt.timedelta(days=60),
+                s + dt.timedelta(days=150),
+                s + dt.timedelta(days=160),
+            ),
+            (
+                CampaignKind.FINAL,
+                "Итоговая оценка роста участников",
+                s + dt.timedelta(days=240),
+                s + dt.timedelta(days=270),
+                s + dt.timedelta(days=275),
+            ),
+            (
+                CampaignKind.ANNUAL,
+                "Информационная справка ОО о реализации ЦМН",
+                s,
+                s + dt.timedelta(days=270),
+                s + dt.timedelta(days=280),
+            ),
         ]
         campaigns = []
         for m in self.municipalities:
             tz = m.tzinfo
             for kind, title, p_start, p_end, deadline in plans:
-                status = CampaignStatus.DRAFT if p_start > self.today else (
-                    CampaignStatus.CLOSED if deadline < self.today - dt.timedelta(days=60) else CampaignStatus.OPEN)
-                campaigns.append(Campaign(
-                    municipality=m, kind=kind, title=f"{title} {s.year}/{s.year + 1}", period_start=p_start,
-                    period_end=p_end, deadline=deadline, status=status,
-                    # save() would compute this: the end of the deadline day in the municipality's zone
-                    due_at=dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-                    created_by=self.coordinator_by_municipality[m.pk],
-                    opened_at=None if status == CampaignStatus.DRAFT else timezone.now(),
-                ))
+                status = (
+                    CampaignStatus.DRAFT
+                    if p_start > self.today
+                    else (
+                        CampaignStatus.CLOSED if deadline < self.today - dt.timedelta(days=60) else CampaignStatus.OPEN
+                    )
+                )
+                campaigns.append(
+                    Campaign(
+                        municipality=m,
+                        kind=kind,
+                        title=f"{title} {s.year}/{s.year + 1}",
+                        period_start=p_start,
+                        period_end=p_end,
+                        deadline=deadline,
+                        status=status,
+                        # save() would compute this: the end of the deadline day in the municipality's zone
+                        due_at=dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+                        created_by=self.coordinator_by_municipality[m.pk],
+                        opened_at=None if status == CampaignStatus.DRAFT else timezone.now(),
+                    )
+                )
         campaigns = self._bulk(Campaign, campaigns)
-        self._bulk(Campaign.organizations.through, [
-            Campaign.organizations.through(campaign_id=c.pk, organization_id=o.pk)
-            for c in campaigns for o in self.orgs_by_municipality[c.municipality_id]
-        ])
+        self._bulk(
+            Campaign.organizations.through,
+            [
+                Campaign.organizations.through(campaign_id=c.pk, organization_id=o.pk)
+                for c in campaigns
+                for o in self.orgs_by_municipality[c.municipality_id]
+            ],
+        )
         q_links = []
         for c in campaigns:
             purpose = {"quality": "quality", "entry": "growth", "final": "growth"}.get(c.kind)
@@ -778,7 +1270,9 @@ class Generator:
                 roll = self.rng.random()
                 if roll < 0.8 and c.deadline < self.today + dt.timedelta(days=10):
                     late = self.rng.random() < 0.15
-                    when = dt.datetime.combine(c.deadline + dt.timedelta(days=3 if late else -2), dt.time(12), tzinfo=c.due_at.tzinfo)
+                    when = dt.datetime.combine(
+                        c.deadline + dt.timedelta(days=3 if late else -2), dt.time(12), tzinfo=c.due_at.tzinfo
+                    )
                     a.first_submitted_at = a.submitted_at = when
                     a.submitted_by = self.curator_by_org[o.pk]
                     a.status = AssignmentStatus.ACCEPTED if roll < 0.6 else AssignmentStatus.SUBMITTED
@@ -788,14 +1282,24 @@ class Generator:
         assignments = self._bulk_history(Assignment, assignments)
         campaign_of = {c.pk: c for c in campaigns}
         reports = [
-            SchoolReport(assignment=a, mentors=self.rng.randint(2, 15), mentees=self.rng.randint(2, 20),
-                         pairs=self.rng.randint(1, 12), local_acts=True, computed_at=timezone.now())
-            for a in assignments if campaign_of[a.campaign_id].kind in (CampaignKind.ACCOUNTING, CampaignKind.ANNUAL)
+            SchoolReport(
+                assignment=a,
+                mentors=self.rng.randint(2, 15),
+                mentees=self.rng.randint(2, 20),
+                pairs=self.rng.randint(1, 12),
+                local_acts=True,
+                computed_at=timezone.now(),
+            )
+            for a in assignments
+            if campaign_of[a.campaign_id].kind in (CampaignKind.ACCOUNTING, CampaignKind.ANNUAL)
         ]
         self._bulk_history(SchoolReport, reports)
         # questionnaires: a sample of participants answers each questionnaire campaign
-        q_assignments = [a for a in assignments if campaign_of[a.campaign_id].kind in
-                         (CampaignKind.QUALITY, CampaignKind.ENTRY, CampaignKind.FINAL)]
+        q_assignments = [
+            a
+            for a in assignments
+            if campaign_of[a.campaign_id].kind in (CampaignKind.QUALITY, CampaignKind.ENTRY, CampaignKind.FINAL)
+        ]
         people_by_org: dict[int, list] = {}
         for p in self.people_list:
             if p.is_mentor or p.is_mentee:
@@ -811,8 +1315,15 @@ class Generator:
                 q = next((q for q in by_purpose.get(purpose, []) if q.audience == role), None)
                 if q is None:
                     continue
-                responses.append(Response(assignment=a, questionnaire=q, person=person, role=role,
-                                          submitted_at=a.submitted_at or (timezone.now() if self.rng.random() < 0.5 else None)))
+                responses.append(
+                    Response(
+                        assignment=a,
+                        questionnaire=q,
+                        person=person,
+                        role=role,
+                        submitted_at=a.submitted_at or (timezone.now() if self.rng.random() < 0.5 else None),
+                    )
+                )
                 if len(responses) >= self.c.responses:
                     break
             if len(responses) >= self.c.responses:
@@ -836,23 +1347,46 @@ class Generator:
                     answer.text = "Всё устраивает."
                 answers.append(answer)
         self._bulk(Answer, answers)
-        self._bulk(EffectivenessCriterion, [
-            EffectivenessCriterion(municipality=m, metric=metric, weight=weight, order=order)
-            for m in self.municipalities for order, (metric, weight) in enumerate(DEFAULT_CRITERIA)
-        ])
-        runs = self._bulk(WebsiteCheckRun, [
-            WebsiteCheckRun(municipality=m, started_by=self.coordinator_by_municipality[m.pk], finished_at=timezone.now())
-            for m in self.municipalities
-        ])
+        self._bulk(
+            EffectivenessCriterion,
+            [
+                EffectivenessCriterion(municipality=m, metric=metric, weight=weight, order=order)
+                for m in self.municipalities
+                for order, (metric, weight) in enumerate(DEFAULT_CRITERIA)
+            ],
+        )
+        runs = self._bulk(
+            WebsiteCheckRun,
+            [
+                WebsiteCheckRun(
+                    municipality=m, started_by=self.coordinator_by_municipality[m.pk], finished_at=timezone.now()
+                )
+                for m in self.municipalities
+            ],
+        )
         run_of = {r.municipality_id: r for r in runs}
-        self._bulk(WebsiteCheck, [
-            WebsiteCheck(run=run_of[o.municipality_id], organization=o, url=o.mentoring_page_url,
-                         reachable=self.rng.random() < 0.9, status_code=200, mentions_mentoring=self.rng.random() < 0.8,
-                         checked_at=timezone.now())
-            for o in self.organizations
-        ])
-        return {"campaigns": len(campaigns), "assignments": len(assignments), "school_reports": len(reports),
-                "responses": len(responses), "answers": len(answers)}
+        self._bulk(
+            WebsiteCheck,
+            [
+                WebsiteCheck(
+                    run=run_of[o.municipality_id],
+                    organization=o,
+                    url=o.mentoring_page_url,
+                    reachable=self.rng.random() < 0.9,
+                    status_code=200,
+                    mentions_mentoring=self.rng.random() < 0.8,
+                    checked_at=timezone.now(),
+                )
+                for o in self.organizations
+            ],
+        )
+        return {
+            "campaigns": len(campaigns),
+            "assignments": len(assignments),
+            "school_reports": len(reports),
+            "responses": len(responses),
+            "answers": len(answers),
+        }
 
     # 6. Registries and reminder settings ----------------------------------------------------------------
     def registries(self) -> dict[str, int]:
@@ -860,23 +1394,39 @@ class Generator:
         from notifications.models import ReminderSettings
 
         practices = [
-            Practice(organization=o, title=f"Практика наставничества «{self.rng.choice(MEETING_TOPICS)}»",
-                     authors=" ".join(self.names.person(set())), description="Описание практики наставничества.",
-                     status=PracticeStatus.APPROVED, is_published=True, published_on=self.today - dt.timedelta(days=30))
+            Practice(
+                organization=o,
+                title=f"Практика наставничества «{self.rng.choice(MEETING_TOPICS)}»",
+                authors=" ".join(self.names.person(set())),
+                description="Описание практики наставничества.",
+                status=PracticeStatus.APPROVED,
+                is_published=True,
+                published_on=self.today - dt.timedelta(days=30),
+            )
             for o in self.organizations[::10]
         ]
         self._bulk_history(Practice, practices)
-        events = self._bulk(Event, [
-            Event(municipality=m, title=f"Муниципальный конкурс «Я и мой наставник» — {m.name}", kind=EventKind.CONTEST,
-                  starts_on=self.year_start + dt.timedelta(days=120)) for m in self.municipalities
-        ])
-        communities = self._bulk(Community, [
-            Community(municipality=m, title=f"Сообщество наставников: {m.name}") for m in self.municipalities
-        ])
+        events = self._bulk(
+            Event,
+            [
+                Event(
+                    municipality=m,
+                    title=f"Муниципальный конкурс «Я и мой наставник» — {m.name}",
+                    kind=EventKind.CONTEST,
+                    starts_on=self.year_start + dt.timedelta(days=120),
+                )
+                for m in self.municipalities
+            ],
+        )
+        communities = self._bulk(
+            Community,
+            [Community(municipality=m, title=f"Сообщество наставников: {m.name}") for m in self.municipalities],
+        )
         self._bulk(ReminderSettings, [ReminderSettings(municipality=m) for m in self.municipalities])
         return {"practices": len(practices), "events": len(events), "communities": len(communities)}
 
 
-def generate(config: ScaleConfig, *, log: Callable[[str], None] | None = None,
-             today: dt.date | None = None) -> ScaleReport:
+def generate(
+    config: ScaleConfig, *, log: Callable[[str], None] | None = None, today: dt.date | None = None
+) -> ScaleReport:
     return Generator(config, log=log, today=today).run()

@@ -147,7 +147,12 @@ def scopes_for(users: Iterable) -> None:
     """
     pending: dict[int, list] = {}
     for u in users:
-        if u is not None and getattr(u, "is_authenticated", False) and u.is_active and getattr(u, _CACHE_ATTR, None) is None:
+        if (
+            u is not None
+            and getattr(u, "is_authenticated", False)
+            and u.is_active
+            and getattr(u, _CACHE_ATTR, None) is None
+        ):
             pending.setdefault(u.pk, []).append(u)
     if not pending:
         return

@@ -57,6 +57,8 @@ def user_role_labels(user) -> list[str]:
 
 
 def municipality_list(user):
-    return visible_municipalities(user).select_related("region").annotate(
-        organization_count=Count("organizations", distinct=True)
+    return (
+        visible_municipalities(user)
+        .select_related("region")
+        .annotate(organization_count=Count("organizations", distinct=True))
     )

@@ -22,6 +22,12 @@ def export_log_record(
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")
     return ExportLog.objects.create(
-        user=user, kind=kind, rows=rows, masked_rows=masked_rows, municipality=municipality,
-        organization=organization, parameters=parameters or {}, ip_address=ip or None,
+        user=user,
+        kind=kind,
+        rows=rows,
+        masked_rows=masked_rows,
+        municipality=municipality,
+        organization=organization,
+        parameters=parameters or {},
+        ip_address=ip or None,
     )

@@ -70,7 +70,9 @@ def serve_file(field_file, *, download_name: str | None = None, inline: bool = F
     name = download_name or os.path.basename(field_file.name)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
-    disposition = "inline" if inline and content_type in ("application/pdf", "image/png", "image/jpeg") else "attachment"
+    disposition = (
+        "inline" if inline and content_type in ("application/pdf", "image/png", "image/jpeg") else "attachment"
+    )
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -38,9 +38,7 @@ def organization_list(request):
 
 @login_required
 def organization_detail(request, pk: int):
-    organization = get_scoped_or_404(
-        visible_organizations(request.user).select_related("municipality__region"), pk=pk
-    )
+    organization = get_scoped_or_404(visible_organizations(request.user).select_related("municipality__region"), pk=pk)
     return render(request, "accounts/organization_detail.html", {"organization": organization})
 
 

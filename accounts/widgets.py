@@ -20,11 +20,20 @@ class FastSelect(forms.Select):
         parts = []
         for group_name, options, _index in widget["optgroups"]:
             rendered = format_html_join(
-                "\n", "<option value=\"{}\"{}>{}</option>",
-                ((option["value"] if option["value"] is not None else "",
-                  mark_safe(flatatt(option["attrs"])),  # noqa: S308 — flatatt escapes the values
-                  option["label"]) for option in options),
+                "\n",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (
+                        option["value"] if option["value"] is not None else "",
+                        mark_safe(flatatt(option["attrs"])),  # noqa: S308 — flatatt escapes the values
+                        option["label"],
+                    )
+                    for option in options
+                ),
             )
-            parts.append(format_html("<optgroup label=\"{}\">{}</optgroup>", group_name, rendered) if group_name else rendered)
-        return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], flatatt(widget["attrs"]),
-                           mark_safe("\n".join(parts)))  # noqa: S308 — each part is built by format_html
+            parts.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered) if group_name else rendered
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), mark_safe("\n".join(parts))
+        )  # noqa: S308 — each part is built by format_html

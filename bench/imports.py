@@ -31,17 +31,66 @@ class StockMentorResource(resources.ModelResource):
 
     class Meta:
         model = Person
-        fields = ("id", "organization", "last_name", "first_name", "middle_name", "kind", "position", "subjects",
-                  "experience_years", "qualification_category", "email", "phone", "is_mentor", "competencies",
-                  "awards", "training", "training_completed_on", "capacity")
+        fields = (
+            "id",
+            "organization",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "kind",
+            "position",
+            "subjects",
+            "experience_years",
+            "qualification_category",
+            "email",
+            "phone",
+            "is_mentor",
+            "competencies",
+            "awards",
+            "training",
+            "training_completed_on",
+            "capacity",
+        )
 
 
-OUR_HEADERS = ["Организация", "Фамилия", "Имя", "Отчество", "Кто", "Должность", "Предметы", "Стаж, лет",
-               "Квалификационная категория", "E-mail", "Телефон", "Компетенции", "Награды, победы в конкурсах",
-               "Обучение наставников", "Дата обучения", "Наставляемых не более"]
-STOCK_HEADERS = ["id", "organization", "last_name", "first_name", "middle_name", "kind", "position", "subjects",
-                 "experience_years", "qualification_category", "email", "phone", "is_mentor", "competencies",
-                 "awards", "training", "training_completed_on", "capacity"]
+OUR_HEADERS = [
+    "Организация",
+    "Фамилия",
+    "Имя",
+    "Отчество",
+    "Кто",
+    "Должность",
+    "Предметы",
+    "Стаж, лет",
+    "Квалификационная категория",
+    "E-mail",
+    "Телефон",
+    "Компетенции",
+    "Награды, победы в конкурсах",
+    "Обучение наставников",
+    "Дата обучения",
+    "Наставляемых не более",
+]
+STOCK_HEADERS = [
+    "id",
+    "organization",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "kind",
+    "position",
+    "subjects",
+    "experience_years",
+    "qualification_category",
+    "email",
+    "phone",
+    "is_mentor",
+    "competencies",
+    "awards",
+    "training",
+    "training_completed_on",
+    "capacity",
+]
 
 
 def build_files(organizations: list, rows: int, seed: int = 8) -> tuple[bytes, bytes, int]:
@@ -71,15 +120,52 @@ def build_files(organizations: list, rows: int, seed: int = 8) -> tuple[bytes, b
         category = rng.choice(list(categories))
         trained = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 600))
         experience = rng.randint(5, 35)
-        email, phone = f"import{i}@example.ru", f"+7 913 {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
-        ws_ours.append([org.short_name, last, first, middle, "Педагог", "Учитель математики",
-                        "; ".join(n for _, n in subj), experience, categories[category], email, phone,
-                        "; ".join(n for _, n in comp), "Грамота управления образования", "КПК «Наставничество в образовании», 36 ч",
-                        trained.strftime("%d.%m.%Y"), 3])
-        ws_stock.append(["", org.pk, last, first, middle, "educator", "Учитель математики",
-                         ",".join(str(pk) for pk, _ in subj), experience, category, email, phone, 1,
-                         ",".join(str(pk) for pk, _ in comp), "Грамота управления образования", "КПК «Наставничество в образовании», 36 ч",
-                         trained, 3])
+        email, phone = (
+            f"import{i}@example.ru",
+            f"+7 913 {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
+        )
+        ws_ours.append(
+            [
+                org.short_name,
+                last,
+                first,
+                middle,
+                "Педагог",
+                "Учитель математики",
+                "; ".join(n for _, n in subj),
+                experience,
+                categories[category],
+                email,
+                phone,
+                "; ".join(n for _, n in comp),
+                "Грамота управления образования",
+                "КПК «Наставничество в образовании», 36 ч",
+                trained.strftime("%d.%m.%Y"),
+                3,
+            ]
+        )
+        ws_stock.append(
+            [
+                "",
+                org.pk,
+                last,
+                first,
+                middle,
+                "educator",
+                "Учитель математики",
+                ",".join(str(pk) for pk, _ in subj),
+                experience,
+                category,
+                email,
+                phone,
+                1,
+                ",".join(str(pk) for pk, _ in comp),
+                "Грамота управления образования",
+                "КПК «Наставничество в образовании», 36 ч",
+                trained,
+                3,
+            ]
+        )
     out_ours, out_stock = io.BytesIO(), io.BytesIO()
     ours.save(out_ours)
     stock.save(out_stock)
@@ -137,23 +223,66 @@ def run_floor(content: bytes, organizations: list) -> tuple[float, dict]:
         wb = load_workbook(io.BytesIO(content), read_only=True)
         people, links = [], []
         for row in wb.worksheets[0].iter_rows(min_row=2, values_only=True):
-            org, last, first, middle, _kind, position, subj, exp, cat, email, phone, comp, awards, training, date, cap = row[:16]
-            person = Person(organization_id=by_name[org], last_name=last, first_name=first, middle_name=middle or "",
-                            name_key=normalize_name(last, first, middle), position=position or "", experience_years=exp,
-                            qualification_category=categories.get(cat, ""), email=email or "", phone=phone or "",
-                            awards=awards or "", training=training or "", capacity=cap or 3, is_mentor=True,
-                            training_completed_on=dt.datetime.strptime(date, "%d.%m.%Y").date() if date else None)
+            (
+                org,
+                last,
+                first,
+                middle,
+                _kind,
+                position,
+                subj,
+                exp,
+                cat,
+                email,
+                phone,
+                comp,
+                awards,
+                training,
+                date,
+                cap,
+            ) = row[:16]
+            person = Person(
+                organization_id=by_name[org],
+                last_name=last,
+                first_name=first,
+                middle_name=middle or "",
+                name_key=normalize_name(last, first, middle),
+                position=position or "",
+                experience_years=exp,
+                qualification_category=categories.get(cat, ""),
+                email=email or "",
+                phone=phone or "",
+                awards=awards or "",
+                training=training or "",
+                capacity=cap or 3,
+                is_mentor=True,
+                training_completed_on=dt.datetime.strptime(date, "%d.%m.%Y").date() if date else None,
+            )
             people.append(person)
-            links.append(([subjects[s.strip()] for s in (subj or "").split(";") if s.strip()],
-                          [competencies[c.strip()] for c in (comp or "").split(";") if c.strip()]))
+            links.append(
+                (
+                    [subjects[s.strip()] for s in (subj or "").split(";") if s.strip()],
+                    [competencies[c.strip()] for c in (comp or "").split(";") if c.strip()],
+                )
+            )
         wb.close()
         Person.objects.bulk_create(people, batch_size=1000)
-        Person.subjects.through.objects.bulk_create([
-            Person.subjects.through(person_id=p.pk, subject_id=s) for p, (ss, _) in zip(people, links, strict=True) for s in ss
-        ], batch_size=1000)
-        Person.competencies.through.objects.bulk_create([
-            Person.competencies.through(person_id=p.pk, competency_id=c) for p, (_, cs) in zip(people, links, strict=True) for c in cs
-        ], batch_size=1000)
+        Person.subjects.through.objects.bulk_create(
+            [
+                Person.subjects.through(person_id=p.pk, subject_id=s)
+                for p, (ss, _) in zip(people, links, strict=True)
+                for s in ss
+            ],
+            batch_size=1000,
+        )
+        Person.competencies.through.objects.bulk_create(
+            [
+                Person.competencies.through(person_id=p.pk, competency_id=c)
+                for p, (_, cs) in zip(people, links, strict=True)
+                for c in cs
+            ],
+            batch_size=1000,
+        )
         return {"created": len(people)}
 
     return _timed_rollback(go)
@@ -165,8 +294,11 @@ def measure(subjects, *, rows: int = 10000, log=print) -> dict:
     ours_bytes, stock_bytes, rows = build_files(organizations, rows)
     log(f"  файл: {rows} наставников, {len(organizations)} организаций, {len(ours_bytes) // 1024} КБ")
     out = {"rows": rows, "organizations": len(organizations)}
-    for name, func in (("ours", lambda: run_ours(ours_bytes, user)), ("stock", lambda: run_stock(stock_bytes)),
-                       ("floor", lambda: run_floor(ours_bytes, organizations))):
+    for name, func in (
+        ("ours", lambda: run_ours(ours_bytes, user)),
+        ("stock", lambda: run_stock(stock_bytes)),
+        ("floor", lambda: run_floor(ours_bytes, organizations)),
+    ):
         seconds, detail = func()
         if detail.get("created") != rows:
             raise RuntimeError(f"{name}: создано {detail.get('created')} из {rows}")

@@ -101,8 +101,15 @@ def _parse(output: str) -> dict:
     }
 
 
-def run(subjects, page_list: list[tuple[str, str, str]], *, duration: int = 60, connections: int = 20,
-        workers: int = 4, log=print) -> dict:
+def run(
+    subjects,
+    page_list: list[tuple[str, str, str]],
+    *,
+    duration: int = 60,
+    connections: int = 20,
+    workers: int = 4,
+    log=print,
+) -> dict:
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("Нужен wrk (пакет Debian): apt-get install -y wrk — или `make load`, он ставит его сам.")
@@ -114,8 +121,20 @@ def run(subjects, page_list: list[tuple[str, str, str]], *, duration: int = 60, 
     requests = [(url, cookies[role]) for _label, role, url in page_list]
     port = _free_port()
     env = dict(os.environ, DEBUG="false")
-    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{port}",
-                "--workers", str(workers), "--timeout", "60", "--log-level", "warning"]
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+    ]
     server = subprocess.Popen(gunicorn, cwd=BASE_DIR, env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
@@ -131,13 +150,26 @@ def run(subjects, page_list: list[tuple[str, str, str]], *, duration: int = 60, 
             time.sleep(0.3)
         # one pass over every page first, so that each worker has warmed its caches
         for path, cookie in requests:
-            urllib.request.urlopen(urllib.request.Request(f"http://{HOST}:{port}{path}", headers={"Cookie": cookie}),
-                                   timeout=30).read()
+            urllib.request.urlopen(
+                urllib.request.Request(f"http://{HOST}:{port}{path}", headers={"Cookie": cookie}), timeout=30
+            ).read()
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(_lua_script(requests))
-        cmd = [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", "-s", script.name,
-               f"http://{HOST}:{port}"]
-        log(f"  wrk: {connections} соединений, {duration} с, {len(requests)} адресов по кругу, gunicorn {workers} воркера")
+        cmd = [
+            wrk,
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-s",
+            script.name,
+            f"http://{HOST}:{port}",
+        ]
+        log(
+            f"  wrk: {connections} соединений, {duration} с, {len(requests)} адресов по кругу, gunicorn {workers} воркера"
+        )
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration * 2 + 30)
         os.unlink(script.name)
     finally:
@@ -147,10 +179,19 @@ def run(subjects, page_list: list[tuple[str, str, str]], *, duration: int = 60, 
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
     result = _parse(done.stdout)
-    result.update({"duration_s": duration, "connections": connections, "gunicorn_workers": workers,
-                   "urls": len(requests), "errors": result["not_200"] + result["socket_errors"]})
-    log(f"  {result['requests']} запросов, {result['requests_per_s']:.1f} в секунду, ошибок {result['errors']}, "
-        f"p50 {result['p50_ms']} мс, p95 {result['p95_ms']} мс, p99 {result['p99_ms']} мс")
+    result.update(
+        {
+            "duration_s": duration,
+            "connections": connections,
+            "gunicorn_workers": workers,
+            "urls": len(requests),
+            "errors": result["not_200"] + result["socket_errors"],
+        }
+    )
+    log(
+        f"  {result['requests']} запросов, {result['requests_per_s']:.1f} в секунду, ошибок {result['errors']}, "
+        f"p50 {result['p50_ms']} мс, p95 {result['p95_ms']} мс, p99 {result['p99_ms']} мс"
+    )
     if done.returncode != 0:
         result["wrk_stderr"] = done.stderr[-2000:]
     return result

@@ -17,15 +17,20 @@ def render(results: dict) -> str:
     out = [
         f"Замер {m['date']}: {m['nproc']} ядра ({m['cpu']}), {m['ram_gb']} ГБ памяти, {m['database']}, "
         f"Python {m['python']}, Django {m['django']}. Данные: "
-        + ", ".join(f"{k} {v:,}".replace(",", " ") for k, v in results["dataset"].items()) + ".",
+        + ", ".join(f"{k} {v:,}".replace(",", " ") for k, v in results["dataset"].items())
+        + ".",
         "",
     ]
     pages = results.get("pages")
     if pages:
         subjects = results.get("subjects", {})
-        out += [f"Страницы ({subjects.get('municipality', '')}; время сервера в процессе, по "
-                f"{pages[0]['samples']} запросов на страницу):", "",
-                "| Страница | " + " | ".join(ROLES.values()) + " |", "|---|" + "---|" * len(ROLES)]
+        out += [
+            f"Страницы ({subjects.get('municipality', '')}; время сервера в процессе, по "
+            f"{pages[0]['samples']} запросов на страницу):",
+            "",
+            "| Страница | " + " | ".join(ROLES.values()) + " |",
+            "|---|" + "---|" * len(ROLES),
+        ]
         by_page: dict[str, dict[str, dict]] = {}
         for p in pages:
             by_page.setdefault(p["page"], {})[p["role"]] = p
@@ -44,19 +49,27 @@ def render(results: dict) -> str:
     imp = results.get("import")
     if imp:
         out += [
-            "Импорт .xlsx, " + f"{imp['rows']:,}".replace(",", " ") + f" наставников в {imp['organizations']} организаций:", "",
-            "| путь | время | строк/с |", "|---|---|---|",
+            "Импорт .xlsx, "
+            + f"{imp['rows']:,}".replace(",", " ")
+            + f" наставников в {imp['organizations']} организаций:",
+            "",
+            "| путь | время | строк/с |",
+            "|---|---|---|",
             f"| наш (`mentorship.exchange`, `MentorResource`: проверка строк, история, списки) | {imp['ours']['seconds']} с | {imp['ours']['rows_per_s']} |",
             f"| стандартный `ModelResource` django-import-export, параметры по умолчанию | {imp['stock']['seconds']} с | {imp['stock']['rows_per_s']} |",
             f"| «пол»: openpyxl read-only + `bulk_create` людей и связей | {imp['floor']['seconds']} с | {imp['floor']['rows_per_s']} |",
-            "", f"Наш быстрее стандартного в {imp['ours_vs_stock']} раза и даёт {round(imp['ours_vs_floor'] * 100)} % скорости «пола».", "",
+            "",
+            f"Наш быстрее стандартного в {imp['ours_vs_stock']} раза и даёт {round(imp['ours_vs_floor'] * 100)} % скорости «пола».",
+            "",
         ]
     rep = results.get("report")
     if rep:
         one, region, export = rep["municipality"], rep["region"], rep["regional_export"]
         out += [
-            f"Годовой аналитический отчёт за {rep['year']} год (.xlsx и .docx), отдельный процесс, пик памяти — ru_maxrss процесса:", "",
-            "| что | время | пик памяти |", "|---|---|---|",
+            f"Годовой аналитический отчёт за {rep['year']} год (.xlsx и .docx), отдельный процесс, пик памяти — ru_maxrss процесса:",
+            "",
+            "| что | время | пик памяти |",
+            "|---|---|---|",
             f"| {one['name']} | {one['seconds']} с | {one['peak_rss_mb']} МБ |",
             f"| весь регион: отчёты всех {region['municipalities']} муниципалитетов подряд | {region['seconds']} с | {region['peak_rss_mb']} МБ |",
             f"| региональная выгрузка мониторинга (строка на организацию) | {export['seconds']} с | {export['peak_rss_mb']} МБ |",
@@ -68,8 +81,12 @@ def render(results: dict) -> str:
         out += [
             f"Рассылка напоминаний по всем муниципалитетам: {sweep['seconds']} с в одном процессе, отправлено "
             f"{sweep['sent']} (писем {sweep['emails']}); повторный проход — {sweep['second_sent']} за {sweep['second_seconds']} с."
-            + (f" Так, как она идёт в работе (задача на муниципалитет, {par['processes']} процесса воркера): "
-               f"{par['seconds']} с, повторно — {par['second_sent']}." if par else ""),
+            + (
+                f" Так, как она идёт в работе (задача на муниципалитет, {par['processes']} процесса воркера): "
+                f"{par['seconds']} с, повторно — {par['second_sent']}."
+                if par
+                else ""
+            ),
             "",
         ]
     load = results.get("load")

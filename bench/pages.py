@@ -41,22 +41,28 @@ def pick_subjects() -> Subjects:
     from monitoring.models import Assignment, Campaign, CampaignKind
     from roadmaps.models import Roadmap, RoadmapLevel
 
-    municipality = (
-        Municipality.objects.annotate(n=Count("organizations")).order_by("-n", "pk").first()
-    )
+    municipality = Municipality.objects.annotate(n=Count("organizations")).order_by("-n", "pk").first()
     if municipality is None:
         raise SystemExit("В базе нет муниципалитетов: сначала `manage.py seed_scale`.")
 
     def role_user(role: str, **where) -> User:
-        row = RoleAssignment.objects.filter(role=role, user__is_active=True, **where).select_related("user").order_by("pk").first()
+        row = (
+            RoleAssignment.objects.filter(role=role, user__is_active=True, **where)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
         if row is None:
             raise SystemExit(f"Нет пользователя с ролью {role} в «{municipality}».")
         return row.user
 
     # the curator of the school with the most people: the heaviest school pages
     school = (
-        Person.objects.filter(organization__municipality=municipality).values("organization_id")
-        .annotate(n=Count("pk")).order_by("-n", "organization_id").first()
+        Person.objects.filter(organization__municipality=municipality)
+        .values("organization_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organization_id")
+        .first()
     )
     school_id = school["organization_id"] if school else municipality.organizations.order_by("pk").first().pk
     users = {
@@ -64,16 +70,36 @@ def pick_subjects() -> Subjects:
         "curator": role_user(Role.CURATOR, organization_id=school_id),
         "methodologist": role_user(Role.METHODOLOGIST, municipality=municipality),
     }
-    municipal = Roadmap.objects.filter(municipality=municipality, level=RoadmapLevel.MUNICIPAL).order_by("-period_start", "pk").first()
+    municipal = (
+        Roadmap.objects.filter(municipality=municipality, level=RoadmapLevel.MUNICIPAL)
+        .order_by("-period_start", "pk")
+        .first()
+    )
     school_roadmap = Roadmap.objects.filter(organization_id=school_id).order_by("-period_start", "pk").first()
-    campaign = Campaign.objects.filter(municipality=municipality, kind=CampaignKind.ANNUAL).exclude(status="draft").order_by("-deadline", "pk").first()
+    campaign = (
+        Campaign.objects.filter(municipality=municipality, kind=CampaignKind.ANNUAL)
+        .exclude(status="draft")
+        .order_by("-deadline", "pk")
+        .first()
+    )
     assignment = Assignment.objects.filter(campaign=campaign, organization_id=school_id).first() if campaign else None
-    pair = (Pair.objects.filter(organization_id=school_id, status=PairStatus.ACTIVE).annotate(n=Count("meetings"))
-            .order_by("-n", "pk").first())
+    pair = (
+        Pair.objects.filter(organization_id=school_id, status=PairStatus.ACTIVE)
+        .annotate(n=Count("meetings"))
+        .order_by("-n", "pk")
+        .first()
+    )
     person = Person.objects.filter(organization_id=school_id, is_mentor=True).order_by("pk").first()
-    return Subjects(users, municipality, getattr(municipal, "pk", None), getattr(school_roadmap, "pk", None),
-                    getattr(campaign, "pk", None), getattr(assignment, "pk", None), getattr(pair, "pk", None),
-                    getattr(person, "pk", None))
+    return Subjects(
+        users,
+        municipality,
+        getattr(municipal, "pk", None),
+        getattr(school_roadmap, "pk", None),
+        getattr(campaign, "pk", None),
+        getattr(assignment, "pk", None),
+        getattr(pair, "pk", None),
+        getattr(person, "pk", None),
+    )
 
 
 ALL = ("coordinator", "curator", "methodologist")
@@ -178,12 +204,19 @@ def measure(subjects: Subjects, *, repeat: int = 20, warmup: int = 2, log=print)
                 client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
         result = PageResult(
-            page=label, role=role, url=url, status=status, queries=queries,
+            page=label,
+            role=role,
+            url=url,
+            status=status,
+            queries=queries,
             p50_ms=round(percentile(times, 50), 1) if times else 0.0,
             p95_ms=round(percentile(times, 95), 1) if times else 0.0,
-            mean_ms=round(statistics.fmean(times), 1) if times else 0.0, samples=len(times),
+            mean_ms=round(statistics.fmean(times), 1) if times else 0.0,
+            samples=len(times),
         )
-        log(f"  {label:<32} {role:<14} {result.status} p50 {result.p50_ms:7.1f} мс  p95 {result.p95_ms:7.1f} мс  "
-            f"запросов к БД {result.queries}")
+        log(
+            f"  {label:<32} {role:<14} {result.status} p50 {result.p50_ms:7.1f} мс  p95 {result.p95_ms:7.1f} мс  "
+            f"запросов к БД {result.queries}"
+        )
         results.append(result)
     return results

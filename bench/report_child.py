@@ -54,8 +54,17 @@ def main() -> None:
             size += len(xlsx) + len(docx)
         count = len(municipalities)
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": round(_rss_mb(), 1),
-                      "baseline_rss_mb": round(baseline, 1), "municipalities": count, "bytes": size}))
+    print(
+        json.dumps(
+            {
+                "seconds": round(seconds, 2),
+                "peak_rss_mb": round(_rss_mb(), 1),
+                "baseline_rss_mb": round(baseline, 1),
+                "municipalities": count,
+                "bytes": size,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,13 @@ RESULTS = BASE_DIR / "bench" / "results.json"
 SECTIONS = ("pages", "import", "report", "sweep", "load")
 
 TARGETS = {
-    "page_p95_ms": 150, "page_queries": 15, "import_vs_stock": 10, "import_vs_floor": 0.5,
-    "region_report_s": 30, "region_report_mb": 500, "sweep_s": 10,
+    "page_p95_ms": 150,
+    "page_queries": 15,
+    "import_vs_stock": 10,
+    "import_vs_floor": 0.5,
+    "region_report_s": 30,
+    "region_report_mb": 500,
+    "sweep_s": 10,
 }
 
 
@@ -60,9 +65,15 @@ def machine() -> dict:
         db = f"{db} (цели заданы для PostgreSQL)"
     import django
 
-    return {"date": dt.datetime.now().astimezone().isoformat(timespec="minutes"), "nproc": os.cpu_count(),
-            "ram_gb": round(mem_kb / 1024 / 1024, 1), "database": db, "python": platform.python_version(),
-            "django": django.get_version(), "cpu": _cpu_model()}
+    return {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
+        "nproc": os.cpu_count(),
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "database": db,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "cpu": _cpu_model(),
+    }
 
 
 def _cpu_model() -> str:
@@ -92,16 +103,32 @@ def vacuum() -> None:
 def dataset() -> dict:
     from django.apps import apps
 
-    names = ["accounts.Municipality", "accounts.Organization", "accounts.User", "mentorship.Person",
-             "mentorship.Pair", "mentorship.Program", "mentorship.Meeting", "roadmaps.Roadmap",
-             "roadmaps.ExecutionRecord", "monitoring.Assignment", "monitoring.Answer"]
+    names = [
+        "accounts.Municipality",
+        "accounts.Organization",
+        "accounts.User",
+        "mentorship.Person",
+        "mentorship.Pair",
+        "mentorship.Program",
+        "mentorship.Meeting",
+        "roadmaps.Roadmap",
+        "roadmaps.ExecutionRecord",
+        "monitoring.Assignment",
+        "monitoring.Answer",
+    ]
     return {name.split(".")[1]: apps.get_model(name).objects.count() for name in names}
 
 
 def _child_report(args: list[str]) -> dict:
     env = dict(os.environ)
-    out = subprocess.run([sys.executable, "-m", "bench.report_child", *args], cwd=BASE_DIR, env=env,
-                         capture_output=True, text=True, timeout=900)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.report_child", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -115,8 +142,12 @@ def reports(subjects, *, log=print) -> dict:
     log(f"  регион, {region['municipalities']} отчётов подряд: {region['seconds']} с, пик {region['peak_rss_mb']} МБ")
     export = _child_report(["--regional-export", "--year", str(year)])
     log(f"  региональная выгрузка мониторинга: {export['seconds']} с, пик {export['peak_rss_mb']} МБ")
-    return {"year": year, "municipality": {"name": subjects.municipality.name, **one}, "region": region,
-            "regional_export": export}
+    return {
+        "year": year,
+        "municipality": {"name": subjects.municipality.name, **one},
+        "region": region,
+        "regional_export": export,
+    }
 
 
 def evaluate(results: dict) -> list[dict]:
@@ -128,38 +159,79 @@ def evaluate(results: dict) -> list[dict]:
     pages = [p for p in results.get("pages", []) if p["status"] == 200]
     if pages:
         worst = max(pages, key=lambda p: p["p95_ms"])
-        add("p95 страницы ≤ 150 мс (худшая)", f"{worst['p95_ms']} мс — {worst['page']}, {worst['role']}",
-            "150 мс", all(p["p95_ms"] <= TARGETS["page_p95_ms"] for p in pages))
+        add(
+            "p95 страницы ≤ 150 мс (худшая)",
+            f"{worst['p95_ms']} мс — {worst['page']}, {worst['role']}",
+            "150 мс",
+            all(p["p95_ms"] <= TARGETS["page_p95_ms"] for p in pages),
+        )
         most = max(pages, key=lambda p: p["queries"])
-        add("запросов на страницу ≤ 15 (наибольшее)", f"{most['queries']} — {most['page']}, {most['role']}", "15",
-            all(p["queries"] <= TARGETS["page_queries"] for p in pages))
+        add(
+            "запросов на страницу ≤ 15 (наибольшее)",
+            f"{most['queries']} — {most['page']}, {most['role']}",
+            "15",
+            all(p["queries"] <= TARGETS["page_queries"] for p in pages),
+        )
         bad = [p for p in results.get("pages", []) if p["status"] != 200]
         if bad:
-            add("все страницы отвечают 200", ", ".join(f"{p['page']}/{p['role']}: {p['status']}" for p in bad), "200", False)
+            add(
+                "все страницы отвечают 200",
+                ", ".join(f"{p['page']}/{p['role']}: {p['status']}" for p in bad),
+                "200",
+                False,
+            )
     imp = results.get("import")
     if imp:
-        add("импорт ≥ 10× стандартного django-import-export", f"{imp['ours_vs_stock']}×", "10×",
-            imp["ours_vs_stock"] >= TARGETS["import_vs_stock"])
-        add("импорт ≥ 50 % «пола» (openpyxl + bulk_create)", f"{round(imp['ours_vs_floor'] * 100)} %", "50 %",
-            imp["ours_vs_floor"] >= TARGETS["import_vs_floor"])
+        add(
+            "импорт ≥ 10× стандартного django-import-export",
+            f"{imp['ours_vs_stock']}×",
+            "10×",
+            imp["ours_vs_stock"] >= TARGETS["import_vs_stock"],
+        )
+        add(
+            "импорт ≥ 50 % «пола» (openpyxl + bulk_create)",
+            f"{round(imp['ours_vs_floor'] * 100)} %",
+            "50 %",
+            imp["ours_vs_floor"] >= TARGETS["import_vs_floor"],
+        )
     rep = results.get("report")
     if rep:
         region = rep["region"]
-        add("годовой отчёт по региону ≤ 30 с", f"{region['seconds']} с", "30 с", region["seconds"] <= TARGETS["region_report_s"])
-        add("годовой отчёт по региону ≤ 500 МБ", f"{region['peak_rss_mb']} МБ", "500 МБ",
-            region["peak_rss_mb"] <= TARGETS["region_report_mb"])
+        add(
+            "годовой отчёт по региону ≤ 30 с",
+            f"{region['seconds']} с",
+            "30 с",
+            region["seconds"] <= TARGETS["region_report_s"],
+        )
+        add(
+            "годовой отчёт по региону ≤ 500 МБ",
+            f"{region['peak_rss_mb']} МБ",
+            "500 МБ",
+            region["peak_rss_mb"] <= TARGETS["region_report_mb"],
+        )
     sweep = results.get("sweep")
     if sweep:
-        add("рассылка напоминаний ≤ 10 с (подряд, один процесс)", f"{sweep['seconds']} с ({sweep['sent']} напоминаний)",
-            "10 с", sweep["seconds"] <= TARGETS["sweep_s"])
+        add(
+            "рассылка напоминаний ≤ 10 с (подряд, один процесс)",
+            f"{sweep['seconds']} с ({sweep['sent']} напоминаний)",
+            "10 с",
+            sweep["seconds"] <= TARGETS["sweep_s"],
+        )
         par = sweep.get("parallel")
         if par:
-            add(f"рассылка ≤ 10 с ({par['processes']} процесса, как воркер Celery)", f"{par['seconds']} с", "10 с",
-                par["seconds"] <= TARGETS["sweep_s"])
+            add(
+                f"рассылка ≤ 10 с ({par['processes']} процесса, как воркер Celery)",
+                f"{par['seconds']} с",
+                "10 с",
+                par["seconds"] <= TARGETS["sweep_s"],
+            )
             add("повторная параллельная рассылка отправляет 0", str(par["second_sent"]), "0", par["second_sent"] == 0)
-            add("после рассылки все строки «отправлено», уведомлений столько же",
-                f"не отправлено {par['not_sent_rows']}, уведомлений {par['notifications']} из {par['sent']}", "0",
-                par["not_sent_rows"] == 0 and par["notifications"] == par["sent"])
+            add(
+                "после рассылки все строки «отправлено», уведомлений столько же",
+                f"не отправлено {par['not_sent_rows']}, уведомлений {par['notifications']} из {par['sent']}",
+                "0",
+                par["not_sent_rows"] == 0 and par["notifications"] == par["sent"],
+            )
         add("повторная рассылка отправляет 0", str(sweep["second_sent"]), "0", sweep["second_sent"] == 0)
     load = results.get("load")
     if load:
@@ -170,8 +242,10 @@ def evaluate(results: dict) -> list[dict]:
 def print_tables(results: dict) -> None:
     m = results["machine"]
     print()
-    print(f"«Наставник», замеры {m['date']}: {m['nproc']} ядра ({m['cpu']}), {m['ram_gb']} ГБ, {m['database']}, "
-          f"Python {m['python']}, Django {m['django']}")
+    print(
+        f"«Наставник», замеры {m['date']}: {m['nproc']} ядра ({m['cpu']}), {m['ram_gb']} ГБ, {m['database']}, "
+        f"Python {m['python']}, Django {m['django']}"
+    )
     print("Данные: " + ", ".join(f"{k} {v}" for k, v in results["dataset"].items()))
     pages = results.get("pages")
     if pages:
@@ -185,32 +259,42 @@ def print_tables(results: dict) -> None:
     imp = results.get("import")
     if imp:
         print()
-        print(f"Импорт .xlsx, {imp['rows']} наставников: наш {imp['ours']['rows_per_s']} строк/с ({imp['ours']['seconds']} с), "
-              f"стандартный django-import-export {imp['stock']['rows_per_s']} строк/с ({imp['stock']['seconds']} с), "
-              f"«пол» {imp['floor']['rows_per_s']} строк/с ({imp['floor']['seconds']} с); "
-              f"наш/стандартный {imp['ours_vs_stock']}×, наш/пол {round(imp['ours_vs_floor'] * 100)} %")
+        print(
+            f"Импорт .xlsx, {imp['rows']} наставников: наш {imp['ours']['rows_per_s']} строк/с ({imp['ours']['seconds']} с), "
+            f"стандартный django-import-export {imp['stock']['rows_per_s']} строк/с ({imp['stock']['seconds']} с), "
+            f"«пол» {imp['floor']['rows_per_s']} строк/с ({imp['floor']['seconds']} с); "
+            f"наш/стандартный {imp['ours_vs_stock']}×, наш/пол {round(imp['ours_vs_floor'] * 100)} %"
+        )
     rep = results.get("report")
     if rep:
         print()
-        print(f"Годовой отчёт {rep['year']}: {rep['municipality']['name']} — {rep['municipality']['seconds']} с, "
-              f"пик {rep['municipality']['peak_rss_mb']} МБ; весь регион ({rep['region']['municipalities']} муниципалитетов) — "
-              f"{rep['region']['seconds']} с, пик {rep['region']['peak_rss_mb']} МБ; региональная выгрузка — "
-              f"{rep['regional_export']['seconds']} с, пик {rep['regional_export']['peak_rss_mb']} МБ")
+        print(
+            f"Годовой отчёт {rep['year']}: {rep['municipality']['name']} — {rep['municipality']['seconds']} с, "
+            f"пик {rep['municipality']['peak_rss_mb']} МБ; весь регион ({rep['region']['municipalities']} муниципалитетов) — "
+            f"{rep['region']['seconds']} с, пик {rep['region']['peak_rss_mb']} МБ; региональная выгрузка — "
+            f"{rep['regional_export']['seconds']} с, пик {rep['regional_export']['peak_rss_mb']} МБ"
+        )
     sweep = results.get("sweep")
     if sweep:
         print()
-        print(f"Рассылка напоминаний (все муниципалитеты подряд, один процесс): {sweep['seconds']} с, отправлено "
-              f"{sweep['sent']} (писем {sweep['emails']}); повторно — {sweep['second_sent']} за {sweep['second_seconds']} с")
+        print(
+            f"Рассылка напоминаний (все муниципалитеты подряд, один процесс): {sweep['seconds']} с, отправлено "
+            f"{sweep['sent']} (писем {sweep['emails']}); повторно — {sweep['second_sent']} за {sweep['second_seconds']} с"
+        )
         par = sweep.get("parallel")
         if par:
-            print(f"  так же, как в работе (задача на муниципалитет, {par['processes']} процесса): {par['seconds']} с, "
-                  f"отправлено {par['sent']}; повторно — {par['second_sent']}")
+            print(
+                f"  так же, как в работе (задача на муниципалитет, {par['processes']} процесса): {par['seconds']} с, "
+                f"отправлено {par['sent']}; повторно — {par['second_sent']}"
+            )
     load = results.get("load")
     if load:
         print()
-        print(f"Нагрузка (wrk, {load['connections']} соединений, {load['duration_s']} с, gunicorn {load['gunicorn_workers']} "
-              f"воркера на 127.0.0.1): {load['requests']} запросов, {load['requests_per_s']} в секунду, "
-              f"p50 {load['p50_ms']} мс, p95 {load['p95_ms']} мс, p99 {load['p99_ms']} мс, ошибок {load['errors']}")
+        print(
+            f"Нагрузка (wrk, {load['connections']} соединений, {load['duration_s']} с, gunicorn {load['gunicorn_workers']} "
+            f"воркера на 127.0.0.1): {load['requests']} запросов, {load['requests_per_s']} в секунду, "
+            f"p50 {load['p50_ms']} мс, p95 {load['p95_ms']} мс, p99 {load['p99_ms']} мс, ошибок {load['errors']}"
+        )
     print()
     print("Цели:")
     for row in results["targets"]:
@@ -239,8 +323,10 @@ def main(argv: list[str] | None = None) -> int:
     vacuum()
     results: dict = {"machine": machine(), "dataset": dataset()}
     subjects = pages.pick_subjects()
-    results["subjects"] = {"municipality": subjects.municipality.name,
-                           **{role: u.username for role, u in subjects.users.items()}}
+    results["subjects"] = {
+        "municipality": subjects.municipality.name,
+        **{role: u.username for role, u in subjects.users.items()},
+    }
     started = time.monotonic()
     if "pages" in sections:
         print(f"Страницы ({subjects.municipality.name}; по {args.repeat} запросов):")

@@ -32,8 +32,9 @@ def _sweep_all() -> tuple[float, int, int, dict[str, int]]:
     by_kind: dict[str, int] = {}
     for municipality in Municipality.objects.order_by("pk"):
         today = services.local_today(municipality)
-        result = services.sweep_run(municipality=municipality, today=today,
-                                    kinds=services.kinds_for_date(municipality, today))
+        result = services.sweep_run(
+            municipality=municipality, today=today, kinds=services.kinds_for_date(municipality, today)
+        )
         sent += result.total
         claimed += result.claimed
         for kind, n in result.sent.items():
@@ -52,9 +53,16 @@ def measure(*, log=print) -> dict:
                 log(f"  первый проход: {seconds:.2f} с, отправлено {sent} (писем {letters}), по видам {by_kind}")
                 again_seconds, again_sent, again_claimed, _ = _sweep_all()
                 log(f"  второй проход: {again_seconds:.2f} с, отправлено {again_sent}")
-                out = {"seconds": round(seconds, 2), "sent": sent, "claimed": claimed, "emails": letters,
-                       "by_kind": by_kind, "second_seconds": round(again_seconds, 2), "second_sent": again_sent,
-                       "second_claimed": again_claimed}
+                out = {
+                    "seconds": round(seconds, 2),
+                    "sent": sent,
+                    "claimed": claimed,
+                    "emails": letters,
+                    "by_kind": by_kind,
+                    "second_seconds": round(again_seconds, 2),
+                    "second_sent": again_sent,
+                    "second_claimed": again_claimed,
+                }
                 raise _Rollback
         except _Rollback:
             pass
@@ -77,9 +85,14 @@ def measure_parallel(*, processes: int | None = None, log=print) -> dict:
     def run_all() -> tuple[float, int, float]:
         started = time.perf_counter()
         children = [
-            subprocess.Popen([sys.executable, "-m", "bench.sweep_child", *map(str, ids[i::processes])], cwd=base,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                             env=dict(os.environ, LOG_LEVEL="WARNING"))
+            subprocess.Popen(
+                [sys.executable, "-m", "bench.sweep_child", *map(str, ids[i::processes])],
+                cwd=base,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                env=dict(os.environ, LOG_LEVEL="WARNING"),
+            )
             for i in range(processes)
         ]
         outs = [json.loads(child.communicate(timeout=600)[0].strip().splitlines()[-1]) for child in children]
@@ -88,7 +101,9 @@ def measure_parallel(*, processes: int | None = None, log=print) -> dict:
 
     try:
         seconds, sent, wall = run_all()
-        log(f"  параллельно ({processes} процесса): {seconds:.2f} с (с запуском процессов {wall:.2f} с), отправлено {sent}")
+        log(
+            f"  параллельно ({processes} процесса): {seconds:.2f} с (с запуском процессов {wall:.2f} с), отправлено {sent}"
+        )
         again_seconds, again_sent, _ = run_all()
         log(f"  повторно: {again_seconds:.2f} с, отправлено {again_sent}")
         from notifications.models import ReminderStatus
@@ -99,6 +114,13 @@ def measure_parallel(*, processes: int | None = None, log=print) -> dict:
     finally:
         Notification.objects.filter(pk__gt=last_note).delete()
         ReminderLog.objects.filter(pk__gt=last_log).delete()
-    return {"processes": processes, "seconds": seconds, "wall_seconds": round(wall, 2), "sent": sent,
-            "second_sent": again_sent, "second_seconds": again_seconds, "not_sent_rows": unconfirmed,
-            "notifications": notes}
+    return {
+        "processes": processes,
+        "seconds": seconds,
+        "wall_seconds": round(wall, 2),
+        "sent": sent,
+        "second_sent": again_sent,
+        "second_seconds": again_seconds,
+        "not_sent_rows": unconfirmed,
+        "notifications": notes,
+    }

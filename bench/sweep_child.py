@@ -25,8 +25,9 @@ def main() -> None:
     sent = 0
     for municipality in municipalities:
         today = services.local_today(municipality)
-        result = services.sweep_run(municipality=municipality, today=today,
-                                    kinds=services.kinds_for_date(municipality, today))
+        result = services.sweep_run(
+            municipality=municipality, today=today, kinds=services.kinds_for_date(municipality, today)
+        )
         sent += result.total
     print(json.dumps({"seconds": round(time.perf_counter() - started, 2), "sent": sent}))
 

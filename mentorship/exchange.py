@@ -34,7 +34,11 @@ logger = logging.getLogger(__name__)
 
 RESOURCES = {ImportKind.MENTORS: MentorResource, ImportKind.MENTEES: MenteeResource, ImportKind.PAIRS: PairResource}
 TEMPLATE_ROWS = 10000  # drop-downs cover this many data rows
-FILENAMES = {"mentors": "shablon-nastavniki.xlsx", "mentees": "shablon-nastavlyaemye.xlsx", "pairs": "shablon-pary.xlsx"}
+FILENAMES = {
+    "mentors": "shablon-nastavniki.xlsx",
+    "mentees": "shablon-nastavlyaemye.xlsx",
+    "pairs": "shablon-pary.xlsx",
+}
 
 
 def template_filename(kind: str) -> str:
@@ -63,14 +67,56 @@ def _reference_lists(user) -> dict[str, list[str]]:
 
 MULTI_VALUE = {"Предметы", "Компетенции", "Дефициты", "Форматы"}
 EXAMPLES = {
-    "mentors": ["", "Петрова", "Анна", "Викторовна", "Педагог", "Учитель математики", "Математика; Информатика", 18,
-                "Высшая", "petrova@example.ru", "+7 900 000-00-00", "Методика преподавания предмета; Подготовка к ГИА (ОГЭ, ЕГЭ)",
-                "Победитель конкурса «Я и мой наставник» 2024", "КПК «Наставничество в образовании», 36 ч", "15.03.2024", 3],
-    "mentees": ["", "Смирнов", "Илья", "Олегович", "Педагог", "Учитель математики", "", "Математика", 1, "Без категории",
-                "Молодой специалист (стаж до 3 лет)", "Планирование урока по ФГОС; Управление дисциплиной в классе",
-                "Сложно удерживать внимание класса", "Посещение уроков наставника", "01.09.2025", "", ""],
-    "pairs": ["", "", "Педагог – молодой специалист", "", "Петрова Анна Викторовна", "Смирнов Илья Олегович",
-              "01.09.2025", "31.05.2026", "123-о", "29.08.2025", "Формируется"],
+    "mentors": [
+        "",
+        "Петрова",
+        "Анна",
+        "Викторовна",
+        "Педагог",
+        "Учитель математики",
+        "Математика; Информатика",
+        18,
+        "Высшая",
+        "petrova@example.ru",
+        "+7 900 000-00-00",
+        "Методика преподавания предмета; Подготовка к ГИА (ОГЭ, ЕГЭ)",
+        "Победитель конкурса «Я и мой наставник» 2024",
+        "КПК «Наставничество в образовании», 36 ч",
+        "15.03.2024",
+        3,
+    ],
+    "mentees": [
+        "",
+        "Смирнов",
+        "Илья",
+        "Олегович",
+        "Педагог",
+        "Учитель математики",
+        "",
+        "Математика",
+        1,
+        "Без категории",
+        "Молодой специалист (стаж до 3 лет)",
+        "Планирование урока по ФГОС; Управление дисциплиной в классе",
+        "Сложно удерживать внимание класса",
+        "Посещение уроков наставника",
+        "01.09.2025",
+        "",
+        "",
+    ],
+    "pairs": [
+        "",
+        "",
+        "Педагог – молодой специалист",
+        "",
+        "Петрова Анна Викторовна",
+        "Смирнов Илья Олегович",
+        "01.09.2025",
+        "31.05.2026",
+        "123-о",
+        "29.08.2025",
+        "Формируется",
+    ],
 }
 
 
@@ -115,8 +161,12 @@ def build_template(user, kind: str) -> bytes:
             )
             continue
         validation = DataValidation(
-            type="list", formula1=f"=Справочники!${ref_letter}$2:${ref_letter}${len(values) + 1}", allow_blank=True,
-            showErrorMessage=True, errorTitle="Значение не из списка", error="Выберите значение из раскрывающегося списка.",
+            type="list",
+            formula1=f"=Справочники!${ref_letter}$2:${ref_letter}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Значение не из списка",
+            error="Выберите значение из раскрывающегося списка.",
         )
         ws.add_data_validation(validation)
         validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
@@ -125,7 +175,9 @@ def build_template(user, kind: str) -> bytes:
     return buffer.getvalue()
 
 
-TEMPLATE_BUILDERS = {kind: (lambda user, kind=kind: build_template(user, kind)) for kind in ("mentors", "mentees", "pairs")}
+TEMPLATE_BUILDERS = {
+    kind: (lambda user, kind=kind: build_template(user, kind)) for kind in ("mentors", "mentees", "pairs")
+}
 
 
 def export_mentor_bank(user, request=None) -> bytes:
@@ -135,8 +187,14 @@ def export_mentor_bank(user, request=None) -> bytes:
 
     resource = MentorResource(user=user)
     content = XLSX().export_data(resource.export())
-    return personal_export_finish(content=content, user=user, kind="Банк наставников", rows=resource.exported_rows,
-                                  masked=resource.masked_rows, request=request)
+    return personal_export_finish(
+        content=content,
+        user=user,
+        kind="Банк наставников",
+        rows=resource.exported_rows,
+        masked=resource.masked_rows,
+        request=request,
+    )
 
 
 # Background import -----------------------------------------------------------------------------
@@ -158,7 +216,9 @@ class _Progress:
         if self.side is None:
             return
         with self.side.cursor() as cursor:
-            cursor.execute(f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s WHERE id = %s", [rows, self.job_id])
+            cursor.execute(
+                f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s WHERE id = %s", [rows, self.job_id]
+            )
         self.side.commit() if not self.side.get_autocommit() else None
 
     def close(self) -> None:
@@ -201,9 +261,7 @@ def run_import_job(job: ImportJob) -> ImportJob:
         job.total_rows = len(dataset)
         job.save(update_fields=["total_rows"])
         resource = RESOURCES[job.kind](user=job.user, progress=progress)
-        result = resource.import_data(
-            dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True
-        )
+        result = resource.import_data(dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True)
     except Exception as exc:  # a broken file must end the job visibly, not leave it "running"
         logger.exception("import job %s failed", job.pk)
         job.status = ImportStatus.FAILED
@@ -223,7 +281,8 @@ def run_import_job(job: ImportJob) -> ImportJob:
         totals = result.totals
         job.status = ImportStatus.DONE
         job.created_count, job.updated_count, job.skipped_count = totals["new"], totals["update"], totals["skip"]
-        job.message = (f"Добавлено: {job.created_count}, обновлено: {job.updated_count}, "
-                       f"без изменений: {job.skipped_count}.")
+        job.message = (
+            f"Добавлено: {job.created_count}, обновлено: {job.updated_count}, без изменений: {job.skipped_count}."
+        )
     job.save()
     return job

@@ -19,14 +19,19 @@ from mentorship.models import (
 def _search_people(queryset, name, value):
     q = Q()
     for word in value.split():
-        q &= Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(middle_name__icontains=word) | Q(
-            position__icontains=word
+        q &= (
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(middle_name__icontains=word)
+            | Q(position__icontains=word)
         )
     return queryset.filter(q)
 
 
 class ScopedOrganizationFilterSet(django_filters.FilterSet):
-    organization = django_filters.ModelChoiceFilter(widget=FastSelect, label="Организация", queryset=None, empty_label="Все")
+    organization = django_filters.ModelChoiceFilter(
+        widget=FastSelect, label="Организация", queryset=None, empty_label="Все"
+    )
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,11 +42,15 @@ class PersonFilter(ScopedOrganizationFilterSet):
     q = django_filters.CharFilter(label="Поиск", method="search")
     kind = django_filters.ChoiceFilter(label="Кто", choices=PersonKind.choices, empty_label="Все")
     role = django_filters.ChoiceFilter(
-        label="Банк", method="by_role", empty_label="Все",
+        label="Банк",
+        method="by_role",
+        empty_label="Все",
         choices=[("mentor", "Наставники"), ("mentee", "Наставляемые")],
     )
     consent = django_filters.ChoiceFilter(
-        label="Согласие", method="by_consent", empty_label="Все",
+        label="Согласие",
+        method="by_consent",
+        empty_label="Все",
         choices=[("yes", "Есть"), ("no", "Нет")],
     )
 
@@ -61,8 +70,11 @@ class PersonFilter(ScopedOrganizationFilterSet):
 
 class MentorFilter(ScopedOrganizationFilterSet):
     q = django_filters.CharFilter(label="Поиск", method="search")
-    competency = django_filters.ModelChoiceFilter(widget=FastSelect,
-        label="Компетенция", queryset=Competency.objects.filter(is_active=True), field_name="competencies",
+    competency = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
+        label="Компетенция",
+        queryset=Competency.objects.filter(is_active=True),
+        field_name="competencies",
         empty_label="Все",
     )
     free = django_filters.BooleanFilter(label="Есть свободные места", method="with_free")
@@ -87,8 +99,12 @@ class MenteeFilter(ScopedOrganizationFilterSet):
     category = django_filters.ChoiceFilter(
         label="Категория", field_name="mentee_category", choices=MenteeCategory.choices, empty_label="Все"
     )
-    deficit = django_filters.ModelChoiceFilter(widget=FastSelect,
-        label="Дефицит", queryset=Deficit.objects.filter(is_active=True), field_name="deficits", empty_label="Все"
+    deficit = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
+        label="Дефицит",
+        queryset=Deficit.objects.filter(is_active=True),
+        field_name="deficits",
+        empty_label="Все",
     )
 
     class Meta:
@@ -102,8 +118,11 @@ class MenteeFilter(ScopedOrganizationFilterSet):
 class PairFilter(ScopedOrganizationFilterSet):
     q = django_filters.CharFilter(label="Поиск", method="search")
     status = django_filters.ChoiceFilter(label="Статус", choices=PairStatus.choices, empty_label="Все")
-    form = django_filters.ModelChoiceFilter(widget=FastSelect,
-        label="Форма", queryset=MentoringForm.objects.filter(kind=MentoringForm.Kind.FORM), empty_label="Все"
+    form = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
+        label="Форма",
+        queryset=MentoringForm.objects.filter(kind=MentoringForm.Kind.FORM),
+        empty_label="Все",
     )
 
     class Meta:
@@ -111,7 +130,9 @@ class PairFilter(ScopedOrganizationFilterSet):
         fields = ["q", "organization", "status", "form"]
 
     def search(self, queryset, name, value):
-        q = Q(title__icontains=value) | Q(order_number__icontains=value) | Q(
-            participants__person__last_name__icontains=value
+        q = (
+            Q(title__icontains=value)
+            | Q(order_number__icontains=value)
+            | Q(participants__person__last_name__icontains=value)
         )
         return queryset.filter(pk__in=queryset.filter(q).values("pk"))

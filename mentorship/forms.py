@@ -54,13 +54,37 @@ class PersonForm(RuFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "organization", "kind", "last_name", "first_name", "middle_name", "position", "grade", "subjects",
-            "experience_years", "qualification_category", "email", "phone",
-            "is_mentor", "competencies", "awards", "in_municipal_bank", "training", "training_completed_on", "capacity",
-            "is_mentee", "mentee_category", "deficits", "deficits_note", "requests", "mentee_since",
+            "organization",
+            "kind",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "position",
+            "grade",
+            "subjects",
+            "experience_years",
+            "qualification_category",
+            "email",
+            "phone",
+            "is_mentor",
+            "competencies",
+            "awards",
+            "in_municipal_bank",
+            "training",
+            "training_completed_on",
+            "capacity",
+            "is_mentee",
+            "mentee_category",
+            "deficits",
+            "deficits_note",
+            "requests",
+            "mentee_since",
         ]
-        widgets = {"awards": forms.Textarea(attrs={"rows": 2}), "deficits_note": forms.Textarea(attrs={"rows": 2}),
-                   "requests": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "awards": forms.Textarea(attrs={"rows": 2}),
+            "deficits_note": forms.Textarea(attrs={"rows": 2}),
+            "requests": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,7 +140,16 @@ class PairForm(RuFormMixin, forms.ModelForm):
 
     class Meta:
         model = Pair
-        fields = ["organization", "form", "formats", "title", "started_on", "planned_end_on", "order_number", "order_date"]
+        fields = [
+            "organization",
+            "form",
+            "formats",
+            "title",
+            "started_on",
+            "planned_end_on",
+            "order_number",
+            "order_date",
+        ]
         widgets = {"formats": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user, **kwargs):
@@ -161,7 +194,11 @@ class AddParticipantForm(forms.Form):
             # regional centre in one list (2.4 s to render the pair page).
             people = people.filter(
                 Q(organization_id=pair.organization_id)
-                | Q(is_mentor=True, in_municipal_bank=True, organization__municipality_id=pair.organization.municipality_id)
+                | Q(
+                    is_mentor=True,
+                    in_municipal_bank=True,
+                    organization__municipality_id=pair.organization.municipality_id,
+                )
             )
         # a select shows names only: the scoped ids as a subquery, without the lists and the
         # consent and load annotations the banks carry
@@ -188,13 +225,19 @@ class PairCompleteForm(RuFormMixin, forms.Form):
 
 
 class ProgramCreateForm(forms.Form):
-    source = forms.ChoiceField(label="Основа программы", choices=ProgramSource.choices, widget=forms.RadioSelect,
-                               initial=ProgramSource.BLANK)
-    template = forms.ModelChoiceField(label="Типовая программа", queryset=ProgramTemplate.objects.filter(is_active=True),
-                                      required=False)
+    source = forms.ChoiceField(
+        label="Основа программы", choices=ProgramSource.choices, widget=forms.RadioSelect, initial=ProgramSource.BLANK
+    )
+    template = forms.ModelChoiceField(
+        label="Типовая программа", queryset=ProgramTemplate.objects.filter(is_active=True), required=False
+    )
     based_on = forms.ModelChoiceField(label="Программа из базы", queryset=Program.objects.none(), required=False)
-    title = forms.CharField(label="Название", required=False, max_length=300,
-                            help_text="Можно оставить пустым: название возьмётся из основы.")
+    title = forms.CharField(
+        label="Название",
+        required=False,
+        max_length=300,
+        help_text="Можно оставить пустым: название возьмётся из основы.",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,8 +257,11 @@ class ProgramForm(forms.ModelForm):
     class Meta:
         model = Program
         fields = ["title", "goals", "deficits", "expected_results"]
-        widgets = {"goals": forms.Textarea(attrs={"rows": 3}), "expected_results": forms.Textarea(attrs={"rows": 3}),
-                   "deficits": forms.CheckboxSelectMultiple}
+        widgets = {
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "expected_results": forms.Textarea(attrs={"rows": 3}),
+            "deficits": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, **kwargs):
         kwargs.pop("user", None)
@@ -236,9 +282,21 @@ class PlanItemForm(RuFormMixin, forms.ModelForm):
 class MeetingForm(RuFormMixin, forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ["held_on", "format", "stage", "topic", "duration_minutes",
-                  "mentor_rating", "mentor_feedback", "mentee_rating", "mentee_feedback"]
-        widgets = {"mentor_feedback": forms.Textarea(attrs={"rows": 3}), "mentee_feedback": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "held_on",
+            "format",
+            "stage",
+            "topic",
+            "duration_minutes",
+            "mentor_rating",
+            "mentor_feedback",
+            "mentee_rating",
+            "mentee_feedback",
+        ]
+        widgets = {
+            "mentor_feedback": forms.Textarea(attrs={"rows": 3}),
+            "mentee_feedback": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {"mentee_feedback": "Встреча без обратной связи обеих сторон считается незаполненной."}
 
     def __init__(self, *args, **kwargs):

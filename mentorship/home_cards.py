@@ -12,8 +12,19 @@ def mentorship_cards(user, scope: Scope) -> list[Card]:
     total = dashboard_totals(user)
     return [
         Card("Наставников", total.mentors, reverse("mentorship:mentor_list"), icon="person-badge"),
-        Card("Действующих пар и групп", total.active_pairs, reverse("mentorship:pair_list") + "?status=active", icon="people"),
-        Card("Ожидают пару", total.waiting, reverse("mentorship:waiting_list"), icon="hourglass-split",
-             tone="warning" if total.waiting else "primary", hint="наставляемые без пары"),
+        Card(
+            "Действующих пар и групп",
+            total.active_pairs,
+            reverse("mentorship:pair_list") + "?status=active",
+            icon="people",
+        ),
+        Card(
+            "Ожидают пару",
+            total.waiting,
+            reverse("mentorship:waiting_list"),
+            icon="hourglass-split",
+            tone="warning" if total.waiting else "primary",
+            hint="наставляемые без пары",
+        ),
         Card("Встреч за 30 дней", total.meetings_30, reverse("mentorship:pair_list"), icon="calendar-check"),
     ]

@@ -72,16 +72,18 @@ def score(mentee: Person, mentor: Person, *, load: int) -> Candidate | None:
             reasons.append(Reason(f"Закрывает дефицит «{deficit.name}» (направление «{covering[0]}»)", POINTS_DEFICIT))
     shared = sorted({s.name for s in mentor.subjects.all()} & {s.name for s in mentee.subjects.all()})
     if shared:
-        reasons.append(Reason(
-            f"Тот же предмет: {', '.join(shared)}", POINTS_SUBJECT + POINTS_EXTRA_SUBJECT * (len(shared) - 1)
-        ))
+        reasons.append(
+            Reason(f"Тот же предмет: {', '.join(shared)}", POINTS_SUBJECT + POINTS_EXTRA_SUBJECT * (len(shared) - 1))
+        )
     if mentor.organization_id == mentee.organization_id:
         reasons.append(Reason("Та же организация", POINTS_SAME_ORG))
     else:
-        reasons.append(Reason(f"Муниципальный банк наставников ({mentor.organization.short_name})", POINTS_MUNICIPAL_BANK))
-    reasons.append(Reason(
-        f"Свободных мест: {free} из {mentor.capacity}", min(MAX_FREE_PLACE_POINTS, POINTS_PER_FREE_PLACE * free)
-    ))
+        reasons.append(
+            Reason(f"Муниципальный банк наставников ({mentor.organization.short_name})", POINTS_MUNICIPAL_BANK)
+        )
+    reasons.append(
+        Reason(f"Свободных мест: {free} из {mentor.capacity}", min(MAX_FREE_PLACE_POINTS, POINTS_PER_FREE_PLACE * free))
+    )
     experience = _experience_points(mentor.experience_years)
     if experience:
         reasons.append(Reason(f"Педагогический стаж {mentor.experience_years} лет", experience))
@@ -89,7 +91,9 @@ def score(mentee: Person, mentor: Person, *, load: int) -> Candidate | None:
         first = mentor.awards.strip().splitlines()[0]
         reasons.append(Reason(f"Награды: {first}", POINTS_AWARDS))
     if mentor.qualification_category in (
-        QualificationCategory.HIGHEST, QualificationCategory.METHODIST, QualificationCategory.MENTOR
+        QualificationCategory.HIGHEST,
+        QualificationCategory.METHODIST,
+        QualificationCategory.MENTOR,
     ):
         reasons.append(Reason(f"Категория: {mentor.get_qualification_category_display().lower()}", POINTS_CATEGORY))
     if mentor.training_completed_on or mentor.training:
@@ -108,9 +112,7 @@ def rank(mentee: Person, mentors: Iterable[Person], *, loads: dict[int, int] | N
 
 
 def _mentor_pool(user):
-    return list(
-        selectors.mentor_bank(user).prefetch_related("competencies", "subjects").order_by("last_name", "pk")
-    )
+    return list(selectors.mentor_bank(user).prefetch_related("competencies", "subjects").order_by("last_name", "pk"))
 
 
 def rank_for_mentee(user, mentee: Person) -> list[Candidate]:
@@ -122,8 +124,10 @@ def default_form(mentee: Person, mentor: Person, forms: Sequence[MentoringForm])
     """The form of mentoring the pair most likely has, from who the two people are."""
     by_name = {f.name: f for f in forms}
     if mentee.mentee_category in (MenteeCategory.PUPIL, MenteeCategory.GRADUATE) or mentee.kind == PersonKind.PUPIL:
-        name = "Ученик – ученик" if mentor.kind in (PersonKind.PUPIL, PersonKind.GRADUATE) else (
-            "Работодатель – ученик" if mentor.kind == PersonKind.PARTNER else "Учитель – ученик"
+        name = (
+            "Ученик – ученик"
+            if mentor.kind in (PersonKind.PUPIL, PersonKind.GRADUATE)
+            else ("Работодатель – ученик" if mentor.kind == PersonKind.PARTNER else "Учитель – ученик")
         )
     elif mentee.mentee_category == MenteeCategory.YOUNG:
         name = "Педагог – молодой специалист"
@@ -152,12 +156,21 @@ def suggest_all(user, mentees: Sequence[Person], forms: Sequence[MentoringForm])
     loads = {m.pk: m.load for m in pool}
     suggestions = []
     for mentee in sorted(mentees, key=lambda m: (-selectors.waiting_days(m), m.last_name)):
-        candidates = rank(mentee, [m for m in pool if m.organization.municipality_id == mentee.organization.municipality_id], loads=loads)
+        candidates = rank(
+            mentee,
+            [m for m in pool if m.organization.municipality_id == mentee.organization.municipality_id],
+            loads=loads,
+        )
         chosen = candidates[0] if candidates else None
         if chosen is not None:
             loads[chosen.mentor.pk] += 1
-        suggestions.append(Suggestion(
-            mentee=mentee, waiting_days=selectors.waiting_days(mentee), candidates=candidates[:5], chosen=chosen,
-            form=default_form(mentee, chosen.mentor, forms) if chosen else None,
-        ))
+        suggestions.append(
+            Suggestion(
+                mentee=mentee,
+                waiting_days=selectors.waiting_days(mentee),
+                candidates=candidates[:5],
+                chosen=chosen,
+                form=default_form(mentee, chosen.mentor, forms) if chosen else None,
+            )
+        )
     return suggestions

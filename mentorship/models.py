@@ -49,7 +49,10 @@ class Competency(ReferenceItem):
 
 class Deficit(ReferenceItem):
     competencies = models.ManyToManyField(
-        Competency, verbose_name="закрывается компетенциями", blank=True, related_name="deficits",
+        Competency,
+        verbose_name="закрывается компетенциями",
+        blank=True,
+        related_name="deficits",
         help_text="Какие направления наставника помогают с этим дефицитом (используется при подборе).",
     )
 
@@ -129,7 +132,8 @@ class Person(models.Model):
     )
     awards = models.TextField("награды, победы в конкурсах", blank=True)
     in_municipal_bank = models.BooleanField(
-        "в муниципальном банке наставников", default=False,
+        "в муниципальном банке наставников",
+        default=False,
         help_text="Наставник виден кураторам всех организаций муниципалитета (победители конкурсов и др.).",
     )
     training = models.CharField("обучение наставников (курсы)", max_length=300, blank=True)
@@ -139,7 +143,9 @@ class Person(models.Model):
     )
 
     is_mentee = models.BooleanField("в банке наставляемых", default=False)
-    mentee_category = models.CharField("категория наставляемого", max_length=20, choices=MenteeCategory.choices, blank=True)
+    mentee_category = models.CharField(
+        "категория наставляемого", max_length=20, choices=MenteeCategory.choices, blank=True
+    )
     deficits = models.ManyToManyField(
         Deficit, verbose_name="профессиональные дефициты", blank=True, related_name="mentees"
     )
@@ -149,7 +155,9 @@ class Person(models.Model):
 
     is_active = models.BooleanField("участвует", default=True)
     left_on = models.DateField(
-        "выбыл из программы", null=True, blank=True,
+        "выбыл из программы",
+        null=True,
+        blank=True,
         help_text="С этой даты отсчитывается срок хранения персональных данных.",
     )
     anonymized_at = models.DateTimeField("персональные данные обезличены", null=True, blank=True)
@@ -237,7 +245,9 @@ class Consent(models.Model):
     given_on = models.DateField("дата согласия")
     purpose = models.CharField("цель обработки", max_length=300, default=DEFAULT_CONSENT_PURPOSE)
     representative_name = models.CharField(
-        "законный представитель (ФИО)", max_length=200, blank=True,
+        "законный представитель (ФИО)",
+        max_length=200,
+        blank=True,
         help_text="Для несовершеннолетнего согласие даёт родитель (законный представитель).",
     )
     scan = models.FileField("скан согласия", upload_to=consent_upload_to, blank=True, validators=[validate_document])
@@ -285,13 +295,21 @@ class Pair(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name="организация", on_delete=models.PROTECT, related_name="mentorship_pairs"
     )
-    title = models.CharField("название", max_length=300, blank=True, help_text="Для группы: например, «Школа молодого педагога».")
+    title = models.CharField(
+        "название", max_length=300, blank=True, help_text="Для группы: например, «Школа молодого педагога»."
+    )
     form = models.ForeignKey(
-        MentoringForm, verbose_name="форма наставничества", on_delete=models.PROTECT, related_name="pairs",
+        MentoringForm,
+        verbose_name="форма наставничества",
+        on_delete=models.PROTECT,
+        related_name="pairs",
         limit_choices_to={"kind": MentoringForm.Kind.FORM},
     )
     formats = models.ManyToManyField(
-        MentoringForm, verbose_name="форматы", blank=True, related_name="pairs_by_format",
+        MentoringForm,
+        verbose_name="форматы",
+        blank=True,
+        related_name="pairs_by_format",
         limit_choices_to={"kind": MentoringForm.Kind.FORMAT},
     )
     status = models.CharField("статус", max_length=20, choices=PairStatus.choices, default=PairStatus.FORMING)
@@ -440,7 +458,12 @@ class Program(models.Model):
         ProgramTemplate, verbose_name="типовая программа", on_delete=models.SET_NULL, null=True, blank=True
     )
     based_on = models.ForeignKey(
-        "self", verbose_name="программа из базы", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+        "self",
+        verbose_name="программа из базы",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
     )
     goals = models.TextField("цели и задачи", blank=True)
     deficits = models.ManyToManyField(Deficit, verbose_name="дефициты, на которые направлена", blank=True)
@@ -450,7 +473,8 @@ class Program(models.Model):
     reflection = models.TextField("рефлексия (личная и групповая)", blank=True)
     completed_on = models.DateField("завершена", null=True, blank=True)
     is_published = models.BooleanField(
-        "опубликована в базе программ", default=False,
+        "опубликована в базе программ",
+        default=False,
         help_text="Программу смогут взять за основу другие организации муниципалитета.",
     )
     published_on = models.DateField("опубликована", null=True, blank=True)
@@ -548,7 +572,9 @@ class Practice(models.Model):
     )
     title = models.CharField("название", max_length=300)
     authors = models.CharField("авторы", max_length=500)
-    form = models.ForeignKey(MentoringForm, verbose_name="форма наставничества", on_delete=models.SET_NULL, null=True, blank=True)
+    form = models.ForeignKey(
+        MentoringForm, verbose_name="форма наставничества", on_delete=models.SET_NULL, null=True, blank=True
+    )
     description = models.TextField("описание")
     status = models.CharField("статус", max_length=20, choices=PracticeStatus.choices, default=PracticeStatus.DRAFT)
     is_published = models.BooleanField("опубликована", default=False)
@@ -593,10 +619,17 @@ class EventKind(models.TextChoices):
 class Event(models.Model):
     """Seminar, forum or contest (e.g. «Я и мой наставник»): municipal when no organization is set."""
 
-    municipality = models.ForeignKey(Municipality, verbose_name="муниципалитет", on_delete=models.PROTECT, related_name="mentorship_events")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", on_delete=models.PROTECT, related_name="mentorship_events"
+    )
     organization = models.ForeignKey(
-        Organization, verbose_name="организация", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="mentorship_events", help_text="Пусто — муниципальное мероприятие.",
+        Organization,
+        verbose_name="организация",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentorship_events",
+        help_text="Пусто — муниципальное мероприятие.",
     )
     title = models.CharField("название", max_length=300)
     kind = models.CharField("вид", max_length=20, choices=EventKind.choices, default=EventKind.SEMINAR)
@@ -626,7 +659,9 @@ class EventResult(models.TextChoices):
 
 class EventParticipant(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
-    person = models.ForeignKey(Person, verbose_name="участник", on_delete=models.CASCADE, related_name="event_participations")
+    person = models.ForeignKey(
+        Person, verbose_name="участник", on_delete=models.CASCADE, related_name="event_participations"
+    )
     result = models.CharField("результат", max_length=20, choices=EventResult.choices, default=EventResult.PARTICIPANT)
 
     class Meta:
@@ -641,10 +676,17 @@ class EventParticipant(models.Model):
 class Community(models.Model):
     """A professional community of mentors (seeds: «формирование профессиональных сообществ наставников»)."""
 
-    municipality = models.ForeignKey(Municipality, verbose_name="муниципалитет", on_delete=models.PROTECT, related_name="mentor_communities")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", on_delete=models.PROTECT, related_name="mentor_communities"
+    )
     organization = models.ForeignKey(
-        Organization, verbose_name="организация", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="mentor_communities", help_text="Пусто — муниципальное сообщество.",
+        Organization,
+        verbose_name="организация",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentor_communities",
+        help_text="Пусто — муниципальное сообщество.",
     )
     title = models.CharField("название", max_length=300)
     description = models.TextField("описание", blank=True)
@@ -694,7 +736,12 @@ class ImportJob(models.Model):
     """A large Excel file imported in the background; the page polls `processed_rows`."""
 
     kind = models.CharField("что загружаем", max_length=20, choices=ImportKind.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="кто загрузил", on_delete=models.CASCADE, related_name="mentorship_imports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто загрузил",
+        on_delete=models.CASCADE,
+        related_name="mentorship_imports",
+    )
     file = models.FileField("файл .xlsx", upload_to="mentorship/imports/%Y/%m/", validators=[validate_spreadsheet])
     status = models.CharField("статус", max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     total_rows = models.PositiveIntegerField("строк в файле", default=0)
@@ -762,12 +809,18 @@ class DestructionAct(models.Model):
         Organization, verbose_name="организация", on_delete=models.PROTECT, related_name="destruction_acts"
     )
     reason = models.CharField("основание", max_length=30, choices=DestructionReason.choices)
-    people = models.ManyToManyField(Person, verbose_name="субъекты персональных данных", related_name="destruction_acts")
+    people = models.ManyToManyField(
+        Person, verbose_name="субъекты персональных данных", related_name="destruction_acts"
+    )
     data_categories = models.TextField("уничтоженные категории данных")
     log_extract = models.JSONField("выписка из журнала событий", default=list)
     document = models.FileField("акт (.docx)", upload_to=destruction_act_upload_to, blank=True, max_length=300)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто выполнил", on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто выполнил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField("дата уничтожения", auto_now_add=True)

@@ -24,7 +24,13 @@ from mentorship.models import Consent, DestructionAct, DestructionReason, Person
 ANONYMIZED_LAST_NAME = "Обезличен"
 # what identifies a person in our data; position, category, subjects and experience stay for reports
 PERSON_FIELDS = {
-    "middle_name": "", "email": "", "phone": "", "awards": "", "requests": "", "deficits_note": "", "grade": "",
+    "middle_name": "",
+    "email": "",
+    "phone": "",
+    "awards": "",
+    "requests": "",
+    "deficits_note": "",
+    "grade": "",
     "training": "",
 }
 DATA_CATEGORIES = (
@@ -73,17 +79,27 @@ def _log_extract(people: list[Person], since: dt.datetime) -> list[dict]:
     rows = []
     for record in Consent.history.filter(person_id__in=ids).select_related("history_user").order_by("history_date"):
         if record.withdrawn_on:
-            rows.append({
-                "when": record.history_date.isoformat(), "user": _user(record.history_user),
-                "subject": record.person_id, "event": f"Согласие отозвано {record.withdrawn_on:%d.%m.%Y}",
-            })
-    for record in Person.history.filter(id__in=ids, history_date__gte=since, anonymized_at__isnull=False).select_related(
-        "history_user"
-    ).order_by("history_date"):
-        rows.append({
-            "when": record.history_date.isoformat(), "user": _user(record.history_user),
-            "subject": record.id, "event": "Персональные данные обезличены",
-        })
+            rows.append(
+                {
+                    "when": record.history_date.isoformat(),
+                    "user": _user(record.history_user),
+                    "subject": record.person_id,
+                    "event": f"Согласие отозвано {record.withdrawn_on:%d.%m.%Y}",
+                }
+            )
+    for record in (
+        Person.history.filter(id__in=ids, history_date__gte=since, anonymized_at__isnull=False)
+        .select_related("history_user")
+        .order_by("history_date")
+    ):
+        rows.append(
+            {
+                "when": record.history_date.isoformat(),
+                "user": _user(record.history_user),
+                "subject": record.id,
+                "event": "Персональные данные обезличены",
+            }
+        )
     rows.sort(key=lambda row: row["when"])
     return rows
 
@@ -94,7 +110,12 @@ def _user(user) -> str:
 
 def _next_number(now: dt.datetime) -> str:
     prefix = f"{now:%Y}-"
-    last = DestructionAct.objects.filter(number__startswith=prefix).order_by("-pk").values_list("number", flat=True).first()
+    last = (
+        DestructionAct.objects.filter(number__startswith=prefix)
+        .order_by("-pk")
+        .values_list("number", flat=True)
+        .first()
+    )
     sequence = int(last.removeprefix(prefix)) + 1 if last else 1
     return f"{prefix}{sequence:04d}"
 
@@ -104,17 +125,22 @@ def people_anonymize(*, people: Iterable[Person], reason: str, user=None) -> lis
     """Anonymize people and write one destruction act per organization."""
     now = timezone.now()
     by_org: dict[int, list[Person]] = defaultdict(list)
-    for person in Person.objects.select_for_update().filter(
-        pk__in=[p.pk for p in people], anonymized_at__isnull=True
-    ).select_related("organization"):
+    for person in (
+        Person.objects.select_for_update()
+        .filter(pk__in=[p.pk for p in people], anonymized_at__isnull=True)
+        .select_related("organization")
+    ):
         by_org[person.organization_id].append(person)
     acts = []
     for people_of_org in by_org.values():
         for person in people_of_org:
             _anonymize(person, now)
         act = DestructionAct.objects.create(
-            number=_next_number(now), organization=people_of_org[0].organization, reason=reason,
-            data_categories=DATA_CATEGORIES, log_extract=_log_extract(people_of_org, now),
+            number=_next_number(now),
+            organization=people_of_org[0].organization,
+            reason=reason,
+            data_categories=DATA_CATEGORIES,
+            log_extract=_log_extract(people_of_org, now),
             created_by=user if user is not None and user.is_authenticated else None,
         )
         act.people.set(people_of_org)
@@ -162,8 +188,11 @@ def destruction_act_docx(act: DestructionAct) -> bytes:
     for person in people:
         row = table.add_row().cells
         row[0].text = f"№ {person.pk}"
-        row[1].text = person.get_kind_display() + (" (наставник)" if person.is_mentor else "") + (
-            " (наставляемый)" if person.is_mentee else "")
+        row[1].text = (
+            person.get_kind_display()
+            + (" (наставник)" if person.is_mentor else "")
+            + (" (наставляемый)" if person.is_mentee else "")
+        )
         row[2].text = f"{person.left_on:%d.%m.%Y}" if person.left_on else "—"
     document.add_paragraph()
     document.add_paragraph("Выписка из журнала регистрации событий информационной системы:").runs[0].bold = True
@@ -196,7 +225,12 @@ def retention_schedule_sync():
     )
     task, _ = PeriodicTask.objects.update_or_create(
         name="Персональные данные: обезличивание по истечении срока хранения",
-        defaults={"task": "mentorship.anonymize_expired", "crontab": crontab, "interval": None, "enabled": True,
-                  "description": "Создано командой setup_periodic_tasks."},
+        defaults={
+            "task": "mentorship.anonymize_expired",
+            "crontab": crontab,
+            "interval": None,
+            "enabled": True,
+            "description": "Создано командой setup_periodic_tasks.",
+        },
     )
     return task

@@ -88,7 +88,8 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
     m2m_columns: dict[str, str] = {}  # attribute -> column name
 
     organization = fields.Field(
-        attribute="organization", column_name="Организация",
+        attribute="organization",
+        column_name="Организация",
         widget=NaturalKeyWidget(Organization, ("short_name", "full_name"), "Организация"),
     )
     last_name = _column("last_name", "Фамилия")
@@ -99,7 +100,8 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
     subjects = _column(None, "Предметы", NamesWidget(Subject, "Предметы"))
     experience_years = _column("experience_years", "Стаж, лет", IntegerWidget())
     qualification_category = _column(
-        "qualification_category", "Квалификационная категория",
+        "qualification_category",
+        "Квалификационная категория",
         ChoiceLabelWidget(QualificationCategory.choices, "Квалификационная категория"),
     )
     email = _column("email", "E-mail")
@@ -126,8 +128,11 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
         headers = set(dataset.headers or [])
         required = {"Организация", "Фамилия", "Имя"}
         if required - headers:
-            raise ValidationError("В файле нет обязательных столбцов: " + ", ".join(sorted(required - headers))
-                                  + ". Скачайте шаблон и перенесите данные в него.")
+            raise ValidationError(
+                "В файле нет обязательных столбцов: "
+                + ", ".join(sorted(required - headers))
+                + ". Скачайте шаблон и перенесите данные в него."
+            )
         organizations = scoping.editable_organizations(self.user)
         self.fields["organization"].widget.set_queryset(organizations)
         people = Person.objects.filter(organization__in=organizations)
@@ -144,7 +149,9 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
         for name in self.m2m_columns:
             descriptor = getattr(Person, name)
             target = f"{descriptor.field.m2m_reverse_field_name()}_id"
-            pairs = descriptor.through.objects.filter(person__organization__in=organizations).values_list("person_id", target)
+            pairs = descriptor.through.objects.filter(person__organization__in=organizations).values_list(
+                "person_id", target
+            )
             for person_id, ref in pairs:
                 self._existing_m2m[person_id][name].add(ref)
         self._seen: dict[tuple[int, str], int] = {}
@@ -234,8 +241,11 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
         if self.create_instances and (using_transactions or not dry_run):
             try:
                 bulk_create_with_history(
-                    self.create_instances, Person, batch_size=batch_size or self._meta.batch_size,
-                    default_user=self.user, default_change_reason=IMPORT_REASON,
+                    self.create_instances,
+                    Person,
+                    batch_size=batch_size or self._meta.batch_size,
+                    default_user=self.user,
+                    default_change_reason=IMPORT_REASON,
                 )
                 self._write_m2m(self.create_instances, new=True)
             except Exception as exc:
@@ -250,8 +260,11 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
             names = [f.attribute for f in self.get_import_fields() if f.attribute and f.attribute != "organization"]
             try:
                 bulk_update_with_history(
-                    self.update_instances, Person, [*names, self.role_flag, "name_key", "updated_at", *self.extra_update_fields],
-                    batch_size=batch_size or self._meta.batch_size, default_user=self.user,
+                    self.update_instances,
+                    Person,
+                    [*names, self.role_flag, "name_key", "updated_at", *self.extra_update_fields],
+                    batch_size=batch_size or self._meta.batch_size,
+                    default_user=self.user,
                     default_change_reason=IMPORT_REASON,
                 )
                 self._write_m2m(self.update_instances, new=False)
@@ -266,8 +279,10 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
             through = getattr(Person, attribute).through
             target = f"{getattr(Person, attribute).field.m2m_reverse_field_name()}_id"
             changed = [
-                p for p in instances
-                if attribute in p._m2m and (new or self._existing_m2m.get(p.pk, {}).get(attribute, set()) != p._m2m[attribute])
+                p
+                for p in instances
+                if attribute in p._m2m
+                and (new or self._existing_m2m.get(p.pk, {}).get(attribute, set()) != p._m2m[attribute])
             ]
             if not changed:
                 continue
@@ -323,14 +338,28 @@ class MentorResource(PersonResource):
     training = _column("training", "Обучение наставников")
     training_completed_on = _column("training_completed_on", "Дата обучения", RussianDateWidget("Дата обучения"))
     # an empty cell keeps what is stored (or the default of 3) rather than erasing it
-    capacity = fields.Field(attribute="capacity", column_name="Наставляемых не более", widget=IntegerWidget(),
-                            saves_null_values=False)
+    capacity = fields.Field(
+        attribute="capacity", column_name="Наставляемых не более", widget=IntegerWidget(), saves_null_values=False
+    )
 
     class Meta(PersonResource.Meta):
         fields = (
-            "organization", "last_name", "first_name", "middle_name", "kind", "position", "subjects",
-            "experience_years", "qualification_category", "email", "phone", "competencies", "awards",
-            "training", "training_completed_on", "capacity",
+            "organization",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "kind",
+            "position",
+            "subjects",
+            "experience_years",
+            "qualification_category",
+            "email",
+            "phone",
+            "competencies",
+            "awards",
+            "training",
+            "training_completed_on",
+            "capacity",
         )
         export_order = fields
 
@@ -338,8 +367,10 @@ class MentorResource(PersonResource):
         return "; ".join(c.name for c in person.competencies.all())
 
     def get_queryset(self):
-        return selectors.mentor_bank(self.user).prefetch_related("subjects", "competencies").order_by(
-            "organization__short_name", "last_name", "first_name"
+        return (
+            selectors.mentor_bank(self.user)
+            .prefetch_related("subjects", "competencies")
+            .order_by("organization__short_name", "last_name", "first_name")
         )
 
 
@@ -350,19 +381,39 @@ class MenteeResource(PersonResource):
 
     grade = _column("grade", "Класс / группа")
     mentee_category = _column(
-        "mentee_category", "Категория наставляемого", ChoiceLabelWidget(MenteeCategory.choices, "Категория наставляемого")
+        "mentee_category",
+        "Категория наставляемого",
+        ChoiceLabelWidget(MenteeCategory.choices, "Категория наставляемого"),
     )
     deficits = _column(None, "Дефициты", NamesWidget(Deficit, "Дефициты"))
     deficits_note = _column("deficits_note", "Дефициты (свободный текст)")
     requests = _column("requests", "Профессиональные запросы")
-    mentee_since = fields.Field(attribute="mentee_since", column_name="В банке с", widget=RussianDateWidget("В банке с"),
-                                saves_null_values=False)
+    mentee_since = fields.Field(
+        attribute="mentee_since",
+        column_name="В банке с",
+        widget=RussianDateWidget("В банке с"),
+        saves_null_values=False,
+    )
 
     class Meta(PersonResource.Meta):
         fields = (
-            "organization", "last_name", "first_name", "middle_name", "kind", "position", "grade", "subjects",
-            "experience_years", "qualification_category", "mentee_category", "deficits", "deficits_note",
-            "requests", "mentee_since", "email", "phone",
+            "organization",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "kind",
+            "position",
+            "grade",
+            "subjects",
+            "experience_years",
+            "qualification_category",
+            "mentee_category",
+            "deficits",
+            "deficits_note",
+            "requests",
+            "mentee_since",
+            "email",
+            "phone",
         )
         export_order = fields
 
@@ -374,7 +425,10 @@ class MenteeResource(PersonResource):
 
 
 # Pairs -----------------------------------------------------------------------------------------
-IMPORTABLE_PAIR_STATUSES = [(PairStatus.FORMING.value, PairStatus.FORMING.label), (PairStatus.ACTIVE.value, PairStatus.ACTIVE.label)]
+IMPORTABLE_PAIR_STATUSES = [
+    (PairStatus.FORMING.value, PairStatus.FORMING.label),
+    (PairStatus.ACTIVE.value, PairStatus.ACTIVE.label),
+]
 
 
 class PairResource(ScopedResourceMixin, resources.ModelResource):
@@ -382,18 +436,26 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
     screens: consents and an order for an active pair, mentor capacity across the whole file."""
 
     organization = fields.Field(
-        attribute="organization", column_name="Организация",
+        attribute="organization",
+        column_name="Организация",
         widget=NaturalKeyWidget(Organization, ("short_name", "full_name"), "Организация"),
     )
     title = _column("title", "Название (для группы)")
     form = fields.Field(
-        attribute="form", column_name="Форма наставничества",
-        widget=NaturalKeyWidget(MentoringForm, ("name",), "Форма наставничества",
-                                queryset=MentoringForm.objects.filter(kind=MentoringForm.Kind.FORM)),
+        attribute="form",
+        column_name="Форма наставничества",
+        widget=NaturalKeyWidget(
+            MentoringForm,
+            ("name",),
+            "Форма наставничества",
+            queryset=MentoringForm.objects.filter(kind=MentoringForm.Kind.FORM),
+        ),
     )
-    formats = _column(None, "Форматы", NamesWidget(
-        MentoringForm, "Форматы", queryset=MentoringForm.objects.filter(kind=MentoringForm.Kind.FORMAT)
-    ))
+    formats = _column(
+        None,
+        "Форматы",
+        NamesWidget(MentoringForm, "Форматы", queryset=MentoringForm.objects.filter(kind=MentoringForm.Kind.FORMAT)),
+    )
     mentors = _column(None, "Наставники (ФИО через ;)")
     mentees = _column(None, "Наставляемые (ФИО через ;)")
     started_on = _column("started_on", "Дата начала", RussianDateWidget("Дата начала"))
@@ -404,8 +466,19 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
 
     class Meta:
         model = Pair
-        fields = ("organization", "title", "form", "formats", "mentors", "mentees", "started_on", "planned_end_on",
-                  "order_number", "order_date", "status")
+        fields = (
+            "organization",
+            "title",
+            "form",
+            "formats",
+            "mentors",
+            "mentees",
+            "started_on",
+            "planned_end_on",
+            "order_number",
+            "order_date",
+            "status",
+        )
         export_order = fields
         import_id_fields = ("organization",)
         skip_unchanged = True
@@ -427,14 +500,17 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
         municipality_ids = {o.municipality_id for o in organizations}
         people = selectors.with_person_facts(
             Person.objects.filter(organization__in=[o.pk for o in organizations])
-            | Person.objects.filter(in_municipal_bank=True, is_mentor=True, organization__municipality_id__in=municipality_ids)
+            | Person.objects.filter(
+                in_municipal_bank=True, is_mentor=True, organization__municipality_id__in=municipality_ids
+            )
         ).select_related("organization")
         self._people_by_org: dict[int, dict[str, Person]] = defaultdict(dict)
         self._bank_by_municipality: dict[int, dict[str, Person]] = defaultdict(dict)
         self._load: dict[int, int] = {}
         self._consent: set[int] = set(
-            Consent.objects.filter(person__organization__municipality_id__in=municipality_ids, withdrawn_on__isnull=True)
-            .values_list("person_id", flat=True)
+            Consent.objects.filter(
+                person__organization__municipality_id__in=municipality_ids, withdrawn_on__isnull=True
+            ).values_list("person_id", flat=True)
         )
         for person in people:
             self._people_by_org[person.organization_id][person.name_key] = person
@@ -447,8 +523,11 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
             "participants__person", "formats"
         )
         for pair in pairs:
-            key = self._key(pair.organization_id, [p.person.name_key for p in pair.participants.all() if p.role == "mentor"],
-                            [p.person.name_key for p in pair.participants.all() if p.role == "mentee"])
+            key = self._key(
+                pair.organization_id,
+                [p.person.name_key for p in pair.participants.all() if p.role == "mentor"],
+                [p.person.name_key for p in pair.participants.all() if p.role == "mentee"],
+            )
             self._existing[key] = pair
             if pair.status in OPEN_PAIR_STATUSES:
                 self._busy_mentees.update(p.person_id for p in pair.participants.all() if p.role == "mentee")
@@ -460,8 +539,11 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
 
     @staticmethod
     def _names(value) -> list[str]:
-        return [normalize_name(part) for part in str(value or "").replace("\n", LIST_SEPARATOR).split(LIST_SEPARATOR)
-                if part.strip()]
+        return [
+            normalize_name(part)
+            for part in str(value or "").replace("\n", LIST_SEPARATOR).split(LIST_SEPARATOR)
+            if part.strip()
+        ]
 
     def get_instance(self, instance_loader, row):
         try:
@@ -470,8 +552,11 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
             return None
         if organization is None:
             return None
-        key = self._key(organization.pk, self._names(row.get("Наставники (ФИО через ;)")),
-                        self._names(row.get("Наставляемые (ФИО через ;)")))
+        key = self._key(
+            organization.pk,
+            self._names(row.get("Наставники (ФИО через ;)")),
+            self._names(row.get("Наставляемые (ФИО через ;)")),
+        )
         return self._existing.get(key)
 
     def import_instance(self, instance, row, **kwargs):
@@ -497,8 +582,10 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
             errors["Форма наставничества"] = ["Укажите форму наставничества."]
         organization = instance.organization
         mentors, mentees = [], []
-        for column, role, target in (("Наставники (ФИО через ;)", "mentor", mentors),
-                                     ("Наставляемые (ФИО через ;)", "mentee", mentees)):
+        for column, role, target in (
+            ("Наставники (ФИО через ;)", "mentor", mentors),
+            ("Наставляемые (ФИО через ;)", "mentee", mentees),
+        ):
             names = self._names(row.get(column))
             if not names:
                 errors.setdefault(column, []).append("Укажите хотя бы одного человека.")
@@ -517,7 +604,9 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
         instance._mentors, instance._mentees = mentors, mentees
         key = self._key(organization.pk, [m.name_key for m in mentors], [m.name_key for m in mentees])
         if key in self._seen:
-            errors.setdefault("Наставляемые (ФИО через ;)", []).append(f"Эта пара уже есть в строке {self._seen[key]} файла.")
+            errors.setdefault("Наставляемые (ФИО через ;)", []).append(
+                f"Эта пара уже есть в строке {self._seen[key]} файла."
+            )
         self._seen.setdefault(key, kwargs.get("row_number", 0))
         if instance.pk is None and mentees and mentors:
             busy = [m.full_name for m in mentees if m.pk in self._busy_mentees]
@@ -534,7 +623,9 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
         if instance.status == PairStatus.ACTIVE:
             missing = [p.full_name for p in mentors + mentees if p.pk not in self._consent]
             if missing:
-                errors.setdefault("Статус", []).append("Нет согласия на обработку персональных данных: " + ", ".join(missing) + ".")
+                errors.setdefault("Статус", []).append(
+                    "Нет согласия на обработку персональных данных: " + ", ".join(missing) + "."
+                )
             if not (instance.order_number and instance.order_date):
                 errors.setdefault("Статус", []).append("Для действующей пары укажите номер и дату приказа.")
         if instance.started_on and instance.planned_end_on and instance.planned_end_on < instance.started_on:

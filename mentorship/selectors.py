@@ -86,8 +86,10 @@ def people_editable(user) -> QuerySet[Person]:
 
 
 def person_list(user) -> QuerySet[Person]:
-    return with_person_facts(people_visible(user)).select_related("organization").prefetch_related(
-        "subjects", "competencies", "deficits"
+    return (
+        with_person_facts(people_visible(user))
+        .select_related("organization")
+        .prefetch_related("subjects", "competencies", "deficits")
     )
 
 
@@ -171,14 +173,20 @@ def pair_list(user) -> QuerySet[Pair]:
 
 
 def pair_detail(user, pk: int) -> Pair:
-    qs = pairs_visible(user).select_related("organization__municipality", "form").prefetch_related(
-        Prefetch(
-            "participants",
-            queryset=PairParticipant.objects.select_related("person__organization")
-            .annotate(has_consent=Exists(Consent.objects.filter(person=OuterRef("person"), withdrawn_on__isnull=True)))
-            .order_by("role", "person__last_name"),
-        ),
-        "formats",
+    qs = (
+        pairs_visible(user)
+        .select_related("organization__municipality", "form")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=PairParticipant.objects.select_related("person__organization")
+                .annotate(
+                    has_consent=Exists(Consent.objects.filter(person=OuterRef("person"), withdrawn_on__isnull=True))
+                )
+                .order_by("role", "person__last_name"),
+            ),
+            "formats",
+        )
     )
     return scoping.get_scoped_or_404(qs, pk=pk)
 
@@ -223,15 +231,21 @@ def _municipal_or_school(user, model) -> QuerySet:
 
 
 def events_visible(user) -> QuerySet[Event]:
-    return _municipal_or_school(user, Event).select_related("municipality", "organization").annotate(
-        participant_count=Count("participants", distinct=True)
-    ).order_by("-starts_on", "-pk")
+    return (
+        _municipal_or_school(user, Event)
+        .select_related("municipality", "organization")
+        .annotate(participant_count=Count("participants", distinct=True))
+        .order_by("-starts_on", "-pk")
+    )
 
 
 def communities_visible(user) -> QuerySet[Community]:
-    return _municipal_or_school(user, Community).select_related("municipality", "organization").annotate(
-        member_count=Count("members", distinct=True), meeting_count=Count("meetings", distinct=True)
-    ).order_by("title", "pk")
+    return (
+        _municipal_or_school(user, Community)
+        .select_related("municipality", "organization")
+        .annotate(member_count=Count("members", distinct=True), meeting_count=Count("meetings", distinct=True))
+        .order_by("title", "pk")
+    )
 
 
 def can_edit_municipal_or_school(user, obj) -> bool:
@@ -297,7 +311,16 @@ def dashboard(user, today: dt.date | None = None) -> Dashboard:
     total = OrgStats(organization=None)
     sums = defaultdict(int)
     for s in stats.values():
-        for name in ("mentors", "mentees", "waiting", "active_pairs", "young", "young_covered", "meetings_30", "without_consent"):
+        for name in (
+            "mentors",
+            "mentees",
+            "waiting",
+            "active_pairs",
+            "young",
+            "young_covered",
+            "meetings_30",
+            "without_consent",
+        ):
             sums[name] += getattr(s, name)
     for name, value in sums.items():
         setattr(total, name, value)
@@ -309,12 +332,17 @@ def dashboard_totals(user, today: dt.date | None = None) -> OrgStats:
     rows, no consent subquery (the home page does not show it)."""
     today = today or timezone.localdate()
     people = (
-        people_visible(user).filter(is_active=True).annotate(matched=_in_open_pair_as_mentee()).order_by()
-        .aggregate(mentors=Count("pk", filter=Q(is_mentor=True)),
-                   waiting=Count("pk", filter=Q(is_mentee=True, matched=False)))
+        people_visible(user)
+        .filter(is_active=True)
+        .annotate(matched=_in_open_pair_as_mentee())
+        .order_by()
+        .aggregate(
+            mentors=Count("pk", filter=Q(is_mentor=True)), waiting=Count("pk", filter=Q(is_mentee=True, matched=False))
+        )
     )
     total = OrgStats(organization=None, mentors=people["mentors"], waiting=people["waiting"])
     total.active_pairs = pairs_visible(user).filter(status=PairStatus.ACTIVE).count()
-    total.meetings_30 = meetings_visible(user).filter(
-        held_on__gt=today - dt.timedelta(days=30), held_on__lte=today).count()
+    total.meetings_30 = (
+        meetings_visible(user).filter(held_on__gt=today - dt.timedelta(days=30), held_on__lte=today).count()
+    )
     return total

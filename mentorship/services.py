@@ -78,9 +78,7 @@ def people_without_consent(*, people: Iterable[Person]) -> list[Person]:
 # Capacity --------------------------------------------------------------------------------------
 def mentor_load(*, mentor: Person, exclude_pair: Pair | None = None) -> int:
     """Mentees the mentor leads now: every mentee of every forming or active pair the mentor is in."""
-    mentor_pairs = PairParticipant.objects.filter(
-        pair=OuterRef("pair"), person=mentor, role=ParticipantRole.MENTOR
-    )
+    mentor_pairs = PairParticipant.objects.filter(pair=OuterRef("pair"), person=mentor, role=ParticipantRole.MENTOR)
     qs = PairParticipant.objects.filter(role=ParticipantRole.MENTEE, pair__status__in=OPEN_PAIR_STATUSES).filter(
         Exists(mentor_pairs)
     )
@@ -157,8 +155,13 @@ def pair_create(
     for participation in busy:
         raise ValidationError(f"{participation.person.full_name} уже состоит в действующей или формируемой паре.")
     pair = Pair(
-        organization=organization, form=form, title=title.strip(), started_on=started_on,
-        planned_end_on=planned_end_on, order_number=order_number.strip(), order_date=order_date,
+        organization=organization,
+        form=form,
+        title=title.strip(),
+        started_on=started_on,
+        planned_end_on=planned_end_on,
+        order_number=order_number.strip(),
+        order_date=order_date,
     )
     pair.full_clean()
     pair.save()
@@ -259,9 +262,9 @@ def pair_stop(*, pair: Pair, reason: str, on: dt.date | None = None) -> Pair:
     pair.ended_on = on or timezone.localdate()
     pair.save(update_fields=["status", "stop_reason", "ended_on", "updated_at"])
     # the mentees go back to the waiting list from today
-    Person.objects.filter(
-        participations__pair=pair, participations__role=ParticipantRole.MENTEE
-    ).update(mentee_since=pair.ended_on)
+    Person.objects.filter(participations__pair=pair, participations__role=ParticipantRole.MENTEE).update(
+        mentee_since=pair.ended_on
+    )
     return pair
 
 
@@ -302,8 +305,9 @@ def program_create(
         # keep the rhythm of the original plan, moved to this pair's start
         origin = based_on.pair.started_on or based_on.created_at.date()
         items = [
-            PlanItem(title=i.title, stage=i.stage, order=i.order,
-                     due_on=start + (i.due_on - origin) if i.due_on else None)
+            PlanItem(
+                title=i.title, stage=i.stage, order=i.order, due_on=start + (i.due_on - origin) if i.due_on else None
+            )
             for i in based_on.items.all()
         ]
         deficits = list(based_on.deficits.all())
@@ -318,7 +322,9 @@ def program_create(
     for item in items:
         item.program = program
     PlanItem.objects.bulk_create(items)
-    mentee_deficits = {d.pk for m in pair.participants.filter(role=ParticipantRole.MENTEE) for d in m.person.deficits.all()}
+    mentee_deficits = {
+        d.pk for m in pair.participants.filter(role=ParticipantRole.MENTEE) for d in m.person.deficits.all()
+    }
     program.deficits.set([d.pk for d in deficits] + list(mentee_deficits))
     return program
 
@@ -378,8 +384,10 @@ def pairs_create_from_drafts(*, organization_of: dict[int, Organization], drafts
     for draft in drafts:
         pairs.append(
             pair_create(
-                organization=organization_of[draft.mentee.organization_id], form=draft.form,
-                mentors=[draft.mentor], mentees=[draft.mentee],
+                organization=organization_of[draft.mentee.organization_id],
+                form=draft.form,
+                mentors=[draft.mentor],
+                mentees=[draft.mentee],
             )
         )
     return pairs

@@ -66,10 +66,21 @@ def _require_any_edit(user) -> None:
         raise PermissionDenied("У вас нет организаций, данные которых вы можете изменять.")
 
 
-def _form_page(request, form, title: str, back: str, *, submit: str = "Сохранить", multipart: bool = False, intro: str = ""):
-    return render(request, "mentorship/form.html", {
-        "form": form, "title": title, "back": back, "submit": submit, "multipart": multipart, "intro": intro,
-    })
+def _form_page(
+    request, form, title: str, back: str, *, submit: str = "Сохранить", multipart: bool = False, intro: str = ""
+):
+    return render(
+        request,
+        "mentorship/form.html",
+        {
+            "form": form,
+            "title": title,
+            "back": back,
+            "submit": submit,
+            "multipart": multipart,
+            "intro": intro,
+        },
+    )
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -81,20 +92,34 @@ def _errors(request, exc: ValidationError) -> None:
 @login_required
 def dashboard(request):
     data = selectors.dashboard(request.user)
-    return render(request, "mentorship/dashboard.html", {
-        "data": data, "many": len(data.rows) > 1, "can_edit": scoping.editable_organizations(request.user).exists(),
-    })
+    return render(
+        request,
+        "mentorship/dashboard.html",
+        {
+            "data": data,
+            "many": len(data.rows) > 1,
+            "can_edit": scoping.editable_organizations(request.user).exists(),
+        },
+    )
 
 
 # People ----------------------------------------------------------------------------------------
 @login_required
 def person_list(request):
-    filterset = PersonFilter(request.GET, queryset=selectors.person_list(request.user),
-                             organizations=scoping.organization_choices(request.user, edit=False))
-    return render(request, "mentorship/person_list.html", {
-        "filter": filterset, "page": _page_by_ids(request, filterset.qs),
-        "can_add": scoping.editable_organizations(request.user).exists(),
-    })
+    filterset = PersonFilter(
+        request.GET,
+        queryset=selectors.person_list(request.user),
+        organizations=scoping.organization_choices(request.user, edit=False),
+    )
+    return render(
+        request,
+        "mentorship/person_list.html",
+        {
+            "filter": filterset,
+            "page": _page_by_ids(request, filterset.qs),
+            "can_add": scoping.editable_organizations(request.user).exists(),
+        },
+    )
 
 
 @login_required
@@ -104,7 +129,9 @@ def person_create(request):
     form = forms.PersonForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         person = form.save()
-        messages.success(request, f"{person.full_name} добавлен(а). Не забудьте внести согласие на обработку персональных данных.")
+        messages.success(
+            request, f"{person.full_name} добавлен(а). Не забудьте внести согласие на обработку персональных данных."
+        )
         return redirect(person)
     return _form_page(request, form, "Новый участник", reverse("mentorship:person_list"))
 
@@ -117,16 +144,22 @@ def person_detail(request, pk: int):
         .prefetch_related("subjects", "competencies", "deficits"),
         pk=pk,
     )
-    participations = PairParticipant.objects.filter(person=person).select_related("pair__form").order_by("-pair__created_at")
-    return render(request, "mentorship/person_detail.html", {
-        "person": person,
-        "can_edit": scoping.can_edit_organization(request.user, person.organization),
-        "show_personal": selectors.can_see_personal(request.user, person),
-        "consents": person.consents.all(),
-        "participations": participations,
-        "history": selectors.history_rows(person),
-        "waiting_days": selectors.waiting_days(person) if person.is_mentee and not person.matched else None,
-    })
+    participations = (
+        PairParticipant.objects.filter(person=person).select_related("pair__form").order_by("-pair__created_at")
+    )
+    return render(
+        request,
+        "mentorship/person_detail.html",
+        {
+            "person": person,
+            "can_edit": scoping.can_edit_organization(request.user, person.organization),
+            "show_personal": selectors.can_see_personal(request.user, person),
+            "consents": person.consents.all(),
+            "participations": participations,
+            "history": selectors.history_rows(person),
+            "waiting_days": selectors.waiting_days(person) if person.is_mentee and not person.matched else None,
+        },
+    )
 
 
 def _bank_card_or_404(request, pk: int) -> Person:
@@ -161,17 +194,28 @@ def consent_create(request, pk: int):
     form = forms.ConsentForm(request.POST or None, request.FILES or None, person=person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.consent_add(person=person, given_on=data["given_on"], purpose=data["purpose"],
-                             representative_name=data["representative_name"], scan=data.get("scan"))
+        services.consent_add(
+            person=person,
+            given_on=data["given_on"],
+            purpose=data["purpose"],
+            representative_name=data["representative_name"],
+            scan=data.get("scan"),
+        )
         messages.success(request, "Согласие внесено.")
         return redirect(person)
-    return _form_page(request, form, f"Согласие на обработку персональных данных: {person.full_name}",
-                      person.get_absolute_url(), multipart=True)
+    return _form_page(
+        request,
+        form,
+        f"Согласие на обработку персональных данных: {person.full_name}",
+        person.get_absolute_url(),
+        multipart=True,
+    )
 
 
 def _consent_or_404(request, pk: int) -> Consent:
-    qs = scoping.filter_by_organization(request.user, Consent.objects.select_related("person__organization"),
-                                        "person__organization")
+    qs = scoping.filter_by_organization(
+        request.user, Consent.objects.select_related("person__organization"), "person__organization"
+    )
     return scoping.get_scoped_or_404(qs, pk=pk)
 
 
@@ -184,7 +228,9 @@ def consent_withdraw(request, pk: int):
         services.consent_withdraw(consent=consent, user=request.user)
         consent.person.refresh_from_db()
         if consent.person.is_anonymized:
-            messages.warning(request, "Согласие отозвано: персональные данные обезличены, составлен акт об уничтожении.")
+            messages.warning(
+                request, "Согласие отозвано: персональные данные обезличены, составлен акт об уничтожении."
+            )
         else:
             messages.warning(request, "Согласие отозвано: пары с этим участником нельзя запустить.")
     except ValidationError as exc:
@@ -206,8 +252,11 @@ def consent_missing(request):
     """People without a valid consent, by organization: the curator's to-do list under 152-ФЗ."""
     from mentorship.privacy import people_without_valid_consent
 
-    people = people_without_valid_consent(selectors.people_visible(request.user)).select_related(
-        "organization").order_by("organization__short_name", "last_name", "first_name")
+    people = (
+        people_without_valid_consent(selectors.people_visible(request.user))
+        .select_related("organization")
+        .order_by("organization__short_name", "last_name", "first_name")
+    )
     page = _page(request, people)
     return render(request, "mentorship/consent_missing.html", {"page": page})
 
@@ -231,25 +280,42 @@ def destruction_act_document(request, pk: int):
 # Banks -----------------------------------------------------------------------------------------
 @login_required
 def mentor_list(request):
-    filterset = MentorFilter(request.GET, queryset=selectors.mentor_bank(request.user).order_by("last_name", "first_name"),
-                             organizations=scoping.organization_choices(request.user, edit=False))
+    filterset = MentorFilter(
+        request.GET,
+        queryset=selectors.mentor_bank(request.user).order_by("last_name", "first_name"),
+        organizations=scoping.organization_choices(request.user, edit=False),
+    )
     page = _page_by_ids(request, filterset.qs)
     for person in page.object_list:
         # other schools' bank mentors are shown by name, organization and competencies only
         person.full_card = selectors.can_see_full_card(request.user, person)
-    return render(request, "mentorship/mentor_list.html", {
-        "filter": filterset, "page": page, "can_add": scoping.editable_organizations(request.user).exists(),
-    })
+    return render(
+        request,
+        "mentorship/mentor_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "can_add": scoping.editable_organizations(request.user).exists(),
+        },
+    )
 
 
 @login_required
 def mentee_list(request):
-    filterset = MenteeFilter(request.GET, queryset=selectors.mentee_list(request.user),
-                             organizations=scoping.organization_choices(request.user, edit=False))
-    return render(request, "mentorship/mentee_list.html", {
-        "filter": filterset, "page": _page_by_ids(request, filterset.qs),
-        "can_add": scoping.editable_organizations(request.user).exists(),
-    })
+    filterset = MenteeFilter(
+        request.GET,
+        queryset=selectors.mentee_list(request.user),
+        organizations=scoping.organization_choices(request.user, edit=False),
+    )
+    return render(
+        request,
+        "mentorship/mentee_list.html",
+        {
+            "filter": filterset,
+            "page": _page_by_ids(request, filterset.qs),
+            "can_add": scoping.editable_organizations(request.user).exists(),
+        },
+    )
 
 
 @login_required
@@ -261,23 +327,36 @@ def waiting_list(request):
     today = timezone.localdate()
     for mentee in mentees:
         mentee.days_waiting = selectors.waiting_days(mentee, today)
-    return render(request, "mentorship/waiting_list.html", {
-        "mentees": mentees, "page": page, "can_edit": scoping.editable_organizations(request.user).exists(),
-    })
+    return render(
+        request,
+        "mentorship/waiting_list.html",
+        {
+            "mentees": mentees,
+            "page": page,
+            "can_edit": scoping.editable_organizations(request.user).exists(),
+        },
+    )
 
 
 @login_required
 def mentee_match(request, pk: int):
     mentee = scoping.get_scoped_or_404(
-        selectors.people_visible(request.user).filter(is_mentee=True)
-        .select_related("organization").prefetch_related("subjects", "deficits__competencies"),
+        selectors.people_visible(request.user)
+        .filter(is_mentee=True)
+        .select_related("organization")
+        .prefetch_related("subjects", "deficits__competencies"),
         pk=pk,
     )
     candidates = matching.rank_for_mentee(request.user, mentee)
-    return render(request, "mentorship/match.html", {
-        "mentee": mentee, "candidates": candidates,
-        "can_edit": scoping.can_edit_organization(request.user, mentee.organization),
-    })
+    return render(
+        request,
+        "mentorship/match.html",
+        {
+            "mentee": mentee,
+            "candidates": candidates,
+            "can_edit": scoping.can_edit_organization(request.user, mentee.organization),
+        },
+    )
 
 
 @login_required
@@ -315,8 +394,11 @@ def suggest_all(request):
                 except ValidationError as exc:
                     _errors(request, exc)
                 else:
-                    messages.success(request, f"Создано пар: {len(pairs)}. Они в статусе «Формируется»: "
-                                              "внесите приказ и согласия, затем запустите.")
+                    messages.success(
+                        request,
+                        f"Создано пар: {len(pairs)}. Они в статусе «Формируется»: "
+                        "внесите приказ и согласия, затем запустите.",
+                    )
                     return redirect("mentorship:pair_list")
     return render(request, "mentorship/suggest_all.html", {"suggestions": suggestions, "forms_list": forms_list})
 
@@ -331,12 +413,20 @@ def _int(value) -> int | None:
 # Pairs -----------------------------------------------------------------------------------------
 @login_required
 def pair_list(request):
-    filterset = PairFilter(request.GET, queryset=selectors.pair_list(request.user),
-                           organizations=scoping.organization_choices(request.user, edit=False))
-    return render(request, "mentorship/pair_list.html", {
-        "filter": filterset, "page": _page_by_ids(request, filterset.qs),
-        "can_add": scoping.editable_organizations(request.user).exists(),
-    })
+    filterset = PairFilter(
+        request.GET,
+        queryset=selectors.pair_list(request.user),
+        organizations=scoping.organization_choices(request.user, edit=False),
+    )
+    return render(
+        request,
+        "mentorship/pair_list.html",
+        {
+            "filter": filterset,
+            "page": _page_by_ids(request, filterset.qs),
+            "can_add": scoping.editable_organizations(request.user).exists(),
+        },
+    )
 
 
 @login_required
@@ -352,9 +442,16 @@ def pair_create(request):
         data = form.cleaned_data
         try:
             pair = services.pair_create(
-                organization=data["organization"], form=data["form"], formats=data["formats"], title=data["title"],
-                mentors=list(data["mentors"]), mentees=list(data["mentees"]), started_on=data["started_on"],
-                planned_end_on=data["planned_end_on"], order_number=data["order_number"], order_date=data["order_date"],
+                organization=data["organization"],
+                form=data["form"],
+                formats=data["formats"],
+                title=data["title"],
+                mentors=list(data["mentors"]),
+                mentees=list(data["mentees"]),
+                started_on=data["started_on"],
+                planned_end_on=data["planned_end_on"],
+                order_number=data["order_number"],
+                order_date=data["order_date"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -369,15 +466,21 @@ def pair_detail(request, pk: int):
     pair = selectors.pair_detail(request.user, pk)
     program = Program.objects.filter(pair=pair).prefetch_related("items", "deficits").first()
     meetings = list(pair.meetings.all())
-    return render(request, "mentorship/pair_detail.html", {
-        "pair": pair, "program": program, "meetings": meetings,
-        "can_edit": scoping.can_edit_organization(request.user, pair.organization),
-        "history": selectors.history_rows(pair),
-        "program_history": selectors.history_rows(program) if program else [],
-        "add_form": forms.AddParticipantForm(user=request.user, pair=pair),
-        "item_form": forms.PlanItemForm(),
-        "missing_consent": [p.person for p in pair.participants.all() if not p.has_consent],
-    })
+    return render(
+        request,
+        "mentorship/pair_detail.html",
+        {
+            "pair": pair,
+            "program": program,
+            "meetings": meetings,
+            "can_edit": scoping.can_edit_organization(request.user, pair.organization),
+            "history": selectors.history_rows(pair),
+            "program_history": selectors.history_rows(program) if program else [],
+            "add_form": forms.AddParticipantForm(user=request.user, pair=pair),
+            "item_form": forms.PlanItemForm(),
+            "missing_consent": [p.person for p in pair.participants.all() if not p.has_consent],
+        },
+    )
 
 
 def _editable_pair(request, pk: int):
@@ -415,15 +518,25 @@ def pair_complete(request, pk: int):
     form = forms.PairCompleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.pair_complete(pair=pair, on=form.cleaned_data["on"], results=form.cleaned_data["results"],
-                                   reflection=form.cleaned_data["reflection"])
+            services.pair_complete(
+                pair=pair,
+                on=form.cleaned_data["on"],
+                results=form.cleaned_data["results"],
+                reflection=form.cleaned_data["reflection"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Пара завершена, результаты программы записаны.")
             return redirect(pair)
-    return _form_page(request, form, f"Завершить пару: {pair}", pair.get_absolute_url(), submit="Завершить",
-                      intro="Завершение — плановый итог: программа получит результаты и рефлексию.")
+    return _form_page(
+        request,
+        form,
+        f"Завершить пару: {pair}",
+        pair.get_absolute_url(),
+        submit="Завершить",
+        intro="Завершение — плановый итог: программа получит результаты и рефлексию.",
+    )
 
 
 @login_required
@@ -460,8 +573,9 @@ def participant_add(request, pk: int):
 @login_required
 @require_POST
 def participant_remove(request, pk: int):
-    qs = scoping.filter_by_organization(request.user, PairParticipant.objects.select_related("pair__organization"),
-                                        "pair__organization")
+    qs = scoping.filter_by_organization(
+        request.user, PairParticipant.objects.select_related("pair__organization"), "pair__organization"
+    )
     participant = scoping.get_scoped_or_404(qs, pk=pk)
     _require_edit(request.user, participant.pair.organization)
     try:
@@ -476,14 +590,21 @@ def participant_remove(request, pk: int):
 @login_required
 def program_create(request, pk: int):
     pair = _editable_pair(request, pk)
-    form = forms.ProgramCreateForm(request.POST or None, user=request.user,
-                                   initial={"based_on": request.GET.get("based_on"),
-                                            "source": "bank" if request.GET.get("based_on") else "blank"})
+    form = forms.ProgramCreateForm(
+        request.POST or None,
+        user=request.user,
+        initial={"based_on": request.GET.get("based_on"), "source": "bank" if request.GET.get("based_on") else "blank"},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            program = services.program_create(pair=pair, source=data["source"], title=data["title"],
-                                              template=data["template"], based_on=data["based_on"])
+            program = services.program_create(
+                pair=pair,
+                source=data["source"],
+                title=data["title"],
+                template=data["template"],
+                based_on=data["based_on"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -530,8 +651,9 @@ def plan_item_add(request, pk: int):
 @login_required
 @require_POST
 def plan_item_toggle(request, pk: int):
-    qs = scoping.filter_by_organization(request.user, PlanItem.objects.select_related("program__pair__organization"),
-                                        "program__pair__organization")
+    qs = scoping.filter_by_organization(
+        request.user, PlanItem.objects.select_related("program__pair__organization"), "program__pair__organization"
+    )
     item = scoping.get_scoped_or_404(qs, pk=pk)
     _require_edit(request.user, item.program.pair.organization)
     services.plan_item_toggle(item=item)
@@ -543,8 +665,9 @@ def plan_item_toggle(request, pk: int):
 def program_publish(request, pk: int):
     program = _editable_program(request, pk)
     services.program_publish(program=program, publish=not program.is_published)
-    messages.success(request, "Программа опубликована в базе программ." if program.is_published
-                     else "Программа снята с публикации.")
+    messages.success(
+        request, "Программа опубликована в базе программ." if program.is_published else "Программа снята с публикации."
+    )
     return redirect(program.pair)
 
 
@@ -556,11 +679,10 @@ def program_bank(request):
 
 @login_required
 def program_bank_detail(request, pk: int):
-    program = scoping.get_scoped_or_404(
-        selectors.program_bank(request.user).prefetch_related("items"), pk=pk
+    program = scoping.get_scoped_or_404(selectors.program_bank(request.user).prefetch_related("items"), pk=pk)
+    pairs = selectors.pairs_visible(request.user).filter(
+        status__in=[PairStatus.FORMING, PairStatus.ACTIVE], program__isnull=True
     )
-    pairs = selectors.pairs_visible(request.user).filter(status__in=[PairStatus.FORMING, PairStatus.ACTIVE],
-                                                         program__isnull=True)
     pairs = scoping.filter_by_organization(request.user, pairs, edit=True).prefetch_related(
         Prefetch("participants", queryset=PairParticipant.objects.select_related("person"))
     )
@@ -605,9 +727,14 @@ def meeting_edit(request, pk: int):
 @login_required
 def practice_list(request):
     practices = selectors.practices_visible(request.user)
-    return render(request, "mentorship/practice_list.html", {
-        "page": _page(request, practices), "can_add": scoping.editable_organizations(request.user).exists(),
-    })
+    return render(
+        request,
+        "mentorship/practice_list.html",
+        {
+            "page": _page(request, practices),
+            "can_add": scoping.editable_organizations(request.user).exists(),
+        },
+    )
 
 
 @login_required
@@ -638,9 +765,16 @@ def practice_detail(request, pk: int):
             attached.save()
             messages.success(request, "Файл прикреплён.")
             return redirect("mentorship:practice_detail", pk=practice.pk)
-    return render(request, "mentorship/practice_detail.html", {
-        "practice": practice, "can_edit": can_edit, "file_form": file_form, "history": selectors.history_rows(practice),
-    })
+    return render(
+        request,
+        "mentorship/practice_detail.html",
+        {
+            "practice": practice,
+            "can_edit": can_edit,
+            "file_form": file_form,
+            "history": selectors.history_rows(practice),
+        },
+    )
 
 
 @login_required
@@ -694,17 +828,25 @@ def event_detail(request, pk: int):
         if not can_edit:
             raise PermissionDenied("Только просмотр.")
         if form.is_valid():
-            services.event_participant_set(event=event, person=form.cleaned_data["person"],
-                                           result=form.cleaned_data["result"])
+            services.event_participant_set(
+                event=event, person=form.cleaned_data["person"], result=form.cleaned_data["result"]
+            )
             messages.success(request, "Участник записан.")
             return redirect("mentorship:event_detail", pk=event.pk)
     # participants of other organizations are listed by name only, and only those the user may see
     participants = EventParticipant.objects.filter(
         event=event, person__in=selectors.people_visible(request.user)
     ).select_related("person__organization")
-    return render(request, "mentorship/event_detail.html", {
-        "event": event, "participants": participants, "can_edit": can_edit, "form": form,
-    })
+    return render(
+        request,
+        "mentorship/event_detail.html",
+        {
+            "event": event,
+            "participants": participants,
+            "can_edit": can_edit,
+            "form": form,
+        },
+    )
 
 
 @login_required
@@ -745,13 +887,23 @@ def community_detail(request, pk: int):
             meeting.save()
             messages.success(request, "Заседание записано.")
             return redirect("mentorship:community_detail", pk=pk)
-    members = Community.members.through.objects.filter(
-        community=community
-    ).select_related("person__organization").order_by("person__last_name")
-    return render(request, "mentorship/community_detail.html", {
-        "community": community, "members": [m.person for m in members], "meetings": community.meetings.all(),
-        "can_edit": can_edit, "member_form": member_form, "meeting_form": meeting_form,
-    })
+    members = (
+        Community.members.through.objects.filter(community=community)
+        .select_related("person__organization")
+        .order_by("person__last_name")
+    )
+    return render(
+        request,
+        "mentorship/community_detail.html",
+        {
+            "community": community,
+            "members": [m.person for m in members],
+            "meetings": community.meetings.all(),
+            "can_edit": can_edit,
+            "member_form": member_form,
+            "meeting_form": meeting_form,
+        },
+    )
 
 
 # Excel exchange --------------------------------------------------------------------------------
@@ -781,7 +933,9 @@ def _own_job(request, pk: int) -> ImportJob:
 @login_required
 def import_detail(request, pk: int):
     job = _own_job(request, pk)
-    template = "mentorship/_import_progress.html" if request.headers.get("HX-Request") else "mentorship/import_detail.html"
+    template = (
+        "mentorship/_import_progress.html" if request.headers.get("HX-Request") else "mentorship/import_detail.html"
+    )
     return render(request, template, {"job": job, "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)})
 
 
@@ -805,4 +959,3 @@ def mentor_bank_export(request):
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="bank-nastavnikov.xlsx"'
     return response
-

@@ -66,8 +66,11 @@ class MonitoringScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
         if db_field.related_model is Municipality:
             scope = scoping.scope_for(request.user)
-            kwargs["queryset"] = Municipality.objects.all() if scope.is_admin else Municipality.objects.filter(
-                pk__in=scope.methodology_municipality_ids)
+            kwargs["queryset"] = (
+                Municipality.objects.all()
+                if scope.is_admin
+                else Municipality.objects.filter(pk__in=scope.methodology_municipality_ids)
+            )
             return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -17,8 +17,14 @@ class MonitoringConfig(AppConfig):
             NavItem("Кампании и отчёты ОО", "monitoring:campaign_list", icon="clipboard-data", order=40, group=group),
             NavItem("Дашборд", "monitoring:dashboard", icon="bar-chart-line", order=41, group=group, roles=municipal),
             NavItem("Эффективность", "monitoring:ranking", icon="trophy", order=42, group=group, roles=runners),
-            NavItem("Годовой аналитический отчёт", "monitoring:report_list", icon="file-earmark-bar-graph", order=43,
-                    group=group, roles=runners),
+            NavItem(
+                "Годовой аналитический отчёт",
+                "monitoring:report_list",
+                icon="file-earmark-bar-graph",
+                order=43,
+                group=group,
+                roles=runners,
+            ),
             NavItem("Проверка сайтов ОО", "monitoring:websites", icon="globe", order=44, group=group, roles=runners),
         )
         register_cards(monitoring_cards, order=40)

@@ -35,21 +35,35 @@ def seed(ctx) -> None:
     if not Campaign.objects.filter(municipality=norilsk, title=title).exists():
         deadline = today - dt.timedelta(days=10)
         campaign = services.campaign_create(
-            user=metodist, municipality=norilsk, kind=CampaignKind.ANNUAL, title=title,
-            period_start=dt.date(today.year - 1, 9, 1), period_end=deadline, deadline=deadline, organizations=orgs,
+            user=metodist,
+            municipality=norilsk,
+            kind=CampaignKind.ANNUAL,
+            title=title,
+            period_start=dt.date(today.year - 1, 9, 1),
+            period_end=deadline,
+            deadline=deadline,
+            organizations=orgs,
         )
         services.campaign_open(user=metodist, campaign=campaign)
         by_org = {a.organization.short_name: a for a in campaign.assignments.select_related("organization", "report")}
-        curator = {"МБОУ «СШ № 1»": ctx.users["kurator"], "МБОУ «СШ № 3»": ctx.users["kurator3"],
-                   "МБДОУ «ДС № 14 «Умка»": ctx.users["kurator_ds14"]}
+        curator = {
+            "МБОУ «СШ № 1»": ctx.users["kurator"],
+            "МБОУ «СШ № 3»": ctx.users["kurator3"],
+            "МБДОУ «ДС № 14 «Умка»": ctx.users["kurator_ds14"],
+        }
 
         def submit(name, late=False):
             a = by_org[name]
             who = curator.get(name, koordinator)
-            services.report_update(user=who, report=a.report, data={
-                "local_acts": True, "local_acts_list": "Положение о наставничестве, приказ № 112 от 01.09.2025",
-                "achievements": "Проведён школьный этап конкурса «Я и мой наставник».",
-            })
+            services.report_update(
+                user=who,
+                report=a.report,
+                data={
+                    "local_acts": True,
+                    "local_acts_list": "Положение о наставничестве, приказ № 112 от 01.09.2025",
+                    "achievements": "Проведён школьный этап конкурса «Я и мой наставник».",
+                },
+            )
             services.assignment_submit(user=who, assignment=a)
             # back-date the submission so the on-time rate has both cases
             when = timezone.now() - dt.timedelta(days=2 if late else 15)
@@ -58,13 +72,18 @@ def seed(ctx) -> None:
             return a
 
         a = submit("МБОУ «СШ № 1»")
-        services.assignment_return(user=metodist, assignment=a, comment="Уточните перечень локальных актов: нет даты приказа.")
+        services.assignment_return(
+            user=metodist, assignment=a, comment="Уточните перечень локальных актов: нет даты приказа."
+        )
         a = submit("МБОУ «СШ № 1»")
         services.assignment_accept(user=metodist, assignment=a)
         services.assignment_accept(user=metodist, assignment=submit("МБОУ «Гимназия № 4»"))
         services.assignment_accept(user=metodist, assignment=submit("МБОУ «Гимназия № 5»", late=True))
-        services.assignment_return(user=metodist, assignment=submit("МБОУ «СШ № 3»"),
-                                   comment="Не указана ссылка на раздел сайта о наставничестве.")
+        services.assignment_return(
+            user=metodist,
+            assignment=submit("МБОУ «СШ № 3»"),
+            comment="Не указана ссылка на раздел сайта о наставничестве.",
+        )
         submit("МБДОУ «ДС № 14 «Умка»", late=True)  # stays submitted: waiting for review
         services.campaign_close(user=metodist, campaign=campaign)
         ctx.log.append(f"Мониторинг: кампания «{title}» со справками во всех состояниях")
@@ -84,8 +103,14 @@ def _seed_nizhnevartovsk(ctx, today) -> None:
     title = f"Персонифицированный учёт участников ЦМН, {quarter + 1} квартал {today.year}"
     if not Campaign.objects.filter(municipality=nv, title=title).exists():
         campaign = services.campaign_create(
-            user=coordinator, municipality=nv, kind=CampaignKind.ACCOUNTING, title=title, period_start=start,
-            period_end=today, deadline=today + dt.timedelta(days=14))
+            user=coordinator,
+            municipality=nv,
+            kind=CampaignKind.ACCOUNTING,
+            title=title,
+            period_start=start,
+            period_end=today,
+            deadline=today + dt.timedelta(days=14),
+        )
         services.campaign_open(user=coordinator, campaign=campaign)
         own = campaign.assignments.filter(organization__short_name="МБОУ «СШ № 2»").first()
         if own is not None:
@@ -94,8 +119,14 @@ def _seed_nizhnevartovsk(ctx, today) -> None:
     title = f"Анкетирование: качество программ наставничества, {quarter + 1} квартал {today.year}"
     if not Campaign.objects.filter(municipality=nv, title=title).exists():
         campaign = services.campaign_create(
-            user=coordinator, municipality=nv, kind=CampaignKind.QUALITY, title=title, period_start=start,
-            period_end=today, deadline=today + dt.timedelta(days=14))
+            user=coordinator,
+            municipality=nv,
+            kind=CampaignKind.QUALITY,
+            title=title,
+            period_start=start,
+            period_end=today,
+            deadline=today + dt.timedelta(days=14),
+        )
         services.campaign_open(user=coordinator, campaign=campaign)
 
 
@@ -105,7 +136,8 @@ def _seed_build(municipality, user, year) -> None:
     if AnnualReportBuild.objects.filter(municipality=municipality, year=year).exists():
         return
     build = AnnualReportBuild.objects.create(
-        municipality=municipality, year=year, author=user, parameters={"year": year, "municipality": municipality.name})
+        municipality=municipality, year=year, author=user, parameters={"year": year, "municipality": municipality.name}
+    )
     services.build_run(build_id=build.pk)  # in-process: the demo must not depend on a running worker
 
 
@@ -116,18 +148,35 @@ def _seed_growth(ctx, norilsk, orgs, metodist, koordinator, today) -> None:
         return
     year = today.year
     plans = [
-        (CampaignKind.ENTRY, f"Входная оценка роста участников ЦМН, сентябрь {year - 1}",
-         dt.date(year - 1, 9, 1), dt.date(year - 1, 9, 30), 5),
-        (CampaignKind.FINAL, f"Итоговая оценка роста участников ЦМН, май {year}",
-         dt.date(year, 5, 1), dt.date(year, 5, 31), 7),
+        (
+            CampaignKind.ENTRY,
+            f"Входная оценка роста участников ЦМН, сентябрь {year - 1}",
+            dt.date(year - 1, 9, 1),
+            dt.date(year - 1, 9, 30),
+            5,
+        ),
+        (
+            CampaignKind.FINAL,
+            f"Итоговая оценка роста участников ЦМН, май {year}",
+            dt.date(year, 5, 1),
+            dt.date(year, 5, 31),
+            7,
+        ),
     ]
     for kind, title, start, end, base in plans:
         if Campaign.objects.filter(municipality=norilsk, title=title).exists():
             continue
         targets = [o for o in orgs if Person.objects.filter(organization=o, is_active=True).exists()][:4]
         campaign = services.campaign_create(
-            user=metodist, municipality=norilsk, kind=kind, title=title, period_start=start, period_end=end,
-            deadline=end, organizations=targets)
+            user=metodist,
+            municipality=norilsk,
+            kind=kind,
+            title=title,
+            period_start=start,
+            period_end=end,
+            deadline=end,
+            organizations=targets,
+        )
         services.campaign_open(user=metodist, campaign=campaign)
         for assignment in campaign.assignments.all():
             for index, response in enumerate(assignment.responses.select_related("questionnaire")):

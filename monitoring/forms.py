@@ -12,7 +12,16 @@ from monitoring.models import Campaign, Question, QuestionKind, SchoolReport
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["municipality", "kind", "title", "period_start", "period_end", "deadline", "organizations", "questionnaires"]
+        fields = [
+            "municipality",
+            "kind",
+            "title",
+            "period_start",
+            "period_end",
+            "deadline",
+            "organizations",
+            "questionnaires",
+        ]
         widgets = {"organizations": forms.CheckboxSelectMultiple, "questionnaires": forms.CheckboxSelectMultiple}
         help_texts = {
             "organizations": "Не отмечено ни одной — охватываются все действующие организации муниципалитета.",
@@ -22,13 +31,17 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         scope = scoping.scope_for(user)
-        municipalities = Municipality.objects.all() if scope.is_admin else Municipality.objects.filter(
-            pk__in=scope.methodology_municipality_ids)
+        municipalities = (
+            Municipality.objects.all()
+            if scope.is_admin
+            else Municipality.objects.filter(pk__in=scope.methodology_municipality_ids)
+        )
         self.fields["municipality"].queryset = municipalities
         if municipalities.count() == 1:
             self.fields["municipality"].initial = municipalities.first()
         self.fields["organizations"].queryset = Organization.objects.filter(
-            municipality__in=municipalities, is_active=True).order_by("short_name")
+            municipality__in=municipalities, is_active=True
+        ).order_by("short_name")
         self.fields["organizations"].required = False
         self.fields["questionnaires"].required = False
         self.fields["questionnaires"].queryset = self.fields["questionnaires"].queryset.filter(is_active=True)
@@ -68,12 +81,17 @@ class ResponseForm(forms.Form):
             name = f"q{q.pk}"
             if q.kind == QuestionKind.SCALE:
                 field = forms.TypedChoiceField(
-                    choices=[(i, str(i)) for i in range(1, 11)], coerce=int, widget=forms.RadioSelect(attrs={"class": "scale"}),
-                    empty_value=None)
+                    choices=[(i, str(i)) for i in range(1, 11)],
+                    coerce=int,
+                    widget=forms.RadioSelect(attrs={"class": "scale"}),
+                    empty_value=None,
+                )
             elif q.kind == QuestionKind.SINGLE:
                 field = forms.ChoiceField(choices=[(o, o) for o in q.option_list], widget=forms.RadioSelect)
             elif q.kind == QuestionKind.MULTIPLE:
-                field = forms.MultipleChoiceField(choices=[(o, o) for o in q.option_list], widget=forms.CheckboxSelectMultiple)
+                field = forms.MultipleChoiceField(
+                    choices=[(o, o) for o in q.option_list], widget=forms.CheckboxSelectMultiple
+                )
             else:
                 field = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
             field.label = f"{q.order}. {q.text}"
@@ -91,7 +109,9 @@ YEAR_CHOICES = [(y, str(y)) for y in range(dt.date.today().year + 1, 2019, -1)]
 
 class PeriodFilterForm(forms.Form):
     year = forms.TypedChoiceField(label="Год", choices=YEAR_CHOICES, coerce=int, required=False)
-    kind = forms.ChoiceField(label="Тип организации", choices=[("", "Все типы"), *OrganizationKind.choices], required=False)
+    kind = forms.ChoiceField(
+        label="Тип организации", choices=[("", "Все типы"), *OrganizationKind.choices], required=False
+    )
 
 
 class BuildForm(forms.Form):
@@ -101,8 +121,11 @@ class BuildForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         scope = scoping.scope_for(user)
-        qs = Municipality.objects.all() if scope.is_admin else Municipality.objects.filter(
-            pk__in=scope.methodology_municipality_ids)
+        qs = (
+            Municipality.objects.all()
+            if scope.is_admin
+            else Municipality.objects.filter(pk__in=scope.methodology_municipality_ids)
+        )
         self.fields["municipality"].queryset = qs
         if qs.count() == 1:
             self.fields["municipality"].initial = qs.first()

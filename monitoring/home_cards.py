@@ -13,10 +13,24 @@ def monitoring_cards(user, scope: Scope) -> list[Card]:
     cards = []
     if scope.edit_organization_ids:
         owed = my_assignments(user).count()
-        cards.append(Card("Отчётов и анкет к сдаче", owed, reverse("monitoring:campaign_list"), icon="clipboard-check",
-                          tone="warning" if owed else "success"))
+        cards.append(
+            Card(
+                "Отчётов и анкет к сдаче",
+                owed,
+                reverse("monitoring:campaign_list"),
+                icon="clipboard-check",
+                tone="warning" if owed else "success",
+            )
+        )
     if scope.is_admin or scope.methodology_municipality_ids:
         waiting = assignments_visible(user).filter(status=AssignmentStatus.SUBMITTED).count()
-        cards.append(Card("Отчётов ОО ждут проверки", waiting, reverse("monitoring:campaign_list"), icon="inbox",
-                          tone="warning" if waiting else "success"))
+        cards.append(
+            Card(
+                "Отчётов ОО ждут проверки",
+                waiting,
+                reverse("monitoring:campaign_list"),
+                icon="inbox",
+                tone="warning" if waiting else "success",
+            )
+        )
     return cards

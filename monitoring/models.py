@@ -77,7 +77,9 @@ class QuestionKind(models.TextChoices):
 
 
 class Question(models.Model):
-    questionnaire = models.ForeignKey(Questionnaire, verbose_name="анкета", on_delete=models.CASCADE, related_name="questions")
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name="анкета", on_delete=models.CASCADE, related_name="questions"
+    )
     order = models.PositiveSmallIntegerField("порядок", default=0)
     text = models.TextField("вопрос")
     kind = models.CharField("тип ответа", max_length=10, choices=QuestionKind.choices, default=QuestionKind.SCALE)
@@ -85,7 +87,9 @@ class Question(models.Model):
     required = models.BooleanField("обязательный", default=True)
     # growth questionnaires group items by dimension; entry vs final is compared per dimension
     dimension = models.CharField(
-        "направление оценки", max_length=100, blank=True,
+        "направление оценки",
+        max_length=100,
+        blank=True,
         help_text="Например: мотивационно-личностный, компетентностный, профессиональный рост.",
     )
 
@@ -107,7 +111,9 @@ class Question(models.Model):
 
 
 class Campaign(models.Model):
-    municipality = models.ForeignKey(Municipality, verbose_name="муниципалитет", on_delete=models.PROTECT, related_name="monitoring_campaigns")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", on_delete=models.PROTECT, related_name="monitoring_campaigns"
+    )
     kind = models.CharField("вид", max_length=20, choices=CampaignKind.choices)
     title = models.CharField("название", max_length=300)
     period_start = models.DateField("период: с")
@@ -115,10 +121,19 @@ class Campaign(models.Model):
     deadline = models.DateField("срок сдачи")
     # the end of the deadline day in the municipality's zone, stored so SQL can count "on time"
     due_at = models.DateTimeField("сдать до", editable=False, null=True)
-    organizations = models.ManyToManyField(Organization, verbose_name="охваченные организации", related_name="monitoring_campaigns", blank=True)
+    organizations = models.ManyToManyField(
+        Organization, verbose_name="охваченные организации", related_name="monitoring_campaigns", blank=True
+    )
     questionnaires = models.ManyToManyField(Questionnaire, verbose_name="анкеты", blank=True, related_name="campaigns")
     status = models.CharField("статус", max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="создал", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="создал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField("создана", auto_now_add=True)
     opened_at = models.DateTimeField("открыта", null=True, blank=True)
 
@@ -127,7 +142,9 @@ class Campaign(models.Model):
         verbose_name_plural = "кампании мониторинга"
         ordering = ["-deadline", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="monitoring_campaign_period_order"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="monitoring_campaign_period_order"
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "kind", "deadline"])]
 
@@ -170,15 +187,33 @@ class AssignmentStatus(models.TextChoices):
 class Assignment(models.Model):
     """What one organization owes a campaign: its report or the questionnaires of its participants."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name="кампания", on_delete=models.CASCADE, related_name="assignments")
-    organization = models.ForeignKey(Organization, verbose_name="организация", on_delete=models.PROTECT, related_name="monitoring_assignments")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="кампания", on_delete=models.CASCADE, related_name="assignments"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.PROTECT, related_name="monitoring_assignments"
+    )
     status = models.CharField("статус", max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.DRAFT)
     # the first submission decides "on time": a return and resubmission does not make it late
     first_submitted_at = models.DateTimeField("впервые сдан", null=True, blank=True)
     submitted_at = models.DateTimeField("сдан", null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="сдал", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="сдал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField("проверен", null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="проверил", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="проверил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     return_comment = models.TextField("замечания при возврате", blank=True)
     history = HistoricalRecords()
 
@@ -200,7 +235,9 @@ class Assignment(models.Model):
 class SchoolReport(models.Model):
     """Информационная справка: indicators taken from the data plus what the data cannot tell."""
 
-    assignment = models.OneToOneField(Assignment, verbose_name="задание", on_delete=models.CASCADE, related_name="report")
+    assignment = models.OneToOneField(
+        Assignment, verbose_name="задание", on_delete=models.CASCADE, related_name="report"
+    )
     # filled automatically (refreshed while the report is a draft, frozen once submitted)
     mentors = models.PositiveIntegerField("наставников", default=0)
     mentees = models.PositiveIntegerField("наставляемых", default=0)
@@ -241,18 +278,33 @@ class SchoolReport(models.Model):
 class Response(models.Model):
     """One participant's questionnaire in a campaign (the per-participant assignment)."""
 
-    assignment = models.ForeignKey(Assignment, verbose_name="задание", on_delete=models.CASCADE, related_name="responses")
-    questionnaire = models.ForeignKey(Questionnaire, verbose_name="анкета", on_delete=models.PROTECT, related_name="responses")
-    person = models.ForeignKey("mentorship.Person", verbose_name="участник", on_delete=models.CASCADE, related_name="monitoring_responses")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name="задание", on_delete=models.CASCADE, related_name="responses"
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name="анкета", on_delete=models.PROTECT, related_name="responses"
+    )
+    person = models.ForeignKey(
+        "mentorship.Person", verbose_name="участник", on_delete=models.CASCADE, related_name="monitoring_responses"
+    )
     role = models.CharField("роль", max_length=10, choices=[("mentor", "Наставник"), ("mentee", "Наставляемый")])
     submitted_at = models.DateTimeField("заполнена", null=True, blank=True)
-    filled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="внёс", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    filled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="внёс",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "анкета участника"
         verbose_name_plural = "анкеты участников"
         ordering = ["assignment", "person__last_name", "pk"]
-        constraints = [models.UniqueConstraint(fields=["assignment", "questionnaire", "person"], name="monitoring_response_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "questionnaire", "person"], name="monitoring_response_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.questionnaire} — {self.person}"
@@ -261,7 +313,9 @@ class Response(models.Model):
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    scale = models.PositiveSmallIntegerField("балл", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)])
+    scale = models.PositiveSmallIntegerField(
+        "балл", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
     choices = models.JSONField("выбранные варианты", default=list, blank=True)
     text = models.TextField("ответ", blank=True)
 
@@ -289,7 +343,9 @@ class Metric(models.TextChoices):
 
 
 class EffectivenessCriterion(models.Model):
-    municipality = models.ForeignKey(Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="effectiveness_criteria")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="effectiveness_criteria"
+    )
     metric = models.CharField("показатель", max_length=30, choices=Metric.choices)
     weight = models.DecimalField("вес", max_digits=5, decimal_places=2, validators=[MinValueValidator(0)])
     order = models.PositiveSmallIntegerField("порядок", default=0)
@@ -318,10 +374,19 @@ def build_upload_to(instance: AnnualReportBuild, filename: str) -> str:
 class AnnualReportBuild(models.Model):
     """One build of the annual analytical report: kept with its parameters, author and timing."""
 
-    municipality = models.ForeignKey(Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="annual_report_builds")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="annual_report_builds"
+    )
     year = models.PositiveSmallIntegerField("год")
     parameters = models.JSONField("параметры", default=dict, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="автор", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="автор",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     status = models.CharField("статус", max_length=10, choices=BuildStatus.choices, default=BuildStatus.QUEUED)
     progress = models.PositiveSmallIntegerField("готовность, %", default=0)
     stage = models.CharField("этап", max_length=200, blank=True)
@@ -353,8 +418,17 @@ class AnnualReportBuild(models.Model):
 
 
 class WebsiteCheckRun(models.Model):
-    municipality = models.ForeignKey(Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="website_check_runs")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="запустил", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="website_check_runs"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="запустил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField("запущена", auto_now_add=True)
     finished_at = models.DateTimeField("завершена", null=True, blank=True)
 
@@ -369,7 +443,9 @@ class WebsiteCheckRun(models.Model):
 
 class WebsiteCheck(models.Model):
     run = models.ForeignKey(WebsiteCheckRun, verbose_name="проверка", on_delete=models.CASCADE, related_name="checks")
-    organization = models.ForeignKey(Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="website_checks")
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="website_checks"
+    )
     url = models.URLField("адрес", max_length=500, blank=True)
     reachable = models.BooleanField("доступен", default=False)
     status_code = models.PositiveSmallIntegerField("код ответа", null=True, blank=True)

@@ -57,9 +57,7 @@ def with_rates(qs: QuerySet[Campaign]) -> QuerySet[Campaign]:
     return qs.annotate(
         expected=Count("assignments", distinct=True),
         submitted=Count("assignments", filter=Q(assignments__first_submitted_at__isnull=False), distinct=True),
-        on_time=Count(
-            "assignments", filter=Q(assignments__first_submitted_at__lte=F("due_at")), distinct=True
-        ),
+        on_time=Count("assignments", filter=Q(assignments__first_submitted_at__lte=F("due_at")), distinct=True),
         accepted=Count("assignments", filter=Q(assignments__status=AssignmentStatus.ACCEPTED), distinct=True),
     )
 
@@ -87,7 +85,8 @@ def can_fill(user, assignment: Assignment) -> bool:
 
 def campaign_assignments(user, campaign: Campaign) -> list[Assignment]:
     return list(
-        assignments_visible(user).filter(campaign=campaign)
+        assignments_visible(user)
+        .filter(campaign=campaign)
         .select_related("organization", "submitted_by", "reviewed_by")
         .annotate(
             responses_total=Count("responses", distinct=True),
@@ -161,7 +160,9 @@ def _share(part: int | float, whole: int | float) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def organization_figures(org_ids: list[int], start: dt.date, end: dt.date, today: dt.date | None = None) -> dict[int, OrgFigures]:
+def organization_figures(
+    org_ids: list[int], start: dt.date, end: dt.date, today: dt.date | None = None
+) -> dict[int, OrgFigures]:
     """Indicators per organization from mentorship and roadmaps: seven grouped queries in all.
 
     `org_ids` must already be scoped by the caller (a list of visible organizations)."""
@@ -182,8 +183,11 @@ def organization_figures(org_ids: list[int], start: dt.date, end: dt.date, today
     # mentees in a forming or active pair; a mentee's pair is always of the mentee's organization
     # (mentorship.services._validate_mentee), so only these organizations' pairs are read — the
     # correlated EXISTS hashed every open pair of the region for each call
-    matched = Q(pk__in=PairParticipant.objects.filter(
-        role="mentee", pair__status__in=OPEN_PAIR_STATUSES, pair__organization_id__in=org_ids).values("person_id"))
+    matched = Q(
+        pk__in=PairParticipant.objects.filter(
+            role="mentee", pair__status__in=OPEN_PAIR_STATUSES, pair__organization_id__in=org_ids
+        ).values("person_id")
+    )
     people = (
         Person.objects.filter(organization_id__in=org_ids, is_active=True)
         .values("organization_id")
@@ -217,9 +221,12 @@ def organization_figures(org_ids: list[int], start: dt.date, end: dt.date, today
             f.pairs_by_form[row["form__name"]] = row["n"]
     meetings = (
         # pairs as a subquery: joined instead, the planner scanned all meetings of the region (21 → 8 ms)
-        Meeting.objects.filter(pair_id__in=Pair.objects.filter(organization_id__in=org_ids).values("pk"),
-                               held_on__range=(start, end))
-        .values("pair__organization_id").annotate(n=Count("pk")).order_by()
+        Meeting.objects.filter(
+            pair_id__in=Pair.objects.filter(organization_id__in=org_ids).values("pk"), held_on__range=(start, end)
+        )
+        .values("pair__organization_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     for row in meetings:
         figures[row["pair__organization_id"]].meetings = row["n"]
@@ -237,7 +244,11 @@ def organization_figures(org_ids: list[int], start: dt.date, end: dt.date, today
     for row in records:
         f = figures[row["organization_id"]]
         f.roadmap_due, f.roadmap_done, f.roadmap_on_time, f.roadmap_overdue = (
-            row["n_due"], row["n_done"], row["n_on_time"], row["n_overdue"])
+            row["n_due"],
+            row["n_done"],
+            row["n_on_time"],
+            row["n_overdue"],
+        )
     return figures
 
 
@@ -265,7 +276,11 @@ def scale_averages(org_ids: list[int], *, kinds: list[str], start: dt.date, end:
         .order_by()
     )
     return {
-        (r["response__assignment__campaign__kind"], r["response__assignment__organization_id"], r["question__dimension"]): float(r["avg"])
+        (
+            r["response__assignment__campaign__kind"],
+            r["response__assignment__organization_id"],
+            r["question__dimension"],
+        ): float(r["avg"])
         for r in rows
     }
 
@@ -299,7 +314,9 @@ def growth_dynamics(org_ids: list[int], start: dt.date, end: dt.date) -> list[Dy
     )
     by_dim: dict[str, dict[str, float]] = defaultdict(dict)
     for r in rows:
-        by_dim[r["question__dimension"] or "Общая оценка"][r["response__assignment__campaign__kind"]] = round(float(r["avg"]), 2)
+        by_dim[r["question__dimension"] or "Общая оценка"][r["response__assignment__campaign__kind"]] = round(
+            float(r["avg"]), 2
+        )
     return [DynamicsRow(dim, v.get(CampaignKind.ENTRY), v.get(CampaignKind.FINAL)) for dim, v in sorted(by_dim.items())]
 
 
@@ -314,8 +331,11 @@ def participant_dynamics(org_ids: list[int], start: dt.date, end: dt.date) -> li
             response__assignment__campaign__period_start__lte=end,
         )
         .values(
-            "response__person_id", "response__person__last_name", "response__person__first_name",
-            "response__person__middle_name", "response__assignment__organization__short_name",
+            "response__person_id",
+            "response__person__last_name",
+            "response__person__first_name",
+            "response__person__middle_name",
+            "response__assignment__organization__short_name",
             "response__assignment__campaign__kind",
         )
         .annotate(avg=Avg("scale"))
@@ -323,12 +343,26 @@ def participant_dynamics(org_ids: list[int], start: dt.date, end: dt.date) -> li
     )
     people: dict[int, dict] = {}
     for r in rows:
-        p = people.setdefault(r["response__person_id"], {
-            "name": " ".join(x for x in (r["response__person__last_name"], r["response__person__first_name"],
-                                         r["response__person__middle_name"]) if x),
-            "organization": r["response__assignment__organization__short_name"], "entry": None, "final": None,
-        })
-        p["entry" if r["response__assignment__campaign__kind"] == CampaignKind.ENTRY else "final"] = round(float(r["avg"]), 2)
+        p = people.setdefault(
+            r["response__person_id"],
+            {
+                "name": " ".join(
+                    x
+                    for x in (
+                        r["response__person__last_name"],
+                        r["response__person__first_name"],
+                        r["response__person__middle_name"],
+                    )
+                    if x
+                ),
+                "organization": r["response__assignment__organization__short_name"],
+                "entry": None,
+                "final": None,
+            },
+        )
+        p["entry" if r["response__assignment__campaign__kind"] == CampaignKind.ENTRY else "final"] = round(
+            float(r["avg"]), 2
+        )
     for p in people.values():
         p["delta"] = round(p["final"] - p["entry"], 2) if p["entry"] is not None and p["final"] is not None else None
     return list(people.values())
@@ -337,7 +371,8 @@ def participant_dynamics(org_ids: list[int], start: dt.date, end: dt.date) -> li
 def choice_counts(questionnaire: Questionnaire, org_ids: list[int]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for qid, chosen in Answer.objects.filter(
-        question__questionnaire=questionnaire, question__kind__in=[QuestionKind.SINGLE, QuestionKind.MULTIPLE],
+        question__questionnaire=questionnaire,
+        question__kind__in=[QuestionKind.SINGLE, QuestionKind.MULTIPLE],
         response__assignment__organization_id__in=org_ids,
     ).values_list("question_id", "choices"):
         for option in chosen or []:
@@ -364,9 +399,11 @@ def reporting_by_organization(org_ids: list[int], start: dt.date, end: dt.date) 
 
 def campaign_rates(municipality_ids: list[int], start: dt.date, end: dt.date) -> list[Campaign]:
     return list(
-        with_rates(Campaign.objects.filter(municipality_id__in=municipality_ids, deadline__range=(start, end))
-                   .exclude(status=CampaignStatus.DRAFT))
-        .order_by("deadline", "pk")
+        with_rates(
+            Campaign.objects.filter(municipality_id__in=municipality_ids, deadline__range=(start, end)).exclude(
+                status=CampaignStatus.DRAFT
+            )
+        ).order_by("deadline", "pk")
     )
 
 
@@ -382,12 +419,16 @@ class RankRow:
 
 def latest_website_checks(org_ids: list[int]) -> dict[int, WebsiteCheck]:
     latest: dict[int, WebsiteCheck] = {}
-    for check in WebsiteCheck.objects.filter(organization_id__in=org_ids).order_by("organization_id", "-checked_at", "-pk"):
+    for check in WebsiteCheck.objects.filter(organization_id__in=org_ids).order_by(
+        "organization_id", "-checked_at", "-pk"
+    ):
         latest.setdefault(check.organization_id, check)
     return latest
 
 
-def metric_values(organizations: list[Organization], start: dt.date, end: dt.date, today: dt.date | None = None) -> dict[int, dict[str, int | None]]:
+def metric_values(
+    organizations: list[Organization], start: dt.date, end: dt.date, today: dt.date | None = None
+) -> dict[int, dict[str, int | None]]:
     """Each metric as a share 0–100 per organization (None: no data to judge by)."""
     ids = [o.pk for o in organizations]
     figures = organization_figures(ids, start, end, today)
@@ -419,8 +460,13 @@ def criteria_for(municipality_id: int) -> list[EffectivenessCriterion]:
     return list(EffectivenessCriterion.objects.filter(municipality_id=municipality_id).order_by("order", "pk"))
 
 
-def ranking(organizations: list[Organization], criteria: list[EffectivenessCriterion], start: dt.date, end: dt.date,
-            today: dt.date | None = None) -> list[RankRow]:
+def ranking(
+    organizations: list[Organization],
+    criteria: list[EffectivenessCriterion],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date | None = None,
+) -> list[RankRow]:
     """Weighted score 0–100: each criterion contributes weight × share / total weight; a missing
     value counts as 0 so that not reporting never raises a school in the table."""
     values = metric_values(organizations, start, end, today)

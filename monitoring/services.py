@@ -41,20 +41,31 @@ log = logging.getLogger(__name__)
 # Campaigns -------------------------------------------------------------------------------------------
 @transaction.atomic
 def campaign_create(
-    *, user, municipality: Municipality, kind: str, title: str, period_start: dt.date, period_end: dt.date,
-    deadline: dt.date, organizations: Iterable[Organization] | None = None,
+    *,
+    user,
+    municipality: Municipality,
+    kind: str,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    deadline: dt.date,
+    organizations: Iterable[Organization] | None = None,
     questionnaires: Iterable[Questionnaire] | None = None,
 ) -> Campaign:
     if not scoping.can_run_monitoring(user, municipality):
         raise PermissionDenied("Нет права проводить мониторинг в этом муниципалитете.")
     campaign = Campaign(
-        municipality=municipality, kind=kind, title=title, period_start=period_start, period_end=period_end,
-        deadline=deadline, created_by=user,
+        municipality=municipality,
+        kind=kind,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        deadline=deadline,
+        created_by=user,
     )
     campaign.full_clean()
     campaign.save()
-    orgs = list(organizations) if organizations is not None else list(
-        municipality.organizations.filter(is_active=True))
+    orgs = list(organizations) if organizations is not None else list(municipality.organizations.filter(is_active=True))
     if any(o.municipality_id != municipality.pk for o in orgs):
         raise ValidationError("Организация из другого муниципалитета.")
     campaign.organizations.set(orgs)
@@ -82,8 +93,9 @@ def campaign_open(*, user, campaign: Campaign) -> int:
     assignments = list(campaign.assignments.all())
     if campaign.is_report:
         have = set(SchoolReport.objects.filter(assignment__campaign=campaign).values_list("assignment_id", flat=True))
-        bulk_create_with_history([SchoolReport(assignment=a) for a in assignments if a.pk not in have], SchoolReport,
-                                 default_user=user)
+        bulk_create_with_history(
+            [SchoolReport(assignment=a) for a in assignments if a.pk not in have], SchoolReport, default_user=user
+        )
         for a in assignments:
             report_refresh(report=SchoolReport.objects.get(assignment=a))
     else:
@@ -101,8 +113,9 @@ def _create_responses(campaign: Campaign, assignments: list[Assignment]) -> None
 
     by_org = {a.organization_id: a for a in assignments}
     questionnaires = list(campaign.questionnaires.all())
-    people = Person.objects.filter(Q(is_mentor=True) | Q(is_mentee=True), organization_id__in=by_org,
-                                   is_active=True).only("pk", "organization_id", "is_mentor", "is_mentee")
+    people = Person.objects.filter(
+        Q(is_mentor=True) | Q(is_mentee=True), organization_id__in=by_org, is_active=True
+    ).only("pk", "organization_id", "is_mentor", "is_mentee")
     rows = []
     for person in people:
         for q in questionnaires:
@@ -112,7 +125,9 @@ def _create_responses(campaign: Campaign, assignments: list[Assignment]) -> None
             elif q.audience in (Audience.MENTEE, Audience.ALL) and person.is_mentee:
                 role = "mentee"
             if role:
-                rows.append(Response(assignment=by_org[person.organization_id], questionnaire=q, person=person, role=role))
+                rows.append(
+                    Response(assignment=by_org[person.organization_id], questionnaire=q, person=person, role=role)
+                )
     Response.objects.bulk_create(rows, ignore_conflicts=True)
 
 
@@ -131,7 +146,8 @@ def report_refresh(*, report: SchoolReport, today: dt.date | None = None) -> Sch
         return report
     campaign = assignment.campaign
     f = organization_figures([assignment.organization_id], campaign.period_start, campaign.period_end, today)[
-        assignment.organization_id]
+        assignment.organization_id
+    ]
     before = {name: getattr(report, name) for name in _REFRESHED}
     report.mentors, report.mentees, report.pairs = f.mentors, f.mentees, f.pairs
     report.pairs_by_form, report.programs = f.pairs_by_form, f.programs
@@ -149,8 +165,19 @@ def report_refresh(*, report: SchoolReport, today: dt.date | None = None) -> Sch
     return report
 
 
-_REFRESHED = ("mentors", "mentees", "pairs", "pairs_by_form", "programs", "young_total", "young_covered", "meetings",
-              "roadmap_due", "roadmap_on_time", "website_url")
+_REFRESHED = (
+    "mentors",
+    "mentees",
+    "pairs",
+    "pairs_by_form",
+    "programs",
+    "young_total",
+    "young_covered",
+    "meetings",
+    "roadmap_due",
+    "roadmap_on_time",
+    "website_url",
+)
 
 
 def _check_fill(user, assignment: Assignment) -> None:
@@ -205,7 +232,8 @@ def _check_review(user, assignment: Assignment) -> None:
 def assignment_accept(*, user, assignment: Assignment) -> Assignment:
     _check_review(user, assignment)
     Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.SUBMITTED).update(
-        status=AssignmentStatus.ACCEPTED, reviewed_at=timezone.now(), reviewed_by=user, return_comment="")
+        status=AssignmentStatus.ACCEPTED, reviewed_at=timezone.now(), reviewed_by=user, return_comment=""
+    )
     assignment.refresh_from_db()
     _record_history(assignment, user)
     return assignment
@@ -216,7 +244,8 @@ def assignment_return(*, user, assignment: Assignment, comment: str) -> Assignme
     if not comment.strip():
         raise ValidationError("Напишите, что исправить: без замечаний отчёт не возвращают.")
     Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.SUBMITTED).update(
-        status=AssignmentStatus.RETURNED, reviewed_at=timezone.now(), reviewed_by=user, return_comment=comment.strip())
+        status=AssignmentStatus.RETURNED, reviewed_at=timezone.now(), reviewed_by=user, return_comment=comment.strip()
+    )
     assignment.refresh_from_db()
     _record_history(assignment, user)
     return assignment
@@ -280,15 +309,20 @@ def response_fill(*, user, response: Response, data: dict[int, object]) -> Respo
 
 # Effectiveness ---------------------------------------------------------------------------------------
 DEFAULT_CRITERIA = [
-    (Metric.YOUNG_COVERAGE, 25), (Metric.PROGRAMS, 20), (Metric.ROADMAP_ON_TIME, 20),
-    (Metric.REPORTS_ON_TIME, 15), (Metric.SATISFACTION, 15), (Metric.WEBSITE, 5),
+    (Metric.YOUNG_COVERAGE, 25),
+    (Metric.PROGRAMS, 20),
+    (Metric.ROADMAP_ON_TIME, 20),
+    (Metric.REPORTS_ON_TIME, 15),
+    (Metric.SATISFACTION, 15),
+    (Metric.WEBSITE, 5),
 ]
 
 
 def criteria_ensure_defaults(*, municipality: Municipality) -> list[EffectivenessCriterion]:
     for order, (metric, weight) in enumerate(DEFAULT_CRITERIA):
         EffectivenessCriterion.objects.get_or_create(
-            municipality=municipality, metric=metric, defaults={"weight": weight, "order": order})
+            municipality=municipality, metric=metric, defaults={"weight": weight, "order": order}
+        )
     return list(EffectivenessCriterion.objects.filter(municipality=municipality))
 
 
@@ -300,7 +334,9 @@ def build_request(*, user, municipality: Municipality, year: int, parameters: di
     from monitoring.tasks import build_annual_report
 
     build = AnnualReportBuild.objects.create(
-        municipality=municipality, year=year, author=user,
+        municipality=municipality,
+        year=year,
+        author=user,
         parameters={"year": year, "municipality": municipality.name, **(parameters or {})},
     )
     transaction.on_commit(lambda: _enqueue(build.pk, build_annual_report))
@@ -324,14 +360,16 @@ def build_run(*, build_id: int) -> AnnualReportBuild | None:
     from monitoring.reports.annual import build_files
 
     claimed = AnnualReportBuild.objects.filter(pk=build_id, status=BuildStatus.QUEUED).update(
-        status=BuildStatus.RUNNING, started_at=timezone.now(), progress=1, stage="Подготовка")
+        status=BuildStatus.RUNNING, started_at=timezone.now(), progress=1, stage="Подготовка"
+    )
     if not claimed:
         log.info("annual report build %s is gone or already taken", build_id)
         return AnnualReportBuild.objects.filter(pk=build_id).first()
     build = AnnualReportBuild.objects.select_related("municipality").get(pk=build_id)
     try:
         xlsx_bytes, docx_bytes = build_files(
-            municipality=build.municipality, year=build.year,
+            municipality=build.municipality,
+            year=build.year,
             progress=lambda p, s: build_progress(build_id=build_id, percent=p, stage=s),
         )
         stem = f"analiticheskij-otchet-{build.year}-{build.pk}"
@@ -343,7 +381,8 @@ def build_run(*, build_id: int) -> AnnualReportBuild | None:
     except Exception as exc:
         log.exception("annual report build %s failed", build_id)
         AnnualReportBuild.objects.filter(pk=build_id).update(
-            status=BuildStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now(), stage="Ошибка")
+            status=BuildStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now(), stage="Ошибка"
+        )
         raise
     return build
 

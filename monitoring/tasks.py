@@ -10,8 +10,12 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(
-    name="monitoring.build_annual_report", queue="reports", acks_late=True, reject_on_worker_lost=True,
-    soft_time_limit=20 * 60, time_limit=25 * 60,
+    name="monitoring.build_annual_report",
+    queue="reports",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=20 * 60,
+    time_limit=25 * 60,
 )
 def build_annual_report(build_id: int) -> str | None:
     from monitoring.services import build_run

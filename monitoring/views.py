@@ -46,11 +46,18 @@ def _period(request) -> tuple[PeriodFilterForm, int, str]:
 @login_required
 def campaign_list(request):
     campaigns = list(selectors.campaign_list(request.user)[:200])
-    can_create = bool(scoping.scope_for(request.user).methodology_municipality_ids) or scoping.scope_for(request.user).is_admin
-    return render(request, "monitoring/campaign_list.html", {
-        "campaigns": campaigns, "can_create": can_create,
-        "my_assignments": list(selectors.my_assignments(request.user)[:50]),
-    })
+    can_create = (
+        bool(scoping.scope_for(request.user).methodology_municipality_ids) or scoping.scope_for(request.user).is_admin
+    )
+    return render(
+        request,
+        "monitoring/campaign_list.html",
+        {
+            "campaigns": campaigns,
+            "can_create": can_create,
+            "my_assignments": list(selectors.my_assignments(request.user)[:50]),
+        },
+    )
 
 
 @login_required
@@ -61,9 +68,15 @@ def campaign_create(request):
         data = form.cleaned_data
         try:
             campaign = services.campaign_create(
-                user=request.user, municipality=data["municipality"], kind=data["kind"], title=data["title"],
-                period_start=data["period_start"], period_end=data["period_end"], deadline=data["deadline"],
-                organizations=data["organizations"] or None, questionnaires=data["questionnaires"] or None,
+                user=request.user,
+                municipality=data["municipality"],
+                kind=data["kind"],
+                title=data["title"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                deadline=data["deadline"],
+                organizations=data["organizations"] or None,
+                questionnaires=data["questionnaires"] or None,
             )
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
@@ -77,11 +90,17 @@ def campaign_create(request):
 def campaign_detail(request, pk: int):
     campaign = selectors.campaign_detail(request.user, pk)
     assignments = selectors.campaign_assignments(request.user, campaign)
-    return render(request, "monitoring/campaign_detail.html", {
-        "campaign": campaign, "assignments": assignments, "can_run": selectors.can_run(request.user, campaign),
-        "covered": campaign.organizations.count(),
-        "statuses": AssignmentStatus,
-    })
+    return render(
+        request,
+        "monitoring/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "assignments": assignments,
+            "can_run": selectors.can_run(request.user, campaign),
+            "covered": campaign.organizations.count(),
+            "statuses": AssignmentStatus,
+        },
+    )
 
 
 @login_required
@@ -132,14 +151,24 @@ def assignment_detail(request, pk: int):
                     return redirect("monitoring:assignment_detail", pk)
     elif request.method == "POST":
         raise PermissionDenied
-    return render(request, "monitoring/assignment_detail.html", {
-        "assignment": assignment, "campaign": campaign, "report": report, "form": form,
-        "responses": selectors.responses_for(assignment) if campaign.is_questionnaire else [],
-        "can_fill": can_fill, "editable": editable,
-        "can_review": selectors.can_run(request.user, campaign) and assignment.status == AssignmentStatus.SUBMITTED,
-        "return_form": ReturnForm(), "statuses": AssignmentStatus,
-        "history": history_rows(assignment), "report_history": history_rows(report) if report is not None else [],
-    })
+    return render(
+        request,
+        "monitoring/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "campaign": campaign,
+            "report": report,
+            "form": form,
+            "responses": selectors.responses_for(assignment) if campaign.is_questionnaire else [],
+            "can_fill": can_fill,
+            "editable": editable,
+            "can_review": selectors.can_run(request.user, campaign) and assignment.status == AssignmentStatus.SUBMITTED,
+            "return_form": ReturnForm(),
+            "statuses": AssignmentStatus,
+            "history": history_rows(assignment),
+            "report_history": history_rows(report) if report is not None else [],
+        },
+    )
 
 
 @login_required
@@ -174,8 +203,7 @@ def assignment_return(request, pk: int):
     assignment = selectors.assignment_detail(request.user, pk)
     form = ReturnForm(request.POST)
     try:
-        services.assignment_return(user=request.user, assignment=assignment,
-                                   comment=form.data.get("comment", ""))
+        services.assignment_return(user=request.user, assignment=assignment, comment=form.data.get("comment", ""))
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return redirect("monitoring:assignment_detail", pk)
@@ -187,15 +215,19 @@ def assignment_return(request, pk: int):
 def response_fill(request, pk: int):
     response = selectors.response_detail(request.user, pk)
     assignment = response.assignment
-    editable = (selectors.can_fill(request.user, assignment) and not assignment.is_locked
-                and assignment.campaign.status == CampaignStatus.OPEN)
+    editable = (
+        selectors.can_fill(request.user, assignment)
+        and not assignment.is_locked
+        and assignment.campaign.status == CampaignStatus.OPEN
+    )
     questions = list(response.questionnaire.questions.all())
     initial = {}
     for a in response.answers.all():
         initial[a.question_id] = a.scale if a.scale is not None else (a.choices if a.choices else a.text)
         if a.choices and len(a.choices) == 1:
-            initial[a.question_id] = a.choices if any(
-                q.pk == a.question_id and q.kind == "multiple" for q in questions) else a.choices[0]
+            initial[a.question_id] = (
+                a.choices if any(q.pk == a.question_id and q.kind == "multiple" for q in questions) else a.choices[0]
+            )
     form = ResponseForm(request.POST or None, questions=questions, initial_answers=initial)
     if request.method == "POST":
         if not editable:
@@ -208,8 +240,11 @@ def response_fill(request, pk: int):
             else:
                 messages.success(request, f"Анкета «{response.person.short_name}» сохранена.")
                 return redirect("monitoring:assignment_detail", assignment.pk)
-    return render(request, "monitoring/response_form.html", {
-        "response": response, "form": form, "editable": editable, "assignment": assignment})
+    return render(
+        request,
+        "monitoring/response_form.html",
+        {"response": response, "form": form, "editable": editable, "assignment": assignment},
+    )
 
 
 # Dashboards ------------------------------------------------------------------------------------------
@@ -223,32 +258,58 @@ def dashboard(request):
     organizations = list(orgs_qs)
     ids = [o.pk for o in organizations]
     figures = selectors.organization_figures(ids, start, end)
-    campaigns = list(selectors.with_rates(
-        selectors.campaigns_visible(request.user).filter(deadline__range=(start, end)).exclude(status=CampaignStatus.DRAFT)
-    ).order_by("deadline", "pk"))
+    campaigns = list(
+        selectors.with_rates(
+            selectors.campaigns_visible(request.user)
+            .filter(deadline__range=(start, end))
+            .exclude(status=CampaignStatus.DRAFT)
+        ).order_by("deadline", "pk")
+    )
     dynamics = selectors.growth_dynamics(ids, dt.date(year - 1, 9, 1), end)
     names = [o.short_name for o in organizations]
     charts = {
-        "coverage": {"labels": names, "mentors": [figures[i].mentors for i in ids],
-                     "mentees": [figures[i].mentees for i in ids],
-                     "young_share": [figures[i].young_share or 0 for i in ids]},
+        "coverage": {
+            "labels": names,
+            "mentors": [figures[i].mentors for i in ids],
+            "mentees": [figures[i].mentees for i in ids],
+            "young_share": [figures[i].young_share or 0 for i in ids],
+        },
         "forms": dict(selectors.pairs_by_form_total(figures)),
-        "roadmap": {"labels": names, "on_time": [figures[i].roadmap_on_time for i in ids],
-                    "late": [figures[i].roadmap_done - figures[i].roadmap_on_time for i in ids],
-                    "overdue": [figures[i].roadmap_overdue for i in ids]},
-        "dynamics": {"labels": [d.dimension for d in dynamics], "entry": [d.entry for d in dynamics],
-                     "final": [d.final for d in dynamics]},
-        "reporting": {"labels": [c.title for c in campaigns],
-                      "submitted": [round(100 * c.submitted / c.expected) if c.expected else 0 for c in campaigns],
-                      "on_time": [round(100 * c.on_time / c.expected) if c.expected else 0 for c in campaigns]},
+        "roadmap": {
+            "labels": names,
+            "on_time": [figures[i].roadmap_on_time for i in ids],
+            "late": [figures[i].roadmap_done - figures[i].roadmap_on_time for i in ids],
+            "overdue": [figures[i].roadmap_overdue for i in ids],
+        },
+        "dynamics": {
+            "labels": [d.dimension for d in dynamics],
+            "entry": [d.entry for d in dynamics],
+            "final": [d.final for d in dynamics],
+        },
+        "reporting": {
+            "labels": [c.title for c in campaigns],
+            "submitted": [round(100 * c.submitted / c.expected) if c.expected else 0 for c in campaigns],
+            "on_time": [round(100 * c.on_time / c.expected) if c.expected else 0 for c in campaigns],
+        },
     }
-    totals = {name: sum(getattr(f, name) for f in figures.values())
-              for name in ("mentors", "mentees", "pairs", "programs", "young_total", "young_covered", "meetings")}
+    totals = {
+        name: sum(getattr(f, name) for f in figures.values())
+        for name in ("mentors", "mentees", "pairs", "programs", "young_total", "young_covered", "meetings")
+    }
     totals["young_share"] = selectors._share(totals["young_covered"], totals["young_total"])
-    return render(request, "monitoring/dashboard.html", {
-        "filter_form": form, "year": year, "charts": charts, "totals": totals, "campaigns": campaigns,
-        "rows": [(o, figures[o.pk]) for o in organizations], "dynamics": dynamics,
-    })
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "filter_form": form,
+            "year": year,
+            "charts": charts,
+            "totals": totals,
+            "campaigns": campaigns,
+            "rows": [(o, figures[o.pk]) for o in organizations],
+            "dynamics": dynamics,
+        },
+    )
 
 
 @login_required
@@ -256,10 +317,15 @@ def ranking(request):
     _require_monitoring(request.user)
     form, year, kind = _period(request)
     scope = scoping.scope_for(request.user)
-    municipalities = list(Municipality.objects.all() if scope.is_admin else Municipality.objects.filter(
-        pk__in=scope.methodology_municipality_ids))
+    municipalities = list(
+        Municipality.objects.all()
+        if scope.is_admin
+        else Municipality.objects.filter(pk__in=scope.methodology_municipality_ids)
+    )
     municipality_id = request.GET.get("municipality")
-    municipality = next((m for m in municipalities if str(m.pk) == municipality_id), municipalities[0] if municipalities else None)
+    municipality = next(
+        (m for m in municipalities if str(m.pk) == municipality_id), municipalities[0] if municipalities else None
+    )
     if municipality is None:
         raise Http404
     if request.method == "POST":
@@ -277,10 +343,19 @@ def ranking(request):
         row.cells = [(row.values[c.metric], row.contributions[c.metric]) for c in criteria]
     municipal_score = round(sum(r.score for r in rows) / len(rows), 1) if rows else None
     labels = dict(Metric.choices)
-    return render(request, "monitoring/ranking.html", {
-        "filter_form": form, "year": year, "municipality": municipality, "municipalities": municipalities,
-        "criteria": [(c, labels[c.metric]) for c in criteria], "rows": rows, "municipal_score": municipal_score,
-    })
+    return render(
+        request,
+        "monitoring/ranking.html",
+        {
+            "filter_form": form,
+            "year": year,
+            "municipality": municipality,
+            "municipalities": municipalities,
+            "criteria": [(c, labels[c.metric]) for c in criteria],
+            "rows": rows,
+            "municipal_score": municipal_score,
+        },
+    )
 
 
 # Annual report ---------------------------------------------------------------------------------------
@@ -289,8 +364,9 @@ def report_list(request):
     _require_monitoring(request.user)
     form = BuildForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        build = services.build_request(user=request.user, municipality=form.cleaned_data["municipality"],
-                                       year=form.cleaned_data["year"])
+        build = services.build_request(
+            user=request.user, municipality=form.cleaned_data["municipality"], year=form.cleaned_data["year"]
+        )
         return redirect("monitoring:build_detail", build.pk)
     builds = list(selectors.builds_visible(request.user).select_related("municipality", "author")[:50])
     return render(request, "monitoring/report_list.html", {"form": form, "builds": builds})
@@ -306,14 +382,21 @@ def build_detail(request, pk: int):
 def build_progress(request, pk: int):
     """Polled by the page; answers only users who may see this build (404 for everyone else)."""
     build = selectors.build_detail(request.user, pk)
-    return JsonResponse({
-        "status": build.status, "status_label": build.get_status_display(), "progress": build.progress,
-        "stage": build.stage, "error": build.error if build.status == BuildStatus.FAILED else "",
-        "downloads": {
-            "xlsx": reverse("monitoring:build_download", args=[build.pk, "xlsx"]),
-            "docx": reverse("monitoring:build_download", args=[build.pk, "docx"]),
-        } if build.status == BuildStatus.DONE else None,
-    })
+    return JsonResponse(
+        {
+            "status": build.status,
+            "status_label": build.get_status_display(),
+            "progress": build.progress,
+            "stage": build.stage,
+            "error": build.error if build.status == BuildStatus.FAILED else "",
+            "downloads": {
+                "xlsx": reverse("monitoring:build_download", args=[build.pk, "xlsx"]),
+                "docx": reverse("monitoring:build_download", args=[build.pk, "docx"]),
+            }
+            if build.status == BuildStatus.DONE
+            else None,
+        }
+    )
 
 
 @login_required
@@ -330,10 +413,17 @@ def regional_export(request):
     _require_monitoring(request.user)
     _form, year, kind = _period(request)
     scope = scoping.scope_for(request.user)
-    municipalities = Municipality.objects.all() if scope.is_admin else Municipality.objects.filter(
-        pk__in=scope.methodology_municipality_ids)
-    content = build_regional_xlsx(list(municipalities.select_related("region").order_by("region__name", "name")),
-                                  dt.date(year, 1, 1), dt.date(year, 12, 31), kind or None)
+    municipalities = (
+        Municipality.objects.all()
+        if scope.is_admin
+        else Municipality.objects.filter(pk__in=scope.methodology_municipality_ids)
+    )
+    content = build_regional_xlsx(
+        list(municipalities.select_related("region").order_by("region__name", "name")),
+        dt.date(year, 1, 1),
+        dt.date(year, 12, 31),
+        kind or None,
+    )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="regional-monitoring-{year}.xlsx"'
     return response
@@ -347,17 +437,24 @@ def website_checks(request):
     if request.method == "POST":
         municipality = scoping.get_scoped_or_404(
             Municipality.objects.filter(pk__in=selectors._monitoring_ids(request.user)),
-            pk=request.POST.get("municipality"))
+            pk=request.POST.get("municipality"),
+        )
         services.website_check_request(user=request.user, municipality=municipality)
         messages.success(request, "Проверка сайтов запущена: результаты появятся на этой странице.")
         return redirect("monitoring:websites")
     run = runs.first()
     checks = list(run.checks.select_related("organization").order_by("organization__short_name")) if run else []
     municipalities = Municipality.objects.filter(pk__in=selectors._monitoring_ids(request.user))
-    summary = run.checks.aggregate(
-        total=Count("pk"), ok=Count("pk", filter=Q(reachable=True, mentions_mentoring=True))) if run else None
-    return render(request, "monitoring/website_checks.html", {
-        "run": run, "checks": checks, "municipalities": municipalities, "summary": summary})
+    summary = (
+        run.checks.aggregate(total=Count("pk"), ok=Count("pk", filter=Q(reachable=True, mentions_mentoring=True)))
+        if run
+        else None
+    )
+    return render(
+        request,
+        "monitoring/website_checks.html",
+        {"run": run, "checks": checks, "municipalities": municipalities, "summary": summary},
+    )
 
 
 @login_required

@@ -45,7 +45,14 @@ class _Links(HTMLParser):
 
 def check_url(url: str) -> dict:
     """One page: reachability, status, the mention of mentoring and linked documents."""
-    result = {"url": url, "reachable": False, "status_code": None, "mentions_mentoring": False, "documents": [], "error": ""}
+    result = {
+        "url": url,
+        "reachable": False,
+        "status_code": None,
+        "mentions_mentoring": False,
+        "documents": [],
+        "error": "",
+    }
     if not url:
         result["error"] = "Адрес раздела не указан"
         return result
@@ -87,7 +94,9 @@ def run_checks(*, run_id: int) -> int:
         if url and urllib.parse.urlparse(url).scheme not in ("http", "https"):
             url = ""
         data = check_url(url)
-        WebsiteCheck.objects.update_or_create(run=run, organization=org, defaults={**data, "checked_at": timezone.now()})
+        WebsiteCheck.objects.update_or_create(
+            run=run, organization=org, defaults={**data, "checked_at": timezone.now()}
+        )
         count += 1
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])

@@ -11,7 +11,15 @@ class NotificationsConfig(AppConfig):
 
         register_nav(
             NavItem("Уведомления", "notifications:list", icon="bell", order=900, group="Уведомления"),
-            NavItem("Настройки уведомлений", "notifications:preferences", icon="sliders", order=910, group="Уведомления"),
-            NavItem("Журнал рассылок", "notifications:sent_log", icon="envelope-check", order=920, group="Уведомления",
-                    roles=frozenset({Role.COORDINATOR})),
+            NavItem(
+                "Настройки уведомлений", "notifications:preferences", icon="sliders", order=910, group="Уведомления"
+            ),
+            NavItem(
+                "Журнал рассылок",
+                "notifications:sent_log",
+                icon="envelope-check",
+                order=920,
+                group="Уведомления",
+                roles=frozenset({Role.COORDINATOR}),
+            ),
         )

@@ -19,8 +19,16 @@ def in_app_create(log: ReminderLog) -> None:
     sweep writes thousands of these a day.
     """
     Notification.objects.bulk_create(
-        [Notification(reminder_id=log.pk, recipient_id=log.recipient_id, kind=log.kind, title=log.title,
-                      message=log.message, path=log.path)],
+        [
+            Notification(
+                reminder_id=log.pk,
+                recipient_id=log.recipient_id,
+                kind=log.kind,
+                title=log.title,
+                message=log.message,
+                path=log.path,
+            )
+        ],
         ignore_conflicts=True,
     )
 
@@ -30,8 +38,12 @@ def absolute_url(path: str) -> str:
 
 
 def email_build(log: ReminderLog) -> EmailMultiAlternatives:
-    context = {"log": log, "recipient": log.recipient, "url": absolute_url(log.path),
-               "preferences_url": absolute_url("/notifications/preferences/")}
+    context = {
+        "log": log,
+        "recipient": log.recipient,
+        "url": absolute_url(log.path),
+        "preferences_url": absolute_url("/notifications/preferences/"),
+    }
     subject = " ".join(f"«Наставник»: {log.title}".split())[:250]
     message = EmailMultiAlternatives(
         subject=subject,

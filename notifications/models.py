@@ -15,7 +15,7 @@ DEFAULT_DAYS_BEFORE = "7, 1"
 
 
 def parse_days_before(text: str) -> list[int]:
-    """"7, 1" → [7, 1]; raises ValueError on anything but positive whole numbers."""
+    """ "7, 1" → [7, 1]; raises ValueError on anything but positive whole numbers."""
     days = []
     for part in text.replace(";", ",").split(","):
         part = part.strip()
@@ -51,11 +51,16 @@ class ReminderSettings(models.Model):
     )
     enabled = models.BooleanField("напоминания включены", default=True)
     days_before = models.CharField(
-        "напоминать за (дней до срока)", max_length=100, default=DEFAULT_DAYS_BEFORE,
-        validators=[validate_days_before], help_text="Через запятую, например: 7, 1.",
+        "напоминать за (дней до срока)",
+        max_length=100,
+        default=DEFAULT_DAYS_BEFORE,
+        validators=[validate_days_before],
+        help_text="Через запятую, например: 7, 1.",
     )
     escalation_days = models.PositiveSmallIntegerField(
-        "эскалация координатору после просрочки, дней", default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
+        "эскалация координатору после просрочки, дней",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     send_hour = models.PositiveSmallIntegerField(
         "час ежедневной рассылки (местное время)", default=9, validators=[MaxValueValidator(23)]
@@ -110,8 +115,12 @@ class ReminderLog(models.Model):
         Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="reminder_logs"
     )
     organization = models.ForeignKey(
-        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="reminder_logs",
-        null=True, blank=True,
+        Organization,
+        verbose_name="организация",
+        on_delete=models.CASCADE,
+        related_name="reminder_logs",
+        null=True,
+        blank=True,
     )
     title = models.CharField("заголовок", max_length=300)
     message = models.TextField("текст")
@@ -155,7 +164,11 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="получатель", on_delete=models.CASCADE, related_name="notifications"
     )
     reminder = models.OneToOneField(
-        ReminderLog, verbose_name="напоминание", on_delete=models.SET_NULL, null=True, blank=True,
+        ReminderLog,
+        verbose_name="напоминание",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="notification",
     )
     kind = models.CharField("вид", max_length=40, choices=Kind.choices)
@@ -183,7 +196,9 @@ class NotificationPreference(models.Model):
     """A user's opt-out of one kind; no row means both channels are on."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="пользователь", on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name="пользователь",
+        on_delete=models.CASCADE,
         related_name="notification_preferences",
     )
     kind = models.CharField("вид", max_length=40, choices=Kind.choices)
@@ -195,7 +210,9 @@ class NotificationPreference(models.Model):
         verbose_name_plural = "настройки уведомлений пользователей"
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique"),
-            models.CheckConstraint(condition=Q(in_app=True) | Q(email=False), name="notification_preference_email_needs_app"),
+            models.CheckConstraint(
+                condition=Q(in_app=True) | Q(email=False), name="notification_preference_email_needs_app"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -84,7 +84,9 @@ class SweepContext:
                 Q(role=Role.CURATOR, organization__municipality=self.municipality, organization__is_active=True)
                 | Q(role=Role.COORDINATOR, municipality=self.municipality),
                 user__is_active=True,
-            ).select_related("user", "organization").order_by("pk")
+            )
+            .select_related("user", "organization")
+            .order_by("pk")
         )
         users: dict[int, object] = {}
         for row in rows:
@@ -104,9 +106,12 @@ class SweepContext:
         """Open execution records due on `dates`, earliest first. The four roadmap reminders share
         one query for all the dates any of them fires on today."""
         if self._records is None:
-            wanted = {self.today, *(self.today + dt.timedelta(days=d) for d in self.rules.days_before_list),
-                      *daily_then_weekly_dates(self.today),
-                      *first_then_weekly_dates(self.today, first=self.rules.escalation_days + 1)}
+            wanted = {
+                self.today,
+                *(self.today + dt.timedelta(days=d) for d in self.rules.days_before_list),
+                *daily_then_weekly_dates(self.today),
+                *first_then_weekly_dates(self.today, first=self.rules.escalation_days + 1),
+            }
             self._records = list(_open_records(self).filter(due__date__in=sorted(wanted)))
         dates = set(dates)
         return [r for r in self._records if r.due.date in dates]
@@ -201,9 +206,21 @@ def _open_records(ctx: SweepContext):
         .filter(Q(organization__isnull=True) | Q(organization__is_active=True))
         .select_related("activity__roadmap", "due", "organization")
         # only what the reminder's text and key use: activities and roadmaps carry long texts
-        .only("id", "status", "municipality_id", "organization_id", "activity_id", "due_id",
-              "activity__number", "activity__title", "activity__roadmap_id", "activity__roadmap__title",
-              "due__date", "organization__short_name", "organization__is_active")
+        .only(
+            "id",
+            "status",
+            "municipality_id",
+            "organization_id",
+            "activity_id",
+            "due_id",
+            "activity__number",
+            "activity__title",
+            "activity__roadmap_id",
+            "activity__roadmap__title",
+            "due__date",
+            "organization__short_name",
+            "organization__is_active",
+        )
         .order_by("due__date", "pk")
     )
 
@@ -221,9 +238,15 @@ def _record_text(record) -> tuple[str, str]:
 
 def _record_planned(record, kind: str, recipients: tuple, title: str, message: str) -> Planned:
     return Planned(
-        object_type="roadmaps.executionrecord", object_id=record.pk, kind=kind, recipients=recipients,
-        title=title, message=message, path=_path("roadmaps:record", record.pk),
-        organization_id=record.organization_id, due_date=record.due.date,
+        object_type="roadmaps.executionrecord",
+        object_id=record.pk,
+        kind=kind,
+        recipients=recipients,
+        title=title,
+        message=message,
+        path=_path("roadmaps:record", record.pk),
+        organization_id=record.organization_id,
+        due_date=record.due.date,
     )
 
 
@@ -234,7 +257,9 @@ def roadmap_due_soon(ctx: SweepContext) -> Iterable[Planned]:
         days = targets[record.due.date]
         name, body = _record_text(record)
         yield _record_planned(
-            record, Kind.ROADMAP_DUE_SOON, ctx.curators(record.organization_id),
+            record,
+            Kind.ROADMAP_DUE_SOON,
+            ctx.curators(record.organization_id),
             f"Через {_days(days)} срок: {name}",
             f"{body} Отметьте выполнение и приложите подтверждение до срока.",
         )
@@ -245,8 +270,11 @@ def roadmap_due_today(ctx: SweepContext) -> Iterable[Planned]:
     for record in ctx.open_records_on([ctx.today]):
         name, body = _record_text(record)
         yield _record_planned(
-            record, Kind.ROADMAP_DUE_TODAY, ctx.curators(record.organization_id),
-            f"Сегодня срок: {name}", f"{body} Сегодня последний день.",
+            record,
+            Kind.ROADMAP_DUE_TODAY,
+            ctx.curators(record.organization_id),
+            f"Сегодня срок: {name}",
+            f"{body} Сегодня последний день.",
         )
 
 
@@ -258,7 +286,9 @@ def roadmap_overdue(ctx: SweepContext) -> Iterable[Planned]:
             continue
         name, body = _record_text(record)
         yield _record_planned(
-            record, Kind.ROADMAP_OVERDUE, ctx.curators(record.organization_id),
+            record,
+            Kind.ROADMAP_OVERDUE,
+            ctx.curators(record.organization_id),
             f"Просрочено на {_days(late)}: {name}",
             f"{body} Срок прошёл {_days(late)} назад: отметьте выполнение или напишите комментарий.",
         )
@@ -274,7 +304,9 @@ def roadmap_escalation(ctx: SweepContext) -> Iterable[Planned]:
             continue
         name, body = _record_text(record)
         yield _record_planned(
-            record, Kind.ROADMAP_ESCALATION, ctx.coordinators(),
+            record,
+            Kind.ROADMAP_ESCALATION,
+            ctx.coordinators(),
             f"{record.organization.short_name}: просрочка {_days(late)}",
             f"{body} Организация не отметила выполнение {_days(late)} после срока.",
         )
@@ -290,9 +322,11 @@ def meeting_feedback_missing(ctx: SweepContext) -> Iterable[Planned]:
     newest = ctx.today - dt.timedelta(days=MEETING_FEEDBACK_AFTER_DAYS)
     meetings = (
         Meeting.objects.filter(
-            pair__organization__municipality=ctx.municipality, held_on__range=(oldest, newest),
-            held_on__in=first_then_weekly_dates(ctx.today, first=MEETING_FEEDBACK_AFTER_DAYS,
-                                                last=MEETING_FEEDBACK_GIVE_UP_DAYS),
+            pair__organization__municipality=ctx.municipality,
+            held_on__range=(oldest, newest),
+            held_on__in=first_then_weekly_dates(
+                ctx.today, first=MEETING_FEEDBACK_AFTER_DAYS, last=MEETING_FEEDBACK_GIVE_UP_DAYS
+            ),
         )
         .select_related("pair__organization")
         .order_by("held_on", "pk")
@@ -303,18 +337,27 @@ def meeting_feedback_missing(ctx: SweepContext) -> Iterable[Planned]:
         days = (ctx.today - meeting.held_on).days
         if not first_then_weekly(days, first=MEETING_FEEDBACK_AFTER_DAYS):
             continue
-        missing = [side for side, ok in (("наставника", meeting.has_mentor_feedback),
-                                         ("наставляемого", meeting.has_mentee_feedback)) if not ok]
+        missing = [
+            side
+            for side, ok in (
+                ("наставника", meeting.has_mentor_feedback),
+                ("наставляемого", meeting.has_mentee_feedback),
+            )
+            if not ok
+        ]
         organization = meeting.pair.organization
         yield Planned(
-            object_type="mentorship.meeting", object_id=meeting.pk, kind=Kind.MEETING_FEEDBACK_MISSING,
+            object_type="mentorship.meeting",
+            object_id=meeting.pk,
+            kind=Kind.MEETING_FEEDBACK_MISSING,
             recipients=ctx.curators(organization.pk),
             title=f"Нет обратной связи: встреча {meeting.held_on:%d.%m.%Y}",
             message=(
                 f"Встреча «{_short(meeting.topic, 80)}» от {meeting.held_on:%d.%m.%Y} ({organization.short_name}): "
                 f"нет обратной связи {' и '.join(missing)}. Прошло {_days(days)}."
             ),
-            path=_path("mentorship:pair_detail", meeting.pair_id), organization_id=organization.pk,
+            path=_path("mentorship:pair_detail", meeting.pair_id),
+            organization_id=organization.pk,
         )
 
 
@@ -328,8 +371,11 @@ def mentee_waiting(ctx: SweepContext) -> Iterable[Planned]:
     since = ctx.today - dt.timedelta(days=MENTEE_WAITING_DAYS + 1)
     people = (
         Person.objects.filter(
-            organization__municipality=ctx.municipality, organization__is_active=True,
-            is_mentee=True, is_active=True, mentee_since__lte=since,
+            organization__municipality=ctx.municipality,
+            organization__is_active=True,
+            is_mentee=True,
+            is_active=True,
+            mentee_since__lte=since,
             mentee_since__in=first_then_weekly_dates(ctx.today, first=MENTEE_WAITING_DAYS + 1),
         )
         .exclude(participations__role=ParticipantRole.MENTEE, participations__pair__status__in=OPEN_PAIR_STATUSES)
@@ -341,14 +387,17 @@ def mentee_waiting(ctx: SweepContext) -> Iterable[Planned]:
         if not first_then_weekly(days, first=MENTEE_WAITING_DAYS + 1):
             continue
         yield Planned(
-            object_type="mentorship.person", object_id=person.pk, kind=Kind.MENTEE_WAITING,
+            object_type="mentorship.person",
+            object_id=person.pk,
+            kind=Kind.MENTEE_WAITING,
             recipients=ctx.curators(person.organization_id),
             title=f"{person.short_name} ждёт наставника {_days(days)}",
             message=(
                 f"Наставляемый {person.full_name} ({person.organization.short_name}) в банке наставляемых "
                 f"с {person.mentee_since:%d.%m.%Y} и до сих пор без пары. Подберите наставника."
             ),
-            path=_path("mentorship:person_detail", person.pk), organization_id=person.organization_id,
+            path=_path("mentorship:person_detail", person.pk),
+            organization_id=person.organization_id,
         )
 
 
@@ -374,14 +423,21 @@ def pair_inactive(ctx: SweepContext) -> Iterable[Planned]:
         days = (ctx.today - since).days
         if not first_then_weekly(days, first=PAIR_SILENCE_DAYS):
             continue
-        what = f"последняя встреча {since:%d.%m.%Y}" if pair.last_meeting else f"встреч не было с начала ({since:%d.%m.%Y})"
+        what = (
+            f"последняя встреча {since:%d.%m.%Y}"
+            if pair.last_meeting
+            else f"встреч не было с начала ({since:%d.%m.%Y})"
+        )
         label = pair.title or f"пара № {pair.pk}"
         yield Planned(
-            object_type="mentorship.pair", object_id=pair.pk, kind=Kind.PAIR_INACTIVE,
+            object_type="mentorship.pair",
+            object_id=pair.pk,
+            kind=Kind.PAIR_INACTIVE,
             recipients=ctx.curators(pair.organization_id),
             title=f"Нет встреч {_days(days)}: {label}",
             message=f"Наставническая пара «{label}» ({pair.organization.short_name}): {what}. Запланируйте встречу.",
-            path=_path("mentorship:pair_detail", pair.pk), organization_id=pair.organization_id,
+            path=_path("mentorship:pair_detail", pair.pk),
+            organization_id=pair.organization_id,
         )
 
 
@@ -404,8 +460,10 @@ def campaign_report_overdue(ctx: SweepContext) -> Iterable[Planned]:
         return
     assignments = (
         Assignment.objects.filter(
-            campaign__municipality=ctx.municipality, campaign__deadline__lt=ctx.today,
-            status__in=OPEN_ASSIGNMENT_STATUSES, organization__is_active=True,
+            campaign__municipality=ctx.municipality,
+            campaign__deadline__lt=ctx.today,
+            status__in=OPEN_ASSIGNMENT_STATUSES,
+            organization__is_active=True,
         )
         .exclude(campaign__status="draft")
         .select_related("organization", "campaign")
@@ -417,7 +475,9 @@ def campaign_report_overdue(ctx: SweepContext) -> Iterable[Planned]:
         if not daily_then_weekly(late):
             continue
         yield Planned(
-            object_type="monitoring.assignment", object_id=assignment.pk, kind=Kind.CAMPAIGN_REPORT_OVERDUE,
+            object_type="monitoring.assignment",
+            object_id=assignment.pk,
+            kind=Kind.CAMPAIGN_REPORT_OVERDUE,
             recipients=ctx.curators(assignment.organization_id),
             title=f"Не сдано в срок: {_short(campaign.title, 80)}",
             message=(
@@ -425,7 +485,8 @@ def campaign_report_overdue(ctx: SweepContext) -> Iterable[Planned]:
                 f"срок был {campaign.deadline:%d.%m.%Y} ({_days(late)} назад)."
             ),
             path=_path("monitoring:assignment_detail", assignment.pk),
-            organization_id=assignment.organization_id, due_date=campaign.deadline,
+            organization_id=assignment.organization_id,
+            due_date=campaign.deadline,
         )
 
 
@@ -440,14 +501,15 @@ def weekly_digest(ctx: SweepContext) -> Iterable[Planned]:
     total = sum(by_org.values())
     if total:
         lines = [f"— {name}: {count}" for name, count in sorted(by_org.items(), key=lambda p: (-p[1], p[0]))]
-        message = (
-            f"На {ctx.today:%d.%m.%Y} просрочено мероприятий дорожных карт: {total}.\n" + "\n".join(lines)
-        )
+        message = f"На {ctx.today:%d.%m.%Y} просрочено мероприятий дорожных карт: {total}.\n" + "\n".join(lines)
     else:
         message = f"На {ctx.today:%d.%m.%Y} просроченных мероприятий дорожных карт нет."
     yield Planned(
-        object_type="accounts.municipality", object_id=ctx.municipality.pk, kind=Kind.WEEKLY_DIGEST,
+        object_type="accounts.municipality",
+        object_id=ctx.municipality.pk,
+        kind=Kind.WEEKLY_DIGEST,
         recipients=ctx.coordinators(),
-        title=f"Сводка за неделю: просрочено {total}", message=message,
+        title=f"Сводка за неделю: просрочено {total}",
+        message=message,
         path=_path("notifications:sent_log"),
     )

@@ -41,7 +41,9 @@ def tomorrow_preview(user, municipality: Municipality) -> tuple[dt.date, list[Re
     tomorrow = services.local_today(municipality) + dt.timedelta(days=1)
     rules = services.reminder_settings_for(municipality)
     planned = services.reminders_collect(
-        municipality=municipality, today=tomorrow, kinds=services.kinds_for_date(municipality, tomorrow, rules=rules),
+        municipality=municipality,
+        today=tomorrow,
+        kinds=services.kinds_for_date(municipality, tomorrow, rules=rules),
         rules=rules,
     )
     rows = services.reminder_rows(municipality=municipality, today=tomorrow, planned=planned)
@@ -51,8 +53,12 @@ def tomorrow_preview(user, municipality: Municipality) -> tuple[dt.date, list[Re
         )
     )
     rows = [r for r in rows if (r.object_type, r.object_id, r.kind, r.recipient_id) not in claimed]
-    organizations = {o.pk: o for o in scoping.visible_organizations(user).filter(
-        pk__in={r.organization_id for r in rows if r.organization_id})}
+    organizations = {
+        o.pk: o
+        for o in scoping.visible_organizations(user).filter(
+            pk__in={r.organization_id for r in rows if r.organization_id}
+        )
+    }
     for row in rows:
         row.organization = organizations.get(row.organization_id)
     return tomorrow, rows

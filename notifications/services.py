@@ -62,8 +62,14 @@ class SweepResult:
         return sum(self.sent.values())
 
     def as_dict(self) -> dict:
-        return {"total": self.total, "by_kind": dict(sorted(self.sent.items())), "claimed": self.claimed,
-                "skipped": self.skipped, "failed": self.failed, "transient": self.transient}
+        return {
+            "total": self.total,
+            "by_kind": dict(sorted(self.sent.items())),
+            "claimed": self.claimed,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "transient": self.transient,
+        }
 
 
 def local_today(municipality: Municipality, now: dt.datetime | None = None) -> dt.date:
@@ -85,8 +91,9 @@ def kinds_for_date(municipality: Municipality, today: dt.date, *, rules: Reminde
 
 
 # Collect ----------------------------------------------------------------------------------------
-def reminders_collect(*, municipality: Municipality, today: dt.date, kinds: list[str] | None = None,
-                      rules: ReminderSettings | None = None) -> list[Planned]:
+def reminders_collect(
+    *, municipality: Municipality, today: dt.date, kinds: list[str] | None = None, rules: ReminderSettings | None = None
+) -> list[Planned]:
     """What the providers say is due on `today` (local date); reads only."""
     ctx = SweepContext(municipality=municipality, today=today, rules=rules or reminder_settings_for(municipality))
     planned: list[Planned] = []
@@ -119,9 +126,17 @@ def reminder_rows(*, municipality: Municipality, today: dt.date, planned: list[P
             wants_app = pref is None or pref.in_app
             wants_email = wants_app and (pref is None or pref.email) and bool(user.email)
             row = ReminderLog(
-                object_type=item.object_type, object_id=item.object_id, kind=item.kind, date=today,
-                recipient=user, municipality=municipality, organization_id=item.organization_id,
-                title=item.title[:300], message=item.message, path=item.path[:500], due_date=item.due_date,
+                object_type=item.object_type,
+                object_id=item.object_id,
+                kind=item.kind,
+                date=today,
+                recipient=user,
+                municipality=municipality,
+                organization_id=item.organization_id,
+                title=item.title[:300],
+                message=item.message,
+                path=item.path[:500],
+                due_date=item.due_date,
                 send_email=wants_email,
                 status=ReminderStatus.PENDING if wants_app else ReminderStatus.SKIPPED,
             )
@@ -141,8 +156,11 @@ def reminders_claim(*, rows: list[ReminderLog]) -> int:
     with transaction.atomic():
         municipality_id = rows[0].municipality_id
         date = rows[0].date
-        existing = set(ReminderLog.objects.filter(municipality_id=municipality_id, date=date).values_list(
-            "object_type", "object_id", "kind", "recipient_id"))
+        existing = set(
+            ReminderLog.objects.filter(municipality_id=municipality_id, date=date).values_list(
+                "object_type", "object_id", "kind", "recipient_id"
+            )
+        )
         # keys this day's earlier runs claimed are not sent to the database again (a repeated sweep
         # of a regional centre re-inserted a thousand conflicting rows); a concurrent sweep's are
         # still caught by ON CONFLICT
@@ -165,8 +183,9 @@ class _SentMark:
         return taken
 
 
-def reminder_deliver(*, log_id: int, connection=None, log: ReminderLog | None = None,
-                     sent_mark: _SentMark | None = None) -> str:
+def reminder_deliver(
+    *, log_id: int, connection=None, log: ReminderLog | None = None, sent_mark: _SentMark | None = None
+) -> str:
     """Deliver one claimed row; returns the row's new status, or "" if another sweep has it.
 
     `log` is the row as read before the claim (the sweep reads all pending rows at once): what a
@@ -203,7 +222,9 @@ def reminder_deliver(*, log_id: int, connection=None, log: ReminderLog | None = 
         attempts = ReminderLog.objects.filter(pk=log_id).values_list("attempts", flat=True).first() or 0
         retry = transient and attempts < MAX_EMAIL_ATTEMPTS
         status = ReminderStatus.PENDING if retry else ReminderStatus.FAILED
-        ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.SENDING).update(status=status, error=repr(exc)[:2000])
+        ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.SENDING).update(
+            status=status, error=repr(exc)[:2000]
+        )
         logger.warning("reminder %s: e-mail failed (%s): %r", log.key, "will retry" if retry else "gave up", exc)
         if retry:
             raise TransientDeliveryError(log.key) from exc
@@ -246,8 +267,20 @@ def _claim_with_notification(*, log_id: int, now: dt.datetime, sent_id: int | No
         SELECT count(*) FROM claimed
     """
     with db_connection.cursor() as cursor:
-        cursor.execute(sql, [ReminderStatus.SENT, now, sent_id, ReminderStatus.SENDING,
-                             ReminderStatus.SENDING, now, log_id, ReminderStatus.PENDING, now])
+        cursor.execute(
+            sql,
+            [
+                ReminderStatus.SENT,
+                now,
+                sent_id,
+                ReminderStatus.SENDING,
+                ReminderStatus.SENDING,
+                now,
+                log_id,
+                ReminderStatus.PENDING,
+                now,
+            ],
+        )
         return cursor.fetchone()[0] == 1
 
 
@@ -256,7 +289,8 @@ def reminders_deliver(*, municipality: Municipality, today: dt.date, result: Swe
     # so a killed worker leaves at most the one row it was sending unconfirmed
     pending = list(
         ReminderLog.objects.filter(
-            municipality=municipality, status=ReminderStatus.PENDING,
+            municipality=municipality,
+            status=ReminderStatus.PENDING,
             date__range=(today - dt.timedelta(days=PENDING_GRACE_DAYS), today),
         )
         .select_related("recipient")
@@ -283,7 +317,9 @@ def reminders_deliver(*, municipality: Municipality, today: dt.date, result: Swe
     return result
 
 
-def sweep_run(*, municipality: Municipality, today: dt.date | None = None, kinds: list[str] | None = None) -> SweepResult:
+def sweep_run(
+    *, municipality: Municipality, today: dt.date | None = None, kinds: list[str] | None = None
+) -> SweepResult:
     """Collect what is due on the municipality's `today`, claim the keys, then send."""
     today = today or local_today(municipality)
     result = SweepResult(municipality_id=municipality.pk, date=today)
@@ -341,7 +377,11 @@ def schedule_sync(*, municipality: Municipality) -> list:
         minute="0", hour=hour, day_of_week="*", day_of_month="*", month_of_year="*", timezone=municipality.timezone
     )
     weekly, _ = CrontabSchedule.objects.get_or_create(
-        minute="0", hour=hour, day_of_week=str(rules.digest_weekday), day_of_month="*", month_of_year="*",
+        minute="0",
+        hour=hour,
+        day_of_week=str(rules.digest_weekday),
+        day_of_month="*",
+        month_of_year="*",
         timezone=municipality.timezone,
     )
     tasks = []
@@ -351,8 +391,14 @@ def schedule_sync(*, municipality: Municipality) -> list:
     ):
         task, _ = PeriodicTask.objects.update_or_create(
             name=f"{TASK_NAME_PREFIX}: {suffix} — {municipality.name} (№ {municipality.pk})",
-            defaults={"task": SWEEP_TASK, "crontab": crontab, "interval": None, "kwargs": json.dumps(kwargs),
-                      "enabled": rules.enabled, "description": "Создано командой setup_periodic_tasks."},
+            defaults={
+                "task": SWEEP_TASK,
+                "crontab": crontab,
+                "interval": None,
+                "kwargs": json.dumps(kwargs),
+                "enabled": rules.enabled,
+                "description": "Создано командой setup_periodic_tasks.",
+            },
         )
         tasks.append(task)
     return tasks
@@ -364,5 +410,7 @@ def schedules_sync_all() -> dict[str, int]:
     keep: set[int] = set()
     for municipality in Municipality.objects.order_by("pk"):
         keep.update(t.pk for t in schedule_sync(municipality=municipality))
-    removed, _ = PeriodicTask.objects.filter(task=SWEEP_TASK, name__startswith=TASK_NAME_PREFIX).exclude(pk__in=keep).delete()
+    removed, _ = (
+        PeriodicTask.objects.filter(task=SWEEP_TASK, name__startswith=TASK_NAME_PREFIX).exclude(pk__in=keep).delete()
+    )
     return {"tasks": len(keep), "removed": removed}

@@ -17,7 +17,10 @@ MAX_RETRIES = 5
 
 
 @shared_task(
-    bind=True, name="notifications.tasks.sweep_municipality", acks_late=True, reject_on_worker_lost=True,
+    bind=True,
+    name="notifications.tasks.sweep_municipality",
+    acks_late=True,
+    reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
 )
 def sweep_municipality(self, municipality_id: int, date: str | None = None, kinds: list[str] | None = None) -> dict:
@@ -50,7 +53,9 @@ def sweep_all(date: str | None = None) -> int:
     return len(ids)
 
 
-def enqueue_sweep(municipality_id: int, *, date: dt.date | None = None, kinds: list[str] | None = None, **options) -> None:
+def enqueue_sweep(
+    municipality_id: int, *, date: dt.date | None = None, kinds: list[str] | None = None, **options
+) -> None:
     """Enqueue after the surrounding transaction commits, so the worker sees what it was written for."""
     kwargs = {"municipality_id": municipality_id, "date": date.isoformat() if date else None, "kinds": kinds}
     from django.db import transaction

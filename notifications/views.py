@@ -63,8 +63,11 @@ def preferences(request):
     if request.method == "POST":
         services.preferences_save(
             user=request.user,
-            choices={kind: request.POST.get(kind, "all") for kind in Kind.values
-                     if request.POST.get(kind) in ("all", "app", "none")},
+            choices={
+                kind: request.POST.get(kind, "all")
+                for kind in Kind.values
+                if request.POST.get(kind) in ("all", "app", "none")
+            },
         )
         messages.success(request, "Настройки уведомлений сохранены.")
         return redirect("notifications:preferences")
@@ -95,12 +98,19 @@ def sent_log(request):
     if status in ReminderStatus.values:
         log = log.filter(status=status)
     page = Paginator(log, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/sent_log.html", {
-        "municipality": municipality, "municipalities": municipalities, "page": page,
-        "statuses": ReminderStatus.choices, "status": status,
-        "local_today": services.local_today(municipality),
-        "can_edit": scoping.can_edit_municipality(request.user, municipality),
-    })
+    return render(
+        request,
+        "notifications/sent_log.html",
+        {
+            "municipality": municipality,
+            "municipalities": municipalities,
+            "page": page,
+            "statuses": ReminderStatus.choices,
+            "status": status,
+            "local_today": services.local_today(municipality),
+            "can_edit": scoping.can_edit_municipality(request.user, municipality),
+        },
+    )
 
 
 @login_required
@@ -108,9 +118,15 @@ def tomorrow(request):
     """What tomorrow's sweep will send in the coordinator's municipality (read-only preview)."""
     municipality, _ = _log_municipality(request)
     day, upcoming = selectors.tomorrow_preview(request.user, municipality)
-    return render(request, "notifications/_tomorrow.html", {
-        "municipality": municipality, "tomorrow": day, "upcoming": upcoming,
-    })
+    return render(
+        request,
+        "notifications/_tomorrow.html",
+        {
+            "municipality": municipality,
+            "tomorrow": day,
+            "upcoming": upcoming,
+        },
+    )
 
 
 def _safe(request, url: str | None) -> bool:

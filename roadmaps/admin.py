@@ -39,28 +39,42 @@ class RoadmapAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("import-document/", self.admin_site.admin_view(self.import_view), name="roadmaps_roadmap_import"),
-            path("import-document/confirm/", self.admin_site.admin_view(self.import_confirm_view),
-                 name="roadmaps_roadmap_import_confirm"),
+            path(
+                "import-document/confirm/",
+                self.admin_site.admin_view(self.import_confirm_view),
+                name="roadmaps_roadmap_import_confirm",
+            ),
         ] + super().get_urls()
 
     def import_view(self, request):
         form = RoadmapUploadForm(request.POST or None, request.FILES or None, user=request.user)
         if not form.fields["municipality"].queryset.exists():
             raise PermissionDenied
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-                   "title": "Загрузка дорожной карты из Word или Excel"}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": "Загрузка дорожной карты из Word или Excel",
+        }
         if request.method == "POST" and form.is_valid():
             try:
                 staged = upload.stage(
-                    request, upload=form.cleaned_data["file"], municipality=form.cleaned_data["municipality"],
-                    organization=form.cleaned_data["organization"], is_template=form.cleaned_data["is_template"],
+                    request,
+                    upload=form.cleaned_data["file"],
+                    municipality=form.cleaned_data["municipality"],
+                    organization=form.cleaned_data["organization"],
+                    is_template=form.cleaned_data["is_template"],
                 )
             except RoadmapImportError as exc:
                 form.add_error("file", str(exc))
             else:
-                context.update(staged=staged, preview=staged.document.to_json(), document=staged.document,
-                               confirm_url=reverse("admin:roadmaps_roadmap_import_confirm"),
-                               title="Проверьте, что распознано")
+                context.update(
+                    staged=staged,
+                    preview=staged.document.to_json(),
+                    document=staged.document,
+                    confirm_url=reverse("admin:roadmaps_roadmap_import_confirm"),
+                    title="Проверьте, что распознано",
+                )
                 return TemplateResponse(request, "admin/roadmaps/roadmap/import_preview.html", context)
         return TemplateResponse(request, "admin/roadmaps/roadmap/import_form.html", context)
 

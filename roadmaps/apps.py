@@ -13,10 +13,24 @@ class RoadmapsConfig(AppConfig):
         editors = frozenset({Role.COORDINATOR, Role.CURATOR})
         register_nav(
             NavItem("Все дорожные карты", "roadmaps:list", icon="map", order=10, group="Дорожные карты"),
-            NavItem("Мои задачи", "roadmaps:tasks", icon="check2-square", order=11, group="Дорожные карты", roles=editors),
-            NavItem("Требует внимания", "roadmaps:attention", icon="exclamation-diamond", order=12,
-                    group="Дорожные карты", roles=editors),
-            NavItem("Загрузить из Word/Excel", "roadmaps:import", icon="upload", order=13, group="Дорожные карты",
-                    roles=editors),
+            NavItem(
+                "Мои задачи", "roadmaps:tasks", icon="check2-square", order=11, group="Дорожные карты", roles=editors
+            ),
+            NavItem(
+                "Требует внимания",
+                "roadmaps:attention",
+                icon="exclamation-diamond",
+                order=12,
+                group="Дорожные карты",
+                roles=editors,
+            ),
+            NavItem(
+                "Загрузить из Word/Excel",
+                "roadmaps:import",
+                icon="upload",
+                order=13,
+                group="Дорожные карты",
+                roles=editors,
+            ),
         )
         register_cards(roadmap_cards, order=10)

@@ -17,8 +17,18 @@ ONCE, ANNUAL, QUARTERLY, MONTHLY = "once", "annual", "quarterly", "monthly"
 CONTINUOUS, AS_NEEDED, RELATIVE = "continuous", "as_needed", "relative"
 
 MONTHS = {
-    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
-    "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+    "январ": 1,
+    "феврал": 2,
+    "март": 3,
+    "апрел": 4,
+    "ма": 5,
+    "июн": 6,
+    "июл": 7,
+    "август": 8,
+    "сентябр": 9,
+    "октябр": 10,
+    "ноябр": 11,
+    "декабр": 12,
 }
 # Longest stems first so that "ма" (май, мая) does not swallow "март".
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -26,24 +36,48 @@ MONTH_RE = rf"(?<![а-яa-z])(?:{_MONTH_ALT})[а-я]*"
 YEAR_RE = r"(?:19|20)\d{2}"
 
 _NUMBER_WORDS = {
-    "одн": 1, "одного": 1, "дв": 2, "тр": 3, "четыр": 4, "пят": 5, "шест": 6, "сем": 7,
-    "восьм": 8, "девят": 9, "десят": 10,
+    "одн": 1,
+    "одного": 1,
+    "дв": 2,
+    "тр": 3,
+    "четыр": 4,
+    "пят": 5,
+    "шест": 6,
+    "сем": 7,
+    "восьм": 8,
+    "девят": 9,
+    "десят": 10,
 }
 _UNIT_DAYS = {"дн": 1, "ден": 1, "недел": 7, "месяц": 30}
 
 CONTINUOUS_PATTERNS = (
     r"в\s+течени[еи]\s+(?:всего\s+)?(?:периода|года|учебного\s+года|срока)",
-    r"постоянн", r"регулярн", r"систематическ", r"в\s+течени[еи]\s+(?:всего\s+)?период",
-    r"весь\s+период", r"по\s+мере\s+реализации", r"на\s+протяжении",
+    r"постоянн",
+    r"регулярн",
+    r"систематическ",
+    r"в\s+течени[еи]\s+(?:всего\s+)?период",
+    r"весь\s+период",
+    r"по\s+мере\s+реализации",
+    r"на\s+протяжении",
 )
 AS_NEEDED_PATTERNS = (r"по\s+мере\s+(?:необходимости|поступлени|потребност)", r"при\s+необходимости", r"по\s+запрос")
 RELATIVE_PATTERNS = (
-    r"с\s+(?:даты|момента)", r"после\s+", r"в\s+соответствии\s+со?\s+срок", r"по\s+графику",
-    r"согласно\s+(?:графику|плану|срок)", r"по\s+итогам",
+    r"с\s+(?:даты|момента)",
+    r"после\s+",
+    r"в\s+соответствии\s+со?\s+срок",
+    r"по\s+графику",
+    r"согласно\s+(?:графику|плану|срок)",
+    r"по\s+итогам",
 )
 ANNUAL_PATTERNS = (r"ежегодн", r"раз\s+в\s+год", r"1\s+раз\s+в\s+год", r"каждый\s+год")
 QUARTERLY_PATTERNS = (r"ежекварталь", r"раз\s+в\s+квартал", r"поквартальн", r"каждый\s+квартал")
-TERM_PATTERNS = (r"раз\s+в\s+четверть", r"ежечетвертн", r"по\s+четвертям", r"каждую\s+четверть", r"по\s+итогам\s+четверт")
+TERM_PATTERNS = (
+    r"раз\s+в\s+четверть",
+    r"ежечетвертн",
+    r"по\s+четвертям",
+    r"каждую\s+четверть",
+    r"по\s+итогам\s+четверт",
+)
 MONTHLY_PATTERNS = (r"ежемесячн", r"раз\s+в\s+месяц", r"каждый\s+месяц")
 TERM_START_PATTERNS = (r"(?:на|в)\s+начал[еоа]\s+(?:учебного\s+)?года", r"до\s+начала\s+учебного\s+года")
 TERM_END_PATTERNS = (r"(?:на|в)\s+конц[еа]\s+(?:учебного\s+)?года", r"по\s+окончании\s+учебного\s+года")
@@ -266,7 +300,9 @@ def _quarter_ends(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def _term_ends(start: dt.date, end: dt.date) -> list[dt.date]:
     # School terms (четверти) end around the end of October, December, March and May.
-    return [d for y in range(start.year, end.year + 1) for m in (3, 5, 10, 12) if start <= (d := month_end(y, m)) <= end]
+    return [
+        d for y in range(start.year, end.year + 1) for m in (3, 5, 10, 12) if start <= (d := month_end(y, m)) <= end
+    ]
 
 
 def _month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -348,7 +384,9 @@ def _parse(original: str, start: dt.date, end: dt.date) -> ParsedDeadline:
         note = "Далее — в течение периода." if _has(text, CONTINUOUS_PATTERNS) else ""
         return result(ANNUAL, found, note)
     if _has(text, TERM_END_PATTERNS):
-        return result(ANNUAL, [d for y in range(start.year, end.year + 1) if start <= (d := dt.date(y, 5, 31)) <= end] or [end])
+        return result(
+            ANNUAL, [d for y in range(start.year, end.year + 1) if start <= (d := dt.date(y, 5, 31)) <= end] or [end]
+        )
     if _has(text, TERM_PATTERNS):
         return result(QUARTERLY, _term_ends(start, end), "По учебным четвертям.")
     if _has(text, QUARTERLY_PATTERNS):

@@ -56,8 +56,13 @@ def _load(ctx, filename: str, key: str, is_template: bool, status: str) -> Roadm
         return existing
     with path.open("rb") as fh:
         roadmap = services.roadmap_import(
-            document=document, user=None, municipality=municipality, source_file=fh, source_name=filename,
-            is_template=is_template, status=status,
+            document=document,
+            user=None,
+            municipality=municipality,
+            source_file=fh,
+            source_name=filename,
+            is_template=is_template,
+            status=status,
         )
     ctx.log.append(
         f"Дорожная карта «{roadmap.short_title}» ({municipality}): разделов {roadmap.sections.count()}, "
@@ -78,19 +83,31 @@ def _mark(records: list[ExecutionRecord], user, pattern: list[str]) -> dict[str,
         due = record.due.date
         if kind == "done":
             services.record_update(
-                record=record, user=user, status=ExecutionStatus.DONE, completed_on=due - dt.timedelta(days=3),
+                record=record,
+                user=user,
+                status=ExecutionStatus.DONE,
+                completed_on=due - dt.timedelta(days=3),
                 evidence_file=_evidence(f"prikaz-{record.activity.number.strip('.')}-{due:%Y%m%d}.pdf"),
-                document_number=f"{100 + index}-од", document_date=due - dt.timedelta(days=3),
+                document_number=f"{100 + index}-од",
+                document_date=due - dt.timedelta(days=3),
                 comment="Документ размещён на сайте ОО.",
             )
         elif kind == "late":
             services.record_update(
-                record=record, user=user, status=ExecutionStatus.DONE, completed_on=due + dt.timedelta(days=20),
-                evidence_url="https://example.ru/nastavnichestvo/otchet", comment="Выполнено с опозданием.",
+                record=record,
+                user=user,
+                status=ExecutionStatus.DONE,
+                completed_on=due + dt.timedelta(days=20),
+                evidence_url="https://example.ru/nastavnichestvo/otchet",
+                comment="Выполнено с опозданием.",
             )
         elif kind == "progress":
-            services.record_update(record=record, user=user, status=ExecutionStatus.IN_PROGRESS,
-                                   comment="Работа идёт, проект документа готов.")
+            services.record_update(
+                record=record,
+                user=user,
+                status=ExecutionStatus.IN_PROGRESS,
+                comment="Работа идёт, проект документа готов.",
+            )
         counts[kind] = counts.get(kind, 0) + 1
     return counts
 
@@ -103,8 +120,10 @@ def seed(ctx) -> None:
     norilsk_orgs = ctx.organizations.get("norilsk", [])
     nv_orgs = ctx.organizations.get("nizhnevartovsk", [])
     curators = {
-        "МБОУ «СШ № 1»": ctx.users.get("kurator"), "МБОУ «СШ № 3»": ctx.users.get("kurator3"),
-        "МБДОУ «ДС № 14 «Умка»": ctx.users.get("kurator_ds14"), "МБОУ «СШ № 2»": ctx.users.get("kurator_nv"),
+        "МБОУ «СШ № 1»": ctx.users.get("kurator"),
+        "МБОУ «СШ № 3»": ctx.users.get("kurator3"),
+        "МБДОУ «ДС № 14 «Умка»": ctx.users.get("kurator_ds14"),
+        "МБОУ «СШ № 2»": ctx.users.get("kurator_nv"),
     }
     patterns = [
         ["done", "done", "late", "progress", "none"],
@@ -119,42 +138,61 @@ def seed(ctx) -> None:
             activity.indicator_text = "2022 г. – 13; 2023 г. – 13; 2024 г. – 13"
             activity.save(update_fields=["indicator_text"])
             for year in (2022, 2023, 2024):
-                Indicator.objects.create(activity=activity, year=year, target=Decimal(13),
-                                         metric=Indicator.Metric.SCHOOL_ROADMAPS)
+                Indicator.objects.create(
+                    activity=activity, year=year, target=Decimal(13), metric=Indicator.Metric.SCHOOL_ROADMAPS
+                )
         created = services.roadmap_derive_school(roadmap=norilsk_map, organizations=norilsk_orgs[:6], user=coordinator)
         for index, copy in enumerate(created):
             user = curators.get(copy.organization.short_name) or coordinator
-            records = list(ExecutionRecord.objects.filter(activity__roadmap=copy).select_related("due", "activity")
-                           .order_by("due__date", "activity__order"))
+            records = list(
+                ExecutionRecord.objects.filter(activity__roadmap=copy)
+                .select_related("due", "activity")
+                .order_by("due__date", "activity__order")
+            )
             counts = _mark(records, user, patterns[index % len(patterns)])
             if index < 3:
                 services.roadmap_set_status(roadmap=copy, user=coordinator, status=RoadmapStatus.APPROVED)
             ctx.log.append(f"Дорожная карта ОО {copy.organization}: отметок {counts}.")
-        municipal = list(ExecutionRecord.objects.filter(activity__roadmap=norilsk_map, status=ExecutionStatus.NOT_STARTED,
-                                                        marked_by__isnull=True).select_related("due", "activity")
-                         .order_by("due__date")[:12])
+        municipal = list(
+            ExecutionRecord.objects.filter(
+                activity__roadmap=norilsk_map, status=ExecutionStatus.NOT_STARTED, marked_by__isnull=True
+            )
+            .select_related("due", "activity")
+            .order_by("due__date")[:12]
+        )
         if created:
             _mark(municipal, coordinator, ["done", "done", "late", "progress"])
     if template and coordinator and norilsk_orgs:
         # The typical roadmap moved to the current academic year: due dates in the future too.
         created = services.roadmap_derive_school(
-            roadmap=template, organizations=norilsk_orgs[:1], user=coordinator, period_start=dt.date(2026, 9, 1),
+            roadmap=template,
+            organizations=norilsk_orgs[:1],
+            user=coordinator,
+            period_start=dt.date(2026, 9, 1),
         )
         for copy in created:
             user = curators.get(copy.organization.short_name) or coordinator
-            records = list(ExecutionRecord.objects.filter(activity__roadmap=copy).select_related("due", "activity")
-                           .order_by("due__date", "activity__order"))
+            records = list(
+                ExecutionRecord.objects.filter(activity__roadmap=copy)
+                .select_related("due", "activity")
+                .order_by("due__date", "activity__order")
+            )
             today = dt.date.today()
             past = [r for r in records if r.due.date < today]
             future = [r for r in records if r.due.date >= today]
             counts = _mark(past[:8], user, ["done", "late", "progress", "none"])
             # one task already started ahead of its date: "in progress" that is not overdue
             _mark(future[:2], user, ["progress", "none"])
-            ctx.log.append(f"Типовая карта на 2026/2027 для {copy.organization}: отметок {counts}, остальные — срок не наступил.")
+            ctx.log.append(
+                f"Типовая карта на 2026/2027 для {copy.organization}: отметок {counts}, остальные — срок не наступил."
+            )
     if nv_map and coordinator_nv and nv_orgs:
         created = services.roadmap_derive_school(roadmap=nv_map, organizations=nv_orgs[:2], user=coordinator_nv)
         for index, copy in enumerate(created):
             user = curators.get(copy.organization.short_name) or coordinator_nv
-            records = list(ExecutionRecord.objects.filter(activity__roadmap=copy).select_related("due", "activity")
-                           .order_by("due__date", "activity__order"))
+            records = list(
+                ExecutionRecord.objects.filter(activity__roadmap=copy)
+                .select_related("due", "activity")
+                .order_by("due__date", "activity__order")
+            )
             _mark(records, user, patterns[index % len(patterns)])

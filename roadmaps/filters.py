@@ -16,7 +16,9 @@ class RoadmapFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Поиск", method="search")
     level = django_filters.ChoiceFilter(label="Уровень", choices=RoadmapLevel.choices, empty_label="Все")
     status = django_filters.ChoiceFilter(label="Статус", choices=RoadmapStatus.choices, empty_label="Все")
-    municipality = django_filters.ModelChoiceFilter(widget=FastSelect, label="Муниципалитет", queryset=None, empty_label="Все")
+    municipality = django_filters.ModelChoiceFilter(
+        widget=FastSelect, label="Муниципалитет", queryset=None, empty_label="Все"
+    )
 
     class Meta:
         model = Roadmap
@@ -32,16 +34,27 @@ class RoadmapFilter(django_filters.FilterSet):
 
 class RecordFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
-        label="Состояние", choices=ExecutionState.choices, method="filter_state", empty_label="Не выполненные",
+        label="Состояние",
+        choices=ExecutionState.choices,
+        method="filter_state",
+        empty_label="Не выполненные",
     )
-    roadmap = django_filters.ModelChoiceFilter(widget=FastSelect,
-        label="Дорожная карта", field_name="activity__roadmap", queryset=None, empty_label="Все",
+    roadmap = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
+        label="Дорожная карта",
+        field_name="activity__roadmap",
+        queryset=None,
+        empty_label="Все",
     )
     level = django_filters.ChoiceFilter(
-        label="Уровень", method="filter_level", empty_label="Все",
+        label="Уровень",
+        method="filter_level",
+        empty_label="Все",
         choices=[("municipal", "Муниципальный уровень"), ("schools", "Образовательные организации")],
     )
-    organization = django_filters.ModelChoiceFilter(widget=FastSelect, label="Организация", queryset=None, empty_label="Все")
+    organization = django_filters.ModelChoiceFilter(
+        widget=FastSelect, label="Организация", queryset=None, empty_label="Все"
+    )
     due_from = django_filters.DateFilter(label="Срок с", field_name="due__date", lookup_expr="gte", widget=DATE_INPUT)
     due_to = django_filters.DateFilter(label="Срок по", field_name="due__date", lookup_expr="lte", widget=DATE_INPUT)
 

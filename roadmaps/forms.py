@@ -21,7 +21,9 @@ class RoadmapUploadForm(forms.Form):
     )
     municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=None)
     organization = forms.ModelChoiceField(
-        label="Организация", queryset=None, required=False,
+        label="Организация",
+        queryset=None,
+        required=False,
         help_text="Оставьте пустым для муниципальной дорожной карты.",
     )
     is_template = forms.BooleanField(label="Типовая дорожная карта (образец для ОО)", required=False)
@@ -59,10 +61,14 @@ class RoadmapUploadForm(forms.Form):
 
 class DeriveForm(forms.Form):
     organizations = forms.ModelMultipleChoiceField(
-        label="Организации", queryset=None, widget=forms.CheckboxSelectMultiple,
+        label="Организации",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
     )
     period_start = forms.DateField(
-        label="Начало периода", required=False, widget=DATE_WIDGET,
+        label="Начало периода",
+        required=False,
+        widget=DATE_WIDGET,
         help_text="Для типовой карты на другой учебный год: сроки сдвинутся на целое число лет.",
     )
 
@@ -74,17 +80,30 @@ class DeriveForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="Статус", choices=RoadmapStatus.choices,
-                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    order_number = forms.CharField(label="Номер приказа", required=False, max_length=100,
-                                   widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
-    order_date = forms.DateField(label="Дата приказа", required=False, widget=forms.DateInput(
-        format="%d.%m.%Y", attrs={"placeholder": "дд.мм.гггг", "class": "form-control form-control-sm"}))
+    status = forms.ChoiceField(
+        label="Статус",
+        choices=RoadmapStatus.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    order_number = forms.CharField(
+        label="Номер приказа",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    order_date = forms.DateField(
+        label="Дата приказа",
+        required=False,
+        widget=forms.DateInput(
+            format="%d.%m.%Y", attrs={"placeholder": "дд.мм.гггг", "class": "form-control form-control-sm"}
+        ),
+    )
 
 
 class DueDatesForm(forms.Form):
     dates = forms.CharField(
-        label="Сроки", help_text="Одна или несколько дат через запятую: 15.09.2026, 15.01.2027",
+        label="Сроки",
+        help_text="Одна или несколько дат через запятую: 15.09.2026, 15.01.2027",
         widget=forms.TextInput(attrs={"placeholder": "дд.мм.гггг, дд.мм.гггг"}),
     )
 
@@ -113,15 +132,25 @@ class RecordForm(forms.ModelForm):
 
     class Meta:
         model = ExecutionRecord
-        fields = ["status", "completed_on", "evidence_file", "evidence_url", "document_number", "document_date", "comment"]
+        fields = [
+            "status",
+            "completed_on",
+            "evidence_file",
+            "evidence_url",
+            "document_number",
+            "document_date",
+            "comment",
+        ]
         widgets = {
-            "completed_on": DATE_WIDGET, "document_date": DATE_WIDGET,
+            "completed_on": DATE_WIDGET,
+            "document_date": DATE_WIDGET,
             "comment": forms.Textarea(attrs={"rows": 3}),
             "evidence_file": forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EVIDENCE_EXTENSIONS)}),
         }
         help_texts = {
             "evidence_file": "Приказ, справка, отчёт: "
-            + ", ".join(ALLOWED_EVIDENCE_EXTENSIONS) + f"; до {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} МБ.",
+            + ", ".join(ALLOWED_EVIDENCE_EXTENSIONS)
+            + f"; до {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} МБ.",
             "completed_on": "Пусто — сегодняшняя дата.",
         }
 

@@ -13,13 +13,23 @@ def roadmap_cards(user, scope: Scope) -> list[Card]:
     counts = counts_for_cards(user)
     cards = [Card("Дорожных карт", counts["roadmaps"], reverse("roadmaps:list"), icon="map")]
     if scope.has_role(Role.COORDINATOR, Role.CURATOR):
-        cards.append(Card(
-            "Просрочено мероприятий", counts["overdue"], reverse("roadmaps:tasks") + "?state=overdue",
-            icon="exclamation-triangle", tone="danger" if counts["overdue"] else "success",
-            hint="по срокам в местном времени",
-        ))
-        cards.append(Card(
-            "Сроки требуют внимания", counts["attention"], reverse("roadmaps:attention"), icon="exclamation-diamond",
-            tone="warning" if counts["attention"] else "success",
-        ))
+        cards.append(
+            Card(
+                "Просрочено мероприятий",
+                counts["overdue"],
+                reverse("roadmaps:tasks") + "?state=overdue",
+                icon="exclamation-triangle",
+                tone="danger" if counts["overdue"] else "success",
+                hint="по срокам в местном времени",
+            )
+        )
+        cards.append(
+            Card(
+                "Сроки требуют внимания",
+                counts["attention"],
+                reverse("roadmaps:attention"),
+                icon="exclamation-diamond",
+                tone="warning" if counts["attention"] else "success",
+            )
+        )
     return cards

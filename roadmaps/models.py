@@ -65,15 +65,24 @@ class Roadmap(models.Model):
         Municipality, verbose_name="муниципалитет", on_delete=models.PROTECT, related_name="roadmaps"
     )
     organization = models.ForeignKey(
-        Organization, verbose_name="организация", on_delete=models.PROTECT, related_name="roadmaps",
-        null=True, blank=True,
+        Organization,
+        verbose_name="организация",
+        on_delete=models.PROTECT,
+        related_name="roadmaps",
+        null=True,
+        blank=True,
     )
     parent = models.ForeignKey(
-        "self", verbose_name="создана на основе", on_delete=models.SET_NULL, null=True, blank=True,
+        "self",
+        verbose_name="создана на основе",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="children",
     )
     is_template = models.BooleanField(
-        "типовая дорожная карта", default=False,
+        "типовая дорожная карта",
+        default=False,
         help_text="Образец, из которого образовательные организации создают свои дорожные карты.",
     )
     title = models.TextField("название")
@@ -83,12 +92,19 @@ class Roadmap(models.Model):
     order_date = models.DateField("дата приказа", null=True, blank=True)
     status = models.CharField("статус", max_length=20, choices=RoadmapStatus.choices, default=RoadmapStatus.DRAFT)
     source_file = models.FileField(
-        "исходный файл", upload_to=source_upload_to, blank=True, max_length=300,
+        "исходный файл",
+        upload_to=source_upload_to,
+        blank=True,
+        max_length=300,
         validators=[UploadValidator(ROADMAP_SOURCES)],
     )
     columns = models.JSONField("заголовки столбцов исходной таблицы", default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="создал", on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="создал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField("создана", auto_now_add=True)
@@ -143,7 +159,9 @@ class Roadmap(models.Model):
 
 
 class Section(models.Model):
-    roadmap = models.ForeignKey(Roadmap, verbose_name="дорожная карта", on_delete=models.CASCADE, related_name="sections")
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name="дорожная карта", on_delete=models.CASCADE, related_name="sections"
+    )
     number = models.CharField("номер", max_length=20, blank=True)
     title = models.TextField("название")
     order = models.PositiveIntegerField("порядок", default=0)
@@ -172,26 +190,30 @@ class Activity(models.Model):
     deadline_text = models.TextField("сроки (как в документе)", blank=True)
     deadline_parsed = models.BooleanField("сроки распознаны", default=False)
     deadline_note = models.CharField("пояснение к срокам", max_length=300, blank=True)
-    recurrence = models.CharField(
-        "периодичность", max_length=20, choices=Recurrence.choices, blank=True, default=""
-    )
+    recurrence = models.CharField("периодичность", max_length=20, choices=Recurrence.choices, blank=True, default="")
     responsible_text = models.TextField("ответственные (как в документе)", blank=True)
     responsible_roles = models.JSONField("распознанные роли ответственных", default=list, blank=True)
     responsible_organizations = models.ManyToManyField(
         Organization, verbose_name="ответственные организации", blank=True, related_name="roadmap_activities"
     )
     for_schools = models.BooleanField(
-        "исполняют образовательные организации", default=False,
+        "исполняют образовательные организации",
+        default=False,
         help_text="Среди ответственных есть руководители или кураторы ОО: мероприятие входит в дорожные карты ОО.",
     )
     for_municipality = models.BooleanField(
-        "исполняет муниципальный уровень", default=False,
+        "исполняет муниципальный уровень",
+        default=False,
         help_text="Среди ответственных есть управление образования, координаторы или методический центр.",
     )
     participants_text = models.TextField("участники", blank=True)
     indicator_text = models.TextField("показатель реализации (как в документе)", blank=True)
     source_activity = models.ForeignKey(
-        "self", verbose_name="мероприятие муниципальной карты", on_delete=models.SET_NULL, null=True, blank=True,
+        "self",
+        verbose_name="мероприятие муниципальной карты",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="copies",
     )
 
@@ -230,7 +252,9 @@ class DueDate(models.Model):
         PARSED = "parsed", "Из текста сроков"
         MANUAL = "manual", "Указана вручную"
 
-    activity = models.ForeignKey(Activity, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="due_dates")
+    activity = models.ForeignKey(
+        Activity, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="due_dates"
+    )
     date = models.DateField("срок")
     origin = models.CharField("источник", max_length=10, choices=Origin.choices, default=Origin.PARSED)
 
@@ -255,11 +279,15 @@ class Indicator(models.Model):
         SCHOOL_ROADMAPS = "school_roadmaps", "ОО с утверждённой дорожной картой"
         DONE_ORGANIZATIONS = "done_organizations", "ОО, выполнившие мероприятие в этом году"
 
-    activity = models.ForeignKey(Activity, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="indicators")
+    activity = models.ForeignKey(
+        Activity, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="indicators"
+    )
     year = models.PositiveSmallIntegerField("год")
     target = models.DecimalField("плановое значение", max_digits=12, decimal_places=2)
     metric = models.CharField("как считается факт", max_length=30, choices=Metric.choices, default=Metric.MANUAL)
-    actual_manual = models.DecimalField("фактическое значение (вручную)", max_digits=12, decimal_places=2, null=True, blank=True)
+    actual_manual = models.DecimalField(
+        "фактическое значение (вручную)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     evidence = models.CharField("подтверждение факта", max_length=500, blank=True)
 
     class Meta:
@@ -290,16 +318,19 @@ class ExecutionState(models.TextChoices):
 class ExecutionRecord(models.Model):
     """One due date of one activity for one organization (or for the municipality itself)."""
 
-    activity = models.ForeignKey(
-        Activity, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="records"
-    )
+    activity = models.ForeignKey(Activity, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="records")
     due = models.ForeignKey(DueDate, verbose_name="срок", on_delete=models.CASCADE, related_name="records")
     municipality = models.ForeignKey(
         Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="roadmap_records"
     )
     organization = models.ForeignKey(
-        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="roadmap_records",
-        null=True, blank=True, help_text="Пусто — исполняет муниципальный уровень.",
+        Organization,
+        verbose_name="организация",
+        on_delete=models.CASCADE,
+        related_name="roadmap_records",
+        null=True,
+        blank=True,
+        help_text="Пусто — исполняет муниципальный уровень.",
     )
     status = models.CharField(
         "статус", max_length=20, choices=ExecutionStatus.choices, default=ExecutionStatus.NOT_STARTED
@@ -313,7 +344,11 @@ class ExecutionRecord(models.Model):
     document_date = models.DateField("дата документа", null=True, blank=True)
     comment = models.TextField("комментарий", blank=True)
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="отметил", on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="отметил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     marked_at = models.DateTimeField("когда отмечено", null=True, blank=True)
@@ -326,7 +361,8 @@ class ExecutionRecord(models.Model):
         ordering = ["due__date", "activity__order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["due", "organization"], condition=Q(organization__isnull=False),
+                fields=["due", "organization"],
+                condition=Q(organization__isnull=False),
                 name="execution_unique_per_organization",
             ),
             models.UniqueConstraint(
@@ -355,7 +391,9 @@ class ExecutionRecord(models.Model):
 
     @property
     def on_time(self) -> bool:
-        return self.status == ExecutionStatus.DONE and self.completed_on is not None and self.completed_on <= self.due.date
+        return (
+            self.status == ExecutionStatus.DONE and self.completed_on is not None and self.completed_on <= self.due.date
+        )
 
     @property
     def has_evidence(self) -> bool:

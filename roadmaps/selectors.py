@@ -59,9 +59,13 @@ def roadmap_activities(roadmap: Roadmap, user=None) -> list[Activity]:
     """Activities in order; with `user`, each carries `executions`: (record, state) it may see."""
     prefetch: list = ["due_dates", "indicators", "responsible_organizations"]
     if user is not None:
-        prefetch.append(Prefetch(
-            "records", queryset=records_visible(user).select_related("due").order_by("due__date"), to_attr="visible_records"
-        ))
+        prefetch.append(
+            Prefetch(
+                "records",
+                queryset=records_visible(user).select_related("due").order_by("due__date"),
+                to_attr="visible_records",
+            )
+        )
     activities = list(roadmap.activities.select_related("section").prefetch_related(*prefetch).order_by("order"))
     if user is not None:
         today = local_today(roadmap.municipality)
@@ -76,7 +80,8 @@ def _record_q(user, *, edit: bool = False) -> Q:
     # a record's own municipality always equals its organization's (records are created from the
     # roadmap, see services.roadmap_sync_records): filtering on it spares a join per record
     return (Q(organization__isnull=True) & scope.municipality_q("municipality", edit=edit)) | (
-        Q(organization__isnull=False) & scope.organization_q("organization", edit=edit, municipality_path="municipality")
+        Q(organization__isnull=False)
+        & scope.organization_q("organization", edit=edit, municipality_path="municipality")
     )
 
 
@@ -120,9 +125,11 @@ def state_q(state: str, municipalities: list[Municipality]) -> Q:
 
 def my_tasks(user) -> QuerySet[ExecutionRecord]:
     """What the user has to mark, earliest due date first."""
-    return records_editable(user).select_related(
-        "activity__roadmap", "activity__section", "due", "organization", "municipality"
-    ).order_by("due__date", "activity__roadmap_id", "activity__order", "organization__short_name")
+    return (
+        records_editable(user)
+        .select_related("activity__roadmap", "activity__section", "due", "organization", "municipality")
+        .order_by("due__date", "activity__roadmap_id", "activity__order", "organization__short_name")
+    )
 
 
 def needs_attention(user) -> QuerySet[Activity]:
@@ -220,11 +227,15 @@ def roadmap_matrix(user, roadmap: Roadmap, organizations: list[Organization]) ->
     activities = list(roadmap.activities.filter(for_schools=True).select_related("section").order_by("order"))
     org_ids = [o.pk for o in organizations]
     copies = dict(
-        roadmaps_visible(user).filter(parent=roadmap, organization_id__in=org_ids).values_list("organization_id", "status")
+        roadmaps_visible(user)
+        .filter(parent=roadmap, organization_id__in=org_ids)
+        .values_list("organization_id", "status")
     )
-    records = records_visible(user).filter(
-        activity__source_activity__roadmap=roadmap, organization_id__in=org_ids
-    ).values_list("activity__source_activity_id", "organization_id", "status", "due__date", "completed_on")
+    records = (
+        records_visible(user)
+        .filter(activity__source_activity__roadmap=roadmap, organization_id__in=org_ids)
+        .values_list("activity__source_activity_id", "organization_id", "status", "due__date", "completed_on")
+    )
     cells: dict[tuple[int, int], Cell] = defaultdict(Cell)
     activity_rates: dict[int, Rate] = defaultdict(Rate)
     org_rates: dict[int, Rate] = defaultdict(Rate)
@@ -248,8 +259,21 @@ def roadmap_matrix(user, roadmap: Roadmap, organizations: list[Organization]) ->
 
 
 # Timeline ---------------------------------------------------------------------------------------------
-MONTH_NAMES = ["", "Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь",
-               "Октябрь", "Ноябрь", "Декабрь"]
+MONTH_NAMES = [
+    "",
+    "Январь",
+    "Февраль",
+    "Март",
+    "Апрель",
+    "Май",
+    "Июнь",
+    "Июль",
+    "Август",
+    "Сентябрь",
+    "Октябрь",
+    "Ноябрь",
+    "Декабрь",
+]
 
 
 def roadmap_timeline(user, roadmap: Roadmap) -> list[dict]:
@@ -264,14 +288,23 @@ def roadmap_timeline(user, roadmap: Roadmap) -> list[dict]:
     months: dict[tuple[int, int], list] = {}
     for due in dues:
         states = [execution_state(r.status, due.date, today) for r in due.records.all()]
-        months.setdefault((due.date.year, due.date.month), []).append({
-            "due": due, "activity": due.activity, "records": list(due.records.all()),
-            "done": states.count(ExecutionState.DONE), "overdue": states.count(ExecutionState.OVERDUE),
-            "total": len(states),
-        })
+        months.setdefault((due.date.year, due.date.month), []).append(
+            {
+                "due": due,
+                "activity": due.activity,
+                "records": list(due.records.all()),
+                "done": states.count(ExecutionState.DONE),
+                "overdue": states.count(ExecutionState.OVERDUE),
+                "total": len(states),
+            }
+        )
     return [
-        {"label": f"{MONTH_NAMES[m]} {y}", "items": items, "is_current": (y, m) == (today.year, today.month),
-         "is_past": (y, m) < (today.year, today.month)}
+        {
+            "label": f"{MONTH_NAMES[m]} {y}",
+            "items": items,
+            "is_current": (y, m) == (today.year, today.month),
+            "is_past": (y, m) < (today.year, today.month),
+        }
         for (y, m), items in months.items()
     ]
 
@@ -280,7 +313,9 @@ def roadmap_timeline(user, roadmap: Roadmap) -> list[dict]:
 def indicator_rows(roadmap: Roadmap) -> list[dict]:
     """Targets by year against the actual value, computed where the data allows."""
     indicators = list(
-        Indicator.objects.filter(activity__roadmap=roadmap).select_related("activity").order_by("activity__order", "year")
+        Indicator.objects.filter(activity__roadmap=roadmap)
+        .select_related("activity")
+        .order_by("activity__order", "year")
     )
     if not indicators:
         return []

@@ -85,15 +85,24 @@ def roadmap_import(
     order = 0
     for section_order, parsed_section in enumerate(document.sections, start=1):
         section = Section.objects.create(
-            roadmap=roadmap, number=parsed_section.number, title=parsed_section.title or "Без раздела",
+            roadmap=roadmap,
+            number=parsed_section.number,
+            title=parsed_section.title or "Без раздела",
             order=section_order,
         )
         for parsed in parsed_section.activities:
             order += 1
             activity = Activity(
-                roadmap=roadmap, section=section, number=parsed.number, order=order, title=parsed.title,
-                result=parsed.result, deadline_text=parsed.deadline_text, responsible_text=parsed.responsible_text,
-                participants_text=parsed.participants_text, indicator_text=parsed.indicator_text,
+                roadmap=roadmap,
+                section=section,
+                number=parsed.number,
+                order=order,
+                title=parsed.title,
+                result=parsed.result,
+                deadline_text=parsed.deadline_text,
+                responsible_text=parsed.responsible_text,
+                participants_text=parsed.participants_text,
+                indicator_text=parsed.indicator_text,
             )
             _apply_responsibility(activity)
             activity.save()
@@ -150,11 +159,14 @@ def roadmap_sync_records(*, roadmap: Roadmap) -> int:
         organization_id = roadmap.organization_id
     existing = set(
         ExecutionRecord.objects.filter(activity__roadmap=roadmap, organization_id=organization_id).values_list(
-            "due_id", flat=True)
+            "due_id", flat=True
+        )
     )
     new = [
         ExecutionRecord(
-            activity_id=due.activity_id, due=due, municipality_id=roadmap.municipality_id,
+            activity_id=due.activity_id,
+            due=due,
+            municipality_id=roadmap.municipality_id,
             organization_id=organization_id,
         )
         for due in dues
@@ -195,7 +207,9 @@ def roadmap_derive_school(
     shift = (period_start.year - roadmap.period_start.year) if period_start else 0
     start, end = _shift_years(roadmap.period_start, shift), _shift_years(roadmap.period_end, shift)
     activities = list(
-        roadmap.activities.filter(for_schools=True).select_related("section").prefetch_related("due_dates", "indicators")
+        roadmap.activities.filter(for_schools=True)
+        .select_related("section")
+        .prefetch_related("due_dates", "indicators")
     )
     sections = {a.section_id: a.section for a in activities if a.section_id}
     existing = set(Roadmap.objects.filter(parent=roadmap).values_list("organization_id", flat=True))
@@ -206,9 +220,15 @@ def roadmap_derive_school(
         if organization.pk in existing:
             continue
         copy = Roadmap.objects.create(
-            level=RoadmapLevel.SCHOOL, municipality_id=roadmap.municipality_id, organization=organization,
-            parent=roadmap, title=f"Дорожная карта {organization.short_name}: {roadmap.title}",
-            period_start=start, period_end=end, status=RoadmapStatus.DRAFT, columns=roadmap.columns,
+            level=RoadmapLevel.SCHOOL,
+            municipality_id=roadmap.municipality_id,
+            organization=organization,
+            parent=roadmap,
+            title=f"Дорожная карта {organization.short_name}: {roadmap.title}",
+            period_start=start,
+            period_end=end,
+            status=RoadmapStatus.DRAFT,
+            columns=roadmap.columns,
             created_by=user if getattr(user, "pk", None) else None,
         )
         section_copies = {
@@ -217,17 +237,30 @@ def roadmap_derive_school(
         }
         for activity in activities:
             new = Activity.objects.create(
-                roadmap=copy, section=section_copies.get(activity.section_id), number=activity.number,
-                order=activity.order, title=activity.title, result=activity.result,
-                deadline_text=activity.deadline_text, deadline_parsed=activity.deadline_parsed,
-                deadline_note=activity.deadline_note, recurrence=activity.recurrence,
-                responsible_text=activity.responsible_text, responsible_roles=activity.responsible_roles,
-                for_schools=True, for_municipality=False, participants_text=activity.participants_text,
-                indicator_text=activity.indicator_text, source_activity=activity,
+                roadmap=copy,
+                section=section_copies.get(activity.section_id),
+                number=activity.number,
+                order=activity.order,
+                title=activity.title,
+                result=activity.result,
+                deadline_text=activity.deadline_text,
+                deadline_parsed=activity.deadline_parsed,
+                deadline_note=activity.deadline_note,
+                recurrence=activity.recurrence,
+                responsible_text=activity.responsible_text,
+                responsible_roles=activity.responsible_roles,
+                for_schools=True,
+                for_municipality=False,
+                participants_text=activity.participants_text,
+                indicator_text=activity.indicator_text,
+                source_activity=activity,
             )
-            DueDate.objects.bulk_create([
-                DueDate(activity=new, date=_shift_years(d.date, shift), origin=d.origin) for d in activity.due_dates.all()
-            ])
+            DueDate.objects.bulk_create(
+                [
+                    DueDate(activity=new, date=_shift_years(d.date, shift), origin=d.origin)
+                    for d in activity.due_dates.all()
+                ]
+            )
         roadmap_sync_records(roadmap=copy)
         created.append(copy)
     return created
@@ -240,8 +273,16 @@ def _require_edit(user, roadmap: Roadmap) -> None:
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, user, title: str, result: str, deadline_text: str,
-                    responsible_text: str, participants_text: str) -> Activity:
+def activity_update(
+    *,
+    activity: Activity,
+    user,
+    title: str,
+    result: str,
+    deadline_text: str,
+    responsible_text: str,
+    participants_text: str,
+) -> Activity:
     """A curator adjusting the school copy, or a coordinator the municipal roadmap."""
     _require_edit(user, activity.roadmap)
     reparse = deadline_text != activity.deadline_text
@@ -286,8 +327,9 @@ def activity_set_due_dates(*, activity: Activity, user, dates: list[dt.date]) ->
     return list(activity.due_dates.all())
 
 
-def roadmap_set_status(*, roadmap: Roadmap, user, status: str, order_number: str = "",
-                       order_date: dt.date | None = None) -> Roadmap:
+def roadmap_set_status(
+    *, roadmap: Roadmap, user, status: str, order_number: str = "", order_date: dt.date | None = None
+) -> Roadmap:
     """Draft → approved → archived. A school roadmap is approved by its head or the coordinator."""
     allowed = selectors.can_edit_roadmap(user, roadmap) or (
         roadmap.organization_id and roadmap.organization_id in scoping.scope_for(user).approve_organization_ids

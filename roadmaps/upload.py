@@ -32,7 +32,9 @@ class Staged:
     filename: str
 
 
-def stage(request, *, upload, municipality: Municipality, organization: Organization | None, is_template: bool) -> Staged:
+def stage(
+    request, *, upload, municipality: Municipality, organization: Organization | None, is_template: bool
+) -> Staged:
     suffix = PurePath(upload.name).suffix.lower()
     document = read_roadmap(upload, upload.name)  # raises RoadmapImportError before anything is kept
     upload.seek(0)
@@ -40,8 +42,11 @@ def stage(request, *, upload, municipality: Municipality, organization: Organiza
     path = default_storage.save(f"roadmaps/pending/{token}{suffix}", upload)
     pending = request.session.get(SESSION_KEY, {})
     pending[token] = {
-        "path": path, "name": PurePath(upload.name).name, "municipality": municipality.pk,
-        "organization": organization.pk if organization else None, "is_template": is_template,
+        "path": path,
+        "name": PurePath(upload.name).name,
+        "municipality": municipality.pk,
+        "organization": organization.pk if organization else None,
+        "is_template": is_template,
         "user": request.user.pk,
     }
     request.session[SESSION_KEY] = pending
@@ -60,8 +65,13 @@ def confirm(request, token: str) -> Roadmap:
             document = read_roadmap(fh, item["name"])
             fh.seek(0)
             roadmap = services.roadmap_import(
-                document=document, user=request.user, municipality=municipality, organization=organization,
-                source_file=fh, source_name=item["name"], is_template=item["is_template"],
+                document=document,
+                user=request.user,
+                municipality=municipality,
+                organization=organization,
+                source_file=fh,
+                source_name=item["name"],
+                is_template=item["is_template"],
             )
     except FileNotFoundError:
         raise RoadmapImportError("Загруженный файл больше не доступен: загрузите его ещё раз.") from None

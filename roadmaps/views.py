@@ -36,9 +36,9 @@ def _validation_text(exc: ValidationError) -> str:
 def roadmap_list(request):
     filterset = RoadmapFilter(request.GET, queryset=selectors.roadmap_list(request.user), user=request.user)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_upload = scoping.editable_municipalities(request.user).exists() or scoping.editable_organizations(
-        request.user
-    ).exists()
+    can_upload = (
+        scoping.editable_municipalities(request.user).exists() or scoping.editable_organizations(request.user).exists()
+    )
     return render(request, "roadmaps/roadmap_list.html", {"filter": filterset, "page": page, "can_upload": can_upload})
 
 
@@ -52,30 +52,43 @@ def roadmap_detail(request, pk: int):
             sections.append({"section": activity.section, "activities": []})
         sections[-1]["activities"].append(activity)
     children = selectors.roadmaps_visible(request.user).filter(parent=roadmap).select_related("organization")
-    return render(request, "roadmaps/roadmap_detail.html", {
-        "roadmap": roadmap,
-        "sections": sections,
-        "activity_count": len(activities),
-        "attention_count": sum(1 for a in activities if a.needs_attention),
-        "children": children,
-        "can_edit": selectors.can_edit_roadmap(request.user, roadmap),
-        "can_derive": roadmap.level == RoadmapLevel.MUNICIPAL
-        and scoping.can_edit_municipality(request.user, roadmap.municipality_id),
-        "indicators": selectors.indicator_rows(roadmap),
-        "status_form": StatusForm(initial={
-            "status": roadmap.status, "order_number": roadmap.order_number, "order_date": roadmap.order_date,
-        }),
-        "can_approve": selectors.can_edit_roadmap(request.user, roadmap)
-        or (roadmap.organization_id in scoping.scope_for(request.user).approve_organization_ids),
-    })
+    return render(
+        request,
+        "roadmaps/roadmap_detail.html",
+        {
+            "roadmap": roadmap,
+            "sections": sections,
+            "activity_count": len(activities),
+            "attention_count": sum(1 for a in activities if a.needs_attention),
+            "children": children,
+            "can_edit": selectors.can_edit_roadmap(request.user, roadmap),
+            "can_derive": roadmap.level == RoadmapLevel.MUNICIPAL
+            and scoping.can_edit_municipality(request.user, roadmap.municipality_id),
+            "indicators": selectors.indicator_rows(roadmap),
+            "status_form": StatusForm(
+                initial={
+                    "status": roadmap.status,
+                    "order_number": roadmap.order_number,
+                    "order_date": roadmap.order_date,
+                }
+            ),
+            "can_approve": selectors.can_edit_roadmap(request.user, roadmap)
+            or (roadmap.organization_id in scoping.scope_for(request.user).approve_organization_ids),
+        },
+    )
 
 
 @login_required
 def roadmap_timeline(request, pk: int):
     roadmap = selectors.roadmap_detail(request.user, pk)
-    return render(request, "roadmaps/roadmap_timeline.html", {
-        "roadmap": roadmap, "months": selectors.roadmap_timeline(request.user, roadmap),
-    })
+    return render(
+        request,
+        "roadmaps/roadmap_timeline.html",
+        {
+            "roadmap": roadmap,
+            "months": selectors.roadmap_timeline(request.user, roadmap),
+        },
+    )
 
 
 @login_required
@@ -86,10 +99,18 @@ def roadmap_matrix(request, pk: int):
     filterset = MatrixFilter(request.GET, queryset=selectors.matrix_organizations(request.user, roadmap))
     page = Paginator(filterset.qs, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
     matrix = selectors.roadmap_matrix(request.user, roadmap, list(page.object_list))
-    return render(request, "roadmaps/roadmap_matrix.html", {
-        "roadmap": roadmap, "matrix": matrix, "page": page, "filter": filterset, "states": ExecutionState,
-        "activity_columns": list(zip(matrix.activities, matrix.activity_rates, strict=True)),
-    })
+    return render(
+        request,
+        "roadmaps/roadmap_matrix.html",
+        {
+            "roadmap": roadmap,
+            "matrix": matrix,
+            "page": page,
+            "filter": filterset,
+            "states": ExecutionState,
+            "activity_columns": list(zip(matrix.activities, matrix.activity_rates, strict=True)),
+        },
+    )
 
 
 @login_required
@@ -115,13 +136,17 @@ def roadmap_source(request, pk: int):
 @login_required
 def roadmap_derive(request, pk: int):
     roadmap = selectors.roadmap_detail(request.user, pk)
-    if roadmap.level != RoadmapLevel.MUNICIPAL or not scoping.can_edit_municipality(request.user, roadmap.municipality_id):
+    if roadmap.level != RoadmapLevel.MUNICIPAL or not scoping.can_edit_municipality(
+        request.user, roadmap.municipality_id
+    ):
         raise PermissionDenied("Дорожные карты ОО создаёт муниципальный координатор.")
     form = DeriveForm(request.POST or None, roadmap=roadmap, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.roadmap_derive_school(
-                roadmap=roadmap, organizations=form.cleaned_data["organizations"], user=request.user,
+                roadmap=roadmap,
+                organizations=form.cleaned_data["organizations"],
+                user=request.user,
                 period_start=form.cleaned_data["period_start"],
             )
         except ValidationError as exc:
@@ -154,16 +179,25 @@ def roadmap_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             staged = upload.stage(
-                request, upload=form.cleaned_data["file"], municipality=form.cleaned_data["municipality"],
-                organization=form.cleaned_data["organization"], is_template=form.cleaned_data["is_template"],
+                request,
+                upload=form.cleaned_data["file"],
+                municipality=form.cleaned_data["municipality"],
+                organization=form.cleaned_data["organization"],
+                is_template=form.cleaned_data["is_template"],
             )
         except RoadmapImportError as exc:
             form.add_error("file", str(exc))
         else:
-            return render(request, "roadmaps/import_preview.html", {
-                "staged": staged, "preview": staged.document.to_json(), "document": staged.document,
-                "confirm_url": reverse("roadmaps:import_confirm"),
-            })
+            return render(
+                request,
+                "roadmaps/import_preview.html",
+                {
+                    "staged": staged,
+                    "preview": staged.document.to_json(),
+                    "document": staged.document,
+                    "confirm_url": reverse("roadmaps:import_confirm"),
+                },
+            )
     return render(request, "roadmaps/import_form.html", {"form": form})
 
 
@@ -184,7 +218,8 @@ def roadmap_import_confirm(request):
         messages.error(request, "Дорожная карта не загружена: " + _validation_text(exc))
         return redirect("roadmaps:import")
     messages.success(
-        request, f"Дорожная карта загружена: разделов {roadmap.sections.count()}, мероприятий {roadmap.activities.count()}."
+        request,
+        f"Дорожная карта загружена: разделов {roadmap.sections.count()}, мероприятий {roadmap.activities.count()}.",
     )
     return redirect("roadmaps:detail", pk=roadmap.pk)
 
@@ -194,9 +229,9 @@ def attention_list(request):
     activities = selectors.needs_attention(request.user)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     editable = set(
-        selectors.roadmaps_editable(request.user).filter(pk__in={a.roadmap_id for a in page.object_list}).values_list(
-            "pk", flat=True
-        )
+        selectors.roadmaps_editable(request.user)
+        .filter(pk__in={a.roadmap_id for a in page.object_list})
+        .values_list("pk", flat=True)
     )
     return render(request, "roadmaps/attention_list.html", {"page": page, "editable": editable, "form": DueDatesForm()})
 
@@ -216,9 +251,10 @@ def _activity_for_edit(request, pk: int) -> Activity:
 @login_required
 def activity_dates(request, pk: int):
     activity = _activity_for_edit(request, pk)
-    form = DueDatesForm(request.POST or None, initial={
-        "dates": ", ".join(d.date.strftime("%d.%m.%Y") for d in activity.due_dates.all())
-    })
+    form = DueDatesForm(
+        request.POST or None,
+        initial={"dates": ", ".join(d.date.strftime("%d.%m.%Y") for d in activity.due_dates.all())},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_set_due_dates(activity=activity, user=request.user, dates=form.cleaned_data["dates"])
@@ -227,7 +263,9 @@ def activity_dates(request, pk: int):
         else:
             messages.success(request, f"Сроки мероприятия {activity.number} сохранены.")
             return redirect(request.POST.get("next") or reverse("roadmaps:detail", args=[activity.roadmap_id]))
-    return render(request, "roadmaps/activity_form.html", {"activity": activity, "form": form, "title": "Сроки вручную"})
+    return render(
+        request, "roadmaps/activity_form.html", {"activity": activity, "form": form, "title": "Сроки вручную"}
+    )
 
 
 @login_required
@@ -240,7 +278,9 @@ def activity_edit(request, pk: int):
         services.activity_update(activity=activity, user=request.user, **data)
         messages.success(request, f"Мероприятие {activity.number} сохранено.")
         return redirect("roadmaps:detail", pk=activity.roadmap_id)
-    return render(request, "roadmaps/activity_form.html", {"activity": activity, "form": form, "title": "Изменить мероприятие"})
+    return render(
+        request, "roadmaps/activity_form.html", {"activity": activity, "form": form, "title": "Изменить мероприятие"}
+    )
 
 
 @login_required
@@ -255,7 +295,10 @@ def task_list(request):
     from roadmaps.models import local_today
 
     todays = {pk: local_today(m) for pk, m in today_by_municipality.items()}
-    rows = [(record, record.state(todays.get(record.municipality_id) or local_today(record.municipality))) for record in page.object_list]
+    rows = [
+        (record, record.state(todays.get(record.municipality_id) or local_today(record.municipality)))
+        for record in page.object_list
+    ]
     return render(request, "roadmaps/task_list.html", {"filter": filterset, "page": page, "rows": rows})
 
 
@@ -273,9 +316,14 @@ def record_edit(request, pk: int):
             record.refresh_from_db()
             try:
                 services.record_update(
-                    record=record, user=request.user, status=data["status"], completed_on=data["completed_on"],
-                    evidence_file=upload_file, evidence_url=data["evidence_url"],
-                    document_number=data["document_number"], document_date=data["document_date"],
+                    record=record,
+                    user=request.user,
+                    status=data["status"],
+                    completed_on=data["completed_on"],
+                    evidence_file=upload_file,
+                    evidence_url=data["evidence_url"],
+                    document_number=data["document_number"],
+                    document_date=data["document_date"],
                     comment=data["comment"],
                 )
             except ValidationError as exc:
@@ -283,10 +331,17 @@ def record_edit(request, pk: int):
             else:
                 messages.success(request, "Отметка сохранена.")
                 return redirect(request.POST.get("next") or reverse("roadmaps:tasks"))
-    return render(request, "roadmaps/record_form.html", {
-        "record": record, "form": form, "can_edit": can_edit, "state": record.state_for_municipality(),
-        "next": request.GET.get("next", ""),
-    })
+    return render(
+        request,
+        "roadmaps/record_form.html",
+        {
+            "record": record,
+            "form": form,
+            "can_edit": can_edit,
+            "state": record.state_for_municipality(),
+            "next": request.GET.get("next", ""),
+        },
+    )
 
 
 @login_required
@@ -318,7 +373,9 @@ def indicator_edit(request, pk: int):
         indicator.metric = form.cleaned_data["metric"]
         indicator.save(update_fields=["metric"])
         services.indicator_set_actual(
-            indicator=indicator, user=request.user, actual=form.cleaned_data["actual_manual"],
+            indicator=indicator,
+            user=request.user,
+            actual=form.cleaned_data["actual_manual"],
             evidence=form.cleaned_data["evidence"],
         )
         messages.success(request, "Показатель сохранён.")

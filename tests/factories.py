@@ -32,7 +32,9 @@ class OrganizationFactory(DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
     kind = OrganizationKind.SCHOOL
     short_name = factory.Sequence(lambda n: f"МБОУ «СШ № {n}»")
-    full_name = factory.LazyAttribute(lambda o: f"Муниципальное бюджетное общеобразовательное учреждение {o.short_name}")
+    full_name = factory.LazyAttribute(
+        lambda o: f"Муниципальное бюджетное общеобразовательное учреждение {o.short_name}"
+    )
 
 
 class UserFactory(DjangoModelFactory):

@@ -36,15 +36,25 @@ def test_report_review_steps_are_in_the_history_with_their_authors(world, client
     assignment = Assignment.objects.get(campaign=c, organization=world.home.school)
     assert assignment.history.filter(history_type="+").exists()
     monitoring_services.assignment_submit(user=world.home.curator, assignment=assignment)
-    monitoring_services.assignment_return(user=world.home.methodologist, assignment=assignment, comment="Нет ссылки на сайт")
+    monitoring_services.assignment_return(
+        user=world.home.methodologist, assignment=assignment, comment="Нет ссылки на сайт"
+    )
     monitoring_services.assignment_submit(user=world.home.curator, assignment=assignment)
     monitoring_services.assignment_accept(user=world.home.methodologist, assignment=assignment)
-    steps = list(assignment.history.order_by("history_date", "history_id").values_list("status", "history_user__username"))
+    steps = list(
+        assignment.history.order_by("history_date", "history_id").values_list("status", "history_user__username")
+    )
     assert steps[1:] == [
-        ("submitted", world.home.curator.username), ("returned", world.home.methodologist.username),
-        ("submitted", world.home.curator.username), ("accepted", world.home.methodologist.username),
+        ("submitted", world.home.curator.username),
+        ("returned", world.home.methodologist.username),
+        ("submitted", world.home.curator.username),
+        ("accepted", world.home.methodologist.username),
     ]
-    page = client_for(world.home.curator).get(reverse("monitoring:assignment_detail", args=[assignment.pk])).content.decode()
+    page = (
+        client_for(world.home.curator)
+        .get(reverse("monitoring:assignment_detail", args=[assignment.pk]))
+        .content.decode()
+    )
     assert "История задания" in page and "Нет ссылки на сайт" in page
 
 

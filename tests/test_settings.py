@@ -67,7 +67,12 @@ def test_database_url_postgres(environ):
     environ(DATABASE_URL="postgres://postgres:secret@127.0.0.1:5432/nastavnik")
     config = env.env_database("DATABASE_URL", "unused")
     assert config["ENGINE"] == "django.db.backends.postgresql"
-    assert (config["NAME"], config["HOST"], config["PORT"], config["USER"]) == ("nastavnik", "127.0.0.1", 5432, "postgres")
+    assert (config["NAME"], config["HOST"], config["PORT"], config["USER"]) == (
+        "nastavnik",
+        "127.0.0.1",
+        5432,
+        "postgres",
+    )
 
 
 @pytest.mark.parametrize("url", ["mysql://root@localhost/db", "postgres://127.0.0.1:5432/"])
@@ -84,7 +89,11 @@ def test_broker_url_must_be_a_url(environ):
 
 
 def _run_check(extra_env: dict, *args: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "NASTAVNIK_MODE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "NASTAVNIK_MODE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     clean.update(extra_env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120

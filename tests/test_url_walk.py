@@ -36,8 +36,7 @@ def all_patterns(patterns=None, prefix="", namespace=None):
             name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
             regex = pattern.pattern.regex
             # path() patterns name their converters; re_path() ones may use plain groups
-            args = list(getattr(pattern.pattern, "converters", {})) or list(regex.groupindex) or (
-                ["*"] * regex.groups)
+            args = list(getattr(pattern.pattern, "converters", {})) or list(regex.groupindex) or (["*"] * regex.groups)
             yield prefix + str(pattern.pattern), name, args
 
 
@@ -45,11 +44,16 @@ def _admin_object_spec(name: str | None, route: str):
     """Admin object URLs are derived from the registered ModelAdmins."""
     for model, model_admin in admin.site._registry.items():
         app, model_name = model._meta.app_label, model._meta.model_name
-        if (name and name.startswith(f"admin:{app}_{model_name}_")) or (
-            name is None and route.startswith(f"admin/{app}/{model_name}/")
-        ) or (name == "admin:auth_user_password_change" and model is User):
-            scoped = getattr(model_admin, "scope_path", None) is not None or getattr(
-                model_admin, "municipality_path", None) is not None or model is User
+        if (
+            (name and name.startswith(f"admin:{app}_{model_name}_"))
+            or (name is None and route.startswith(f"admin/{app}/{model_name}/"))
+            or (name == "admin:auth_user_password_change" and model is User)
+        ):
+            scoped = (
+                getattr(model_admin, "scope_path", None) is not None
+                or getattr(model_admin, "municipality_path", None) is not None
+                or model is User
+            )
             return model, scoped
     return None
 
@@ -60,7 +64,11 @@ def _paths(model, target: str) -> list[str]:
         return municipality_paths(model) or []
     if model is Organization:
         return ["pk"]
-    return [p.removesuffix("__municipality") for p in (municipality_paths(model) or []) if p.endswith("organization__municipality")]
+    return [
+        p.removesuffix("__municipality")
+        for p in (municipality_paths(model) or [])
+        if p.endswith("organization__municipality")
+    ]
 
 
 def _pick(model, municipality, *, other_than_org=None):
@@ -70,10 +78,14 @@ def _pick(model, municipality, *, other_than_org=None):
         if not paths and any(f.is_relation and f.related_model is User for f in model._meta.concrete_fields):
             # personal rows (import jobs, preferences) belong to users of that municipality
             fk = next(f for f in model._meta.concrete_fields if f.is_relation and f.related_model is User)
-            owners = User.objects.filter(Q(roles__municipality=municipality) | Q(roles__organization__municipality=municipality))
+            owners = User.objects.filter(
+                Q(roles__municipality=municipality) | Q(roles__organization__municipality=municipality)
+            )
             return qs.filter(**{f"{fk.name}__in": owners}).first()
         if model is User:
-            return User.objects.filter(Q(roles__municipality=municipality) | Q(roles__organization__municipality=municipality)).first()
+            return User.objects.filter(
+                Q(roles__municipality=municipality) | Q(roles__organization__municipality=municipality)
+            ).first()
         if not paths:
             return None
         q = Q()
@@ -95,15 +107,26 @@ def _pick(model, municipality, *, other_than_org=None):
 
 def _markers(foreign_municipality) -> list[str]:
     """Strings that only the other municipality's data contains."""
-    home_orgs = set(Organization.objects.exclude(municipality=foreign_municipality).values_list("short_name", flat=True))
-    markers = [o for o in Organization.objects.filter(municipality=foreign_municipality).values_list("short_name", flat=True)
-               if o not in home_orgs]
+    home_orgs = set(
+        Organization.objects.exclude(municipality=foreign_municipality).values_list("short_name", flat=True)
+    )
+    markers = [
+        o
+        for o in Organization.objects.filter(municipality=foreign_municipality).values_list("short_name", flat=True)
+        if o not in home_orgs
+    ]
     markers.append(foreign_municipality.name)
     if apps.is_installed("mentorship"):
         Person = apps.get_model("mentorship", "Person")
-        home_names = {f"{last} {first}" for last, first in
-                      Person.objects.exclude(organization__municipality=foreign_municipality).values_list("last_name", "first_name")}
-        for last, first in Person.objects.filter(organization__municipality=foreign_municipality).values_list("last_name", "first_name"):
+        home_names = {
+            f"{last} {first}"
+            for last, first in Person.objects.exclude(organization__municipality=foreign_municipality).values_list(
+                "last_name", "first_name"
+            )
+        }
+        for last, first in Person.objects.filter(organization__municipality=foreign_municipality).values_list(
+            "last_name", "first_name"
+        ):
             if f"{last} {first}" not in home_names:
                 markers.append(f"{last} {first}")
     return markers
@@ -118,11 +141,15 @@ def _school_markers(organization) -> list[str]:
     own = Person.objects.filter(organization=organization)
     own_values = {v for row in own.values_list("email", "phone", "last_name", "first_name") for v in row}
     own_names = {f"{last} {first}" for last, first in own.values_list("last_name", "first_name")}
-    others = Person.objects.filter(organization__municipality=organization.municipality).exclude(organization=organization)
+    others = Person.objects.filter(organization__municipality=organization.municipality).exclude(
+        organization=organization
+    )
     markers = [v for row in others.values_list("email", "phone") for v in row if v and v not in own_values]
-    markers += [f"{last} {first}" for last, first in
-                others.filter(is_mentee=True, is_mentor=False).values_list("last_name", "first_name")
-                if f"{last} {first}" not in own_names]
+    markers += [
+        f"{last} {first}"
+        for last, first in others.filter(is_mentee=True, is_mentor=False).values_list("last_name", "first_name")
+        if f"{last} {first}" not in own_names
+    ]
     return markers
 
 
@@ -148,12 +175,18 @@ def seeded(transactional_db):
         job.file.save("walk.xlsx", ContentFile(b"PK\x03\x04"), save=True)
         practice = Practice.objects.filter(organization__municipality=municipality).first()
         if practice is not None:
-            PracticeFile(practice=practice, title="Материалы").file.save("walk.pdf", ContentFile(b"%PDF-1.4"), save=True)
+            PracticeFile(practice=practice, title="Материалы").file.save(
+                "walk.pdf", ContentFile(b"%PDF-1.4"), save=True
+            )
         # a destruction act on each side: withdraw the only consent of someone in a school other than
         # the demo curator's
         Consent = apps.get_model("mentorship", "Consent")
-        consent = Consent.objects.filter(person__organization__municipality=municipality, withdrawn_on__isnull=True).exclude(
-            person__organization__short_name="МБОУ «СШ № 1»").order_by("pk").first()
+        consent = (
+            Consent.objects.filter(person__organization__municipality=municipality, withdrawn_on__isnull=True)
+            .exclude(person__organization__short_name="МБОУ «СШ № 1»")
+            .order_by("pk")
+            .first()
+        )
         if consent is not None:
             from mentorship.services import consent_withdraw
 
@@ -161,7 +194,8 @@ def seeded(transactional_db):
         for activity in Activity.objects.filter(roadmap__municipality=municipality)[:1]:
             Indicator.objects.get_or_create(activity=activity, year=2099, defaults={"target": 1})
         for activity in Activity.objects.filter(roadmap__organization__municipality=municipality).exclude(
-            roadmap__organization__short_name="МБОУ «СШ № 1»")[:1]:
+            roadmap__organization__short_name="МБОУ «СШ № 1»"
+        )[:1]:
             Indicator.objects.get_or_create(activity=activity, year=2099, defaults={"target": 1})
     return home, foreign
 
@@ -184,7 +218,9 @@ def test_every_url_is_known_to_the_walk():
         if route.startswith("admin/") and _admin_object_spec(name, route):
             continue
         unknown.append(f"{key} ({route})")
-    assert not unknown, "URLs with arguments the walk does not know (add to tests/url_walk_registry.py):\n" + "\n".join(unknown)
+    assert not unknown, "URLs with arguments the walk does not know (add to tests/url_walk_registry.py):\n" + "\n".join(
+        unknown
+    )
 
 
 def test_walk_every_url_as_every_role(seeded, client):

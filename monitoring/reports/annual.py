@@ -23,12 +23,21 @@ from monitoring.reports.data import ORG_COLUMNS, SUMMARY_LABELS, AnnualData, app
 
 Progress = Callable[[int, str], None]
 
-SHEETS = ["Сводка", "По организациям", "Дорожная карта", "Показатели", "Анкетирование", "Практики", "Мониторинг",
-          "Эффективность"]
+SHEETS = [
+    "Сводка",
+    "По организациям",
+    "Дорожная карта",
+    "Показатели",
+    "Анкетирование",
+    "Практики",
+    "Мониторинг",
+    "Эффективность",
+]
 
 
-def build_files(*, municipality: Municipality, year: int, organization_kind: str | None = None,
-                progress: Progress | None = None) -> tuple[bytes, bytes]:
+def build_files(
+    *, municipality: Municipality, year: int, organization_kind: str | None = None, progress: Progress | None = None
+) -> tuple[bytes, bytes]:
     progress = progress or (lambda p, s: None)
     progress(10, "Сбор данных")
     data = collect(municipality, year, organization_kind=organization_kind)
@@ -102,10 +111,20 @@ def build_xlsx(data: AnnualData) -> bytes:
     for org in data.organizations:
         append(ws, org_row(org, data.figures[org.pk], data.reporting.get(org.pk)))
     n = len(data.organizations)
-    append(ws, ["Итого", ""] + [
-        data.totals[k] for k in ("mentors", "mentees", "pairs", "programs", "young_total", "young_covered")
-    ] + [data.totals["young_share"], data.totals["meetings"], data.totals["roadmap_due"], data.totals["roadmap_on_time"],
-         data.totals["roadmap_overdue"], data.totals["reports_submitted"], data.totals["reports_on_time"]])
+    append(
+        ws,
+        ["Итого", ""]
+        + [data.totals[k] for k in ("mentors", "mentees", "pairs", "programs", "young_total", "young_covered")]
+        + [
+            data.totals["young_share"],
+            data.totals["meetings"],
+            data.totals["roadmap_due"],
+            data.totals["roadmap_on_time"],
+            data.totals["roadmap_overdue"],
+            data.totals["reports_submitted"],
+            data.totals["reports_on_time"],
+        ],
+    )
     if n:
         chart = BarChart()
         chart.type = "bar"
@@ -118,7 +137,9 @@ def build_xlsx(data: AnnualData) -> bytes:
     # Roadmap execution per activity
     ws = wb.create_sheet("Дорожная карта")
     _widths(ws, [10, 70, 30, 12, 12, 14, 12])
-    append(ws, _head(ws, ["№", "Мероприятие", "Сроки", "Сроков исполнения", "Выполнено", "Выполнено в срок", "Просрочено"]))
+    append(
+        ws, _head(ws, ["№", "Мероприятие", "Сроки", "Сроков исполнения", "Выполнено", "Выполнено в срок", "Просрочено"])
+    )
     for r in data.roadmap_rows:
         append(ws, [r["number"], r["title"], r["deadline"], r["total"], r["done"], r["on_time"], r["overdue"]])
     if data.roadmap_rows:
@@ -136,8 +157,16 @@ def build_xlsx(data: AnnualData) -> bytes:
     _widths(ws, [70, 8, 14, 14, 12])
     append(ws, _head(ws, ["Мероприятие (показатель)", "Год", "План", "Факт", "Достигнут"]))
     for r in data.indicator_rows:
-        append(ws, [r["activity"], r["year"], r["target"], r["actual"],
-                   "—" if r["reached"] is None else ("да" if r["reached"] else "нет")])
+        append(
+            ws,
+            [
+                r["activity"],
+                r["year"],
+                r["target"],
+                r["actual"],
+                "—" if r["reached"] is None else ("да" if r["reached"] else "нет"),
+            ],
+        )
 
     # Questionnaires
     ws = wb.create_sheet("Анкетирование")
@@ -172,9 +201,18 @@ def build_xlsx(data: AnnualData) -> bytes:
     _widths(ws, [60, 14, 12, 12, 12, 14, 14])
     append(ws, _head(ws, ["Кампания", "Срок", "Ожидалось", "Сдано", "В срок", "Сдано, %", "В срок, %"]))
     for c in data.campaigns:
-        append(ws, [c.title, c.deadline.strftime("%d.%m.%Y"), c.expected, c.submitted, c.on_time,
-                   round(100 * c.submitted / c.expected) if c.expected else None,
-                   round(100 * c.on_time / c.expected) if c.expected else None])
+        append(
+            ws,
+            [
+                c.title,
+                c.deadline.strftime("%d.%m.%Y"),
+                c.expected,
+                c.submitted,
+                c.on_time,
+                round(100 * c.submitted / c.expected) if c.expected else None,
+                round(100 * c.on_time / c.expected) if c.expected else None,
+            ],
+        )
     if data.campaigns:
         k = len(data.campaigns)
         chart = BarChart()
@@ -189,9 +227,19 @@ def build_xlsx(data: AnnualData) -> bytes:
     ws = wb.create_sheet("Эффективность")
     labels = dict(Metric.choices)
     _widths(ws, [8, 36] + [18] * (len(data.criteria) + 1))
-    append(ws, _head(ws, ["Место", "Организация"] + [f"{labels[c.metric]} (вес {c.weight:g})" for c in data.criteria] + ["Итоговый балл"]))
+    append(
+        ws,
+        _head(
+            ws,
+            ["Место", "Организация"]
+            + [f"{labels[c.metric]} (вес {c.weight:g})" for c in data.criteria]
+            + ["Итоговый балл"],
+        ),
+    )
     for r in data.ranking:
-        append(ws, [r.place, r.organization.short_name] + [r.contributions[c.metric] for c in data.criteria] + [r.score])
+        append(
+            ws, [r.place, r.organization.short_name] + [r.contributions[c.metric] for c in data.criteria] + [r.score]
+        )
 
     out = io.BytesIO()
     wb.save(out)
@@ -218,10 +266,14 @@ def build_docx(data: AnnualData) -> bytes:
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
     t = data.totals
-    title = doc.add_heading(f"Аналитический отчёт о реализации целевой модели наставничества за {data.year} год", level=0)
+    title = doc.add_heading(
+        f"Аналитический отчёт о реализации целевой модели наставничества за {data.year} год", level=0
+    )
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(f"{data.municipality.authority_name or data.municipality.name}. "
-                      f"Период: {data.start:%d.%m.%Y} – {data.end:%d.%m.%Y}.")
+    doc.add_paragraph(
+        f"{data.municipality.authority_name or data.municipality.name}. "
+        f"Период: {data.start:%d.%m.%Y} – {data.end:%d.%m.%Y}."
+    )
 
     doc.add_heading("1. Общие сведения", level=1)
     doc.add_paragraph(
@@ -239,27 +291,46 @@ def build_docx(data: AnnualData) -> bytes:
 
     doc.add_heading("2. Показатели по образовательным организациям", level=1)
     short = [0, 2, 3, 4, 5, 8, 12, 13]
-    _table(doc, [ORG_COLUMNS[i] for i in short],
-           [[row[i] for i in short] for row in (org_row(o, data.figures[o.pk], data.reporting.get(o.pk)) for o in data.organizations)])
+    _table(
+        doc,
+        [ORG_COLUMNS[i] for i in short],
+        [
+            [row[i] for i in short]
+            for row in (org_row(o, data.figures[o.pk], data.reporting.get(o.pk)) for o in data.organizations)
+        ],
+    )
 
     doc.add_heading("3. Исполнение дорожной карты", level=1)
     doc.add_paragraph(
         f"Со сроком в отчётном году в дорожных картах ОО — {t['roadmap_due']} мероприятий (сроков исполнения), "
         f"в срок выполнено {t['roadmap_on_time']}, просрочено {t['roadmap_overdue']}."
     )
-    _table(doc, ["№", "Мероприятие", "Выполнено в срок", "Просрочено"],
-           [[r["number"], r["title"][:200], r["on_time"], r["overdue"]] for r in data.roadmap_rows])
+    _table(
+        doc,
+        ["№", "Мероприятие", "Выполнено в срок", "Просрочено"],
+        [[r["number"], r["title"][:200], r["on_time"], r["overdue"]] for r in data.roadmap_rows],
+    )
     if data.indicator_rows:
         doc.add_heading("Целевые показатели: план и факт", level=2)
-        _table(doc, ["Показатель", "Год", "План", "Факт"],
-               [[r["activity"], r["year"], f"{r['target']:g}", None if r["actual"] is None else f"{r['actual']:g}"]
-                for r in data.indicator_rows])
+        _table(
+            doc,
+            ["Показатель", "Год", "План", "Факт"],
+            [
+                [r["activity"], r["year"], f"{r['target']:g}", None if r["actual"] is None else f"{r['actual']:g}"]
+                for r in data.indicator_rows
+            ],
+        )
 
     doc.add_heading("4. Результаты анкетирования", level=1)
     if data.dynamics:
-        doc.add_paragraph("Сравнение входной (сентябрь) и итоговой (май) самооценки участников, средний балл по шкале 1–10:")
-        _table(doc, ["Направление оценки", "Вход", "Итог", "Динамика"],
-               [[r.dimension, r.entry, r.final, r.delta] for r in data.dynamics])
+        doc.add_paragraph(
+            "Сравнение входной (сентябрь) и итоговой (май) самооценки участников, средний балл по шкале 1–10:"
+        )
+        _table(
+            doc,
+            ["Направление оценки", "Вход", "Итог", "Динамика"],
+            [[r.dimension, r.entry, r.final, r.delta] for r in data.dynamics],
+        )
     else:
         doc.add_paragraph("Входная и итоговая оценка в отчётном году не проводились.")
     if data.quality:
@@ -271,18 +342,27 @@ def build_docx(data: AnnualData) -> bytes:
         f"Ожидалось {t['reports_expected']} отчётов ОО, сдано {t['reports_submitted']} "
         f"({'—' if t['reporting_rate'] is None else str(t['reporting_rate']) + ' %'}), в срок — {t['reports_on_time']}."
     )
-    _table(doc, ["Кампания", "Срок", "Ожидалось", "Сдано", "В срок"],
-           [[c.title, c.deadline.strftime("%d.%m.%Y"), c.expected, c.submitted, c.on_time] for c in data.campaigns])
+    _table(
+        doc,
+        ["Кампания", "Срок", "Ожидалось", "Сдано", "В срок"],
+        [[c.title, c.deadline.strftime("%d.%m.%Y"), c.expected, c.submitted, c.on_time] for c in data.campaigns],
+    )
 
     doc.add_heading("6. Эффективность", level=1)
     if data.ranking:
-        _table(doc, ["Место", "Организация", "Балл"], [[r.place, r.organization.short_name, r.score] for r in data.ranking])
+        _table(
+            doc, ["Место", "Организация", "Балл"], [[r.place, r.organization.short_name, r.score] for r in data.ranking]
+        )
     else:
         doc.add_paragraph("Критерии эффективности не заданы.")
 
     doc.add_heading("7. Лучшие практики наставничества", level=1)
     if data.practices:
-        _table(doc, ["Практика", "Организация", "Авторы"], [[p["title"], p["organization"], p["authors"]] for p in data.practices])
+        _table(
+            doc,
+            ["Практика", "Организация", "Авторы"],
+            [[p["title"], p["organization"], p["authors"]] for p in data.practices],
+        )
     else:
         doc.add_paragraph("Практики в реестр не внесены.")
 

@@ -39,8 +39,9 @@ def period_for(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def collect(municipality: Municipality, year: int, *, organization_kind: str | None = None,
-            today: dt.date | None = None) -> AnnualData:
+def collect(
+    municipality: Municipality, year: int, *, organization_kind: str | None = None, today: dt.date | None = None
+) -> AnnualData:
     from mentorship.models import Practice, PracticeStatus
     from roadmaps.models import ExecutionRecord, ExecutionStatus, Roadmap, RoadmapLevel
     from roadmaps.selectors import indicator_rows
@@ -76,8 +77,12 @@ def collect(municipality: Municipality, year: int, *, organization_kind: str | N
 
     activities = Activity.objects.filter(pk__in=by_key).select_related("roadmap").order_by("roadmap_id", "order")
     roadmap_rows = [
-        {"number": a.number, "title": " ".join(a.title.split()), "deadline": a.deadline_text,
-         **{k: by_key[a.pk][k] for k in ("total", "done", "on_time", "overdue")}}
+        {
+            "number": a.number,
+            "title": " ".join(a.title.split()),
+            "deadline": a.deadline_text,
+            **{k: by_key[a.pk][k] for k in ("total", "done", "on_time", "overdue")},
+        }
         for a in activities
     ]
 
@@ -88,12 +93,15 @@ def collect(municipality: Municipality, year: int, *, organization_kind: str | N
     for roadmap in municipal_roadmaps:
         for row in indicator_rows(roadmap):
             ind = row["indicator"]
-            indicators.append({
-                "activity": f"{ind.activity.number} {' '.join(ind.activity.title.split())[:150]}".strip(),
-                "year": ind.year, "target": float(ind.target),
-                "actual": None if row["actual"] is None else float(row["actual"]),
-                "reached": row["reached"],
-            })
+            indicators.append(
+                {
+                    "activity": f"{ind.activity.number} {' '.join(ind.activity.title.split())[:150]}".strip(),
+                    "year": ind.year,
+                    "target": float(ind.target),
+                    "actual": None if row["actual"] is None else float(row["actual"]),
+                    "reached": row["reached"],
+                }
+            )
 
     # entry (September) and final (May) belong to the academic year that ends in the report's year
     dynamics = selectors.growth_dynamics(ids, dt.date(year - 1, 9, 1), end)
@@ -108,19 +116,38 @@ def collect(municipality: Municipality, year: int, *, organization_kind: str | N
     ]
 
     practices = [
-        {"title": p.title, "organization": p.organization.short_name, "authors": p.authors,
-         "form": p.form.name if p.form else ""}
+        {
+            "title": p.title,
+            "organization": p.organization.short_name,
+            "authors": p.authors,
+            "form": p.form.name if p.form else "",
+        }
         for p in Practice.objects.filter(organization_id__in=ids)
         .filter(Q(status=PracticeStatus.APPROVED) | Q(is_published=True))
         .filter(created_at__year__lte=year)
-        .select_related("organization", "form").order_by("organization__short_name", "title")
+        .select_related("organization", "form")
+        .order_by("organization__short_name", "title")
     ]
     criteria = selectors.criteria_for(municipality.pk)
     ranking = selectors.ranking(organizations, criteria, start, end, today) if criteria else []
 
-    totals: dict[str, int | None] = {name: sum(getattr(f, name) for f in figures.values()) for name in (
-        "mentors", "mentees", "mentees_matched", "pairs", "programs", "young_total", "young_covered", "meetings",
-        "roadmap_due", "roadmap_done", "roadmap_on_time", "roadmap_overdue")}
+    totals: dict[str, int | None] = {
+        name: sum(getattr(f, name) for f in figures.values())
+        for name in (
+            "mentors",
+            "mentees",
+            "mentees_matched",
+            "pairs",
+            "programs",
+            "young_total",
+            "young_covered",
+            "meetings",
+            "roadmap_due",
+            "roadmap_done",
+            "roadmap_on_time",
+            "roadmap_overdue",
+        )
+    }
     totals["organizations"] = len(organizations)
     totals["organizations_with_pairs"] = sum(1 for f in figures.values() if f.pairs)
     totals["young_share"] = selectors._share(totals["young_covered"], totals["young_total"])
@@ -132,9 +159,22 @@ def collect(municipality: Municipality, year: int, *, organization_kind: str | N
     totals["reporting_rate"] = selectors._share(totals["reports_submitted"], expected)
     totals["on_time_rate"] = selectors._share(totals["reports_on_time"], expected)
     return AnnualData(
-        municipality=municipality, year=year, start=start, end=end, organizations=organizations, figures=figures,
-        reporting=reporting, campaigns=campaigns, roadmap_rows=roadmap_rows, indicator_rows=indicators,
-        dynamics=dynamics, quality=quality, practices=practices, ranking=ranking, criteria=criteria, totals=totals,
+        municipality=municipality,
+        year=year,
+        start=start,
+        end=end,
+        organizations=organizations,
+        figures=figures,
+        reporting=reporting,
+        campaigns=campaigns,
+        roadmap_rows=roadmap_rows,
+        indicator_rows=indicators,
+        dynamics=dynamics,
+        quality=quality,
+        practices=practices,
+        ranking=ranking,
+        criteria=criteria,
+        totals=totals,
         pairs_by_form=selectors.pairs_by_form_total(figures),
     )
 
@@ -164,17 +204,41 @@ SUMMARY_LABELS = [
 ]
 
 ORG_COLUMNS = [
-    "Организация", "Тип", "Наставников", "Наставляемых", "Пар и групп", "Программ", "Молодых специалистов",
-    "Из них в парах", "Охват, %", "Встреч", "Мероприятий ДК", "Выполнено в срок", "Просрочено", "Отчётов сдано",
+    "Организация",
+    "Тип",
+    "Наставников",
+    "Наставляемых",
+    "Пар и групп",
+    "Программ",
+    "Молодых специалистов",
+    "Из них в парах",
+    "Охват, %",
+    "Встреч",
+    "Мероприятий ДК",
+    "Выполнено в срок",
+    "Просрочено",
+    "Отчётов сдано",
     "Сдано в срок",
 ]
 
 
 def org_row(org: Organization, f: selectors.OrgFigures, rep: dict | None) -> list:
     return [
-        org.short_name, KIND_LABELS.get(org.kind, org.kind), f.mentors, f.mentees, f.pairs, f.programs,
-        f.young_total, f.young_covered, f.young_share, f.meetings, f.roadmap_due, f.roadmap_on_time,
-        f.roadmap_overdue, (rep or {}).get("submitted", 0), (rep or {}).get("on_time", 0),
+        org.short_name,
+        KIND_LABELS.get(org.kind, org.kind),
+        f.mentors,
+        f.mentees,
+        f.pairs,
+        f.programs,
+        f.young_total,
+        f.young_covered,
+        f.young_share,
+        f.meetings,
+        f.roadmap_due,
+        f.roadmap_on_time,
+        f.roadmap_overdue,
+        (rep or {}).get("submitted", 0),
+        (rep or {}).get("on_time", 0),
     ]
 
 

@@ -18,15 +18,34 @@ from monitoring import selectors
 from monitoring.reports.data import KIND_LABELS, append
 
 COLUMNS = [
-    "Регион", "Муниципалитет", "Организация", "Полное наименование", "ИНН", "Тип", "Наставников", "Наставляемых",
-    "Наставляемых в парах", "Пар и групп", "Программ", "Молодых специалистов", "Из них в парах", "Охват, %",
-    "Встреч за период", "Мероприятий ДК со сроком", "Выполнено в срок", "Просрочено", "Отчётов ожидалось",
-    "Отчётов сдано", "Сдано в срок", "Раздел сайта о наставничестве",
+    "Регион",
+    "Муниципалитет",
+    "Организация",
+    "Полное наименование",
+    "ИНН",
+    "Тип",
+    "Наставников",
+    "Наставляемых",
+    "Наставляемых в парах",
+    "Пар и групп",
+    "Программ",
+    "Молодых специалистов",
+    "Из них в парах",
+    "Охват, %",
+    "Встреч за период",
+    "Мероприятий ДК со сроком",
+    "Выполнено в срок",
+    "Просрочено",
+    "Отчётов ожидалось",
+    "Отчётов сдано",
+    "Сдано в срок",
+    "Раздел сайта о наставничестве",
 ]
 
 
-def build_regional_xlsx(municipalities: list[Municipality], start: dt.date, end: dt.date,
-                        organization_kind: str | None = None) -> bytes:
+def build_regional_xlsx(
+    municipalities: list[Municipality], start: dt.date, end: dt.date, organization_kind: str | None = None
+) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Мониторинг ЦМН")
     head = []
@@ -46,13 +65,33 @@ def build_regional_xlsx(municipalities: list[Municipality], start: dt.date, end:
         for org in orgs:
             f = figures[org.pk]
             rep = reporting.get(org.pk, {})
-            append(ws, [
-                municipality.region.name, municipality.name, org.short_name, org.full_name, org.inn,
-                KIND_LABELS.get(org.kind, org.kind), f.mentors, f.mentees, f.mentees_matched, f.pairs, f.programs,
-                f.young_total, f.young_covered, f.young_share, f.meetings, f.roadmap_due, f.roadmap_on_time,
-                f.roadmap_overdue, rep.get("expected", 0), rep.get("submitted", 0), rep.get("on_time", 0),
-                org.mentoring_page_url,
-            ])
+            append(
+                ws,
+                [
+                    municipality.region.name,
+                    municipality.name,
+                    org.short_name,
+                    org.full_name,
+                    org.inn,
+                    KIND_LABELS.get(org.kind, org.kind),
+                    f.mentors,
+                    f.mentees,
+                    f.mentees_matched,
+                    f.pairs,
+                    f.programs,
+                    f.young_total,
+                    f.young_covered,
+                    f.young_share,
+                    f.meetings,
+                    f.roadmap_due,
+                    f.roadmap_on_time,
+                    f.roadmap_overdue,
+                    rep.get("expected", 0),
+                    rep.get("submitted", 0),
+                    rep.get("on_time", 0),
+                    org.mentoring_page_url,
+                ],
+            )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

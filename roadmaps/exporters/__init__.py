@@ -17,8 +17,13 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def _layout(roadmap: Roadmap) -> tuple[list[tuple[str, str]], list[tuple[object, list]]]:
     activities = list(roadmap.activities.select_related("section").order_by("order"))
-    columns = [("number", "№ п/п"), ("title", "Мероприятие"), ("result", "Форма представления результата"),
-               ("deadline_text", "Сроки"), ("responsible_text", "Ответственные")]
+    columns = [
+        ("number", "№ п/п"),
+        ("title", "Мероприятие"),
+        ("result", "Форма представления результата"),
+        ("deadline_text", "Сроки"),
+        ("responsible_text", "Ответственные"),
+    ]
     if any(a.participants_text for a in activities):
         columns.append(("participants_text", "Участники"))
     if any(a.indicator_text for a in activities):

@@ -50,20 +50,23 @@ class RoadmapDocument:
             activities = []
             for activity in section.activities:
                 parsed = self.deadline(activity.deadline_text)
-                activities.append({
-                    "number": activity.number,
-                    "title": activity.title,
-                    "deadline_text": activity.deadline_text,
-                    "deadline_parsed": parsed.parsed,
-                    "recurrence": parsed.recurrence,
-                    "due_dates": [d.isoformat() for d in parsed.dates],
-                    "responsible": split_parties(activity.responsible_text),
-                    "participants": split_parties(activity.participants_text),
-                    "result": activity.result,
-                    "indicators": [
-                        {"year": year, "value": _json_number(value)} for year, value in parse_indicators(activity.indicator_text)
-                    ],
-                })
+                activities.append(
+                    {
+                        "number": activity.number,
+                        "title": activity.title,
+                        "deadline_text": activity.deadline_text,
+                        "deadline_parsed": parsed.parsed,
+                        "recurrence": parsed.recurrence,
+                        "due_dates": [d.isoformat() for d in parsed.dates],
+                        "responsible": split_parties(activity.responsible_text),
+                        "participants": split_parties(activity.participants_text),
+                        "result": activity.result,
+                        "indicators": [
+                            {"year": year, "value": _json_number(value)}
+                            for year, value in parse_indicators(activity.indicator_text)
+                        ],
+                    }
+                )
             sections.append({"number": section.number, "title": section.title, "activities": activities})
         order = None
         if self.order_number and self.order_date:
@@ -119,7 +122,9 @@ def parse_indicators(text: str) -> list[tuple[int, Decimal]]:
 
 # Title, order and period ------------------------------------------------------------------------
 _ORDER_PATTERNS = [
-    re.compile(rf"от\s*«?\s*(\d{{1,2}})\s*»?\s*({MONTH_RE})\s*((?:19|20)\d{{2}})\s*(?:г\.?|года)?\s*№\s*([\w\-/.]+)", re.I),
+    re.compile(
+        rf"от\s*«?\s*(\d{{1,2}})\s*»?\s*({MONTH_RE})\s*((?:19|20)\d{{2}})\s*(?:г\.?|года)?\s*№\s*([\w\-/.]+)", re.I
+    ),
     re.compile(r"от\s*(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\s*(?:г\.?)?\s*№\s*([\w\-/.]+)", re.I),
     re.compile(r"№\s*([\w\-/.]+)\s*от\s*(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})", re.I),
 ]
@@ -224,7 +229,9 @@ def read_roadmap(file: BinaryIO | str, filename: str | None = None) -> RoadmapDo
 
         document = read_xlsx(file)
     else:
-        raise RoadmapImportError("Поддерживаются файлы Word (.docx) и Excel (.xlsx). Файлы .doc и .xls сохраните в новом формате.")
+        raise RoadmapImportError(
+            "Поддерживаются файлы Word (.docx) и Excel (.xlsx). Файлы .doc и .xls сохраните в новом формате."
+        )
     settle_period(document)
     for section in document.sections:
         for activity in section.activities:

@@ -25,7 +25,11 @@ def _rows(table: Table, table_number: int) -> list[RawRow]:
                 seen.add(id(cell._tc))
                 distinct.append(text)
         merged = len(seen) == 1 and len(cells) > 1
-        rows.append(RawRow(cells=cells, distinct=distinct, merged_across=merged, where=f"Таблица {table_number}, строка {index}"))
+        rows.append(
+            RawRow(
+                cells=cells, distinct=distinct, merged_across=merged, where=f"Таблица {table_number}, строка {index}"
+            )
+        )
     return rows
 
 
@@ -70,6 +74,11 @@ def read_docx(file: BinaryIO | str) -> RoadmapDocument:
     if warning:
         warnings.insert(0, warning)
     return RoadmapDocument(
-        title=title, order_number=number, order_date=date, columns=parsed.columns, sections=parsed.sections,
-        warnings=warnings, file_kind="docx",
+        title=title,
+        order_number=number,
+        order_date=date,
+        columns=parsed.columns,
+        sections=parsed.sections,
+        warnings=warnings,
+        file_kind="docx",
     )

@@ -24,8 +24,13 @@ COLUMN_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("title", (r"мероприят", r"содержание", r"наименование", r"деятельност", r"действи", r"направлени", r"задач")),
 ]
 COLUMN_LABELS = {
-    "number": "№", "title": "Мероприятие", "deadline": "Сроки", "responsible": "Ответственные",
-    "participants": "Участники", "result": "Результат", "indicator": "Показатель",
+    "number": "№",
+    "title": "Мероприятие",
+    "deadline": "Сроки",
+    "responsible": "Ответственные",
+    "participants": "Участники",
+    "result": "Результат",
+    "indicator": "Показатель",
 }
 
 ROMAN = r"(?:x{0,3})(?:ix|iv|v?i{0,3})"
@@ -118,8 +123,10 @@ def find_header(rows: list[RawRow]) -> tuple[int, dict[str, int]] | None:
 
 def _is_column_numbers(row: RawRow) -> bool:
     values = [c for c in row.cells if c]
-    return len(values) >= 3 and all(v.isdigit() for v in values) and [int(v) for v in values] == list(
-        range(int(values[0]), int(values[0]) + len(values))
+    return (
+        len(values) >= 3
+        and all(v.isdigit() for v in values)
+        and [int(v) for v in values] == list(range(int(values[0]), int(values[0]) + len(values)))
     )
 
 
@@ -128,7 +135,7 @@ def split_section(text: str) -> tuple[str, str]:
     m = SECTION_NUMBER.match(first_line)
     if m and m.group(1):
         number = first_line[: m.end()].strip()
-        title = first_line[m.end():].strip()
+        title = first_line[m.end() :].strip()
         return number, (title + ("\n" + rest if rest else "")).strip()
     return "", text.strip()
 
@@ -164,7 +171,7 @@ def parse_rows(rows: list[RawRow], *, source_label: str = "") -> ParsedTable:
     sections: list[ParsedSection] = []
     current: ParsedSection | None = None
     other_keys = [k for k in ("deadline", "responsible", "result", "participants", "indicator") if k in mapping]
-    for row in rows[header_index + 1:]:
+    for row in rows[header_index + 1 :]:
         values = [c for c in row.distinct if c]
         if not values:
             continue
@@ -176,10 +183,7 @@ def parse_rows(rows: list[RawRow], *, source_label: str = "") -> ParsedTable:
             sec_number, sec_title = split_section(values[0])
             if not (number and ACTIVITY_NUMBER.match(number) and "." in number.strip(". ") and not row.merged_across):
                 is_section = True
-        elif (
-            number and SECTION_NUMBER_ONLY.match(number) and title
-            and not any(cell(row, k) for k in other_keys)
-        ):
+        elif number and SECTION_NUMBER_ONLY.match(number) and title and not any(cell(row, k) for k in other_keys):
             sec_number, sec_title, is_section = number, title, True
         if is_section:
             current = ParsedSection(number=sec_number, title=sec_title)

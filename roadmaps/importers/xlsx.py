@@ -36,10 +36,14 @@ def _sheet_rows(ws) -> list[RawRow]:
             break
         cells = [_text(v) for v in values]
         distinct = [c for c in cells if c]
-        rows.append(RawRow(
-            cells=cells, distinct=distinct or [""], merged_across=merged_rows.get(index, 0) >= 2,
-            where=f"Лист «{ws.title}», строка {index}",
-        ))
+        rows.append(
+            RawRow(
+                cells=cells,
+                distinct=distinct or [""],
+                merged_across=merged_rows.get(index, 0) >= 2,
+                where=f"Лист «{ws.title}», строка {index}",
+            )
+        )
     return rows
 
 
@@ -57,8 +61,7 @@ def read_xlsx(file: BinaryIO | str) -> RoadmapDocument:
             break
     if chosen is None:
         raise RoadmapImportError(
-            "Ни на одном листе в первых 20 строках не найдена строка заголовков "
-            "(№, мероприятие, сроки, ответственные)."
+            "Ни на одном листе в первых 20 строках не найдена строка заголовков (№, мероприятие, сроки, ответственные)."
         )
     ws, rows, header_index = chosen
     above = [" ".join(" ".join(c for c in row.cells if c).split()) for row in rows[:header_index]]
@@ -69,6 +72,11 @@ def read_xlsx(file: BinaryIO | str) -> RoadmapDocument:
     if warning:
         warnings.insert(0, warning)
     return RoadmapDocument(
-        title=pick_title(above, fallback=ws.title), order_number=number, order_date=date, columns=parsed.columns,
-        sections=parsed.sections, warnings=warnings, file_kind="xlsx",
+        title=pick_title(above, fallback=ws.title),
+        order_number=number,
+        order_date=date,
+        columns=parsed.columns,
+        sections=parsed.sections,
+        warnings=warnings,
+        file_kind="xlsx",
     )

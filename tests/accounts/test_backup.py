@@ -21,8 +21,14 @@ def seeded(transactional_db):
 def _snapshot(municipality_name: str) -> dict:
     municipality = Municipality.objects.get(name=municipality_name)
     counts = {}
-    for label in ("accounts.Organization", "mentorship.Person", "mentorship.Pair", "roadmaps.ExecutionRecord",
-                  "roadmaps.Activity", "monitoring.SchoolReport"):
+    for label in (
+        "accounts.Organization",
+        "mentorship.Person",
+        "mentorship.Pair",
+        "roadmaps.ExecutionRecord",
+        "roadmaps.Activity",
+        "monitoring.SchoolReport",
+    ):
         try:
             model = apps.get_model(label)
         except LookupError:
@@ -34,8 +40,12 @@ def _snapshot(municipality_name: str) -> dict:
         for path in paths:
             q |= Q(**{path: municipality.pk})
         counts[label] = model.objects.filter(q).distinct().count()
-    counts["orgs"] = sorted(Organization.objects.filter(municipality=municipality).values_list("short_name", "full_name"))
-    counts["users"] = sorted(User.objects.filter(roles__organization__municipality=municipality).values_list("username", "last_name"))
+    counts["orgs"] = sorted(
+        Organization.objects.filter(municipality=municipality).values_list("short_name", "full_name")
+    )
+    counts["users"] = sorted(
+        User.objects.filter(roles__organization__municipality=municipality).values_list("username", "last_name")
+    )
     return counts
 
 
@@ -61,7 +71,9 @@ def test_round_trip_into_an_empty_database(seeded):
     assert _snapshot("город Норильск") == before
     assert not Municipality.objects.filter(name="город Нижневартовск").exists()
     # sequences continue after the imported ids
-    Organization.objects.create(municipality=Municipality.objects.get(), short_name="Новая школа", full_name="Новая школа")
+    Organization.objects.create(
+        municipality=Municipality.objects.get(), short_name="Новая школа", full_name="Новая школа"
+    )
 
 
 def test_import_refuses_a_database_that_has_the_municipality(seeded):

@@ -52,16 +52,25 @@ def test_csrf_is_enforced_on_forms(world):
 
 def test_export_log_records_who_and_what(world, rf):
     request = rf.get("/", REMOTE_ADDR="10.1.2.3")
-    entry = export_log_record(user=world.home.coordinator, kind="Банк наставников", rows=12, masked_rows=3,
-                              municipality=world.home.municipality, request=request)
+    entry = export_log_record(
+        user=world.home.coordinator,
+        kind="Банк наставников",
+        rows=12,
+        masked_rows=3,
+        municipality=world.home.municipality,
+        request=request,
+    )
     assert ExportLog.objects.get() == entry
     assert (entry.rows, entry.masked_rows, entry.ip_address) == (12, 3, "10.1.2.3")
 
 
 def test_export_log_admin_is_scoped_and_read_only(client_for, world):
-    export_log_record(user=world.home.coordinator, kind="Банк наставников", rows=1, municipality=world.home.municipality)
-    export_log_record(user=world.foreign.coordinator, kind="Банк наставников (чужой)", rows=1,
-                      municipality=world.foreign.municipality)
+    export_log_record(
+        user=world.home.coordinator, kind="Банк наставников", rows=1, municipality=world.home.municipality
+    )
+    export_log_record(
+        user=world.foreign.coordinator, kind="Банк наставников (чужой)", rows=1, municipality=world.foreign.municipality
+    )
     client = client_for(world.home.coordinator)
     page = client.get(reverse("admin:accounts_exportlog_changelist")).content.decode()
     assert "Банк наставников" in page and "(чужой)" not in page

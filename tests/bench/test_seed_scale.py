@@ -43,12 +43,20 @@ def test_every_row_belongs_to_one_municipality(tiny):
     from monitoring.models import Assignment, Response
     from roadmaps.models import Activity, ExecutionRecord, Roadmap
 
-    assert not ExecutionRecord.objects.filter(organization__isnull=False).exclude(
-        municipality_id=F("organization__municipality_id")).exists()
+    assert (
+        not ExecutionRecord.objects.filter(organization__isnull=False)
+        .exclude(municipality_id=F("organization__municipality_id"))
+        .exists()
+    )
     assert not ExecutionRecord.objects.exclude(municipality_id=F("activity__roadmap__municipality_id")).exists()
-    assert not Roadmap.objects.filter(parent__isnull=False).exclude(municipality_id=F("parent__municipality_id")).exists()
-    assert not Activity.objects.filter(source_activity__isnull=False).exclude(
-        source_activity__roadmap_id=F("roadmap__parent_id")).exists()
+    assert (
+        not Roadmap.objects.filter(parent__isnull=False).exclude(municipality_id=F("parent__municipality_id")).exists()
+    )
+    assert (
+        not Activity.objects.filter(source_activity__isnull=False)
+        .exclude(source_activity__roadmap_id=F("roadmap__parent_id"))
+        .exists()
+    )
     assert not PairParticipant.objects.exclude(person__organization_id=F("pair__organization_id")).exists()
     assert not Assignment.objects.exclude(organization__municipality_id=F("campaign__municipality_id")).exists()
     assert not Response.objects.exclude(person__organization_id=F("assignment__organization_id")).exists()
@@ -75,11 +83,15 @@ def test_workflows_are_plausible(tiny):
     from roadmaps.models import ExecutionRecord, ExecutionStatus
 
     # a mentee is in at most one forming or active pair; nobody mentors themself
-    open_mentees = list(PairParticipant.objects.filter(role="mentee", pair__status__in=OPEN_PAIR_STATUSES)
-                        .values_list("person_id", flat=True))
+    open_mentees = list(
+        PairParticipant.objects.filter(role="mentee", pair__status__in=OPEN_PAIR_STATUSES).values_list(
+            "person_id", flat=True
+        )
+    )
     assert len(open_mentees) == len(set(open_mentees))
-    assert not PairParticipant.objects.filter(role="mentor", pair__participants__role="mentee",
-                                              pair__participants__person_id=F("person_id")).exists()
+    assert not PairParticipant.objects.filter(
+        role="mentor", pair__participants__role="mentee", pair__participants__person_id=F("person_id")
+    ).exists()
     assert not Meeting.objects.filter(held_on__lt=F("pair__started_on")).exists()
     assert not ExecutionRecord.objects.filter(status=ExecutionStatus.DONE, completed_on__isnull=True).exists()
     assert not Campaign.objects.filter(due_at__isnull=True).exists()
@@ -94,8 +106,17 @@ def test_workflows_are_plausible(tiny):
 
 def test_command_prints_json_and_refuses_a_second_run():
     out = StringIO()
-    call_command("seed_scale", scale=0.001, organizations=4, people=40, pairs=10, meetings=20, school_roadmaps=2,
-                 json=True, stdout=out)
+    call_command(
+        "seed_scale",
+        scale=0.001,
+        organizations=4,
+        people=40,
+        pairs=10,
+        meetings=20,
+        school_roadmaps=2,
+        json=True,
+        stdout=out,
+    )
     summary = json.loads(out.getvalue().strip().splitlines()[-1])
     assert summary["counts"]["organizations"] == 4
     assert set(summary["bench_users"]) == {"coordinator", "curator", "methodologist"}

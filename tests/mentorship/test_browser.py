@@ -19,8 +19,13 @@ def _fill_date(page, name, value):
 def test_curator_journey_from_mentor_to_completed_pair(world, login_page, live_server):
     # a program another school of the municipality published to the bank
     bank_pair = make_pair(world.home.other_school, status=PairStatus.ACTIVE, started_on=dt.date(2025, 9, 1))
-    bank_program = make_program(bank_pair, title="Программа «Первый год в школе»", is_published=True,
-                                published_on=dt.date(2025, 10, 1), goals="Адаптация молодого педагога")
+    bank_program = make_program(
+        bank_pair,
+        title="Программа «Первый год в школе»",
+        is_published=True,
+        published_on=dt.date(2025, 10, 1),
+        goals="Адаптация молодого педагога",
+    )
     bank_program.items.create(title="Встреча-знакомство", stage="acquaintance", due_on=dt.date(2025, 9, 1), order=1)
     bank_program.items.create(title="Итоговая встреча", stage="final", due_on=dt.date(2026, 5, 1), order=2)
 
@@ -110,8 +115,11 @@ def test_curator_journey_from_mentor_to_completed_pair(world, login_page, live_s
     pair = Pair.objects.get(order_number="112-о")
     assert pair.status == PairStatus.COMPLETED and pair.program.status == ProgramStatus.COMPLETED
     assert pair.program.based_on == bank_program
-    assert Person.objects.get(last_name="Кравченко").competencies.filter(
-        pk=competency("Планирование и анализ урока по ФГОС").pk).exists()
+    assert (
+        Person.objects.get(last_name="Кравченко")
+        .competencies.filter(pk=competency("Планирование и анализ урока по ФГОС").pk)
+        .exists()
+    )
 
     # a curator of another school sees none of it
     stranger = user_with_role(Role.CURATOR, organization=world.home.other_school, username="stranger")

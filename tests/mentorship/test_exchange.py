@@ -50,11 +50,16 @@ def test_mentor_import_writes_people_lists_and_history_then_reimport_changes_not
     assert (again.status, again.created_count, again.updated_count, again.skipped_count) == ("done", 0, 0, 30)
     assert Person.history.count() == history_before
 
-    changed = xlsx(MENTOR_HEADERS, [mentor_row(org, 7, **{"Наставляемых не более": 5, "Компетенции": "Функциональная грамотность"})])
+    changed = xlsx(
+        MENTOR_HEADERS,
+        [mentor_row(org, 7, **{"Наставляемых не более": 5, "Компетенции": "Функциональная грамотность"})],
+    )
     third = _job(world.home.curator, "mentors", changed)
     assert (third.created_count, third.updated_count) == (0, 1)
     person.refresh_from_db()
-    assert person.capacity == 5 and list(person.competencies.values_list("name", flat=True)) == ["Функциональная грамотность"]
+    assert person.capacity == 5 and list(person.competencies.values_list("name", flat=True)) == [
+        "Функциональная грамотность"
+    ]
     assert person.history.count() == 2
 
 
@@ -88,7 +93,9 @@ def test_mentee_import(world):
     mentee = Person.objects.get(last_name="Наставляемый3")
     assert mentee.is_mentee and mentee.mentee_category == "young" and mentee.mentee_since.isoformat() == "2025-09-01"
     assert list(mentee.deficits.values_list("name", flat=True)) == ["Планирование урока по ФГОС"]
-    bad = _job(world.home.curator, "mentees", xlsx(MENTEE_HEADERS, [mentee_row(org, 9, **{"Категория наставляемого": ""})]))
+    bad = _job(
+        world.home.curator, "mentees", xlsx(MENTEE_HEADERS, [mentee_row(org, 9, **{"Категория наставляемого": ""})])
+    )
     assert bad.status == "failed" and "категорию наставляемого" in bad.errors[0]["messages"][0]
     again = _job(world.home.curator, "mentees", xlsx(MENTEE_HEADERS, [mentee_row(org, n) for n in range(5)]))
     assert again.skipped_count == 5
@@ -96,13 +103,21 @@ def test_mentee_import(world):
 
 def test_pair_import_good_then_same_again_then_bad(world):
     school = world.home.school
-    mentor = MentorFactory(organization=school, last_name="Кравченко", first_name="Людмила", middle_name="Петровна", capacity=2)
-    mentees = [MenteeFactory(organization=school, last_name=f"Ученик{n}", first_name="Иван", middle_name="") for n in range(3)]
+    mentor = MentorFactory(
+        organization=school, last_name="Кравченко", first_name="Людмила", middle_name="Петровна", capacity=2
+    )
+    mentees = [
+        MenteeFactory(organization=school, last_name=f"Ученик{n}", first_name="Иван", middle_name="") for n in range(3)
+    ]
     for person in [mentor, mentees[0]]:
         ConsentFactory(person=person)
     rows = [
-        pair_row(school.short_name, "Кравченко Людмила Петровна", "Ученик0 Иван", **{"Статус": "Действует",
-                 "Номер приказа": "12-о", "Дата приказа": "29.08.2025"}),
+        pair_row(
+            school.short_name,
+            "Кравченко Людмила Петровна",
+            "Ученик0 Иван",
+            **{"Статус": "Действует", "Номер приказа": "12-о", "Дата приказа": "29.08.2025"},
+        ),
         pair_row(school.short_name, "кравченко людмила петровна", "Ученик1 Иван"),
     ]
     job = _job(world.home.curator, "pairs", xlsx(PAIR_HEADERS, rows))
@@ -178,7 +193,9 @@ def test_admin_import_preview_shows_russian_row_errors_and_confirms_good_files(w
     assert response.status_code == 200
     html = response.content.decode()
     assert "Организация «Нет такой школы» не найден" in html and Person.objects.count() == 0
-    good = ContentFile(xlsx(MENTOR_HEADERS, [mentor_row(world.home.school.short_name, n) for n in range(3)]), name="good.xlsx")
+    good = ContentFile(
+        xlsx(MENTOR_HEADERS, [mentor_row(world.home.school.short_name, n) for n in range(3)]), name="good.xlsx"
+    )
     preview = client.post(url, {"resource": 0, "format": 0, "import_file": good})
     assert Person.objects.count() == 0  # the preview is a dry run
     form = preview.context["confirm_form"]

@@ -16,7 +16,9 @@ def _mentee(world, **kw):
 
 def test_ranking_explains_each_point(world):
     best = MentorFactory(organization=world.home.school, awards="Победитель конкурса", training="КПК")
-    best.competencies.add(competency("Планирование и анализ урока по ФГОС"), competency("Управление классом и дисциплина"))
+    best.competencies.add(
+        competency("Планирование и анализ урока по ФГОС"), competency("Управление классом и дисциплина")
+    )
     best.subjects.add(subject("Математика"))
     plain = MentorFactory(organization=world.home.school, experience_years=2)
     bank = MentorFactory(organization=world.home.other_school, in_municipal_bank=True)

@@ -28,8 +28,13 @@ def _docx_text(field_file) -> str:
 
 
 def test_withdrawing_the_only_consent_anonymizes_and_writes_an_act(world):
-    mentee = MenteeFactory(organization=world.home.school, last_name="Снегирёва", email="sneg@example.ru",
-                           phone="+7 913 000-00-01", requests="Хочу научиться вести родительские собрания")
+    mentee = MenteeFactory(
+        organization=world.home.school,
+        last_name="Снегирёва",
+        email="sneg@example.ru",
+        phone="+7 913 000-00-01",
+        requests="Хочу научиться вести родительские собрания",
+    )
     mentor = MentorFactory(organization=world.home.school)
     consent = ConsentFactory(person=mentee, representative_name="")
     pair = make_pair(world.home.school, mentors=[mentor], mentees=[mentee])
@@ -71,8 +76,12 @@ def test_withdrawing_one_of_two_consents_keeps_the_person(world):
 
 def test_retention_command_anonymizes_only_expired_people_once(world, settings):
     settings.PERSONAL_DATA_RETENTION_DAYS = 30
-    old = MentorFactory(organization=world.home.school, last_name="Давнишний", is_active=False, left_on=dt.date(2026, 1, 1))
-    recent = MentorFactory(organization=world.home.school, last_name="Недавний", is_active=False, left_on=dt.date(2026, 11, 1))
+    old = MentorFactory(
+        organization=world.home.school, last_name="Давнишний", is_active=False, left_on=dt.date(2026, 1, 1)
+    )
+    recent = MentorFactory(
+        organization=world.home.school, last_name="Недавний", is_active=False, left_on=dt.date(2026, 11, 1)
+    )
     active = MentorFactory(organization=world.foreign.school, last_name="Работающий")
     foreign_old = MenteeFactory(organization=world.foreign.school, is_active=False, left_on=dt.date(2025, 5, 1))
 
@@ -136,7 +145,9 @@ def test_mentor_bank_export_is_logged_and_says_what_was_masked(world, client_for
     with_consent = MentorFactory(organization=world.home.school, email="yes@example.ru", in_municipal_bank=True)
     ConsentFactory(person=with_consent)
     MentorFactory(organization=world.home.school, email="no@example.ru", in_municipal_bank=True)
-    neighbour = MentorFactory(organization=world.home.other_school, email="neighbour@example.ru", in_municipal_bank=True)
+    neighbour = MentorFactory(
+        organization=world.home.other_school, email="neighbour@example.ru", in_municipal_bank=True
+    )
     ConsentFactory(person=neighbour)
 
     response = client_for(world.home.curator).get(reverse("mentorship:mentor_bank_export"))

@@ -16,9 +16,12 @@ URLS = ["dashboard", "pair_list", "person_list", "mentor_list", "mentee_list", "
 def _grow(world, n):
     for i in range(n):
         school = world.home.school if i % 2 else world.home.other_school
-        pair = make_pair(school, status=PairStatus.ACTIVE if i % 3 else PairStatus.FORMING,
-                         mentors=[MentorFactory(organization=school)],
-                         mentees=[MenteeFactory(organization=school), MenteeFactory(organization=school)])
+        pair = make_pair(
+            school,
+            status=PairStatus.ACTIVE if i % 3 else PairStatus.FORMING,
+            mentors=[MentorFactory(organization=school)],
+            mentees=[MenteeFactory(organization=school), MenteeFactory(organization=school)],
+        )
         make_program(pair, is_published=True)
         make_meeting(pair)
         MenteeFactory(organization=school)

@@ -102,8 +102,11 @@ def test_pair_rules_on_people(world):
     pair = _create(world, [bank_mentor], [mentee])
     assert pair.mentors == [bank_mentor]
     with pytest.raises(ValidationError, match="другой организации"):
-        _create(world, [MentorFactory(organization=world.foreign.school, in_municipal_bank=True)],
-                [MenteeFactory(organization=world.home.school)])
+        _create(
+            world,
+            [MentorFactory(organization=world.foreign.school, in_municipal_bank=True)],
+            [MenteeFactory(organization=world.home.school)],
+        )
     with pytest.raises(ValidationError, match="уже состоит"):
         _create(world, [mentor], [mentee])
 
@@ -138,8 +141,12 @@ def test_contest_winner_joins_municipal_bank(world):
     from mentorship.models import Event
 
     mentor = MentorFactory(organization=world.home.school)
-    event = Event.objects.create(municipality=world.home.municipality, title="Я и мой наставник",
-                                 kind=EventKind.CONTEST, starts_on=dt.date(2025, 4, 1))
+    event = Event.objects.create(
+        municipality=world.home.municipality,
+        title="Я и мой наставник",
+        kind=EventKind.CONTEST,
+        starts_on=dt.date(2025, 4, 1),
+    )
     services.event_participant_set(event=event, person=mentor, result=EventResult.WINNER)
     mentor.refresh_from_db()
     assert mentor.in_municipal_bank and "Победитель конкурса «Я и мой наставник»" in mentor.awards

@@ -29,30 +29,63 @@ def data(world):
     consent = pair.mentees[0].consents.first()
     practice = Practice.objects.create(organization=school, title="Кейс", authors="Иванова", description="Описание")
     pfile = PracticeFile.objects.create(practice=practice, file="mentorship/practices/x.txt")
-    event = Event.objects.create(municipality=world.home.municipality, organization=school, title="Семинар",
-                                 starts_on=dt.date(2025, 10, 1))
+    event = Event.objects.create(
+        municipality=world.home.municipality, organization=school, title="Семинар", starts_on=dt.date(2025, 10, 1)
+    )
     community = Community.objects.create(municipality=world.home.municipality, organization=school, title="Клуб")
     waiting = MenteeFactory(organization=school)
-    return {"pair": pair, "program": program, "item": item, "meeting": meeting, "consent": consent,
-            "practice": practice, "file": pfile, "event": event, "community": community, "person": pair.mentors[0],
-            "waiting": waiting}
+    return {
+        "pair": pair,
+        "program": program,
+        "item": item,
+        "meeting": meeting,
+        "consent": consent,
+        "practice": practice,
+        "file": pfile,
+        "event": event,
+        "community": community,
+        "person": pair.mentors[0],
+        "waiting": waiting,
+    }
 
 
 READ_URLS = [
-    ("person_detail", "person"), ("pair_detail", "pair"), ("mentee_match", "waiting"),
-    ("practice_detail", "practice"), ("event_detail", "event"), ("community_detail", "community"),
+    ("person_detail", "person"),
+    ("pair_detail", "pair"),
+    ("mentee_match", "waiting"),
+    ("practice_detail", "practice"),
+    ("event_detail", "event"),
+    ("community_detail", "community"),
 ]
 EDIT_GET_URLS = [
-    ("person_edit", "person"), ("consent_create", "person"), ("pair_edit", "pair"), ("pair_complete", "pair"),
-    ("pair_stop", "pair"), ("meeting_create", "pair"), ("meeting_edit", "meeting"), ("program_edit", "program"),
+    ("person_edit", "person"),
+    ("consent_create", "person"),
+    ("pair_edit", "pair"),
+    ("pair_complete", "pair"),
+    ("pair_stop", "pair"),
+    ("meeting_create", "pair"),
+    ("meeting_edit", "meeting"),
+    ("program_edit", "program"),
     ("practice_edit", "practice"),
 ]
 EDIT_POST_URLS = [
-    ("pair_activate", "pair"), ("plan_item_toggle", "item"), ("program_publish", "program"),
+    ("pair_activate", "pair"),
+    ("plan_item_toggle", "item"),
+    ("program_publish", "program"),
     ("consent_withdraw", "consent"),
 ]
-LISTS = ["dashboard", "person_list", "mentor_list", "mentee_list", "waiting_list", "pair_list", "program_bank",
-         "practice_list", "event_list", "community_list"]
+LISTS = [
+    "dashboard",
+    "person_list",
+    "mentor_list",
+    "mentee_list",
+    "waiting_list",
+    "pair_list",
+    "program_bank",
+    "practice_list",
+    "event_list",
+    "community_list",
+]
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -129,8 +162,16 @@ def test_files_are_scoped(world, data, client_for, settings, tmp_path):
 
 def test_curator_adds_person_and_duplicates_are_refused(world, client_for):
     client = client_for(world.home.curator)
-    payload = {"organization": world.home.school.pk, "kind": "educator", "last_name": "Петрова", "first_name": "Анна",
-               "middle_name": "Викторовна", "is_mentor": "on", "capacity": 3, "mentee_since": ""}
+    payload = {
+        "organization": world.home.school.pk,
+        "kind": "educator",
+        "last_name": "Петрова",
+        "first_name": "Анна",
+        "middle_name": "Викторовна",
+        "is_mentor": "on",
+        "capacity": 3,
+        "mentee_since": "",
+    }
     response = client.post(reverse("mentorship:person_create"), payload)
     assert response.status_code == 302
     person = Person.objects.get(last_name="Петрова")
@@ -139,8 +180,10 @@ def test_curator_adds_person_and_duplicates_are_refused(world, client_for):
     assert again.status_code == 200
     assert "уже есть в организации" in again.content.decode()
     # the curator cannot put a person into another school, even by posting its id
-    foreign = client.post(reverse("mentorship:person_create"), {**payload, "organization": world.home.other_school.pk,
-                                                                "last_name": "Другая"})
+    foreign = client.post(
+        reverse("mentorship:person_create"),
+        {**payload, "organization": world.home.other_school.pk, "last_name": "Другая"},
+    )
     assert foreign.status_code == 200 and not Person.objects.filter(last_name="Другая").exists()
 
 
@@ -162,10 +205,18 @@ def test_contacts_hidden_outside_the_organization_without_consent(world, client_
 def test_pair_flow_through_views(world, client_for):
     client = client_for(world.home.curator)
     mentor, mentee = MentorFactory(organization=world.home.school), MenteeFactory(organization=world.home.school)
-    response = client.post(reverse("mentorship:pair_create"), {
-        "organization": world.home.school.pk, "form": form().pk, "mentors": [mentor.pk], "mentees": [mentee.pk],
-        "order_number": "15-о", "order_date": "01.09.2025", "started_on": "02.09.2025",
-    })
+    response = client.post(
+        reverse("mentorship:pair_create"),
+        {
+            "organization": world.home.school.pk,
+            "form": form().pk,
+            "mentors": [mentor.pk],
+            "mentees": [mentee.pk],
+            "order_number": "15-о",
+            "order_date": "01.09.2025",
+            "started_on": "02.09.2025",
+        },
+    )
     assert response.status_code == 302
     pair = mentee.participations.get().pair
     response = client.post(reverse("mentorship:pair_activate", args=[pair.pk]), follow=True)
@@ -175,10 +226,20 @@ def test_pair_flow_through_views(world, client_for):
     client.post(reverse("mentorship:pair_activate", args=[pair.pk]))
     pair.refresh_from_db()
     assert pair.status == PairStatus.ACTIVE
-    response = client.post(reverse("mentorship:meeting_create", args=[pair.pk]), {
-        "held_on": "10.09.2025", "format": "in_person", "stage": "acquaintance", "topic": "Знакомство",
-        "duration_minutes": 45, "mentor_rating": 9, "mentor_feedback": "", "mentee_rating": "", "mentee_feedback": "",
-    })
+    response = client.post(
+        reverse("mentorship:meeting_create", args=[pair.pk]),
+        {
+            "held_on": "10.09.2025",
+            "format": "in_person",
+            "stage": "acquaintance",
+            "topic": "Знакомство",
+            "duration_minutes": 45,
+            "mentor_rating": 9,
+            "mentor_feedback": "",
+            "mentee_rating": "",
+            "mentee_feedback": "",
+        },
+    )
     assert "Добавьте к оценке наставника" in response.content.decode()
     response = client.post(reverse("mentorship:pair_stop", args=[pair.pk]), {"reason": "Переезд", "on": "01.12.2025"})
     pair.refresh_from_db()

@@ -16,8 +16,12 @@ _seq = itertools.count(1)
 def person(organization, *, mentor=False, mentee=False, young=False) -> Person:
     n = next(_seq)
     return Person.objects.create(
-        organization=organization, last_name=f"Участник{n}", first_name="Анна", middle_name="Ивановна",
-        is_mentor=mentor, is_mentee=mentee,
+        organization=organization,
+        last_name=f"Участник{n}",
+        first_name="Анна",
+        middle_name="Ивановна",
+        is_mentor=mentor,
+        is_mentee=mentee,
         mentee_category=(MenteeCategory.YOUNG if young else MenteeCategory.NEW) if mentee else "",
     )
 
@@ -32,8 +36,9 @@ def mentoring_form(name: str | None = None) -> MentoringForm:
 def pair(organization, *, young=True, status=PairStatus.ACTIVE, form=None, program=True) -> Pair:
     mentor = person(organization, mentor=True)
     mentee = person(organization, mentee=True, young=young)
-    p = Pair.objects.create(organization=organization, form=form or mentoring_form(), status=status,
-                            started_on=dt.date.today())
+    p = Pair.objects.create(
+        organization=organization, form=form or mentoring_form(), status=status, started_on=dt.date.today()
+    )
     PairParticipant.objects.create(pair=p, person=mentor, role="mentor")
     PairParticipant.objects.create(pair=p, person=mentee, role="mentee")
     if program:
@@ -46,8 +51,13 @@ def campaign(side, *, kind=CampaignKind.ANNUAL, deadline=None, open_=True, organ
     year = year or today.year
     deadline = deadline or today + dt.timedelta(days=5)
     c = services.campaign_create(
-        user=side.methodologist, municipality=side.municipality, kind=kind, title=f"Кампания {next(_seq)}",
-        period_start=dt.date(year, 1, 1), period_end=max(deadline, dt.date(year, 1, 2)), deadline=deadline,
+        user=side.methodologist,
+        municipality=side.municipality,
+        kind=kind,
+        title=f"Кампания {next(_seq)}",
+        period_start=dt.date(year, 1, 1),
+        period_end=max(deadline, dt.date(year, 1, 2)),
+        deadline=deadline,
         organizations=organizations or [side.school, side.other_school],
     )
     if open_:

@@ -19,8 +19,9 @@ def test_annual_report_built_by_real_worker(transactional_db, celery_worker_proc
     settings.MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(settings.VAR_DIR / "media"))
     f.pair(world.home.school)
     f.pair(world.home.other_school)
-    build = services.build_request(user=world.home.methodologist, municipality=world.home.municipality,
-                                   year=dt.date.today().year)  # autocommit: on_commit sends at once
+    build = services.build_request(
+        user=world.home.methodologist, municipality=world.home.municipality, year=dt.date.today().year
+    )  # autocommit: on_commit sends at once
     deadline = time.monotonic() + 90
     seen = set()
     while time.monotonic() < deadline:
@@ -31,6 +32,9 @@ def test_annual_report_built_by_real_worker(transactional_db, celery_worker_proc
         time.sleep(0.05)
     assert build.status == BuildStatus.DONE, build.error
     assert build.task_id and build.progress == 100
-    summary = {r[0]: r[1] for r in load_workbook(io.BytesIO(build.xlsx.read()))["Сводка"].iter_rows(min_row=4, values_only=True)}
+    summary = {
+        r[0]: r[1]
+        for r in load_workbook(io.BytesIO(build.xlsx.read()))["Сводка"].iter_rows(min_row=4, values_only=True)
+    }
     assert summary["Действующих пар и групп"] == 2
     assert AnnualReportBuild.objects.filter(status=BuildStatus.DONE).count() == 1

@@ -51,7 +51,9 @@ def test_build_xlsx_figures_match_database(data, django_capture_on_commit_callba
     assert build.author == w.home.methodologist and build.started_at and build.finished_at
     wb = load_workbook(io.BytesIO(build.xlsx.read()))
     assert wb.sheetnames == SHEETS
-    summary = {row[0]: row[1] for row in wb["Сводка"].iter_rows(min_row=4, max_row=3 + len(SUMMARY_LABELS), values_only=True)}
+    summary = {
+        row[0]: row[1] for row in wb["Сводка"].iter_rows(min_row=4, max_row=3 + len(SUMMARY_LABELS), values_only=True)
+    }
     people = Person.objects.filter(organization__municipality=w.home.municipality, is_active=True)
     assert summary["Наставников"] == people.filter(is_mentor=True).count() == 3
     assert summary["Наставляемых"] == people.filter(is_mentee=True).count() == 4
@@ -86,8 +88,12 @@ def test_files_convert_with_libreoffice(data, tmp_path, django_capture_on_commit
     for field in (build.xlsx, build.docx):
         src = tmp_path / field.name.rsplit("/", 1)[-1]
         src.write_bytes(field.read())
-        subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-                       check=True, timeout=180, capture_output=True)
+        subprocess.run(
+            [office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+            check=True,
+            timeout=180,
+            capture_output=True,
+        )
         assert (tmp_path / (src.stem + ".pdf")).stat().st_size > 1000
 
 
@@ -104,8 +110,9 @@ def test_build_failure_is_recorded(world, monkeypatch, django_capture_on_commit_
 
 def test_command_writes_both_files(data, tmp_path):
     out = tmp_path / "out"
-    call_command("build_annual_report", "--municipality", data.home.municipality.name, "--year", str(YEAR),
-                 "--out", str(out))
+    call_command(
+        "build_annual_report", "--municipality", data.home.municipality.name, "--year", str(YEAR), "--out", str(out)
+    )
     names = sorted(p.suffix for p in out.iterdir())
     assert names == [".docx", ".xlsx"]
     xlsx = next(out.glob("*.xlsx"))
@@ -136,13 +143,17 @@ def test_progress_and_download_are_scoped(data, client_for, django_capture_on_co
 def test_report_page_starts_build_and_redirects(data, client_for, django_capture_on_commit_callbacks):
     client = client_for(data.home.methodologist)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("monitoring:report_list"), {"municipality": data.home.municipality.pk, "year": YEAR})
+        response = client.post(
+            reverse("monitoring:report_list"), {"municipality": data.home.municipality.pk, "year": YEAR}
+        )
     build = AnnualReportBuild.objects.get()
     assert response.status_code == 302 and response.url == reverse("monitoring:build_detail", args=[build.pk])
     page = client.get(response.url).content.decode()
     assert "data-progress-url" in page and "Скачать .xlsx" in page
     # a foreign municipality cannot be chosen
-    response = client.post(reverse("monitoring:report_list"), {"municipality": data.foreign.municipality.pk, "year": YEAR})
+    response = client.post(
+        reverse("monitoring:report_list"), {"municipality": data.foreign.municipality.pk, "year": YEAR}
+    )
     assert response.status_code == 200 and AnnualReportBuild.objects.count() == 1
     assert client_for(data.home.curator).get(reverse("monitoring:report_list")).status_code == 403
 
@@ -166,17 +177,19 @@ def test_growth_dynamics_entry_vs_final(world):
     final = f.campaign(world.home, kind=CampaignKind.FINAL, year=YEAR)
     for campaign, score in ((entry, 4), (final, 8)):
         for response in Assignment.objects.get(campaign=campaign, organization=world.home.school).responses.all():
-            data = {q.pk: (score if q.kind == "scale" else ("Раз в неделю" if q.kind == "single" else None))
-                    for q in response.questionnaire.questions.all()}
+            data = {
+                q.pk: (score if q.kind == "scale" else ("Раз в неделю" if q.kind == "single" else None))
+                for q in response.questionnaire.questions.all()
+            }
             services.response_fill(user=world.home.curator, response=response, data=data)
     rows = collect(world.home.municipality, YEAR).dynamics
     assert rows and all(r.entry == 4 and r.final == 8 and r.delta == 4 for r in rows)
 
 
 def test_user_text_never_becomes_a_formula(world, client_for):
-    world.home.school.short_name = "=HYPERLINK(\"http://evil\")"
+    world.home.school.short_name = '=HYPERLINK("http://evil")'
     world.home.school.save()
     response = client_for(world.home.methodologist).get(reverse("monitoring:regional_export") + f"?year={YEAR}")
     ws = load_workbook(io.BytesIO(response.content)).active
     names = [r[2] for r in ws.iter_rows(min_row=2, values_only=True)]
-    assert "'=HYPERLINK(\"http://evil\")" in names
+    assert '\'=HYPERLINK("http://evil")' in names

@@ -24,7 +24,10 @@ def test_campaign_list_shows_rates_and_only_own_municipality(world, camp, client
     services.assignment_submit(user=world.home.curator, assignment=_assignment(camp, world.home.school))
     page = client_for(world.home.methodologist).get(reverse("monitoring:campaign_list")).content.decode()
     assert camp.title in page and "(50 %)" in page
-    assert camp.title not in client_for(world.foreign.methodologist).get(reverse("monitoring:campaign_list")).content.decode()
+    assert (
+        camp.title
+        not in client_for(world.foreign.methodologist).get(reverse("monitoring:campaign_list")).content.decode()
+    )
 
 
 def test_campaign_detail_insider_readonly_outsider(world, camp, client_for):
@@ -38,29 +41,59 @@ def test_campaign_detail_insider_readonly_outsider(world, camp, client_for):
     for user in (world.foreign.methodologist, world.foreign.curator):
         assert client_for(user).get(url).status_code == 404
     assert client_for(world.home.curator).post(reverse("monitoring:campaign_open", args=[camp.pk])).status_code == 403
-    assert client_for(world.foreign.coordinator).post(reverse("monitoring:campaign_close", args=[camp.pk])).status_code == 404
+    assert (
+        client_for(world.foreign.coordinator).post(reverse("monitoring:campaign_close", args=[camp.pk])).status_code
+        == 404
+    )
 
 
 def test_campaign_create_view(world, client_for):
     client = client_for(world.home.methodologist)
     today = dt.date.today()
-    response = client.post(reverse("monitoring:campaign_create"), {
-        "municipality": world.home.municipality.pk, "kind": CampaignKind.ACCOUNTING, "title": "Учёт, 1 квартал",
-        "period_start": "01.01.2026", "period_end": "31.03.2026", "deadline": (today + dt.timedelta(days=9)).strftime("%d.%m.%Y"),
-    })
+    response = client.post(
+        reverse("monitoring:campaign_create"),
+        {
+            "municipality": world.home.municipality.pk,
+            "kind": CampaignKind.ACCOUNTING,
+            "title": "Учёт, 1 квартал",
+            "period_start": "01.01.2026",
+            "period_end": "31.03.2026",
+            "deadline": (today + dt.timedelta(days=9)).strftime("%d.%m.%Y"),
+        },
+    )
     assert response.status_code == 302
     campaign = world.home.municipality.monitoring_campaigns.get()
     assert campaign.organizations.count() == 2
-    response = client.post(reverse("monitoring:campaign_create"), {
-        "municipality": world.home.municipality.pk, "kind": CampaignKind.ACCOUNTING, "title": "Чужие",
-        "period_start": "01.01.2026", "period_end": "31.03.2026", "deadline": "10.04.2026",
-        "organizations": [world.foreign.school.pk],
-    })
+    response = client.post(
+        reverse("monitoring:campaign_create"),
+        {
+            "municipality": world.home.municipality.pk,
+            "kind": CampaignKind.ACCOUNTING,
+            "title": "Чужие",
+            "period_start": "01.01.2026",
+            "period_end": "31.03.2026",
+            "deadline": "10.04.2026",
+            "organizations": [world.foreign.school.pk],
+        },
+    )
     assert response.status_code == 200 and world.home.municipality.monitoring_campaigns.count() == 1
     assert client_for(world.home.curator).get(reverse("monitoring:campaign_create")).status_code == 403
-    assert client_for(world.foreign.methodologist).post(reverse("monitoring:campaign_create"), {
-        "municipality": world.home.municipality.pk, "kind": "annual", "title": "x", "period_start": "01.01.2026",
-        "period_end": "02.01.2026", "deadline": "03.01.2026"}).status_code == 200  # invalid choice, nothing created
+    assert (
+        client_for(world.foreign.methodologist)
+        .post(
+            reverse("monitoring:campaign_create"),
+            {
+                "municipality": world.home.municipality.pk,
+                "kind": "annual",
+                "title": "x",
+                "period_start": "01.01.2026",
+                "period_end": "02.01.2026",
+                "deadline": "03.01.2026",
+            },
+        )
+        .status_code
+        == 200
+    )  # invalid choice, nothing created
     assert world.home.municipality.monitoring_campaigns.count() == 1
 
 
@@ -73,7 +106,9 @@ def test_report_form_submit_return_accept_through_views(world, camp, client_for)
     a.refresh_from_db()
     assert a.status == AssignmentStatus.SUBMITTED and a.report.local_acts
     metod = client_for(world.home.methodologist)
-    assert metod.post(reverse("monitoring:assignment_return", args=[a.pk]), {"comment": "Нет приказа"}).status_code == 302
+    assert (
+        metod.post(reverse("monitoring:assignment_return", args=[a.pk]), {"comment": "Нет приказа"}).status_code == 302
+    )
     a.refresh_from_db()
     assert a.status == AssignmentStatus.RETURNED
     curator = client_for(world.home.curator)
@@ -99,7 +134,9 @@ def test_assignment_views_scoping(world, camp, client_for):
     assert 'data-testid="auto-indicators"' in page and 'data-testid="accept"' not in page
     assert head.post(reverse("monitoring:assignment_accept", args=[own.pk])).status_code == 403
     # curator of the school: another school's report is 404
-    assert client_for(world.home.curator).get(reverse("monitoring:assignment_detail", args=[other.pk])).status_code == 404
+    assert (
+        client_for(world.home.curator).get(reverse("monitoring:assignment_detail", args=[other.pk])).status_code == 404
+    )
     for user in (world.foreign.methodologist, world.foreign.curator, world.foreign.coordinator):
         c = client_for(user)
         assert c.get(url).status_code == 404
@@ -127,7 +164,9 @@ def test_questionnaire_filled_by_curator(world, client_for):
             data[f"q{q.pk}"] = q.option_list[:2]
     assert curator.post(url, data).status_code == 302
     response.refresh_from_db()
-    assert response.submitted_at and response.answers.filter(scale=7).count() == sum(q.kind == "scale" for q in questions)
+    assert response.submitted_at and response.answers.filter(scale=7).count() == sum(
+        q.kind == "scale" for q in questions
+    )
     multi = response.answers.get(question__kind="multiple")
     assert multi.choices == questions[5].option_list[:2]
     for user in (world.foreign.curator, world.foreign.methodologist):
@@ -138,7 +177,11 @@ def test_questionnaire_filled_by_curator(world, client_for):
 
 def test_dashboard_and_ranking(world, camp, client_for):
     f.pair(world.home.school)
-    page = client_for(world.home.methodologist).get(reverse("monitoring:dashboard") + "?year=" + str(dt.date.today().year)).content.decode()
+    page = (
+        client_for(world.home.methodologist)
+        .get(reverse("monitoring:dashboard") + "?year=" + str(dt.date.today().year))
+        .content.decode()
+    )
     assert "vendor/chart.js/chart.umd.min.js" in page and 'id="chart-data"' in page
     assert world.home.school.short_name in page and world.foreign.school.short_name not in page
     client = client_for(world.home.methodologist)
@@ -148,8 +191,11 @@ def test_dashboard_and_ranking(world, camp, client_for):
     assert world.foreign.school.short_name not in page
     assert client_for(world.home.curator).get(reverse("monitoring:ranking")).status_code == 403
     # a foreign municipality id falls back to the user's own
-    page = client_for(world.home.methodologist).get(
-        reverse("monitoring:ranking") + f"?municipality={world.foreign.municipality.pk}").content.decode()
+    page = (
+        client_for(world.home.methodologist)
+        .get(reverse("monitoring:ranking") + f"?municipality={world.foreign.municipality.pk}")
+        .content.decode()
+    )
     assert world.foreign.school.short_name not in page
 
 

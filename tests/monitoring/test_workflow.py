@@ -16,7 +16,10 @@ def test_open_creates_one_assignment_per_organization_and_is_idempotent(world):
     assert c.status == CampaignStatus.DRAFT
     assert services.campaign_open(user=world.home.methodologist, campaign=c) == 2
     assert services.campaign_open(user=world.home.methodologist, campaign=c) == 0
-    assert set(c.assignments.values_list("organization_id", flat=True)) == {world.home.school.pk, world.home.other_school.pk}
+    assert set(c.assignments.values_list("organization_id", flat=True)) == {
+        world.home.school.pk,
+        world.home.other_school.pk,
+    }
     assert SchoolReport.objects.filter(assignment__campaign=c).count() == 2
     c.refresh_from_db()
     assert c.status == CampaignStatus.OPEN
@@ -45,7 +48,9 @@ def test_submit_return_resubmit_accept_and_lock(world):
     c = f.campaign(world.home)
     a = Assignment.objects.get(campaign=c, organization=world.home.school)
     curator, metod = world.home.curator, world.home.methodologist
-    services.report_update(user=curator, report=a.report, data={"local_acts": True, "website_url": "https://s1.example.ru/n"})
+    services.report_update(
+        user=curator, report=a.report, data={"local_acts": True, "website_url": "https://s1.example.ru/n"}
+    )
     services.assignment_submit(user=curator, assignment=a)
     first = a.first_submitted_at
     assert a.status == AssignmentStatus.SUBMITTED and first is not None

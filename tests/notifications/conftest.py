@@ -38,12 +38,14 @@ class KillableWorker:
         self.mail_dir.mkdir()
         self.log = tmp_path / "worker.log"
         self.env = dict(os.environ)
-        self.env.update({
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(self.mail_dir),
-            "NOTIFICATIONS_TEST_SEND_DELAY": str(send_delay),
-        })
+        self.env.update(
+            {
+                "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": str(self.mail_dir),
+                "NOTIFICATIONS_TEST_SEND_DELAY": str(send_delay),
+            }
+        )
         self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process: subprocess.Popen | None = None
         self.starts = 0
@@ -55,10 +57,28 @@ class KillableWorker:
         hostname = f"{self.queue}-{self.starts}@%h"
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=2",
-                 "--loglevel=INFO", "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
-                 "--hostname", hostname],
-                cwd=Path(__file__).resolve().parents[2], env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool=prefork",
+                    "--concurrency=2",
+                    "--loglevel=INFO",
+                    "-Q",
+                    self.queue,
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--hostname",
+                    hostname,
+                ],
+                cwd=Path(__file__).resolve().parents[2],
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: SIGKILL takes the pool children too
             )
         name = hostname.split("@")[0] + "@"

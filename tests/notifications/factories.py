@@ -22,13 +22,24 @@ _seq = itertools.count(1)
 def roadmap_for(municipality, organization=None, *, status=RoadmapStatus.APPROVED) -> Roadmap:
     return Roadmap.objects.create(
         level=RoadmapLevel.SCHOOL if organization else RoadmapLevel.MUNICIPAL,
-        municipality=municipality, organization=organization, status=status,
-        title=f"Дорожная карта № {next(_seq)}", period_start=dt.date(2026, 1, 1), period_end=dt.date(2027, 12, 31),
+        municipality=municipality,
+        organization=organization,
+        status=status,
+        title=f"Дорожная карта № {next(_seq)}",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2027, 12, 31),
     )
 
 
-def record_due(date: dt.date, *, organization=None, municipality=None, status=ExecutionStatus.NOT_STARTED,
-               roadmap=None, title="Разработка положения о наставничестве") -> ExecutionRecord:
+def record_due(
+    date: dt.date,
+    *,
+    organization=None,
+    municipality=None,
+    status=ExecutionStatus.NOT_STARTED,
+    roadmap=None,
+    title="Разработка положения о наставничестве",
+) -> ExecutionRecord:
     """An execution record of `organization` (or of the municipality itself) due on `date`."""
     municipality = municipality or organization.municipality
     roadmap = roadmap or roadmap_for(municipality, organization)
@@ -36,7 +47,11 @@ def record_due(date: dt.date, *, organization=None, municipality=None, status=Ex
     activity = Activity.objects.create(roadmap=roadmap, number=f"1.{n}", order=n, title=title, deadline_text="до срока")
     due = DueDate.objects.create(activity=activity, date=date)
     return ExecutionRecord.objects.create(
-        activity=activity, due=due, municipality=municipality, organization=organization, status=status,
+        activity=activity,
+        due=due,
+        municipality=municipality,
+        organization=organization,
+        status=status,
         completed_on=date if status == ExecutionStatus.DONE else None,
     )
 
@@ -61,8 +76,13 @@ def mentee(organization, *, since: dt.date, last_name="Сидорова"):
     from mentorship.models import Person
 
     return Person.objects.create(
-        organization=organization, last_name=last_name, first_name="Анна", middle_name="Петровна",
-        is_mentee=True, mentee_category="young", mentee_since=since,
+        organization=organization,
+        last_name=last_name,
+        first_name="Анна",
+        middle_name="Петровна",
+        is_mentee=True,
+        mentee_category="young",
+        mentee_since=since,
     )
 
 
@@ -76,7 +96,11 @@ def meeting(pair_obj, *, held_on: dt.date, mentor_feedback=False, mentee_feedbac
     from mentorship.models import Meeting
 
     return Meeting.objects.create(
-        pair=pair_obj, held_on=held_on, topic="Планирование урока",
-        mentor_rating=8 if mentor_feedback else None, mentor_feedback="Хорошо" if mentor_feedback else "",
-        mentee_rating=9 if mentee_feedback else None, mentee_feedback="Полезно" if mentee_feedback else "",
+        pair=pair_obj,
+        held_on=held_on,
+        topic="Планирование урока",
+        mentor_rating=8 if mentor_feedback else None,
+        mentor_feedback="Хорошо" if mentor_feedback else "",
+        mentee_rating=9 if mentee_feedback else None,
+        mentee_feedback="Полезно" if mentee_feedback else "",
     )

@@ -68,8 +68,9 @@ def test_worker_killed_mid_sweep_then_restarted_sends_the_rest_once(killable_wor
     killable_worker.start()
     # beat fired twice (a duplicate schedule): both sweeps run in parallel on the two pool processes
     for _ in range(2):
-        sweep_municipality.apply_async(kwargs={"municipality_id": municipality.pk, "date": today.isoformat()},
-                                       queue=killable_worker.queue)
+        sweep_municipality.apply_async(
+            kwargs={"municipality_id": municipality.pk, "date": today.isoformat()}, queue=killable_worker.queue
+        )
     deadline = time.monotonic() + 60
     while sum(killable_worker.letters().values()) < 6 and time.monotonic() < deadline:
         time.sleep(0.05)

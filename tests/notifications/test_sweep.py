@@ -34,10 +34,17 @@ def test_overdue_cadence_is_daily_for_three_days_then_weekly():
 
 
 # What is reminded ---------------------------------------------------------------------------------
-@pytest.mark.parametrize(("offset", "kind"), [
-    (7, Kind.ROADMAP_DUE_SOON), (1, Kind.ROADMAP_DUE_SOON), (0, Kind.ROADMAP_DUE_TODAY),
-    (-1, Kind.ROADMAP_OVERDUE), (-3, Kind.ROADMAP_OVERDUE), (-10, Kind.ROADMAP_OVERDUE),
-])
+@pytest.mark.parametrize(
+    ("offset", "kind"),
+    [
+        (7, Kind.ROADMAP_DUE_SOON),
+        (1, Kind.ROADMAP_DUE_SOON),
+        (0, Kind.ROADMAP_DUE_TODAY),
+        (-1, Kind.ROADMAP_OVERDUE),
+        (-3, Kind.ROADMAP_OVERDUE),
+        (-10, Kind.ROADMAP_OVERDUE),
+    ],
+)
 def test_school_record_reminds_the_curator(world, offset, kind):
     record_due(TODAY + dt.timedelta(days=offset), organization=world.home.school)
     result = sweep(world.home)
@@ -58,8 +65,11 @@ def test_days_without_a_reminder(world, offset):
 
 def test_done_draft_and_other_municipality_records_are_not_reminded(world):
     record_due(TODAY, organization=world.home.school, status=ExecutionStatus.DONE)
-    record_due(TODAY, organization=world.home.school,
-               roadmap=roadmap_for(world.home.municipality, world.home.school, status="draft"))
+    record_due(
+        TODAY,
+        organization=world.home.school,
+        roadmap=roadmap_for(world.home.municipality, world.home.school, status="draft"),
+    )
     record_due(TODAY, organization=world.foreign.school)
     assert sweep(world.home).total == 0
 
@@ -134,7 +144,9 @@ def test_a_row_in_flight_is_not_delivered_by_another_sweep(world):
     """A row another worker is sending (or died sending) is left alone: never twice."""
     record_due(TODAY, organization=world.home.school)
     planned = services.reminders_collect(municipality=world.home.municipality, today=TODAY)
-    services.reminders_claim(rows=services.reminder_rows(municipality=world.home.municipality, today=TODAY, planned=planned))
+    services.reminders_claim(
+        rows=services.reminder_rows(municipality=world.home.municipality, today=TODAY, planned=planned)
+    )
     ReminderLog.objects.update(status=ReminderStatus.SENDING, sending_at=timezone.now())
     assert sweep(world.home).total == 0
     assert mail.outbox == []
@@ -189,7 +201,9 @@ def test_letter_is_russian_with_an_absolute_link(world, settings):
     assert f"https://nastavnik.example.ru/roadmaps/records/{record.pk}/" in letter.body
     assert "срок — 24.11.2026" in letter.body
     assert letter.extra_headers["X-Nastavnik-Reminder"] == ReminderLog.objects.get().key
-    html = letter.alternatives[0][0] if hasattr(letter.alternatives[0], "__getitem__") else letter.alternatives[0].content
+    html = (
+        letter.alternatives[0][0] if hasattr(letter.alternatives[0], "__getitem__") else letter.alternatives[0].content
+    )
     assert 'href="https://nastavnik.example.ru/roadmaps/records/' in html
 
 
@@ -228,7 +242,7 @@ def run_until_done(municipality, date, limit=10):
             return sweep_municipality.delay(municipality.pk, date.isoformat()).get(), retries
         except Retry as exc:
             retries += 1
-            assert exc.when == 60 * 2 ** 0  # eager runs restart at retries=0; the countdown doubles on a worker
+            assert exc.when == 60 * 2**0  # eager runs restart at retries=0; the countdown doubles on a worker
     raise AssertionError("still retrying")
 
 
@@ -272,7 +286,11 @@ def test_retries_are_bounded(world, flaky_smtp):
 @pytest.fixture
 def three_cities(db):
     cities = {}
-    for name, tz in (("Норильск", "Asia/Krasnoyarsk"), ("Нижневартовск", "Asia/Yekaterinburg"), ("Москва", "Europe/Moscow")):
+    for name, tz in (
+        ("Норильск", "Asia/Krasnoyarsk"),
+        ("Нижневартовск", "Asia/Yekaterinburg"),
+        ("Москва", "Europe/Moscow"),
+    ):
         municipality = MunicipalityFactory(name=f"город {name}", timezone=tz)
         school = OrganizationFactory(municipality=municipality)
         curator = user_with_role("curator", organization=school)
@@ -281,18 +299,36 @@ def three_cities(db):
     return cities
 
 
-@pytest.mark.parametrize(("utc", "expected"), [
-    # 16:59 UTC: 23:59 in Norilsk, still the 22nd everywhere → "tomorrow" (1 day before) for all
-    ("2026-11-22T16:59:00", {"Норильск": "roadmap_due_soon", "Нижневартовск": "roadmap_due_soon", "Москва": "roadmap_due_soon"}),
-    # 17:00 UTC: midnight in Norilsk (the 23rd), 22:00 in Nizhnevartovsk, 20:00 in Moscow
-    ("2026-11-22T17:00:00", {"Норильск": "roadmap_due_today", "Нижневартовск": "roadmap_due_soon", "Москва": "roadmap_due_soon"}),
-    # 19:00 UTC: the 23rd in Norilsk and Nizhnevartovsk, 22:00 of the 22nd in Moscow
-    ("2026-11-22T19:00:00", {"Норильск": "roadmap_due_today", "Нижневартовск": "roadmap_due_today", "Москва": "roadmap_due_soon"}),
-    # 21:00 UTC: the 23rd everywhere
-    ("2026-11-22T21:00:00", {"Норильск": "roadmap_due_today", "Нижневартовск": "roadmap_due_today", "Москва": "roadmap_due_today"}),
-    # 17:00 UTC on the 23rd: Norilsk is past midnight, the record is one day overdue there only
-    ("2026-11-23T17:00:00", {"Норильск": "roadmap_overdue", "Нижневартовск": "roadmap_due_today", "Москва": "roadmap_due_today"}),
-])
+@pytest.mark.parametrize(
+    ("utc", "expected"),
+    [
+        # 16:59 UTC: 23:59 in Norilsk, still the 22nd everywhere → "tomorrow" (1 day before) for all
+        (
+            "2026-11-22T16:59:00",
+            {"Норильск": "roadmap_due_soon", "Нижневартовск": "roadmap_due_soon", "Москва": "roadmap_due_soon"},
+        ),
+        # 17:00 UTC: midnight in Norilsk (the 23rd), 22:00 in Nizhnevartovsk, 20:00 in Moscow
+        (
+            "2026-11-22T17:00:00",
+            {"Норильск": "roadmap_due_today", "Нижневартовск": "roadmap_due_soon", "Москва": "roadmap_due_soon"},
+        ),
+        # 19:00 UTC: the 23rd in Norilsk and Nizhnevartovsk, 22:00 of the 22nd in Moscow
+        (
+            "2026-11-22T19:00:00",
+            {"Норильск": "roadmap_due_today", "Нижневартовск": "roadmap_due_today", "Москва": "roadmap_due_soon"},
+        ),
+        # 21:00 UTC: the 23rd everywhere
+        (
+            "2026-11-22T21:00:00",
+            {"Норильск": "roadmap_due_today", "Нижневартовск": "roadmap_due_today", "Москва": "roadmap_due_today"},
+        ),
+        # 17:00 UTC on the 23rd: Norilsk is past midnight, the record is one day overdue there only
+        (
+            "2026-11-23T17:00:00",
+            {"Норильск": "roadmap_overdue", "Нижневартовск": "roadmap_due_today", "Москва": "roadmap_due_today"},
+        ),
+    ],
+)
 def test_today_is_the_municipality_s_own(three_cities, monkeypatch, utc, expected):
     now = dt.datetime.fromisoformat(utc).replace(tzinfo=dt.UTC)
     monkeypatch.setattr(timezone, "now", lambda: now)
@@ -346,7 +382,9 @@ def test_a_kind_whose_app_or_model_is_missing_is_skipped(world, monkeypatch):
     record_due(TODAY, organization=world.home.school)
     mentee(world.home.school, since=TODAY - dt.timedelta(days=15))
     assert sweep(world.home, kinds=services.kinds_for_date(world.home.municipality, TODAY)).sent == {
-        Kind.ROADMAP_DUE_TODAY: 1, Kind.WEEKLY_DIGEST: 1}
+        Kind.ROADMAP_DUE_TODAY: 1,
+        Kind.WEEKLY_DIGEST: 1,
+    }
 
 
 def test_monitoring_assignment_not_submitted_by_deadline(world):
@@ -356,16 +394,22 @@ def test_monitoring_assignment_not_submitted_by_deadline(world):
 
     def campaign(deadline, status="open"):
         return Campaign.objects.create(
-            municipality=world.home.municipality, kind="annual", title=f"Справка до {deadline:%d.%m}",
-            period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31), deadline=deadline, status=status,
+            municipality=world.home.municipality,
+            kind="annual",
+            title=f"Справка до {deadline:%d.%m}",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+            deadline=deadline,
+            status=status,
         )
 
     late = campaign(TODAY - dt.timedelta(days=2))
     Assignment.objects.create(campaign=late, organization=world.home.school, status="draft")
     Assignment.objects.create(campaign=late, organization=world.home.other_school, status="submitted")
     Assignment.objects.create(campaign=campaign(TODAY), organization=world.home.school, status="draft")
-    Assignment.objects.create(campaign=campaign(TODAY - dt.timedelta(days=5)), organization=world.home.school,
-                              status="returned")  # day 5: between daily and weekly
+    Assignment.objects.create(
+        campaign=campaign(TODAY - dt.timedelta(days=5)), organization=world.home.school, status="returned"
+    )  # day 5: between daily and weekly
     sweep(world.home, kinds=[Kind.CAMPAIGN_REPORT_OVERDUE])
     notes = list(Notification.objects.all())
     assert [n.recipient for n in notes] == [world.home.curator]

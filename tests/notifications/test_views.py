@@ -15,8 +15,17 @@ from tests.notifications.factories import record_due
 
 
 def notify(user, n=1, **fields):
-    return [Notification.objects.create(recipient=user, kind=Kind.ROADMAP_OVERDUE, title=f"Просрочено № {i}",
-                                        message="Текст", path="/roadmaps/", **fields) for i in range(n)]
+    return [
+        Notification.objects.create(
+            recipient=user,
+            kind=Kind.ROADMAP_OVERDUE,
+            title=f"Просрочено № {i}",
+            message="Текст",
+            path="/roadmaps/",
+            **fields,
+        )
+        for i in range(n)
+    ]
 
 
 def queries(client, url) -> int:
@@ -111,8 +120,10 @@ def test_list_query_count_is_constant(client_for, world):
 def test_preferences_save_opt_outs(client_for, world):
     client = client_for(world.home.curator)
     assert "Скоро срок мероприятия" in client.get(reverse("notifications:preferences")).content.decode()
-    client.post(reverse("notifications:preferences"), {Kind.ROADMAP_DUE_SOON: "none", Kind.ROADMAP_OVERDUE: "app",
-                                                        Kind.ROADMAP_DUE_TODAY: "all"})
+    client.post(
+        reverse("notifications:preferences"),
+        {Kind.ROADMAP_DUE_SOON: "none", Kind.ROADMAP_OVERDUE: "app", Kind.ROADMAP_DUE_TODAY: "all"},
+    )
     prefs = {p.kind: (p.in_app, p.email) for p in NotificationPreference.objects.filter(user=world.home.curator)}
     assert prefs == {Kind.ROADMAP_DUE_SOON: (False, False), Kind.ROADMAP_OVERDUE: (True, False)}
     client.post(reverse("notifications:preferences"), {Kind.ROADMAP_DUE_SOON: "all"})

@@ -39,8 +39,9 @@ def import_sample(samples_dir):
         path = samples_dir / name
         with path.open("rb") as fh:
             document = read_roadmap(fh, name)
-        return services.roadmap_import(document=document, user=user, municipality=municipality,
-                                       organization=organization)
+        return services.roadmap_import(
+            document=document, user=user, municipality=municipality, organization=organization
+        )
 
     return run
 

@@ -32,5 +32,8 @@ def test_upload_preview_confirm_matrix(transactional_db, world, login_page, samp
     page.wait_for_url(f"**/roadmaps/{roadmap.pk}/matrix/")
     rows = page.locator("[data-testid=matrix-row]")
     assert rows.count() == 2
-    assert world.home.school.short_name in rows.first.inner_text() or world.home.school.short_name in rows.nth(1).inner_text()
+    assert (
+        world.home.school.short_name in rows.first.inner_text()
+        or world.home.school.short_name in rows.nth(1).inner_text()
+    )
     assert "отчётность" in page.locator("[data-testid=total-rates]").inner_text()

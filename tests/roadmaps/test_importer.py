@@ -36,8 +36,13 @@ def test_samples_read_exactly_as_their_json(samples_dir, stem, fmt):
 
 @pytest.mark.parametrize("stem", SAMPLE_NAMES)
 def test_cli_json_shape(samples_dir, world, stem, capsys):
-    call_command("import_roadmap", str(samples_dir / f"{stem}.docx"), municipality=world.home.municipality.name,
-                 dry_run=True, json=True)
+    call_command(
+        "import_roadmap",
+        str(samples_dir / f"{stem}.docx"),
+        municipality=world.home.municipality.name,
+        dry_run=True,
+        json=True,
+    )
     out = capsys.readouterr().out
     data = json.loads(out)  # nothing but JSON on stdout
     assert set(data) == {"title", "order", "columns", "sections"}
@@ -45,15 +50,33 @@ def test_cli_json_shape(samples_dir, world, stem, capsys):
     assert data["order"] is None or (set(data["order"]) == {"number", "date"})
     expected = expected_structure(stem)
     assert [(s["number"], s["title"], [a["number"] for a in s["activities"]]) for s in data["sections"]] == expected
-    keys = {"number", "title", "deadline_text", "deadline_parsed", "recurrence", "due_dates", "responsible",
-            "participants", "result", "indicators"}
+    keys = {
+        "number",
+        "title",
+        "deadline_text",
+        "deadline_parsed",
+        "recurrence",
+        "due_dates",
+        "responsible",
+        "participants",
+        "result",
+        "indicators",
+    }
     for section in data["sections"]:
         assert set(section) == {"number", "title", "activities"}
         for activity in section["activities"]:
             assert set(activity) == keys
             assert isinstance(activity["deadline_parsed"], bool)
-            assert activity["recurrence"] in (None, "once", "annual", "quarterly", "monthly", "continuous",
-                                              "as_needed", "relative")
+            assert activity["recurrence"] in (
+                None,
+                "once",
+                "annual",
+                "quarterly",
+                "monthly",
+                "continuous",
+                "as_needed",
+                "relative",
+            )
             assert all(len(d) == 10 and d[4] == "-" for d in activity["due_dates"])
             assert all(isinstance(p, str) for p in activity["responsible"])
             assert all(set(i) == {"year", "value"} for i in activity["indicators"])
@@ -61,8 +84,9 @@ def test_cli_json_shape(samples_dir, world, stem, capsys):
 
 
 def test_cli_imports_and_reports(samples_dir, world, capsys):
-    call_command("import_roadmap", str(samples_dir / "003_9600eaf07fc5e7ca.xlsx"),
-                 municipality=world.home.municipality.name)
+    call_command(
+        "import_roadmap", str(samples_dir / "003_9600eaf07fc5e7ca.xlsx"), municipality=world.home.municipality.name
+    )
     roadmap = Roadmap.objects.get()
     assert roadmap.sections.count() == 6 and roadmap.activities.count() == 28
     assert roadmap.source_file.name.endswith(".xlsx")
@@ -123,20 +147,41 @@ def _xlsx(rows, merged_rows=()) -> io.BytesIO:
 
 def test_xlsx_other_column_order_roman_sections_and_indicators():
     rows = [
-        ["Приложение 1"], ["к приказу от 12.09.2025 № 415-од"], [], ["Дорожная карта реализации целевой модели наставничества на 2026-2028 гг."],
-        [], [], [],
-        ["Срок реализации", "Наименование мероприятий", "№ п/п", "Ответственный исполнитель", "Участники",
-         "Показатель реализации", "Результат / вид документа"],
+        ["Приложение 1"],
+        ["к приказу от 12.09.2025 № 415-од"],
+        [],
+        ["Дорожная карта реализации целевой модели наставничества на 2026-2028 гг."],
+        [],
+        [],
+        [],
+        [
+            "Срок реализации",
+            "Наименование мероприятий",
+            "№ п/п",
+            "Ответственный исполнитель",
+            "Участники",
+            "Показатель реализации",
+            "Результат / вид документа",
+        ],
         ["1", "2", "3", "4", "5", "6", "7"],
         ["I. Организационное обеспечение"],
-        ["сентябрь ежегодно", "Мониторинг\nсайтов ОО", "1.1.", "Муниципальный координатор", "ОО", "2026 г. – 60; 2027 г. – 60; 2028 г. – 60", "Справка"],
+        [
+            "сентябрь ежегодно",
+            "Мониторинг\nсайтов ОО",
+            "1.1.",
+            "Муниципальный координатор",
+            "ОО",
+            "2026 г. – 60; 2027 г. – 60; 2028 г. – 60",
+            "Справка",
+        ],
         ["ежеквартально", "Персонифицированный учёт", "1.2", "Кураторы в ОО", "", "", "Таблица"],
         ["II. Методическое сопровождение"],
         ["до 15 июня ежегодно", "Семинар", "2.1", "МБУ «Методический центр», руководители ОО", "", "", "Программа"],
     ]
     document = read_roadmap(_xlsx(rows, merged_rows=(10, 13)), "plan.xlsx")
     assert [(s.number, s.title) for s in document.sections] == [
-        ("I.", "Организационное обеспечение"), ("II.", "Методическое сопровождение"),
+        ("I.", "Организационное обеспечение"),
+        ("II.", "Методическое сопровождение"),
     ]
     first = document.sections[0].activities[0]
     assert first.number == "1.1." and first.title == "Мониторинг\nсайтов ОО"
@@ -146,7 +191,9 @@ def test_xlsx_other_column_order_roman_sections_and_indicators():
     data = document.to_json()
     assert data["order"] == {"number": "415-од", "date": "2025-09-12"}
     assert data["sections"][0]["activities"][0]["indicators"] == [
-        {"year": 2026, "value": 60}, {"year": 2027, "value": 60}, {"year": 2028, "value": 60},
+        {"year": 2026, "value": 60},
+        {"year": 2027, "value": 60},
+        {"year": 2028, "value": 60},
     ]
     assert data["sections"][0]["activities"][0]["due_dates"] == ["2026-09-30", "2027-09-30", "2028-09-30"]
 
@@ -203,10 +250,14 @@ def test_import_is_all_or_nothing(world, samples_dir, monkeypatch):
 
 def test_split_parties_and_indicators():
     assert split_parties("Управление, МБУ «Методический центр, филиал», руководители ОО,") == [
-        "Управление", "МБУ «Методический центр, филиал»", "руководители ОО",
+        "Управление",
+        "МБУ «Методический центр, филиал»",
+        "руководители ОО",
     ]
     assert [(y, int(v)) for y, v in parse_indicators("2026 г. – 60; 2027 г. – 60; 2028 г. – 1")] == [
-        (2026, 60), (2027, 60), (2028, 1),
+        (2026, 60),
+        (2027, 60),
+        (2028, 1),
     ]
 
 
@@ -221,10 +272,15 @@ def test_export_import_round_trip(import_sample, world, stem, fmt):
     again = read_roadmap(io.BytesIO(content), f"export.{fmt}")
     original = read_roadmap(str(_sample_path(stem)))
     strip = lambda data: [  # noqa: E731
-        (s["number"], s["title"], [
-            (a["number"], a["title"], a["deadline_text"], a["due_dates"], a["responsible"], a["result"])
-            for a in s["activities"]
-        ]) for s in data["sections"]
+        (
+            s["number"],
+            s["title"],
+            [
+                (a["number"], a["title"], a["deadline_text"], a["due_dates"], a["responsible"], a["result"])
+                for a in s["activities"]
+            ],
+        )
+        for s in data["sections"]
     ]
     assert strip(again.to_json()) == strip(original.to_json())
     assert again.title == roadmap.title

@@ -53,7 +53,8 @@ def test_same_queries_for_3_and_30_organizations(client, django_assert_num_queri
     users = {"coordinator": (small_coordinator, large_coordinator), "curator": (small_curator, large_curator)}[who]
     urls = (
         (reverse("roadmaps:matrix", args=[small.pk]), reverse("roadmaps:matrix", args=[large.pk]))
-        if page == "matrix" else (reverse("roadmaps:tasks"), reverse("roadmaps:tasks"))
+        if page == "matrix"
+        else (reverse("roadmaps:tasks"), reverse("roadmaps:tasks"))
     )
     expected = _count(client, users[0], urls[0])
     print(f"{page} as {who}: {expected} queries")  # noqa: T201 — reported with -s

@@ -26,9 +26,12 @@ pytestmark = pytest.mark.django_db
 def test_overdue_is_derived_in_the_municipality_time_zone(world):
     # 18:30 UTC on 31 December: already 1 January in Norilsk (UTC+7), still 31 December in Nizhnevartovsk (UTC+5)
     moment = dt.datetime(2026, 12, 31, 18, 30, tzinfo=dt.UTC)
-    home = ExecutionRecordFactory(due__date=dt.date(2026, 12, 31), due__activity__roadmap__municipality=world.home.municipality)
-    foreign = ExecutionRecordFactory(due__date=dt.date(2026, 12, 31),
-                                     due__activity__roadmap__municipality=world.foreign.municipality)
+    home = ExecutionRecordFactory(
+        due__date=dt.date(2026, 12, 31), due__activity__roadmap__municipality=world.home.municipality
+    )
+    foreign = ExecutionRecordFactory(
+        due__date=dt.date(2026, 12, 31), due__activity__roadmap__municipality=world.foreign.municipality
+    )
     with mock.patch.object(timezone, "now", return_value=moment):
         assert local_today(world.home.municipality) == dt.date(2027, 1, 1)
         assert home.state_for_municipality() == ExecutionState.OVERDUE
@@ -40,10 +43,16 @@ def test_overdue_is_derived_in_the_municipality_time_zone(world):
 
 
 def test_done_late_counts_as_reported_but_not_on_time(world):
-    record = ExecutionRecordFactory(due__date=dt.date(2026, 3, 31),
-                                    due__activity__roadmap__municipality=world.home.municipality)
-    services.record_update(record=record, user=world.home.coordinator, status=ExecutionStatus.DONE,
-                           completed_on=dt.date(2026, 4, 10), document_number="5-од")
+    record = ExecutionRecordFactory(
+        due__date=dt.date(2026, 3, 31), due__activity__roadmap__municipality=world.home.municipality
+    )
+    services.record_update(
+        record=record,
+        user=world.home.coordinator,
+        status=ExecutionStatus.DONE,
+        completed_on=dt.date(2026, 4, 10),
+        document_number="5-од",
+    )
     rate = selectors.Rate()
     rate.add(record.status, record.due.date, record.completed_on, dt.date(2026, 11, 21))
     assert (rate.reporting, rate.timely) == (100, 0)
@@ -67,8 +76,9 @@ def test_indicators_target_against_actual(world):
     services._apply_indicators(activity)
     assert list(activity.indicators.values_list("year", "target")) == [(2026, Decimal(2)), (2027, Decimal(2))]
     activity.indicators.update(metric=Indicator.Metric.SCHOOL_ROADMAPS)
-    copies = services.roadmap_derive_school(roadmap=roadmap, organizations=[world.home.school, world.home.other_school],
-                                            user=world.home.coordinator)
+    copies = services.roadmap_derive_school(
+        roadmap=roadmap, organizations=[world.home.school, world.home.other_school], user=world.home.coordinator
+    )
     services.roadmap_set_status(roadmap=copies[0], user=world.home.head, status=RoadmapStatus.APPROVED)
     rows = selectors.indicator_rows(roadmap)
     assert [(r["indicator"].year, r["actual"], r["reached"]) for r in rows] == [(2026, 1, False), (2027, 1, False)]
@@ -92,11 +102,17 @@ def test_demo_seed_is_idempotent_and_covers_every_state(db, samples_dir):
         return ctx
 
     ctx = run()
-    counts = (Roadmap.objects.count(), ExecutionRecord.objects.count(),
-              ExecutionRecord.objects.filter(status=ExecutionStatus.DONE).count())
+    counts = (
+        Roadmap.objects.count(),
+        ExecutionRecord.objects.count(),
+        ExecutionRecord.objects.filter(status=ExecutionStatus.DONE).count(),
+    )
     run()
-    assert (Roadmap.objects.count(), ExecutionRecord.objects.count(),
-            ExecutionRecord.objects.filter(status=ExecutionStatus.DONE).count()) == counts
+    assert (
+        Roadmap.objects.count(),
+        ExecutionRecord.objects.count(),
+        ExecutionRecord.objects.filter(status=ExecutionStatus.DONE).count(),
+    ) == counts
     norilsk = ctx.municipalities["norilsk"]
     assert Roadmap.objects.filter(municipality=norilsk, parent__isnull=True).count() == 2
     assert Roadmap.objects.filter(municipality=ctx.municipalities["nizhnevartovsk"], parent__isnull=True).count() == 1

@@ -16,9 +16,11 @@ def _copy(roadmap, organization):
 
 
 def _record(roadmap, organization, number="1.1"):
-    return ExecutionRecord.objects.filter(
-        activity__roadmap=_copy(roadmap, organization), activity__number=number
-    ).select_related("due").first()
+    return (
+        ExecutionRecord.objects.filter(activity__roadmap=_copy(roadmap, organization), activity__number=number)
+        .select_related("due")
+        .first()
+    )
 
 
 # Lists and pages ---------------------------------------------------------------------------------
@@ -29,7 +31,9 @@ def test_list_is_scoped(client_for, world, home_roadmap, import_sample):
     assert home_roadmap.pk in ids and foreign.pk not in ids
     assert _copy(home_roadmap, world.home.school).pk in ids and _copy(home_roadmap, world.home.other_school).pk in ids
 
-    curator_ids = {r.pk for r in client_for(world.home.curator).get(reverse("roadmaps:list")).context["page"].object_list}
+    curator_ids = {
+        r.pk for r in client_for(world.home.curator).get(reverse("roadmaps:list")).context["page"].object_list
+    }
     assert home_roadmap.pk in curator_ids, "curators read their municipality's roadmap"
     assert _copy(home_roadmap, world.home.school).pk in curator_ids
     assert _copy(home_roadmap, world.home.other_school).pk not in curator_ids
@@ -75,7 +79,9 @@ def test_matrix_rows_and_rates(client_for, world, home_roadmap):
     other_row = next(r for r in matrix.rows if r.organization == world.home.other_school)
     assert other_row.cells[first].state == "overdue", "2022 deadlines are long past"
     # a curator sees only the own school's row
-    curator_rows = client_for(world.home.curator).get(reverse("roadmaps:matrix", args=[home_roadmap.pk])).context["matrix"].rows
+    curator_rows = (
+        client_for(world.home.curator).get(reverse("roadmaps:matrix", args=[home_roadmap.pk])).context["matrix"].rows
+    )
     assert [r.organization for r in curator_rows] == [world.home.school]
 
 
@@ -123,8 +129,12 @@ def test_template_moved_to_another_year(world, import_sample):
     from roadmaps import services
 
     template = import_sample("001_cfbfa34cfe2624be.xlsx", world.home.municipality)
-    (copy,) = services.roadmap_derive_school(roadmap=template, organizations=[world.home.school],
-                                             user=world.home.coordinator, period_start=dt.date(2026, 9, 1))
+    (copy,) = services.roadmap_derive_school(
+        roadmap=template,
+        organizations=[world.home.school],
+        user=world.home.coordinator,
+        period_start=dt.date(2026, 9, 1),
+    )
     assert (copy.period_start, copy.period_end) == (dt.date(2026, 3, 1), dt.date(2027, 8, 31))
     activity = copy.activities.get(number="1.1")
     assert activity.deadline_text == "До 31.08.2022", "the printed text stays"
@@ -136,8 +146,13 @@ def test_curator_adjusts_own_copy_only(client_for, world, home_roadmap):
     other = _copy(home_roadmap, world.home.other_school).activities.get(number="1.1")
     municipal = home_roadmap.activities.get(number="1.1")
     client = client_for(world.home.curator)
-    data = {"title": own.title, "result": own.result, "deadline_text": "Март 2023",
-            "responsible_text": own.responsible_text, "participants_text": ""}
+    data = {
+        "title": own.title,
+        "result": own.result,
+        "deadline_text": "Март 2023",
+        "responsible_text": own.responsible_text,
+        "participants_text": "",
+    }
     assert client.post(reverse("roadmaps:activity_edit", args=[own.pk]), data).status_code == 302
     own.refresh_from_db()
     assert own.deadline_text == "Март 2023" and [d.date for d in own.due_dates.all()][-1] == dt.date(2023, 3, 31)
@@ -162,9 +177,13 @@ def _upload(samples_dir, name):
 
 def test_upload_preview_then_confirm(client_for, world, samples_dir):
     client = client_for(world.home.coordinator)
-    response = client.post(reverse("roadmaps:import"), {
-        "file": _upload(samples_dir, "000_567cfd1ce6be8eda.docx"), "municipality": world.home.municipality.pk,
-    })
+    response = client.post(
+        reverse("roadmaps:import"),
+        {
+            "file": _upload(samples_dir, "000_567cfd1ce6be8eda.docx"),
+            "municipality": world.home.municipality.pk,
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "Разделов:</strong> 6" in body and "мероприятий:</strong> 26" in body
@@ -182,9 +201,13 @@ def test_upload_preview_then_confirm(client_for, world, samples_dir):
 
 def test_upload_token_of_another_user_is_refused(client, world, samples_dir):
     client.force_login(world.home.coordinator)
-    response = client.post(reverse("roadmaps:import"), {
-        "file": _upload(samples_dir, "000_567cfd1ce6be8eda.xlsx"), "municipality": world.home.municipality.pk,
-    })
+    response = client.post(
+        reverse("roadmaps:import"),
+        {
+            "file": _upload(samples_dir, "000_567cfd1ce6be8eda.xlsx"),
+            "municipality": world.home.municipality.pk,
+        },
+    )
     token = response.context["staged"].token
     client.force_login(world.foreign.coordinator)
     client.post(reverse("roadmaps:import_confirm"), {"token": token})
@@ -192,15 +215,22 @@ def test_upload_token_of_another_user_is_refused(client, world, samples_dir):
 
 
 def test_upload_bad_file_shows_russian_error(client_for, world):
-    response = client_for(world.home.coordinator).post(reverse("roadmaps:import"), {
-        "file": SimpleUploadedFile("plan.xlsx", b"this is not excel"), "municipality": world.home.municipality.pk,
-    })
+    response = client_for(world.home.coordinator).post(
+        reverse("roadmaps:import"),
+        {
+            "file": SimpleUploadedFile("plan.xlsx", b"this is not excel"),
+            "municipality": world.home.municipality.pk,
+        },
+    )
     assert response.status_code == 200
     assert "повреждён или не является файлом .xlsx" in response.content.decode()
-    response = client_for(world.home.coordinator).post(reverse("roadmaps:import"), {
-        "file": SimpleUploadedFile("plan.xlsx", b"PK\x03\x04 but not a workbook"),
-        "municipality": world.home.municipality.pk,
-    })
+    response = client_for(world.home.coordinator).post(
+        reverse("roadmaps:import"),
+        {
+            "file": SimpleUploadedFile("plan.xlsx", b"PK\x03\x04 but not a workbook"),
+            "municipality": world.home.municipality.pk,
+        },
+    )
     assert "не читается как книга Excel" in response.content.decode()
     assert Roadmap.objects.count() == 0
 
@@ -210,31 +240,47 @@ def test_upload_permissions(client_for, world, samples_dir):
     assert client_for(world.home.head).get(reverse("roadmaps:import")).status_code == 403
     curator = client_for(world.home.curator)
     # a curator cannot upload the municipal roadmap…
-    response = curator.post(reverse("roadmaps:import"), {
-        "file": _upload(samples_dir, "001_cfbfa34cfe2624be.docx"), "municipality": world.home.municipality.pk,
-    })
+    response = curator.post(
+        reverse("roadmaps:import"),
+        {
+            "file": _upload(samples_dir, "001_cfbfa34cfe2624be.docx"),
+            "municipality": world.home.municipality.pk,
+        },
+    )
     assert "муниципальную карту загружает координатор" in response.content.decode()
     # …nor another municipality's, but may upload the own school's roadmap
-    response = curator.post(reverse("roadmaps:import"), {
-        "file": _upload(samples_dir, "001_cfbfa34cfe2624be.docx"), "municipality": world.home.municipality.pk,
-        "organization": world.home.school.pk,
-    })
+    response = curator.post(
+        reverse("roadmaps:import"),
+        {
+            "file": _upload(samples_dir, "001_cfbfa34cfe2624be.docx"),
+            "municipality": world.home.municipality.pk,
+            "organization": world.home.school.pk,
+        },
+    )
     curator.post(reverse("roadmaps:import_confirm"), {"token": response.context["staged"].token})
     roadmap = Roadmap.objects.get()
     assert roadmap.level == RoadmapLevel.SCHOOL and roadmap.organization == world.home.school
     assert ExecutionRecord.objects.filter(activity__roadmap=roadmap, organization=world.home.school).exists()
-    response = curator.post(reverse("roadmaps:import"), {
-        "file": _upload(samples_dir, "001_cfbfa34cfe2624be.docx"), "municipality": world.home.municipality.pk,
-        "organization": world.home.other_school.pk,
-    })
+    response = curator.post(
+        reverse("roadmaps:import"),
+        {
+            "file": _upload(samples_dir, "001_cfbfa34cfe2624be.docx"),
+            "municipality": world.home.municipality.pk,
+            "organization": world.home.other_school.pk,
+        },
+    )
     assert "organization" in response.context["form"].errors
 
 
 def test_admin_import_preview_and_confirm(client_for, world, samples_dir):
     client = client_for(world.home.coordinator)
-    response = client.post(reverse("admin:roadmaps_roadmap_import"), {
-        "file": _upload(samples_dir, "003_9600eaf07fc5e7ca.xlsx"), "municipality": world.home.municipality.pk,
-    })
+    response = client.post(
+        reverse("admin:roadmaps_roadmap_import"),
+        {
+            "file": _upload(samples_dir, "003_9600eaf07fc5e7ca.xlsx"),
+            "municipality": world.home.municipality.pk,
+        },
+    )
     assert response.status_code == 200 and "мероприятий:</strong> 28" in response.content.decode()
     client.post(reverse("admin:roadmaps_roadmap_import_confirm"), {"token": response.context["staged"].token})
     assert Roadmap.objects.get().activities.count() == 28
@@ -257,11 +303,21 @@ def test_attention_list_and_manual_dates(client_for, world, import_sample):
     listed = [a.number for a in client.get(reverse("roadmaps:attention")).context["page"].object_list]
     assert "6.2." not in listed
     # read-only and outsiders
-    assert client_for(world.home.methodologist).post(
-        reverse("roadmaps:activity_dates", args=[activity.pk]), {"dates": "01.03.2021"}).status_code == 403
-    assert client_for(world.foreign.coordinator).post(
-        reverse("roadmaps:activity_dates", args=[activity.pk]), {"dates": "01.03.2021"}).status_code == 404
-    assert list(client_for(world.foreign.coordinator).get(reverse("roadmaps:attention")).context["page"].object_list) == []
+    assert (
+        client_for(world.home.methodologist)
+        .post(reverse("roadmaps:activity_dates", args=[activity.pk]), {"dates": "01.03.2021"})
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(world.foreign.coordinator)
+        .post(reverse("roadmaps:activity_dates", args=[activity.pk]), {"dates": "01.03.2021"})
+        .status_code
+        == 404
+    )
+    assert (
+        list(client_for(world.foreign.coordinator).get(reverse("roadmaps:attention")).context["page"].object_list) == []
+    )
 
 
 # Execution: tasks, marking done with evidence, history ------------------------------------------------
@@ -269,8 +325,14 @@ def test_curator_marks_done_with_file(client_for, world, home_roadmap, settings)
     record = _record(home_roadmap, world.home.school)
     client = client_for(world.home.curator)
     url = reverse("roadmaps:record", args=[record.pk])
-    response = client.post(url, {"status": ExecutionStatus.DONE, "completed_on": "20.12.2022",
-                                 "evidence_file": SimpleUploadedFile("prikaz.pdf", b"%PDF-1.4 test")})
+    response = client.post(
+        url,
+        {
+            "status": ExecutionStatus.DONE,
+            "completed_on": "20.12.2022",
+            "evidence_file": SimpleUploadedFile("prikaz.pdf", b"%PDF-1.4 test"),
+        },
+    )
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.status == ExecutionStatus.DONE and record.completed_on == dt.date(2022, 12, 20)
@@ -311,14 +373,18 @@ def test_done_needs_evidence_and_upload_limits(client_for, world, home_roadmap, 
     url = reverse("roadmaps:record", args=[record.pk])
     response = client.post(url, {"status": ExecutionStatus.DONE})
     assert "приложите файл, ссылку или реквизиты" in response.content.decode()
-    response = client.post(url, {"status": ExecutionStatus.DONE, "evidence_file": SimpleUploadedFile("virus.exe", b"MZ")})
+    response = client.post(
+        url, {"status": ExecutionStatus.DONE, "evidence_file": SimpleUploadedFile("virus.exe", b"MZ")}
+    )
     assert "не принимается" in response.content.decode()
     settings.UPLOAD_MAX_BYTES = 1024
-    response = client.post(url, {"status": ExecutionStatus.DONE,
-                                 "evidence_file": SimpleUploadedFile("big.pdf", b"x" * 2048)})
+    response = client.post(
+        url, {"status": ExecutionStatus.DONE, "evidence_file": SimpleUploadedFile("big.pdf", b"x" * 2048)}
+    )
     assert "больше" in response.content.decode()
-    response = client.post(url, {"status": ExecutionStatus.DONE,
-                                 "evidence_file": SimpleUploadedFile("renamed.pdf", b"MZ\x90 not a pdf")})
+    response = client.post(
+        url, {"status": ExecutionStatus.DONE, "evidence_file": SimpleUploadedFile("renamed.pdf", b"MZ\x90 not a pdf")}
+    )
     assert "повреждён" in response.content.decode()
     record.refresh_from_db()
     assert record.status == ExecutionStatus.NOT_STARTED

@@ -14,17 +14,39 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0, help="множитель размеров (1.0 — весь регион)")
-        for name in ("municipalities", "organizations", "people", "pairs", "meetings", "school-roadmaps",
-                     "school-activities", "due-dates-per-activity", "responses", "seed"):
+        for name in (
+            "municipalities",
+            "organizations",
+            "people",
+            "pairs",
+            "meetings",
+            "school-roadmaps",
+            "school-activities",
+            "due-dates-per-activity",
+            "responses",
+            "seed",
+        ):
             parser.add_argument(f"--{name}", type=int, default=None)
         parser.add_argument("--json", action="store_true", help="последней строкой вывести итог в JSON")
 
     def handle(self, *args, scale: float, **options):
         if scale <= 0:
             raise CommandError("--scale: нужно положительное число, например 0.1.")
-        overrides = {k.replace("-", "_"): options.get(k.replace("-", "_")) for k in (
-            "municipalities", "organizations", "people", "pairs", "meetings", "school_roadmaps",
-            "school_activities", "due_dates_per_activity", "responses", "seed")}
+        overrides = {
+            k.replace("-", "_"): options.get(k.replace("-", "_"))
+            for k in (
+                "municipalities",
+                "organizations",
+                "people",
+                "pairs",
+                "meetings",
+                "school_roadmaps",
+                "school_activities",
+                "due_dates_per_activity",
+                "responses",
+                "seed",
+            )
+        }
         config = ScaleConfig.scaled(scale, **overrides)
         try:
             report = generate(config, log=self.stdout.write)
@@ -34,5 +56,9 @@ class Command(BaseCommand):
         logins = ", ".join(f"{role} — {name}" for role, name in report.bench_users.items())
         self.stdout.write(f"Входы для замеров (пароль у всех «{SCALE_PASSWORD}»): {logins}")
         if options["json"]:
-            self.stdout.write(json.dumps({"seconds": round(report.seconds, 1), "counts": report.counts,
-                                          "bench_users": report.bench_users}, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {"seconds": round(report.seconds, 1), "counts": report.counts, "bench_users": report.bench_users},
+                    ensure_ascii=False,
+                )
+            )

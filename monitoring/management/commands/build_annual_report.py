@@ -34,7 +34,8 @@ class Command(BaseCommand):
         out_dir = Path(out)
         out_dir.mkdir(parents=True, exist_ok=True)
         build = AnnualReportBuild.objects.create(
-            municipality=found[0], year=year, parameters={"year": year, "municipality": found[0].name, "source": "cli"})
+            municipality=found[0], year=year, parameters={"year": year, "municipality": found[0].name, "source": "cli"}
+        )
         started = time.monotonic()
         # in-process: the operator's shell waits for the files whatever the broker says
         build_annual_report.apply(args=[build.pk], throw=True)

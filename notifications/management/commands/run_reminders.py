@@ -11,7 +11,7 @@ from notifications import services
 class Command(BaseCommand):
     help = (
         "Рассылает напоминания синхронно, как если бы сегодня было --date (по местному времени каждого "
-        "муниципалитета). Последняя строка вывода — JSON {\"total\": N, \"by_kind\": {...}}."
+        'муниципалитета). Последняя строка вывода — JSON {"total": N, "by_kind": {...}}.'
     )
 
     def add_arguments(self, parser):

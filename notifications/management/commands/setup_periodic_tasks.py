@@ -15,5 +15,7 @@ class Command(BaseCommand):
 
         result = services.schedules_sync_all()
         retention_schedule_sync()
-        self.stdout.write(f"Расписаний рассылки: {result['tasks']}, удалено устаревших: {result['removed']}; "
-                          "ночное обезличивание ПД по сроку хранения — включено.")
+        self.stdout.write(
+            f"Расписаний рассылки: {result['tasks']}, удалено устаревших: {result['removed']}; "
+            "ночное обезличивание ПД по сроку хранения — включено."
+        )

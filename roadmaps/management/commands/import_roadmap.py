@@ -25,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="ничего не записывать")
         parser.add_argument("--json", action="store_true", help="вывести распознанную структуру в JSON и ничего больше")
 
-    def handle(self, *args, path, municipality, organization=None, template=False, dry_run=False, json=False, **options):
+    def handle(
+        self, *args, path, municipality, organization=None, template=False, dry_run=False, json=False, **options
+    ):
         as_json = json
         try:
             muni = Municipality.objects.get(name__iexact=municipality)
@@ -50,8 +52,12 @@ class Command(BaseCommand):
             with transaction.atomic():
                 with open(path, "rb") as fh:
                     created = services.roadmap_import(
-                        document=document, user=None, municipality=muni, organization=org,
-                        source_file=None if dry_run else File(fh), source_name=path.rsplit("/", 1)[-1],
+                        document=document,
+                        user=None,
+                        municipality=muni,
+                        organization=org,
+                        source_file=None if dry_run else File(fh),
+                        source_name=path.rsplit("/", 1)[-1],
                         is_template=template,
                     )
                 if dry_run:
@@ -67,11 +73,12 @@ class Command(BaseCommand):
             self.stderr.write(f"Внимание: {warning}")
         summary = f"разделов {len(document.sections)}, мероприятий {document.activity_count}"
         if created is None:
-            self.stdout.write(f"Проверка без записи: {summary}. Период {document.period_start:%d.%m.%Y}–{document.period_end:%d.%m.%Y}.")
+            self.stdout.write(
+                f"Проверка без записи: {summary}. Период {document.period_start:%d.%m.%Y}–{document.period_end:%d.%m.%Y}."
+            )
         else:
             self.stdout.write(self.style.SUCCESS(f"Загружено (id {created.pk}): {summary}."))
 
 
 def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False)
-
