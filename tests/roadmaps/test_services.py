@@ -121,18 +121,6 @@ def test_demo_seed_is_idempotent_and_covers_every_state(db, samples_dir):
     assert ExecutionRecord.objects.exclude(evidence_file="").filter(status=ExecutionStatus.DONE).exists()
 
 
-def test_demo_without_samples_falls_back(db, settings, tmp_path):
-    from accounts import demo as accounts_demo
-    from roadmaps import demo
-
-    settings.BASE_DIR = tmp_path / "nowhere" / "main"
-    ctx = accounts_demo.DemoContext()
-    accounts_demo.seed(ctx)
-    demo.seed(ctx)
-    assert Roadmap.objects.count() == 0
-    assert any("нет образца" in line for line in ctx.log)
-
-
 def test_typical_roadmap_has_no_records_of_its_own(world, import_sample):
     template = import_sample("001_cfbfa34cfe2624be.xlsx", world.home.municipality)
     template.is_template = True
