@@ -95,7 +95,7 @@ STOCK_HEADERS = [
 
 def build_files(organizations: list, rows: int, seed: int = 8) -> tuple[bytes, bytes, int]:
     """Two workbooks with the same `rows` new mentors: our template's columns and the stock ones."""
-    from accounts.scale import _Names
+    from bench.scale import _Names
 
     rng = random.Random(seed)
     names = _Names(rng)

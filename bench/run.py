@@ -314,8 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     sections = [s for s in args.only.split(",") if s and s not in args.skip.split(",")]
     _setup()
     from accounts.models import Region
-    from accounts.scale import REGION_NAME, ScaleConfig, generate
     from bench import imports, load, pages, sweep
+    from bench.scale import REGION_NAME, ScaleConfig, generate
 
     if not Region.objects.filter(name=REGION_NAME).exists():
         print(f"В базе нет нагрузочных данных: seed_scale --scale {args.scale} …")

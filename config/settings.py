@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "mentorship",
     "monitoring",
     "notifications",
+    "bench",  # seed_scale: benchmark data generator (no models)
 ]
 
 MIDDLEWARE = [

@@ -12,8 +12,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from accounts.scale import ScaleConfig, generate
 from bench.pages import page_urls, pick_subjects
+from bench.scale import ScaleConfig, generate
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.db.models import F
 
 from accounts import scoping
 from accounts.models import Municipality, Organization, Role, RoleAssignment, User
-from accounts.scale import REGION_NAME, SCALE_PASSWORD, ScaleConfig, generate
+from bench.scale import REGION_NAME, SCALE_PASSWORD, ScaleConfig, generate
 
 pytestmark = pytest.mark.django_db
 

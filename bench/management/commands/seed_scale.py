@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.scale import SCALE_PASSWORD, ScaleConfig, generate
+from bench.scale import SCALE_PASSWORD, ScaleConfig, generate
 
 
 class Command(BaseCommand):
