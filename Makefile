@@ -16,9 +16,11 @@ run: setup db demo
 	@echo "Откройте http://$(HOST):$(PORT)/ и войдите под одним из демо-пользователей выше."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test — install everything (browser included) and run the whole test suite
+## make test — install everything (browser included) and run the whole test suite, in parallel
+## (pytest-xdist, one process per core; PYTEST_WORKERS=0 runs it in one process)
+PYTEST_WORKERS ?= auto
 test: setup browser
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 setup: system-deps deps assets messages
 

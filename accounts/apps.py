@@ -6,6 +6,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Организации и пользователи"
 
     def ready(self) -> None:
+        from config import compat
+
+        compat.install()
+
         from accounts.home_cards import organization_cards
         from accounts.models import Role
         from accounts.navigation import NavItem, register_cards, register_nav

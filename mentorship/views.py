@@ -267,7 +267,7 @@ def _acts(user):
 
 @login_required
 def destruction_acts(request):
-    page = _page(request, _acts(request.user).annotate(people_count=Count("people")))
+    page = _page(request, _acts(request.user).annotate(people_count=Count("people")).order_by("-created_at", "-pk"))
     return render(request, "mentorship/destruction_acts.html", {"page": page})
 
 

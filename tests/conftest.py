@@ -15,11 +15,37 @@ from tests.factories import PASSWORD, MunicipalityFactory, OrganizationFactory, 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
 
 
+def _per_worker_redis(url: str | None, worker: str) -> str | None:
+    """redis://host:port/N -> the same server, database N + 1 + worker number (gw0 -> N+1 ...)."""
+    import re
+
+    if not url or not worker.startswith("gw"):
+        return url
+    match = re.fullmatch(r"(rediss?://[^/]+)/?(\d*)", url)
+    if not match:
+        return url
+    base = int(match.group(2) or 0)
+    return f"{match.group(1)}/{(base + 1 + int(worker[2:])) % 16}"
+
+
 def pytest_configure(config):
     from django.conf import settings
 
     # PBKDF2 at production strength costs ~0.3 s a user; tests create dozens.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    # Under pytest-xdist every worker has its own test database (pytest-django adds _gwN), so it
+    # needs its own broker database too: a Celery worker started by one must never take the
+    # tasks of another (it would read the other's database).
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker and settings.CELERY_BROKER_URL:
+        from config.celery import app
+
+        broker = _per_worker_redis(settings.CELERY_BROKER_URL, worker)
+        backend = _per_worker_redis(settings.CELERY_RESULT_BACKEND, worker)
+        settings.CELERY_BROKER_URL, settings.CELERY_RESULT_BACKEND = broker, backend
+        os.environ["CELERY_BROKER_URL"], os.environ["CELERY_RESULT_BACKEND"] = broker, backend or broker
+        app.conf.broker_url, app.conf.result_backend = broker, backend
 
 
 @dataclass

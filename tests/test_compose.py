@@ -66,3 +66,82 @@ def test_dockerfile_builds_assets_from_npm_and_runs_gunicorn():
 def test_health_endpoint_answers(client, db):
     response = client.get("/health/")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_web_healthcheck_uses_the_proxy_headers(compose):
+    assert compose["services"]["web"]["healthcheck"]["test"] == ["CMD", "python", "-m", "config.healthcheck"]
+
+
+def test_image_leaves_out_the_tests():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert "tests" in ignored and ".ci" in ignored
+    text = (ROOT / "Dockerfile").read_text()
+    assert '".[dev]"' not in text and "chromium" not in text.lower() and "playwright" not in text.lower()
+
+
+@pytest.mark.slow
+def test_production_server_passes_its_own_health_check_with_readme_env(tmp_path):
+    """gunicorn in production mode with README's .env (a real host name, HTTPS redirect on) is healthy."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "DJANGO_"))}
+    env.update(
+        NASTAVNIK_MODE="production",
+        SECRET_KEY="x" * 20 + "-production-secret-for-the-health-check-test-0123456789",
+        ALLOWED_HOSTS="nastavnik.example.ru",
+        SITE_URL="https://nastavnik.example.ru",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        NASTAVNIK_VAR_DIR=str(tmp_path),
+        HEALTHCHECK_PORT=str(port),
+    )
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=300)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        check = None
+        for _ in range(60):
+            check = subprocess.run(
+                [sys.executable, "-m", "config.healthcheck"], cwd=ROOT, env=env, capture_output=True, text=True
+            )
+            if check.returncode == 0:
+                break
+            time.sleep(0.5)
+        assert check is not None and check.returncode == 0, check.stderr if check else "no check ran"
+        # the naive check (no host name, plain http) is what failed in production before
+        import urllib.error
+        import urllib.request
+
+        with pytest.raises(urllib.error.HTTPError) as naive:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=5)
+        assert naive.value.code in {301, 400}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_bad_environment_is_one_russian_line_not_a_traceback():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "DJANGO_"))}
+    for name, value in {"SITE_URL": "nastavnik.example.ru", "DEBUG": "maybe", "EMAIL_PORT": "двадцать"}.items():
+        done = subprocess.run(
+            [sys.executable, "manage.py", "check"], cwd=ROOT, env={**env, name: value}, capture_output=True, text=True
+        )
+        assert done.returncode == 2
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and name in lines[0] and "Ошибка настройки" in lines[0], done.stderr
+        assert "Traceback" not in done.stderr

@@ -32,7 +32,7 @@ def test_bool_accepts_common_spellings(environ):
 
 def test_bool_rejects_garbage_naming_the_variable(environ):
     environ(DEBUG="maybe")
-    with pytest.raises(ImproperlyConfigured, match="DEBUG='maybe' is not a boolean"):
+    with pytest.raises(ImproperlyConfigured, match="DEBUG='maybe' — не логическое значение"):
         env.env_bool("DEBUG", False)
 
 
@@ -40,7 +40,7 @@ def test_int_rejects_garbage_and_too_small(environ):
     environ(EMAIL_PORT="twenty-five", SESSION_COOKIE_AGE="10")
     with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
         env.env_int("EMAIL_PORT", 25)
-    with pytest.raises(ImproperlyConfigured, match="at least 300"):
+    with pytest.raises(ImproperlyConfigured, match="не меньше 300"):
         env.env_int("SESSION_COOKIE_AGE", 3600, minimum=300)
 
 
@@ -51,7 +51,7 @@ def test_list_splits_on_commas(environ):
 
 def test_timezone_must_be_known(environ):
     environ(TIME_ZONE="Asia/Norilsk-City")
-    with pytest.raises(ImproperlyConfigured, match="not a known IANA time zone"):
+    with pytest.raises(ImproperlyConfigured, match="неизвестный часовой пояс IANA"):
         env.env_timezone("TIME_ZONE", "Europe/Moscow")
     environ(TIME_ZONE="Asia/Krasnoyarsk")
     assert env.env_timezone("TIME_ZONE", "Europe/Moscow") == "Asia/Krasnoyarsk"
@@ -92,7 +92,7 @@ def _run_check(extra_env: dict, *args: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "NASTAVNIK_MODE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "NASTAVNIK_MODE", "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL"}
     }
     clean.update(extra_env)
     return subprocess.run(
@@ -103,13 +103,14 @@ def _run_check(extra_env: dict, *args: str) -> subprocess.CompletedProcess:
 def test_production_mode_requires_secret_key():
     result = _run_check({"NASTAVNIK_MODE": "production", "ALLOWED_HOSTS": "nastavnik.example.ru"})
     assert result.returncode != 0
-    assert "SECRET_KEY is required" in result.stderr
+    assert "SECRET_KEY обязательна" in result.stderr
+    assert "Traceback" not in result.stderr and result.returncode == 2
 
 
 def test_bad_debug_value_stops_the_start():
     result = _run_check({"DEBUG": "sometimes"})
     assert result.returncode != 0
-    assert "DEBUG='sometimes' is not a boolean" in result.stderr
+    assert "DEBUG='sometimes' — не логическое значение" in result.stderr
 
 
 def test_production_mode_passes_check_deploy():
@@ -118,6 +119,7 @@ def test_production_mode_passes_check_deploy():
             "NASTAVNIK_MODE": "production",
             "SECRET_KEY": "x7!" + "k2mZp9qLw4" * 6,
             "ALLOWED_HOSTS": "nastavnik.example.ru",
+            "SITE_URL": "https://nastavnik.example.ru",
         },
         "--deploy",
         "--fail-level",
@@ -130,3 +132,23 @@ def test_production_mode_passes_check_deploy():
 def test_no_broker_means_eager_tasks(settings):
     # the suite itself runs with and without CELERY_BROKER_URL; the rule holds either way
     assert settings.CELERY_TASK_ALWAYS_EAGER is (settings.CELERY_BROKER_URL is None)
+
+
+def test_site_url_is_an_address_and_https_in_production(environ):
+    environ(SITE_URL="nastavnik.example.ru")
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL"):
+        env.env_url("SITE_URL", "http://127.0.0.1:8000")
+    environ(SITE_URL="http://nastavnik.example.ru/")
+    assert env.env_url("SITE_URL", "x") == "http://nastavnik.example.ru"
+    with pytest.raises(ImproperlyConfigured, match="https://"):
+        env.env_url("SITE_URL", "x", require_https=True)
+
+
+def test_origins_email_backend_and_numbers_are_checked(environ):
+    environ(CSRF_TRUSTED_ORIGINS="nastavnik.example.ru", EMAIL_BACKEND="django.core.mail.backends.smpt.EmailBackend")
+    with pytest.raises(ImproperlyConfigured, match="CSRF_TRUSTED_ORIGINS"):
+        env.env_origins("CSRF_TRUSTED_ORIGINS")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_BACKEND"):
+        env.env_dotted("EMAIL_BACKEND", "x")
+    environ(NOTIFICATIONS_TEST_SEND_DELAY="0,5")
+    assert env.env_float("NOTIFICATIONS_TEST_SEND_DELAY", 0.0) == 0.5
