@@ -75,8 +75,7 @@ class UserAdmin(XlsxImportExportAdmin, BaseUserAdmin):
         return qs.filter(pk__in=users_in_scope(request.user).values("pk"))
 
     def _may_manage_users(self, request) -> bool:
-        scope = scoping.scope_for(request.user)
-        return scope.is_admin or bool(scope.edit_municipality_ids)
+        return scoping.scope_for(request.user).manages_users
 
     def has_module_permission(self, request):
         return request.user.is_staff and self._may_manage_users(request)
@@ -127,13 +126,12 @@ class ExportLogAdmin(admin.ModelAdmin):
         from django.db.models import Q
 
         return qs.filter(
-            Q(municipality_id__in=scope.edit_municipality_ids)
-            | Q(organization__municipality_id__in=scope.edit_municipality_ids)
+            Q(municipality_id__in=scope.user_admin_municipality_ids)
+            | Q(organization__municipality_id__in=scope.user_admin_municipality_ids)
         )
 
     def has_module_permission(self, request):
-        scope = scoping.scope_for(request.user)
-        return request.user.is_staff and (scope.is_admin or bool(scope.edit_municipality_ids))
+        return request.user.is_staff and scoping.scope_for(request.user).manages_users
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

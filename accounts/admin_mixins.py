@@ -78,9 +78,9 @@ class ScopedAdminMixin:
     def _can_edit(self, request) -> bool:
         scope = scoping.scope_for(request.user)
         if self.scope_path is not None:
-            return scope.is_admin or bool(scope.edit_municipality_ids or scope.edit_organization_ids)
+            return scope.edits_anything
         if self.municipality_path is not None:
-            return scope.is_admin or bool(scope.edit_municipality_ids)
+            return scope.edits_municipal_data
         return scope.is_admin
 
     def has_module_permission(self, request):

@@ -1,28 +1,62 @@
 """The one place that decides what a user may see and change.
 
 Every view, form choice list, admin queryset, import, export, report and task asks this module;
-nothing else filters by organization or municipality on its own. Scopes follow the hierarchy
-(municipality → organization), never per-object grants, so checks stay cheap at regional volume.
+nothing else filters by organization or municipality on its own, and nothing else names roles to
+decide a right. Scopes follow the hierarchy (municipality → organization), never per-object
+grants, so checks stay cheap at regional volume.
 
-Rules:
+Rules (the grant tables below are the whole policy; a new role is a new row there):
 - administrator (or superuser): everything;
-- municipal coordinator: sees and edits every organization of the municipality and its municipal data;
-- methodologist: sees every organization of the municipality; edits only monitoring settings;
+- municipal coordinator: sees and edits every organization of the municipality and its municipal
+  data, runs monitoring, accepts school reports, manages the municipality's users;
+- methodologist: sees every organization of the municipality; runs monitoring and accepts reports;
 - school curator: sees and edits their organization; reads their municipality's municipal data;
 - school head: sees their organization (read and approve); reads the municipal data.
+
+Choice lists: `choices_for(user, model)` answers the rows of any model a form may offer the user;
+apps register the scope of their own models with `register_choice_scope` in `AppConfig.ready`
+(accounts knows no domain app). `accounts.admin_mixins.ScopedAdminMixin` and
+`accounts.forms.ScopedFormMixin` apply it to every relation field and prefill.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import MUNICIPAL_ROLES, Municipality, Organization, Role, RoleAssignment
+from accounts.models import MUNICIPAL_ROLES, Municipality, Organization, Role, RoleAssignment, User
 
 _CACHE_ATTR = "_nastavnik_scope"
+
+# Grants ---------------------------------------------------------------------------------------------
+VIEW = "view"  # read the data of the scope
+EDIT = "edit"  # change the data of the scope (people, pairs, roadmaps, records)
+APPROVE = "approve"  # approve the school's roadmap and orders
+MONITOR = "monitor"  # run monitoring: campaigns, criteria, website checks, annual report
+ACCEPT_REPORTS = "accept_reports"  # accept or return the schools' reports
+MANAGE_USERS = "manage_users"  # create the municipality's users and their roles
+
+#: grants of a role assigned to a municipality (over the municipality and all its organizations)
+MUNICIPAL_GRANTS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({VIEW, EDIT, MONITOR, ACCEPT_REPORTS, MANAGE_USERS}),
+    Role.METHODOLOGIST: frozenset({VIEW, MONITOR, ACCEPT_REPORTS}),
+}
+#: grants of a role assigned to an organization (over that organization; its municipality's
+#: municipal data is readable by every organization role)
+ORGANIZATION_GRANTS: dict[str, frozenset[str]] = {
+    Role.CURATOR: frozenset({VIEW, EDIT}),
+    Role.HEAD: frozenset({VIEW, APPROVE}),
+}
+
+
+def roles_with(grant: str) -> frozenset[str]:
+    """Roles that carry `grant` (menu items name them instead of listing roles by hand)."""
+    return frozenset(
+        role for table in (MUNICIPAL_GRANTS, ORGANIZATION_GRANTS) for role, grants in table.items() if grant in grants
+    )
 
 
 @dataclass(frozen=True)
@@ -36,22 +70,26 @@ class Scope:
     # municipalities that school-level roles belong to: they may read municipal data there
     parent_municipality_ids: frozenset[int] = frozenset()
 
-    def _municipalities(self, *roles: str) -> frozenset[int]:
-        return frozenset().union(*(self.municipality_ids_by_role.get(r, frozenset()) for r in roles))
+    def _municipalities(self, grant: str) -> frozenset[int]:
+        return frozenset().union(
+            *(ids for role, ids in self.municipality_ids_by_role.items() if grant in MUNICIPAL_GRANTS.get(role, ()))
+        )
 
-    def _organizations(self, *roles: str) -> frozenset[int]:
-        return frozenset().union(*(self.organization_ids_by_role.get(r, frozenset()) for r in roles))
+    def _organizations(self, grant: str) -> frozenset[int]:
+        return frozenset().union(
+            *(ids for role, ids in self.organization_ids_by_role.items() if grant in ORGANIZATION_GRANTS.get(role, ()))
+        )
 
     # What the user may see ------------------------------------------------------------------
     @property
     def view_municipality_ids(self) -> frozenset[int]:
         """Municipalities whose every organization is visible."""
-        return self._municipalities(Role.COORDINATOR, Role.METHODOLOGIST)
+        return self._municipalities(VIEW)
 
     @property
     def view_organization_ids(self) -> frozenset[int]:
         """Organizations visible one by one (outside the whole-municipality grants)."""
-        return self._organizations(Role.CURATOR, Role.HEAD)
+        return self._organizations(VIEW)
 
     @property
     def readable_municipality_ids(self) -> frozenset[int]:
@@ -61,20 +99,44 @@ class Scope:
     # What the user may change ---------------------------------------------------------------
     @property
     def edit_municipality_ids(self) -> frozenset[int]:
-        return self._municipalities(Role.COORDINATOR)
+        return self._municipalities(EDIT)
 
     @property
     def edit_organization_ids(self) -> frozenset[int]:
-        return self._organizations(Role.CURATOR)
+        return self._organizations(EDIT)
 
     @property
     def approve_organization_ids(self) -> frozenset[int]:
-        return self._organizations(Role.HEAD)
+        return self._organizations(APPROVE)
 
     @property
     def methodology_municipality_ids(self) -> frozenset[int]:
         """Municipalities whose monitoring (campaigns, criteria, reports) the user may run."""
-        return self._municipalities(Role.METHODOLOGIST, Role.COORDINATOR)
+        return self._municipalities(MONITOR)
+
+    @property
+    def accept_municipality_ids(self) -> frozenset[int]:
+        """Municipalities whose schools' reports the user may accept or return."""
+        return self._municipalities(ACCEPT_REPORTS)
+
+    @property
+    def user_admin_municipality_ids(self) -> frozenset[int]:
+        """Municipalities whose users the user manages."""
+        return self._municipalities(MANAGE_USERS)
+
+    @property
+    def runs_monitoring(self) -> bool:
+        """May run monitoring somewhere (opens the monitoring pages and forms)."""
+        return self.is_admin or bool(self.methodology_municipality_ids)
+
+    @property
+    def manages_users(self) -> bool:
+        return self.is_admin or bool(self.user_admin_municipality_ids)
+
+    @property
+    def edits_municipal_data(self) -> bool:
+        """May change municipal-level data somewhere (municipal roadmaps, events, communities)."""
+        return self.is_admin or bool(self.edit_municipality_ids)
 
     @property
     def edits_anything(self) -> bool:
@@ -87,6 +149,13 @@ class Scope:
     @property
     def is_municipal(self) -> bool:
         return self.is_admin or bool(self.roles & MUNICIPAL_ROLES)
+
+    def monitoring_q(self, path: str = "municipality") -> Q:
+        """Q selecting rows of the municipalities whose monitoring the user runs."""
+        if self.is_admin:
+            return Q()
+        ids = self.methodology_municipality_ids
+        return Q(**{f"{path}_id__in" if path else "pk__in": ids}) if ids else Q(pk__in=[])
 
     # Queryset filters -----------------------------------------------------------------------
     def organization_q(self, path: str = "", *, edit: bool = False, municipality_path: str | None = None) -> Q:
@@ -247,6 +316,30 @@ def can_run_monitoring(user, municipality: Municipality | int) -> bool:
     return scope.is_admin or municipality_id in scope.methodology_municipality_ids
 
 
+def can_accept_reports(user, municipality: Municipality | int) -> bool:
+    """May accept or return the reports of the municipality's schools."""
+    scope = scope_for(user)
+    municipality_id = municipality if isinstance(municipality, int) else municipality.pk
+    return scope.is_admin or municipality_id in scope.accept_municipality_ids
+
+
+def can_approve_organization(user, organization: Organization | int) -> bool:
+    """May approve the organization's roadmap and orders (its head; admin)."""
+    scope = scope_for(user)
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return scope.is_admin or org_id in scope.approve_organization_ids
+
+
+def monitoring_municipalities(user) -> QuerySet[Municipality]:
+    """Municipalities whose monitoring the user runs (campaigns, criteria, annual report)."""
+    return Municipality.objects.filter(scope_for(user).monitoring_q(""))
+
+
+def filter_by_monitoring(user, queryset: QuerySet, path: str = "municipality") -> QuerySet:
+    """Rows (at `path` to Municipality) of the municipalities whose monitoring the user runs."""
+    return queryset.filter(scope_for(user).monitoring_q(path))
+
+
 def _org_ids(organization: Organization | int) -> tuple[int, int | None]:
     if isinstance(organization, Organization):
         return organization.pk, organization.municipality_id
@@ -293,3 +386,40 @@ def user_ids_in_scope(user) -> Iterable[int]:
     if scope.view_organization_ids:
         q |= Q(organization_id__in=scope.view_organization_ids)
     return RoleAssignment.objects.filter(q).values_list("user_id", flat=True)
+
+
+def visible_users(user) -> QuerySet[User]:
+    """Users a choice list may name to `user`: those whose role lies inside what `user` sees
+    (administrators: everyone). «Создал», «отметил» and the like offer only these."""
+    if scope_for(user).is_admin:
+        return User.objects.all()
+    return User.objects.filter(pk__in=user_ids_in_scope(user))
+
+
+# Choice lists of any model ----------------------------------------------------------------------
+ChoiceScope = Callable[..., QuerySet]
+_choice_scopes: dict[type[Model], ChoiceScope] = {}
+
+
+def register_choice_scope(model: type[Model], rows: ChoiceScope) -> None:
+    """Register `rows(user, *, edit: bool) -> QuerySet` as the rows of `model` a form may offer
+    a user. Each app registers its own models in `AppConfig.ready` (people, roadmaps, pairs...)."""
+    _choice_scopes[model] = rows
+
+
+def choices_for(user, model: type[Model], *, edit: bool = False) -> QuerySet | None:
+    """The rows of `model` a form may offer `user` (None: `model` is not scoped, e.g. a shared
+    reference list). Organizations and municipalities: the edit scope when `edit`."""
+    if model is Organization:
+        return organization_choices(user, edit=edit)
+    if model is Municipality:
+        return editable_municipalities(user) if edit else visible_municipalities(user)
+    if model is User:
+        return visible_users(user)
+    rows = _choice_scopes.get(model)
+    return rows(user, edit=edit) if rows is not None else None
+
+
+def scoped_models() -> tuple[type[Model], ...]:
+    """Every model whose choice lists are scoped."""
+    return (Organization, Municipality, User, *_choice_scopes)

@@ -114,3 +114,17 @@ class MentorshipConfig(AppConfig):
             ),
         )
         register_cards(mentorship_cards, order=20)
+        _register_choice_scopes()
+
+
+def _register_choice_scopes() -> None:
+    """The rows of this app's models that any form (admin or site) may offer a user."""
+    from accounts.scoping import register_choice_scope
+    from mentorship import selectors
+    from mentorship.models import Pair, Person, Program
+
+    register_choice_scope(
+        Person, lambda user, *, edit=False: selectors.people_editable(user) if edit else selectors.people_visible(user)
+    )
+    register_choice_scope(Pair, lambda user, *, edit=False: selectors.pairs_visible(user))
+    register_choice_scope(Program, lambda user, *, edit=False: selectors.programs_visible(user))

@@ -94,7 +94,7 @@ class PersonForm(RuFormMixin, forms.ModelForm):
         if self.instance.pk is None and len(orgs) == 1:
             self.fields["organization"].initial = orgs[0]
         # joining the municipal bank is the coordinator's decision (or a contest result)
-        if not scoping.scope_for(user).edit_municipality_ids and not scoping.scope_for(user).is_admin:
+        if not scoping.scope_for(user).edits_municipal_data:
             self.fields.pop("in_municipal_bank", None)
         self._ru_widgets()
 

@@ -55,8 +55,7 @@ class MonitoringScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
     rather than the coordinator-only default of the mixin."""
 
     def _can_edit(self, request) -> bool:
-        scope = scoping.scope_for(request.user)
-        return scope.is_admin or bool(scope.methodology_municipality_ids)
+        return scoping.scope_for(request.user).runs_monitoring
 
     def _obj_editable(self, request, obj) -> bool:
         return scoping.can_run_monitoring(request.user, obj.municipality_id)
@@ -65,12 +64,7 @@ class MonitoringScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
         from accounts.models import Municipality
 
         if db_field.related_model is Municipality:
-            scope = scoping.scope_for(request.user)
-            kwargs["queryset"] = (
-                Municipality.objects.all()
-                if scope.is_admin
-                else Municipality.objects.filter(pk__in=scope.methodology_municipality_ids)
-            )
+            kwargs["queryset"] = scoping.monitoring_municipalities(request.user)
             return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

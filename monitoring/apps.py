@@ -6,12 +6,13 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Мониторинг"
 
     def ready(self) -> None:
-        from accounts.models import Role
+        from accounts.models import MUNICIPAL_ROLES
         from accounts.navigation import NavItem, register_cards, register_nav
+        from accounts.scoping import MONITOR, roles_with
         from monitoring.home_cards import monitoring_cards
 
-        runners = frozenset({Role.METHODOLOGIST, Role.COORDINATOR})
-        municipal = frozenset({Role.METHODOLOGIST, Role.COORDINATOR})
+        runners = roles_with(MONITOR)
+        municipal = MUNICIPAL_ROLES
         group = "Мониторинг"
         register_nav(
             NavItem("Кампании и отчёты ОО", "monitoring:campaign_list", icon="clipboard-data", order=40, group=group),

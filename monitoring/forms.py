@@ -30,12 +30,7 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scoping.scope_for(user)
-        municipalities = (
-            Municipality.objects.all()
-            if scope.is_admin
-            else Municipality.objects.filter(pk__in=scope.methodology_municipality_ids)
-        )
+        municipalities = scoping.monitoring_municipalities(user)
         self.fields["municipality"].queryset = municipalities
         if municipalities.count() == 1:
             self.fields["municipality"].initial = municipalities.first()
@@ -120,12 +115,7 @@ class BuildForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scoping.scope_for(user)
-        qs = (
-            Municipality.objects.all()
-            if scope.is_admin
-            else Municipality.objects.filter(pk__in=scope.methodology_municipality_ids)
-        )
+        qs = scoping.monitoring_municipalities(user)
         self.fields["municipality"].queryset = qs
         if qs.count() == 1:
             self.fields["municipality"].initial = qs.first()

@@ -22,7 +22,7 @@ def monitoring_cards(user, scope: Scope) -> list[Card]:
                 tone="warning" if owed else "success",
             )
         )
-    if scope.is_admin or scope.methodology_municipality_ids:
+    if scope.runs_monitoring:
         waiting = assignments_visible(user).filter(status=AssignmentStatus.SUBMITTED).count()
         cards.append(
             Card(

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 
 from accounts import scoping
-from accounts.models import Municipality, Organization
+from accounts.models import Organization
 from monitoring.models import (
     REPORT_KINDS,
     AnnualReportBuild,
@@ -47,10 +47,7 @@ def campaigns_visible(user) -> QuerySet[Campaign]:
 
 def campaigns_managed(user) -> QuerySet[Campaign]:
     """Campaigns the user runs (methodologist, coordinator, admin)."""
-    scope = scoping.scope_for(user)
-    if scope.is_admin:
-        return Campaign.objects.all()
-    return Campaign.objects.filter(municipality_id__in=scope.methodology_municipality_ids)
+    return scoping.filter_by_monitoring(user, Campaign.objects.all())
 
 
 def with_rates(qs: QuerySet[Campaign]) -> QuerySet[Campaign]:
@@ -76,6 +73,10 @@ def assignments_visible(user) -> QuerySet[Assignment]:
 
 def can_run(user, campaign: Campaign) -> bool:
     return scoping.can_run_monitoring(user, campaign.municipality_id)
+
+
+def can_review(user, assignment: Assignment) -> bool:
+    return scoping.can_accept_reports(user, assignment.campaign.municipality_id)
 
 
 def can_fill(user, assignment: Assignment) -> bool:
@@ -485,16 +486,7 @@ def ranking(
 
 # Reports and checks ----------------------------------------------------------------------------------
 def builds_visible(user) -> QuerySet[AnnualReportBuild]:
-    return scoping.filter_by_municipality(user, AnnualReportBuild.objects.all()).filter(
-        municipality_id__in=_monitoring_ids(user)
-    )
-
-
-def _monitoring_ids(user):
-    scope = scoping.scope_for(user)
-    if scope.is_admin:
-        return Municipality.objects.values("pk")
-    return list(scope.methodology_municipality_ids)
+    return scoping.filter_by_monitoring(user, AnnualReportBuild.objects.all())
 
 
 def build_detail(user, pk: int) -> AnnualReportBuild:
@@ -502,7 +494,7 @@ def build_detail(user, pk: int) -> AnnualReportBuild:
 
 
 def website_runs_visible(user) -> QuerySet[WebsiteCheckRun]:
-    return WebsiteCheckRun.objects.filter(municipality_id__in=_monitoring_ids(user))
+    return scoping.filter_by_monitoring(user, WebsiteCheckRun.objects.all())
 
 
 def report_campaign_kinds() -> tuple[str, ...]:

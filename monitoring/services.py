@@ -223,7 +223,7 @@ def _record_history(assignment: Assignment, user) -> None:
 
 
 def _check_review(user, assignment: Assignment) -> None:
-    if not scoping.can_run_monitoring(user, assignment.campaign.municipality_id):
+    if not scoping.can_accept_reports(user, assignment.campaign.municipality_id):
         raise PermissionDenied("Принимать отчёты может методист или муниципальный координатор.")
     if assignment.status != AssignmentStatus.SUBMITTED:
         raise ValidationError("Принять или вернуть можно только сданный отчёт.")
@@ -318,7 +318,10 @@ DEFAULT_CRITERIA = [
 ]
 
 
-def criteria_ensure_defaults(*, municipality: Municipality) -> list[EffectivenessCriterion]:
+def criteria_ensure_defaults(*, municipality: Municipality, user=None) -> list[EffectivenessCriterion]:
+    """Default criteria of the municipality; `user` (None only for seeding) must run its monitoring."""
+    if user is not None and not scoping.can_run_monitoring(user, municipality):
+        raise PermissionDenied("Нет права задавать критерии этого муниципалитета.")
     for order, (metric, weight) in enumerate(DEFAULT_CRITERIA):
         EffectivenessCriterion.objects.get_or_create(
             municipality=municipality, metric=metric, defaults={"weight": weight, "order": order}

@@ -28,8 +28,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _require_monitoring(user) -> None:
-    scope = scoping.scope_for(user)
-    if not (scope.is_admin or scope.methodology_municipality_ids):
+    if not scoping.scope_for(user).runs_monitoring:
         raise PermissionDenied("Раздел доступен методисту и муниципальному координатору.")
 
 
@@ -46,9 +45,7 @@ def _period(request) -> tuple[PeriodFilterForm, int, str]:
 @login_required
 def campaign_list(request):
     campaigns = list(selectors.campaign_list(request.user)[:200])
-    can_create = (
-        bool(scoping.scope_for(request.user).methodology_municipality_ids) or scoping.scope_for(request.user).is_admin
-    )
+    can_create = scoping.scope_for(request.user).runs_monitoring
     return render(
         request,
         "monitoring/campaign_list.html",
@@ -162,7 +159,8 @@ def assignment_detail(request, pk: int):
             "responses": selectors.responses_for(assignment) if campaign.is_questionnaire else [],
             "can_fill": can_fill,
             "editable": editable,
-            "can_review": selectors.can_run(request.user, campaign) and assignment.status == AssignmentStatus.SUBMITTED,
+            "can_review": selectors.can_review(request.user, assignment)
+            and assignment.status == AssignmentStatus.SUBMITTED,
             "return_form": ReturnForm(),
             "statuses": AssignmentStatus,
             "history": history_rows(assignment),
@@ -316,12 +314,7 @@ def dashboard(request):
 def ranking(request):
     _require_monitoring(request.user)
     form, year, kind = _period(request)
-    scope = scoping.scope_for(request.user)
-    municipalities = list(
-        Municipality.objects.all()
-        if scope.is_admin
-        else Municipality.objects.filter(pk__in=scope.methodology_municipality_ids)
-    )
+    municipalities = list(scoping.monitoring_municipalities(request.user))
     municipality_id = request.GET.get("municipality")
     municipality = next(
         (m for m in municipalities if str(m.pk) == municipality_id), municipalities[0] if municipalities else None
@@ -329,7 +322,7 @@ def ranking(request):
     if municipality is None:
         raise Http404
     if request.method == "POST":
-        services.criteria_ensure_defaults(municipality=municipality)
+        services.criteria_ensure_defaults(user=request.user, municipality=municipality)
         messages.success(request, "Заданы критерии по умолчанию; веса можно изменить в администрировании.")
         return redirect(reverse("monitoring:ranking") + f"?municipality={municipality.pk}&year={year}")
     orgs = municipality.organizations.filter(is_active=True).order_by("short_name")
@@ -412,12 +405,7 @@ def build_download(request, pk: int, fmt: str):
 def regional_export(request):
     _require_monitoring(request.user)
     _form, year, kind = _period(request)
-    scope = scoping.scope_for(request.user)
-    municipalities = (
-        Municipality.objects.all()
-        if scope.is_admin
-        else Municipality.objects.filter(pk__in=scope.methodology_municipality_ids)
-    )
+    municipalities = scoping.monitoring_municipalities(request.user)
     content = build_regional_xlsx(
         list(municipalities.select_related("region").order_by("region__name", "name")),
         dt.date(year, 1, 1),

@@ -34,3 +34,19 @@ class RoadmapsConfig(AppConfig):
             ),
         )
         register_cards(roadmap_cards, order=10)
+        _register_choice_scopes()
+
+
+def _register_choice_scopes() -> None:
+    """The rows of this app's models that any form (admin or site) may offer a user."""
+    from accounts.scoping import register_choice_scope
+    from roadmaps import selectors
+    from roadmaps.models import Activity, Roadmap
+
+    register_choice_scope(
+        Roadmap,
+        lambda user, *, edit=False: selectors.roadmaps_editable(user) if edit else selectors.roadmaps_visible(user),
+    )
+    register_choice_scope(
+        Activity, lambda user, *, edit=False: Activity.objects.filter(roadmap__in=selectors.roadmaps_visible(user))
+    )

@@ -47,6 +47,13 @@ def can_edit_roadmap(user, roadmap: Roadmap) -> bool:
     return scoping.can_edit_organization(user, roadmap.organization)
 
 
+def can_approve_roadmap(user, roadmap: Roadmap) -> bool:
+    """Who may change a roadmap's status: its editors, and the head of a school for its own."""
+    return can_edit_roadmap(user, roadmap) or bool(
+        roadmap.organization_id and scoping.can_approve_organization(user, roadmap.organization_id)
+    )
+
+
 def roadmap_list(user) -> QuerySet[Roadmap]:
     return roadmaps_visible(user).select_related("municipality", "organization", "parent")
 

@@ -331,10 +331,7 @@ def roadmap_set_status(
     *, roadmap: Roadmap, user, status: str, order_number: str = "", order_date: dt.date | None = None
 ) -> Roadmap:
     """Draft → approved → archived. A school roadmap is approved by its head or the coordinator."""
-    allowed = selectors.can_edit_roadmap(user, roadmap) or (
-        roadmap.organization_id and roadmap.organization_id in scoping.scope_for(user).approve_organization_ids
-    )
-    if not allowed:
+    if not selectors.can_approve_roadmap(user, roadmap):
         raise PermissionDenied("Нет права менять статус этой дорожной карты.")
     if status not in RoadmapStatus.values:
         raise ValidationError("Неизвестный статус.")

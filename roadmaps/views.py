@@ -72,8 +72,7 @@ def roadmap_detail(request, pk: int):
                     "order_date": roadmap.order_date,
                 }
             ),
-            "can_approve": selectors.can_edit_roadmap(request.user, roadmap)
-            or (roadmap.organization_id in scoping.scope_for(request.user).approve_organization_ids),
+            "can_approve": selectors.can_approve_roadmap(request.user, roadmap),
         },
     )
 

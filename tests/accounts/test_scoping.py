@@ -112,3 +112,88 @@ def test_role_scope_constraint_rejects_mismatched_rows(world):
         RoleAssignment.objects.create(user=UserFactory(), role=Role.CURATOR, municipality=world.home.municipality)
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAssignment.objects.create(user=UserFactory(), role=Role.COORDINATOR, organization=OrganizationFactory())
+
+
+# The rules that used to be rebuilt by hand: monitoring, accepting reports, approving, users ------------
+@pytest.mark.parametrize(
+    ("who", "runs", "accepts", "manages"),
+    [
+        ("coordinator", True, True, True),
+        ("methodologist", True, True, False),
+        ("curator", False, False, False),
+        ("head", False, False, False),
+    ],
+)
+def test_monitoring_and_report_rights_per_role(world, who, runs, accepts, manages):
+    user = getattr(world.home, who)
+    home, foreign = world.home.municipality, world.foreign.municipality
+    assert scoping.can_run_monitoring(user, home) is runs
+    assert scoping.can_accept_reports(user, home.pk) is accepts
+    assert not scoping.can_run_monitoring(user, foreign)
+    assert not scoping.can_accept_reports(user, foreign)
+    assert scoping.scope_for(user).runs_monitoring is runs
+    assert scoping.scope_for(user).manages_users is manages
+    assert ids(scoping.monitoring_municipalities(user)) == ({home.pk} if runs else set())
+
+
+def test_admin_runs_monitoring_everywhere(world):
+    assert scoping.scope_for(world.admin).runs_monitoring
+    assert ids(scoping.monitoring_municipalities(world.admin)) == {
+        world.home.municipality.pk,
+        world.foreign.municipality.pk,
+    }
+
+
+def test_filter_by_monitoring_keeps_only_the_runner_municipality_rows(world):
+    from accounts.models import Municipality
+
+    qs = Municipality.objects.all()
+    assert ids(scoping.filter_by_monitoring(world.home.methodologist, qs, "")) == {world.home.municipality.pk}
+    assert ids(scoping.filter_by_monitoring(world.home.curator, qs, "")) == set()
+
+
+def test_head_approves_own_school_only(world):
+    head = world.home.head
+    assert scoping.can_approve_organization(head, world.home.school)
+    assert not scoping.can_approve_organization(head, world.home.other_school.pk)
+    assert not scoping.can_approve_organization(world.home.curator, world.home.school)
+
+
+def test_roles_with_reads_the_grant_tables():
+    assert scoping.roles_with(scoping.MONITOR) == {Role.COORDINATOR, Role.METHODOLOGIST}
+    assert scoping.roles_with(scoping.APPROVE) == {Role.HEAD}
+    assert scoping.roles_with(scoping.EDIT) == {Role.COORDINATOR, Role.CURATOR}
+
+
+def test_no_module_but_scoping_names_the_grant_rules():
+    """The monitoring rule used to be rebuilt in about ten places with its own admin special case:
+    outside scoping.py nothing reads the raw grant sets to decide a right."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    pattern = re.compile(
+        r"scope\.is_admin\s+or\s+(bool\()?scope\.(methodology_municipality_ids|edit_municipality_ids)"
+        r"|pk__in=scope\.methodology_municipality_ids"
+    )
+    offenders = []
+    for app in ("accounts", "roadmaps", "mentorship", "monitoring", "notifications"):
+        for path in (root / app).rglob("*.py"):
+            if path.name == "scoping.py" or "migrations" in path.parts:
+                continue
+            if pattern.search(path.read_text(encoding="utf-8")):
+                offenders.append(str(path.relative_to(root)))
+    assert not offenders, offenders
+
+
+def test_choice_lists_of_domain_models_are_registered_by_their_apps(world):
+    from mentorship.models import Person
+    from roadmaps.models import Roadmap
+
+    assert Person in scoping.scoped_models()
+    assert Roadmap in scoping.scoped_models()
+    assert scoping.choices_for(world.home.curator, Organization, edit=True) is not None
+    assert ids(scoping.choices_for(world.home.curator, Organization, edit=True)) == {world.home.school.pk}
+    users = ids(scoping.choices_for(world.home.coordinator, type(world.home.coordinator)))
+    assert world.home.curator.pk in users
+    assert world.foreign.curator.pk not in users and world.foreign.coordinator.pk not in users
