@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from accounts import scoping
 from accounts.history import history_rows
-from accounts.models import Municipality
 from accounts.uploads import serve_file
 from monitoring import selectors, services
 from monitoring.forms import BuildForm, CampaignForm, PeriodFilterForm, ReportForm, ResponseForm, ReturnForm
@@ -424,7 +423,7 @@ def website_checks(request):
     runs = selectors.website_runs_visible(request.user).select_related("municipality", "started_by")
     if request.method == "POST":
         municipality = scoping.get_scoped_or_404(
-            Municipality.objects.filter(pk__in=selectors._monitoring_ids(request.user)),
+            scoping.monitoring_municipalities(request.user),
             pk=request.POST.get("municipality"),
         )
         services.website_check_request(user=request.user, municipality=municipality)
@@ -432,7 +431,7 @@ def website_checks(request):
         return redirect("monitoring:websites")
     run = runs.first()
     checks = list(run.checks.select_related("organization").order_by("organization__short_name")) if run else []
-    municipalities = Municipality.objects.filter(pk__in=selectors._monitoring_ids(request.user))
+    municipalities = scoping.monitoring_municipalities(request.user)
     summary = (
         run.checks.aggregate(total=Count("pk"), ok=Count("pk", filter=Q(reachable=True, mentions_mentoring=True)))
         if run
