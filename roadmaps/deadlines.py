@@ -14,6 +14,13 @@ import re
 from dataclasses import dataclass, field
 
 ONCE, ANNUAL, QUARTERLY, MONTHLY = "once", "annual", "quarterly", "monthly"
+# How often continuous work («постоянно», «в течение года») gets a checkpoint.
+CHECKPOINT_YEAR, CHECKPOINT_HALF, CHECKPOINT_QUARTER = "year", "half", "quarter"
+CHECKPOINTS = {
+    CHECKPOINT_YEAR: "в конце каждого года",
+    CHECKPOINT_HALF: "в конце каждого полугодия",
+    CHECKPOINT_QUARTER: "в конце каждого квартала",
+}
 CONTINUOUS, AS_NEEDED, RELATIVE = "continuous", "as_needed", "relative"
 
 MONTHS = {
@@ -94,6 +101,9 @@ class ParsedDeadline:
     # period to cover them when the title gave a narrower one)
     explicit: list[dt.date] = field(default_factory=list)
     offset_days: int | None = None
+    # the schedule in words («ежегодно, до 15 июня»), and why a person must look («» when fine)
+    schedule: str = ""
+    flagged: str = ""
 
 
 def normalize(text: str) -> str:
@@ -334,13 +344,50 @@ def _relative_offset(text: str) -> int | None:
     return amount * _UNIT_DAYS[unit]
 
 
-def parse_deadline(text: str | None, period_start: dt.date, period_end: dt.date) -> ParsedDeadline:
-    """Turn deadline prose into due dates inside [period_start, period_end]."""
+def parse_deadline(
+    text: str | None,
+    period_start: dt.date | None,
+    period_end: dt.date | None,
+    *,
+    order_date: dt.date | None = None,
+    checkpoints: str = CHECKPOINT_YEAR,
+) -> ParsedDeadline:
+    """Turn deadline prose into due dates inside [period_start, period_end].
+
+    Without a period no date is given: the result is flagged until a person sets the period.
+    """
     original = text or ""
+    if period_start is None or period_end is None:
+        return ParsedDeadline(
+            original,
+            False,
+            None,
+            note="Период дорожной карты не указан.",
+            flagged="Не указан период дорожной карты: даты появятся, когда он будет задан.",
+        )
     try:
-        return _parse(original, period_start, period_end)
+        result = _parse(original, period_start, period_end)
     except Exception as exc:  # noqa: BLE001 — a bad cell must be flagged for a person, never crash an import
-        return ParsedDeadline(original, False, None, note=f"Не удалось разобрать сроки ({type(exc).__name__}).")
+        result = ParsedDeadline(original, False, None, note=f"Не удалось разобрать сроки ({type(exc).__name__}).")
+    if not result.parsed:
+        result.flagged = result.note or "Сроки не распознаны."
+    elif result.recurrence == RELATIVE:
+        result.flagged = result.note
+    elif "вне периода" in result.note:
+        result.flagged = result.note
+    result.schedule = result.schedule or SCHEDULE_WORDS.get(result.recurrence or "", "")
+    return result
+
+
+SCHEDULE_WORDS = {
+    ONCE: "однократно",
+    ANNUAL: "ежегодно",
+    QUARTERLY: "ежеквартально",
+    MONTHLY: "ежемесячно",
+    CONTINUOUS: "постоянно, контрольная точка в конце каждого года",
+    AS_NEEDED: "по мере необходимости",
+    RELATIVE: "в срок от события",
+}
 
 
 def _parse(original: str, start: dt.date, end: dt.date) -> ParsedDeadline:

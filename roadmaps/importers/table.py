@@ -15,28 +15,60 @@ HEADER_SCAN_ROWS = 20
 # alone would do, "Показатель реализации" must not be read as a deadline, "Форма представления
 # результата" is the result and not the activity.
 COLUMN_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("number", (r"^№", r"^n\b", r"п/п", r"^номер", r"^#")),
-    ("indicator", (r"показател", r"индикатор", r"целев\w* значени")),
-    ("deadline", (r"срок", r"^дата", r"период\w* (?:исполнения|проведения)", r"^когда")),
-    ("responsible", (r"ответствен", r"исполнител")),
-    ("participants", (r"участник",)),
-    ("result", (r"результат", r"вид документа", r"форма представления", r"итогов\w* документ", r"продукт")),
-    ("title", (r"мероприят", r"содержание", r"наименование", r"деятельност", r"действи", r"направлени", r"задач")),
+    ("number", (r"^№", r"^n\b", r"^no\.?$", r"п/п", r"^номер", r"^#", r"^пункт")),
+    ("note", (r"^примечани", r"^комментари", r"^отметка")),
+    ("indicator", (r"показател", r"индикатор", r"целев\w* значени", r"значени\w* показател")),
+    ("deadline", (r"срок", r"^дата", r"период\w* (?:исполнения|проведения|реализации)", r"^когда", r"^время")),
+    ("responsible", (r"ответствен", r"исполнител", r"^кто ")),
+    ("participants", (r"участник", r"целев\w* (?:группа|аудитори)", r"для кого")),
+    (
+        "result",
+        (
+            r"результат",
+            r"вид документа",
+            r"форма представлени",
+            r"форма отчет",
+            r"итогов\w* документ",
+            r"продукт",
+            r"выход",
+        ),
+    ),
+    (
+        "title",
+        (
+            r"мероприят",
+            r"содержание",
+            r"наименование",
+            r"деятельност",
+            r"действи",
+            r"направлени",
+            r"задач",
+            r"^вид работ",
+            r"^тема",
+        ),
+    ),
 ]
-COLUMN_LABELS = {
-    "number": "№",
+# The roles a column of the roadmap table can play, with their Russian names (for the preview where a
+# person maps columns by hand, and for messages). RoadmapDocument.column_roles maps a role to a column.
+COLUMN_ROLES: dict[str, str] = {
+    "number": "№ п/п",
     "title": "Мероприятие",
     "deadline": "Сроки",
     "responsible": "Ответственные",
     "participants": "Участники",
     "result": "Результат",
     "indicator": "Показатель",
+    "note": "Примечание",
 }
+COLUMN_LABELS = COLUMN_ROLES
+# the roles whose cells, when all empty, make a "number | title" row a section heading
+DETAIL_ROLES = ("deadline", "responsible", "result", "participants", "indicator")
 
 ROMAN = r"(?:x{0,3})(?:ix|iv|v?i{0,3})"
-SECTION_NUMBER = re.compile(rf"^\s*((?:\d{{1,2}}|{ROMAN}))\s*[.)]?\s+(?=\S)", re.IGNORECASE)
-SECTION_NUMBER_ONLY = re.compile(rf"^\s*(?:раздел\s+)?(\d{{1,2}}|{ROMAN})\s*[.)]?\s*$", re.IGNORECASE)
-ACTIVITY_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,3})+\.?\s*$|^\s*\d{1,3}\.?\s*$")
+SECTION_NUMBER = re.compile(rf"^\s*(?:раздел\s+|блок\s+|этап\s+)?((?:\d{{1,2}}|{ROMAN}))\s*[.)]?\s+(?=\S)", re.I)
+SECTION_NUMBER_ONLY = re.compile(rf"^\s*(?:раздел\s+|блок\s+|этап\s+)?(\d{{1,2}}|{ROMAN})\s*[.)]?\s*$", re.I)
+ACTIVITY_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,3})*\.?\s*$")
+LEADING_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,3})*\.?)\s+(?=\S)")
 
 
 class RoadmapImportError(ValueError):
@@ -45,11 +77,31 @@ class RoadmapImportError(ValueError):
 
 @dataclass
 class RawRow:
+    """One row of a table as read from any format.
+
+    `cells` has one text per grid column (a horizontally merged cell repeats its text, or leaves the
+    covered columns empty); `distinct` has each merged cell once; `origin[i]`, when known, is the
+    grid column where the cell covering column i starts.
+    """
+
     cells: list[str]
-    # how many grid columns each distinct cell covers (merged cells count once)
     distinct: list[str]
     merged_across: bool
     where: str  # "строка 12" or "таблица 1, строка 12", for messages
+    origin: list[int] | None = None
+
+    @classmethod
+    def of(cls, cells: list[str | None], where: str, origin: list[int] | None = None) -> RawRow:
+        """A row from plain cell texts (None for a cell covered by a merge), e.g. from a PDF table."""
+        texts = [clean_cell(c) for c in cells]
+        if origin is None:
+            distinct = [t for t in texts if t]
+            merged = len([c for c in cells if c is not None]) == 1 and len(cells) > 1
+        else:
+            starts = sorted(set(origin))
+            distinct = [texts[i] for i in starts if i < len(texts)]
+            merged = len(starts) == 1 and len(cells) > 1
+        return cls(cells=texts, distinct=distinct or [""], merged_across=merged, where=where, origin=origin)
 
 
 @dataclass
@@ -62,6 +114,7 @@ class ParsedActivity:
     result: str = ""
     indicator_text: str = ""
     where: str = ""
+    note: str = ""
 
 
 @dataclass
@@ -77,6 +130,7 @@ class ParsedTable:
     mapping: dict[str, int]
     sections: list[ParsedSection]
     warnings: list[str]
+    caption: list[str] = field(default_factory=list)  # the rows above the header (title lines inside the table)
 
 
 def clean_cell(value) -> str:
@@ -94,7 +148,7 @@ def _norm_header(text: str) -> str:
 
 def classify_header(text: str) -> str | None:
     norm = _norm_header(text)
-    if not norm:
+    if not norm or len(norm) > 120:
         return None
     for key, patterns in COLUMN_WORDS:
         if any(re.search(p, norm) for p in patterns):
@@ -102,31 +156,78 @@ def classify_header(text: str) -> str | None:
     return None
 
 
-def find_header(rows: list[RawRow]) -> tuple[int, dict[str, int]] | None:
-    """Index of the header row among the first rows, and column → position."""
-    best: tuple[int, int, dict[str, int]] | None = None
+@dataclass
+class Header:
+    index: int  # first header row
+    height: int  # 1, or 2 for a header of two rows with merged cells
+    mapping: dict[str, int]
+    labels: list[str]  # per grid column, both rows joined
+
+    @property
+    def score(self) -> int:
+        return len(self.mapping) + (2 if "deadline" in self.mapping else 0)
+
+
+def _row_roles(labels: list[str]) -> dict[str, int]:
+    mapping: dict[str, int] = {}
+    for position, label in enumerate(labels):
+        key = classify_header(label)
+        if key and key not in mapping:
+            mapping[key] = position
+    return mapping
+
+
+def _two_row_labels(top: RawRow, sub: RawRow) -> list[str] | None:
+    """Labels of a header spanning two rows, or None when `sub` is not a header row."""
+    values = [c for c in sub.cells if c]
+    if not values or _is_column_numbers(sub):
+        return None
+    if any(ACTIVITY_NUMBER.match(v) and not re.fullmatch(r"(?:19|20)\d{2}", v.strip(" .г")) for v in values[:1]):
+        return None
+    if not all(classify_header(v) or re.fullmatch(r"(?:19|20)\d{2}\s*(?:г\.?|год)?", v) or len(v) < 40 for v in values):
+        return None
+    width = max(len(top.cells), len(sub.cells))
+    labels = []
+    for i in range(width):
+        a = top.cells[i] if i < len(top.cells) else ""
+        b = sub.cells[i] if i < len(sub.cells) else ""
+        if b and a != b and classify_header(b):
+            labels.append(b)  # «Исполнители» over «ответственный | участники»: the lower label is precise
+        else:
+            labels.append(" ".join(x for x in (a, b if b != a else "") if x))
+    return labels
+
+
+def find_header(rows: list[RawRow]) -> Header | None:
+    """The header among the first rows of a table, found by the meaning of its labels."""
+    best: Header | None = None
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        mapping: dict[str, int] = {}
-        for position, cell in enumerate(row.cells):
-            key = classify_header(cell) if len(cell) <= 120 else None
-            if key and key not in mapping:
-                mapping[key] = position
+        labels = list(row.cells)
+        mapping = _row_roles(labels)
+        height = 1
+        if index + 1 < len(rows):
+            two = _two_row_labels(row, rows[index + 1])
+            if two is not None:
+                two_mapping = _row_roles(two)
+                if len(two_mapping) > len(mapping):
+                    labels, mapping, height = two, two_mapping, 2
         if "title" not in mapping or len(mapping) < 3:
             continue
-        score = len(mapping)
-        if best is None or score > best[0]:
-            best = (score, index, mapping)
-    if best is None:
-        return None
-    return best[1], best[2]
+        header = Header(index, height, mapping, labels)
+        if best is None or header.score > best.score:
+            best = header
+    return best
 
 
 def _is_column_numbers(row: RawRow) -> bool:
-    values = [c for c in row.cells if c]
+    values = [c for c in (row.distinct if row.origin else row.cells) if c]
+    if len(values) < 3 or not all(v.rstrip(".").isdigit() for v in values):
+        return False
+    numbers = [int(v.rstrip(".")) for v in values]
     return (
-        len(values) >= 3
-        and all(v.isdigit() for v in values)
-        and [int(v) for v in values] == list(range(int(values[0]), int(values[0]) + len(values)))
+        numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+        or len(set(numbers)) == len(numbers) == len([c for c in row.cells if c])
+        and numbers == sorted(numbers)
     )
 
 
@@ -140,60 +241,134 @@ def split_section(text: str) -> tuple[str, str]:
     return "", text.strip()
 
 
-def parse_rows(rows: list[RawRow], *, source_label: str = "") -> ParsedTable:
-    found = find_header(rows)
-    if found is None:
+def _join(a: str, b: str) -> str:
+    if not a:
+        return b
+    if not b:
+        return a
+    return a + "\n" + b
+
+
+def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, source_label: str = "") -> ParsedTable:
+    """Sections and activities of the roadmap table `rows` (a split table already joined).
+
+    `column_map` (role → column index) is the mapping a person chose in the preview; it replaces
+    the one found from the header words.
+    """
+    header = find_header(rows)
+    if header is None and not column_map:
         raise RoadmapImportError(
             "Не найдена строка заголовков таблицы в первых 20 строках. Нужны как минимум столбцы "
             "«Мероприятие» (или «Содержание деятельности», «Наименование мероприятий»), «Сроки» и "
             "«Ответственные» (или «Исполнители»)."
         )
-    header_index, mapping = found
-    header = rows[header_index]
-    columns = [c for c in header.cells if c]
-    # Keep the header as printed, one entry per distinct column, in order.
-    columns = []
-    for position in sorted(set(mapping.values()) | {i for i, c in enumerate(header.cells) if c}):
-        text = header.cells[position] if position < len(header.cells) else ""
+    if header is None:
+        header = Header(-1, 1, {}, [])
+    mapping = dict(header.mapping)
+    if column_map:
+        mapping = {k: int(v) for k, v in column_map.items() if k in COLUMN_ROLES and v is not None and int(v) >= 0}
+        if "title" not in mapping:
+            raise RoadmapImportError("Укажите, в каком столбце записаны мероприятия.")
+    body_start = header.index + header.height
+    header_rows = rows[header.index : body_start] if header.index >= 0 else []
+    labels = header.labels
+    width = max((len(r.cells) for r in rows), default=0)
+    columns: list[str] = []
+    for position in range(len(labels)):
+        text = " ".join(labels[position].split()) if labels[position] else ""
         if text and (not columns or columns[-1] != text):
-            columns.append(" ".join(text.split()))
+            columns.append(text)
     warnings: list[str] = []
     for key in ("deadline", "responsible"):
         if key not in mapping:
-            warnings.append(f"Нет столбца «{COLUMN_LABELS[key]}»: значения останутся пустыми.")
+            warnings.append(f"Нет столбца «{COLUMN_ROLES[key]}»: значения останутся пустыми.")
+    for key, position in mapping.items():
+        if position >= width:
+            raise RoadmapImportError(
+                f"В таблице {width} столбцов: столбца № {position + 1} для «{COLUMN_ROLES[key]}» нет."
+            )
+    title_label = labels[mapping["title"]] if mapping.get("title", -1) < len(labels) and labels else "Мероприятие"
+    header_norms = {_norm_header(" ".join(r.cells)) for r in header_rows}
+    header_norms |= {_norm_header(" ".join(labels))}
 
     def cell(row: RawRow, key: str) -> str:
         position = mapping.get(key)
         if position is None or position >= len(row.cells):
             return ""
+        if row.origin is not None and position < len(row.origin):
+            start = row.origin[position]
+            if start != position and start in mapping.values():
+                return ""  # covered by another column's merged cell
         return row.cells[position]
 
-    sections: list[ParsedSection] = []
-    current: ParsedSection | None = None
-    other_keys = [k for k in ("deadline", "responsible", "result", "participants", "indicator") if k in mapping]
-    for row in rows[header_index + 1 :]:
+    def cell_raw(row: RawRow, key: str) -> str:
+        position = mapping.get(key)
+        return row.cells[position] if position is not None and position < len(row.cells) else ""
+
+    body = []
+    for row in rows[body_start:]:
         values = [c for c in row.distinct if c]
         if not values:
             continue
-        if _is_column_numbers(row) or _norm_header(" ".join(row.cells)) == _norm_header(" ".join(header.cells)):
+        if _is_column_numbers(row) or _norm_header(" ".join(row.cells)) in header_norms:
             continue  # the "1 2 3 4 5" line under a header, or a header repeated on a new page
-        number, title = cell(row, "number"), cell(row, "title")
-        is_section = False
-        if len(set(values)) == 1 and (row.merged_across or (len(values) == 1 and SECTION_NUMBER.match(values[0]))):
+        if not ACTIVITY_NUMBER.match(cell_raw(row, "number") or "x") and len(_row_roles(row.cells)) >= max(
+            3, len(mapping) - 1
+        ):
+            continue  # a header repeated on a new page, worded slightly differently
+        body.append(row)
+
+    has_number_column = "number" in mapping
+    numbered = 0
+    with_title = 0
+    for row in body:
+        if cell(row, "title"):
+            with_title += 1
+            if ACTIVITY_NUMBER.match(_number_of(row, cell, has_number_column)[0] or "x"):
+                numbered += 1
+    table_is_numbered = with_title > 0 and numbered >= 0.5 * with_title
+
+    sections: list[ParsedSection] = []
+    current: ParsedSection | None = None
+    previous: ParsedActivity | None = None
+    for row in body:
+        values = [c for c in row.distinct if c]
+        number, title = _number_of(row, cell, has_number_column)
+        details = any(cell(row, k) for k in DETAIL_ROLES)
+        section: tuple[str, str] | None = None
+        if len(set(values)) == 1 and (
+            row.merged_across or (len(values) == 1 and SECTION_NUMBER.match(values[0]) and not details)
+        ):
+            # one text across the row: a section, unless it is a numbered activity like «1.2. …»
             sec_number, sec_title = split_section(values[0])
-            if not (number and ACTIVITY_NUMBER.match(number) and "." in number.strip(". ") and not row.merged_across):
-                is_section = True
-        elif number and SECTION_NUMBER_ONLY.match(number) and title and not any(cell(row, k) for k in other_keys):
-            sec_number, sec_title, is_section = number, title, True
-        if is_section:
-            current = ParsedSection(number=sec_number, title=sec_title)
+            if not (number and "." in number.strip(". ") and not row.merged_across):
+                section = (sec_number, sec_title)
+        elif number and title and not details and SECTION_NUMBER_ONLY.match(number):
+            if not _continues_numbering(number, previous) or _is_section_like(title):
+                section = (number, title)
+        elif not number and title and not details and table_is_numbered and _is_section_title(title, previous):
+            section = ("", title)
+        if section is not None:
+            current = ParsedSection(number=section[0], title=section[1])
             sections.append(current)
+            previous = None
+            continue
+        if not title and not details:
+            if number:
+                warnings.append(f"{row.where}: номер «{number}» без текста мероприятия — строка пропущена.")
+            continue
+        if not number and previous is not None and table_is_numbered:
+            # the text of the activity above goes on in this row (a page break, or a long cell)
+            previous.title = _join(previous.title, title)
+            previous.deadline_text = _join(previous.deadline_text, cell(row, "deadline"))
+            previous.responsible_text = _join(previous.responsible_text, cell(row, "responsible"))
+            previous.participants_text = _join(previous.participants_text, cell(row, "participants"))
+            previous.result = _join(previous.result, cell(row, "result"))
+            previous.indicator_text = _join(previous.indicator_text, cell(row, "indicator"))
+            previous.note = _join(previous.note, cell(row, "note"))
             continue
         if not title:
-            if number and not any(cell(row, k) for k in other_keys):
-                warnings.append(f"{row.where}: номер «{number}» без текста мероприятия — строка пропущена.")
-            else:
-                warnings.append(f"{row.where}: пустой столбец «{header.cells[mapping['title']]}» — строка пропущена.")
+            warnings.append(f"{row.where}: пустой столбец «{title_label}» — строка пропущена.")
             continue
         if current is None:
             current = ParsedSection(number="", title="")
@@ -206,11 +381,55 @@ def parse_rows(rows: list[RawRow], *, source_label: str = "") -> ParsedTable:
             participants_text=cell(row, "participants"),
             result=cell(row, "result"),
             indicator_text=cell(row, "indicator"),
+            note=cell(row, "note"),
             where=row.where,
         )
-        if not activity.deadline_text and "deadline" in mapping:
-            warnings.append(f"{row.where}, мероприятие {activity.number or '(без номера)'}: срок не указан.")
         current.activities.append(activity)
+        previous = activity
+    for activity in (a for s in sections for a in s.activities):
+        if not activity.deadline_text and "deadline" in mapping:
+            warnings.append(f"{activity.where}, мероприятие {activity.number or '(без номера)'}: срок не указан.")
+    sections = [s for s in sections if s.activities or s.title]
     if not any(s.activities for s in sections):
         raise RoadmapImportError("В таблице под строкой заголовков нет ни одного мероприятия.")
-    return ParsedTable(columns=columns, mapping=mapping, sections=sections, warnings=warnings)
+    caption = [" ".join(" ".join(c for c in dict.fromkeys(r.cells) if c).split()) for r in rows[: max(header.index, 0)]]
+    return ParsedTable(
+        columns=columns, mapping=mapping, sections=sections, warnings=warnings, caption=[c for c in caption if c]
+    )
+
+
+def _number_of(row: RawRow, cell, has_number_column: bool) -> tuple[str, str]:
+    """(number, title) of a row; without a number column «1.2. Текст» gives its number."""
+    title = cell(row, "title")
+    number = cell(row, "number") if has_number_column else ""
+    if not number and title:
+        m = LEADING_NUMBER.match(title)
+        if m and not has_number_column:
+            return m.group(1), title[m.end() :].strip()
+    return number.strip(), title
+
+
+def _continues_numbering(number: str, previous: ParsedActivity | None) -> bool:
+    """«3» right after activity «2» is the next activity of a flat numbering, not section 3."""
+    if previous is None:
+        return False
+    prev = previous.number.strip(". ")
+    if not prev.isdigit():
+        return False
+    return number.strip(". ").isdigit() and int(number.strip(". ")) == int(prev) + 1
+
+
+def _is_section_like(title: str) -> bool:
+    return len(title) < 200 and not title.rstrip().endswith((".", ";"))
+
+
+def _is_section_title(title: str, previous: ParsedActivity | None) -> bool:
+    """A row with only a text in the activity column, between numbered activities: a heading or a continuation."""
+    first = title.lstrip("«\"'(-–— ")[:1]
+    if not first or not first.isupper() or len(title) > 200:
+        return False
+    if previous is None:
+        return True
+    return previous.title.rstrip().endswith((".", ";", "»", ")", "!", "?")) or bool(
+        re.match(r"^(?:раздел|этап|блок|направление)\b", title, re.I)
+    )

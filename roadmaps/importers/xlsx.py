@@ -1,4 +1,4 @@
-"""Excel: a sheet with title lines, a header row somewhere in the first 20 rows, then the table."""
+"""Excel (.xlsx, openpyxl): the lines above the header are paragraphs, the rest is the roadmap table."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from typing import BinaryIO
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from roadmaps.importers import RoadmapDocument, parse_order, pick_title
-from roadmaps.importers.table import RawRow, RoadmapImportError, clean_cell, find_header, parse_rows
+from roadmaps.importers.table import RawRow, RoadmapImportError, clean_cell, find_header
 
 MAX_ROWS = 5000
 
@@ -23,60 +22,46 @@ def _text(value) -> str:
     return clean_cell(value)
 
 
-def _sheet_rows(ws) -> list[RawRow]:
-    # Only the top-left cell of a merged range holds the value; remember which rows are one
-    # merged cell across the table (section rows).
-    merged_rows: dict[int, int] = {}
+def sheet_rows(ws) -> list[RawRow]:
+    # Only the top-left cell of a merged range holds the value; the covered cells of a row point to
+    # the column where the merge starts.
+    covered: dict[tuple[int, int], int] = {}
     for rng in ws.merged_cells.ranges:
-        if rng.min_row == rng.max_row and rng.max_col > rng.min_col:
-            merged_rows[rng.min_row] = max(merged_rows.get(rng.min_row, 0), rng.max_col - rng.min_col + 1)
+        for row in range(rng.min_row, min(rng.max_row, MAX_ROWS) + 1):
+            for col in range(rng.min_col, rng.max_col + 1):
+                covered[(row, col)] = rng.min_col
     rows = []
     for index, values in enumerate(ws.iter_rows(values_only=True), start=1):
         if index > MAX_ROWS:
             break
         cells = [_text(v) for v in values]
-        distinct = [c for c in cells if c]
+        origin = [covered.get((index, col), col) - 1 for col in range(1, len(cells) + 1)]
+        starts = sorted(set(origin))
         rows.append(
             RawRow(
                 cells=cells,
-                distinct=distinct or [""],
-                merged_across=merged_rows.get(index, 0) >= 2,
+                distinct=[cells[i] for i in starts if i < len(cells)] or [""],
+                merged_across=len([i for i in starts if i < len(cells) and cells[i]]) == 1
+                and any(origin[i] != i for i in range(len(origin))),
                 where=f"Лист «{ws.title}», строка {index}",
+                origin=origin,
             )
         )
     return rows
 
 
-def read_xlsx(file: BinaryIO | str) -> RoadmapDocument:
+def xlsx_blocks(file: BinaryIO | str) -> list[str | list[RawRow]]:
     try:
         workbook = openpyxl.load_workbook(file, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         raise RoadmapImportError("Файл не читается как книга Excel (.xlsx).") from exc
-    chosen = None
     for ws in workbook.worksheets:
-        rows = _sheet_rows(ws)
-        found = find_header(rows)
-        if found is not None:
-            chosen = (ws, rows, found[0])
-            break
-    if chosen is None:
-        raise RoadmapImportError(
-            "Ни на одном листе в первых 20 строках не найдена строка заголовков (№, мероприятие, сроки, ответственные)."
-        )
-    ws, rows, header_index = chosen
-    above = [" ".join(" ".join(c for c in row.cells if c).split()) for row in rows[:header_index]]
-    above = [line for line in above if line]
-    parsed = parse_rows(rows)
-    number, date, warning = parse_order(above)
-    warnings = list(parsed.warnings)
-    if warning:
-        warnings.insert(0, warning)
-    return RoadmapDocument(
-        title=pick_title(above, fallback=ws.title),
-        order_number=number,
-        order_date=date,
-        columns=parsed.columns,
-        sections=parsed.sections,
-        warnings=warnings,
-        file_kind="xlsx",
+        rows = sheet_rows(ws)
+        header = find_header(rows)
+        if header is None:
+            continue
+        above = [" ".join(" ".join(dict.fromkeys(c for c in row.cells if c)).split()) for row in rows[: header.index]]
+        return [line for line in above if line] + [rows[header.index :]]
+    raise RoadmapImportError(
+        "Ни на одном листе в первых 20 строках не найдена строка заголовков (№, мероприятие, сроки, ответственные)."
     )

@@ -45,13 +45,17 @@ def test_cli_json_shape(samples_dir, world, stem, capsys):
     )
     out = capsys.readouterr().out
     data = json.loads(out)  # nothing but JSON on stdout
-    assert set(data) == {"title", "order", "columns", "sections"}
+    assert {"title", "order", "columns", "sections", "period"} <= set(data)
+    assert data["period"] is None or set(data["period"]) == {"start", "end"}
     assert isinstance(data["title"], str) and isinstance(data["columns"], list)
     assert data["order"] is None or (set(data["order"]) == {"number", "date"})
     expected = expected_structure(stem)
     assert [(s["number"], s["title"], [a["number"] for a in s["activities"]]) for s in data["sections"]] == expected
     keys = {
         "number",
+        "text",
+        "schedule",
+        "flagged",
         "title",
         "deadline_text",
         "deadline_parsed",
@@ -111,7 +115,11 @@ def test_import_writes_counts_schedule_and_records(import_sample, world, stem):
     assert DueDate.objects.filter(activity__roadmap=roadmap).exists()
     # municipal roadmap: records only for the municipal level; schools' share waits for their copies
     assert not ExecutionRecord.objects.filter(activity__roadmap=roadmap, organization__isnull=False).exists()
-    assert ExecutionRecord.objects.filter(activity__roadmap=roadmap, organization__isnull=True).exists()
+    municipal_dues = DueDate.objects.filter(activity__roadmap=roadmap, activity__for_municipality=True)
+    records = ExecutionRecord.objects.filter(activity__roadmap=roadmap, organization__isnull=True)
+    assert sorted(records.values_list("due_id", flat=True)) == sorted(municipal_dues.values_list("pk", flat=True))
+    assert DueDate.objects.filter(activity__roadmap=roadmap, date__lt=roadmap.period_start).count() == 0
+    assert DueDate.objects.filter(activity__roadmap=roadmap, date__gt=roadmap.period_end).count() == 0
 
 
 def test_unparsed_deadline_is_kept_and_flagged(import_sample, world):

@@ -1,4 +1,6 @@
+import datetime as dt
 import json
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -7,6 +9,7 @@ from django.db import transaction
 
 from accounts.models import Municipality, Organization
 from roadmaps import services
+from roadmaps.deadlines import CHECKPOINT_YEAR, CHECKPOINTS
 from roadmaps.importers import RoadmapImportError, read_roadmap
 
 
@@ -24,11 +27,29 @@ class Command(BaseCommand):
         parser.add_argument("--template", action="store_true", help="типовая дорожная карта")
         parser.add_argument("--dry-run", action="store_true", help="ничего не записывать")
         parser.add_argument("--json", action="store_true", help="вывести распознанную структуру в JSON и ничего больше")
+        parser.add_argument("--period", help="период дорожной карты, если в документе его нет: ДД.ММ.ГГГГ-ДД.ММ.ГГГГ")
+        parser.add_argument(
+            "--checkpoints",
+            choices=sorted(CHECKPOINTS),
+            default=CHECKPOINT_YEAR,
+            help="контрольные точки постоянных мероприятий: year, half, quarter",
+        )
 
     def handle(
-        self, *args, path, municipality, organization=None, template=False, dry_run=False, json=False, **options
+        self,
+        *args,
+        path,
+        municipality,
+        organization=None,
+        template=False,
+        dry_run=False,
+        json=False,
+        period=None,
+        checkpoints=CHECKPOINT_YEAR,
+        **options,
     ):
         as_json = json
+        period_dates = _period(period) if period else None
         try:
             muni = Municipality.objects.get(name__iexact=municipality)
         except Municipality.DoesNotExist:
@@ -42,13 +63,19 @@ class Command(BaseCommand):
                 raise CommandError(f"Организация «{organization}» не найдена в муниципалитете «{muni}».")
         try:
             with open(path, "rb") as fh:
-                document = read_roadmap(fh, path)
+                document = read_roadmap(fh, path, period=period_dates, checkpoints=checkpoints)
         except FileNotFoundError:
             raise CommandError(f"Файл не найден: {path}") from None
         except RoadmapImportError as exc:
             raise CommandError(str(exc)) from None
         created = None
+        if document.needs_period and not dry_run:
+            raise CommandError(
+                "Период дорожной карты не найден в документе: укажите его, например --period 01.09.2025-31.08.2026."
+            )
         try:
+            if document.needs_period:
+                raise _DryRun  # nothing to try writing without a period
             with transaction.atomic():
                 with open(path, "rb") as fh:
                     created = services.roadmap_import(
@@ -72,12 +99,25 @@ class Command(BaseCommand):
         for warning in document.warnings:
             self.stderr.write(f"Внимание: {warning}")
         summary = f"разделов {len(document.sections)}, мероприятий {document.activity_count}"
-        if created is None:
+        if created is None and document.needs_period:
+            self.stdout.write(f"Проверка без записи: {summary}. Период не найден.")
+        elif created is None:
             self.stdout.write(
                 f"Проверка без записи: {summary}. Период {document.period_start:%d.%m.%Y}–{document.period_end:%d.%m.%Y}."
             )
         else:
             self.stdout.write(self.style.SUCCESS(f"Загружено (id {created.pk}): {summary}."))
+
+
+def _period(text: str) -> tuple[dt.date, dt.date]:
+    parts = re.findall(r"\d{1,2}\.\d{1,2}\.\d{4}", text)
+    try:
+        start, end = (dt.datetime.strptime(p, "%d.%m.%Y").date() for p in parts)
+    except ValueError:
+        raise CommandError("Период укажите так: --period 01.09.2025-31.08.2026.") from None
+    if end < start:
+        raise CommandError("Окончание периода раньше его начала.")
+    return start, end
 
 
 def _dumps(data) -> str:

@@ -1,0 +1,146 @@
+"""One place where a document, whatever its format, becomes a RoadmapDocument.
+
+Every reader (Word, Excel, PDF, the formats converted by LibreOffice) turns its file into `blocks`:
+the document in reading order, each block a paragraph line (`str`) or one table (`list[RawRow]`).
+`assemble` then decides, as a person reading the order would:
+
+* which table is the roadmap (the one whose header names activities, deadlines, responsible…);
+* which following tables continue it (a table split by a page break, with its header repeated or
+  without one) and which are unrelated (a list of schools after it) and ignored;
+* the title, the period and the approving order, from the paragraphs and the table's caption rows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from roadmaps.importers.document import RoadmapDocument
+from roadmaps.importers.meta import find_period, parse_order, pick_title, split_heading
+from roadmaps.importers.table import Header, RawRow, RoadmapImportError, _row_roles, find_header, parse_rows
+
+Block = str | list[RawRow]
+
+# a paragraph between two tables that starts something new: the second table is not a continuation
+NEW_PART = re.compile(r"^\s*(?:приложени|список|перечень|таблица|лист\s+(?:ознакомлени|согласовани)|состав\b)", re.I)
+
+
+def _table_lines(rows: list[RawRow]) -> list[str]:
+    out = []
+    for row in rows:
+        text = "  ".join(dict.fromkeys(c for c in row.cells if c))
+        if text.strip():
+            out.append(text)
+    return out
+
+
+def _is_roadmap_header(header: Header | None) -> bool:
+    if header is None:
+        return False
+    roles = set(header.mapping)
+    return "title" in roles and len(roles & {"deadline", "responsible", "result", "number", "indicator"}) >= 2
+
+
+def _width(rows: list[RawRow]) -> int:
+    return max((len(r.cells) for r in rows), default=0)
+
+
+def assemble(
+    blocks: list[Block],
+    *,
+    file_kind: str,
+    column_map: dict[str, int] | None = None,
+    fallback_title: str = "Дорожная карта",
+) -> RoadmapDocument:
+    """Read `blocks` (paragraph lines and tables in reading order) into a RoadmapDocument.
+
+    Raises RoadmapImportError (Russian message) when no roadmap table is found. The period is left
+    empty (document.needs_period) when neither the heading nor the preamble names one.
+    """
+    tables = [(i, b) for i, b in enumerate(blocks) if isinstance(b, list) and b]
+    if not tables:
+        raise RoadmapImportError("В документе нет таблицы с мероприятиями дорожной карты.")
+    headers = {i: find_header(rows) for i, rows in tables}
+    candidates = [(i, rows) for i, rows in tables if _is_roadmap_header(headers[i])]
+    if not candidates:
+        if column_map:
+            candidates = [max(tables, key=lambda t: len(t[1]))]
+        else:
+            raise RoadmapImportError(
+                "Ни в одной таблице документа не найдена строка заголовков (№, мероприятие, сроки, ответственные)."
+            )
+    # the roadmap: the best header; among equals, the table with more rows after its continuations
+    first_index, first_rows = max(
+        candidates, key=lambda t: (headers[t[0]].score if headers[t[0]] else 0, len(_joined(blocks, t[0], headers)))
+    )
+    rows = _joined(blocks, first_index, headers)
+    parsed = parse_rows(rows, column_map=column_map)
+
+    lines_before = []
+    for block in blocks[:first_index]:
+        if isinstance(block, str):
+            if block.strip():
+                lines_before.append(" ".join(block.split()))
+        else:
+            lines_before.extend(_table_lines(block))  # e.g. the order's header laid out as a table
+    preamble, stamp, heading = split_heading(lines_before)
+    heading = heading + parsed.caption
+    title = pick_title(heading, fallback=fallback_title)
+    number, date, order_warning = parse_order(preamble + stamp + heading)
+    warnings = list(parsed.warnings)
+    if order_warning:
+        warnings.insert(0, order_warning)
+    document = RoadmapDocument(
+        title=title,
+        order_number=number,
+        order_date=date,
+        columns=parsed.columns,
+        sections=parsed.sections,
+        warnings=warnings,
+        file_kind=file_kind,
+        column_roles=dict(parsed.mapping),
+    )
+    period = find_period(heading, preamble + stamp)
+    if period is not None:
+        document.set_period(period[0], period[1], period[2])
+    else:
+        document.warnings.insert(
+            0,
+            "Период дорожной карты не найден ни в заголовке, ни в тексте приказа: укажите начало и окончание периода.",
+        )
+    return document
+
+
+def _joined(blocks: list[Block], first_index: int, headers: dict[int, Header | None]) -> list[RawRow]:
+    """The roadmap table with the tables that continue it (split by a page break)."""
+    rows = list(blocks[first_index])
+    header = headers.get(first_index)
+    width = _width(rows)
+    roles = set(header.mapping) if header else set()
+    for block in blocks[first_index + 1 :]:
+        if isinstance(block, str):
+            if block.strip() and (NEW_PART.match(block) or len(block.strip()) > 80):
+                break
+            continue
+        if not block:
+            continue
+        other = find_header(block)
+        if other is not None and header is not None:
+            if set(other.mapping) != roles and len(set(other.mapping) ^ roles) > 1:
+                break  # a table of its own (a list of schools, a signature sheet)
+            rows.extend(block)  # the header repeated: parse_rows skips it
+            continue
+        if other is None and _width(block) == width and not _looks_unrelated(block, header):
+            rows.extend(block)
+            continue
+        break
+    return rows
+
+
+def _looks_unrelated(rows: list[RawRow], header: Header | None) -> bool:
+    """A header-less table of the same width that starts with a header of another kind."""
+    first = next((r for r in rows if any(r.cells)), None)
+    if first is None:
+        return True
+    return (
+        len(_row_roles(first.cells)) >= 2 and header is not None and set(_row_roles(first.cells)) != set(header.mapping)
+    )
