@@ -126,7 +126,10 @@ def parse_order(lines: list[str]) -> tuple[str, dt.date | None, str | None]:
             return "", None, f"Реквизиты приказа не распознаны («{stamp.strip()}»): укажите номер и дату вручную."
         return "", None, None
     if found.blank:
-        warning = f"В реквизитах приказа пропуски («{found.text.strip()}»): укажите номер и дату приказа вручную."
+        warning = (
+            f"Реквизиты приказа не распознаны: в них пропуски («{found.text.strip()}»). "
+            "Укажите номер и дату приказа вручную."
+        )
         return found.number, found.date, warning
     return found.number, found.date, None
 

@@ -135,10 +135,12 @@ def test_template_moved_to_another_year(world, import_sample):
         user=world.home.coordinator,
         period_start=dt.date(2026, 9, 1),
     )
-    assert (copy.period_start, copy.period_end) == (dt.date(2026, 3, 1), dt.date(2027, 8, 31))
-    activity = copy.activities.get(number="1.1")
-    assert activity.deadline_text == "До 31.08.2022", "the printed text stays"
-    assert [d.date for d in activity.due_dates.all()] == [dt.date(2026, 8, 31)]
+    # «на 2022-2023 уч. год»: the academic year 01.09.2022–31.08.2023, moved to 2026/2027
+    assert (copy.period_start, copy.period_end) == (dt.date(2026, 9, 1), dt.date(2027, 8, 31))
+    activity = copy.activities.get(number="1.5.")
+    original = template.activities.get(number="1.5.")
+    assert activity.deadline_text == original.deadline_text == "Сентябрь 2022", "the printed text stays"
+    assert [d.date for d in activity.due_dates.all()] == [dt.date(2026, 9, 30)]
 
 
 def test_curator_adjusts_own_copy_only(client_for, world, home_roadmap):
