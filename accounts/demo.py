@@ -149,6 +149,8 @@ DEMO_USERS = [
     ("direktor", "Соколова", "Ирина", "Викторовна", Role.HEAD, "norilsk", "МБОУ «СШ № 1»"),
     ("koordinator_nv", "Гарипова", "Айгуль", "Ринатовна", Role.COORDINATOR, "nizhnevartovsk", None),
     ("kurator_nv", "Ковалёв", "Павел", "Юрьевич", Role.CURATOR, "nizhnevartovsk", "МБОУ «СШ № 2»"),
+    # regional mentoring centre of Krasnoyarsk krai: the region of the first municipality
+    ("region", "Кузнецова", "Елена", "Андреевна", Role.REGIONAL, "norilsk", None),
 ]
 
 
@@ -218,9 +220,12 @@ def seed(ctx: DemoContext) -> DemoContext:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        municipality = ctx.municipalities[mkey] if mkey and not org_name else None
+        region = ctx.municipalities[mkey].region if role == Role.REGIONAL else None
+        municipality = ctx.municipalities[mkey] if mkey and not org_name and region is None else None
         organization = by_name[(ctx.municipalities[mkey].pk, org_name)] if org_name else None
-        RoleAssignment.objects.get_or_create(user=user, role=role, municipality=municipality, organization=organization)
+        RoleAssignment.objects.get_or_create(
+            user=user, role=role, region=region, municipality=municipality, organization=organization
+        )
         ctx.users[username] = user
     return ctx
 
@@ -229,13 +234,15 @@ def demo_logins() -> list[dict]:
     rows = []
     for username, *_rest, role, mkey, org_name in DEMO_USERS:
         municipality = {"norilsk": "город Норильск", "nizhnevartovsk": "город Нижневартовск"}.get(mkey)
+        region = {"norilsk": "Красноярский край"}.get(mkey) if role == Role.REGIONAL else None
         rows.append(
             {
                 "username": username,
                 "password": DEMO_PASSWORD,
                 "role": Role(role).label,
-                "municipality": municipality,
+                "municipality": None if region else municipality,
                 "organization": org_name,
+                **({"region": region} if region else {}),
             }
         )
     return rows

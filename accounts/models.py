@@ -137,17 +137,29 @@ class Role(models.TextChoices):
     CURATOR = "curator", "Куратор в ОО"
     HEAD = "head", "Руководитель ОО"
     ADMIN = "admin", "Администратор"
+    # regional mentoring centre / regional ministry: reads every municipality of its region
+    REGIONAL = "regional", "Региональный координатор"
 
 
 MUNICIPAL_ROLES = frozenset({Role.COORDINATOR, Role.METHODOLOGIST})
 ORGANIZATION_ROLES = frozenset({Role.CURATOR, Role.HEAD})
+REGIONAL_ROLES = frozenset({Role.REGIONAL})
 
 
 class RoleAssignment(models.Model):
-    """A user's role in a scope: municipal roles name a municipality, school roles an organization."""
+    """A user's role in a scope: regional roles name a region, municipal roles a municipality,
+    school roles an organization."""
 
     user = models.ForeignKey(User, verbose_name="пользователь", on_delete=models.CASCADE, related_name="roles")
     role = models.CharField("роль", max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name="регион",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
     municipality = models.ForeignKey(
         Municipality,
         verbose_name="муниципалитет",
@@ -173,18 +185,31 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(
+                        role__in=sorted(r.value for r in REGIONAL_ROLES),
+                        region__isnull=False,
+                        municipality__isnull=True,
+                        organization__isnull=True,
+                    )
+                    | Q(
                         role__in=sorted(r.value for r in MUNICIPAL_ROLES),
                         municipality__isnull=False,
                         organization__isnull=True,
+                        region__isnull=True,
                     )
                     | Q(
                         role__in=sorted(r.value for r in ORGANIZATION_ROLES),
                         organization__isnull=False,
                         municipality__isnull=True,
+                        region__isnull=True,
                     )
-                    | Q(role=Role.ADMIN, organization__isnull=True, municipality__isnull=True)
+                    | Q(role=Role.ADMIN, organization__isnull=True, municipality__isnull=True, region__isnull=True)
                 ),
                 name="role_assignment_scope_matches_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=Q(region__isnull=False),
+                name="role_assignment_unique_regional",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "municipality"],
@@ -200,10 +225,18 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.organization or self.municipality
+        scope = self.organization or self.municipality or self.region
         return f"{self.get_role_display()}: {scope}" if scope else self.get_role_display()
 
     def clean(self) -> None:
+        if self.role in REGIONAL_ROLES:
+            if not self.region_id:
+                raise ValidationError({"region": "Для региональной роли укажите регион."})
+            if self.municipality_id or self.organization_id:
+                raise ValidationError("Региональная роль не привязывается к муниципалитету или организации.")
+            return
+        if self.region_id:
+            raise ValidationError({"region": "Регион указывается только для региональной роли."})
         if self.role in MUNICIPAL_ROLES:
             if not self.municipality_id:
                 raise ValidationError({"municipality": "Для этой роли укажите муниципалитет."})

@@ -210,7 +210,7 @@ class UserResource(ScopedResourceMixin, resources.ModelResource):
         from accounts.selectors import users_in_scope
 
         return users_in_scope(self.user).prefetch_related(
-            Prefetch("roles", queryset=RoleAssignment.objects.select_related("municipality", "organization"))
+            Prefetch("roles", queryset=RoleAssignment.objects.select_related("municipality", "organization", "region"))
         )
 
 

@@ -11,7 +11,11 @@ Rules (the grant tables below are the whole policy; a new role is a new row ther
   data, runs monitoring, accepts school reports, manages the municipality's users;
 - methodologist: sees every organization of the municipality; runs monitoring and accepts reports;
 - school curator: sees and edits their organization; reads their municipality's municipal data;
-- school head: sees their organization (read and approve); reads the municipal data.
+- school head: sees their organization (read and approve); reads the municipal data;
+- regional coordinator (regional mentoring centre, regional ministry): reads every municipality of
+  its region and every organization there, read-mostly; runs the region's own monitoring (the
+  regional dashboards, the municipalities' ranking and the regional annual report), never a
+  municipality's.
 
 Choice lists: `choices_for(user, model)` answers the rows of any model a form may offer the user;
 apps register the scope of their own models with `register_choice_scope` in `AppConfig.ready`
@@ -27,7 +31,7 @@ from dataclasses import dataclass, field
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import MUNICIPAL_ROLES, Municipality, Organization, Role, RoleAssignment, User
+from accounts.models import MUNICIPAL_ROLES, Municipality, Organization, Region, Role, RoleAssignment, User
 
 _CACHE_ATTR = "_nastavnik_scope"
 
@@ -38,11 +42,17 @@ APPROVE = "approve"  # approve the school's roadmap and orders
 MONITOR = "monitor"  # run monitoring: campaigns, criteria, website checks, annual report
 ACCEPT_REPORTS = "accept_reports"  # accept or return the schools' reports
 MANAGE_USERS = "manage_users"  # create the municipality's users and their roles
+REGION_MONITOR = "region_monitor"  # the region's dashboards, ranking of municipalities, regional report
 
 #: grants of a role assigned to a municipality (over the municipality and all its organizations)
 MUNICIPAL_GRANTS: dict[str, frozenset[str]] = {
     Role.COORDINATOR: frozenset({VIEW, EDIT, MONITOR, ACCEPT_REPORTS, MANAGE_USERS}),
     Role.METHODOLOGIST: frozenset({VIEW, MONITOR, ACCEPT_REPORTS}),
+}
+#: grants of a role assigned to a region (over every municipality of the region and its organizations;
+#: REGION_MONITOR over the region itself)
+REGIONAL_GRANTS: dict[str, frozenset[str]] = {
+    Role.REGIONAL: frozenset({VIEW, REGION_MONITOR}),
 }
 #: grants of a role assigned to an organization (over that organization; its municipality's
 #: municipal data is readable by every organization role)
@@ -55,7 +65,10 @@ ORGANIZATION_GRANTS: dict[str, frozenset[str]] = {
 def roles_with(grant: str) -> frozenset[str]:
     """Roles that carry `grant` (menu items name them instead of listing roles by hand)."""
     return frozenset(
-        role for table in (MUNICIPAL_GRANTS, ORGANIZATION_GRANTS) for role, grants in table.items() if grant in grants
+        role
+        for table in (MUNICIPAL_GRANTS, ORGANIZATION_GRANTS, REGIONAL_GRANTS)
+        for role, grants in table.items()
+        if grant in grants
     )
 
 
@@ -69,11 +82,33 @@ class Scope:
     organization_ids_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
     # municipalities that school-level roles belong to: they may read municipal data there
     parent_municipality_ids: frozenset[int] = frozenset()
+    # role -> ids of regions (regional roles), and the municipalities of those regions
+    region_ids_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
+    region_municipality_ids_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def _municipalities(self, grant: str) -> frozenset[int]:
         return frozenset().union(
-            *(ids for role, ids in self.municipality_ids_by_role.items() if grant in MUNICIPAL_GRANTS.get(role, ()))
+            *(ids for role, ids in self.municipality_ids_by_role.items() if grant in MUNICIPAL_GRANTS.get(role, ())),
+            *(
+                ids
+                for role, ids in self.region_municipality_ids_by_role.items()
+                if grant in REGIONAL_GRANTS.get(role, ())
+            ),
         )
+
+    def _regions(self, grant: str) -> frozenset[int]:
+        return frozenset().union(
+            *(ids for role, ids in self.region_ids_by_role.items() if grant in REGIONAL_GRANTS.get(role, ()))
+        )
+
+    @property
+    def region_monitor_ids(self) -> frozenset[int]:
+        """Regions whose region-wide pages (municipalities as rows, regional report) the user opens."""
+        return self._regions(REGION_MONITOR)
+
+    @property
+    def is_regional(self) -> bool:
+        return self.is_admin or bool(self.region_monitor_ids)
 
     def _organizations(self, grant: str) -> frozenset[int]:
         return frozenset().union(
@@ -201,7 +236,7 @@ def scope_for(user) -> Scope:
     if cached is not None:
         return cached
     rows = RoleAssignment.objects.filter(user=user).values_list(
-        "role", "municipality_id", "organization_id", "organization__municipality_id"
+        "role", "municipality_id", "organization_id", "organization__municipality_id", "region_id"
     )
     scope = _build_scope(user, rows)
     setattr(user, _CACHE_ATTR, scope)
@@ -227,7 +262,7 @@ def scopes_for(users: Iterable) -> None:
         return
     rows_by_user: dict[int, list[tuple]] = {pk: [] for pk in pending}
     for user_id, *row in RoleAssignment.objects.filter(user_id__in=pending).values_list(
-        "user_id", "role", "municipality_id", "organization_id", "organization__municipality_id"
+        "user_id", "role", "municipality_id", "organization_id", "organization__municipality_id", "region_id"
     ):
         rows_by_user[user_id].append(tuple(row))
     for pk, same_user in pending.items():
@@ -241,14 +276,30 @@ def _build_scope(user, rows: Iterable[tuple]) -> Scope:
     organizations: dict[str, set[int]] = {}
     parents: set[int] = set()
     roles: set[str] = set()
-    for role, municipality_id, organization_id, parent_id in rows:
+    regions: dict[str, set[int]] = {}
+    for role, municipality_id, organization_id, parent_id, region_id in rows:
         roles.add(role)
         if municipality_id:
             municipalities.setdefault(role, set()).add(municipality_id)
         if organization_id:
             organizations.setdefault(role, set()).add(organization_id)
             parents.add(parent_id)
+        if region_id:
+            regions.setdefault(role, set()).add(region_id)
+    region_municipalities: dict[str, frozenset[int]] = {}
+    if regions:  # one more query, only for regional users
+        by_region: dict[int, set[int]] = {}
+        all_regions = set().union(*regions.values())
+        for municipality_id, region_id in Municipality.objects.filter(region_id__in=all_regions).values_list(
+            "pk", "region_id"
+        ):
+            by_region.setdefault(region_id, set()).add(municipality_id)
+        region_municipalities = {
+            role: frozenset().union(*(by_region.get(r, set()) for r in ids)) for role, ids in regions.items()
+        }
     return Scope(
+        region_ids_by_role={k: frozenset(v) for k, v in regions.items()},
+        region_municipality_ids_by_role=region_municipalities,
         is_authenticated=True,
         is_admin=user.is_superuser or Role.ADMIN in roles,
         roles=frozenset(roles),
@@ -314,6 +365,20 @@ def can_run_monitoring(user, municipality: Municipality | int) -> bool:
     scope = scope_for(user)
     municipality_id = municipality if isinstance(municipality, int) else municipality.pk
     return scope.is_admin or municipality_id in scope.methodology_municipality_ids
+
+
+def can_view_region(user, region) -> bool:
+    """May open the region-wide pages of `region` (a Region or its id)."""
+    scope = scope_for(user)
+    region_id = region if isinstance(region, int) else region.pk
+    return scope.is_admin or region_id in scope.region_monitor_ids
+
+
+def visible_regions(user) -> QuerySet[Region]:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return Region.objects.all()
+    return Region.objects.filter(pk__in=scope.region_monitor_ids)
 
 
 def can_accept_reports(user, municipality: Municipality | int) -> bool:

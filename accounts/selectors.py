@@ -48,7 +48,7 @@ def user_role_labels(user) -> list[str]:
     labels = []
     if user.is_superuser:
         labels.append(Role.ADMIN.label)
-    for assignment in RoleAssignment.objects.filter(user=user).select_related("municipality", "organization"):
+    for assignment in RoleAssignment.objects.filter(user=user).select_related("municipality", "organization", "region"):
         label = str(assignment)
         if label not in labels:
             labels.append(label)

@@ -8,7 +8,7 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from accounts.models import MUNICIPAL_ROLES
         from accounts.navigation import NavItem, register_cards, register_nav
-        from accounts.scoping import MONITOR, roles_with
+        from accounts.scoping import MONITOR, REGION_MONITOR, roles_with
         from monitoring.home_cards import monitoring_cards
 
         runners = roles_with(MONITOR)
@@ -27,5 +27,13 @@ class MonitoringConfig(AppConfig):
                 roles=runners,
             ),
             NavItem("Проверка сайтов ОО", "monitoring:websites", icon="globe", order=44, group=group, roles=runners),
+            NavItem(
+                "Регион: муниципалитеты",
+                "monitoring:region_list",
+                icon="map",
+                order=39,
+                group=group,
+                roles=roles_with(REGION_MONITOR),
+            ),
         )
         register_cards(monitoring_cards, order=40)

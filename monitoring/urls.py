@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring import views
+from monitoring import region_views, views
 
 app_name = "monitoring"
 
@@ -24,4 +24,7 @@ urlpatterns = [
     path("reports/<int:pk>/download/<str:fmt>/", views.build_download, name="build_download"),
     path("export/regional/", views.regional_export, name="regional_export"),
     path("websites/", views.website_checks, name="websites"),
+    path("region/", region_views.region_list, name="region_list"),
+    path("region/<int:pk>/", region_views.region_detail, name="region_detail"),
+    path("region/municipality/<int:pk>/", region_views.region_municipality, name="region_municipality"),
 ]

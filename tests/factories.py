@@ -55,7 +55,9 @@ class UserFactory(DjangoModelFactory):
             obj.save()
 
 
-def user_with_role(role: str, *, municipality=None, organization=None, **user_kwargs) -> User:
+def user_with_role(role: str, *, municipality=None, organization=None, region=None, **user_kwargs) -> User:
     user = UserFactory(is_staff=role in (Role.ADMIN, Role.COORDINATOR, Role.CURATOR), **user_kwargs)
-    RoleAssignment.objects.create(user=user, role=role, municipality=municipality, organization=organization)
+    RoleAssignment.objects.create(
+        user=user, role=role, municipality=municipality, organization=organization, region=region
+    )
     return user

@@ -18,11 +18,11 @@ from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.backup import municipality_paths
-from accounts.models import Organization, User
+from accounts.models import Organization, Region, User
 from tests.url_walk_registry import EXEMPT, EXTRA_KWARGS, OBJECT_URLS, STATIC_KWARGS
 
 HOME, FOREIGN = "город Норильск", "город Нижневартовск"
-ROLES = ["koordinator", "metodist", "kurator", "direktor"]
+ROLES = ["koordinator", "metodist", "kurator", "direktor", "region"]
 
 
 def all_patterns(patterns=None, prefix="", namespace=None):
@@ -73,6 +73,8 @@ def _paths(model, target: str) -> list[str]:
 
 def _pick(model, municipality, *, other_than_org=None):
     qs = model._default_manager.all()
+    if model is Region:  # region-level pages: the other side's municipality is in another region
+        return municipality.region if other_than_org is None else None
     if other_than_org is None:
         paths = _paths(model, "municipality")
         if not paths and any(f.is_relation and f.related_model is User for f in model._meta.concrete_fields):

@@ -33,5 +33,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         self.stdout.write("Демо-входы (логин / пароль — роль, организация):")
         for row in demo_logins():
-            where = row["organization"] or row["municipality"] or "вся система"
+            where = row["organization"] or row["municipality"] or row.get("region") or "вся система"
             self.stdout.write(f"  {row['username']:<15} / {row['password']} — {row['role']}, {where}")

@@ -1,0 +1,96 @@
+"""The region level: municipalities as rows, their ranking and annual reports, drill-down to a
+municipality's organizations. Read-only; every page asks `accounts.scoping` for the region."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts import scoping
+from accounts.models import Municipality, Region
+from monitoring import region_selectors as selectors
+from monitoring.forms import PeriodFilterForm
+from monitoring.selectors import organization_figures
+
+PAGE_SIZE = 50
+
+
+def _year(request) -> tuple[PeriodFilterForm, int]:
+    form = PeriodFilterForm(request.GET or None)
+    year = timezone.localdate().year
+    if form.is_valid():
+        year = form.cleaned_data.get("year") or year
+    return form, year
+
+
+@login_required
+def region_list(request):
+    regions = list(scoping.visible_regions(request.user).order_by("name"))
+    if not regions:
+        raise PermissionDenied("Страницы региона доступны региональному координатору.")
+    if len(regions) == 1:
+        return redirect("monitoring:region_detail", pk=regions[0].pk)
+    return render(request, "monitoring/region_list.html", {"regions": regions})
+
+
+@login_required
+def region_detail(request, pk: int):
+    region = scoping.get_scoped_or_404(scoping.visible_regions(request.user), pk=pk)
+    form, year = _year(request)
+    rows = selectors.region_figures(region, year)
+    sort = request.GET.get("sort", "rank")
+    if sort == "name":
+        rows.sort(key=lambda r: r.municipality.name)
+    else:
+        rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.municipality.name))
+    return render(
+        request,
+        "monitoring/region_detail.html",
+        {
+            "region": region,
+            "form": form,
+            "year": year,
+            "rows": rows,
+            "total": selectors.region_totals(rows),
+            "criteria": selectors.MUNICIPALITY_CRITERIA,
+            "report_states": selectors.report_states(rows),
+            "sort": sort,
+        },
+    )
+
+
+@login_required
+def region_municipality(request, pk: int):
+    """A municipality seen from the region: its organizations with the same figures, paged."""
+    try:
+        municipality = Municipality.objects.select_related("region").get(pk=pk)
+    except Municipality.DoesNotExist:
+        raise Http404 from None
+    if not scoping.can_view_region(request.user, municipality.region_id):
+        raise Http404
+    form, year = _year(request)
+    organizations = scoping.visible_organizations(request.user).filter(municipality=municipality, is_active=True)
+    page = Paginator(organizations.order_by("short_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    import datetime as dt
+
+    figures = organization_figures([o.pk for o in page.object_list], dt.date(year, 1, 1), dt.date(year, 12, 31))
+    rows = [(organization, figures[organization.pk]) for organization in page.object_list]
+    return render(
+        request,
+        "monitoring/region_municipality.html",
+        {
+            "municipality": municipality,
+            "region": municipality.region,
+            "form": form,
+            "year": year,
+            "page": page,
+            "rows": rows,
+        },
+    )
+
+
+__all__ = ["region_list", "region_detail", "region_municipality", "Region"]
