@@ -93,4 +93,23 @@ def region_municipality(request, pk: int):
     )
 
 
-__all__ = ["region_list", "region_detail", "region_municipality", "Region"]
+@login_required
+def region_export(request, pk: int):
+    """The region's figures, one row per organization of every municipality (.xlsx), for regional and
+    federal monitoring: the same figures as the region page, so the region can sum them."""
+    import datetime as dt
+
+    from django.http import HttpResponse
+
+    from monitoring.reports.regional import build_regional_xlsx
+
+    region = scoping.get_scoped_or_404(scoping.visible_regions(request.user), pk=pk)
+    _form, year = _year(request)
+    municipalities = list(Municipality.objects.filter(region=region).select_related("region").order_by("name"))
+    content = build_regional_xlsx(municipalities, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="region-{region.pk}-monitoring-{year}.xlsx"'
+    return response
+
+
+__all__ = ["region_list", "region_detail", "region_municipality", "region_export", "Region"]

@@ -26,5 +26,6 @@ urlpatterns = [
     path("websites/", views.website_checks, name="websites"),
     path("region/", region_views.region_list, name="region_list"),
     path("region/<int:pk>/", region_views.region_detail, name="region_detail"),
+    path("region/<int:pk>/export/", region_views.region_export, name="region_export"),
     path("region/municipality/<int:pk>/", region_views.region_municipality, name="region_municipality"),
 ]

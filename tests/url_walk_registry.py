@@ -83,6 +83,7 @@ OBJECT_URLS: dict[str, tuple[str, str, dict]] = {
     "monitoring:build_progress": _BUILD,
     "monitoring:build_download": _BUILD,
     "monitoring:region_detail": ("accounts.Region", "pk", {}),
+    "monitoring:region_export": ("accounts.Region", "pk", {}),
     "monitoring:region_municipality": ("accounts.Municipality", "pk", {}),
     # notifications
     "notifications:open": _NOTIFICATION,

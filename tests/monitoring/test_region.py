@@ -136,3 +136,21 @@ def test_region_page_queries_do_not_grow_with_municipalities(region_world, clien
             )
     assert count() == small
     assert small <= 15
+
+
+def test_region_export_has_every_organization_of_the_region_only(region_world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    world, _neighbour, _school, regional = region_world
+    response = client_for(regional).get(reverse("monitoring:region_export", args=[world.home.municipality.region_id]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    names = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {"Дудинская СШ № 1", world.home.school.short_name, world.home.other_school.short_name} <= names
+    assert world.foreign.school.short_name not in names
+    outsider = client_for(world.foreign.coordinator)
+    assert (
+        outsider.get(reverse("monitoring:region_export", args=[world.home.municipality.region_id])).status_code == 404
+    )
