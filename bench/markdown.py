@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bench.run import RESULTS
 
-ROLES = {"coordinator": "координатор", "curator": "куратор", "methodologist": "методист"}
+ROLES = {"coordinator": "координатор", "curator": "куратор", "methodologist": "методист", "regional": "регион"}
 
 
 def render(results: dict) -> str:
@@ -43,9 +43,15 @@ def render(results: dict) -> str:
                 elif p["status"] != 200:
                     cells.append(f"HTTP {p['status']}")
                 else:
-                    cells.append(f"{p['p50_ms']:.0f} / {p['p95_ms']:.0f} мс, {p['queries']} запр.")
+                    cpu = f", ЦП p95 {p['cpu_p95_ms']:.0f} мс" if p.get("cpu_p95_ms") else ""
+                    cells.append(f"{p['p50_ms']:.0f} / {p['p95_ms']:.0f} мс{cpu}, {p['queries']} запр.")
             out.append(f"| {page} | " + " | ".join(cells) + " |")
-        out += ["", "В ячейке: p50 / p95 и число запросов к БД.", ""]
+        out += [
+            "",
+            "В ячейке: p50 / p95 времени ответа, p95 процессорного времени запроса (процесс Django и его "
+            "процесс PostgreSQL) и число запросов к БД.",
+            "",
+        ]
     imp = results.get("import")
     if imp:
         out += [

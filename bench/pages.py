@@ -1,7 +1,11 @@
-"""Server time and queries of every main page, as coordinator, curator and methodologist.
+"""Server time, CPU time and queries of every main page, as coordinator, curator, methodologist and
+the regional user.
 
 Requests go through the Django test client in-process (the full middleware stack, sessions in the
 database, templates rendered), so the time is the server's, without a network or a web server.
+CPU time is what the request really costs, whatever else the machine runs: the Django process's
+own CPU (time.process_time) plus the CPU of its PostgreSQL backend process, read from
+/proc/<pg_backend_pid()>/stat before and after (the database runs on this machine).
 Before each timed request the garbage collector runs (gc.collect, not disabled): the p95 of 20
 samples is otherwise decided by which page happens to meet a collection of everybody's garbage.
 """
@@ -9,6 +13,7 @@ samples is otherwise decided by which page happens to meet a collection of every
 from __future__ import annotations
 
 import gc
+import os
 import statistics
 import time
 from dataclasses import asdict, dataclass
@@ -34,6 +39,7 @@ class Subjects:
     assignment: int | None
     pair: int | None
     person: int | None
+    region: int | None = None
 
 
 def pick_subjects() -> Subjects:
@@ -70,6 +76,14 @@ def pick_subjects() -> Subjects:
         "curator": role_user(Role.CURATOR, organization_id=school_id),
         "methodologist": role_user(Role.METHODOLOGIST, municipality=municipality),
     }
+    regional = (
+        RoleAssignment.objects.filter(role=Role.REGIONAL, region_id=municipality.region_id, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if regional is not None:
+        users["regional"] = regional.user
     municipal = (
         Roadmap.objects.filter(municipality=municipality, level=RoadmapLevel.MUNICIPAL)
         .order_by("-period_start", "pk")
@@ -99,6 +113,7 @@ def pick_subjects() -> Subjects:
         getattr(assignment, "pk", None),
         getattr(pair, "pk", None),
         getattr(person, "pk", None),
+        municipality.region_id,
     )
 
 
@@ -136,6 +151,10 @@ PAGES: list[tuple[str, str, str | None, tuple[str, ...]]] = [
     ("Уведомления", "notifications:list", None, ALL),
     ("Журнал напоминаний", "notifications:sent_log", None, ("coordinator",)),
     ("Журнал: кому напомним завтра", "notifications:tomorrow", None, ("coordinator",)),
+    ("Регион: муниципалитеты", "monitoring:region_detail", "region", ("regional",)),
+    ("Регион: организации муниципалитета", "monitoring:region_municipality", "municipality_id", ("regional",)),
+    ("Регион: главная", "home", None, ("regional",)),
+    ("Регион: уведомления", "notifications:list", None, ("regional",)),
 ]
 
 
@@ -150,17 +169,26 @@ class PageResult:
     p95_ms: float
     mean_ms: float
     samples: int
+    # CPU per request: Django process + PostgreSQL backend (ms)
+    cpu_p50_ms: float = 0.0
+    cpu_p95_ms: float = 0.0
+    db_cpu_mean_ms: float = 0.0
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 def page_urls(subjects: Subjects) -> list[tuple[str, str, str]]:
-    """(label, role, url) for every page the role has and whose object exists."""
+    """(label, role, url) for every page the role has (and a user of it exists) and whose object exists."""
     out = []
     for label, name, attr, roles in PAGES:
+        roles = tuple(r for r in roles if r in subjects.users)
+        if not roles:
+            continue
         args = []
-        if attr:
+        if attr == "municipality_id":
+            args = [subjects.municipality.pk]
+        elif attr:
             value = getattr(subjects, attr)
             if value is None:
                 continue
@@ -194,15 +222,22 @@ def measure(subjects: Subjects, *, repeat: int = 20, warmup: int = 2, log=print)
         # read now: the next request's request_started signal clears the connection's query log
         queries = len(ctx.captured_queries)
         status = response.status_code
-        times = []
+        times, cpu, db_cpu = [], [], []
         if status == 200:
+            backend = _backend_stat_path()
             for _ in range(repeat):
                 # the garbage of earlier requests is collected before each one, so that a pause of
                 # Python's cyclic collector lands on the request that caused it, not on a random page
                 gc.collect()
+                db_before = _ticks(backend)
+                cpu_before = time.process_time()
                 started = time.perf_counter()
                 client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
+                own = (time.process_time() - cpu_before) * 1000
+                db = (_ticks(backend) - db_before) * 1000 / _CLOCK_TICKS
+                db_cpu.append(db)
+                cpu.append(own + db)
         result = PageResult(
             page=label,
             role=role,
@@ -213,10 +248,40 @@ def measure(subjects: Subjects, *, repeat: int = 20, warmup: int = 2, log=print)
             p95_ms=round(percentile(times, 95), 1) if times else 0.0,
             mean_ms=round(statistics.fmean(times), 1) if times else 0.0,
             samples=len(times),
+            cpu_p50_ms=round(percentile(cpu, 50), 1) if cpu else 0.0,
+            cpu_p95_ms=round(percentile(cpu, 95), 1) if cpu else 0.0,
+            db_cpu_mean_ms=round(statistics.fmean(db_cpu), 1) if db_cpu else 0.0,
         )
         log(
             f"  {label:<32} {role:<14} {result.status} p50 {result.p50_ms:7.1f} мс  p95 {result.p95_ms:7.1f} мс  "
+            f"ЦП p95 {result.cpu_p95_ms:7.1f} мс (из них PostgreSQL {result.db_cpu_mean_ms:5.1f})  "
             f"запросов к БД {result.queries}"
         )
         results.append(result)
     return results
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _backend_stat_path() -> str | None:
+    """/proc/<pid>/stat of this connection's PostgreSQL backend, when the server runs on this machine."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    path = f"/proc/{pid}/stat"
+    return path if os.path.exists(path) else None
+
+
+def _ticks(path: str | None) -> int:
+    """utime + stime of a process in clock ticks (0 without a readable backend)."""
+    if path is None:
+        return 0
+    try:
+        with open(path) as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])

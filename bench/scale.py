@@ -608,9 +608,12 @@ class Generator:
         for i, org in enumerate(organizations, start=1):
             roles.append((user(f"scale-kurator-{i:04d}"), Role.CURATOR, None, org))
             roles.append((user(f"scale-direktor-{i:04d}"), Role.HEAD, None, org))
+        regional = user("scale-region")  # the regional mentoring centre: reads the whole region
         self._bulk(User, users)
         self._bulk(
-            RoleAssignment, [RoleAssignment(user=u, role=r, municipality=m, organization=o) for u, r, m, o in roles]
+            RoleAssignment,
+            [RoleAssignment(user=u, role=r, municipality=m, organization=o) for u, r, m, o in roles]
+            + [RoleAssignment(user=regional, role=Role.REGIONAL, region_id=municipalities[0].region_id)],
         )
         self.curator_by_org = {o.pk: u for u, r, _m, o in roles if r == Role.CURATOR}
         self.coordinator_by_municipality = {m.pk: u for u, r, m, _o in roles if r == Role.COORDINATOR}
@@ -621,6 +624,7 @@ class Generator:
             "coordinator": "scale-koordinator-001",
             "methodologist": "scale-metodist-001",
             "curator": self.curator_by_org[first_school.pk].username,
+            "regional": regional.username,
         }
         return {"municipalities": len(municipalities), "organizations": len(organizations), "users": len(users)}
 

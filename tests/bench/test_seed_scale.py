@@ -75,6 +75,9 @@ def test_roles_cover_every_scope_and_scoping_keeps_them_apart(tiny):
     curator = User.objects.get(username=tiny.bench_users["curator"])
     assert scoping.visible_organizations(curator).count() == 1
     assert curator.check_password(SCALE_PASSWORD)
+    regional = User.objects.get(username=tiny.bench_users["regional"])
+    assert set(scoping.visible_organizations(regional)) == set(Organization.objects.all())
+    assert not scoping.editable_organizations(regional).exists()
 
 
 def test_workflows_are_plausible(tiny):
@@ -119,7 +122,7 @@ def test_command_prints_json_and_refuses_a_second_run():
     )
     summary = json.loads(out.getvalue().strip().splitlines()[-1])
     assert summary["counts"]["organizations"] == 4
-    assert set(summary["bench_users"]) == {"coordinator", "curator", "methodologist"}
+    assert set(summary["bench_users"]) == {"coordinator", "curator", "methodologist", "regional"}
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="уже есть"):
