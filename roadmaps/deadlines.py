@@ -2,8 +2,11 @@
 
 The parser is pure (no database) and total: any text gives a `ParsedDeadline`, never an
 exception. Every returned date lies inside the roadmap's period; explicit dates outside it are
-left out and said so in `note`, and text with no usable date is reported as not parsed so that a
-person sets the dates by hand. A month stands for its last day: "Декабрь 2022" is due 31.12.2022.
+left out and said so in `note` and `flagged`, and text with no usable date is reported as not
+parsed so that a person sets the dates by hand. A month stands for its last day: "Декабрь 2022" is
+due 31.12.2022. A month or day written without a year ("сентябрь", "до 15 июня ежегодно", "до 25
+декабря отчетного года") is due in every year of the period. The academic year runs from
+1 September to 31 August; its terms (четверти) end in October, December, March and May.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 ONCE, ANNUAL, QUARTERLY, MONTHLY = "once", "annual", "quarterly", "monthly"
+CONTINUOUS, AS_NEEDED, RELATIVE = "continuous", "as_needed", "relative"
 # How often continuous work («постоянно», «в течение года») gets a checkpoint.
 CHECKPOINT_YEAR, CHECKPOINT_HALF, CHECKPOINT_QUARTER = "year", "half", "quarter"
 CHECKPOINTS = {
@@ -21,7 +25,6 @@ CHECKPOINTS = {
     CHECKPOINT_HALF: "в конце каждого полугодия",
     CHECKPOINT_QUARTER: "в конце каждого квартала",
 }
-CONTINUOUS, AS_NEEDED, RELATIVE = "continuous", "as_needed", "relative"
 
 MONTHS = {
     "январ": 1,
@@ -37,6 +40,36 @@ MONTHS = {
     "ноябр": 11,
     "декабр": 12,
 }
+MONTH_NAMES_GENITIVE = [
+    "",
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+MONTH_NAMES = [
+    "",
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+]
 # Longest stems first so that "ма" (май, мая) does not swallow "март".
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 MONTH_RE = rf"(?<![а-яa-z])(?:{_MONTH_ALT})[а-я]*"
@@ -44,8 +77,10 @@ YEAR_RE = r"(?:19|20)\d{2}"
 
 _NUMBER_WORDS = {
     "одн": 1,
-    "одного": 1,
+    "полу": 0.5,
+    "дву": 2,
     "дв": 2,
+    "тре": 3,
     "тр": 3,
     "четыр": 4,
     "пят": 5,
@@ -54,11 +89,13 @@ _NUMBER_WORDS = {
     "восьм": 8,
     "девят": 9,
     "десят": 10,
+    "пятнадцат": 15,
+    "двадцат": 20,
+    "тридцат": 30,
 }
-_UNIT_DAYS = {"дн": 1, "ден": 1, "недел": 7, "месяц": 30}
 
 CONTINUOUS_PATTERNS = (
-    r"в\s+течени[еи]\s+(?:всего\s+)?(?:периода|года|учебного\s+года|срока)",
+    r"в\s+течени[еи]\s+(?:всего\s+)?(?:периода|года|учебного\s+года|срока|реализации)",
     r"постоянн",
     r"регулярн",
     r"систематическ",
@@ -66,28 +103,87 @@ CONTINUOUS_PATTERNS = (
     r"весь\s+период",
     r"по\s+мере\s+реализации",
     r"на\s+протяжении",
+    r"еженедельн",
+    r"ежедневн",
+    r"в\s+период\s+реализации",
+    r"на\s+период\s+(?:действия|реализации)",
+    r"в\s+течени[еи]\s+(?:всего\s+)?(?:учебного\s+)?года",
+    r"бессрочн",
+    r"весь\s+(?:учебный\s+)?год",
 )
-AS_NEEDED_PATTERNS = (r"по\s+мере\s+(?:необходимости|поступлени|потребност)", r"при\s+необходимости", r"по\s+запрос")
+AS_NEEDED_PATTERNS = (
+    r"по\s+мере\s+(?:необходимости|поступлени|потребност|обновлени|появлени|выхода)",
+    r"при\s+необходимости",
+    r"по\s+запрос",
+    r"при\s+наличии",
+    r"при\s+поступлении",
+    r"в\s+случае\s+",
+)
 RELATIVE_PATTERNS = (
-    r"с\s+(?:даты|момента)",
+    r"с\s+(?:даты|момента|дня)",
+    r"со\s+дня",
     r"после\s+",
-    r"в\s+соответствии\s+со?\s+срок",
+    r"в\s+соответствии\s+со?\s+(?:срок|график|план|календар)",
     r"по\s+графику",
-    r"согласно\s+(?:графику|плану|срок)",
-    r"по\s+итогам",
+    r"согласно\s+(?:графику|плану|срок|календар)",
+    r"по\s+итогам\s+(?!(?:учебного\s+)?года|четверт|полугоди|квартал|месяц)",
+    r"в\s+сроки?\s*,?\s+(?:установленн|определенн|указанн|предусмотренн)",
+    r"по\s+(?:отдельному\s+)?(?:плану|графику)",
+    r"срочн",
+    r"месячн\w*\s+срок",
+    r"недельн\w*\s+срок",
+    r"дневн\w*\s+срок",
 )
-ANNUAL_PATTERNS = (r"ежегодн", r"раз\s+в\s+год", r"1\s+раз\s+в\s+год", r"каждый\s+год")
-QUARTERLY_PATTERNS = (r"ежекварталь", r"раз\s+в\s+квартал", r"поквартальн", r"каждый\s+квартал")
+ANNUAL_PATTERNS = (
+    r"ежегодн",
+    r"(?<!\d\s)раз\s+в\s+год",
+    r"каждый\s+год",
+    r"ежегод",
+    r"по\s+итогам\s+(?:календарного\s+)?года",
+)
+QUARTERLY_PATTERNS = (
+    r"ежекварталь",
+    r"раз\s+в\s+квартал",
+    r"поквартальн",
+    r"каждый\s+квартал",
+    r"по\s+итогам\s+квартал",
+)
+HALF_PATTERNS = (
+    r"раз\s+в\s+полугоди",
+    r"ежеполугод",
+    r"(?:2|два)\s+раза\s+в\s+(?:учебный\s+)?год",
+    r"по\s+полугодиям",
+    r"по\s+итогам\s+(?:каждого\s+)?полугоди",
+    r"каждое\s+полугодие",
+)
 TERM_PATTERNS = (
     r"раз\s+в\s+четверть",
     r"ежечетвертн",
     r"по\s+четвертям",
     r"каждую\s+четверть",
-    r"по\s+итогам\s+четверт",
+    r"по\s+итогам\s+(?:каждой\s+)?четверт",
+    r"(?:4|четыре)\s+раза\s+в\s+(?:учебный\s+)?год",
 )
-MONTHLY_PATTERNS = (r"ежемесячн", r"раз\s+в\s+месяц", r"каждый\s+месяц")
-TERM_START_PATTERNS = (r"(?:на|в)\s+начал[еоа]\s+(?:учебного\s+)?года", r"до\s+начала\s+учебного\s+года")
-TERM_END_PATTERNS = (r"(?:на|в)\s+конц[еа]\s+(?:учебного\s+)?года", r"по\s+окончании\s+учебного\s+года")
+MONTHLY_PATTERNS = (r"ежемесячн", r"раз\s+в\s+месяц", r"каждый\s+месяц", r"по\s+итогам\s+(?:каждого\s+)?месяц")
+BEFORE_SCHOOL_YEAR = (
+    r"до\s+начала\s+(?:нового\s+)?учебного\s+года",
+    r"к\s+началу\s+(?:нового\s+)?учебного\s+года",
+    r"перед\s+началом\s+учебного\s+года",
+)
+TERM_START_PATTERNS = (
+    r"(?:на|в)\s+начал[еоа]\s+(?:нового\s+)?(?:учебного\s+)?года",
+    r"с\s+начала\s+учебного\s+года",
+    r"в\s+начале\s+каждого\s+учебного\s+года",
+)
+TERM_END_PATTERNS = (r"(?:на|в)\s+конц[еа]\s+(?:каждого\s+)?учебного\s+года", r"к\s+концу\s+учебного\s+года")
+AFTER_SCHOOL_YEAR = (
+    r"по\s+(?:окончании|завершении|итогам)\s+(?:каждого\s+)?учебного\s+года",
+    r"после\s+(?:окончания|завершения)\s+учебного\s+года",
+)
+YEAR_END_PATTERNS = (r"(?:на|в|к)\s+конц[еау]\s+(?:каждого\s+)?(?:календарного\s+)?года",)
+NEXT_YEAR = re.compile(r"следующ\w*\s+за\s+отчетн|следующего\s+(?:календарного\s+)?года|следующего\s+за\s+ним")
+# the order (or the roadmap it approves) as the start of a relative deadline
+ORDER_ANCHOR = re.compile(r"приказ|утвержд|издани|подписани|вступлени|настоящ|дорожн\w*\s+карт|опубликовани|принятия")
 
 
 @dataclass
@@ -97,8 +193,7 @@ class ParsedDeadline:
     recurrence: str | None
     dates: list[dt.date] = field(default_factory=list)
     note: str = ""
-    # dates read from the text itself, before clipping to the period (the importer widens the
-    # period to cover them when the title gave a narrower one)
+    # dates read from the text itself, before clipping to the period
     explicit: list[dt.date] = field(default_factory=list)
     offset_days: int | None = None
     # the schedule in words («ежегодно, до 15 июня»), and why a person must look («» when fine)
@@ -109,11 +204,18 @@ class ParsedDeadline:
 def normalize(text: str) -> str:
     text = (text or "").replace("\u00a0", " ").replace("ё", "е").replace("Ё", "Е").lower()
     text = re.sub(r"[–—−‑]", "-", text)
+    text = re.sub(r"(\d)\s*г\.г\.", r"\1 гг.", text)
     return " ".join(text.split())
 
 
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    index = date.year * 12 + date.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(date.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _month_number(word: str) -> int | None:
@@ -137,6 +239,10 @@ def _has(text: str, patterns: tuple[str, ...]) -> bool:
     return any(re.search(p, text) for p in patterns)
 
 
+def is_academic(start: dt.date) -> bool:
+    return (start.month, start.day) == (9, 1)
+
+
 def year_windows(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
     """The period cut into consecutive twelve-month windows (a 2022–2024 roadmap has three)."""
     windows = []
@@ -154,10 +260,12 @@ def year_windows(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
     return windows
 
 
-def _occurrences(month: int, day: int | None, start: dt.date, end: dt.date) -> list[dt.date]:
+def _occurrences(
+    month: int, day: int | None, start: dt.date, end: dt.date, *, min_year: int | None = None
+) -> list[dt.date]:
     """Every date with this month (and day, or the month's end) inside the period."""
     out = []
-    for year in range(start.year, end.year + 1):
+    for year in range(max(start.year, min_year or start.year), end.year + 1):
         date = _safe_date(year, month, day) if day else month_end(year, month)
         if date is None and day:
             date = month_end(year, month)
@@ -167,13 +275,30 @@ def _occurrences(month: int, day: int | None, start: dt.date, end: dt.date) -> l
 
 
 # Explicit dates -----------------------------------------------------------------------------------
-_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?!\d)")
-_DAY_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({MONTH_RE})(?:\s+({YEAR_RE}))?")
-_MONTH_RANGE = re.compile(rf"({MONTH_RE})(?:\s+({YEAR_RE}))?\s*(?:-|по|до)\s*({MONTH_RE})(?:\s+({YEAR_RE}))?")
+_NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})\s?\.\s?(\d{1,2})\s?\.\s?(\d{4}|\d{2})(?![\d])")
+_NUMERIC_MONTH_YEAR = re.compile(rf"(?<![\d.])(0?[1-9]|1[0-2])\.({YEAR_RE})(?!\d)")
+_NUMERIC_DAY_MONTH = re.compile(r"(?<![\d.])([0-2]?\d|3[01])\.(0[1-9]|1[0-2])(?![\d.]|\.\d)")
+_DAY_MONTH = re.compile(rf"(?<![\d.])(\d{{1,2}})(?:\s*-?\s*(?:го|е|ое))?\s+({MONTH_RE})(?:\s+({YEAR_RE}))?")
+_MONTH_RANGE = re.compile(
+    rf"({MONTH_RE})(?:\s+({YEAR_RE})\s*(?:г\.?|года)?)?\s*(?:-|по|до|/)\s*({MONTH_RE})(?:\s+({YEAR_RE}))?"
+)
 _MONTH_YEAR = re.compile(rf"({MONTH_RE})(?:\s+({YEAR_RE}))?")
-_BEFORE_MONTH = re.compile(rf"до\s+({MONTH_RE})(?:\s+({YEAR_RE}))?")
-_QUARTER = re.compile(rf"(\d|i{{1,3}}|iv)\s*(?:-?й\s+)?квартал[а-я]*(?:\s+({YEAR_RE}))?")
+_BEFORE_MONTH = re.compile(rf"(?<![а-я])до\s+({MONTH_RE})(?:\s+({YEAR_RE}))?")
+_ROMAN_OR_DIGIT = r"(\d|iv|i{1,3}|перв\w*|втор\w*|трет\w*|четв[её]рт\w*)"
+_QUARTER = re.compile(rf"{_ROMAN_OR_DIGIT}\s*(?:-?(?:й|го|м|ом))?\s+квартал[а-я]*(?:\s+({YEAR_RE}))?")
+_HALF = re.compile(rf"{_ROMAN_OR_DIGIT}\s*(?:-?(?:е|ое|го|м|ом))?\s+полугоди[а-я]*(?:\s+(?:({YEAR_RE})|(учебн)))?")
+_TERM = re.compile(rf"{_ROMAN_OR_DIGIT}\s*(?:-?(?:я|й|ой))?\s+четверт[а-я]*")
 _SEASONS = {"весн": (3, 5), "лет": (6, 8), "осен": (9, 11), "зим": (12, 2)}
+_ORDINALS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "перв": 1, "втор": 2, "трет": 3, "четв": 4}
+
+
+def _ordinal(token: str) -> int:
+    if token.isdigit():
+        return int(token)
+    for stem, value in _ORDINALS.items():
+        if token == stem or (len(stem) > 3 and token.startswith(stem)):
+            return value
+    return 0
 
 
 @dataclass
@@ -184,6 +309,8 @@ class _Item:
     day: int | None
     year: int | None
     span: tuple[int, int]
+    # an academic-year term or half ("I полугодие" of the school year): the year follows the period
+    academic: bool = False
 
 
 def _two_digit_year(value: str) -> int:
@@ -191,7 +318,7 @@ def _two_digit_year(value: str) -> int:
     return year + 2000 if year < 100 else year
 
 
-def _find_items(text: str) -> list[_Item]:
+def _find_items(text: str, academic_period: bool) -> list[_Item]:
     items: list[_Item] = []
     taken: list[tuple[int, int]] = []
 
@@ -202,29 +329,30 @@ def _find_items(text: str) -> list[_Item]:
         items.append(item)
         taken.append(item.span)
 
-    # "с 1 января по 31 декабря 2021": the range ends at its last date, so read ranges of day-dates
-    # as their end; a plain day-date is itself a due date.
     for m in _NUMERIC_DATE.finditer(text):
         day, month, year = int(m.group(1)), int(m.group(2)), _two_digit_year(m.group(3))
         if 1 <= month <= 12 and 1 <= day <= 31:
             add(_Item(month, day, year, m.span()))
-    day_matches = [m for m in _DAY_MONTH.finditer(text) if free(m.span())]
+        else:
+            taken.append(m.span())
+    for m in _NUMERIC_MONTH_YEAR.finditer(text):
+        if free(m.span()):
+            add(_Item(int(m.group(1)), None, int(m.group(2)), m.span()))
+    for m in _NUMERIC_DAY_MONTH.finditer(text):
+        if free(m.span()) and 1 <= int(m.group(1)) <= 31:
+            add(_Item(int(m.group(2)), int(m.group(1)), None, m.span()))
     # A year written once at the end applies to every day-month before it.
-    trailing_year = None
-    tail = re.search(rf"({YEAR_RE})\s*(?:г\.?|года?)?\s*$", text)
-    if tail:
-        trailing_year = int(tail.group(1))
-    is_from_to = bool(re.search(r"(?:^|\s)с\s+\d{1,2}\s+\S+.*\s(?:по|до)\s+\d{1,2}\s+", text))
-    for index, m in enumerate(day_matches):
+    tail = re.search(rf"({YEAR_RE})\s*(?:г\.?|года?)?\s*\.?\s*$", text)
+    trailing_year = int(tail.group(1)) if tail else None
+    for m in _DAY_MONTH.finditer(text):
+        if not free(m.span()):
+            continue
         month = _month_number(m.group(2))
         if month is None:
             continue
         year = int(m.group(3)) if m.group(3) else None
-        if year is None and trailing_year and m.start() < (tail.start() if tail else 0):
+        if year is None and trailing_year and tail and m.start() < tail.start():
             year = trailing_year
-        if is_from_to and index == 0 and len(day_matches) > 1:
-            taken.append(m.span())  # the start of "с … по …" is not a due date
-            continue
         add(_Item(month, int(m.group(1)), year, m.span()))
     for m in _BEFORE_MONTH.finditer(text):
         if not free(m.span()):
@@ -256,19 +384,59 @@ def _find_items(text: str) -> list[_Item]:
         month = _month_number(m.group(0).split()[0])
         if month is None:
             continue
-        add(_Item(month, None, int(m.group(2)) if m.group(2) else None, m.span()))
+        year = int(m.group(2)) if m.group(2) else None
+        if year is None and trailing_year and tail and m.start() < tail.start():
+            year = trailing_year
+        add(_Item(month, None, year, m.span()))
     for m in _QUARTER.finditer(text):
         if not free(m.span()):
             continue
-        token = m.group(1)
-        number = int(token) if token.isdigit() else {"i": 1, "ii": 2, "iii": 3, "iv": 4}.get(token, 0)
+        number = _ordinal(m.group(1))
         if 1 <= number <= 4:
             add(_Item(number * 3, None, int(m.group(2)) if m.group(2) else None, m.span()))
+    for m in _HALF.finditer(text):
+        if not free(m.span()):
+            continue
+        number = _ordinal(m.group(1))
+        if number not in (1, 2):
+            continue
+        year = int(m.group(2)) if m.group(2) else None
+        academic = bool(m.group(3)) or (academic_period and year is None)
+        if academic:
+            add(_Item(12 if number == 1 else 5, None, None, m.span(), academic=True))
+        else:
+            add(_Item(6 if number == 1 else 12, None, year, m.span()))
+    for m in _TERM.finditer(text):
+        if not free(m.span()):
+            continue
+        number = _ordinal(m.group(1))
+        if 1 <= number <= 4:
+            add(_Item((10, 12, 3, 5)[number - 1], None, None, m.span(), academic=True))
     items.sort(key=lambda i: i.span[0])
-    return items
+    return _ranges_to_ends(items, text)
 
 
-def _resolve(items: list[_Item], start: dt.date, end: dt.date) -> tuple[list[dt.date], list[dt.date], bool]:
+def _ranges_to_ends(items: list[_Item], text: str) -> list[_Item]:
+    """«21 октября – 10 ноября», «с 01.09.2023 по 15.09.2023»: a range is due at its end."""
+    out: list[_Item] = []
+    for item in items:
+        if out:
+            previous = out[-1]
+            gap = text[previous.span[1] : item.span[0]]
+            if re.fullmatch(r"\s*(?:г\.?|года)?\s*(?:-|по|до)\s*", gap):
+                if item.year is None and previous.year is not None:
+                    item.year = previous.year + (
+                        1 if (item.month, item.day or 31) < (previous.month, previous.day or 31) else 0
+                    )
+                out[-1] = item
+                continue
+        out.append(item)
+    return out
+
+
+def _resolve(
+    items: list[_Item], start: dt.date, end: dt.date, *, next_year: bool
+) -> tuple[list[dt.date], list[dt.date], bool]:
     """Concrete dates (inside the period), explicit dates (any) and whether any item had no year."""
     dates: list[dt.date] = []
     explicit: list[dt.date] = []
@@ -285,7 +453,8 @@ def _resolve(items: list[_Item], start: dt.date, end: dt.date) -> tuple[list[dt.
                 dates.append(date)
         else:
             yearless = True
-            dates.extend(_occurrences(item.month, item.day, start, end))
+            # «в I квартале года, следующего за отчетным»: the first report falls in the second year
+            dates.extend(_occurrences(item.month, item.day, start, end, min_year=start.year + 1 if next_year else None))
     return sorted(set(dates)), sorted(set(explicit)), yearless
 
 
@@ -298,10 +467,27 @@ def _window_ends(start: dt.date, end: dt.date) -> list[dt.date]:
     """
     if (start.month, start.day) in ((1, 1), (9, 1)):
         return [w_end for _, w_end in year_windows(start, end)]
-    ends = [dt.date(y, 12, 31) for y in range(start.year, end.year + 1) if dt.date(y, 12, 31) <= end]
+    ends = [dt.date(y, 12, 31) for y in range(start.year, end.year + 1) if start <= dt.date(y, 12, 31) <= end]
     if not ends or ends[-1] != end:
         ends.append(end)
     return ends
+
+
+def _half_ends(start: dt.date, end: dt.date) -> list[dt.date]:
+    months = (12, 5) if is_academic(start) else (6, 12)
+    return [d for y in range(start.year, end.year + 1) for m in months if start <= (d := month_end(y, m)) <= end]
+
+
+def _checkpoints(start: dt.date, end: dt.date, every: str) -> list[dt.date]:
+    if every == CHECKPOINT_QUARTER:
+        found = _quarter_ends(start, end)
+    elif every == CHECKPOINT_HALF:
+        found = [d for y in range(start.year, end.year + 1) for m in (6, 12) if start <= (d := month_end(y, m)) <= end]
+    else:
+        return _window_ends(start, end)
+    if not found or found[-1] != end:
+        found.append(end)
+    return sorted(set(found))
 
 
 def _quarter_ends(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -315,33 +501,78 @@ def _term_ends(start: dt.date, end: dt.date) -> list[dt.date]:
     ]
 
 
-def _month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
+def _month_ends(start: dt.date, end: dt.date, day: int | None = None) -> list[dt.date]:
     out = []
     year, month = start.year, start.month
     while (year, month) <= (end.year, end.month) and len(out) < 2400:
         date = month_end(year, month)
+        if day:
+            date = _safe_date(year, month, day) or date
         if start <= date <= end:
             out.append(date)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
 
 
-def _academic_year_starts(start: dt.date, end: dt.date) -> list[dt.date]:
-    return [d for y in range(start.year, end.year + 1) if start <= (d := dt.date(y, 9, 1)) <= end] or [start]
+def _every_year(month: int, day: int, start: dt.date, end: dt.date) -> list[dt.date]:
+    return _occurrences(month, day, start, end) or []
 
 
-def _relative_offset(text: str) -> int | None:
-    m = re.search(r"в\s+течени[еи]\s+(\d+|[а-я]+)\s+(дн|ден|недел|месяц)[а-я]*", text)
-    if not m:
-        return None
-    amount_word, unit = m.group(1), m.group(2)
-    if amount_word.isdigit():
-        amount = int(amount_word)
-    else:
-        amount = next((v for k, v in _NUMBER_WORDS.items() if amount_word.startswith(k)), None)
-        if amount is None:
+_UNIT = r"(дн|ден|суток|сутк|недел|месяц|мес\.|год|лет)"
+
+
+def relative_offset(text: str) -> tuple[int, str] | None:
+    """(amount, unit: "d" or "m") of «в течение двух недель», «в трехмесячный срок», «не позднее 10 дней»."""
+    m = re.search(
+        rf"(?:в\s+течени[еи]|не\s+позднее|не\s+позже|через|в\s+срок\s+до|в\s+срок)\s+(\d+|[а-я]+)?\s*(?:рабоч\w+\s+|календарн\w+\s+)?{_UNIT}[а-я.]*",
+        text,
+    )
+    amount: float | None = None
+    unit = ""
+    if m and not re.match(r"(?:всего|учебного|календарного|периода|срока|реализации|текущего)", m.group(1) or ""):
+        word = m.group(1) or "1"
+        unit = m.group(2)
+        if (m.group(1) is None and unit.startswith(("год", "лет"))) or (word.isdigit() and int(word) > 99):
+            return None  # «в течение года» is continuous work, «в течение 2023 года» a year
+        if word.isdigit():
+            amount = int(word)
+        else:
+            amount = next((v for k, v in _NUMBER_WORDS.items() if word.startswith(k)), None)
+            if amount is None and word in ("месяца", "недели", "года"):
+                amount, unit = 1, word[:5]
+        if m.group(1) and not m.group(1).isdigit() and amount is None:
             return None
-    return amount * _UNIT_DAYS[unit]
+    else:
+        m = re.search(r"(?:в\s+)?(\d+|[а-я]+?)-?(дневн|недельн|месячн|годичн)\w*\s+срок", text)
+        if not m:
+            m2 = re.search(r"(?:в\s+)?(месячн|недельн|двухнедельн|декадн)\w*\s+срок", text)
+            if not m2:
+                return None
+            return {"месячн": (1, "m"), "недельн": (7, "d"), "двухнедельн": (14, "d"), "декадн": (10, "d")}[m2.group(1)]
+        word, unit = m.group(1), m.group(2)
+        amount = (
+            int(word) if word.isdigit() else next((v for k, v in _NUMBER_WORDS.items() if word.startswith(k)), None)
+        )
+    if amount is None:
+        return None
+    if unit.startswith(("дн", "ден", "сут")):
+        return int(amount), "d"
+    if unit.startswith("недел"):
+        return int(amount * 7), "d"
+    if unit.startswith(("месяц", "мес", "месячн")):
+        return (int(amount), "m") if amount >= 1 else (15, "d")
+    if unit.startswith(("год", "лет")):
+        return int(amount * 12), "m"
+    return None
+
+
+def _offset_date(base: dt.date, offset: tuple[int, str]) -> dt.date:
+    amount, unit = offset
+    return base + dt.timedelta(days=amount) if unit == "d" else add_months(base, amount)
+
+
+def _fmt(date: dt.date) -> str:
+    return date.strftime("%d.%m.%Y")
 
 
 def parse_deadline(
@@ -354,27 +585,35 @@ def parse_deadline(
 ) -> ParsedDeadline:
     """Turn deadline prose into due dates inside [period_start, period_end].
 
-    Without a period no date is given: the result is flagged until a person sets the period.
+    order_date: relative deadlines («в трехмесячный срок», «в течение двух недель с даты
+    подписания приказа») count from it; without it they are flagged. checkpoints: how often
+    continuous work is checked. Without a period no date is given: the result is flagged until a
+    person sets the period.
     """
     original = text or ""
     if period_start is None or period_end is None:
+        try:
+            probe = _parse(original, dt.date(2000, 1, 1), dt.date(2000, 12, 31), order_date, checkpoints)
+        except Exception:  # noqa: BLE001
+            probe = ParsedDeadline(original, False, None)
         return ParsedDeadline(
             original,
             False,
             None,
             note="Период дорожной карты не указан.",
+            schedule=probe.schedule,
             flagged="Не указан период дорожной карты: даты появятся, когда он будет задан.",
         )
     try:
-        result = _parse(original, period_start, period_end)
+        result = _parse(original, period_start, period_end, order_date, checkpoints)
     except Exception as exc:  # noqa: BLE001 — a bad cell must be flagged for a person, never crash an import
         result = ParsedDeadline(original, False, None, note=f"Не удалось разобрать сроки ({type(exc).__name__}).")
     if not result.parsed:
-        result.flagged = result.note or "Сроки не распознаны."
+        result.flagged = result.flagged or result.note or "Сроки не распознаны."
     elif result.recurrence == RELATIVE:
-        result.flagged = result.note
+        result.flagged = result.flagged or result.note
     elif "вне периода" in result.note:
-        result.flagged = result.note
+        result.flagged = result.flagged or result.note
     result.schedule = result.schedule or SCHEDULE_WORDS.get(result.recurrence or "", "")
     return result
 
@@ -384,94 +623,224 @@ SCHEDULE_WORDS = {
     ANNUAL: "ежегодно",
     QUARTERLY: "ежеквартально",
     MONTHLY: "ежемесячно",
-    CONTINUOUS: "постоянно, контрольная точка в конце каждого года",
+    CONTINUOUS: "постоянно",
     AS_NEEDED: "по мере необходимости",
     RELATIVE: "в срок от события",
 }
 
 
-def _parse(original: str, start: dt.date, end: dt.date) -> ParsedDeadline:
+def _words_for(items: list[_Item], dates: list[dt.date], annual: bool) -> str:
+    """«ежегодно, до 15 июня», «ежегодно, сентябрь», «однократно» for a schedule read from dates."""
+    yearless = [i for i in items if i.year is None]
+    if yearless and (annual or len(dates) > 1):
+        parts = []
+        for item in yearless:
+            if item.day:
+                parts.append(f"до {item.day} {MONTH_NAMES_GENITIVE[item.month]}")
+            else:
+                parts.append(MONTH_NAMES[item.month])
+        return "ежегодно, " + ", ".join(dict.fromkeys(parts))
+    if annual or len({d.year for d in dates}) > 1:
+        return "ежегодно"
+    return "однократно"
+
+
+def _parse(original: str, start: dt.date, end: dt.date, order_date: dt.date | None, every: str) -> ParsedDeadline:
     if end < start:
         start, end = end, start
     text = normalize(original)
     if not text:
         return ParsedDeadline(original, False, None, note="Срок не указан.")
+    academic = is_academic(start)
+    next_year = bool(NEXT_YEAR.search(text))
 
-    items = _find_items(text)
-    dates, explicit, yearless = _resolve(items, start, end)
+    items = _find_items(text, academic)
+    dates, explicit, yearless = _resolve(items, start, end, next_year=next_year)
     outside = [d for d in explicit if not start <= d <= end]
     annual = _has(text, ANNUAL_PATTERNS)
+    then_annual = bool(
+        re.search(r"(?:далее|затем|и\s+далее|начиная\s+с|с\s+последующ\w*)[^.;]*ежегодн|ежегодн\w*[,\s]+начиная", text)
+    )
 
-    def result(recurrence: str | None, found: list[dt.date], note: str = "") -> ParsedDeadline:
-        found = sorted({d for d in found if start <= d <= end})
+    # A schedule the text does not date itself («ежегодно», «до 1 мая текущего года», «ежемесячно»)
+    # starts with the approving order: nobody is due before the order that sets the duty.
+    floor = order_date if order_date is not None and start < order_date <= end else None
+
+    def result(recurrence: str | None, found: list[dt.date], note: str = "", schedule: str = "") -> ParsedDeadline:
+        found = sorted({d for d in found if start <= d <= end and (floor is None or d >= floor or d in explicit)})
+        flagged = ""
         if outside:
-            listed = ", ".join(d.strftime("%d.%m.%Y") for d in outside)
+            listed = ", ".join(_fmt(d) for d in outside)
             note = (note + " " if note else "") + f"Даты вне периода дорожной карты не включены: {listed}."
         parsed = bool(found) or recurrence in (AS_NEEDED, RELATIVE)
         if not parsed and recurrence in (ONCE, ANNUAL) and outside:
             recurrence = None
-        return ParsedDeadline(original, parsed, recurrence if parsed else None, found, note.strip(), explicit)
+        if not parsed and not note:
+            note = "Ни одна дата не попадает в период дорожной карты."
+        return ParsedDeadline(
+            original,
+            parsed,
+            recurrence if parsed else None,
+            found,
+            note.strip(),
+            explicit,
+            schedule=schedule if parsed else "",
+            flagged=flagged,
+        )
 
     # Dates written out win: "Ежегодно, май 2023, май 2024" is due in those two Mays.
     if items:
-        if _has(text, TERM_START_PATTERNS) and not dates:
-            pass
-        elif annual or (yearless and len(dates) > 1):
+        if then_annual or (annual and len(explicit) == 1 and not yearless):
+            # «сентябрь 2023, далее ежегодно»: that date and the same day in every later year
+            for date in explicit:
+                dates.extend(
+                    d
+                    for d in _occurrences(
+                        date.month, date.day if date.day != month_end(date.year, date.month).day else None, start, end
+                    )
+                    if d >= date
+                )
+            return result(ANNUAL, dates, schedule=_words_for(items, dates, True))
+        if annual or (yearless and len(dates) > 1):
             if annual and not explicit and not yearless:
-                return result(ANNUAL, _window_ends(start, end))
-            return result(ANNUAL, dates)
+                found = _window_ends(start, end)
+                return result(ANNUAL, found, schedule="ежегодно")
+            return result(ANNUAL, dates, schedule=_words_for(items, dates, annual))
+        years = {d.year for d in dates}
+        recurrence = ANNUAL if len(dates) > 1 and len(years) == len(dates) else ONCE
+        note = "Далее — по мере необходимости." if _has(text, AS_NEEDED_PATTERNS) else ""
+        if _has(text, CONTINUOUS_PATTERNS) and not dates and not outside:
+            pass
         else:
-            years = {d.year for d in dates}
-            recurrence = ANNUAL if len(dates) > 1 and len(years) == len(dates) else ONCE
-            note = "Далее — по мере необходимости." if _has(text, AS_NEEDED_PATTERNS) else ""
-            return result(recurrence, dates, note)
+            return result(recurrence, dates, note, schedule=_words_for(items, dates, False))
 
+    if _has(text, BEFORE_SCHOOL_YEAR):
+        found = _occurrences(8, 31, start, end)
+        return result(ANNUAL, found, schedule="ежегодно, до начала учебного года (31 августа)")
     if _has(text, TERM_START_PATTERNS):
-        found = _academic_year_starts(start, end)
+        found = [d for y in range(start.year, end.year + 1) if start <= (d := dt.date(y, 9, 1)) <= end] or [start]
         note = "Далее — в течение периода." if _has(text, CONTINUOUS_PATTERNS) else ""
-        return result(ANNUAL, found, note)
+        return result(ANNUAL, found, note, schedule="ежегодно, в начале учебного года (сентябрь)")
     if _has(text, TERM_END_PATTERNS):
-        return result(
-            ANNUAL, [d for y in range(start.year, end.year + 1) if start <= (d := dt.date(y, 5, 31)) <= end] or [end]
-        )
+        found = [d for y in range(start.year, end.year + 1) if start <= (d := dt.date(y, 5, 31)) <= end] or [end]
+        return result(ANNUAL, found, schedule="ежегодно, в конце учебного года (май)")
+    if _has(text, AFTER_SCHOOL_YEAR):
+        found = [d for y in range(start.year, end.year + 1) if start <= (d := dt.date(y, 6, 30)) <= end] or [end]
+        return result(ANNUAL, found, schedule="ежегодно, по окончании учебного года (июнь)")
     if _has(text, TERM_PATTERNS):
-        return result(QUARTERLY, _term_ends(start, end), "По учебным четвертям.")
-    if _has(text, QUARTERLY_PATTERNS):
-        return result(QUARTERLY, _quarter_ends(start, end))
+        return result(QUARTERLY, _term_ends(start, end), "По учебным четвертям.", schedule="по учебным четвертям")
+    if _has(text, HALF_PATTERNS):
+        words = "раз в полугодие (декабрь, май)" if academic else "раз в полугодие (июнь, декабрь)"
+        return result(QUARTERLY, _half_ends(start, end), schedule=words)
+    day_m = re.search(r"(?:до|не\s+позднее|к)\s+(\d{1,2})\s*(?:-?го\s+)?числа", text)
+    day = int(day_m.group(1)) if day_m and 1 <= int(day_m.group(1)) <= 31 else None
+    after_period = bool(re.search(r"следующ\w*\s+за\s+отчетн|после\s+отчетн", text))
+    if _has(text, QUARTERLY_PATTERNS) or (day and "квартал" in text):
+        if after_period:
+            # «до 5 числа месяца, следующего за отчетным кварталом»: 5 April, 5 July, 5 October, 5 January
+            found = [
+                _safe_date(y, m, day or 1) or month_end(y, m)
+                for y in range(start.year, end.year + 2)
+                for m in (1, 4, 7, 10)
+            ]
+            found = [d for d in found if d > start + dt.timedelta(days=31)]
+            words = f"ежеквартально, до {day or 1} числа месяца после квартала"
+        elif day:
+            found = [
+                _safe_date(y, m, day) or month_end(y, m) for y in range(start.year, end.year + 1) for m in (3, 6, 9, 12)
+            ]
+            words = f"ежеквартально, до {day} числа последнего месяца квартала"
+        else:
+            found, words = _quarter_ends(start, end), "ежеквартально"
+        return result(QUARTERLY, found, schedule=words)
     if _has(text, MONTHLY_PATTERNS):
-        return result(MONTHLY, _month_ends(start, end))
-    if _has(text, AS_NEEDED_PATTERNS):
-        return result(AS_NEEDED, [], "Сроки определяются по мере необходимости.")
-    offset = _relative_offset(text)
-    if _has(text, RELATIVE_PATTERNS) and not re.search(r"в\s+течени[еи]\s+(?:всего\s+)?период", text):
-        parsed = result(RELATIVE, [], "Срок отсчитывается от события; дату назначают вручную.")
-        parsed.offset_days = offset
+        found = _month_ends(start, end, day)
+        words = f"ежемесячно, до {day} числа" if day else "ежемесячно"
+        if after_period:
+            found = [
+                _safe_date((d + dt.timedelta(days=1)).year, (d + dt.timedelta(days=1)).month, day or 1)
+                for d in _month_ends(start, end)
+            ]
+            found = [d for d in found if d]
+            words = f"ежемесячно, до {day or 1} числа следующего месяца"
+        return result(MONTHLY, found, schedule=words)
+    offset = relative_offset(text)
+    relative = _has(text, RELATIVE_PATTERNS) and not re.search(r"в\s+течени[еи]\s+(?:всего\s+)?период", text)
+    if offset is not None:
+        anchor = re.search(r"(?<![а-я])(?:с|со|от|после)\s+(?:даты|дня|момента)?\s*(.*)$", text)
+        anchored_to_order = anchor is None or bool(ORDER_ANCHOR.search(anchor.group(1)))
+        if offset[1] == "d":
+            span_words = f"{offset[0]} дн."
+        else:
+            span_words = f"{offset[0]} мес."
+        if anchored_to_order and order_date is not None:
+            due = _offset_date(order_date, offset)
+            if start <= due <= end:
+                parsed = result(ONCE, [due], schedule=f"в течение {span_words} от даты приказа ({_fmt(order_date)})")
+            else:
+                parsed = result(RELATIVE, [], f"Срок от даты приказа ({_fmt(due)}) вне периода дорожной карты.")
+            parsed.offset_days = offset[0] if offset[1] == "d" else offset[0] * 30
+            return parsed
+        note = (
+            "Срок отсчитывается от даты приказа, а она не указана: укажите дату приказа или срок вручную."
+            if anchored_to_order
+            else "Срок отсчитывается от события; дату назначают вручную."
+        )
+        parsed = result(RELATIVE, [], note, schedule=f"в течение {span_words} от события")
+        parsed.offset_days = offset[0] if offset[1] == "d" else offset[0] * 30
         return parsed
-    if annual:
-        return result(ANNUAL, _window_ends(start, end))
-    if _has(text, CONTINUOUS_PATTERNS):
-        # A continuous activity is reported once a year (and at the end of the period).
-        return result(CONTINUOUS, _window_ends(start, end), "Отчёт — по итогам каждого года периода.")
+    if relative:
+        return result(RELATIVE, [], "Срок отсчитывается от события; дату назначают вручную.")
+    if _has(text, AS_NEEDED_PATTERNS):
+        return result(AS_NEEDED, [], "Сроки определяются по мере необходимости.", schedule="по мере необходимости")
+    year_range = re.search(rf"(?<!\d)({YEAR_RE})\s*(?:гг?\.?|годы?)?\s*(?:-|/|по)\s*({YEAR_RE}|\d{{2}})(?!\d)", text)
+    if year_range:
+        y1 = int(year_range.group(1))
+        y2 = int(year_range.group(2)) if len(year_range.group(2)) == 4 else (y1 // 100) * 100 + int(year_range.group(2))
+        if y1 <= y2 <= y1 + 15:
+            if re.search(r"уч", text[year_range.end() : year_range.end() + 12]):
+                window = (dt.date(y1, 9, 1), dt.date(y2, 8, 31))
+            else:
+                window = (dt.date(y1, 1, 1), dt.date(y2, 12, 31))
+            inner = (max(start, window[0]), min(end, window[1]))
+            found = _checkpoints(*inner, every) if inner[0] <= inner[1] else []
+            outside = [] if found else [window[1]]
+            return result(CONTINUOUS, found, schedule=f"постоянно, контрольные точки {CHECKPOINTS[every]}")
+    if annual or _has(text, YEAR_END_PATTERNS):
+        return result(ANNUAL, _window_ends(start, end), schedule="ежегодно, в конце года")
+    bare_year = re.search(rf"(?<!\d)({YEAR_RE})(?!\d)", text)
+    if _has(text, CONTINUOUS_PATTERNS) and not bare_year:
+        # Continuous work gets a checkpoint every year (half-year, quarter) of the period.
+        return result(
+            CONTINUOUS,
+            _checkpoints(start, end, every),
+            "Контрольная точка — " + CHECKPOINTS[every] + " периода.",
+            schedule=f"постоянно, контрольные точки {CHECKPOINTS[every]}",
+        )
     for season, (first, last) in _SEASONS.items():
-        if re.search(rf"\b{season}[а-я]*", text):
+        if re.search(rf"(?<![а-я]){season}[а-я]*", text):
             year_m = re.search(YEAR_RE, text)
             if year_m:
                 year = int(year_m.group(0)) + (1 if last < first else 0)
-                return result(ONCE, [month_end(year, last)])
-            return result(ANNUAL, _occurrences(last, None, start, end))
-    bare_year = re.search(rf"(?<!\d)({YEAR_RE})(?!\d)", text)
+                explicit = [month_end(year, last)]
+                outside = [] if start <= explicit[0] <= end else explicit
+                return result(ONCE, [month_end(year, last)], schedule="однократно")
+            return result(ANNUAL, _occurrences(last, None, start, end), schedule=f"ежегодно, {MONTH_NAMES[last]}")
     if bare_year:
         year = int(bare_year.group(1))
         explicit = [dt.date(year, 12, 31)]
-        outside = [] if start <= explicit[0] <= end else explicit
         if _has(text, CONTINUOUS_PATTERNS) or "течени" in text:
-            return result(CONTINUOUS, [min(explicit[0], end)] if start.year <= year <= end.year else [])
-        return result(ONCE, explicit)
+            inner = (max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31)))
+            found = _checkpoints(*inner, every) if inner[0] <= inner[1] else []
+            outside = [] if found else explicit
+            return result(CONTINUOUS, found, schedule=f"в течение {year} года")
+        outside = [] if start <= explicit[0] <= end else explicit
+        return result(ONCE, explicit, schedule="однократно")
     return ParsedDeadline(original, False, None, note="Сроки не распознаны: укажите даты вручную.")
 
 
 def explicit_span(texts: list[str]) -> tuple[dt.date, dt.date] | None:
-    """The earliest and latest date written out in these cells (to widen a roadmap's period)."""
+    """The earliest and latest date written out in these cells."""
     wide = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))
     found = [d for t in texts for d in parse_deadline(t, *wide).explicit]
     return (min(found), max(found)) if found else None

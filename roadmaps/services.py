@@ -124,7 +124,9 @@ def _apply_responsibility(activity: Activity) -> None:
 
 
 def _apply_schedule(activity: Activity, roadmap: Roadmap) -> None:
-    parsed = parse_deadline(activity.deadline_text, roadmap.period_start, roadmap.period_end)
+    parsed = parse_deadline(
+        activity.deadline_text, roadmap.period_start, roadmap.period_end, order_date=roadmap.order_date
+    )
     activity.deadline_parsed = parsed.parsed
     activity.recurrence = parsed.recurrence or ""
     activity.deadline_note = parsed.note[:300]

@@ -51,6 +51,13 @@ NUMBER_RE = re.compile(
 )
 
 
+SCHOOL_BEFORE = re.compile(
+    r"(?:сош|оош|нош|школ\w*|гимнази\w*|лице\w*|мбоу|маоу|мкоу|гбоу|моу|мбдоу|мадоу|детск\w*\s+сад\w*|доу|"
+    r"протокол\w*|приложени\w*|пункт\w*|раздел\w*)\s*«?[\w\s\-]{0,20}»?\s*$",
+    re.I,
+)
+
+
 @dataclass
 class OrderFound:
     number: str
@@ -88,7 +95,10 @@ def _pairs(text: str) -> list[tuple[int, int, OrderFound]]:
     """Every «от DATE № NUM» / «№ NUM от DATE» / «DATE   № NUM» in the text, with its span."""
     out = []
     dates = list(DATE_RE.finditer(text))
-    for n in NUMBER_RE.finditer(text):
+    numbers = list(NUMBER_RE.finditer(text))
+    for n in numbers:
+        if SCHOOL_BEFORE.search(text[max(0, n.start() - 40) : n.start()]):
+            continue  # «МБОУ СОШ № 3», «Гимназия № 5»: the name of a school, not an order number
         number, blank_number = _clean_number(n.group("num"))
         best = None
         for d in dates:
@@ -99,6 +109,10 @@ def _pairs(text: str) -> list[tuple[int, int, OrderFound]]:
             elif (
                 d.start() >= n.end() and d.start() - n.end() <= 8 and re.match(r"\s*от\s*$", text[n.end() : d.start()])
             ):
+                # «№ 181/1 от 13.09.2023», unless the date has its own number after it («от 01.09.2023 № 4/12»)
+                follower = next((m for m in numbers if m.start() >= d.end()), None)
+                if follower is not None and follower.start() - d.end() <= 12:
+                    continue
                 best = d
                 break
         if best is None:
@@ -312,7 +326,9 @@ def find_period(heading: list[str], preamble: list[str]) -> tuple[dt.date, dt.da
 
 def _without_order_refs(text: str) -> str:
     """Dates and numbers of acts («от 12.09.2022 № 280») removed, so they are not read as a period."""
-    text = DATE_RE.sub(lambda m: " " if re.search(r"\d\.\d|«|»|\d\s+[а-я]", m.group(0), re.I) else m.group(0), text)
+    for start, end, _found in sorted(_pairs(text), key=lambda p: -p[0]):
+        text = text[:start] + " " + text[end:]
+    text = re.sub(r"\bот\s+" + DATE_RE.pattern, " ", text, flags=re.I)
     return NUMBER_RE.sub(" ", text)
 
 
@@ -378,11 +394,16 @@ def _heading_continues(previous: str, line: str) -> bool:
     )
 
 
+TITLE_STOP = re.compile(r"^\s*(?:срок\w*\s+реализации|цел[ьи]\b|задач\w*\s*:|период\s+реализации|исполнител)", re.I)
+
+
 def pick_title(heading: list[str], fallback: str) -> str:
     lines = []
     for line in heading:
         if APPROVES.search(line) and not TITLE_WORDS.search(line):
             continue
+        if lines and TITLE_STOP.match(line):
+            break
         lines.append(line)
         if len(lines) >= 6:
             break

@@ -182,6 +182,8 @@ def _two_row_labels(top: RawRow, sub: RawRow) -> list[str] | None:
     values = [c for c in sub.cells if c]
     if not values or _is_column_numbers(sub):
         return None
+    if len([c for c in top.distinct if c]) < 2:
+        return None  # a title line above the header is not the header's first row
     if any(ACTIVITY_NUMBER.match(v) and not re.fullmatch(r"(?:19|20)\d{2}", v.strip(" .г")) for v in values[:1]):
         return None
     if not all(classify_header(v) or re.fullmatch(r"(?:19|20)\d{2}\s*(?:г\.?|год)?", v) or len(v) < 40 for v in values):
