@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts import scoping
 from accounts.admin_mixins import ScopedAdminMixin, XlsxImportExportAdmin
-from accounts.models import ExportLog, Municipality, Organization, Region, RoleAssignment, User
+from accounts.models import ExportLog, Municipality, Organization, Region, Role, RoleAssignment, User
 from accounts.resources import OrganizationResource, UserResource
 
 
@@ -51,7 +51,19 @@ class RoleAssignmentInline(admin.TabularInline):
             kwargs["queryset"] = scoping.organization_choices(request.user)
         elif db_field.name == "municipality":
             kwargs["queryset"] = scoping.editable_municipalities(request.user)
+        elif db_field.name == "region":
+            # regional roles are granted by administrators only
+            is_admin = scoping.scope_for(request.user).is_admin
+            kwargs["queryset"] = Region.objects.all() if is_admin else Region.objects.none()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not scoping.scope_for(request.user).is_admin:
+            # a coordinator gives municipal and school roles, never the administrator's or the region's
+            kwargs["choices"] = [
+                (value, label) for value, label in db_field.choices if value not in {Role.ADMIN, Role.REGIONAL}
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 @admin.register(User)

@@ -173,6 +173,10 @@ class UserResource(ScopedResourceMixin, resources.ModelResource):
             errors["organization"] = ValidationError("Для этой роли укажите организацию.")
         if role == Role.ADMIN and not scoping.scope_for(self.user).is_admin:
             errors["role"] = ValidationError("Назначать администраторов может только администратор.")
+        if role == Role.REGIONAL:
+            errors["role"] = ValidationError(
+                "Региональную роль назначает администратор в карточке пользователя (с указанием региона)."
+            )
         if errors:
             raise ValidationError(errors)
         instance._pending_role = (

@@ -154,3 +154,36 @@ def test_region_export_has_every_organization_of_the_region_only(region_world, c
     assert (
         outsider.get(reverse("monitoring:region_export", args=[world.home.municipality.region_id])).status_code == 404
     )
+
+
+def test_coordinators_cannot_grant_the_regional_role(world, client_for):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    from accounts.admin import RoleAssignmentInline
+    from accounts.models import User
+
+    request = RequestFactory().get("/admin/accounts/user/add/")
+    request.user = world.home.coordinator
+    inline = RoleAssignmentInline(User, site)
+    role_field = inline.formfield_for_choice_field(RoleAssignment._meta.get_field("role"), request)
+    offered = {value for value, _label in role_field.choices}
+    assert Role.REGIONAL not in offered and Role.ADMIN not in offered and Role.CURATOR in offered
+    region_field = inline.formfield_for_foreignkey(RoleAssignment._meta.get_field("region"), request)
+    assert not region_field.queryset.exists()
+    request.user = world.admin
+    assert inline.formfield_for_foreignkey(RoleAssignment._meta.get_field("region"), request).queryset.exists()
+
+
+def test_user_import_refuses_the_regional_role_with_a_message(world, client_for):
+    from accounts.models import User
+    from tests.accounts.test_import_export import _import
+    from tests.xlsx import make_xlsx
+
+    headers = ["Логин", "Фамилия", "Имя", "Отчество", "E-mail", "Роль", "Муниципалитет", "Организация"]
+    row = ["regio", "Орлова", "Анна", "", "regio@example.ru", "Региональный координатор", "", ""]
+    for user in (world.home.coordinator, world.admin):
+        response = _import(client_for(user), "user", make_xlsx(headers, [row]))
+        assert response.status_code == 200
+        assert "Региональную роль назначает администратор" in response.content.decode()
+    assert not User.objects.filter(username="regio").exists()
