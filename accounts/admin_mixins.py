@@ -2,19 +2,70 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import XLSX
 
 from accounts import scoping
 
 
+class ScopedInlineMixin:
+    """Inline whose relation choices come from the scoping module (applied to every inline of a
+    scoped admin by `ScopedAdminMixin.get_inline_instances`)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        queryset = _scoped_choices(db_field, request)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        queryset = _scoped_choices(db_field, request)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return _with_user_fields(super().get_readonly_fields(request, obj), self.model)
+
+
+_scoped_inline_classes: dict[type, type] = {}
+
+
+def _scoped_inline_class(cls: type) -> type:
+    if issubclass(cls, ScopedInlineMixin):
+        return cls
+    if cls not in _scoped_inline_classes:
+        _scoped_inline_classes[cls] = type(f"Scoped{cls.__name__}", (ScopedInlineMixin, cls), {})
+    return _scoped_inline_classes[cls]
+
+
+def _with_user_fields(readonly, model) -> list:
+    """Who created, marked, reviewed or filled a row is recorded by the services, never typed:
+    every relation to a user is shown read-only (a select would list users out of scope)."""
+    from accounts.models import User
+
+    names = [f.name for f in model._meta.concrete_fields if f.is_relation and f.related_model is User]
+    return list(readonly) + [n for n in names if n not in readonly]
+
+
 class ScopedAdminMixin:
-    """Admin whose rows, choices and permissions come from the scoping module.
+    """Admin whose rows, choices, prefills and permissions come from the scoping module.
 
     `scope_path` is the lookup from the model to Organization; `municipality_path` for
     municipal-level models. Exactly one is set.
+
+    Every relation field (forms, inlines, list filters) offers only the rows the user may see
+    (`scoping.choices_for`, else the related model's scoped admin); a value prefilled from the
+    query string (`?organization=…`) outside that is dropped; relations to users are read-only.
     """
+
+    #: relations to users filled with the author when an administrator adds a row
+    author_fields: tuple[str, ...] = ("created_by", "author", "started_by")
 
     scope_path: str | None = None
     municipality_path: str | None = None
@@ -43,11 +94,50 @@ class ScopedAdminMixin:
             kwargs["queryset"] = queryset
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def get_list_filter(self, request):
-        # a plain related filter lists every municipality/organization in the table; offer only
-        # those that occur in the user's (scoped) rows
-        from accounts.models import Municipality, Organization
+    def get_readonly_fields(self, request, obj=None):
+        return _with_user_fields(super().get_readonly_fields(request, obj), self.model)
 
+    def get_inline_instances(self, request, obj=None):
+        instances = super().get_inline_instances(request, obj)
+        for inline in instances:
+            inline.__class__ = _scoped_inline_class(type(inline))
+        return instances
+
+    def get_changeform_initial_data(self, request):
+        """Prefills from the query string, minus relation values outside the user's scope."""
+        initial = super().get_changeform_initial_data(request)
+        for name in list(initial):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation or field.related_model is None:
+                continue
+            allowed = _scoped_choices(field, request)
+            if allowed is None:
+                continue
+            values = initial[name] if isinstance(initial[name], list) else [initial[name]]
+            target = field.target_field.attname if field.many_to_one else "pk"
+            try:
+                kept = [str(v) for v in allowed.filter(**{f"{target}__in": values}).values_list(target, flat=True)]
+            except (ValueError, TypeError, ValidationError):
+                kept = []
+            if isinstance(initial[name], list):
+                initial[name] = [v for v in initial[name] if str(v) in kept]
+            elif str(initial[name]) not in kept:
+                del initial[name]
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            for name in self.author_fields:
+                if hasattr(obj, f"{name}_id") and getattr(obj, f"{name}_id") is None:
+                    setattr(obj, name, request.user)
+        super().save_model(request, obj, form, change)
+
+    def get_list_filter(self, request):
+        # a plain related filter lists every row of the related table; offer only those that
+        # occur in the user's (scoped) rows
         result = []
         for entry in super().get_list_filter(request):
             if isinstance(entry, str):
@@ -55,15 +145,17 @@ class ScopedAdminMixin:
                     field = _resolve_field(self.model, entry)
                 except Exception:  # noqa: BLE001 - not a plain field path: leave the filter as it is
                     field = None
-                if field is not None and getattr(field, "related_model", None) in (Organization, Municipality):
+                if field is not None and _is_scoped_model(getattr(field, "related_model", None)):
                     entry = (entry, admin.RelatedOnlyFieldListFilter)
             result.append(entry)
         return result
 
     def _object_in_scope_or_404(self, request, object_id):
-        from django.http import Http404
-
-        if not self.get_queryset(request).filter(pk=object_id).exists():
+        try:
+            found = self.get_queryset(request).filter(pk=object_id).exists()
+        except (ValueError, TypeError, ValidationError):
+            found = False
+        if not found:
             raise Http404("Объект не найден или недоступен.")
 
     def history_view(self, request, object_id, extra_context=None):
@@ -110,20 +202,28 @@ class ScopedAdminMixin:
 
 
 def _scoped_choices(db_field, request):
-    """Choices of a relation field: organizations and municipalities by edit scope; any other
-    model registered with a scoped admin by that admin's own queryset (a parent roadmap, a
-    person, a pair...), so a form never lists another school's rows."""
+    """Choices of a relation field: organizations and municipalities by edit scope, users and
+    the models apps registered (people, roadmaps, pairs...) by `scoping.choices_for`; any other
+    model with a scoped admin by that admin's own queryset, so a form never lists another
+    school's rows."""
     from accounts.models import Municipality, Organization
 
     related = db_field.related_model
-    if related is Organization:
-        return scoping.organization_choices(request.user)
-    if related is Municipality:
-        return scoping.editable_municipalities(request.user)
+    if related is None:
+        return None
+    queryset = scoping.choices_for(request.user, related, edit=related in (Organization, Municipality))
+    if queryset is not None:
+        return queryset
     related_admin = admin.site._registry.get(related)
     if isinstance(related_admin, ScopedAdminMixin):
         return related_admin.get_queryset(request)
     return None
+
+
+def _is_scoped_model(model) -> bool:
+    return model is not None and (
+        model in scoping.scoped_models() or isinstance(admin.site._registry.get(model), ScopedAdminMixin)
+    )
 
 
 def _resolve_field(model, path: str):
@@ -150,6 +250,20 @@ class XlsxImportExportAdmin(ImportExportModelAdmin):
         kwargs = super().get_export_resource_kwargs(request, **kwargs)
         kwargs["user"] = request.user
         return kwargs
+
+    def export_action(self, request):
+        # a filter in the query string that the model does not have (a bookmarked or edited
+        # address) answers a message on the list, not a server error
+        try:
+            return super().export_action(request)
+        except (IncorrectLookupParameters, ValidationError, ValueError):
+            messages.error(
+                request,
+                "Выгрузка не сформирована: в адресе страницы указан фильтр, которого нет у этого списка. "
+                "Откройте список заново, выберите фильтры и повторите выгрузку.",
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 
     def get_data_for_export(self, request, queryset, **kwargs):
         # the same steps as import-export's, keeping the resource so that its counts can be logged

@@ -10,6 +10,10 @@ class AccountsConfig(AppConfig):
 
         compat.install()
 
+        from accounts.history import share_history_with_proxies
+
+        share_history_with_proxies()
+
         from accounts.home_cards import organization_cards
         from accounts.models import Role
         from accounts.navigation import NavItem, register_cards, register_nav

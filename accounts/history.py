@@ -44,3 +44,18 @@ def _display(field_obj, value) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
     return str(value)
+
+
+def share_history_with_proxies() -> None:
+    """Proxy models (mentors and mentees are proxies of a person) inherit the audited model's
+    `history` manager but not the `_meta` attribute that django-simple-history's admin pages read
+    (its history page answered 500 for them). Copy it to every proxy of an audited model."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if not model._meta.proxy:
+            continue
+        concrete = model._meta.concrete_model
+        attribute = getattr(concrete._meta, "simple_history_manager_attribute", None)
+        if attribute and not hasattr(model._meta, "simple_history_manager_attribute"):
+            model._meta.simple_history_manager_attribute = attribute

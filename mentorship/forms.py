@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from accounts import scoping
+from accounts.forms import ScopedFormMixin
 from accounts.uploads import validate_document
 from mentorship import selectors
 from mentorship.models import (
@@ -50,7 +51,7 @@ class RuFormMixin:
                 field.widget.choices = field.choices  # a new widget does not inherit the field's choices
 
 
-class PersonForm(RuFormMixin, forms.ModelForm):
+class PersonForm(ScopedFormMixin, RuFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
@@ -87,8 +88,7 @@ class PersonForm(RuFormMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+        super().__init__(*args, user=user, **kwargs)
         orgs = scoping.organization_choices(user)
         self.fields["organization"].queryset = orgs
         if self.instance.pk is None and len(orgs) == 1:
@@ -134,7 +134,7 @@ def _mentee_choices(user):
     return selectors.people_editable(user).filter(is_mentee=True, is_active=True).select_related("organization")
 
 
-class PairForm(RuFormMixin, forms.ModelForm):
+class PairForm(ScopedFormMixin, RuFormMixin, forms.ModelForm):
     mentors = forms.ModelMultipleChoiceField(label="Наставники", queryset=Person.objects.none())
     mentees = forms.ModelMultipleChoiceField(label="Наставляемые", queryset=Person.objects.none())
 
@@ -153,7 +153,7 @@ class PairForm(RuFormMixin, forms.ModelForm):
         widgets = {"formats": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         orgs = scoping.organization_choices(user)
         self.fields["organization"].queryset = orgs
         if len(orgs) == 1:
@@ -181,12 +181,12 @@ class PairEditForm(RuFormMixin, forms.ModelForm):
         self._ru_widgets()
 
 
-class AddParticipantForm(forms.Form):
+class AddParticipantForm(ScopedFormMixin, forms.Form):
     person = forms.ModelChoiceField(label="Участник", queryset=Person.objects.none())
     role = forms.ChoiceField(label="Роль", choices=[("mentor", "Наставник"), ("mentee", "Наставляемый")])
 
     def __init__(self, *args, user, pair=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         people = selectors.mentor_bank(user) | _mentee_choices(user)
         if pair is not None:
             # only whom this pair can take (services._validate_mentor/_validate_mentee): its school's
@@ -224,7 +224,7 @@ class PairCompleteForm(RuFormMixin, forms.Form):
         self._ru_widgets()
 
 
-class ProgramCreateForm(forms.Form):
+class ProgramCreateForm(ScopedFormMixin, forms.Form):
     source = forms.ChoiceField(
         label="Основа программы", choices=ProgramSource.choices, widget=forms.RadioSelect, initial=ProgramSource.BLANK
     )
@@ -240,7 +240,7 @@ class ProgramCreateForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["based_on"].queryset = selectors.program_bank(user)
         self.fields["based_on"].label_from_instance = lambda p: f"{p.title} ({p.pair.organization.short_name})"
 
@@ -312,7 +312,7 @@ class MeetingForm(RuFormMixin, forms.ModelForm):
         return data
 
 
-class PracticeForm(forms.ModelForm):
+class PracticeForm(ScopedFormMixin, forms.ModelForm):
     file = forms.FileField(label="Файл (презентация, описание)", required=False, validators=[validate_document])
 
     class Meta:
@@ -321,7 +321,7 @@ class PracticeForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         orgs = scoping.organization_choices(user)
         self.fields["organization"].queryset = orgs
         if len(orgs) == 1:
@@ -340,12 +340,11 @@ def _event_scope_fields(form, user) -> None:
     form.fields["organization"].required = False
 
 
-class MunicipalOrSchoolForm(forms.ModelForm):
+class MunicipalOrSchoolForm(ScopedFormMixin, forms.ModelForm):
     """Municipal rows need the municipality's edit right; school rows the organization's."""
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+        super().__init__(*args, user=user, **kwargs)
         _event_scope_fields(self, user)
         munis = self.fields["municipality"].queryset
         if len(munis) == 1:
@@ -372,13 +371,13 @@ class EventForm(RuFormMixin, MunicipalOrSchoolForm):
         self._ru_widgets()
 
 
-class EventParticipantForm(forms.ModelForm):
+class EventParticipantForm(ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = EventParticipant
         fields = ["person", "result"]
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["person"].queryset = selectors.people_visible(user).select_related("organization")
         self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.organization.short_name})"
 
@@ -392,11 +391,11 @@ class CommunityForm(MunicipalOrSchoolForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class CommunityMemberForm(forms.Form):
+class CommunityMemberForm(ScopedFormMixin, forms.Form):
     person = forms.ModelChoiceField(label="Наставник", queryset=Person.objects.none())
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["person"].queryset = selectors.mentor_bank(user)
         self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.organization.short_name})"
 

@@ -5,11 +5,12 @@ import datetime as dt
 from django import forms
 
 from accounts import scoping
+from accounts.forms import ScopedFormMixin
 from accounts.models import Municipality, Organization, OrganizationKind
 from monitoring.models import Campaign, Question, QuestionKind, SchoolReport
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = [
@@ -29,7 +30,7 @@ class CampaignForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         municipalities = scoping.monitoring_municipalities(user)
         self.fields["municipality"].queryset = municipalities
         if municipalities.count() == 1:
@@ -109,12 +110,12 @@ class PeriodFilterForm(forms.Form):
     )
 
 
-class BuildForm(forms.Form):
+class BuildForm(ScopedFormMixin, forms.Form):
     municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=Municipality.objects.none())
     year = forms.TypedChoiceField(label="Год", choices=YEAR_CHOICES, coerce=int)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         qs = scoping.monitoring_municipalities(user)
         self.fields["municipality"].queryset = qs
         if qs.count() == 1:

@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
+from accounts.redirects import redirect_next, redirect_safe
 from notifications import selectors, services
 from notifications.kinds import Kind
 from notifications.models import Notification, ReminderStatus
@@ -35,9 +35,7 @@ def notification_open(request, pk: int):
         notification = services.notification_mark_read(user=request.user, notification_id=pk)
     except Notification.DoesNotExist:
         raise Http404("Уведомление не найдено.") from None
-    if notification.path and url_has_allowed_host_and_scheme(notification.path, allowed_hosts={request.get_host()}):
-        return redirect(notification.path)
-    return redirect("notifications:list")
+    return redirect_safe(request, notification.path, "notifications:list")
 
 
 @login_required
@@ -47,7 +45,7 @@ def notification_read(request, pk: int):
         services.notification_mark_read(user=request.user, notification_id=pk)
     except Notification.DoesNotExist:
         raise Http404("Уведомление не найдено.") from None
-    return redirect(request.POST.get("next") if _safe(request, request.POST.get("next")) else "notifications:list")
+    return redirect_next(request, "notifications:list")
 
 
 @login_required
@@ -127,7 +125,3 @@ def tomorrow(request):
             "upcoming": upcoming,
         },
     )
-
-
-def _safe(request, url: str | None) -> bool:
-    return bool(url) and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})

@@ -7,13 +7,14 @@ from django import forms
 from django.conf import settings
 
 from accounts import scoping, uploads
+from accounts.forms import ScopedFormMixin
 from roadmaps.models import Activity, ExecutionRecord, ExecutionStatus, Indicator, RoadmapStatus
 from roadmaps.services import ALLOWED_EVIDENCE_EXTENSIONS
 
 DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "дд.мм.гггг"})
 
 
-class RoadmapUploadForm(forms.Form):
+class RoadmapUploadForm(ScopedFormMixin, forms.Form):
     file = forms.FileField(
         label="Файл дорожной карты",
         help_text="Word (.docx) с таблицей мероприятий или Excel (.xlsx). Сначала покажем, что распознано.",
@@ -29,8 +30,7 @@ class RoadmapUploadForm(forms.Form):
     is_template = forms.BooleanField(label="Типовая дорожная карта (образец для ОО)", required=False)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+        super().__init__(*args, user=user, **kwargs)
         # Curators upload their school's roadmap: they may pick their municipality even though
         # they cannot edit its municipal roadmap.
         municipality_ids = set(scoping.editable_municipalities(user).values_list("pk", flat=True))
@@ -59,7 +59,7 @@ class RoadmapUploadForm(forms.Form):
         return data
 
 
-class DeriveForm(forms.Form):
+class DeriveForm(ScopedFormMixin, forms.Form):
     organizations = forms.ModelMultipleChoiceField(
         label="Организации",
         queryset=None,
@@ -73,7 +73,7 @@ class DeriveForm(forms.Form):
     )
 
     def __init__(self, *args, roadmap, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["organizations"].queryset = scoping.organization_choices(user).filter(
             municipality_id=roadmap.municipality_id
         )

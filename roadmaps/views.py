@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import scoping, uploads
+from accounts.redirects import redirect_next, safe_next
 from roadmaps import exporters, selectors, services, upload
 from roadmaps.filters import MatrixFilter, RecordFilter, RoadmapFilter
 from roadmaps.forms import (
@@ -261,7 +262,7 @@ def activity_dates(request, pk: int):
             form.add_error("dates", _validation_text(exc))
         else:
             messages.success(request, f"Сроки мероприятия {activity.number} сохранены.")
-            return redirect(request.POST.get("next") or reverse("roadmaps:detail", args=[activity.roadmap_id]))
+            return redirect_next(request, "roadmaps:detail", activity.roadmap_id)
     return render(
         request, "roadmaps/activity_form.html", {"activity": activity, "form": form, "title": "Сроки вручную"}
     )
@@ -329,7 +330,7 @@ def record_edit(request, pk: int):
                 form.add_error(None, _validation_text(exc))
             else:
                 messages.success(request, "Отметка сохранена.")
-                return redirect(request.POST.get("next") or reverse("roadmaps:tasks"))
+                return redirect_next(request, "roadmaps:tasks")
     return render(
         request,
         "roadmaps/record_form.html",
@@ -338,7 +339,7 @@ def record_edit(request, pk: int):
             "form": form,
             "can_edit": can_edit,
             "state": record.state_for_municipality(),
-            "next": request.GET.get("next", ""),
+            "next": safe_next(request, "roadmaps:tasks"),
         },
     )
 
