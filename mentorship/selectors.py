@@ -248,6 +248,15 @@ def communities_visible(user) -> QuerySet[Community]:
     )
 
 
+def community_members(user, community: Community) -> tuple[list[Person], int]:
+    """Members of a community the user may see elsewhere (their own people and the municipal
+    mentor bank), and how many other members there are (shown as a number, never by name)."""
+    visible = Q(person__in=people_visible(user).values("pk")) | Q(person__in=mentor_bank(user).values("pk"))
+    links = Community.members.through.objects.filter(community=community)
+    shown = list(links.filter(visible).select_related("person__organization").order_by("person__last_name", "pk"))
+    return [link.person for link in shown], links.count() - len(shown)
+
+
 def can_edit_municipal_or_school(user, obj) -> bool:
     if obj.organization_id:
         return scoping.can_edit_organization(user, obj.organization)

@@ -11,19 +11,25 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
+from django.forms import ModelForm
 from django.utils import timezone
 
+from accounts import scoping
 from accounts.models import Organization
 from mentorship.models import (
     OPEN_PAIR_STATUSES,
+    Community,
+    CommunityMeeting,
     Consent,
     Event,
     EventKind,
     EventParticipant,
     EventResult,
+    ImportJob,
+    Meeting,
     MentoringForm,
     Pair,
     PairParticipant,
@@ -31,6 +37,8 @@ from mentorship.models import (
     ParticipantRole,
     Person,
     PlanItem,
+    Practice,
+    PracticeFile,
     Program,
     ProgramSource,
     ProgramStatus,
@@ -391,3 +399,139 @@ def pairs_create_from_drafts(*, organization_of: dict[int, Organization], drafts
             )
         )
     return pairs
+
+
+# Writes of the screens' forms --------------------------------------------------------------------
+# The views validate a form and hand it here: the service checks that the user may change the
+# organization (or municipality) the row belongs to, then writes, so no view writes a model.
+def _require_edit(user, organization: Organization | int) -> None:
+    if not scoping.can_edit_organization(user, organization):
+        raise PermissionDenied("Нет права изменять данные этой организации.")
+
+
+def _require_edit_municipal_or_school(user, obj) -> None:
+    if obj.organization_id:
+        _require_edit(user, obj.organization_id)
+    elif not scoping.can_edit_municipality(user, obj.municipality_id):
+        raise PermissionDenied("Муниципальные записи ведёт координатор.")
+
+
+@transaction.atomic
+def person_save(*, user, form: ModelForm) -> Person:
+    """Create or change a person from a validated form (the organization must be the user's)."""
+    person = form.save(commit=False)
+    _require_edit(user, person.organization_id)
+    if form.instance.pk is not None:
+        previous = Person.objects.filter(pk=person.pk).values_list("organization_id", flat=True).first()
+        if previous is not None:
+            _require_edit(user, previous)
+    person.save()
+    form.save_m2m()
+    return person
+
+
+@transaction.atomic
+def pair_save(*, user, form: ModelForm) -> Pair:
+    pair = form.save(commit=False)
+    _require_edit(user, pair.organization_id)
+    pair.save()
+    form.save_m2m()
+    return pair
+
+
+@transaction.atomic
+def program_save(*, user, form: ModelForm) -> Program:
+    program = form.save(commit=False)
+    _require_edit(user, program.pair.organization_id)
+    program.save()
+    form.save_m2m()
+    return program
+
+
+@transaction.atomic
+def plan_item_add(*, user, program: Program, form: ModelForm) -> PlanItem:
+    """Append a plan item; numbering is race-free: the program row is locked while the next
+    number is taken, so two simultaneous additions never get the same number."""
+    _require_edit(user, program.pair.organization_id)
+    Program.objects.select_for_update().filter(pk=program.pk).first()
+    item = form.save(commit=False)
+    item.program = program
+    item.order = (PlanItem.objects.filter(program=program).aggregate(m=Max("order"))["m"] or 0) + 1
+    item.save()
+    return item
+
+
+@transaction.atomic
+def meeting_save(*, user, form: ModelForm, pair: Pair | None = None) -> Meeting:
+    """Record a meeting of an active pair (`pair` for a new one) or change a recorded one."""
+    meeting = form.save(commit=False)
+    if pair is not None:
+        if pair.status != PairStatus.ACTIVE:
+            raise ValidationError("Встречи записывают для действующей пары.")
+        meeting.pair = pair
+    _require_edit(user, meeting.pair.organization_id)
+    meeting.save()
+    form.save_m2m()
+    return meeting
+
+
+@transaction.atomic
+def practice_save(*, user, form: ModelForm, file=None) -> Practice:
+    """Create or change a practice; a first publication dates it; `file` is attached."""
+    practice = form.save(commit=False)
+    _require_edit(user, practice.organization_id)
+    if practice.is_published and not practice.published_on:
+        practice.published_on = timezone.localdate()
+    practice.save()
+    form.save_m2m()
+    if file:
+        PracticeFile.objects.create(practice=practice, file=file)
+    return practice
+
+
+@transaction.atomic
+def practice_file_add(*, user, practice: Practice, form: ModelForm) -> PracticeFile:
+    _require_edit(user, practice.organization_id)
+    attached = form.save(commit=False)
+    attached.practice = practice
+    attached.save()
+    return attached
+
+
+@transaction.atomic
+def registry_entry_save(*, user, form: ModelForm) -> Event | Community:
+    """An event or a community: municipal rows need the municipality's edit right, school rows
+    the organization's."""
+    entry = form.save(commit=False)
+    _require_edit_municipal_or_school(user, entry)
+    entry.save()
+    form.save_m2m()
+    return entry
+
+
+def community_member_add(*, user, community: Community, person: Person) -> None:
+    _require_edit_municipal_or_school(user, community)
+    community.members.add(person)
+
+
+@transaction.atomic
+def community_meeting_add(*, user, community: Community, form: ModelForm) -> CommunityMeeting:
+    _require_edit_municipal_or_school(user, community)
+    meeting = form.save(commit=False)
+    meeting.community = community
+    meeting.save()
+    return meeting
+
+
+def import_job_create(*, user, form: ModelForm) -> ImportJob:
+    """Record an uploaded file for the background import, enqueued after commit."""
+    if not scoping.scope_for(user).edits_anything:
+        raise PermissionDenied("Загружать данные может куратор или координатор.")
+    from mentorship.tasks import run_import
+
+    with transaction.atomic():
+        job = form.save(commit=False)
+        job.user = user
+        job.save()
+        transaction.on_commit(lambda: run_import.delay(job.pk))
+    return job

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,6 @@ from mentorship import forms, matching, selectors, services
 from mentorship.exchange import TEMPLATE_BUILDERS, template_filename
 from mentorship.filters import MenteeFilter, MentorFilter, PairFilter, PersonFilter
 from mentorship.models import (
-    Community,
     Consent,
     DestructionAct,
     EventParticipant,
@@ -128,7 +126,7 @@ def person_create(request):
     initial = {"is_mentor": request.GET.get("role") == "mentor", "is_mentee": request.GET.get("role") == "mentee"}
     form = forms.PersonForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        person = form.save()
+        person = services.person_save(user=request.user, form=form)
         messages.success(
             request, f"{person.full_name} добавлен(а). Не забудьте внести согласие на обработку персональных данных."
         )
@@ -181,7 +179,7 @@ def person_edit(request, pk: int):
     _require_edit(request.user, person.organization)
     form = forms.PersonForm(request.POST or None, instance=person, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.person_save(user=request.user, form=form)
         messages.success(request, "Изменения сохранены.")
         return redirect(person)
     return _form_page(request, form, f"Изменить: {person.full_name}", person.get_absolute_url())
@@ -494,7 +492,7 @@ def pair_edit(request, pk: int):
     pair = _editable_pair(request, pk)
     form = forms.PairEditForm(request.POST or None, instance=pair)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.pair_save(user=request.user, form=form)
         messages.success(request, "Изменения сохранены.")
         return redirect(pair)
     return _form_page(request, form, f"Изменить пару: {pair}", pair.get_absolute_url())
@@ -626,7 +624,7 @@ def program_edit(request, pk: int):
     program = _editable_program(request, pk)
     form = forms.ProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.program_save(user=request.user, form=form)
         messages.success(request, "Программа сохранена.")
         return redirect(program.pair)
     return _form_page(request, form, f"Программа: {program.title}", program.pair.get_absolute_url())
@@ -638,10 +636,7 @@ def plan_item_add(request, pk: int):
     program = _editable_program(request, pk)
     form = forms.PlanItemForm(request.POST)
     if form.is_valid():
-        item = form.save(commit=False)
-        item.program = program
-        item.order = program.items.count() + 1
-        item.save()
+        services.plan_item_add(user=request.user, program=program, form=form)
         messages.success(request, "Пункт плана добавлен.")
     else:
         messages.error(request, "Пункт плана не добавлен: " + "; ".join(m for ms in form.errors.values() for m in ms))
@@ -698,9 +693,7 @@ def meeting_create(request, pk: int):
         return redirect(pair)
     form = forms.MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        meeting = form.save(commit=False)
-        meeting.pair = pair
-        meeting.save()
+        meeting = services.meeting_save(user=request.user, form=form, pair=pair)
         if meeting.is_complete:
             messages.success(request, "Встреча записана.")
         else:
@@ -717,7 +710,7 @@ def meeting_edit(request, pk: int):
     _require_edit(request.user, meeting.pair.organization)
     form = forms.MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.meeting_save(user=request.user, form=form)
         messages.success(request, "Встреча сохранена.")
         return redirect(meeting.pair)
     return _form_page(request, form, f"Встреча {meeting}", meeting.pair.get_absolute_url())
@@ -742,10 +735,7 @@ def practice_create(request):
     _require_any_edit(request.user)
     form = forms.PracticeForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            practice = form.save()
-            if form.cleaned_data.get("file"):
-                PracticeFile.objects.create(practice=practice, file=form.cleaned_data["file"])
+        practice = services.practice_save(user=request.user, form=form, file=form.cleaned_data.get("file"))
         messages.success(request, "Практика внесена в реестр.")
         return redirect("mentorship:practice_detail", pk=practice.pk)
     return _form_page(request, form, "Новая практика (кейс)", reverse("mentorship:practice_list"), multipart=True)
@@ -760,9 +750,7 @@ def practice_detail(request, pk: int):
         if not can_edit:
             raise PermissionDenied("Только просмотр.")
         if file_form.is_valid():
-            attached = file_form.save(commit=False)
-            attached.practice = practice
-            attached.save()
+            services.practice_file_add(user=request.user, practice=practice, form=file_form)
             messages.success(request, "Файл прикреплён.")
             return redirect("mentorship:practice_detail", pk=practice.pk)
     return render(
@@ -784,10 +772,7 @@ def practice_edit(request, pk: int):
     form = forms.PracticeForm(request.POST or None, instance=practice, user=request.user)
     form.fields.pop("file")
     if request.method == "POST" and form.is_valid():
-        practice = form.save(commit=False)
-        if practice.is_published and not practice.published_on:
-            practice.published_on = timezone.localdate()
-        practice.save()
+        practice = services.practice_save(user=request.user, form=form)
         messages.success(request, "Практика сохранена.")
         return redirect("mentorship:practice_detail", pk=practice.pk)
     return _form_page(request, form, f"Изменить: {practice.title}", reverse("mentorship:practice_detail", args=[pk]))
@@ -813,7 +798,7 @@ def event_create(request):
         raise PermissionDenied("Только просмотр.")
     form = forms.EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        event = form.save()
+        event = services.registry_entry_save(user=request.user, form=form)
         messages.success(request, "Мероприятие добавлено.")
         return redirect("mentorship:event_detail", pk=event.pk)
     return _form_page(request, form, "Новое мероприятие", reverse("mentorship:event_list"))
@@ -862,7 +847,7 @@ def community_create(request):
         raise PermissionDenied("Только просмотр.")
     form = forms.CommunityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        community = form.save()
+        community = services.registry_entry_save(user=request.user, form=form)
         messages.success(request, "Сообщество создано.")
         return redirect("mentorship:community_detail", pk=community.pk)
     return _form_page(request, form, "Новое сообщество наставников", reverse("mentorship:community_list"))
@@ -878,26 +863,23 @@ def community_detail(request, pk: int):
         if not can_edit:
             raise PermissionDenied("Только просмотр.")
         if "add_member" in request.POST and member_form.is_valid():
-            community.members.add(member_form.cleaned_data["person"])
+            services.community_member_add(
+                user=request.user, community=community, person=member_form.cleaned_data["person"]
+            )
             messages.success(request, "Участник добавлен.")
             return redirect("mentorship:community_detail", pk=pk)
         if "add_meeting" in request.POST and meeting_form.is_valid():
-            meeting = meeting_form.save(commit=False)
-            meeting.community = community
-            meeting.save()
+            services.community_meeting_add(user=request.user, community=community, form=meeting_form)
             messages.success(request, "Заседание записано.")
             return redirect("mentorship:community_detail", pk=pk)
-    members = (
-        Community.members.through.objects.filter(community=community)
-        .select_related("person__organization")
-        .order_by("person__last_name")
-    )
+    members, hidden_members = selectors.community_members(request.user, community)
     return render(
         request,
         "mentorship/community_detail.html",
         {
             "community": community,
-            "members": [m.person for m in members],
+            "members": members,
+            "hidden_members": hidden_members,
             "meetings": community.meetings.all(),
             "can_edit": can_edit,
             "member_form": member_form,
@@ -912,13 +894,7 @@ def import_list(request):
     _require_any_edit(request.user)
     form = forms.ImportJobForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = form.save(commit=False)
-        job.user = request.user
-        job.save()
-        from mentorship.tasks import run_import
-
-        # enqueue after commit so the worker finds the row
-        transaction.on_commit(lambda: run_import.delay(job.pk))
+        job = services.import_job_create(user=request.user, form=form)
         messages.info(request, "Файл принят: загрузка идёт в фоне, прогресс — на этой странице.")
         return redirect("mentorship:import_detail", pk=job.pk)
     jobs = ImportJob.objects.filter(user=request.user)[:20]

@@ -393,9 +393,16 @@ def record_update(
     return record
 
 
-def indicator_set_actual(*, indicator: Indicator, user, actual: Decimal | None, evidence: str) -> Indicator:
+def indicator_set_actual(
+    *, indicator: Indicator, user, actual: Decimal | None, evidence: str, metric: str | None = None
+) -> Indicator:
+    """The actual value of an indicator typed by a person (and, when given, which figure it is)."""
     _require_edit(user, indicator.activity.roadmap)
     indicator.actual_manual = actual
     indicator.evidence = evidence
-    indicator.save(update_fields=["actual_manual", "evidence"])
+    fields = ["actual_manual", "evidence"]
+    if metric is not None:
+        indicator.metric = metric
+        fields.append("metric")
+    indicator.save(update_fields=fields)
     return indicator

@@ -370,13 +370,12 @@ def indicator_edit(request, pk: int):
         raise PermissionDenied("Нет права изменять показатели этой дорожной карты.")
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
-        indicator.metric = form.cleaned_data["metric"]
-        indicator.save(update_fields=["metric"])
         services.indicator_set_actual(
             indicator=indicator,
             user=request.user,
             actual=form.cleaned_data["actual_manual"],
             evidence=form.cleaned_data["evidence"],
+            metric=form.cleaned_data["metric"],
         )
         messages.success(request, "Показатель сохранён.")
         return redirect("roadmaps:detail", pk=indicator.activity.roadmap_id)
