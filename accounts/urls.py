@@ -5,7 +5,6 @@ from accounts import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("health/", views.health, name="health"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

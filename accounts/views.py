@@ -40,13 +40,3 @@ def organization_list(request):
 def organization_detail(request, pk: int):
     organization = get_scoped_or_404(visible_organizations(request.user).select_related("municipality__region"), pk=pk)
     return render(request, "accounts/organization_detail.html", {"organization": organization})
-
-
-def health(request):
-    """Liveness for the container health check: the database answers."""
-    from django.db import connection
-    from django.http import JsonResponse
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "monitoring",
     "notifications",
     "bench",  # seed_scale: benchmark data generator (no models)
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -224,10 +225,22 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "jobs.beat:Scheduler"  # django-celery-beat's, plus a heartbeat for /health/
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+
+# Background jobs (jobs app): recorded in the database, sent after commit with a short broker
+# timeout, and by the periodic dispatcher when the broker was away; a running job renews a lease.
+JOBS_BROKER_TIMEOUT = float(env_str("JOBS_BROKER_TIMEOUT", "1.0") or 1.0)
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 120, minimum=1)
+JOBS_DISPATCH_INTERVAL = env_int("JOBS_DISPATCH_INTERVAL", 30, minimum=1)
+JOBS_RESEND_AFTER_SECONDS = env_int("JOBS_RESEND_AFTER_SECONDS", 15 * 60, minimum=1)
+JOBS_WORKER_STALE_SECONDS = env_int("JOBS_WORKER_STALE_SECONDS", 3 * JOBS_DISPATCH_INTERVAL + 30, minimum=1)
+JOBS_BEAT_STALE_SECONDS = env_int("JOBS_BEAT_STALE_SECONDS", 120, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "jobs-dispatch": {"task": "jobs.tick", "schedule": float(JOBS_DISPATCH_INTERVAL), "options": {"expires": 60}},
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 _REDIS_CACHE = env_str("REDIS_CACHE_URL")

@@ -7,6 +7,7 @@ admin.site.index_title = "Справочники, пользователи и о
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("jobs.urls")),
     path("", include("accounts.urls")),
     path("roadmaps/", include("roadmaps.urls")),
     path("mentorship/", include("mentorship.urls")),

@@ -116,6 +116,19 @@ class MentorshipConfig(AppConfig):
         register_cards(mentorship_cards, order=20)
         _register_choice_scopes()
 
+        from jobs.registry import Entry, register
+
+        register(
+            Entry(
+                kind="mentorship.import",
+                run="mentorship.tasks.import_job_run",
+                label="Загрузка из Excel",
+                outcome="файл будет загружен",
+                on_retry="mentorship.services.import_job_retry",
+                on_failed="mentorship.services.import_job_failed",
+            )
+        )
+
 
 def _register_choice_scopes() -> None:
     """The rows of this app's models that any form (admin or site) may offer a user."""

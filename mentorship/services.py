@@ -29,6 +29,7 @@ from mentorship.models import (
     EventParticipant,
     EventResult,
     ImportJob,
+    ImportStatus,
     Meeting,
     MentoringForm,
     Pair,
@@ -524,14 +525,42 @@ def community_meeting_add(*, user, community: Community, form: ModelForm) -> Com
 
 
 def import_job_create(*, user, form: ModelForm) -> ImportJob:
-    """Record an uploaded file for the background import, enqueued after commit."""
+    """Record an uploaded file and its background job (sent after commit, or by the dispatcher)."""
     if not scoping.scope_for(user).edits_anything:
         raise PermissionDenied("Загружать данные может куратор или координатор.")
-    from mentorship.tasks import run_import
+    return import_job_start(user=user, job=form.save(commit=False))
+
+
+# Background Excel imports ------------------------------------------------------------------------
+IMPORT_JOB = "mentorship.import"
+
+
+def import_job_key(import_job_id: int) -> str:
+    return f"{IMPORT_JOB}:{import_job_id}"
+
+
+def import_job_start(*, user, job: ImportJob) -> ImportJob:
+    """Save the uploaded file's job and record its background run in one transaction; returns at
+    once whatever the broker's state (jobs.services sends it after commit or later)."""
+    from jobs.services import job_enqueue
 
     with transaction.atomic():
-        job = form.save(commit=False)
         job.user = user
         job.save()
-        transaction.on_commit(lambda: run_import.delay(job.pk))
+        job_enqueue(kind=IMPORT_JOB, key=import_job_key(job.pk), params={"job_id": job.pk}, user=user)
     return job
+
+
+def import_job_retry(*, job_id: int) -> None:
+    """Before a retry: the import is one transaction, so a dead worker wrote nothing; start over."""
+    ImportJob.objects.filter(pk=job_id, status__in=(ImportStatus.RUNNING, ImportStatus.FAILED)).update(
+        status=ImportStatus.QUEUED, processed_rows=0, message="", errors=[], finished_at=None
+    )
+
+
+def import_job_failed(*, job_id: int, reason: str) -> None:
+    ImportJob.objects.filter(pk=job_id).exclude(status=ImportStatus.DONE).update(
+        status=ImportStatus.FAILED,
+        message=f"Загрузка прервана: {reason}. Ничего не записано: загрузите файл снова.",
+        finished_at=timezone.now(),
+    )

@@ -24,6 +24,22 @@ def run_import(job_id: int) -> str:
     return run_import_job(job).status
 
 
+def import_job_run(*, job_id: int) -> str:
+    """Run by the background job (jobs.services.job_run holds its lock): also takes an import a
+    killed worker left «running» (its transaction was rolled back, so it wrote nothing)."""
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).update(
+            status=ImportStatus.RUNNING
+        )
+    if not claimed:
+        logger.info("import job %s is gone or finished", job_id)
+        return "skipped"
+    from mentorship.exchange import run_import_job
+
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    return run_import_job(job).status
+
+
 @shared_task(name="mentorship.anonymize_expired")
 def anonymize_expired() -> int:
     """Daily: anonymize people past the retention period (idempotent: anonymized people drop out)."""

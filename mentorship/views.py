@@ -912,7 +912,11 @@ def import_detail(request, pk: int):
     template = (
         "mentorship/_import_progress.html" if request.headers.get("HX-Request") else "mentorship/import_detail.html"
     )
-    return render(request, template, {"job": job, "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)})
+    from jobs.selectors import job_for_key, job_status
+
+    running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    status = job_status(job_for_key(services.import_job_key(job.pk))) if running else None
+    return render(request, template, {"job": job, "running": running, "job_status": status})
 
 
 @login_required

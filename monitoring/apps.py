@@ -37,3 +37,26 @@ class MonitoringConfig(AppConfig):
             ),
         )
         register_cards(monitoring_cards, order=40)
+
+        from jobs.registry import Entry, register
+
+        register(
+            Entry(
+                kind="monitoring.annual_report",
+                run="monitoring.services.build_job_run",
+                label="Аналитический отчёт",
+                outcome="отчёт будет построен",
+                queue="reports",
+                on_retry="monitoring.services.build_job_retry",
+                on_failed="monitoring.services.build_job_failed",
+            )
+        )
+        register(
+            Entry(
+                kind="monitoring.website_check",
+                run="monitoring.webcheck.run_checks",
+                label="Проверка сайтов",
+                outcome="сайты будут проверены",
+                on_failed="monitoring.services.website_check_job_failed",
+            )
+        )

@@ -8,13 +8,14 @@ import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts import scoping
 from accounts.models import Municipality, Organization
+from jobs.services import reason_text
 from monitoring.models import (
     AnnualReportBuild,
     Answer,
@@ -330,39 +331,83 @@ def criteria_ensure_defaults(*, municipality: Municipality, user=None) -> list[E
 
 
 # Annual report builds --------------------------------------------------------------------------------
+BUILD_JOB = "monitoring.annual_report"
+WEBSITE_JOB = "monitoring.website_check"
+
+
+def build_job_key(build_id: int) -> str:
+    return f"{BUILD_JOB}:{build_id}"
+
+
 def build_request(*, user, municipality: Municipality, year: int, parameters: dict | None = None) -> AnnualReportBuild:
-    """Record the build and enqueue it after commit (a worker must see the row)."""
+    """Record the build and its background job in one transaction; returns at once whatever the
+    broker's state (the job is sent after commit, or later by the dispatcher)."""
     if user is not None and not scoping.can_run_monitoring(user, municipality):
         raise PermissionDenied("Нет права формировать отчёт по этому муниципалитету.")
-    from monitoring.tasks import build_annual_report
+    from jobs.services import job_enqueue
 
-    build = AnnualReportBuild.objects.create(
-        municipality=municipality,
-        year=year,
-        author=user,
-        parameters={"year": year, "municipality": municipality.name, **(parameters or {})},
-    )
-    transaction.on_commit(lambda: _enqueue(build.pk, build_annual_report))
+    with transaction.atomic():
+        build = AnnualReportBuild.objects.create(
+            municipality=municipality,
+            year=year,
+            author=user,
+            parameters={"year": year, "municipality": municipality.name, **(parameters or {})},
+        )
+        job = job_enqueue(kind=BUILD_JOB, key=build_job_key(build.pk), params={"build_id": build.pk}, user=user)
+        AnnualReportBuild.objects.filter(pk=build.pk).update(task_id=f"job:{job.pk}")
+        build.task_id = f"job:{job.pk}"
     return build
 
 
-def _enqueue(build_id: int, task) -> None:
-    result = task.delay(build_id)
-    AnnualReportBuild.objects.filter(pk=build_id, task_id="").update(task_id=result.id or "")
+def build_job_run(*, build_id: int) -> None:
+    """Run by the job (jobs.services.job_run holds the lock): resumes a build a dead worker left running."""
+    build_run(build_id=build_id, resume=True)
+
+
+def build_job_retry(*, build_id: int) -> None:
+    AnnualReportBuild.objects.filter(pk=build_id).exclude(status=BuildStatus.DONE).update(
+        status=BuildStatus.QUEUED, progress=0, stage="", error="", started_at=None, finished_at=None
+    )
+
+
+def build_job_failed(*, build_id: int, reason: str) -> None:
+    AnnualReportBuild.objects.filter(pk=build_id).exclude(status=BuildStatus.DONE).update(
+        status=BuildStatus.FAILED, error=reason[:2000], finished_at=timezone.now(), stage="Ошибка"
+    )
+
+
+def build_retry(*, user, build: AnnualReportBuild) -> AnnualReportBuild:
+    """The retry button of a failed build (the view found the build through the user's scope)."""
+    if not scoping.can_run_monitoring(user, build.municipality_id):
+        raise PermissionDenied("Нет права формировать отчёт по этому муниципалитету.")
+    from jobs.selectors import job_for_key
+    from jobs.services import job_enqueue, job_retry
+
+    job = job_for_key(build_job_key(build.pk))
+    if job is None:  # a build recorded before jobs existed
+        with transaction.atomic():
+            build_job_retry(build_id=build.pk)
+            job_enqueue(kind=BUILD_JOB, key=build_job_key(build.pk), params={"build_id": build.pk}, user=user)
+    else:
+        job_retry(job=job, user=user)
+    build.refresh_from_db()
+    return build
 
 
 def build_progress(*, build_id: int, percent: int, stage: str) -> None:
     AnnualReportBuild.objects.filter(pk=build_id).update(progress=min(100, max(0, percent)), stage=stage)
 
 
-def build_run(*, build_id: int) -> AnnualReportBuild | None:
+def build_run(*, build_id: int, resume: bool = False) -> AnnualReportBuild | None:
     """Run one build to the end; claimed by a conditional update so a redelivered message
-    (acks_late) never builds the same report twice at once."""
+    (acks_late) never builds the same report twice at once. `resume`: the caller holds the job's
+    lock, so a build a killed worker left «running» is taken again."""
     from django.core.files.base import ContentFile
 
     from monitoring.reports.annual import build_files
 
-    claimed = AnnualReportBuild.objects.filter(pk=build_id, status=BuildStatus.QUEUED).update(
+    claimable = (BuildStatus.QUEUED, BuildStatus.RUNNING) if resume else (BuildStatus.QUEUED,)
+    claimed = AnnualReportBuild.objects.filter(pk=build_id, status__in=claimable).update(
         status=BuildStatus.RUNNING, started_at=timezone.now(), progress=1, stage="Подготовка"
     )
     if not claimed:
@@ -381,10 +426,12 @@ def build_run(*, build_id: int) -> AnnualReportBuild | None:
         build.status, build.progress, build.stage = BuildStatus.DONE, 100, "Готово"
         build.finished_at = timezone.now()
         build.save(update_fields=["xlsx", "docx", "status", "progress", "stage", "finished_at"])
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: the job runs the build again (bounded attempts)
     except Exception as exc:
         log.exception("annual report build %s failed", build_id)
         AnnualReportBuild.objects.filter(pk=build_id).update(
-            status=BuildStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now(), stage="Ошибка"
+            status=BuildStatus.FAILED, error=reason_text(exc)[:2000], finished_at=timezone.now(), stage="Ошибка"
         )
         raise
     return build
@@ -394,8 +441,18 @@ def build_run(*, build_id: int) -> AnnualReportBuild | None:
 def website_check_request(*, user, municipality: Municipality) -> WebsiteCheckRun:
     if not scoping.can_run_monitoring(user, municipality):
         raise PermissionDenied("Нет права проверять сайты этого муниципалитета.")
-    from monitoring.tasks import check_websites
 
-    run = WebsiteCheckRun.objects.create(municipality=municipality, started_by=user)
-    transaction.on_commit(lambda: check_websites.delay(run.pk))
+    from jobs.services import job_enqueue
+
+    with transaction.atomic():
+        run = WebsiteCheckRun.objects.create(municipality=municipality, started_by=user)
+        job_enqueue(kind=WEBSITE_JOB, key=website_job_key(run.pk), params={"run_id": run.pk}, user=user)
     return run
+
+
+def website_job_key(run_id: int) -> str:
+    return f"{WEBSITE_JOB}:{run_id}"
+
+
+def website_check_job_failed(*, run_id: int, reason: str) -> None:
+    WebsiteCheckRun.objects.filter(pk=run_id, finished_at__isnull=True).update(finished_at=timezone.now())

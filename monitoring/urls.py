@@ -20,6 +20,7 @@ urlpatterns = [
     path("effectiveness/", views.ranking, name="ranking"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/<int:pk>/", views.build_detail, name="build_detail"),
+    path("reports/<int:pk>/retry/", views.build_retry, name="build_retry"),
     path("reports/<int:pk>/progress/", views.build_progress, name="build_progress"),
     path("reports/<int:pk>/download/<str:fmt>/", views.build_download, name="build_download"),
     path("export/regional/", views.regional_export, name="regional_export"),

@@ -364,19 +364,43 @@ def report_list(request):
     return render(request, "monitoring/report_list.html", {"form": form, "builds": builds})
 
 
+def _build_job_status(build):
+    from jobs.selectors import job_for_key, job_status
+
+    return job_status(job_for_key(services.build_job_key(build.pk)), stage=build.stage)
+
+
 @login_required
 def build_detail(request, pk: int):
     build = selectors.build_detail(request.user, pk)
-    return render(request, "monitoring/build_detail.html", {"build": build, "statuses": BuildStatus})
+    return render(
+        request,
+        "monitoring/build_detail.html",
+        {"build": build, "statuses": BuildStatus, "job_status": _build_job_status(build)},
+    )
+
+
+@login_required
+@require_POST
+def build_retry(request, pk: int):
+    build = selectors.build_detail(request.user, pk)
+    if build.status != BuildStatus.FAILED:
+        messages.info(request, "Отчёт не завершился ошибкой: повторять нечего.")
+    else:
+        services.build_retry(user=request.user, build=build)
+        messages.success(request, "Отчёт снова поставлен в очередь.")
+    return redirect("monitoring:build_detail", build.pk)
 
 
 @login_required
 def build_progress(request, pk: int):
     """Polled by the page; answers only users who may see this build (404 for everyone else)."""
     build = selectors.build_detail(request.user, pk)
+    job_status = _build_job_status(build)
     return JsonResponse(
         {
             "status": build.status,
+            "status_text": job_status.text if job_status else build.get_status_display(),
             "status_label": build.get_status_display(),
             "progress": build.progress,
             "stage": build.stage,
@@ -417,6 +441,12 @@ def regional_export(request):
 
 
 # Website check ---------------------------------------------------------------------------------------
+def _website_job_status(run):
+    from jobs.selectors import job_for_key, job_status
+
+    return job_status(job_for_key(services.website_job_key(run.pk))) if run and not run.finished_at else None
+
+
 @login_required
 def website_checks(request):
     _require_monitoring(request.user)
@@ -440,7 +470,13 @@ def website_checks(request):
     return render(
         request,
         "monitoring/website_checks.html",
-        {"run": run, "checks": checks, "municipalities": municipalities, "summary": summary},
+        {
+            "run": run,
+            "run_status": _website_job_status(run),
+            "checks": checks,
+            "municipalities": municipalities,
+            "summary": summary,
+        },
     )
 
 

@@ -17,7 +17,7 @@ def test_has_the_five_services(compose):
     assert set(compose["services"]) == {"web", "worker", "beat", "db", "redis"}
 
 
-@pytest.mark.parametrize("name", ["web", "worker", "db", "redis"])
+@pytest.mark.parametrize("name", ["web", "worker", "beat", "db", "redis"])
 def test_long_running_services_have_health_checks(compose, name):
     assert compose["services"][name]["healthcheck"]["test"]
 
@@ -41,7 +41,7 @@ def test_commands(compose):
     assert "migrate" in services["web"]["command"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
     assert "beat" in services["beat"]["command"]
-    assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
+    assert "jobs.beat:Scheduler" in services["beat"]["command"]
 
 
 def test_data_lives_in_volumes(compose):
@@ -65,7 +65,9 @@ def test_dockerfile_builds_assets_from_npm_and_runs_gunicorn():
 
 def test_health_endpoint_answers(client, db):
     response = client.get("/health/")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    body = response.json()
+    assert response.status_code == 200 and body["database"] == {"ok": True}
+    assert {"broker", "worker", "beat", "jobs"} <= set(body)
 
 
 def test_web_healthcheck_uses_the_proxy_headers(compose):

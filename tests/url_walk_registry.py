@@ -85,6 +85,7 @@ OBJECT_URLS: dict[str, tuple[str, str, dict]] = {
     "monitoring:region_detail": ("accounts.Region", "pk", {}),
     "monitoring:region_export": ("accounts.Region", "pk", {}),
     "monitoring:region_municipality": ("accounts.Municipality", "pk", {}),
+    "monitoring:build_retry": _BUILD,
     # notifications
     "notifications:open": _NOTIFICATION,
     "notifications:read": _NOTIFICATION,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from jobs.models import Job, JobState
 from mentorship.models import Person
 from monitoring import services
 from monitoring.models import AnnualReportBuild, Assignment, BuildStatus, CampaignKind
@@ -102,10 +103,13 @@ def test_build_failure_is_recorded(world, monkeypatch, django_capture_on_commit_
         raise RuntimeError("нет данных")
 
     monkeypatch.setattr("monitoring.reports.annual.build_files", boom)
-    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+    # the failure is recorded on the build and on its job; the request itself never raises
+    with django_capture_on_commit_callbacks(execute=True):
         services.build_request(user=world.home.methodologist, municipality=world.home.municipality, year=YEAR)
     build = AnnualReportBuild.objects.get()
-    assert build.status == BuildStatus.FAILED and "нет данных" in build.error
+    assert build.status == BuildStatus.FAILED and build.error == "нет данных"
+    job = Job.objects.get(key=services.build_job_key(build.pk))
+    assert job.state == JobState.FAILED and job.error == "нет данных" and job.attempts == 1
 
 
 def test_command_writes_both_files(data, tmp_path):
