@@ -211,6 +211,9 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 # Reminders (notifications app). Per-municipality rules live in the database (ReminderSettings);
 # this only slows each letter down for the worker-kill test and must stay 0 elsewhere.
+# A sweep also catches up the days since the last completed sweep (overdue and escalation reminders
+# that were due then), at most this many days back.
+NOTIFICATIONS_CATCHUP_DAYS = env_int("NOTIFICATIONS_CATCHUP_DAYS", 14, minimum=0)
 NOTIFICATIONS_TEST_SEND_DELAY = env_float("NOTIFICATIONS_TEST_SEND_DELAY", 0.0, minimum=0.0)
 
 # Celery: no broker means tasks run eagerly in-process, so the app works on its embedded default.
@@ -232,7 +235,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 
 # Background jobs (jobs app): recorded in the database, sent after commit with a short broker
 # timeout, and by the periodic dispatcher when the broker was away; a running job renews a lease.
-JOBS_BROKER_TIMEOUT = float(env_str("JOBS_BROKER_TIMEOUT", "1.0") or 1.0)
+JOBS_BROKER_TIMEOUT = env_float("JOBS_BROKER_TIMEOUT", 1.0, minimum=0.1)
 JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 120, minimum=1)
 JOBS_DISPATCH_INTERVAL = env_int("JOBS_DISPATCH_INTERVAL", 30, minimum=1)
 JOBS_RESEND_AFTER_SECONDS = env_int("JOBS_RESEND_AFTER_SECONDS", 15 * 60, minimum=1)

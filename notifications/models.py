@@ -217,3 +217,27 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()}"
+
+
+class SweepDay(models.Model):
+    """A municipality's daily sweep that ran to the end for a local date.
+
+    The next sweep catches up the days after the last of these (up to NOTIFICATIONS_CATCHUP_DAYS):
+    overdue and escalation reminders that were due on a day no sweep ran are sent then, once each.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="sweep_days"
+    )
+    date = models.DateField("дата (местная)")
+    completed_at = models.DateTimeField("завершена")
+    caught_up = models.PositiveSmallIntegerField("дней наверстано", default=0)
+
+    class Meta:
+        verbose_name = "проведённая рассылка"
+        verbose_name_plural = "проведённые рассылки"
+        ordering = ["-date"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "date"], name="sweep_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.date:%d.%m.%Y}"

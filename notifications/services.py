@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Municipality
@@ -33,6 +33,7 @@ from notifications.models import (
     ReminderLog,
     ReminderSettings,
     ReminderStatus,
+    SweepDay,
 )
 from notifications.providers import DAILY_KINDS, Planned, SweepContext, get_provider
 
@@ -56,6 +57,7 @@ class SweepResult:
     skipped: int = 0
     failed: int = 0
     transient: int = 0
+    caught_up: list[dt.date] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -69,6 +71,7 @@ class SweepResult:
             "skipped": self.skipped,
             "failed": self.failed,
             "transient": self.transient,
+            "caught_up_days": [d.isoformat() for d in self.caught_up],
         }
 
 
@@ -284,15 +287,16 @@ def _claim_with_notification(*, log_id: int, now: dt.datetime, sent_id: int | No
         return cursor.fetchone()[0] == 1
 
 
-def reminders_deliver(*, municipality: Municipality, today: dt.date, result: SweepResult) -> SweepResult:
+def reminders_deliver(
+    *, municipality: Municipality, today: dt.date, result: SweepResult, catch_up_from: dt.date | None = None
+) -> SweepResult:
     # every pending row with its recipient in one query; each is still claimed one by one below,
     # so a killed worker leaves at most the one row it was sending unconfirmed
+    window = Q(date__range=(today - dt.timedelta(days=PENDING_GRACE_DAYS), today))
+    if catch_up_from is not None:  # the caught-up days' overdue reminders, however old
+        window |= Q(date__range=(catch_up_from, today), kind__in=CATCHUP_KINDS)
     pending = list(
-        ReminderLog.objects.filter(
-            municipality=municipality,
-            status=ReminderStatus.PENDING,
-            date__range=(today - dt.timedelta(days=PENDING_GRACE_DAYS), today),
-        )
+        ReminderLog.objects.filter(window, municipality=municipality, status=ReminderStatus.PENDING)
         .select_related("recipient")
         .order_by("pk")
     )
@@ -317,20 +321,98 @@ def reminders_deliver(*, municipality: Municipality, today: dt.date, result: Swe
     return result
 
 
+# Catch-up ---------------------------------------------------------------------------------------
+# Reminders that stay true on a later day and are worth sending late: what was overdue then is
+# overdue still. «Через 7 дней» or «сегодня срок» for a date already past is not sent.
+CATCHUP_KINDS = (Kind.ROADMAP_OVERDUE, Kind.ROADMAP_ESCALATION, Kind.CAMPAIGN_REPORT_OVERDUE)
+
+
+def _catchup_limit() -> int:
+    from django.conf import settings
+
+    return max(0, int(getattr(settings, "NOTIFICATIONS_CATCHUP_DAYS", 14)))
+
+
+def last_swept_day(*, municipality: Municipality, before: dt.date) -> dt.date | None:
+    """The last local date a full sweep of the municipality completed before `before`. Before the
+    first recorded sweep (an installation that predates the record) the last day reminders were
+    written stands in for it; with neither there is nothing to catch up."""
+    from django.db.models import Max
+
+    last = SweepDay.objects.filter(municipality=municipality, date__lt=before).aggregate(m=Max("date"))["m"]
+    if last is None:
+        last = ReminderLog.objects.filter(municipality=municipality, date__lt=before).aggregate(m=Max("date"))["m"]
+    return last
+
+
+def missed_days(*, municipality: Municipality, today: dt.date) -> list[dt.date]:
+    """The days since the last completed sweep on which none completed (at most the limit)."""
+    last = last_swept_day(municipality=municipality, before=today)
+    limit = _catchup_limit()
+    if last is None or not limit:
+        return []
+    start = max(last + dt.timedelta(days=1), today - dt.timedelta(days=limit))
+    return [start + dt.timedelta(days=n) for n in range((today - start).days)]
+
+
+def reminders_catch_up(
+    *, municipality: Municipality, today: dt.date, kinds: list[str] | None, rules: ReminderSettings, result: SweepResult
+) -> list[dt.date]:
+    """Claim, for each missed day, the overdue and escalation reminders that were due that day
+    (keyed by that day, so each is claimed once however often this runs). Returns the days."""
+    wanted = [k for k in CATCHUP_KINDS if kinds is None or k in kinds]
+    days = missed_days(municipality=municipality, today=today) if wanted else []
+    for day in days:
+        planned = reminders_collect(municipality=municipality, today=day, kinds=wanted, rules=rules)
+        rows = reminder_rows(municipality=municipality, today=day, planned=planned)
+        note = f"Напоминание за {day:%d.%m.%Y}: в тот день рассылка не проводилась. "
+        for row in rows:
+            row.message = note + row.message
+        result.claimed += reminders_claim(rows=rows)
+        result.skipped += sum(1 for r in rows if r.status == ReminderStatus.SKIPPED)
+    return days
+
+
+def sweep_day_complete(*, municipality: Municipality, day: dt.date, caught_up: int = 0) -> None:
+    SweepDay.objects.update_or_create(
+        municipality=municipality, date=day, defaults={"completed_at": timezone.now(), "caught_up": caught_up}
+    )
+
+
+def _is_full_day(kinds: list[str] | None) -> bool:
+    """A daily run (not the weekly digest alone): only these count as «the day was swept»."""
+    return kinds is None or set(DAILY_KINDS) <= set(kinds)
+
+
 def sweep_run(
     *, municipality: Municipality, today: dt.date | None = None, kinds: list[str] | None = None
 ) -> SweepResult:
-    """Collect what is due on the municipality's `today`, claim the keys, then send."""
+    """Collect what is due on the municipality's `today` and on the days no sweep ran since the
+    last one (overdue and escalation only), claim the keys, then send."""
     today = today or local_today(municipality)
     result = SweepResult(municipality_id=municipality.pk, date=today)
     rules = reminder_settings_for(municipality)
+    full_day = _is_full_day(kinds)
     if not rules.enabled:
+        if full_day:  # nothing was due by the rules: switching them back on does not flood old reminders
+            sweep_day_complete(municipality=municipality, day=today)
         return result
+    if full_day:
+        result.caught_up = reminders_catch_up(
+            municipality=municipality, today=today, kinds=kinds, rules=rules, result=result
+        )
     planned = reminders_collect(municipality=municipality, today=today, kinds=kinds, rules=rules)
     rows = reminder_rows(municipality=municipality, today=today, planned=planned)
-    result.claimed = reminders_claim(rows=rows)
-    result.skipped = sum(1 for r in rows if r.status == ReminderStatus.SKIPPED)
-    reminders_deliver(municipality=municipality, today=today, result=result)
+    result.claimed += reminders_claim(rows=rows)
+    result.skipped += sum(1 for r in rows if r.status == ReminderStatus.SKIPPED)
+    reminders_deliver(
+        municipality=municipality,
+        today=today,
+        result=result,
+        catch_up_from=result.caught_up[0] if result.caught_up else None,
+    )
+    if full_day and not result.transient:
+        sweep_day_complete(municipality=municipality, day=today, caught_up=len(result.caught_up))
     logger.info("reminder sweep %s %s: %s", municipality, today, json.dumps(result.as_dict(), ensure_ascii=False))
     return result
 
