@@ -6,6 +6,11 @@ import logging
 
 from django.conf import settings
 
+try:  # imported with the app, not inside the first request that sends a job (about a second cold)
+    import kombu.transport.redis  # noqa: F401
+except ImportError:  # pragma: no cover - redis is a dependency of the project
+    pass
+
 log = logging.getLogger(__name__)
 
 UNAVAILABLE = "фоновый обработчик недоступен"

@@ -183,8 +183,9 @@ def job_run(*, job_id: int, worker: str | None = None, eager: bool = False) -> s
         # the database went away mid-job (a restart, a killed session): the work is transactional,
         # so run it again from the start if attempts are left
         log.warning("job %s: database error, %r", job.pk, exc)
-        close_old_connections()
-        db_connection.close()
+        if not eager:  # a worker's broken connection is replaced; inline, the caller's stays its own
+            close_old_connections()
+            db_connection.close()
         return _after_failure(job, entry, reason_text(exc), retry=True)
     except Exception as exc:
         log.exception("job %s (%s) failed", job.pk, job.kind)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
@@ -396,6 +398,9 @@ def build_retry(*, user, build: AnnualReportBuild) -> AnnualReportBuild:
 
 def build_progress(*, build_id: int, percent: int, stage: str) -> None:
     AnnualReportBuild.objects.filter(pk=build_id).update(progress=min(100, max(0, percent)), stage=stage)
+    delay = getattr(settings, "MONITORING_TEST_STAGE_DELAY", 0)
+    if delay:  # only the worker-kill test slows a build down, so that the kill lands mid-build
+        time.sleep(delay)
 
 
 def build_run(*, build_id: int, resume: bool = False) -> AnnualReportBuild | None:

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 from accounts.models import Municipality
 from notifications import services
@@ -14,6 +15,8 @@ logger = logging.getLogger(__name__)
 
 RETRY_BASE_SECONDS = 60
 MAX_RETRIES = 5
+DB_RETRY_SECONDS = 5
+DB_MAX_RETRIES = 20
 
 
 @shared_task(
@@ -33,7 +36,20 @@ def sweep_municipality(self, municipality_id: int, date: str | None = None, kind
         logger.info("sweep: municipality %s is gone", municipality_id)
         return {"total": 0, "by_kind": {}}
     today = dt.date.fromisoformat(date) if date else services.local_today(municipality)
-    result = services.sweep_run(municipality=municipality, today=today, kinds=kinds)
+    try:
+        result = services.sweep_run(municipality=municipality, today=today, kinds=kinds)
+    except (OperationalError, InterfaceError) as exc:
+        # the database went away mid-sweep (a restart, a killed session): run it again; the claimed
+        # keys make the second run send only what the first did not
+        logger.warning("sweep %s %s: database error, retrying: %r", municipality_id, today, exc)
+        close_old_connections()
+        connection.close()
+        raise self.retry(
+            kwargs={"municipality_id": municipality_id, "date": today.isoformat(), "kinds": kinds},
+            countdown=DB_RETRY_SECONDS,
+            max_retries=DB_MAX_RETRIES,
+            exc=exc,
+        ) from exc
     if result.transient:
         # Only the letters that met a transient SMTP error are pending again; the retry resends just them.
         raise self.retry(
