@@ -53,7 +53,7 @@ NUMBER_RE = re.compile(
 
 SCHOOL_BEFORE = re.compile(
     r"(?:сош|оош|нош|школ\w*|гимнази\w*|лице\w*|мбоу|маоу|мкоу|гбоу|моу|мбдоу|мадоу|детск\w*\s+сад\w*|доу|"
-    r"протокол\w*|приложени\w*|пункт\w*|раздел\w*)\s*«?[\w\s\-]{0,20}»?\s*$",
+    r"протокол\w*|приложени\w*|пункт\w*|раздел\w*)\s*(?:«[^»]{0,40}»)?\s*$",
     re.I,
 )
 
@@ -164,6 +164,15 @@ def find_order(lines: list[str]) -> OrderFound | None:
                 continue
             if kind == "text" and len(text) <= 160 and index <= 12:
                 headers.append(found)
+    if not stamps and not headers:
+        # the header's date and number on lines of their own («06.02.2023» / «№ 15 а»)
+        for index in range(min(len(blocks), 12) - 1):
+            (kind_a, a), (kind_b, b) = blocks[index], blocks[index + 1]
+            if kind_a == kind_b == "text" and len(a) <= 60 and len(b) <= 60 and not CITED_WORDS.search(a + " " + b):
+                pairs = _pairs(a + "   " + b)
+                if pairs:
+                    headers.append(pairs[0][2])
+                    break
     complete = [f for f in stamps + headers if not f.blank]
     if stamps and not stamps[0].blank:
         return stamps[0]

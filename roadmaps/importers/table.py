@@ -59,6 +59,7 @@ COLUMN_ROLES: dict[str, str] = {
     "result": "Результат",
     "indicator": "Показатель",
     "note": "Примечание",
+    "section": "Раздел (этап)",
 }
 COLUMN_LABELS = COLUMN_ROLES
 # the roles whose cells, when all empty, make a "number | title" row a section heading
@@ -168,12 +169,38 @@ class Header:
         return len(self.mapping) + (2 if "deadline" in self.mapping else 0)
 
 
+TITLE_PATTERNS = dict(COLUMN_WORDS)["title"]
+STAGE_WORDS = re.compile(r"этап|раздел|блок|направлени|задач", re.I)
+
+
+def _title_rank(label: str) -> int:
+    norm = _norm_header(label)
+    return next((i for i, p in enumerate(TITLE_PATTERNS) if re.search(p, norm)), len(TITLE_PATTERNS))
+
+
 def _row_roles(labels: list[str]) -> dict[str, int]:
+    """Role → column of a header row. Of several activity-like columns («Наименование этапа»,
+    «Мероприятия», «Содержание деятельности») the activity is the one named most plainly; a stage
+    or section column beside it gives the sections."""
     mapping: dict[str, int] = {}
+    titles: list[int] = []
     for position, label in enumerate(labels):
         key = classify_header(label)
+        if key == "title":
+            if position not in titles and (not titles or labels[titles[-1]] != label):
+                titles.append(position)
+            continue
         if key and key not in mapping:
             mapping[key] = position
+    if titles:
+        ranked = sorted(titles, key=lambda i: (STAGE_WORDS.search(labels[i]) is not None, _title_rank(labels[i]), i))
+        mapping["title"] = ranked[0]
+        stages = [i for i in titles if i != ranked[0] and STAGE_WORDS.search(labels[i]) and i < ranked[0]]
+        if stages:
+            mapping["section"] = stages[0]
+        others = [i for i in titles if i != ranked[0] and i not in stages]
+        if others and "note" not in mapping:
+            mapping["note"] = others[0]
     return mapping
 
 
@@ -333,10 +360,39 @@ def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, 
     sections: list[ParsedSection] = []
     current: ParsedSection | None = None
     previous: ParsedActivity | None = None
+    staged = "section" in mapping
+    stage_number = ""
     for row in body:
         values = [c for c in row.distinct if c]
         number, title = _number_of(row, cell, has_number_column)
         details = any(cell(row, k) for k in DETAIL_ROLES)
+        if staged:
+            stage = cell(row, "section")
+            if stage and (current is None or stage != current.title) and stage != number:
+                sec_number, sec_title = split_section(stage)
+                if not sec_number and number and SECTION_NUMBER_ONLY.match(number):
+                    sec_number = number
+                stage_number = sec_number
+                current = ParsedSection(number=sec_number, title=sec_title)
+                sections.append(current)
+                previous = None
+            if number and number == stage_number:
+                number = ""  # the stage's number repeated on each of its rows
+            if title and not (len(set(values)) == 1 and row.merged_across):
+                if current is None:
+                    current = ParsedSection(number="", title="")
+                    sections.append(current)
+                activity = _activity(row, number, title, cell)
+                current.activities.append(activity)
+                previous = activity
+                continue
+        if previous is not None and number and number == previous.number and title == previous.title:
+            # a cell merged down over two rows (Word repeats it): one activity, its other cells joined
+            for attr, key in (("deadline_text", "deadline"), ("responsible_text", "responsible"), ("result", "result")):
+                value = cell(row, key)
+                if value and value not in getattr(previous, attr):
+                    setattr(previous, attr, _join(getattr(previous, attr), value))
+            continue
         section: tuple[str, str] | None = None
         if len(set(values)) == 1 and (
             row.merged_across or (len(values) == 1 and SECTION_NUMBER.match(values[0]) and not details)
@@ -375,17 +431,7 @@ def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, 
         if current is None:
             current = ParsedSection(number="", title="")
             sections.append(current)
-        activity = ParsedActivity(
-            number=number.strip(),
-            title=title,
-            deadline_text=cell(row, "deadline"),
-            responsible_text=cell(row, "responsible"),
-            participants_text=cell(row, "participants"),
-            result=cell(row, "result"),
-            indicator_text=cell(row, "indicator"),
-            note=cell(row, "note"),
-            where=row.where,
-        )
+        activity = _activity(row, number, title, cell)
         current.activities.append(activity)
         previous = activity
     for activity in (a for s in sections for a in s.activities):
@@ -397,6 +443,20 @@ def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, 
     caption = [" ".join(" ".join(c for c in dict.fromkeys(r.cells) if c).split()) for r in rows[: max(header.index, 0)]]
     return ParsedTable(
         columns=columns, mapping=mapping, sections=sections, warnings=warnings, caption=[c for c in caption if c]
+    )
+
+
+def _activity(row: RawRow, number: str, title: str, cell) -> ParsedActivity:
+    return ParsedActivity(
+        number=number.strip(),
+        title=title,
+        deadline_text=cell(row, "deadline"),
+        responsible_text=cell(row, "responsible"),
+        participants_text=cell(row, "participants"),
+        result=cell(row, "result"),
+        indicator_text=cell(row, "indicator"),
+        note=cell(row, "note"),
+        where=row.where,
     )
 
 
