@@ -240,6 +240,7 @@ JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 120, minimum=1)
 JOBS_DISPATCH_INTERVAL = env_int("JOBS_DISPATCH_INTERVAL", 30, minimum=1)
 JOBS_RESEND_AFTER_SECONDS = env_int("JOBS_RESEND_AFTER_SECONDS", 15 * 60, minimum=1)
 JOBS_WORKER_STALE_SECONDS = env_int("JOBS_WORKER_STALE_SECONDS", 3 * JOBS_DISPATCH_INTERVAL + 30, minimum=1)
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 90, minimum=1)
 JOBS_BEAT_STALE_SECONDS = env_int("JOBS_BEAT_STALE_SECONDS", 120, minimum=1)
 # Slows each stage of an annual report build for the worker-kill test; stays 0 everywhere else.
 MONITORING_TEST_STAGE_DELAY = env_float("MONITORING_TEST_STAGE_DELAY", 0.0, minimum=0.0)

@@ -258,10 +258,18 @@ def jobs_reap(*, now: dt.datetime | None = None) -> dict[str, int]:
     return counts
 
 
+def jobs_prune(*, now: dt.datetime | None = None) -> int:
+    """Finished jobs older than JOBS_KEEP_DAYS go (their work's own rows keep the outcome)."""
+    horizon = (now or timezone.now()) - dt.timedelta(days=settings.JOBS_KEEP_DAYS)
+    deleted, _ = Job.objects.filter(state__in=(JobState.DONE, JobState.FAILED), created_at__lt=horizon).delete()
+    return deleted
+
+
 def jobs_tick() -> dict[str, int]:
-    """One round of the periodic dispatcher: reap dead leases, then send what is pending."""
+    """One round of the periodic dispatcher: reap dead leases, send what is pending, prune old rows."""
     counts = jobs_reap()
     counts["sent"] = jobs_dispatch()
+    counts["pruned"] = jobs_prune() + heartbeats_prune()
     return counts
 
 

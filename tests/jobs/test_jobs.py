@@ -193,3 +193,16 @@ def test_health_is_public_cheap_and_says_nothing_personal(client, world, django_
     for user in (world.home.coordinator, world.admin):
         assert user.username not in text
     assert world.home.municipality.name not in text
+
+
+def test_tick_prunes_old_finished_jobs_and_heartbeats_only(world, broker_down):
+    services.build_request(user=world.home.methodologist, municipality=world.home.municipality, year=YEAR)
+    old_done = Job.objects.create(kind="monitoring.annual_report", key="old", state=JobState.DONE)
+    Job.objects.filter(pk=old_done.pk).update(created_at=timezone.now() - dt.timedelta(days=400))
+    heartbeat_record(role=Heartbeat.Role.WORKER, hostname="gone@host")
+    Heartbeat.objects.update(seen_at=timezone.now() - dt.timedelta(days=30))
+    heartbeat_record(role=Heartbeat.Role.WORKER, hostname="alive@host")
+    counts = jobs_tick()
+    assert counts["pruned"] == 2
+    assert list(Job.objects.values_list("state", flat=True)) == [JobState.PENDING]  # the waiting one stays
+    assert list(Heartbeat.objects.values_list("hostname", flat=True)) == ["alive@host"]
