@@ -156,7 +156,7 @@ HALF_PATTERNS = (
     r"ежеполугод",
     r"(?:2|два)\s+раза\s+в\s+(?:учебный\s+)?год",
     r"по\s+полугодиям",
-    r"по\s+итогам\s+(?:каждого\s+)?полугоди",
+    r"(?:по\s+итогам|по\s+окончании|по\s+завершении|в\s+конце)\s+(?:каждого\s+)?полугоди(?!\w*\s+(?:19|20)\d\d)",
     r"каждое\s+полугодие",
 )
 TERM_PATTERNS = (
@@ -164,7 +164,7 @@ TERM_PATTERNS = (
     r"ежечетвертн",
     r"по\s+четвертям",
     r"каждую\s+четверть",
-    r"по\s+итогам\s+(?:каждой\s+)?четверт",
+    r"(?:по\s+итогам|по\s+окончании|по\s+завершении|в\s+конце|после\s+окончания)\s+(?:каждой\s+)?(?:учебной\s+)?четверт",
     r"(?:4|четыре)\s+раза\s+в\s+(?:учебный\s+)?год",
 )
 MONTHLY_PATTERNS = (r"ежемесячн", r"раз\s+в\s+месяц", r"каждый\s+месяц", r"по\s+итогам\s+(?:каждого\s+)?месяц")
@@ -709,6 +709,14 @@ def _parse(original: str, start: dt.date, end: dt.date, order_date: dt.date | No
                 found = _window_ends(start, end)
                 return result(ANNUAL, found, schedule="ежегодно")
             return result(ANNUAL, dates, schedule=_words_for(items, dates, annual))
+        if dates and re.search(r"далее[^.;]*(?:постоянн|в\s+течени|регулярн|систематич)", text):
+            # «Сентябрь 2023, далее – постоянно»: that date, then the checkpoints of continuous work
+            later = [d for d in _checkpoints(start, end, every) if d > max(dates)]
+            return result(
+                CONTINUOUS,
+                dates + later,
+                schedule=f"{_words_for(items, dates, False)}, далее постоянно: контрольные точки {CHECKPOINTS[every]}",
+            )
         years = {d.year for d in dates}
         recurrence = ANNUAL if len(dates) > 1 and len(years) == len(dates) else ONCE
         note = "Далее — по мере необходимости." if _has(text, AS_NEEDED_PATTERNS) else ""

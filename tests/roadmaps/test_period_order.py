@@ -221,3 +221,19 @@ def test_continuous_checkpoints_setting():
     assert year == [D(2026, 12, 31), D(2027, 12, 31)]
     assert half == [D(2026, 6, 30), D(2026, 12, 31), D(2027, 6, 30), D(2027, 12, 31)]
     assert len(quarter) == 8 and quarter[0] == D(2026, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("По окончании четверти", ["2021-10", "2021-12", "2022-03", "2022-05"]),
+        ("в конце каждого полугодия", ["2021-12", "2022-05"]),
+        ("Сентябрь 2021, далее - постоянно", ["2021-09", "2022-08"]),
+        ("до 15.09.2021, далее ежегодно", ["2021-09"]),
+        ("ноябрь 2021 г. – май 2022 г.", ["2022-05"]),
+        ("Ежегодно (декабрь)", ["2021-12"]),
+    ],
+)
+def test_more_wordings_in_an_academic_year(text, months):
+    parsed = parse_deadline(text, D(2021, 9, 1), D(2022, 8, 31))
+    assert [d.strftime("%Y-%m") for d in parsed.dates] == months and not parsed.flagged
