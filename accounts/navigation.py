@@ -72,3 +72,29 @@ def cards_for(user) -> list[Card]:
     for _, provider in sorted(_cards, key=lambda pair: pair[0]):
         cards.extend(provider(user, scope))
     return cards
+
+
+# A school's page: each app contributes its sections (roadmap execution, pairs, reports…) -------------
+@dataclass(frozen=True)
+class PageSection:
+    template: str
+    context: dict
+
+
+SectionProvider = Callable[[object, object], "PageSection | None"]
+_org_sections: list[tuple[int, SectionProvider]] = []
+
+
+def register_organization_section(provider: SectionProvider, order: int = 100) -> None:
+    """`provider(user, organization)` returns a section of the organization's page, or None."""
+    if all(p is not provider for _, p in _org_sections):
+        _org_sections.append((order, provider))
+
+
+def organization_sections_for(user, organization) -> list[PageSection]:
+    sections = []
+    for _, provider in sorted(_org_sections, key=lambda pair: pair[0]):
+        section = provider(user, organization)
+        if section is not None:
+            sections.append(section)
+    return sections

@@ -62,3 +62,14 @@ def municipality_list(user):
         .select_related("region")
         .annotate(organization_count=Count("organizations", distinct=True))
     )
+
+
+def organization_staff(organization: Organization) -> list[RoleAssignment]:
+    """The school's curators and heads with their contacts (the caller has scoped the organization)."""
+    return list(
+        RoleAssignment.objects.filter(
+            organization=organization, role__in=[Role.CURATOR, Role.HEAD], user__is_active=True
+        )
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name")
+    )

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from accounts import selectors
 from accounts.filters import OrganizationFilter
-from accounts.navigation import cards_for
+from accounts.navigation import cards_for, organization_sections_for
 from accounts.scoping import get_scoped_or_404, scope_for, visible_municipalities, visible_organizations
 
 PAGE_SIZE = 25
@@ -38,5 +38,14 @@ def organization_list(request):
 
 @login_required
 def organization_detail(request, pk: int):
+    """A school's own page: contacts, then each app's section (roadmap, people and pairs, reports)."""
     organization = get_scoped_or_404(visible_organizations(request.user).select_related("municipality__region"), pk=pk)
-    return render(request, "accounts/organization_detail.html", {"organization": organization})
+    return render(
+        request,
+        "accounts/organization_detail.html",
+        {
+            "organization": organization,
+            "staff": selectors.organization_staff(organization),
+            "sections": organization_sections_for(request.user, organization),
+        },
+    )

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "notifications.context_processors.unread_notifications",
             ],
+            "builtins": ["accounts.templatetags.org_links"],
         },
     },
 ]

@@ -129,6 +129,11 @@ class MentorshipConfig(AppConfig):
             )
         )
 
+        from accounts.navigation import register_organization_section
+        from mentorship.org_sections import mentorship_section
+
+        register_organization_section(mentorship_section, order=20)
+
 
 def _register_choice_scopes() -> None:
     """The rows of this app's models that any form (admin or site) may offer a user."""

@@ -355,3 +355,32 @@ def dashboard_totals(user, today: dt.date | None = None) -> OrgStats:
         meetings_visible(user).filter(held_on__gt=today - dt.timedelta(days=30), held_on__lte=today).count()
     )
     return total
+
+
+def organization_stats(user, organization: Organization, today: dt.date | None = None) -> tuple[OrgStats, dict]:
+    """One school's people and pairs for its page: the dashboard's row plus pairs by status."""
+    today = today or timezone.localdate()
+    s = OrgStats(organization=organization)
+    people = with_person_facts(people_visible(user).filter(organization=organization, is_active=True)).order_by()
+    for row in people.values("is_mentor", "is_mentee", "mentee_category", "matched", "has_consent"):
+        s.mentors += row["is_mentor"]
+        s.mentees += row["is_mentee"]
+        s.without_consent += not row["has_consent"]
+        if row["is_mentee"]:
+            s.waiting += not row["matched"]
+            if row["mentee_category"] == MenteeCategory.YOUNG:
+                s.young += 1
+                s.young_covered += bool(row["matched"])
+    labels = dict(PairStatus.choices)
+    by_status = {label: 0 for label in labels.values()}
+    for row in (
+        pairs_visible(user).filter(organization=organization).values("status").annotate(n=Count("pk")).order_by()
+    ):
+        by_status[labels[row["status"]]] = row["n"]
+    s.active_pairs = by_status[PairStatus.ACTIVE.label]
+    s.meetings_30 = (
+        meetings_visible(user)
+        .filter(pair__organization=organization, held_on__gt=today - dt.timedelta(days=30), held_on__lte=today)
+        .count()
+    )
+    return s, by_status

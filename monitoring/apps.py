@@ -60,3 +60,8 @@ class MonitoringConfig(AppConfig):
                 on_failed="monitoring.services.website_check_job_failed",
             )
         )
+
+        from accounts.navigation import register_organization_section
+        from monitoring.org_sections import monitoring_section
+
+        register_organization_section(monitoring_section, order=30)

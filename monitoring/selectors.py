@@ -499,3 +499,88 @@ def website_runs_visible(user) -> QuerySet[WebsiteCheckRun]:
 
 def report_campaign_kinds() -> tuple[str, ...]:
     return tuple(REPORT_KINDS)
+
+
+# A school's page -------------------------------------------------------------------------------------
+@dataclass
+class SchoolMonitoring:
+    reports: list[Assignment]
+    questionnaires: list[Assignment]
+    website: WebsiteCheck | None
+    trend: list[dict]
+
+
+TREND_YEARS = 3
+
+
+def organization_monitoring(user, organization: Organization, today: dt.date | None = None) -> SchoolMonitoring:
+    """Reports per campaign with their state, questionnaire response rates, the latest website
+    check and a trend by year (reports on time, young specialists covered, roadmap on time)."""
+    today = today or dt.date.today()
+    assignments = list(
+        assignments_visible(user)
+        .filter(organization=organization)
+        .exclude(campaign__status=CampaignStatus.DRAFT)
+        .select_related("campaign", "report")
+        .annotate(
+            responses_total=Count("responses", distinct=True),
+            responses_done=Count("responses", filter=Q(responses__submitted_at__isnull=False), distinct=True),
+        )
+        .order_by("-campaign__deadline", "-pk")
+    )
+    for a in assignments:
+        a.response_share = _share(a.responses_done, a.responses_total)
+    report_kinds = report_campaign_kinds()
+    reports = [a for a in assignments if a.campaign.kind in report_kinds]
+    questionnaires = [a for a in assignments if a.campaign.kind not in report_kinds]
+    trend = _organization_trend(organization, reports, today)
+    return SchoolMonitoring(
+        reports=reports,
+        questionnaires=questionnaires,
+        website=latest_website_checks([organization.pk]).get(organization.pk),
+        trend=trend,
+    )
+
+
+def _organization_trend(organization: Organization, reports: list[Assignment], today: dt.date) -> list[dict]:
+    """The last TREND_YEARS calendar years: reports handed in on time, roadmap activities done in
+    time (of those due by today) and meetings held. Two grouped queries."""
+    from django.db.models.functions import ExtractYear
+
+    from mentorship.models import Meeting
+    from roadmaps.models import ExecutionRecord, ExecutionStatus
+
+    years = list(range(today.year - TREND_YEARS + 1, today.year + 1))
+    rows = {y: {"year": y, "reports": 0, "reports_on_time": 0, "due": 0, "on_time": 0, "meetings": 0} for y in years}
+    for a in reports:
+        row = rows.get(a.campaign.deadline.year)
+        if row is not None:
+            row["reports"] += 1
+            row["reports_on_time"] += bool(
+                a.first_submitted_at and a.campaign.due_at and a.first_submitted_at <= a.campaign.due_at
+            )
+    records = (
+        ExecutionRecord.objects.filter(organization=organization, due__date__range=(dt.date(years[0], 1, 1), today))
+        .annotate(year=ExtractYear("due__date"))
+        .values("year")
+        .annotate(
+            n_due=Count("pk"),
+            n_on_time=Count("pk", filter=Q(status=ExecutionStatus.DONE, completed_on__lte=F("due__date"))),
+        )
+        .order_by()
+    )
+    for r in records:
+        rows[r["year"]].update(due=r["n_due"], on_time=r["n_on_time"])
+    meetings = (
+        Meeting.objects.filter(pair__organization=organization, held_on__range=(dt.date(years[0], 1, 1), today))
+        .annotate(year=ExtractYear("held_on"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for r in meetings:
+        rows[r["year"]]["meetings"] = r["n"]
+    for row in rows.values():
+        row["reports_share"] = _share(row["reports_on_time"], row["reports"])
+        row["roadmap_share"] = _share(row["on_time"], row["due"])
+    return list(rows.values())

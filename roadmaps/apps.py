@@ -36,6 +36,11 @@ class RoadmapsConfig(AppConfig):
         register_cards(roadmap_cards, order=10)
         _register_choice_scopes()
 
+        from accounts.navigation import register_organization_section
+        from roadmaps.org_sections import roadmap_section
+
+        register_organization_section(roadmap_section, order=10)
+
 
 def _register_choice_scopes() -> None:
     """The rows of this app's models that any form (admin or site) may offer a user."""

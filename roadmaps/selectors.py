@@ -358,3 +358,53 @@ def counts_for_cards(user) -> dict[str, int]:
         "attention": needs_attention(user).count(),
         "roadmaps": roadmaps_visible(user).count(),
     }
+
+
+# A school's page ----------------------------------------------------------------------------------------
+@dataclass
+class OrganizationExecution:
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    upcoming: int = 0
+    overdue_records: list[ExecutionRecord] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.late + self.overdue + self.upcoming
+
+
+OVERDUE_LISTED = 50
+
+
+def organization_execution(user, organization: Organization) -> OrganizationExecution:
+    """Roadmap execution of one school: done in time, done late, overdue (listed), not yet due,
+    Two queries whatever the number of records."""
+    today = local_today(organization.municipality)
+    result = OrganizationExecution()
+    rows = (
+        records_visible(user)
+        .filter(organization=organization)
+        .values_list("status", "due__date", "completed_on")
+        .order_by()
+    )
+    for status, due, completed in rows:
+        state = execution_state(status, due, today)
+        if state == ExecutionState.DONE:
+            if completed and completed > due:
+                result.late += 1
+            else:
+                result.on_time += 1
+        elif state == ExecutionState.OVERDUE:
+            result.overdue += 1
+        else:
+            result.upcoming += 1
+    if result.overdue:
+        result.overdue_records = list(
+            records_visible(user)
+            .filter(organization=organization, due__date__lt=today)
+            .exclude(status=ExecutionStatus.DONE)
+            .select_related("activity__roadmap", "due")
+            .order_by("due__date", "activity__order")[:OVERDUE_LISTED]
+        )
+    return result

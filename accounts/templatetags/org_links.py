@@ -1,0 +1,29 @@
+"""`{% org_link organization %}`: an organization's name as a link to its own page.
+
+Registered as a template builtin (config/settings.py), so every list, matrix, dashboard and
+ranking links a school's name the same way without loading anything. The name stays plain text
+for a reader who may not open that page (a curator looking at the municipal program bank); the
+check reads the cached scope, no query.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from accounts.scoping import can_view_organization
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def org_link(context, organization, text: str = ""):
+    if not organization:
+        return "—"
+    label = text or getattr(organization, "short_name", "") or str(organization)
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not can_view_organization(user, organization):
+        return label
+    return format_html('<a href="{}">{}</a>', reverse("organization_detail", args=[organization.pk]), label)
