@@ -11,10 +11,17 @@ APT_GET := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 .PHONY: run test setup deps assets messages system-deps browser db demo lint ci clean bench load wrk
 
 ## make run — install everything, migrate, load demo data, print logins and start the server
+# The server starts in the background; once it answers, the logins are printed as the last lines
+# (letters and request logs go to stderr). Ctrl-C stops the server.
 run: setup db demo
-	@echo ""
-	@echo "Откройте http://$(HOST):$(PORT)/ и войдите под одним из демо-пользователей выше."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	trap 'kill $$server 2>/dev/null' INT TERM EXIT; \
+	for i in $$(seq 1 60); do $(PY) -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
+		http://$(HOST):$(PORT)/health/ 2>/dev/null && break; sleep 1; done; \
+	echo ""; \
+	echo "Откройте http://$(HOST):$(PORT)/ и войдите под одним из демо-пользователей:"; \
+	$(PY) manage.py seed_demo --logins; \
+	wait $$server
 
 ## make test — install everything (browser included) and run the whole test suite, in parallel
 ## (pytest-xdist, one process per core; PYTEST_WORKERS=0 runs it in one process)

@@ -73,3 +73,19 @@ def organization_staff(organization: Organization) -> list[RoleAssignment]:
         .select_related("user")
         .order_by("role", "user__last_name", "user__first_name")
     )
+
+
+def municipality_coordinators(municipality_id: int) -> list[User]:
+    """Active coordinators of a municipality (who review its schools' reports)."""
+    return list(
+        User.objects.filter(
+            is_active=True, roles__role=Role.COORDINATOR, roles__municipality_id=municipality_id
+        ).distinct()
+    )
+
+
+def organization_people(organization_id: int, roles: tuple[str, ...] = (Role.CURATOR, Role.HEAD)) -> list[User]:
+    """Active users holding one of `roles` in the organization (curator and head by default)."""
+    return list(
+        User.objects.filter(is_active=True, roles__role__in=roles, roles__organization_id=organization_id).distinct()
+    )

@@ -194,8 +194,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # Excel is the lingua franca of our users: the admin offers .xlsx only (see accounts.admin_mixins).
 
-# E-mail: console by default so that a fresh machine shows letters in the terminal.
-EMAIL_BACKEND = env_dotted("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: to the log by default (stderr), so that a fresh machine shows letters in the terminal
+# while commands' standard output stays theirs (`seed_demo --json` prints only JSON).
+EMAIL_BACKEND = env_dotted("EMAIL_BACKEND", "notifications.mail_backends.LogEmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

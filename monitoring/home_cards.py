@@ -7,8 +7,7 @@ from accounts.scoping import Scope
 def monitoring_cards(user, scope: Scope) -> list[Card]:
     if not scope.is_authenticated or not (scope.roles or scope.is_admin):
         return []
-    from monitoring.models import AssignmentStatus
-    from monitoring.selectors import assignments_visible, my_assignments
+    from monitoring.selectors import assignments_to_review, my_assignments
 
     cards = []
     if scope.edit_organization_ids:
@@ -23,12 +22,12 @@ def monitoring_cards(user, scope: Scope) -> list[Card]:
             )
         )
     if scope.runs_monitoring:
-        waiting = assignments_visible(user).filter(status=AssignmentStatus.SUBMITTED).count()
+        waiting = assignments_to_review(user).count()
         cards.append(
             Card(
                 "Отчётов ОО ждут проверки",
                 waiting,
-                reverse("monitoring:campaign_list"),
+                reverse("monitoring:campaign_list") + "#review",
                 icon="inbox",
                 tone="warning" if waiting else "success",
             )

@@ -115,6 +115,16 @@ def my_assignments(user) -> QuerySet[Assignment]:
     )
 
 
+def assignments_to_review(user) -> QuerySet[Assignment]:
+    """Submitted reports and questionnaires waiting for the user's review (methodologist,
+    coordinator, admin), the oldest submission first."""
+    scope = scoping.scope_for(user)
+    qs = Assignment.objects.filter(status=AssignmentStatus.SUBMITTED)
+    if not scope.is_admin:
+        qs = qs.filter(campaign__municipality_id__in=scope.accept_municipality_ids)
+    return qs.select_related("campaign", "organization").order_by("submitted_at", "pk")
+
+
 def responses_for(assignment: Assignment) -> list[Response]:
     return list(
         assignment.responses.select_related("person", "questionnaire", "filled_by").order_by(

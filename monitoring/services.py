@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -202,11 +203,36 @@ def report_update(*, user, report: SchoolReport, data: dict) -> SchoolReport:
     return report
 
 
+def report_problems(report: SchoolReport) -> dict[str, str]:
+    """Why a report cannot be submitted, by field: required answers left empty and figures that
+    cannot be true together. Empty when it may go."""
+    problems: dict[str, str] = {}
+    if report.local_acts and not report.local_acts_list.strip():
+        problems["local_acts_list"] = "Перечислите принятые локальные акты (номер и дата)."
+    if not report.local_acts and report.local_acts_list.strip():
+        problems["local_acts"] = "Перечень актов заполнен — отметьте, что локальные акты приняты."
+    if report.pairs > report.mentees:
+        problems["pairs"] = (
+            f"Действующих пар и групп ({report.pairs}) больше, чем наставляемых ({report.mentees}): "
+            "в каждой паре есть наставляемый. Проверьте состав пар."
+        )
+    if report.pairs and not report.mentors:
+        problems["mentors"] = "Есть действующие пары, но нет ни одного наставника. Проверьте список наставников."
+    if report.young_covered > report.young_total:
+        problems["young_covered"] = "Молодых специалистов в парах больше, чем молодых специалистов всего."
+    if report.roadmap_on_time > report.roadmap_due:
+        problems["roadmap_on_time"] = "Выполненных в срок мероприятий больше, чем мероприятий со сроком в периоде."
+    return problems
+
+
 @transaction.atomic
 def assignment_submit(*, user, assignment: Assignment) -> Assignment:
     _check_fill(user, assignment)
     if assignment.campaign.is_report:
-        report_refresh(report=assignment.report)
+        report = report_refresh(report=assignment.report)
+        problems = report_problems(report)
+        if problems:
+            raise ValidationError(problems)
     now = timezone.now()
     # conditional update: a double click cannot submit twice or overwrite a review
     changed = Assignment.objects.filter(
@@ -217,12 +243,51 @@ def assignment_submit(*, user, assignment: Assignment) -> Assignment:
     Assignment.objects.filter(pk=assignment.pk, first_submitted_at__isnull=True).update(first_submitted_at=now)
     assignment.refresh_from_db()
     _record_history(assignment, user)
+    _notify(assignment, "submitted", user)
     return assignment
 
 
 def _record_history(assignment: Assignment, user) -> None:
     # conditional updates skip model signals: write the audit row ourselves (issue 7)
     Assignment.history.bulk_history_create([assignment], update=True, default_user=user)
+
+
+def _notify(assignment: Assignment, event: str, user) -> None:
+    """Submit tells the municipality's coordinators; return (with its reason) and accept tell the
+    school's curator and head. In-app and by e-mail, once per event (keyed by the history row)."""
+    from accounts.selectors import municipality_coordinators, organization_people
+    from notifications.kinds import Kind
+    from notifications.services import event_notify
+
+    campaign, organization = assignment.campaign, assignment.organization
+    what = "Справка" if campaign.is_report else "Результаты анкетирования"
+    if event == "submitted":
+        kind, recipients = Kind.REPORT_SUBMITTED, municipality_coordinators(campaign.municipality_id)
+        title = f"{organization.short_name}: сдано на проверку — {campaign.title}"
+        message = f"{what} «{campaign.title}» от {organization.short_name} ждёт проверки."
+    elif event == "returned":
+        kind, recipients = Kind.REPORT_RETURNED, organization_people(organization.pk)
+        title = f"Возвращено на доработку: {campaign.title}"
+        message = f"{what} «{campaign.title}» возвращена на доработку. Что исправить: {assignment.return_comment}"
+        if not campaign.is_report:
+            message = message.replace("возвращена", "возвращены")
+    else:
+        kind, recipients = Kind.REPORT_ACCEPTED, organization_people(organization.pk)
+        title = f"Принято: {campaign.title}"
+        message = f"{what} «{campaign.title}» {'принята' if campaign.is_report else 'приняты'}. Спасибо!"
+    recipients = [r for r in recipients if r.pk != getattr(user, "pk", None)]
+    event_id = assignment.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    event_notify(
+        kind=kind,
+        object_type="monitoring.assignment.event",
+        object_id=event_id or assignment.pk,
+        recipients=recipients,
+        municipality=campaign.municipality,
+        title=title[:300],
+        message=message,
+        path=reverse("monitoring:assignment_detail", args=[assignment.pk]),
+        organization_id=organization.pk,
+    )
 
 
 def _check_review(user, assignment: Assignment) -> None:
@@ -232,25 +297,33 @@ def _check_review(user, assignment: Assignment) -> None:
         raise ValidationError("Принять или вернуть можно только сданный отчёт.")
 
 
+@transaction.atomic
 def assignment_accept(*, user, assignment: Assignment) -> Assignment:
     _check_review(user, assignment)
-    Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.SUBMITTED).update(
+    changed = Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.SUBMITTED).update(
         status=AssignmentStatus.ACCEPTED, reviewed_at=timezone.now(), reviewed_by=user, return_comment=""
     )
+    if not changed:  # another reviewer was faster: nothing to record or tell
+        raise ValidationError("Отчёт уже проверен.")
     assignment.refresh_from_db()
     _record_history(assignment, user)
+    _notify(assignment, "accepted", user)
     return assignment
 
 
+@transaction.atomic
 def assignment_return(*, user, assignment: Assignment, comment: str) -> Assignment:
     _check_review(user, assignment)
     if not comment.strip():
         raise ValidationError("Напишите, что исправить: без замечаний отчёт не возвращают.")
-    Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.SUBMITTED).update(
+    changed = Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.SUBMITTED).update(
         status=AssignmentStatus.RETURNED, reviewed_at=timezone.now(), reviewed_by=user, return_comment=comment.strip()
     )
+    if not changed:
+        raise ValidationError("Отчёт уже проверен.")
     assignment.refresh_from_db()
     _record_history(assignment, user)
+    _notify(assignment, "returned", user)
     return assignment
 
 

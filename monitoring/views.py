@@ -26,6 +26,20 @@ def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _place_errors(form, exc: ValidationError) -> dict[str, str]:
+    """Put each reason at its form field; the rest (computed figures) are returned by field name."""
+    rest: dict[str, str] = {}
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return rest
+    for name, errors in exc.message_dict.items():
+        if name in form.fields:
+            form.add_error(name, errors)
+        else:
+            rest[name] = " ".join(errors)
+    return rest
+
+
 def _require_monitoring(user) -> None:
     if not scoping.scope_for(user).runs_monitoring:
         raise PermissionDenied("Раздел доступен методисту и муниципальному координатору.")
@@ -52,6 +66,7 @@ def campaign_list(request):
             "campaigns": campaigns,
             "can_create": can_create,
             "my_assignments": list(selectors.my_assignments(request.user)[:50]),
+            "to_review": list(selectors.assignments_to_review(request.user)[:100]) if can_create else [],
         },
     )
 
@@ -126,6 +141,7 @@ def assignment_detail(request, pk: int):
     editable = can_fill and not assignment.is_locked
     report = getattr(assignment, "report", None) if campaign.is_report else None
     form = None
+    figure_errors: dict[str, str] = {}
     if report is not None:
         if editable and request.method == "GET":
             services.report_refresh(report=report)
@@ -139,12 +155,18 @@ def assignment_detail(request, pk: int):
                 except ValidationError as exc:
                     messages.error(request, _errors(exc))
                 else:
-                    if "submit" in request.POST:
-                        services.assignment_submit(user=request.user, assignment=assignment)
-                        messages.success(request, "Справка сдана на проверку.")
-                    else:
+                    if "submit" not in request.POST:
                         messages.success(request, "Черновик сохранён.")
-                    return redirect("monitoring:assignment_detail", pk)
+                        return redirect("monitoring:assignment_detail", pk)
+                    try:
+                        services.assignment_submit(user=request.user, assignment=assignment)
+                    except ValidationError as exc:
+                        # the reasons go next to their fields; the draft itself is saved
+                        figure_errors = _place_errors(form, exc)
+                        messages.warning(request, "Черновик сохранён, но сдать справку пока нельзя: см. замечания.")
+                    else:
+                        messages.success(request, "Справка сдана на проверку.")
+                        return redirect("monitoring:assignment_detail", pk)
     elif request.method == "POST":
         raise PermissionDenied
     return render(
@@ -155,6 +177,7 @@ def assignment_detail(request, pk: int):
             "campaign": campaign,
             "report": report,
             "form": form,
+            "figure_errors": figure_errors,
             "responses": selectors.responses_for(assignment) if campaign.is_questionnaire else [],
             "can_fill": can_fill,
             "editable": editable,

@@ -17,6 +17,13 @@ class Kind(models.TextChoices):
     MENTEE_WAITING = "mentee_waiting", "Наставляемый долго ждёт пару"
     PAIR_INACTIVE = "pair_inactive", "У пары давно не было встреч"
     WEEKLY_DIGEST = "weekly_digest", "Еженедельная сводка для координатора"
+    REPORT_SUBMITTED = "report_submitted", "Организация сдала отчёт на проверку"
+    REPORT_RETURNED = "report_returned", "Отчёт возвращён на доработку"
+    REPORT_ACCEPTED = "report_accepted", "Отчёт принят"
+
+
+# Kinds sent at once when something happens (not by the daily sweep)
+EVENT_KINDS = (Kind.REPORT_SUBMITTED, Kind.REPORT_RETURNED, Kind.REPORT_ACCEPTED)
 
 
 # Overdue reminders: every day for the first days, then once a week (the rule).

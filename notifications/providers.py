@@ -24,6 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts import scoping
 from accounts.models import Municipality, Role, RoleAssignment
 from notifications.kinds import (
+    EVENT_KINDS,
     MEETING_FEEDBACK_AFTER_DAYS,
     MEETING_FEEDBACK_GIVE_UP_DAYS,
     MENTEE_WAITING_DAYS,
@@ -137,7 +138,7 @@ def get_provider(kind: str) -> Provider | None:
     return _registry.get(kind)
 
 
-DAILY_KINDS = [k for k in Kind.values if k != Kind.WEEKLY_DIGEST]
+DAILY_KINDS = [k for k in Kind.values if k != Kind.WEEKLY_DIGEST and k not in EVENT_KINDS]
 
 
 # Helpers ----------------------------------------------------------------------------------------

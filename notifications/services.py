@@ -496,3 +496,72 @@ def schedules_sync_all() -> dict[str, int]:
         PeriodicTask.objects.filter(task=SWEEP_TASK, name__startswith=TASK_NAME_PREFIX).exclude(pk__in=keep).delete()
     )
     return {"tasks": len(keep), "removed": removed}
+
+
+# Events: something happened (a report submitted, returned, accepted) -----------------------------
+def event_notify(
+    *,
+    kind: str,
+    object_type: str,
+    object_id: int,
+    recipients,
+    municipality: Municipality,
+    title: str,
+    message: str,
+    path: str = "",
+    organization_id: int | None = None,
+) -> list[int]:
+    """Tell people at once, through the reminders' own machinery: one key per recipient claimed in
+    the caller's transaction (the same opt-outs, in-app and e-mail, exactly once), delivered after
+    commit. `object_id` names the event itself (a history row), so a report returned twice in a
+    day is told twice. If the delivery task cannot be queued the rows stay pending and the next
+    sweep of the municipality sends them. Returns the claimed rows' ids."""
+    today = local_today(municipality)
+    planned = [
+        Planned(
+            object_type=object_type,
+            object_id=object_id,
+            kind=kind,
+            recipients=tuple(recipients),
+            title=title,
+            message=message,
+            path=path,
+            organization_id=organization_id,
+        )
+    ]
+    rows = reminder_rows(municipality=municipality, today=today, planned=planned)
+    if not rows:
+        return []
+    reminders_claim(rows=rows)
+    ids = list(
+        ReminderLog.objects.filter(
+            object_type=object_type, object_id=object_id, kind=kind, date=today, status=ReminderStatus.PENDING
+        ).values_list("pk", flat=True)
+    )
+    if ids:
+        transaction.on_commit(lambda: _enqueue_delivery(ids))
+    return ids
+
+
+def _enqueue_delivery(ids: list[int]) -> None:
+    from notifications.tasks import deliver_events
+
+    try:
+        # no publish retries: with the broker down a request must not hang for 20 s; the rows
+        # stay pending and the municipality's sweep delivers them
+        deliver_events.apply_async(args=[ids], retry=False)
+    except Exception:
+        logger.warning("event notifications %s: not queued, left for the sweep", ids, exc_info=True)
+
+
+def events_deliver(*, log_ids: list[int]) -> int:
+    """Deliver claimed event rows (in-app and e-mail); rows already taken are skipped."""
+    delivered = 0
+    connection = get_connection()
+    for log in ReminderLog.objects.filter(pk__in=log_ids, status=ReminderStatus.PENDING).select_related("recipient"):
+        try:
+            status = reminder_deliver(log_id=log.pk, connection=connection, log=log)
+        except TransientDeliveryError:
+            continue
+        delivered += status == ReminderStatus.SENT
+    return delivered

@@ -77,3 +77,9 @@ def enqueue_sweep(
     from django.db import transaction
 
     transaction.on_commit(lambda: sweep_municipality.apply_async(kwargs=kwargs, **options))
+
+
+@shared_task(name="notifications.tasks.deliver_events", acks_late=True, reject_on_worker_lost=True)
+def deliver_events(log_ids: list[int]) -> int:
+    """Send the notifications of a workflow event (claimed rows; a repeated run finds them taken)."""
+    return services.events_deliver(log_ids=log_ids)

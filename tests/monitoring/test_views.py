@@ -102,6 +102,14 @@ def test_report_form_submit_return_accept_through_views(world, camp, client_for)
     url = reverse("monitoring:assignment_detail", args=[a.pk])
     curator = client_for(world.home.curator)
     response = curator.post(url, {"local_acts": "on", "website_url": "https://s1.example.ru/n", "submit": "1"})
+    assert response.status_code == 200  # refused: the reason stands at the field, the draft is kept
+    assert "Перечислите принятые локальные акты" in response.content.decode()
+    a.refresh_from_db()
+    assert a.status == AssignmentStatus.DRAFT and a.report.local_acts
+    response = curator.post(
+        url,
+        {"local_acts": "on", "local_acts_list": "Приказ № 4", "website_url": "https://s1.example.ru/n", "submit": "1"},
+    )
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.status == AssignmentStatus.SUBMITTED and a.report.local_acts

@@ -51,6 +51,11 @@ def test_submit_return_resubmit_accept_and_lock(world):
     services.report_update(
         user=curator, report=a.report, data={"local_acts": True, "website_url": "https://s1.example.ru/n"}
     )
+    with pytest.raises(ValidationError) as refused:  # local acts ticked, but which ones?
+        services.assignment_submit(user=curator, assignment=a)
+    assert "local_acts_list" in refused.value.message_dict
+    assert Assignment.objects.get(pk=a.pk).status == AssignmentStatus.DRAFT
+    services.report_update(user=curator, report=a.report, data={"local_acts_list": "Приказ № 4 от 01.09.2026"})
     services.assignment_submit(user=curator, assignment=a)
     first = a.first_submitted_at
     assert a.status == AssignmentStatus.SUBMITTED and first is not None
@@ -108,3 +113,16 @@ def test_questionnaire_campaign_creates_responses_per_participant(world):
     assert c.questionnaires.count() == 2  # standard growth questionnaires for mentors and mentees
     roles = sorted(Response.objects.filter(assignment__campaign=c).values_list("role", flat=True))
     assert roles == ["mentee", "mentor", "mentor"]
+
+
+def test_impossible_figures_block_the_submission_with_the_reason_by_field(world):
+    c = f.campaign(world.home)
+    a = Assignment.objects.get(campaign=c, organization=world.home.school)
+    report = a.report
+    report.pairs, report.mentees, report.mentors = 3, 1, 0
+    report.young_total, report.young_covered = 1, 2
+    problems = services.report_problems(report)
+    assert set(problems) == {"pairs", "mentors", "young_covered"}
+    assert "больше, чем наставляемых" in problems["pairs"]
+    report.pairs, report.mentees, report.mentors, report.young_covered = 1, 1, 1, 1
+    assert services.report_problems(report) == {}

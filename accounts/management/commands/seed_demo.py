@@ -14,8 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="вывести демо-пользователей в JSON и ничего больше")
+        parser.add_argument("--logins", action="store_true", help="только напечатать демо-входы (данные не заполнять)")
 
     def handle(self, *args, **options):
+        if options["logins"]:
+            self._print_logins()
+            return
         ctx = DemoContext()
         for module_name in SEEDERS:
             try:
@@ -31,6 +35,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Демо-данные готовы."))
         for line in ctx.log:
             self.stdout.write(f"  {line}")
+        self._print_logins()
+
+    def _print_logins(self) -> None:
         self.stdout.write("Демо-входы (логин / пароль — роль, организация):")
         for row in demo_logins():
             where = row["organization"] or row["municipality"] or row.get("region") or "вся система"
