@@ -832,3 +832,9 @@ class DestructionAct(models.Model):
 
     def __str__(self) -> str:
         return f"Акт № {self.number} от {self.created_at:%d.%m.%Y}"
+
+
+# The proxies share Person's history; django-simple-history marks only the concrete model's
+# options, and the proxies' admin history pages failed with AttributeError without this.
+for _proxy in (Mentor, Mentee):
+    _proxy._meta.simple_history_manager_attribute = Person._meta.simple_history_manager_attribute

@@ -29,6 +29,12 @@ def test_submit_accept_build_download(world, login_page, live_server):
     page.check("input[name=local_acts]")
     page.fill("input[name=website_url]", "https://school1.example.ru/nastavnichestvo")
     page.click("[data-testid=report-submit]")
+    # local acts ticked but not listed: refused, the reason stands at the field, the rest is kept
+    assert page.locator("[data-testid=assignment-status]").inner_text() == "Не сдан"
+    assert "Перечислите принятые локальные акты" in page.locator("[data-testid=report-form]").inner_text()
+    assert page.input_value("input[name=website_url]") == "https://school1.example.ru/nastavnichestvo"
+    page.fill("textarea[name=local_acts_list]", "Положение о наставничестве, приказ № 11 от 01.09.2026")
+    page.click("[data-testid=report-submit]")
     assert page.locator("[data-testid=assignment-status]").inner_text() == "На проверке"
     _logout(page)
 
