@@ -6,6 +6,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Организации и пользователи"
 
     def ready(self) -> None:
+        from accounts import admin_i18n
+
+        admin_i18n.install()
         from config import compat
 
         compat.install()

@@ -35,14 +35,29 @@ def history_rows(obj, limit: int = 30) -> list[dict]:
 
 
 def _display(field_obj, value) -> str:
-    if value in (None, ""):
+    """A stored value as a person reads it: labels of choices, дд.мм.гггг, да/нет, the related
+    object's name instead of its id, and lists and dicts in words (never «None», «{}» or ids)."""
+    if value in (None, "", {}, []):
         return "—"
-    if getattr(field_obj, "choices", None):
+    if getattr(field_obj, "choices", None) and not isinstance(value, list | dict):
         return str(dict(field_obj.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "да" if value else "нет"
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_display(None, item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_display(None, item) for item in value)
+    if field_obj is not None and field_obj.is_relation and field_obj.related_model is not None:
+        related = field_obj.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else "удалённая запись"
     return str(value)
 
 

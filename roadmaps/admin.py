@@ -1,5 +1,6 @@
 """Admin: roadmaps scoped by municipality, records by the records' own rule, and the document import."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
@@ -8,6 +9,7 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import ScopedAdminMixin
+from accounts.models import Role
 from roadmaps import selectors, upload
 from roadmaps.forms import RoadmapUploadForm
 from roadmaps.importers import RoadmapImportError
@@ -104,8 +106,24 @@ class IndicatorInline(admin.TabularInline):
     extra = 0
 
 
+class ActivityAdminForm(forms.ModelForm):
+    """The recognised roles as checkboxes with their Russian names (the JSON list showed codes)."""
+
+    responsible_roles = forms.MultipleChoiceField(
+        label="распознанные роли ответственных",
+        choices=[(r.value, r.label) for r in Role if r != Role.ADMIN],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["responsible_roles"]  # the admin adds the rest of its own fields
+
+
 @admin.register(Activity)
 class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = ActivityAdminForm
     municipality_path = "roadmap__municipality"
     list_display = ["number", "__str__", "roadmap", "deadline_text", "recurrence", "deadline_parsed", "for_schools"]
     list_filter = ["deadline_parsed", "recurrence", "for_schools"]

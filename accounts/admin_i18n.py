@@ -1,0 +1,43 @@
+"""Admin screens in words.
+
+Django's admin writes the alt text of its yes/no icons as Python values («True», «False»,
+«None»), which a screen reader reads out in English. The same icons with Russian words."""
+
+from __future__ import annotations
+
+from django.templatetags.static import static
+from django.utils.html import format_html
+
+_WORDS = {True: ("yes", "да"), False: ("no", "нет"), None: ("unknown", "неизвестно")}
+
+
+def boolean_icon(field_val):
+    icon, word = _WORDS[field_val]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), word)
+
+
+def _history_helper_class():
+    from simple_history.template_utils import HistoricalRecordContextHelper
+
+    from accounts.history import _display
+
+    class HumanHistoryHelper(HistoricalRecordContextHelper):
+        """django-simple-history's admin change list shows stored values («None», codes of
+        choices, ISO dates, ids); these are the values as the site's own history shows them."""
+
+        def prepare_delta_change_value(self, change, value):
+            field = self.model._meta.get_field(change.field)
+            if field.many_to_many:
+                return super().prepare_delta_change_value(change, value)
+            return _display(field, value.pk if hasattr(value, "pk") else value)
+
+    return HumanHistoryHelper
+
+
+def install() -> None:
+    from django.contrib.admin.templatetags import admin_list
+    from simple_history.admin import SimpleHistoryAdmin
+
+    admin_list._boolean_icon = boolean_icon
+    helper = _history_helper_class()
+    SimpleHistoryAdmin.get_historical_record_context_helper = lambda self, request, record: helper(self.model, record)

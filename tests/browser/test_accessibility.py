@@ -1,0 +1,139 @@
+"""Each role's main pages in a real Chromium: axe-core (from npm, loaded from node_modules) finds no
+critical or serious violation, nothing scrolls sideways at 390 px, and every page is
+screenshotted at 1366 and 390 px under test-results/ (issue 15, item 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from monitoring.models import Assignment
+from monitoring.services import criteria_ensure_defaults
+from roadmaps.models import ExecutionStatus
+from tests.mentorship.factories import make_meeting
+from tests.monitoring import factories as mon
+from tests.roadmaps.factories import (
+    ActivityFactory,
+    DueDateFactory,
+    ExecutionRecordFactory,
+    RoadmapFactory,
+    SchoolRoadmapFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path(settings.BASE_DIR) / "test-results" / "screens"
+WIDTHS = {"wide": (1366, 900), "phone": (390, 844)}
+
+
+def _data(world):
+    home = world.home
+    today = dt.date.today()
+    municipal = RoadmapFactory(municipality=home.municipality)
+    ActivityFactory(roadmap=municipal)
+    school_roadmap = SchoolRoadmapFactory(organization=home.school)
+    for n, status in enumerate([ExecutionStatus.DONE, ExecutionStatus.NOT_STARTED, ExecutionStatus.IN_PROGRESS]):
+        activity = ActivityFactory(roadmap=school_roadmap)
+        ExecutionRecordFactory(
+            due=DueDateFactory(activity=activity, date=today + dt.timedelta(days=10 * (n - 1))),
+            organization=home.school,
+            status=status,
+            completed_on=today if status == ExecutionStatus.DONE else None,
+        )
+    pair = mon.pair(home.school)
+    make_meeting(pair)
+    mon.person(home.school, mentee=True, young=True)
+    campaign = mon.campaign(home)
+    assignment = Assignment.objects.get(campaign=campaign, organization=home.school)
+    criteria_ensure_defaults(municipality=home.municipality)
+    person = pair.participants.first().person
+    return {
+        "roadmap": municipal,
+        "school_roadmap": school_roadmap,
+        "pair": pair,
+        "person": person,
+        "campaign": campaign,
+        "assignment": assignment,
+    }
+
+
+def _pages(role: str, world, d) -> list[tuple[str, str]]:
+    school = world.home.school
+    common = [
+        ("home", reverse("home")),
+        ("roadmaps", reverse("roadmaps:list")),
+        ("tasks", reverse("roadmaps:tasks")),
+        ("school-roadmap", reverse("roadmaps:detail", args=[d["school_roadmap"].pk])),
+        ("people", reverse("mentorship:person_list")),
+        ("person", reverse("mentorship:person_detail", args=[d["person"].pk])),
+        ("pairs", reverse("mentorship:pair_list")),
+        ("pair", reverse("mentorship:pair_detail", args=[d["pair"].pk])),
+        ("mentors", reverse("mentorship:mentor_list")),
+        ("mentorship-dashboard", reverse("mentorship:dashboard")),
+        ("campaigns", reverse("monitoring:campaign_list")),
+        ("assignment", reverse("monitoring:assignment_detail", args=[d["assignment"].pk])),
+        ("school", reverse("organization_detail", args=[school.pk])),
+        ("notifications", reverse("notifications:list")),
+    ]
+    municipal = [
+        ("organizations", reverse("organization_list")),
+        ("matrix", reverse("roadmaps:matrix", args=[d["roadmap"].pk])),
+        ("campaign", reverse("monitoring:campaign_detail", args=[d["campaign"].pk])),
+        ("monitoring-dashboard", reverse("monitoring:dashboard")),
+        ("ranking", reverse("monitoring:ranking")),
+        ("waiting", reverse("mentorship:waiting_list")),
+    ]
+    if role in ("coordinator", "methodologist"):
+        return common + municipal
+    if role == "curator":
+        return [*common, ("person-new", reverse("mentorship:person_create"))]
+    return common
+
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations
+    .filter(v => v.impact === 'critical' || v.impact === 'serious')
+    .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+}"""
+
+
+def _check(page, role: str, name: str, url: str) -> list[str]:
+    problems = []
+    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["wide"], strict=True)))
+    response = page.goto(url)
+    if response is None or response.status != 200:
+        return [f"{role} {name} {url}: ответ {response and response.status}"]
+    page.add_script_tag(path=str(AXE))
+    problems += [f"{role} {name} {url}: {v}" for v in page.evaluate(AXE_RUN)]
+    page.screenshot(path=str(SHOTS / f"{role}-{name}-1366.png"), full_page=True)
+    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["phone"], strict=True)))
+    overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        problems.append(f"{role} {name} {url}: на 390 px страница шире экрана на {overflow} px")
+    problems += [f"{role} {name} {url} (390 px): {v}" for v in page.evaluate(AXE_RUN)]
+    page.screenshot(path=str(SHOTS / f"{role}-{name}-390.png"), full_page=True)
+    return problems
+
+
+@pytest.mark.parametrize("role", ["coordinator", "methodologist", "curator", "head"])
+def test_main_pages_are_accessible_and_fit_a_phone(world, login_page, role):
+    assert AXE.exists(), "axe-core is not installed: run `make assets` (npm ci)"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    d = _data(world)
+    page = login_page(getattr(world.home, role).username, world.password)
+    problems: list[str] = []
+    for name, url in _pages(role, world, d):
+        problems += _check(page, role, name, url)
+    assert not problems, "\n".join(problems)
+
+
+def test_login_page_is_accessible(browser_page):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    problems = _check(browser_page, "anonymous", "login", reverse("login"))
+    assert not problems, "\n".join(problems)
