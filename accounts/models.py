@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from accounts.validators import validate_inn, validate_phone
+
 
 def validate_timezone(value: str) -> None:
     try:
@@ -73,13 +75,13 @@ class Organization(models.Model):
     kind = models.CharField("тип", max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.SCHOOL)
     full_name = models.CharField("полное наименование", max_length=500)
     short_name = models.CharField("краткое наименование", max_length=200)
-    inn = models.CharField("ИНН", max_length=12, blank=True)
+    inn = models.CharField("ИНН", max_length=12, blank=True, validators=[validate_inn])
     address = models.CharField("адрес", max_length=500, blank=True)
     website = models.URLField("сайт", blank=True)
     mentoring_page_url = models.URLField("раздел сайта о наставничестве", blank=True)
     head_name = models.CharField("руководитель (ФИО)", max_length=200, blank=True)
     email = models.EmailField("e-mail", blank=True)
-    phone = models.CharField("телефон", max_length=50, blank=True)
+    phone = models.CharField("телефон", max_length=50, blank=True, validators=[validate_phone])
     is_active = models.BooleanField("действует", default=True)
 
     class Meta:
@@ -113,7 +115,7 @@ class Organization(models.Model):
 class User(AbstractUser):
     middle_name = models.CharField("отчество", max_length=150, blank=True)
     position = models.CharField("должность", max_length=200, blank=True)
-    phone = models.CharField("телефон", max_length=50, blank=True)
+    phone = models.CharField("телефон", max_length=50, blank=True, validators=[validate_phone])
 
     class Meta:
         verbose_name = "пользователь"

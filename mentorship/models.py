@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Municipality, Organization
 from accounts.uploads import validate_document, validate_spreadsheet
+from accounts.validators import validate_phone
 
 
 def normalize_name(*parts: str) -> str:
@@ -124,7 +125,7 @@ class Person(models.Model):
         "квалификационная категория", max_length=20, choices=QualificationCategory.choices, blank=True
     )
     email = models.EmailField("e-mail", blank=True)
-    phone = models.CharField("телефон", max_length=50, blank=True)
+    phone = models.CharField("телефон", max_length=50, blank=True, validators=[validate_phone])
 
     is_mentor = models.BooleanField("в банке наставников", default=False)
     competencies = models.ManyToManyField(

@@ -185,6 +185,14 @@ class Cell:
     done: int = 0
     total: int = 0
     states: list[str] = field(default_factory=list)
+    # the record a click opens (with its evidence): the earliest overdue one, else the earliest
+    record_id: int | None = None
+    _first: tuple | None = None
+
+    def note(self, record_id: int, state: str, due: dt.date) -> None:
+        key = (state != ExecutionState.OVERDUE, due, record_id)
+        if self._first is None or key < self._first:
+            self._first, self.record_id = key, record_id
 
     def finish(self) -> None:
         if not self.states:
@@ -241,17 +249,19 @@ def roadmap_matrix(user, roadmap: Roadmap, organizations: list[Organization]) ->
     records = (
         records_visible(user)
         .filter(activity__source_activity__roadmap=roadmap, organization_id__in=org_ids)
-        .values_list("activity__source_activity_id", "organization_id", "status", "due__date", "completed_on")
+        .values_list("activity__source_activity_id", "organization_id", "status", "due__date", "completed_on", "pk")
     )
     cells: dict[tuple[int, int], Cell] = defaultdict(Cell)
     activity_rates: dict[int, Rate] = defaultdict(Rate)
     org_rates: dict[int, Rate] = defaultdict(Rate)
     total = Rate()
-    for activity_id, org_id, status, due, completed in records:
+    for activity_id, org_id, status, due, completed, record_id in records:
         cell = cells[(org_id, activity_id)]
         cell.total += 1
         cell.done += status == ExecutionStatus.DONE
-        cell.states.append(execution_state(status, due, today))
+        state = execution_state(status, due, today)
+        cell.states.append(state)
+        cell.note(record_id, state, due)
         for rate in (activity_rates[activity_id], org_rates[org_id], total):
             rate.add(status, due, completed, today)
     rows = []

@@ -113,6 +113,8 @@ def _check(page, role: str, name: str, url: str) -> list[str]:
     problems += [f"{role} {name} {url}: {v}" for v in page.evaluate(AXE_RUN)]
     page.screenshot(path=str(SHOTS / f"{role}-{name}-1366.png"), full_page=True)
     page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["phone"], strict=True)))
+    # let resize observers (charts) and the page's own script settle: two animation frames
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
     if overflow > 0:
         problems.append(f"{role} {name} {url}: на 390 px страница шире экрана на {overflow} px")

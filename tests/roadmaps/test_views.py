@@ -85,6 +85,26 @@ def test_matrix_rows_and_rates(client_for, world, home_roadmap):
     assert [r.organization for r in curator_rows] == [world.home.school]
 
 
+def test_matrix_cell_opens_its_record_with_the_evidence(client_for, world, home_roadmap):
+    record = _record(home_roadmap, world.home.school)
+    record.status, record.completed_on, record.document_number = ExecutionStatus.DONE, record.due.date, "17-од"
+    record.save()
+    client = client_for(world.home.coordinator)
+    response = client.get(reverse("roadmaps:matrix", args=[home_roadmap.pk]))
+    matrix = response.context["matrix"]
+    cell = next(r for r in matrix.rows if r.organization == world.home.school).cells[
+        matrix.activities.index(record.activity.source_activity)
+    ]
+    assert cell.record_id == record.pk
+    url = reverse("roadmaps:record", args=[record.pk])
+    assert f'href="{url}"' in response.content.decode()
+    assert "17-од" in client.get(url).content.decode()
+    # an overdue cell opens its overdue record, the one that needs a look
+    other = next(r for r in matrix.rows if r.organization == world.home.other_school)
+    overdue = [c for c in other.cells if c.state == "overdue"]
+    assert overdue and ExecutionRecord.objects.get(pk=overdue[0].record_id).status != ExecutionStatus.DONE
+
+
 def test_matrix_only_for_municipal_roadmaps(client_for, world, home_roadmap):
     copy = _copy(home_roadmap, world.home.school)
     assert client_for(world.home.coordinator).get(reverse("roadmaps:matrix", args=[copy.pk])).status_code == 404

@@ -1,0 +1,42 @@
+"""Identifiers checked where they are typed: ИНН (its check digits, python-stdnum) and phone
+numbers (Google's libphonenumber rules through `phonenumbers`), with Russian messages."""
+
+from __future__ import annotations
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from stdnum.ru import inn as stdnum_inn
+
+
+def validate_inn(value: str) -> None:
+    """ИНН of an organization (10 digits) or of a person (12 digits), check digits included."""
+    if not value:
+        return
+    try:
+        stdnum_inn.validate(value)
+    except InvalidLength:
+        raise ValidationError(
+            "ИНН состоит из 10 цифр (организация) или 12 цифр (физическое лицо).", code="inn_length"
+        ) from None
+    except InvalidFormat:
+        raise ValidationError("В ИНН должны быть только цифры.", code="inn_format") from None
+    except InvalidChecksum:
+        raise ValidationError(
+            "ИНН с ошибкой: контрольная цифра не сходится. Проверьте номер по документам.", code="inn_checksum"
+        ) from None
+
+
+def validate_phone(value: str) -> None:
+    """A phone number a person can dial: +7 913 123-45-67, 8 (3919) 42-00-00; an extension is allowed."""
+    if not value:
+        return
+    try:
+        number = phonenumbers.parse(value, "RU")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise ValidationError(
+            "Телефон указан неверно: нужен номер с кодом города или оператора, например +7 913 123-45-67.",
+            code="phone",
+        )
