@@ -255,29 +255,29 @@ def _record_history(assignment: Assignment, user) -> None:
 def _notify(assignment: Assignment, event: str, user) -> None:
     """Submit tells the municipality's coordinators; return (with its reason) and accept tell the
     school's curator and head. In-app and by e-mail, once per event (keyed by the history row)."""
+    from accounts.events import workflow_event
     from accounts.selectors import municipality_coordinators, organization_people
-    from notifications.kinds import Kind
-    from notifications.services import event_notify
 
     campaign, organization = assignment.campaign, assignment.organization
     what = "Справка" if campaign.is_report else "Результаты анкетирования"
     if event == "submitted":
-        kind, recipients = Kind.REPORT_SUBMITTED, municipality_coordinators(campaign.municipality_id)
+        kind, recipients = "report_submitted", municipality_coordinators(campaign.municipality_id)
         title = f"{organization.short_name}: сдано на проверку — {campaign.title}"
         message = f"{what} «{campaign.title}» от {organization.short_name} ждёт проверки."
     elif event == "returned":
-        kind, recipients = Kind.REPORT_RETURNED, organization_people(organization.pk)
+        kind, recipients = "report_returned", organization_people(organization.pk)
         title = f"Возвращено на доработку: {campaign.title}"
         message = f"{what} «{campaign.title}» возвращена на доработку. Что исправить: {assignment.return_comment}"
         if not campaign.is_report:
             message = message.replace("возвращена", "возвращены")
     else:
-        kind, recipients = Kind.REPORT_ACCEPTED, organization_people(organization.pk)
+        kind, recipients = "report_accepted", organization_people(organization.pk)
         title = f"Принято: {campaign.title}"
         message = f"{what} «{campaign.title}» {'принята' if campaign.is_report else 'приняты'}. Спасибо!"
     recipients = [r for r in recipients if r.pk != getattr(user, "pk", None)]
     event_id = assignment.history.order_by("-history_id").values_list("history_id", flat=True).first()
-    event_notify(
+    workflow_event.send(
+        sender=Assignment,
         kind=kind,
         object_type="monitoring.assignment.event",
         object_id=event_id or assignment.pk,

@@ -23,3 +23,9 @@ class NotificationsConfig(AppConfig):
                 roles=frozenset({Role.COORDINATOR}),
             ),
         )
+
+        from accounts.events import workflow_event
+        from notifications.services import on_workflow_event
+
+        # reports submitted, returned, accepted elsewhere are told here (the sender never imports us)
+        workflow_event.connect(on_workflow_event, dispatch_uid="notifications.workflow_event")

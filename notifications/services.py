@@ -565,3 +565,18 @@ def events_deliver(*, log_ids: list[int]) -> int:
             continue
         delivered += status == ReminderStatus.SENT
     return delivered
+
+
+def on_workflow_event(sender, **event) -> None:
+    """Receiver of accounts.events.workflow_event (connected in NotificationsConfig.ready)."""
+    event_notify(
+        kind=event["kind"],
+        object_type=event["object_type"],
+        object_id=event["object_id"],
+        recipients=event["recipients"],
+        municipality=event["municipality"],
+        title=event["title"],
+        message=event["message"],
+        path=event.get("path", ""),
+        organization_id=event.get("organization_id"),
+    )
