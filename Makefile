@@ -17,7 +17,7 @@ run: setup db demo
 	@$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
 	trap 'kill $$server 2>/dev/null' INT TERM EXIT; \
 	for i in $$(seq 1 60); do $(PY) -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
-		http://$(HOST):$(PORT)/health/ 2>/dev/null && break; sleep 1; done; \
+		http://$(HOST):$(PORT)/accounts/login/ 2>/dev/null && break; sleep 1; done; \
 	echo ""; \
 	echo "Откройте http://$(HOST):$(PORT)/ и войдите под одним из демо-пользователей:"; \
 	$(PY) manage.py seed_demo --logins; \
