@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
@@ -58,6 +59,20 @@ class Municipality(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """Today in this municipality: the one notion of «today» for deadlines, reports and
+        reminders (Norilsk's day starts four hours before Moscow's)."""
+        return local_today(self, now)
+
+
+def local_today(municipality: Municipality, now: dt.datetime | None = None) -> dt.date:
+    """Today where the municipality is (`now`: the moment to read, default the current one).
+    Views, selectors, reports and reminders all ask this; a page without a municipality uses
+    the site's local date (`timezone.localdate()`)."""
+    from django.utils import timezone
+
+    return (now or timezone.now()).astimezone(municipality.tzinfo).date()
 
 
 class OrganizationKind(models.TextChoices):

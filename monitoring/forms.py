@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
+from django.utils import timezone
 
 from accounts import scoping
 from accounts.forms import ScopedFormMixin
@@ -100,7 +99,13 @@ class ResponseForm(forms.Form):
         return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
 
 
-YEAR_CHOICES = [(y, str(y)) for y in range(dt.date.today().year + 1, 2019, -1)]
+def year_choices() -> list[tuple[int, str]]:
+    """Years a monitoring form offers, computed when the form is shown (not at import time:
+    a server started in December must offer the new year in January)."""
+    return [(y, str(y)) for y in range(timezone.localdate().year + 1, 2019, -1)]
+
+
+YEAR_CHOICES = year_choices
 
 
 class PeriodFilterForm(forms.Form):
@@ -120,4 +125,4 @@ class BuildForm(ScopedFormMixin, forms.Form):
         self.fields["municipality"].queryset = qs
         if qs.count() == 1:
             self.fields["municipality"].initial = qs.first()
-        self.fields["year"].initial = dt.date.today().year
+        self.fields["year"].initial = timezone.localdate().year

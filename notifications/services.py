@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Municipality
+from accounts.models import local_today as accounts_local_today
 from notifications import channels
 from notifications.kinds import Kind
 from notifications.models import (
@@ -75,9 +76,8 @@ class SweepResult:
         }
 
 
-def local_today(municipality: Municipality, now: dt.datetime | None = None) -> dt.date:
-    """Today where the municipality is: Norilsk's day starts four hours before Moscow's."""
-    return (now or timezone.now()).astimezone(municipality.tzinfo).date()
+# Today where the municipality is: one definition, in accounts.models (re-exported here).
+local_today = accounts_local_today
 
 
 def reminder_settings_for(municipality: Municipality) -> ReminderSettings:

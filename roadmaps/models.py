@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Municipality, Organization, Role
+from accounts.models import local_today as accounts_local_today
 from accounts.uploads import ROADMAP_SOURCES, UploadValidator, validate_document
 
 
@@ -400,9 +401,8 @@ class ExecutionRecord(models.Model):
         return bool(self.evidence_file or self.evidence_url or self.document_number)
 
 
-def local_today(municipality: Municipality) -> dt.date:
-    """Today where the municipality is: Norilsk's deadline passes at its midnight, not Moscow's."""
-    return timezone.now().astimezone(municipality.tzinfo).date()
+# Today where the municipality is: one definition, in accounts.models (re-exported here).
+local_today = accounts_local_today
 
 
 def execution_state(status: str, due_date: dt.date, today: dt.date) -> str:

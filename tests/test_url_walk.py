@@ -317,3 +317,163 @@ def _url_for(name, route, kwargs, home, foreign, *, role_org, mode):
         return "/" + route.replace("<path:object_id>", str(obj.pk))
     values = {kwarg: obj.pk, **EXTRA_KWARGS.get(name, {})}
     return reverse(name, kwargs={k: v for k, v in values.items() if k in kwargs})
+
+
+# Choice lists, prefills and odd query strings -------------------------------------------------------
+_SCOPED_LABELS = (
+    "accounts.Organization",
+    "accounts.Municipality",
+    "accounts.User",
+    "mentorship.Person",
+    "mentorship.Pair",
+    "mentorship.Program",
+    "roadmaps.Roadmap",
+    "roadmaps.Activity",
+)
+#: query-string names that the site's forms and filters prefill from, and the model each names
+_SITE_PREFILLS = {
+    "organization": "accounts.Organization",
+    "municipality": "accounts.Municipality",
+    "roadmap": "roadmaps.Roadmap",
+    "parent": "roadmaps.Roadmap",
+    "person": "mentorship.Person",
+    "mentor": "mentorship.Person",
+    "mentee": "mentorship.Person",
+    "pair": "mentorship.Pair",
+    "based_on": "mentorship.Program",
+    "user": "accounts.User",
+    "created_by": "accounts.User",
+    "marked_by": "accounts.User",
+}
+
+
+def _choice_markers(foreign_municipality, home_municipality) -> list[str]:
+    """Names a choice list may show only if it leaks: the other side's users and roadmaps too."""
+    markers = _markers(foreign_municipality)
+    side = Q(roles__municipality=foreign_municipality) | Q(roles__organization__municipality=foreign_municipality)
+    home = Q(roles__municipality=home_municipality) | Q(roles__organization__municipality=home_municipality)
+    home_names = {u.get_full_name() for u in User.objects.filter(home)}
+    markers += [u.get_full_name() for u in User.objects.filter(side).distinct() if u.get_full_name() not in home_names]
+    if apps.is_installed("roadmaps"):
+        Roadmap = apps.get_model("roadmaps", "Roadmap")
+        home_titles = set(Roadmap.objects.exclude(municipality=foreign_municipality).values_list("title", flat=True))
+        markers += [
+            t
+            for t in Roadmap.objects.filter(municipality=foreign_municipality).values_list("title", flat=True)
+            if t not in home_titles
+        ]
+    return sorted(set(markers))
+
+
+def _choices_in(html: str) -> list[str]:
+    """Text of every <option> (select or datalist) of the page, labels and values."""
+    import html as html_lib
+    import re
+
+    found = []
+    for attrs, label in re.findall(r"<option([^>]*)>(.*?)</option>", html, re.S):
+        found.append(html_lib.unescape(label))
+        value = re.search(r'value="([^"]*)"', attrs)
+        if value:
+            found.append(html_lib.unescape(value.group(1)))
+    return found
+
+
+def _foreign_ids(foreign) -> dict[str, int]:
+    ids = {}
+    for label in _SCOPED_LABELS:
+        obj = _pick(apps.get_model(label), foreign)
+        if obj is not None:
+            ids[label] = obj.pk
+    return ids
+
+
+def _admin_add_prefills(name: str, ids: dict[str, int]) -> dict[str, int]:
+    """Every relation of the admin add form's model, given the other side's id."""
+    spec = _admin_object_spec(name, "")
+    if spec is None:
+        return {}
+    model, _scoped = spec
+    params = {}
+    for field in model._meta.get_fields():
+        if getattr(field, "concrete", False) and field.is_relation and field.related_model is not None:
+            label = field.related_model._meta.label
+            if label in ids:
+                params[field.name] = ids[label]
+    return params
+
+
+def test_choice_lists_and_prefills_show_nothing_of_the_other_side(seeded, client):
+    """Every page without arguments (lists, filters, site and admin add forms) as every role:
+    no <option> names the other municipality's organizations, users, people or roadmaps, and
+    replayed with the other side's ids in the query string (`?organization=…&roadmap=…`, every
+    relation of an admin add form) it shows none of them and answers no 500."""
+    from urllib.parse import urlencode
+
+    home, foreign = seeded
+    markers = _choice_markers(foreign, home)
+    ids = _foreign_ids(foreign)
+    assert {"accounts.Organization", "accounts.User", "mentorship.Person", "roadmaps.Roadmap"} <= set(ids)
+    site_query = {key: ids[label] for key, label in _SITE_PREFILLS.items() if label in ids}
+    failures: list[str] = []
+    patterns = [
+        p for p in all_patterns() if (p[1] or f"route:{p[0]}") not in EXEMPT and (not p[2] or p[1] in STATIC_KWARGS)
+    ]
+    for username in ROLES:
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        role_org = user.roles.filter(organization__isnull=False).values_list("organization", flat=True).first()
+        role_org = Organization.objects.get(pk=role_org) if role_org else None
+        role_markers = markers + _school_markers(role_org)
+        for route, name, kwargs in patterns:
+            base = _url_for(name, route, kwargs, home, foreign, role_org=role_org, mode="list")
+            if base is None:
+                continue
+            query = _admin_add_prefills(name, ids) if name and name.endswith("_add") else {}
+            for url in (base, f"{base}?{urlencode(query or site_query)}"):
+                try:
+                    response = client.get(url, follow=True)
+                except Exception as exc:  # a crashing page is a finding, reported with the others
+                    failures.append(f"{username} {url}: {exc!r}")
+                    continue
+                if response.status_code >= 500:
+                    failures.append(f"{username} {url}: {response.status_code}")
+                    continue
+                if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                    continue
+                body = response.content.decode(errors="ignore")
+                choices = " | ".join(_choices_in(body))
+                leaked = [m for m in role_markers if m in choices]
+                if leaked:
+                    failures.append(f"{username} {url}: a choice list offers {leaked[:3]}")
+                elif url != base:
+                    shown = [m for m in role_markers if m in body]
+                    if shown:
+                        failures.append(f"{username} {url}: the prefill shows {shown[:3]}")
+    assert not failures, "\n".join(failures)
+
+
+def test_admin_answers_odd_query_strings_and_ids_without_500(seeded, client):
+    """Every admin list and export with a filter the model lacks, a bad order or page, and every
+    admin object page with an id that is not one: a page or a message, never a 500."""
+    failures: list[str] = []
+    for username in ("admin", *ROLES):
+        client.force_login(User.objects.get(username=username))
+        for _route, name, kwargs in all_patterns():
+            if not name or not name.startswith("admin:") or (name or "") in EXEMPT:
+                continue
+            urls = []
+            if not kwargs and (name.endswith("_changelist") or name.endswith("_export")):
+                base = reverse(name)
+                urls = [f"{base}?no_such_field__exact=1", f"{base}?o=abc&p=abc", f"{base}?q=%00&e=1"]
+            elif set(kwargs) == {"object_id"}:
+                urls = [reverse(name, kwargs={"object_id": "abc"})]
+            for url in urls:
+                try:
+                    response = client.get(url, follow=True)
+                except Exception as exc:
+                    failures.append(f"{username} {url}: {exc!r}")
+                    continue
+                if response.status_code >= 500:
+                    failures.append(f"{username} {url}: {response.status_code}")
+    assert not failures, "\n".join(failures)

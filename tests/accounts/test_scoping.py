@@ -197,3 +197,36 @@ def test_choice_lists_of_domain_models_are_registered_by_their_apps(world):
     users = ids(scoping.choices_for(world.home.coordinator, type(world.home.coordinator)))
     assert world.home.curator.pk in users
     assert world.foreign.curator.pk not in users and world.foreign.coordinator.pk not in users
+
+
+def test_one_today_per_municipality(world):
+    """Roadmaps, reminders and the municipality itself share one «today» (accounts.models)."""
+    import datetime as dt
+
+    from accounts.models import local_today
+    from notifications import services as reminder_services
+    from roadmaps import models as roadmap_models
+
+    assert roadmap_models.local_today is local_today
+    assert reminder_services.local_today is local_today
+    # 21:30 UTC is already the next day in Norilsk (UTC+7), still the same day in UTC+5
+    moment = dt.datetime(2026, 3, 1, 21, 30, tzinfo=dt.UTC)
+    world.home.municipality.timezone = "Asia/Krasnoyarsk"
+    world.foreign.municipality.timezone = "Asia/Yekaterinburg"
+    assert world.home.municipality.today(moment) == dt.date(2026, 3, 2)
+    assert world.foreign.municipality.today(moment) == dt.date(2026, 3, 2)
+    assert local_today(world.foreign.municipality, dt.datetime(2026, 3, 1, 18, 30, tzinfo=dt.UTC)) == dt.date(
+        2026, 3, 1
+    )
+
+
+def test_monitoring_year_list_is_computed_when_shown(monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from monitoring import forms
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2031, 1, 10))
+    form = forms.PeriodFilterForm()
+    assert (2032, "2032") in list(form.fields["year"].choices)
