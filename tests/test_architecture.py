@@ -17,15 +17,16 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DOMAIN = ("roadmaps", "mentorship", "monitoring", "notifications")
-APPS = ("accounts", *DOMAIN)
+APPS = ("accounts", "jobs", *DOMAIN)
 
 #: app -> the other project apps it may import (config, the project package, is open to all)
 ALLOWED: dict[str, set[str]] = {
     "accounts": set(),
-    "roadmaps": {"accounts"},
-    "mentorship": {"accounts"},
-    "monitoring": {"accounts", "roadmaps", "mentorship"},
-    "notifications": {"accounts", "roadmaps", "mentorship"},
+    "jobs": {"accounts"},
+    "roadmaps": {"accounts", "jobs"},
+    "mentorship": {"accounts", "jobs"},
+    "monitoring": {"accounts", "jobs", "roadmaps", "mentorship"},
+    "notifications": {"accounts", "jobs", "roadmaps", "mentorship"},
 }
 
 WRITES = {
