@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import XLSX
 
-from accounts import scoping
+from accounts import imports, scoping
 
 
 class ScopedInlineMixin:
@@ -234,12 +236,161 @@ def _resolve_field(model, path: str):
     return field
 
 
+class _ConfirmForm(forms.Form):
+    import_file_name = forms.CharField(widget=forms.HiddenInput)
+    original_file_name = forms.CharField(widget=forms.HiddenInput, required=False)
+    format = forms.CharField(widget=forms.HiddenInput, required=False)
+    resource = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class XlsxImportExportAdmin(ImportExportModelAdmin):
-    """Excel only: it is what schools and municipalities exchange."""
+    """Excel only: it is what schools and municipalities exchange.
+
+    The two steps go through accounts.imports: the file is read and checked (foreign or broken
+    file, sheet, headers, template, limits), previewed as a dry run, kept as a StagedUpload, and
+    the confirm claims that upload in its transaction, validates the whole file again against the
+    database as it is then and writes every row or none. A second confirm shows the first result.
+    """
 
     formats = [XLSX]
     import_formats = [XLSX]
     export_formats = [XLSX]
+    import_template_name = "admin/accounts/xlsx_import.html"
+
+    def _staged_kind(self) -> str:
+        return f"admin:{self.model._meta.label_lower}"
+
+    def _import_context(self, request, import_form, **extra):
+        resources = [cls(user=request.user) for cls in self.get_import_resource_classes(request)]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Загрузка из Excel: {self.model._meta.verbose_name_plural}",
+            "form": import_form,
+            "opts": self.model._meta,
+            "media": self.media + import_form.media,
+            "limits": imports.limits_text(),
+            "fields_list": [
+                (r.template_of or r.get_display_name(), [f.column_name for f in r.get_user_visible_fields()])
+                for r in resources
+            ],
+            **extra,
+        }
+        request.current_app = self.admin_site.name
+        return context
+
+    def _resource(self, request, index: int):
+        classes = self.get_import_resource_classes(request)
+        if not 0 <= index < len(classes):
+            index = 0
+        return classes[index](**self.get_import_resource_kwargs(request))
+
+    def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        import_form = self.create_import_form(request)
+        if not (request.method == "POST" and import_form.is_valid()):
+            return TemplateResponse(request, [self.import_template_name], self._import_context(request, import_form))
+        upload = import_form.cleaned_data["import_file"]
+        index = _int(import_form.cleaned_data.get("resource"))
+        sheet_name = (request.POST.get("sheet") or "").strip() or None
+        resource = self._resource(request, index)
+        extra: dict = {}
+        try:
+            if upload.size > imports.max_bytes():
+                imports.sniff(b"x" * (imports.max_bytes() + 1), upload.name)
+            content = upload.read()
+            sheet = imports.read_workbook(
+                content, upload.name, expected=resource.import_template().headers, sheet=sheet_name
+            )
+            result, problems = imports.import_sheet(
+                resource, sheet, dry_run=True, file_name=upload.name, user=request.user
+            )
+        except imports.ImportRejected as exc:
+            extra.update(problems=exc.problems, sheets=exc.sheets)
+        else:
+            if problems:
+                extra.update(problems=problems, result=result)
+            else:
+                staged = imports.stage_upload(
+                    user=request.user,
+                    kind=self._staged_kind(),
+                    content=content,
+                    filename=upload.name,
+                    params={"resource": index, "sheet": sheet.name},
+                )
+                extra.update(
+                    result=result,
+                    counts=imports.result_counts(result),
+                    sheet_name=sheet.name,
+                    preview_headers=sheet.headers,
+                    preview_rows=[(sheet.first_data_row + i, row) for i, row in enumerate(sheet.rows[:20])],
+                    total_rows=len(sheet.rows),
+                    confirm_form=_ConfirmForm(
+                        initial={
+                            "import_file_name": str(staged.key),
+                            "original_file_name": staged.original_name,
+                            "format": "0",
+                            "resource": str(index),
+                        }
+                    ),
+                )
+        return TemplateResponse(
+            request, [self.import_template_name], self._import_context(request, import_form, **extra)
+        )
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_import")
+            )
+        import_url = reverse(
+            f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_import", current_app=self.admin_site.name
+        )
+        staged = imports.staged_for(request.user, request.POST.get("import_file_name", ""), self._staged_kind())
+        if staged is None:
+            messages.error(request, "Загрузка не найдена или устарела (файлы хранятся сутки): загрузите файл ещё раз.")
+            return HttpResponseRedirect(import_url)
+
+        def apply(staged, content: bytes) -> dict:
+            resource = self._resource(request, _int(staged.params.get("resource")))
+            sheet = imports.read_workbook(
+                content,
+                staged.original_name,
+                expected=resource.import_template().headers,
+                sheet=staged.params.get("sheet"),
+            )
+            result, problems = imports.import_sheet(
+                resource,
+                sheet,
+                dry_run=False,
+                file_name=staged.original_name,
+                user=request.user,
+                retain_instance_in_row_result=True,
+            )
+            if problems:
+                raise imports.ImportRejected(problems)
+            self.generate_log_entries(result, request)
+            counts = imports.result_counts(result)
+            return {"ok": True, "counts": counts, "message": f"Импорт завершён: {imports.counts_text(counts)}."}
+
+        outcome = imports.confirm_staged(staged, apply)
+        if outcome.get("ok"):
+            prefix = "Этот файл уже загружен. " if outcome.get("repeated") else ""
+            messages.success(request, prefix + outcome["message"])
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist",
+                    current_app=self.admin_site.name,
+                )
+            )
+        problems = [imports.Problem(**p) for p in outcome.get("problems", [])]
+        fresh_form = self.get_import_form_class(request)(
+            self.get_import_formats(), self.get_import_resource_classes(request)
+        )
+        context = self._import_context(request, fresh_form, problems=problems, confirm_failed=outcome.get("message"))
+        return TemplateResponse(request, [self.import_template_name], context)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         kwargs = super().get_import_resource_kwargs(request, **kwargs)
@@ -298,6 +449,13 @@ class XlsxImportExportAdmin(ImportExportModelAdmin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+
+def _int(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 admin.ModelAdmin.list_per_page = 50

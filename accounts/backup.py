@@ -151,35 +151,98 @@ def export_municipality(municipality: Municipality, out: Path | io.BytesIO) -> d
     return counts
 
 
-def import_municipality(source: Path | io.BytesIO) -> dict[str, int]:
-    """Load an archive into a database that does not yet hold this municipality."""
-    with zipfile.ZipFile(source) as archive:
+def _read_manifest(archive: zipfile.ZipFile) -> dict:
+    try:
         manifest = json.loads(archive.read("manifest.json"))
-        if manifest.get("format") != FORMAT_VERSION:
-            raise BackupError(f"Неизвестный формат архива: {manifest.get('format')!r}.")
+    except KeyError:
+        raise BackupError("В архиве нет описания (manifest.json): это не архив export_municipality.") from None
+    except (ValueError, UnicodeDecodeError):
+        raise BackupError("Описание архива (manifest.json) повреждено.") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("counts"), dict):
+        raise BackupError("Описание архива (manifest.json) неполное: нет числа записей по таблицам.")
+    if manifest.get("format") != FORMAT_VERSION:
+        raise BackupError(f"Неизвестный формат архива: {manifest.get('format')}.")
+    if not manifest.get("municipality"):
+        raise BackupError("В описании архива не указан муниципалитет.")
+    return manifest
+
+
+def import_municipality(source: Path | io.BytesIO) -> dict[str, int]:
+    """Load an archive into a database that does not yet hold this municipality: all or nothing.
+
+    The archive is checked whole first (manifest, every data part and every file it lists), the
+    rows are written and counted in one transaction that is rolled back unless every count matches
+    the manifest, and files are written inside that transaction and removed again if it fails:
+    no municipality without its people, no orphan files.
+    """
+    from django.core.serializers.base import DeserializationError
+    from django.db import DatabaseError
+
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise BackupError("Архив повреждён или это не .zip: ничего не загружено.") from None
+    with archive:
+        try:
+            broken = archive.testzip()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            broken = "?"
+        if broken is not None:
+            raise BackupError(f"Архив повреждён (часть «{broken}» не читается): ничего не загружено.")
+        manifest = _read_manifest(archive)
         if Municipality.objects.filter(name=manifest["municipality"]).exists():
             raise BackupError(
                 f"Муниципалитет «{manifest['municipality']}» уже есть в этой базе: импорт только в пустую базу."
             )
-        names = sorted(n for n in archive.namelist() if n.startswith("data/"))
+        members = set(archive.namelist())
+        names = sorted(n for n in members if n.startswith("data/"))
+        if not names:
+            raise BackupError("В архиве нет данных (папка data/ пуста): ничего не загружено.")
+        missing_files = [f for f in manifest.get("files", []) if f"media/{f}" not in members]
+        if missing_files:
+            raise BackupError(
+                f"В архиве не хватает файлов: {len(missing_files)} (например, «{missing_files[0]}»): ничего не загружено."
+            )
         loaded: dict[str, int] = {}
-        touched: set[type[models.Model]] = set()
-        with transaction.atomic():
-            for name in names:
-                for item in serializers.deserialize("json", archive.read(name), handle_forward_references=True):
-                    item.save()
-                    label = item.object._meta.label
-                    loaded[label] = loaded.get(label, 0) + 1
-                    touched.add(type(item.object))
-            _reset_sequences(touched)
-        for name in archive.namelist():
-            if name.startswith("media/"):
-                target = name.removeprefix("media/")
-                if not default_storage.exists(target):
-                    default_storage.save(target, io.BytesIO(archive.read(name)))
-    missing = {k: v for k, v in manifest["counts"].items() if loaded.get(k, 0) != v}
-    if missing:
-        raise BackupError(f"Загружено не всё: {missing}")
+        saved_files: list[str] = []
+        try:
+            with transaction.atomic():
+                touched: set[type[models.Model]] = set()
+                for name in names:
+                    try:
+                        items = list(
+                            serializers.deserialize("json", archive.read(name), handle_forward_references=True)
+                        )
+                        for item in items:
+                            item.save()
+                            label = item.object._meta.label
+                            loaded[label] = loaded.get(label, 0) + 1
+                            touched.add(type(item.object))
+                    except (DeserializationError, DatabaseError, ValueError, KeyError, LookupError) as exc:
+                        raise BackupError(
+                            f"Часть архива «{name}» повреждена или не подходит к этой версии программы: "
+                            "ничего не загружено."
+                        ) from exc
+                missing = {k: (loaded.get(k, 0), v) for k, v in manifest["counts"].items() if loaded.get(k, 0) != v}
+                if missing:
+                    label, (got, expected) = next(iter(missing.items()))
+                    raise BackupError(
+                        f"Архив неполный: в таблице {label} {got} записей вместо {expected} "
+                        f"(и ещё расхождений: {len(missing) - 1}). Ничего не загружено."
+                    )
+                _reset_sequences(touched)
+                for name in sorted(members):
+                    if name.startswith("media/") and not name.endswith("/"):
+                        target = name.removeprefix("media/")
+                        if not default_storage.exists(target):
+                            saved_files.append(default_storage.save(target, io.BytesIO(archive.read(name))))
+        except BaseException:
+            for name in saved_files:
+                try:
+                    default_storage.delete(name)
+                except OSError:
+                    pass
+            raise
     return loaded
 
 

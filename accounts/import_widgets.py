@@ -8,13 +8,23 @@ name the row and the field.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import QuerySet
 from import_export import widgets
 
+from accounts.names import clean_text, normalize_name
+
 
 def _norm(value) -> str:
-    return " ".join(str(value).replace("\u00a0", " ").split()).casefold().replace("ё", "е")
+    """Lookup key of a name typed in a cell (the same normalization as a person's name key)."""
+    return normalize_name(value)
+
+
+def _shown(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return clean_text(value)
 
 
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
@@ -52,8 +62,18 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
             return None
         obj = self._index().get(_norm(value))
         if obj is None:
-            raise ValueError(f"{self.label} «{value}» не найден(а) или недоступен(на) вам.")
+            raise ValueError(
+                f"{self.label} «{clean_text(value)}» не найден(а) или недоступен(на) вам. {self.allowed_text()}"
+            )
         return obj
+
+    def allowed_text(self, limit: int = 30) -> str:
+        names = sorted({str(getattr(obj, self.fields[0])) for obj in self._index().values()})
+        if not names:
+            return "Вам не доступно ни одного значения."
+        shown = "; ".join(f"«{n}»" for n in names[:limit])
+        more = f" и ещё {len(names) - limit} (см. лист «Справочники» шаблона)" if len(names) > limit else ""
+        return f"Допустимо: {shown}{more}."
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -105,7 +125,9 @@ class RussianDateWidget(widgets.Widget):
             return value.date()
         if isinstance(value, dt.date):
             return value
-        text = str(value).strip()
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(f"{self.label}: «{_shown(value)}» — не дата; пишите как 31.08.2025.")
+        text = clean_text(value)
         for fmt in self.formats:
             try:
                 return dt.datetime.strptime(text, fmt).date()
@@ -117,7 +139,70 @@ class RussianDateWidget(widgets.Widget):
         return value.strftime("%d.%m.%Y") if value else ""
 
 
+def _decimal(value, label: str) -> Decimal:
+    if isinstance(value, bool) or isinstance(value, dt.date | dt.datetime | dt.time):
+        raise ValueError(f"{label}: «{_shown(value)}» — не число.")
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    text = clean_text(value).replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{label}: «{_shown(value)}» — не число.") from None
+    if not number.is_finite():
+        raise ValueError(f"{label}: «{_shown(value)}» — не число.")
+    return number
+
+
+class IntegerStrictWidget(widgets.Widget):
+    """A whole number: «10,7» is refused with a message, never stored as 10."""
+
+    def __init__(self, label: str, minimum: int | None = 0, maximum: int | None = None):
+        super().__init__()
+        self.label, self.minimum, self.maximum = label, minimum, maximum
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        number = _decimal(value, self.label)
+        if number != number.to_integral_value():
+            raise ValueError(f"{self.label}: «{_shown(value)}» — нужно целое число.")
+        result = int(number)
+        if self.minimum is not None and result < self.minimum:
+            raise ValueError(f"{self.label}: {result} — меньше допустимого ({self.minimum}).")
+        if self.maximum is not None and result > self.maximum:
+            raise ValueError(f"{self.label}: {result} — больше допустимого ({self.maximum}).")
+        return result
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class DecimalStrictWidget(widgets.Widget):
+    """A number with a comma or a point; anything else is refused with the column's name."""
+
+    def __init__(self, label: str):
+        super().__init__()
+        self.label = label
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        return _decimal(value, self.label)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value).replace(".", ",")
+
+
 class StrippedCharWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
+        if isinstance(value, dt.datetime):
+            return value.strftime("%d.%m.%Y %H:%M")
+        if isinstance(value, dt.date):
+            return value.strftime("%d.%m.%Y")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         value = super().clean(value, row, **kwargs)
-        return " ".join(str(value).split()) if value else ""
+        return clean_text(value) if value else ""

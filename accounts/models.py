@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
@@ -292,3 +293,29 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} — {self.user} ({self.created_at:%d.%m.%Y %H:%M})"
+
+
+class StagedUpload(models.Model):
+    """A file uploaded for import, kept between the preview and the confirm (accounts.imports).
+
+    `key` is what the confirm form sends; the confirm claims the row (sets `confirmed_at`) in the
+    transaction that writes the data, so the same upload is never written twice. Unconfirmed
+    uploads are removed after a day by a periodic task.
+    """
+
+    key = models.UUIDField("ключ загрузки", unique=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField("что загружается", max_length=100)
+    user = models.ForeignKey(User, verbose_name="кто загрузил", on_delete=models.CASCADE, related_name="+")
+    file = models.FileField("файл", upload_to="imports/staged/%Y/%m/", max_length=300)
+    original_name = models.CharField("имя файла", max_length=255, blank=True)
+    params = models.JSONField("параметры", default=dict, blank=True)
+    created_at = models.DateTimeField("загружен", auto_now_add=True, db_index=True)
+    confirmed_at = models.DateTimeField("подтверждён", null=True, blank=True)
+    result = models.JSONField("итог", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "загруженный файл (ожидает подтверждения)"
+        verbose_name_plural = "загруженные файлы (ожидают подтверждения)"
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.kind})"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export import fields, resources
+from import_export.results import RowResult
 
 from accounts import scoping
-from accounts.import_widgets import ChoiceLabelWidget, NaturalKeyWidget, StrippedCharWidget
+from accounts.import_widgets import ChoiceLabelWidget, NaturalKeyWidget, StrippedCharWidget, _norm
+from accounts.imports import Template, duplicate_rows, register_template
 from accounts.models import (
     MUNICIPAL_ROLES,
     ORGANIZATION_ROLES,
@@ -23,26 +25,87 @@ class ScopedResourceMixin:
     """Resources receive the importing/exporting user (see XlsxImportExportAdmin) and report row
     errors under the column names the user sees in the file, not the model's field names."""
 
+    # the template this resource reads (accounts.imports.check_headers); set by each resource
+    template_key: str = ""
+    template_of: str = ""  # «наставляемых» in «это шаблон наставляемых»
+    template_into: str = ""  # «наставников» in «а загружается в наставников»
+    required_columns: tuple[str, ...] = ()
+    duplicate_column: str = ""  # where a row repeated in the file is reported
+
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self._duplicates: dict[int, list[int]] = {}
+        self.first_data_row = 2
+
+    _skip_save = False
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if not self._skip_save:
+            super().save_instance(instance, is_create, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        if not self._skip_save:
+            super().save_m2m(instance, row, **kwargs)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if not self._skip_save:
+            super().after_save_instance(instance, row, **kwargs)
+
+    @classmethod
+    def import_template(cls) -> Template:
+        headers = [f.column_name for f in cls().get_import_fields()]
+        return Template(cls.template_key, cls.template_of, cls.template_into, headers, list(cls.required_columns))
+
+    def duplicate_key(self, row: dict):
+        """The identity of a row inside the file (None: not checked); equal keys are duplicates."""
+        return None
+
+    def import_data(self, dataset, *args, **kwargs):
+        # Excel row numbers: the reader puts the first data row on the dataset
+        self.first_data_row = getattr(dataset, "first_data_row", 2)
+        headers = dataset.headers or []
+        keys = [self.duplicate_key(dict(zip(headers, values, strict=False))) for values in dataset]
+        self._duplicates = duplicate_rows(keys, self.first_data_row)
+        return super().import_data(dataset, *args, **kwargs)
 
     def import_row(self, row, instance_loader, **kwargs):
+        excel_row = self.first_data_row + kwargs.get("row_number", 1) - 1
+        # a repeated row is refused, so it must not reach the database either
+        self._skip_save = excel_row in self._duplicates
         result = super().import_row(row, instance_loader, **kwargs)
+        self._skip_save = False
         error = result.validation_error
+        errors: dict[str, list] = {}
         if error is not None and hasattr(error, "error_dict"):
             columns = {f.attribute: f.column_name for f in self.fields.values() if f.attribute}
             columns.update({name: f.column_name for name, f in self.fields.items()})
-            result.validation_error = ValidationError(
-                {
-                    columns.get(key, key if key != NON_FIELD_ERRORS else "Строка"): value
-                    for key, value in error.error_dict.items()
-                }
+            for key, value in error.error_dict.items():
+                column = columns.get(key, key if key != NON_FIELD_ERRORS else "Строка")
+                errors.setdefault(column, []).extend(value)
+        elif error is not None:
+            errors["Строка"] = list(error.messages)
+        others = self._duplicates.get(excel_row)
+        if others:
+            rows = ", ".join(str(r) for r in others)
+            errors.setdefault(self.duplicate_column or "Строка", []).append(
+                f"повторяется в файле: строки {excel_row} и {rows} описывают одно и то же."
             )
+        if errors:
+            result.validation_error = ValidationError(errors)
+            result.import_type = RowResult.IMPORT_TYPE_INVALID
         return result
 
 
 class OrganizationResource(ScopedResourceMixin, resources.ModelResource):
+    template_key, template_of, template_into = "organizations", "организаций", "организации"
+    required_columns = ("Муниципалитет", "Краткое наименование", "Полное наименование")
+    duplicate_column = "Краткое наименование"
+
+    def duplicate_key(self, row):
+        name = _norm(row.get("Краткое наименование") or "")
+        return (_norm(row.get("Муниципалитет") or ""), name) if name else None
+
     municipality = fields.Field(
         attribute="municipality",
         column_name="Муниципалитет",
@@ -109,6 +172,13 @@ class OrganizationResource(ScopedResourceMixin, resources.ModelResource):
 
 
 class UserResource(ScopedResourceMixin, resources.ModelResource):
+    template_key, template_of, template_into = "users", "пользователей", "пользователей"
+    required_columns = ("Логин",)
+    duplicate_column = "Логин"
+
+    def duplicate_key(self, row):
+        return _norm(row.get("Логин") or "") or None
+
     username = fields.Field(attribute="username", column_name="Логин", widget=StrippedCharWidget())
     last_name = fields.Field(attribute="last_name", column_name="Фамилия", widget=StrippedCharWidget())
     first_name = fields.Field(attribute="first_name", column_name="Имя", widget=StrippedCharWidget())
@@ -190,6 +260,8 @@ class UserResource(ScopedResourceMixin, resources.ModelResource):
             instance.set_unusable_password()  # the person sets a password through "forgot password"
 
     def after_save_instance(self, instance, row, **kwargs):
+        if self._skip_save:
+            return
         role, municipality, organization = getattr(instance, "_pending_role", (None, None, None))
         if role:
             RoleAssignment.objects.get_or_create(
@@ -221,3 +293,7 @@ class UserResource(ScopedResourceMixin, resources.ModelResource):
 def _first_assignment(user) -> RoleAssignment | None:
     assignments = list(user.roles.all())
     return assignments[0] if assignments else None
+
+
+register_template(OrganizationResource.import_template())
+register_template(UserResource.import_template())

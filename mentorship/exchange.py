@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import logging
 
-import tablib
 from django.db import connection, connections
 from django.utils import timezone
 from import_export.formats.base_formats import XLSX
@@ -15,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from accounts import scoping
+from accounts import imports, scoping
 from mentorship.models import (
     Competency,
     Deficit,
@@ -226,46 +225,36 @@ class _Progress:
             self.side.close()
 
 
-def _row_errors(result) -> list[dict]:
-    errors = []
-    for error in result.base_errors:
-        errors.append({"row": None, "messages": [str(error.error)]})
-    for number, row_errors in result.row_errors():
-        errors.append({"row": number + 1, "messages": [str(e.error) for e in row_errors]})
-    for invalid in result.invalid_rows:
-        messages = []
-        for column, texts in invalid.error_dict.items():
-            label = "" if column == "__all__" else f"{column}: "
-            messages.extend(f"{label}{text}" for text in texts)
-        # +1: the header is row 1 of the sheet, so data row N is sheet row N+1
-        errors.append({"row": invalid.number + 1, "messages": messages})
-    return sorted(errors, key=lambda e: e["row"] or 0)
-
-
-def read_xlsx(content: bytes) -> tablib.Dataset:
-    dataset = tablib.Dataset()
-    dataset.load(content, format="xlsx")
-    # a trailing block of empty rows is common in files edited by hand
-    while len(dataset) and all(v in (None, "") for v in dataset[-1]):
-        del dataset[-1]
-    return dataset
+def _row_errors(problems) -> list[dict]:
+    """Problems grouped by Excel row, in the shape the progress page shows."""
+    by_row: dict[int | None, list[str]] = {}
+    for problem in problems:
+        text = f"{problem.column}: {problem.message}" if problem.column else problem.message
+        by_row.setdefault(problem.row, []).append(text)
+    return [{"row": row, "messages": texts} for row, texts in sorted(by_row.items(), key=lambda item: item[0] or 0)]
 
 
 def run_import_job(job: ImportJob) -> ImportJob:
     job.status = ImportStatus.RUNNING
     job.save(update_fields=["status"])
     progress = _Progress(job)
+    resource = RESOURCES[job.kind](user=job.user, progress=progress)
+    problems = []
     try:
         with job.file.open("rb") as handle:
-            dataset = read_xlsx(handle.read())
-        job.total_rows = len(dataset)
+            content = handle.read()
+        sheet = imports.read_workbook(
+            content, job.file.name, expected=resource.import_template().headers, sheet=job.sheet or None
+        )
+        job.total_rows = len(sheet.rows)
         job.save(update_fields=["total_rows"])
-        resource = RESOURCES[job.kind](user=job.user, progress=progress)
-        result = resource.import_data(dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True)
-    except Exception as exc:  # a broken file must end the job visibly, not leave it "running"
+        result, problems = imports.import_sheet(resource, sheet, dry_run=False)
+    except imports.ImportRejected as exc:
+        problems = exc.problems
+    except Exception:  # a broken file must end the job visibly, not leave it "running"
         logger.exception("import job %s failed", job.pk)
         job.status = ImportStatus.FAILED
-        job.message = f"Файл не прочитан: {exc}"
+        job.message = "Файл не удалось загрузить из-за внутренней ошибки; ничего не записано. Сообщите администратору."
         job.finished_at = timezone.now()
         job.save()
         return job
@@ -273,9 +262,9 @@ def run_import_job(job: ImportJob) -> ImportJob:
         progress.close()
     job.processed_rows = job.total_rows
     job.finished_at = timezone.now()
-    if result.has_errors() or result.has_validation_errors():
+    if problems:
         job.status = ImportStatus.FAILED
-        job.errors = _row_errors(result)
+        job.errors = _row_errors(problems)
         job.message = "Ничего не записано: исправьте строки с ошибками и загрузите файл снова."
     else:
         totals = result.totals

@@ -412,12 +412,56 @@ class CommunityMeetingForm(RuFormMixin, forms.ModelForm):
 
 
 class ImportJobForm(forms.ModelForm):
+    """The file is read and checked here (foreign or broken file, sheet, headers, template,
+    limits) so that a wrong file is refused at once; the rows are checked by the background job."""
+
+    sheet = forms.CharField(label="Лист", required=False, max_length=100, widget=forms.HiddenInput)
+
     class Meta:
         model = ImportJob
-        fields = ["kind", "file"]
+        fields = ["kind", "file", "sheet"]
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("Нужен файл Excel в формате .xlsx (скачайте шаблон ниже).")
-        return upload
+    def __init__(self, *args, **kwargs):
+        from accounts.imports import limits_text
+
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = limits_text()
+
+    def clean(self):
+        from accounts import imports
+        from mentorship.exchange import RESOURCES
+
+        cleaned = super().clean()
+        upload, kind = cleaned.get("file"), cleaned.get("kind")
+        if not upload or not kind:
+            return cleaned
+        if upload.size > imports.max_bytes():
+            self.add_error("file", _too_big(upload))
+            return cleaned
+        resource = RESOURCES[kind]
+        try:
+            upload.seek(0)
+            content = upload.read()
+            upload.seek(0)
+            sheet = imports.read_workbook(
+                content, upload.name, expected=resource.import_template().headers, sheet=cleaned.get("sheet") or None
+            )
+            imports.check_headers(sheet, resource.import_template())
+        except imports.ImportRejected as exc:
+            if exc.sheets:
+                # the user picks the sheet and sends the file again
+                self.fields["sheet"].widget = forms.Select(choices=[(s, s) for s in exc.sheets])
+            self.add_error("file", " ".join(str(p) for p in exc.problems))
+            return cleaned
+        cleaned["sheet"] = sheet.name
+        return cleaned
+
+
+def _too_big(upload) -> str:
+    from accounts import imports
+
+    try:
+        imports.sniff(b"x" * (imports.max_bytes() + 1), upload.name)
+    except imports.ImportRejected as exc:
+        return exc.message
+    return "Файл слишком большой."

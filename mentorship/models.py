@@ -18,14 +18,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Municipality, Organization
+from accounts.names import normalize_name  # noqa: F401 - the one key for a person's name, re-exported
 from accounts.uploads import validate_document, validate_spreadsheet
 from accounts.validators import validate_phone
-
-
-def normalize_name(*parts: str) -> str:
-    """Key that makes «Иванова  Мария Сергеевна» and «иванова мария сергеевна» the same person."""
-    text = " ".join(" ".join(str(p or "").replace("\u00a0", " ").split()) for p in parts if p)
-    return " ".join(text.split()).casefold().replace("ё", "е")
 
 
 # Reference lists (editable in the admin, seeded by a data migration) -----------------------------
@@ -744,6 +739,7 @@ class ImportJob(models.Model):
         related_name="mentorship_imports",
     )
     file = models.FileField("файл .xlsx", upload_to="mentorship/imports/%Y/%m/", validators=[validate_spreadsheet])
+    sheet = models.CharField("лист", max_length=100, blank=True)
     status = models.CharField("статус", max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     total_rows = models.PositiveIntegerField("строк в файле", default=0)
     processed_rows = models.PositiveIntegerField("обработано строк", default=0)

@@ -14,11 +14,19 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export import fields, resources
-from import_export.widgets import IntegerWidget, Widget
+from import_export.widgets import Widget
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts import scoping
-from accounts.import_widgets import ChoiceLabelWidget, NaturalKeyWidget, RussianDateWidget, StrippedCharWidget, _norm
+from accounts.import_widgets import (
+    ChoiceLabelWidget,
+    IntegerStrictWidget,
+    NaturalKeyWidget,
+    RussianDateWidget,
+    StrippedCharWidget,
+    _norm,
+)
+from accounts.imports import register_template
 from accounts.models import Organization
 from accounts.resources import ScopedResourceMixin
 from mentorship import selectors
@@ -70,7 +78,11 @@ class NamesWidget(Widget):
             elif obj.pk not in ids:
                 ids.append(obj.pk)
         if unknown:
-            raise ValueError(f"{self.label}: нет в справочнике — {', '.join(f'«{u}»' for u in unknown)}.")
+            names = sorted(str(obj.name) for obj in self.index().values())
+            allowed = "; ".join(names[:40]) + (f" и ещё {len(names) - 40}" if len(names) > 40 else "")
+            raise ValueError(
+                f"{self.label}: нет в справочнике — {', '.join(f'«{u}»' for u in unknown)}. Допустимо: {allowed}."
+            )
         return ids
 
     def render(self, value, obj=None, **kwargs) -> str:
@@ -86,6 +98,12 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
 
     role_flag = ""
     m2m_columns: dict[str, str] = {}  # attribute -> column name
+    required_columns = ("Организация", "Фамилия", "Имя")
+    duplicate_column = "Фамилия"
+
+    def duplicate_key(self, row):
+        name = normalize_name(row.get("Фамилия"), row.get("Имя"), row.get("Отчество"))
+        return (_norm(row.get("Организация") or ""), name) if name else None
 
     organization = fields.Field(
         attribute="organization",
@@ -98,7 +116,7 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
     kind = _column("kind", "Кто", ChoiceLabelWidget(PersonKind.choices, "Кто"))
     position = _column("position", "Должность")
     subjects = _column(None, "Предметы", NamesWidget(Subject, "Предметы"))
-    experience_years = _column("experience_years", "Стаж, лет", IntegerWidget())
+    experience_years = _column("experience_years", "Стаж, лет", IntegerStrictWidget("Стаж, лет", 0, 80))
     qualification_category = _column(
         "qualification_category",
         "Квалификационная категория",
@@ -154,7 +172,6 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
             )
             for person_id, ref in pairs:
                 self._existing_m2m[person_id][name].add(ref)
-        self._seen: dict[tuple[int, str], int] = {}
 
     def get_instance(self, instance_loader, row):
         try:
@@ -202,13 +219,6 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
         for attr, column in (("last_name", "Фамилия"), ("first_name", "Имя")):
             if not getattr(instance, attr):
                 errors.setdefault(column, []).append("Обязательное поле.")
-        if instance.organization_id and instance.name_key:
-            key = (instance.organization_id, instance.name_key)
-            first_row = self._seen.get(key)
-            if first_row is not None:
-                errors.setdefault("Фамилия", []).append(f"Этот человек уже есть в строке {first_row} файла.")
-            else:
-                self._seen[key] = kwargs.get("row_number", 0)
         try:
             # field validators (e-mail, lengths, ranges) without the per-row queries of full_clean
             instance.clean_fields(exclude=["organization", "name_key"])
@@ -330,6 +340,7 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
 
 
 class MentorResource(PersonResource):
+    template_key, template_of, template_into = "mentors", "наставников", "наставников"
     role_flag = "is_mentor"
     m2m_columns = {"subjects": "Предметы", "competencies": "Компетенции"}
 
@@ -339,7 +350,10 @@ class MentorResource(PersonResource):
     training_completed_on = _column("training_completed_on", "Дата обучения", RussianDateWidget("Дата обучения"))
     # an empty cell keeps what is stored (or the default of 3) rather than erasing it
     capacity = fields.Field(
-        attribute="capacity", column_name="Наставляемых не более", widget=IntegerWidget(), saves_null_values=False
+        attribute="capacity",
+        column_name="Наставляемых не более",
+        widget=IntegerStrictWidget("Наставляемых не более", 1, 50),
+        saves_null_values=False,
     )
 
     class Meta(PersonResource.Meta):
@@ -375,6 +389,7 @@ class MentorResource(PersonResource):
 
 
 class MenteeResource(PersonResource):
+    template_key, template_of, template_into = "mentees", "наставляемых", "наставляемых"
     role_flag = "is_mentee"
     m2m_columns = {"subjects": "Предметы", "deficits": "Дефициты"}
     extra_update_fields = ("mentee_since",)
@@ -434,6 +449,17 @@ IMPORTABLE_PAIR_STATUSES = [
 class PairResource(ScopedResourceMixin, resources.ModelResource):
     """Pairs row by row (a school has tens of them, not thousands), through the same rules as the
     screens: consents and an order for an active pair, mentor capacity across the whole file."""
+
+    template_key, template_of, template_into = "pairs", "пар", "пары"
+    required_columns = ("Организация", "Форма наставничества", "Наставники (ФИО через ;)", "Наставляемые (ФИО через ;)")
+    duplicate_column = "Наставляемые (ФИО через ;)"
+
+    def duplicate_key(self, row):
+        mentors = self._names(row.get("Наставники (ФИО через ;)"))
+        mentees = self._names(row.get("Наставляемые (ФИО через ;)"))
+        if not (mentors and mentees):
+            return None
+        return _norm(row.get("Организация") or ""), frozenset(mentors), frozenset(mentees)
 
     organization = fields.Field(
         attribute="organization",
@@ -531,7 +557,6 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
             self._existing[key] = pair
             if pair.status in OPEN_PAIR_STATUSES:
                 self._busy_mentees.update(p.person_id for p in pair.participants.all() if p.role == "mentee")
-        self._seen: dict[tuple, int] = {}
 
     @staticmethod
     def _key(organization_id: int, mentors, mentees) -> tuple:
@@ -602,12 +627,6 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
                 else:
                     target.append(person)
         instance._mentors, instance._mentees = mentors, mentees
-        key = self._key(organization.pk, [m.name_key for m in mentors], [m.name_key for m in mentees])
-        if key in self._seen:
-            errors.setdefault("Наставляемые (ФИО через ;)", []).append(
-                f"Эта пара уже есть в строке {self._seen[key]} файла."
-            )
-        self._seen.setdefault(key, kwargs.get("row_number", 0))
         if instance.pk is None and mentees and mentors:
             busy = [m.full_name for m in mentees if m.pk in self._busy_mentees]
             if busy:
@@ -630,6 +649,13 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
                 errors.setdefault("Статус", []).append("Для действующей пары укажите номер и дату приказа.")
         if instance.started_on and instance.planned_end_on and instance.planned_end_on < instance.started_on:
             errors.setdefault("Плановая дата окончания", []).append("Раньше даты начала.")
+        try:
+            # lengths and field validators, as the screens check them
+            instance.clean_fields(exclude=["organization", "form"])
+        except ValidationError as exc:
+            columns = {f.attribute: f.column_name for f in self.fields.values() if f.attribute}
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(columns.get(name, "Строка"), []).extend(messages)
         if errors:
             raise ValidationError({c: ValidationError(m) for c, m in errors.items()})
         if instance.pk is None:
@@ -647,6 +673,8 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
         return instance._formats is None or instance._formats == {f.pk for f in original.formats.all()}
 
     def save_m2m(self, instance, row, **kwargs):
+        if self._skip_save:
+            return
         if instance._formats is not None:
             instance.formats.set(instance._formats)
         existing = {p.person_id for p in instance.participants.all()}
@@ -670,3 +698,7 @@ class PairResource(ScopedResourceMixin, resources.ModelResource):
 
     def get_queryset(self):
         return selectors.pair_list(self.user).order_by("organization__short_name", "pk")
+
+
+for _resource in (MentorResource, MenteeResource, PairResource):
+    register_template(_resource.import_template())

@@ -31,6 +31,9 @@ class RoadmapUploadForm(ScopedFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        from accounts.imports import limits_text
+
+        self.fields["file"].help_text = f"{self.fields['file'].help_text} {limits_text('.docx или .xlsx')}"
         # Curators upload their school's roadmap: they may pick their municipality even though
         # they cannot edit its municipal roadmap.
         municipality_ids = set(scoping.editable_municipalities(user).values_list("pk", flat=True))

@@ -38,6 +38,50 @@ ALLOWED_EVIDENCE_EXTENSIONS = uploads.DOCUMENTS
 
 
 # Import --------------------------------------------------------------------------------------------
+def _limit(model, name: str) -> int | None:
+    return model._meta.get_field(name).max_length
+
+
+def roadmap_document_problems(document: RoadmapDocument) -> list:
+    """What in a read document cannot be stored as it is: lengths over the database limits (a
+    signature block read as an activity, a paragraph in the number column) and too many rows.
+    Each problem names the place in the file; the whole roadmap is refused, never cut."""
+    from accounts.imports import Problem, max_rows
+
+    problems: list[Problem] = []
+    for attr, label in (("title", "название"), ("order_number", "номер приказа")):
+        value, limit = getattr(document, attr) or "", _limit(Roadmap, attr)
+        if limit and len(value) > limit:
+            problems.append(Problem(f"{label} дорожной карты длиннее {limit} символов (сейчас {len(value)})."))
+    total = 0
+    for section in document.sections:
+        for attr, label in (("number", "номер раздела"), ("title", "название раздела")):
+            value, limit = getattr(section, attr) or "", _limit(Section, attr)
+            if limit and len(value) > limit:
+                problems.append(Problem(f"{label} «{value[:40]}…» длиннее {limit} символов (сейчас {len(value)})."))
+        for activity in section.activities:
+            total += 1
+            for attr, label in (("number", "№"), ("title", "мероприятие")):
+                value, limit = getattr(activity, attr) or "", _limit(Activity, attr)
+                if limit and len(value) > limit:
+                    shown = value if len(value) <= 50 else value[:50] + "…"
+                    problems.append(
+                        Problem(
+                            f"{activity.where or 'таблица'}, столбец «{label}»: «{shown}» длиннее {limit} символов "
+                            f"(сейчас {len(value)}). Если это подписи или примечание под таблицей — "
+                            "уберите их из таблицы."
+                        )
+                    )
+    if total > max_rows():
+        problems.append(
+            Problem(
+                f"в дорожной карте {total} мероприятий, допустимо не больше {max_rows()}: разделите файл. "
+                "Ничего не загружено."
+            )
+        )
+    return problems
+
+
 @transaction.atomic
 def roadmap_import(
     *,
@@ -56,6 +100,9 @@ def roadmap_import(
     """
     if organization is not None and organization.municipality_id != municipality.pk:
         raise ValidationError("Организация не относится к выбранному муниципалитету.")
+    problems = roadmap_document_problems(document)
+    if problems:
+        raise ValidationError([str(p) for p in problems[:20]])
     if user is None:
         pass
     elif organization is not None:

@@ -1,25 +1,29 @@
 """Two-step import shared by the upload page and the admin: stage the file and preview, then confirm.
 
-The staged file waits in the default storage (not in memory, not in the cache) under a random
-token kept in the user's session, so that several app servers and a restart in between are fine
-and nobody can confirm someone else's upload.
+The staged file is an accounts.imports.StagedUpload (default storage, not memory or cache) whose
+random key goes into the confirm form: several app servers and a restart in between are fine,
+nobody can confirm someone else's upload, and the confirm claims the key in the transaction that
+writes the roadmap, so a double click or a second tab yields the same roadmap, never two.
+Uploads nobody confirms are removed after a day.
 """
 
 from __future__ import annotations
 
-import uuid
+import logging
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 
+from accounts import imports
 from accounts.models import Municipality, Organization
 from roadmaps import services
 from roadmaps.importers import RoadmapDocument, RoadmapImportError, read_roadmap
 from roadmaps.models import Roadmap
 
-SESSION_KEY = "roadmap_imports"
+logger = logging.getLogger(__name__)
+KIND = "roadmap"
 
 
 @dataclass
@@ -32,60 +36,94 @@ class Staged:
     filename: str
 
 
+def read_safely(content: bytes, filename: str, **options) -> RoadmapDocument:
+    """read_roadmap with the shared limits; any unreadable file becomes a Russian message."""
+    import io
+
+    if len(content) > imports.max_bytes():
+        raise RoadmapImportError(
+            f"Файл занимает {len(content) / (1024 * 1024):.1f} МБ, допустимо не больше "
+            f"{imports.max_bytes() // (1024 * 1024)} МБ."
+        )
+    try:
+        document = read_roadmap(io.BytesIO(content), filename, **options)
+    except RoadmapImportError:
+        raise
+    except Exception:  # noqa: BLE001 - broken XML, a truncated part: the user gets a message, not a 500
+        logger.warning("roadmap file %s could not be read", filename, exc_info=True)
+        raise RoadmapImportError(
+            "Файл повреждён: его внутренняя разметка не читается. Откройте его в Word или Excel, "
+            "сохраните заново и загрузите ещё раз."
+        ) from None
+    problems = services.roadmap_document_problems(document)
+    if problems:
+        raise RoadmapImportError(imports.problems_text(problems, limit=20))
+    return document
+
+
 def stage(
     request, *, upload, municipality: Municipality, organization: Organization | None, is_template: bool
 ) -> Staged:
-    suffix = PurePath(upload.name).suffix.lower()
-    document = read_roadmap(upload, upload.name)  # raises RoadmapImportError before anything is kept
-    upload.seek(0)
-    token = uuid.uuid4().hex
-    path = default_storage.save(f"roadmaps/pending/{token}{suffix}", upload)
-    pending = request.session.get(SESSION_KEY, {})
-    pending[token] = {
-        "path": path,
-        "name": PurePath(upload.name).name,
-        "municipality": municipality.pk,
-        "organization": organization.pk if organization else None,
-        "is_template": is_template,
-        "user": request.user.pk,
-    }
-    request.session[SESSION_KEY] = pending
-    return Staged(token, document, municipality, organization, is_template, PurePath(upload.name).name)
+    content = upload.read()
+    name = PurePath(upload.name).name
+    document = read_safely(content, name)  # raises RoadmapImportError before anything is kept
+    staged = imports.stage_upload(
+        user=request.user,
+        kind=KIND,
+        content=content,
+        filename=name,
+        params={
+            "municipality": municipality.pk,
+            "organization": organization.pk if organization else None,
+            "is_template": is_template,
+        },
+    )
+    return Staged(str(staged.key), document, municipality, organization, is_template, name)
 
 
 def confirm(request, token: str) -> Roadmap:
-    pending = request.session.get(SESSION_KEY, {})
-    item = pending.get(token)
-    if item is None or item["user"] != request.user.pk:
+    """Write the staged roadmap once; a repeated or concurrent confirm returns the same roadmap."""
+    staged = imports.staged_for(request.user, token, KIND)
+    if staged is None:
         raise RoadmapImportError("Загрузка не найдена или устарела: загрузите файл ещё раз.")
-    municipality = Municipality.objects.get(pk=item["municipality"])
-    organization = Organization.objects.get(pk=item["organization"]) if item["organization"] else None
-    try:
-        with default_storage.open(item["path"], "rb") as fh:
-            document = read_roadmap(fh, item["name"])
-            fh.seek(0)
+
+    def apply(staged, content: bytes) -> dict:
+        params = staged.params
+        municipality = Municipality.objects.filter(pk=params.get("municipality")).first()
+        organization = Organization.objects.filter(pk=params.get("organization")).first()
+        if municipality is None or (params.get("organization") and organization is None):
+            raise imports.ImportRejected("Муниципалитет или организация больше не существуют.")
+        try:
+            document = read_safely(content, staged.original_name)
             roadmap = services.roadmap_import(
                 document=document,
                 user=request.user,
                 municipality=municipality,
                 organization=organization,
-                source_file=fh,
-                source_name=item["name"],
-                is_template=item["is_template"],
+                source_file=ContentFile(content, name=staged.original_name),
+                source_name=staged.original_name,
+                is_template=bool(params.get("is_template")),
             )
-    except FileNotFoundError:
-        raise RoadmapImportError("Загруженный файл больше не доступен: загрузите его ещё раз.") from None
-    except PermissionDenied:
-        raise
-    default_storage.delete(item["path"])
-    pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
+        except RoadmapImportError as exc:
+            raise imports.ImportRejected(str(exc)) from None
+        except ValidationError as exc:
+            raise imports.ImportRejected(" ".join(exc.messages)) from None
+        except PermissionDenied as exc:
+            raise imports.ImportRejected(str(exc) or "Нет права загружать эту дорожную карту.") from None
+        return {"ok": True, "roadmap": roadmap.pk}
+
+    outcome = imports.confirm_staged(staged, apply)
+    if not outcome.get("ok"):
+        problems = outcome.get("problems") or []
+        text = imports.problems_text(problems) if problems else outcome.get("message", "")
+        raise RoadmapImportError(f"Дорожная карта не загружена: {text}")
+    roadmap = Roadmap.objects.filter(pk=outcome.get("roadmap")).first()
+    if roadmap is None:
+        raise RoadmapImportError("Дорожная карта из этого файла уже загружена и затем удалена.")
     return roadmap
 
 
 def discard(request, token: str) -> None:
-    pending = request.session.get(SESSION_KEY, {})
-    item = pending.pop(token, None)
-    if item and item["user"] == request.user.pk:
-        default_storage.delete(item["path"])
-    request.session[SESSION_KEY] = pending
+    staged = imports.staged_for(request.user, token, KIND)
+    if staged is not None:
+        imports.discard_staged(staged)

@@ -11,7 +11,6 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from roadmaps.importers.table import RawRow, RoadmapImportError, clean_cell, find_header
 
-MAX_ROWS = 5000
 
 
 def _text(value) -> str:
@@ -25,15 +24,23 @@ def _text(value) -> str:
 def sheet_rows(ws) -> list[RawRow]:
     # Only the top-left cell of a merged range holds the value; the covered cells of a row point to
     # the column where the merge starts.
+    from accounts.imports import max_rows
+
+    limit = max_rows()  # the shared import limit: a longer roadmap is refused, never cut
     covered: dict[tuple[int, int], int] = {}
     for rng in ws.merged_cells.ranges:
-        for row in range(rng.min_row, min(rng.max_row, MAX_ROWS) + 1):
+        for row in range(rng.min_row, min(rng.max_row, limit) + 1):
             for col in range(rng.min_col, rng.max_col + 1):
                 covered[(row, col)] = rng.min_col
     rows = []
     for index, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        if index > MAX_ROWS:
-            break
+        if index > limit:
+            if any(v not in (None, "") for v in values):
+                raise RoadmapImportError(
+                    f"Лист «{ws.title}»: больше {limit} строк (строка {index} не пуста), допустимо не больше {limit}. "
+                    "Разделите дорожную карту на части; ничего не загружено."
+                )
+            continue
         cells = [_text(v) for v in values]
         origin = [covered.get((index, col), col) - 1 for col in range(1, len(cells) + 1)]
         starts = sorted(set(origin))
@@ -47,6 +54,8 @@ def sheet_rows(ws) -> list[RawRow]:
                 origin=origin,
             )
         )
+    while rows and not any(rows[-1].cells):
+        rows.pop()  # formatted empty rows under the table
     return rows
 
 
@@ -56,6 +65,8 @@ def xlsx_blocks(file: BinaryIO | str) -> list[str | list[RawRow]]:
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         raise RoadmapImportError("Файл не читается как книга Excel (.xlsx).") from exc
     for ws in workbook.worksheets:
+        if ws.sheet_state != "visible":
+            continue  # a hidden (old) sheet is never taken silently
         rows = sheet_rows(ws)
         header = find_header(rows)
         if header is None:

@@ -57,13 +57,13 @@ def test_import_with_one_bad_row_writes_nothing_and_names_row_and_field(client_f
     response = _import(client, "organization", content)
     html = response.content.decode()
     assert response.status_code == 200
-    # row 2: bad type; row 3: bad URL — each named with its field
+    # Excel row 3: bad type; row 4: bad URL — each named with its field
     assert "Тип: значение «Школа-интернат» не из списка" in html
     assert "Введите правильный URL" in html
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    # the preview lists the bad rows by number with the column name of each error
-    assert re.search(r"\b2 1 Тип Тип: значение «Школа-интернат»", text), text[-3000:]
-    assert re.search(r"\b3 1 Сайт Введите правильный URL", text)
+    # the preview lists the bad rows by number as Excel shows them (header = row 1) with the column
+    assert re.search(r"\b3 Тип Тип: значение «Школа-интернат»", text), text[-3000:]
+    assert re.search(r"\b4 Сайт Введите правильный URL", text)
     assert "process_import" not in html  # no confirm form while any row is bad
     assert Organization.objects.count() == before
 

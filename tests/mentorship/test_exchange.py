@@ -76,11 +76,12 @@ def test_bad_mentor_file_is_refused_row_by_row_and_writes_nothing(world):
     job = _job(world.home.curator, "mentors", xlsx(MENTOR_HEADERS, rows))
     assert job.status == ImportStatus.FAILED and Person.objects.count() == 0
     by_row = {e["row"]: " ".join(e["messages"]) for e in job.errors}
-    assert set(by_row) == {3, 4, 5, 6, 7, 8}
+    assert set(by_row) == {2, 3, 4, 5, 6, 7, 8}
     assert "не найден" in by_row[3]
     assert "нет в справочнике — «Вышивание крестиком»" in by_row[4]
     assert "не дата" in by_row[5]
-    assert "уже есть в строке 1" in by_row[6]
+    # a duplicate is reported at both rows, numbered as Excel shows them
+    assert "строки 6 и 2" in by_row[6] and "строки 2 и 6" in by_row[2]
     assert "Имя: Обязательное поле." in by_row[7]
     assert "не из списка" in by_row[8] and "E-mail" in by_row[8]
 

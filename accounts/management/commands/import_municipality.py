@@ -1,11 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.backup import BackupError, import_municipality
+from accounts.commands import SafeCommand
 
 
-class Command(BaseCommand):
+class Command(SafeCommand):
     help = "Загружает архив муниципалитета (из export_municipality) в базу, где его ещё нет."
 
     def add_arguments(self, parser):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["archive"])
-        if not path.exists():
+        if not path.is_file():
             raise CommandError(f"Файл {path} не найден.")
         try:
             loaded = import_municipality(path)

@@ -15,7 +15,10 @@ class Command(BaseCommand):
 
         result = services.schedules_sync_all()
         retention_schedule_sync()
+        from accounts.tasks import purge_schedule_sync
+
+        purge_schedule_sync()
         self.stdout.write(
             f"Расписаний рассылки: {result['tasks']}, удалено устаревших: {result['removed']}; "
-            "ночное обезличивание ПД по сроку хранения — включено."
+            "ночное обезличивание ПД по сроку хранения и ежечасное удаление неподтверждённых загрузок — включены."
         )

@@ -4,20 +4,22 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from accounts.commands import SafeCommand
 from accounts.models import Municipality, Organization
 from roadmaps import services
 from roadmaps.deadlines import CHECKPOINT_YEAR, CHECKPOINTS
-from roadmaps.importers import RoadmapImportError, read_roadmap
+from roadmaps.importers import RoadmapImportError
+from roadmaps.upload import read_safely
 
 
 class _DryRun(Exception):
     pass
 
 
-class Command(BaseCommand):
+class Command(SafeCommand):
     help = "Загружает дорожную карту из .docx или .xlsx (--dry-run: только показать, что распознано)."
 
     def add_arguments(self, parser):
@@ -63,9 +65,11 @@ class Command(BaseCommand):
                 raise CommandError(f"Организация «{organization}» не найдена в муниципалитете «{muni}».")
         try:
             with open(path, "rb") as fh:
-                document = read_roadmap(fh, path, period=period_dates, checkpoints=checkpoints)
-        except FileNotFoundError:
-            raise CommandError(f"Файл не найден: {path}") from None
+                content = fh.read()
+        except (FileNotFoundError, IsADirectoryError, PermissionError):
+            raise CommandError(f"Файл не найден или не читается: {path}") from None
+        try:
+            document = read_safely(content, path.rsplit("/", 1)[-1], period=period_dates, checkpoints=checkpoints)
         except RoadmapImportError as exc:
             raise CommandError(str(exc)) from None
         created = None
