@@ -230,6 +230,13 @@ def import_municipality(source: Path | io.BytesIO) -> dict[str, int]:
                         f"Архив неполный: в таблице {label} {got} записей вместо {expected} "
                         f"(и ещё расхождений: {len(missing) - 1}). Ничего не загружено."
                     )
+                try:
+                    # references to rows that are not in the archive (checked now, not at commit)
+                    connection.check_constraints(table_names=[m._meta.db_table for m in touched])
+                except DatabaseError as exc:
+                    raise BackupError(
+                        "Архив противоречив: записи ссылаются на отсутствующие в нём данные. Ничего не загружено."
+                    ) from exc
                 _reset_sequences(touched)
                 for name in sorted(members):
                     if name.startswith("media/") and not name.endswith("/"):

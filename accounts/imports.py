@@ -308,13 +308,9 @@ def read_workbook(
         read.append(Sheet(sheet_name, headers, body, header_index + 1))
     if len(read) > 1:
         with_data = [s for s in read if s.headers]
-        fitting = [s for s in with_data if _fits(s, expected_keys, fits)]
-        if len(fitting) == 1:
-            chosen = fitting[0]
-        elif len(with_data) == 1 and not fitting:
-            chosen = with_data[0]
-        else:
-            names = [s.name for s in (fitting or with_data)]
+        chosen = _pick_sheet(with_data, expected_keys, fits)
+        if chosen is None:
+            names = [s.name for s in with_data]
             raise ImportRejected(
                 f"В файле «{name}» несколько листов с таблицами ({', '.join(f'«{n}»' for n in names)}): "
                 "выберите, какой загружать.",
@@ -343,11 +339,30 @@ def read_workbook(
     return chosen
 
 
-def _fits(sheet: Sheet, expected_keys: set[str], fits) -> bool:
+def _score(sheet: Sheet, expected_keys: set[str]) -> int:
+    return len({header_key(h) for h in sheet.headers if h} & expected_keys)
+
+
+def _pick_sheet(sheets: list[Sheet], expected_keys: set[str], fits) -> Sheet | None:
+    """The one sheet that is clearly the table to import, or None (the user must choose).
+
+    A sheet with every expected header wins if it is the only one; otherwise the best partial
+    match wins only if it is at least twice as good as the next (the template's data sheet
+    beside its reference sheet); two equally good sheets always ask."""
+    if len(sheets) == 1:
+        return sheets[0]
     if fits is not None:
-        return fits(sheet.headers)
-    keys = {header_key(h) for h in sheet.headers if h}
-    return bool(expected_keys) and len(keys & expected_keys) >= min(2, len(expected_keys))
+        fitting = [s for s in sheets if fits(s.headers)]
+        return fitting[0] if len(fitting) == 1 else None
+    if not expected_keys:
+        return None
+    ranked = sorted(sheets, key=lambda s: _score(s, expected_keys), reverse=True)
+    best, second = _score(ranked[0], expected_keys), _score(ranked[1], expected_keys)
+    if best == len(expected_keys):
+        return ranked[0] if second < best else None
+    if best >= 2 and best >= 2 * second:
+        return ranked[0]
+    return None
 
 
 def column_letter(index: int) -> str:
