@@ -12,7 +12,6 @@ from openpyxl.utils.exceptions import InvalidFileException
 from roadmaps.importers.table import RawRow, RoadmapImportError, clean_cell, find_header
 
 
-
 def _text(value) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%d.%m.%Y")
