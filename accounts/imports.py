@@ -550,6 +550,16 @@ def discard_staged(staged) -> None:
     _delete_file(name)
 
 
+PURGE_HOOKS: list[Callable[[dt.datetime], int]] = []
+
+
+def register_purge(hook: Callable[[dt.datetime], int]) -> None:
+    """An app's own leftovers (e.g. files of refused background imports) removed with the uploads;
+    `hook(cutoff)` removes what is older than `cutoff` and returns how many."""
+    if hook not in PURGE_HOOKS:
+        PURGE_HOOKS.append(hook)
+
+
 def purge_stale_uploads(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
     """Remove uploads nobody confirmed within a day (files and rows), and old confirmed rows."""
     from accounts.models import StagedUpload
@@ -562,6 +572,8 @@ def purge_stale_uploads(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> i
         removed += StagedUpload.objects.filter(pk=staged.pk, confirmed_at__isnull=True).delete()[0]
     # confirmed rows answer a repeated confirm; a week later nobody repeats it
     StagedUpload.objects.filter(confirmed_at__lt=now - dt.timedelta(days=7)).delete()
+    for hook in PURGE_HOOKS:
+        removed += hook(now - older_than)
     return removed
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # invisible characters people paste from Word and web pages
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None)
@@ -32,8 +33,12 @@ def _word(word: str) -> str:
 
 def normalize_name(*parts) -> str:
     """The key of a person's name: equal keys mean the same person."""
-    text = " ".join(clean_text(p) for p in parts if p is not None and str(p).strip())
-    text = unicodedata.normalize("NFKC", text)
+    return _key(" ".join(str(p) for p in parts if p is not None and str(p).strip()))
+
+
+@lru_cache(maxsize=65536)  # a 10,000-row file repeats the same school and list names on every row
+def _key(raw: str) -> str:
+    text = unicodedata.normalize("NFKC", clean_text(raw))
     text = _DASHES.sub("-", text)
     words = [_word(w) for w in text.split()]
     return " ".join(words).casefold().replace("ё", "е")

@@ -6,7 +6,11 @@ class MentorshipConfig(AppConfig):
     verbose_name = "Наставничество"
 
     def ready(self) -> None:
+        from accounts.imports import register_purge
         from accounts.models import Role
+        from mentorship.exchange import purge_refused_files
+
+        register_purge(purge_refused_files)
         from accounts.navigation import NavItem, register_cards, register_nav
         from mentorship.home_cards import mentorship_cards
 

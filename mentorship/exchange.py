@@ -275,3 +275,19 @@ def run_import_job(job: ImportJob) -> ImportJob:
         )
     job.save()
     return job
+
+
+def purge_refused_files(cutoff) -> int:
+    """Files of background imports that were refused (nothing written) are removed a day later;
+    the job and its error list stay for the person who uploaded it."""
+    removed = 0
+    refused = ImportJob.objects.filter(status=ImportStatus.FAILED, finished_at__lt=cutoff).exclude(file="")
+    for job in refused.only("pk", "file"):
+        name = job.file.name
+        try:
+            job.file.storage.delete(name)
+        except OSError:
+            logger.warning("refused import file %s could not be deleted", name)
+            continue
+        removed += ImportJob.objects.filter(pk=job.pk).update(file="")
+    return removed

@@ -312,3 +312,21 @@ def test_mentor_template_from_the_page_is_read_back_without_asking_for_a_sheet(w
     assert workbook.sheetnames == ["Данные", "Справочники"]
     sheet = imports.read_workbook(content, "t.xlsx", expected=build.MENTOR_HEADERS)
     assert sheet.name == "Данные"
+
+
+def test_files_of_refused_background_imports_are_removed_after_a_day(world, settings):
+    from accounts.tasks import purge_stale_uploads
+    from mentorship.exchange import run_import_job
+    from mentorship.models import ImportJob
+
+    content = build.xlsx(build.MENTOR_HEADERS, [build.mentor(1, **{"Стаж, лет": "много"})])
+    job = ImportJob.objects.create(user=world.home.curator, kind="mentors", file=SimpleUploadedFile("m.xlsx", content))
+    run_import_job(job)
+    path = Path(settings.MEDIA_ROOT) / job.file.name
+    assert job.status == "failed" and path.exists()
+    purge_stale_uploads()
+    assert path.exists()  # not yet a day
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - dt.timedelta(days=2))
+    purge_stale_uploads()
+    job.refresh_from_db()
+    assert not path.exists() and not job.file and job.errors  # the error list stays
