@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_export_log_and_role_scope'),
+        ('accounts', '0003_regional_role'),
     ]
 
     operations = [
