@@ -103,6 +103,8 @@ def sniff(content: bytes, filename: str, *, allowed: tuple[str, ...] = (".xlsx",
         raise ImportRejected(f"Файл «{name}» пуст.")
     head = content[:8]
     wanted = " или ".join(allowed)
+    if head.startswith(b"\xd0\xcf\x11\xe0") and "EncryptedPackage".encode("utf-16-le") in content:
+        raise ImportRejected(f"Файл «{name}» защищён паролем: снимите защиту в Excel, сохраните и загрузите снова.")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportRejected(
             f"Файл «{name}» — документ старого формата (.xls или .doc). Откройте его и сохраните как {wanted}."
@@ -170,6 +172,8 @@ def header_key(text) -> str:
 
 
 def _cell(value):
+    if isinstance(value, bool):
+        return "да" if value else "нет"
     if isinstance(value, str):
         text = clean_text(value)
         return text or None

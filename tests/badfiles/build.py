@@ -370,6 +370,13 @@ def _file_classes(prefix: str, path: str, headers: list, good_row: list, max_row
             lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
             "старого формата",
         ),
+        Case(
+            f"{prefix}-password",
+            path,
+            "data.xlsx",
+            lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "EncryptedPackage".encode("utf-16-le"),
+            "паролем",
+        ),
         Case(f"{prefix}-csv", path, "data.xlsx", lambda: ";".join(headers).encode("utf-8") + b"\n1;2;3\n", "CSV"),
         Case(f"{prefix}-exe", path, "data.xlsx", lambda: b"MZ\x90\x00" + b"\0" * 500, "программа"),
         Case(f"{prefix}-zip", path, "data.xlsx", plain_zip, "ZIP-архив"),
