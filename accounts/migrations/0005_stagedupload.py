@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_regional_role'),
+        ('accounts', '0004_identifiers_validated'),
     ]
 
     operations = [

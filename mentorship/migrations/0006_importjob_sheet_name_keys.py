@@ -26,7 +26,7 @@ def renormalize_name_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentorship', '0004_upload_validators'),
+        ('mentorship', '0005_identifiers_validated'),
     ]
 
     operations = [
