@@ -54,11 +54,14 @@ messages: deps
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 # Debian's Chromium drives the browser tests (Playwright's own browser download is not used);
-# LibreOffice (headless, no GUI) proves that the generated .xlsx/.docx reports open cleanly.
+# LibreOffice (headless, no GUI) prints the generated .xlsx/.docx reports to PDF for the layout tests.
 browser:
 	@test -x /usr/bin/chromium || { $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium; }
 	@command -v soffice >/dev/null || { $(APT_GET) update -qq && \
 		$(APT_GET) install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui; }
+	@# Liberation Serif: the metric twin of Times New Roman, for the annual report's charts and layout tests
+	@test -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf || { $(APT_GET) update -qq && \
+		$(APT_GET) install -y -qq --no-install-recommends fonts-liberation; }
 
 db: deps
 	mkdir -p var

@@ -23,9 +23,20 @@ class RegionAdmin(admin.ModelAdmin):
 @admin.register(Municipality)
 class MunicipalityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     municipality_path = ""
-    list_display = ["name", "region", "timezone", "authority_name"]
+    list_display = ["name", "name_genitive", "region", "timezone", "authority_name"]
     list_filter = ["region"]
     search_fields = ["name", "short_name"]
+    fieldsets = [
+        (None, {"fields": ["region", "name", "short_name", "timezone", "authority_name"]}),
+        (
+            "Название в документах",
+            {
+                "fields": ["name_genitive", "name_prepositional"],
+                "description": "Падежные формы для аналитического отчёта: «Аналитический отчёт … города Норильска», "
+                "«в городе Норильске». Предлагаются автоматически; проверьте и исправьте при необходимости.",
+            },
+        ),
+    ]
 
     def has_add_permission(self, request, *args):
         return scoping.scope_for(request.user).is_admin

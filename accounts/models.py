@@ -47,6 +47,20 @@ class Municipality(models.Model):
         help_text="Сроки и напоминания считаются по местному времени (Норильск — Asia/Krasnoyarsk).",
     )
     authority_name = models.CharField("орган управления образованием", max_length=300, blank=True)
+    # documents need the name in other cases («отчёт … города Норильска», «в городе Норильске»):
+    # filled once from the morphology rules in accounts/morphology.py, corrected by hand in the admin
+    name_genitive = models.CharField(
+        "название в родительном падеже (кого? чего?)",
+        max_length=200,
+        blank=True,
+        help_text="Например: «города Норильска». Пусто — заполнится автоматически при сохранении.",
+    )
+    name_prepositional = models.CharField(
+        "название в предложном падеже (о ком? о чём?)",
+        max_length=200,
+        blank=True,
+        help_text="Без предлога, например: «городе Норильске». Пусто — заполнится автоматически при сохранении.",
+    )
 
     class Meta:
         verbose_name = "муниципалитет"
@@ -57,9 +71,34 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        from accounts.morphology import inflect_name
+
+        # a typed value is never overwritten; an empty one gets the rule-based default
+        if self.name and not self.name_genitive:
+            self.name_genitive = inflect_name(self.name, "genitive")
+        if self.name and not self.name_prepositional:
+            self.name_prepositional = inflect_name(self.name, "prepositional")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_genitive", "name_prepositional"}
+        super().save(*args, **kwargs)
+
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def genitive(self) -> str:
+        """«города Норильска» (rows saved before the field existed get the default on the fly)."""
+        from accounts.morphology import inflect_name
+
+        return self.name_genitive or inflect_name(self.name, "genitive")
+
+    @property
+    def prepositional(self) -> str:
+        from accounts.morphology import inflect_name
+
+        return self.name_prepositional or inflect_name(self.name, "prepositional")
 
     def today(self, now: dt.datetime | None = None) -> dt.date:
         """Today in this municipality: the one notion of «today» for deadlines, reports and

@@ -394,6 +394,8 @@ class AnnualReportBuild(models.Model):
     docx = models.FileField("отчёт .docx", upload_to=build_upload_to, blank=True, max_length=300)
     error = models.TextField("ошибка", blank=True)
     task_id = models.CharField("задача", max_length=100, blank=True)
+    # what the page shows before download: conclusions, recommendations and the main charts
+    preview = models.JSONField("выводы и диаграммы для просмотра", default=dict, blank=True, editable=False)
     created_at = models.DateTimeField("заказан", auto_now_add=True)
     started_at = models.DateTimeField("начат", null=True, blank=True)
     finished_at = models.DateTimeField("завершён", null=True, blank=True)
@@ -415,6 +417,60 @@ class AnnualReportBuild(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (BuildStatus.DONE, BuildStatus.FAILED)
+
+
+def _mm(label: str, default: int) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        label, default=default, validators=[MinValueValidator(5), MaxValueValidator(50)], help_text="мм"
+    )
+
+
+class ReportSettings(models.Model):
+    """How a municipality's annual analytical report is addressed, signed, laid out and concluded.
+
+    `thresholds` holds the tunable values of the conclusion rules (monitoring/reports/rules.py), keyed
+    "<rule number>.<threshold>"; a missing key takes the rule's default."""
+
+    municipality = models.OneToOneField(
+        Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="report_settings"
+    )
+    recipient = models.CharField(
+        "кому направляется",
+        max_length=300,
+        blank=True,
+        help_text="Например: «Министерство образования Красноярского края».",
+    )
+    signatory_position = models.CharField("должность подписывающего", max_length=300, blank=True)
+    signatory_name = models.CharField("подписывающий (И. О. Фамилия)", max_length=200, blank=True)
+    executor_name = models.CharField("исполнитель (ФИО)", max_length=200, blank=True)
+    executor_position = models.CharField("должность исполнителя", max_length=300, blank=True)
+    executor_phone = models.CharField("телефон исполнителя", max_length=50, blank=True)
+    margin_left = _mm("поле слева", 20)
+    margin_right = _mm("поле справа", 10)
+    margin_top = _mm("поле сверху", 20)
+    margin_bottom = _mm("поле снизу", 20)
+    thresholds = models.JSONField(
+        "пороги правил выводов",
+        default=dict,
+        blank=True,
+        help_text='Ключ «номер правила.порог», значение — число; например {"1.target": 90}. '
+        "Перечень правил и порогов по умолчанию — ниже на этой странице.",
+    )
+    updated_at = models.DateTimeField("изменены", auto_now=True)
+
+    class Meta:
+        verbose_name = "настройки аналитического отчёта"
+        verbose_name_plural = "настройки аналитического отчёта"
+
+    def __str__(self) -> str:
+        return f"Настройки отчёта: {self.municipality}"
+
+    def clean(self) -> None:
+        from monitoring.reports.rules import validate_thresholds
+
+        errors = validate_thresholds(self.thresholds)
+        if errors:
+            raise ValidationError({"thresholds": errors})
 
 
 class WebsiteCheckRun(models.Model):

@@ -414,9 +414,13 @@ def build_job_key(build_id: int) -> str:
     return f"{BUILD_JOB}:{build_id}"
 
 
-def build_request(*, user, municipality: Municipality, year: int, parameters: dict | None = None) -> AnnualReportBuild:
+def build_request(
+    *, user, municipality: Municipality, year: int, academic: bool = False, parameters: dict | None = None
+) -> AnnualReportBuild:
     """Record the build and its background job in one transaction; returns at once whatever the
-    broker's state (the job is sent after commit, or later by the dispatcher)."""
+    broker's state (the job is sent after commit, or later by the dispatcher).
+
+    `academic`: the academic year 1 September (year − 1) – 31 August (year) instead of the calendar year."""
     if user is not None and not scoping.can_run_monitoring(user, municipality):
         raise PermissionDenied("Нет права формировать отчёт по этому муниципалитету.")
     from jobs.services import job_enqueue
@@ -426,7 +430,7 @@ def build_request(*, user, municipality: Municipality, year: int, parameters: di
             municipality=municipality,
             year=year,
             author=user,
-            parameters={"year": year, "municipality": municipality.name, **(parameters or {})},
+            parameters={"year": year, "academic": academic, "municipality": municipality.name, **(parameters or {})},
         )
         job = job_enqueue(kind=BUILD_JOB, key=build_job_key(build.pk), params={"build_id": build.pk}, user=user)
         AnnualReportBuild.objects.filter(pk=build.pk).update(task_id=f"job:{job.pk}")
@@ -482,7 +486,7 @@ def build_run(*, build_id: int, resume: bool = False) -> AnnualReportBuild | Non
     lock, so a build a killed worker left «running» is taken again."""
     from django.core.files.base import ContentFile
 
-    from monitoring.reports.annual import build_files
+    from monitoring.reports import annual
 
     claimable = (BuildStatus.QUEUED, BuildStatus.RUNNING) if resume else (BuildStatus.QUEUED,)
     claimed = AnnualReportBuild.objects.filter(pk=build_id, status__in=claimable).update(
@@ -493,17 +497,21 @@ def build_run(*, build_id: int, resume: bool = False) -> AnnualReportBuild | Non
         return AnnualReportBuild.objects.filter(pk=build_id).first()
     build = AnnualReportBuild.objects.select_related("municipality").get(pk=build_id)
     try:
-        xlsx_bytes, docx_bytes = build_files(
+        academic = bool((build.parameters or {}).get("academic"))
+        files = annual.build_report(
             municipality=build.municipality,
             year=build.year,
-            progress=lambda p, s: build_progress(build_id=build_id, percent=p, stage=s),
+            academic=academic,
+            progress=lambda stage, percent: build_progress(build_id=build_id, percent=percent, stage=stage),
         )
-        stem = f"analiticheskij-otchet-{build.year}-{build.pk}"
-        build.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx_bytes), save=False)
-        build.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
+        period = f"{build.year - 1}-{build.year}" if academic else str(build.year)
+        stem = f"analiticheskij-otchet-{period}-{build.pk}"
+        build.xlsx.save(f"{stem}.xlsx", ContentFile(files.xlsx), save=False)
+        build.docx.save(f"{stem}.docx", ContentFile(files.docx), save=False)
+        build.preview = files.preview
         build.status, build.progress, build.stage = BuildStatus.DONE, 100, "Готово"
         build.finished_at = timezone.now()
-        build.save(update_fields=["xlsx", "docx", "status", "progress", "stage", "finished_at"])
+        build.save(update_fields=["xlsx", "docx", "preview", "status", "progress", "stage", "finished_at"])
     except (OperationalError, InterfaceError):
         raise  # the database went away: the job runs the build again (bounded attempts)
     except Exception as exc:

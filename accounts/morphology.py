@@ -1,0 +1,149 @@
+"""Grammatical cases of a municipality's name for documents («Аналитический отчёт … города Норильска»,
+«в Нижневартовском районе»).
+
+pymorphy3 (OpenCorpora dictionary) inflects single words well, including place names («Норильск» →
+«Норильска», «Пермь» → «Перми», «Сочи» unchanged, «Набережные Челны» → «Набережных Челнов»). Measured
+on the classes of official names it is not reliable on its own, so these rules decide what is inflected:
+
+1. Text in quotes («Город Лесной») is a proper name and is never inflected.
+2. Official descriptors «городской округ», «муниципальный округ», «муниципальный район»,
+   «муниципальное образование», «городское/сельское поселение», «ЗАТО» + a name: only the descriptor is
+   inflected, the name after it stays as registered («администрации городского округа город Уфа»).
+   pymorphy3 alone read «городской» as a feminine genitive and gave «городской округа …».
+3. «город X»: both words are inflected («города Норильска»), except names of the «-о/-е/-и» kind
+   that literary usage keeps unchanged after a generic word («в городе Пушкино»).
+4. Adjective + noun («Нижневартовский район», «Таймырский Долгано-Ненецкий муниципальный район»): every
+   word is inflected in agreement with the last noun.
+
+Capital letters are kept as written (hyphenated parts too). The result is a default: the admin can
+correct it on the municipality's page, and a typed value is never overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CASES = {"genitive": "gent", "prepositional": "loct"}
+
+# descriptor words (lower case) → their forms; these are fixed, so no dictionary guess is involved
+_DESCRIPTORS: list[tuple[tuple[str, ...], dict[str, str]]] = [
+    (("городской", "округ"), {"gent": "городского округа", "loct": "городском округе"}),
+    (("муниципальный", "округ"), {"gent": "муниципального округа", "loct": "муниципальном округе"}),
+    (("муниципальный", "район"), {"gent": "муниципального района", "loct": "муниципальном районе"}),
+    (("муниципальное", "образование"), {"gent": "муниципального образования", "loct": "муниципальном образовании"}),
+    (("городское", "поселение"), {"gent": "городского поселения", "loct": "городском поселении"}),
+    (("сельское", "поселение"), {"gent": "сельского поселения", "loct": "сельском поселении"}),
+    (("зато",), {"gent": "ЗАТО", "loct": "ЗАТО"}),
+]
+_GENERIC = {"город": {"gent": "города", "loct": "городе"}, "село": {"gent": "села", "loct": "селе"}}
+_INDECLINABLE_AFTER_GENERIC = re.compile(r"(о|е|и|ы|у|ю)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _analyzer():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def _keep_case(original: str, inflected: str) -> str:
+    """Copy the capitalization of each hyphen-separated part of `original` onto `inflected`."""
+    src, dst = original.split("-"), inflected.split("-")
+    if len(src) != len(dst):
+        return inflected[:1].upper() + inflected[1:] if original[:1].isupper() else inflected
+    out = []
+    for s, d in zip(src, dst, strict=True):
+        if s.isupper() and len(s) > 1:
+            out.append(d.upper())
+        elif s[:1].isupper():
+            out.append(d[:1].upper() + d[1:])
+        else:
+            out.append(d)
+    return "-".join(out)
+
+
+def _pick(word: str, pos: set[str], gender: str | None = None, number: str | None = None):
+    parses = [p for p in _analyzer().parse(word) if p.tag.POS in pos and p.tag.case == "nomn"]
+    if gender or number:
+        agreeing = [
+            p
+            for p in parses
+            if (number == "plur" and p.tag.number == "plur") or (number != "plur" and gender in (p.tag.gender, None))
+        ]
+        parses = agreeing or parses
+    geox = [p for p in parses if "Geox" in p.tag]
+    return (geox or parses or [None])[0]
+
+
+def _inflect_word(word: str, case: str, pos: set[str], gender=None, number=None) -> str:
+    parse = _pick(word, pos, gender, number)
+    if parse is None:
+        return word
+    if "Fixd" in parse.tag:
+        return word
+    form = parse.inflect({case} | ({number} if number == "plur" else set()))
+    return _keep_case(word, form.word) if form else word
+
+
+def _inflect_phrase(words: list[str], case: str) -> list[str]:
+    """Adjectives agree with the last noun of the phrase; nouns are inflected on their own."""
+    head = None
+    for w in reversed(words):
+        head = _pick(w, {"NOUN"})
+        if head is not None:
+            break
+    gender = head.tag.gender if head is not None else "masc"
+    number = head.tag.number if head is not None else "sing"
+    out = []
+    for w in words:
+        noun = _pick(w, {"NOUN"})
+        adjective = _pick(w, {"ADJF"}, gender, number)
+        if adjective is not None and (noun is None or w is not words[-1]):
+            out.append(_inflect_word(w, case, {"ADJF"}, gender, number))
+        elif noun is not None:
+            out.append(_inflect_word(w, case, {"NOUN"}, noun.tag.gender, noun.tag.number))
+        else:
+            out.append(w)
+    return out
+
+
+def inflect_name(name: str, case: str) -> str:
+    """`case` is "genitive" or "prepositional". Never raises: an unknown shape comes back unchanged."""
+    tag = CASES[case]
+    text = " ".join(name.split())
+    if not text:
+        return text
+    # 1. a quoted part is kept whole: inflect only what stands before it
+    quote = re.search(r"[«\"“]", text)
+    head, tail = (text[: quote.start()].strip(), text[quote.start() :]) if quote else (text, "")
+    words = head.split()
+    lower = [w.lower() for w in words]
+    # 2. official descriptors: inflect the descriptor, keep the registered name
+    for descriptor, forms in _DESCRIPTORS:
+        n = len(descriptor)
+        if tuple(lower[:n]) == descriptor:
+            form = forms[tag]
+            if words[0][:1].isupper() and form[:1].islower():
+                form = form[:1].upper() + form[1:]
+            return " ".join([form, *words[n:], tail]).strip()
+        # «Нижневартовский муниципальный район»: adjective(s) before the descriptor
+        if n == 2 and len(words) > n and tuple(lower[-n:]) == descriptor and not tail:
+            return " ".join(_inflect_phrase(words, tag))
+    if tail:
+        # «город «Лесной»» and the like: the generic word is inflected, the quoted name is not
+        if len(words) == 1 and lower[0] in _GENERIC:
+            return f"{_keep_case(words[0], _GENERIC[lower[0]][tag])} {tail}"
+        return text
+    # 3. «город X»
+    if len(words) >= 2 and lower[0] in _GENERIC:
+        generic = _keep_case(words[0], _GENERIC[lower[0]][tag])
+        rest = words[1:]
+        if len(rest) == 1 and _INDECLINABLE_AFTER_GENERIC.search(rest[0]) and "-" not in rest[0]:
+            parse = _pick(rest[0], {"NOUN"})
+            # feminine «-ь»/«-а» names decline («Перми», «Москвы»); neuter «-о/-е» do not after «город»
+            if parse is None or parse.tag.gender == "neut" or "Fixd" in parse.tag:
+                return " ".join([generic, *rest])
+        return " ".join([generic, *_inflect_phrase(rest, tag)])
+    # 4. a bare name or an adjective + noun phrase
+    return " ".join(_inflect_phrase(words, tag))

@@ -1,0 +1,84 @@
+"""Russian typography for documents: numbers, percentages, dates, plural forms.
+
+Written by hand on purpose: Babel's Russian locale groups thousands with a no-break space, while an
+official document wants a thin one, and the rest is three lines each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import formats, translation
+
+THIN = "\u202f"  # narrow no-break space: thousands, and before «%»
+NBSP = "\u00a0"
+DASH = "—"
+
+
+def num(value: int | float | Decimal | None, decimals: int = 1) -> str:
+    """1234567 → «1 234 567», 66.666 → «66,7», 4.0 → «4»; at most `decimals` places; None → «—»."""
+    if value is None:
+        return DASH
+    text = f"{float(value):,.{decimals}f}"
+    if decimals:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", "-0."):
+        text = "0"
+    return text.replace(",", THIN).replace(".", ",").replace("-", "−")
+
+
+def pct(value: float | None) -> str:
+    """A share 0–100 with one decimal at most: 66.67 → «66,7 %», 100.0 → «100 %»."""
+    if value is None:
+        return DASH
+    return f"{num(round(float(value), 1), 1)}{THIN}%"
+
+
+def score(value: float | None) -> str:
+    """A mean on a 1–10 scale or a weighted score: at most two decimals, trailing zeros dropped."""
+    if value is None:
+        return DASH
+    return num(round(float(value), 2), 2)
+
+
+def signed(value: float | None) -> str:
+    if value is None:
+        return DASH
+    text = score(abs(value))
+    return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else "0")
+
+
+def date_long(value: dt.date) -> str:
+    """«30 ноября 2026 г.» (the genitive month comes from Django's Russian locale)."""
+    with translation.override("ru"):
+        return f"{formats.date_format(value, 'j E Y')} г."
+
+
+def date_short(value: dt.date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else DASH
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """plural(3, "организация", "организации", "организаций") → «организации»."""
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def count(n: int, one: str, few: str, many: str) -> str:
+    return f"{num(n)} {plural(n, one, few, many)}"
+
+
+def names(items: list[str], limit: int = 0) -> str:
+    """«А, Б и В»; with a limit the rest is counted: «А, Б и ещё 3»."""
+    items = [i for i in items if i]
+    if limit and len(items) > limit:
+        rest = len(items) - limit
+        return ", ".join(items[:limit]) + f" и ещё {rest}"
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " и " + items[-1]

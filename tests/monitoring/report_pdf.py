@@ -1,0 +1,57 @@
+"""Helpers for the print tests: headless LibreOffice with a private profile, PDF read with pdfplumber."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+A4 = (595.3, 841.9)  # points
+
+
+def office() -> str:
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if not path:
+        pytest.skip("LibreOffice is not installed (make test installs it: the browser target)")
+    return path
+
+
+def to_pdf(source: Path, out_dir: Path) -> Path:
+    """Convert with a profile of this test's own, so parallel workers never share one."""
+    profile = out_dir / "lo-profile"
+    subprocess.run(
+        [
+            office(),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ],
+        check=True,
+        timeout=240,
+        capture_output=True,
+    )
+    pdf = out_dir / (source.stem + ".pdf")
+    assert pdf.exists() and pdf.stat().st_size > 1000, f"LibreOffice wrote no PDF for {source.name}"
+    return pdf
+
+
+def is_a4(page) -> bool:
+    size = sorted((float(page.width), float(page.height)))
+    return abs(size[0] - A4[0]) < 2 and abs(size[1] - A4[1]) < 2
+
+
+def tokens(text: str) -> list[str]:
+    """Words, also split where a line may break (dashes and hyphens)."""
+    return [t for t in re.split(r"[\s–—-]+", text) if t]
+
+
+def words(page) -> set[str]:
+    return {t for w in page.extract_words(keep_blank_chars=False) for t in tokens(w["text"])}
