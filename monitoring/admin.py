@@ -11,6 +11,7 @@ from monitoring.models import (
     EffectivenessCriterion,
     Question,
     Questionnaire,
+    ReportSettings,
     WebsiteCheckRun,
 )
 
@@ -75,6 +76,60 @@ class EffectivenessCriterionAdmin(MonitoringScopedAdmin):
     list_display = ["metric", "weight", "order", "municipality"]
     list_editable = ["weight", "order"]
     list_filter = ["municipality"]
+
+
+@admin.register(ReportSettings)
+class ReportSettingsAdmin(MonitoringScopedAdmin):
+    """Who the annual report is addressed to and signed by, its margins and the thresholds of its
+    conclusion rules; the page lists every rule with its threshold keys and defaults."""
+
+    municipality_path = "municipality"
+    list_display = ["municipality", "recipient", "signatory_name", "updated_at"]
+    readonly_fields = ["rules_help"]
+    fieldsets = [
+        (None, {"fields": ["municipality", "recipient"]}),
+        (
+            "Подпись и исполнитель",
+            {
+                "fields": [
+                    "signatory_position",
+                    "signatory_name",
+                    "executor_name",
+                    "executor_position",
+                    "executor_phone",
+                ]
+            },
+        ),
+        ("Поля страницы, мм", {"fields": [("margin_left", "margin_right", "margin_top", "margin_bottom")]}),
+        ("Выводы и рекомендации", {"fields": ["thresholds", "rules_help"]}),
+    ]
+
+    @admin.display(description="правила и пороги по умолчанию")
+    def rules_help(self, obj):
+        from django.utils.html import format_html, format_html_join
+
+        from monitoring.reports.rules import RULES, fmt
+
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    r.number,
+                    r.title,
+                    f"{r.number}.{t.key}",
+                    t.label,
+                    f"{fmt.num(t.default)} {t.unit}".strip(),
+                )
+                for r in RULES
+                for t in r.thresholds
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>№</th><th>Правило</th><th>Ключ</th><th>Порог</th><th>По умолчанию</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            rows,
+        )
 
 
 @admin.register(Campaign)

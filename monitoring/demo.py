@@ -88,6 +88,7 @@ def seed(ctx) -> None:
         services.campaign_close(user=metodist, campaign=campaign)
         ctx.log.append(f"Мониторинг: кампания «{title}» со справками во всех состояниях")
 
+    _seed_report_material(ctx, norilsk, orgs, metodist, koordinator, today)
     _seed_growth(ctx, norilsk, orgs, metodist, koordinator, today)
     _seed_nizhnevartovsk(ctx, today)
     for key, user in (("norilsk", metodist), ("nizhnevartovsk", ctx.users["koordinator_nv"])):
@@ -183,7 +184,9 @@ def _seed_growth(ctx, norilsk, orgs, metodist, koordinator, today) -> None:
                 data = {}
                 for q in response.questionnaire.questions.all():
                     if q.kind == QuestionKind.SCALE:
-                        data[q.pk] = min(10, base + (index + q.order) % 3)
+                        # professional growth lags behind: the report has a direction without growth to name
+                        lag = 2 if kind == CampaignKind.FINAL and q.dimension == "Профессиональный рост" else 0
+                        data[q.pk] = min(10, base - lag + (index + q.order) % 3)
                     elif q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
                         data[q.pk] = [q.option_list[0]] if q.kind == QuestionKind.MULTIPLE else q.option_list[0]
                     elif q.required:
@@ -194,3 +197,181 @@ def _seed_growth(ctx, norilsk, orgs, metodist, koordinator, today) -> None:
         if end < today:
             Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.CLOSED)
         ctx.log.append(f"Мониторинг: «{title}» с ответами участников")
+
+
+def _seed_report_material(ctx, norilsk, orgs, metodist, koordinator, today) -> None:
+    """What the annual report needs to have something to conclude in every section: pairs of several
+    forms, a school whose mentor has too many mentees, a young specialist left without a mentor, a
+    quarterly quality questionnaire with a low score in one school, a second best practice, and the
+    municipality's report settings (addressee, signature, executor)."""
+    from mentorship.models import (
+        MenteeCategory,
+        MentoringForm,
+        Pair,
+        PairParticipant,
+        PairStatus,
+        Person,
+        PersonKind,
+        Practice,
+        PracticeStatus,
+        Program,
+    )
+    from monitoring.models import ReportSettings
+
+    ReportSettings.objects.get_or_create(
+        municipality=norilsk,
+        defaults={
+            "recipient": "Министерство образования Красноярского края",
+            "signatory_position": "Начальник Управления общего и дошкольного образования Администрации города Норильска",
+            "signatory_name": "Е. В. Ткачёва",
+            "executor_name": "Соколова Ирина Павловна",
+            "executor_position": "методист МБУ «Методический центр»",
+            "executor_phone": "+7 (3919) 42-15-08",
+        },
+    )
+    by_name = {o.short_name: o for o in orgs}
+    forms = {f.name: f for f in MentoringForm.objects.all()}
+    start = today - dt.timedelta(days=75)
+    plans = [
+        # organization, order, form, mentor, mentees [(last, first, middle, young)]
+        (
+            "МБОУ «Гимназия № 4»",
+            "58-о/1",
+            "Учитель – учитель",
+            ("Белоусова", "Галина", "Петровна"),
+            [("Широков", "Денис", "Олегович", False)],
+        ),
+        (
+            "МБОУ «Гимназия № 4»",
+            "58-о/2",
+            "Руководитель – учитель",
+            ("Ларионов", "Сергей", "Викторович"),
+            [("Мельник", "Юлия", "Андреевна", True)],
+        ),
+        (
+            "МБОУ «Лицей № 3»",
+            "77-о/1",
+            "Опытный педагог – педагог с затруднениями",
+            ("Гарипова", "Лилия", "Рашидовна"),
+            [
+                ("Котов", "Илья", "Сергеевич", True),
+                ("Зуева", "Анна", "Игоревна", True),
+                ("Пак", "Виктория", "Олеговна", False),
+                ("Юсупов", "Тимур", "Ренатович", True),
+            ],
+        ),
+    ]
+    created = 0
+    for org_name, order, form_name, mentor, mentees in plans:
+        org = by_name.get(org_name)
+        if org is None or form_name not in forms:
+            continue
+        pair, made = Pair.objects.get_or_create(
+            organization=org,
+            order_number=order,
+            defaults={
+                "form": forms[form_name],
+                "status": PairStatus.ACTIVE,
+                "started_on": start,
+                "planned_end_on": start + dt.timedelta(days=270),
+                "order_date": start - dt.timedelta(days=3),
+            },
+        )
+        created += made
+        m, _ = Person.objects.get_or_create(
+            organization=org,
+            last_name=mentor[0],
+            first_name=mentor[1],
+            middle_name=mentor[2],
+            defaults={"kind": PersonKind.EDUCATOR, "is_mentor": True, "position": "учитель", "experience_years": 21},
+        )
+        PairParticipant.objects.get_or_create(pair=pair, person=m, defaults={"role": "mentor"})
+        for last, first, middle, young in mentees:
+            p, _ = Person.objects.get_or_create(
+                organization=org,
+                last_name=last,
+                first_name=first,
+                middle_name=middle,
+                defaults={
+                    "kind": PersonKind.EDUCATOR,
+                    "is_mentee": True,
+                    "position": "учитель",
+                    "experience_years": 1 if young else 6,
+                    "mentee_category": MenteeCategory.YOUNG if young else MenteeCategory.NEW,
+                },
+            )
+            PairParticipant.objects.get_or_create(pair=pair, person=p, defaults={"role": "mentee"})
+        if order != "58-о/2":  # one pair still works without a personalized program
+            Program.objects.get_or_create(pair=pair, defaults={"title": f"Персонализированная программа ({form_name})"})
+    gymnasium5 = by_name.get("МБОУ «Гимназия № 5»")
+    if gymnasium5 is not None:
+        Person.objects.get_or_create(
+            organization=gymnasium5,
+            last_name="Воронина",
+            first_name="Ксения",
+            middle_name="Алексеевна",
+            defaults={
+                "kind": PersonKind.EDUCATOR,
+                "is_mentee": True,
+                "position": "учитель начальных классов",
+                "experience_years": 0,
+                "mentee_category": MenteeCategory.YOUNG,
+            },
+        )
+    gymnasium4 = by_name.get("МБОУ «Гимназия № 4»")
+    if gymnasium4 is not None:
+        Practice.objects.get_or_create(
+            organization=gymnasium4,
+            title="«Методический десант»: руководитель и учитель готовят открытый урок вместе",
+            defaults={
+                "authors": "Ларионов С. В., Мельник Ю. А.",
+                "description": "Заместитель директора и молодой учитель вместе проектируют, проводят и "
+                "разбирают открытый урок; по итогам — памятка для методобъединения.",
+                "form": forms.get("Руководитель – учитель"),
+                "status": PracticeStatus.APPROVED,
+            },
+        )
+    if created:
+        ctx.log.append(f"Мониторинг: для аналитического отчёта добавлено пар {created} (Гимназия № 4, Лицей № 3)")
+    _seed_quality(ctx, norilsk, orgs, metodist, koordinator, today)
+
+
+def _seed_quality(ctx, norilsk, orgs, metodist, koordinator, today) -> None:
+    """A quarterly questionnaire on the quality of programs; one school scores low."""
+    from mentorship.models import Person
+
+    quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    title = f"Анкетирование: качество реализации программ наставничества, {today.year} (Норильск)"
+    if Campaign.objects.filter(municipality=norilsk, title=title).exists():
+        return
+    targets = [o for o in orgs if Person.objects.filter(organization=o, is_active=True).exists()][:5]
+    if not targets:
+        return
+    deadline = max(quarter_start, today - dt.timedelta(days=5))
+    campaign = services.campaign_create(
+        user=metodist,
+        municipality=norilsk,
+        kind=CampaignKind.QUALITY,
+        title=title,
+        period_start=quarter_start,
+        period_end=deadline,
+        deadline=deadline,
+        organizations=targets,
+    )
+    services.campaign_open(user=metodist, campaign=campaign)
+    for number, assignment in enumerate(campaign.assignments.select_related("organization").order_by("pk")):
+        score = 5 if assignment.organization.short_name == "МБОУ «СШ № 3»" else 8 + number % 2
+        for response in assignment.responses.select_related("questionnaire"):
+            data = {}
+            for q in response.questionnaire.questions.all():
+                if q.kind == QuestionKind.SCALE:
+                    data[q.pk] = score
+                elif q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+                    data[q.pk] = [q.option_list[0]] if q.kind == QuestionKind.MULTIPLE else q.option_list[0]
+                elif q.required:
+                    data[q.pk] = "Встречи регулярные, нужна помощь с планированием уроков."
+            services.response_fill(user=koordinator, response=response, data=data)
+        if assignment.responses.exists():
+            services.assignment_submit(user=koordinator, assignment=assignment)
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.CLOSED)
+    ctx.log.append(f"Мониторинг: «{title}» с ответами участников")

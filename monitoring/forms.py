@@ -118,6 +118,15 @@ class PeriodFilterForm(forms.Form):
 class BuildForm(ScopedFormMixin, forms.Form):
     municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=Municipality.objects.none())
     year = forms.TypedChoiceField(label="Год", choices=YEAR_CHOICES, coerce=int)
+    period = forms.ChoiceField(
+        label="Период",
+        choices=[
+            ("calendar", "Календарный год (1 января – 31 декабря)"),
+            ("academic", "Учебный год, который заканчивается в этом году (1 сентября – 31 августа)"),
+        ],
+        initial="calendar",
+        required=False,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)

@@ -380,7 +380,10 @@ def report_list(request):
     form = BuildForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         build = services.build_request(
-            user=request.user, municipality=form.cleaned_data["municipality"], year=form.cleaned_data["year"]
+            user=request.user,
+            municipality=form.cleaned_data["municipality"],
+            year=form.cleaned_data["year"],
+            academic=form.cleaned_data.get("period") == "academic",
         )
         return redirect("monitoring:build_detail", build.pk)
     builds = list(selectors.builds_visible(request.user).select_related("municipality", "author")[:50])
@@ -395,11 +398,22 @@ def _build_job_status(build):
 
 @login_required
 def build_detail(request, pk: int):
+    from monitoring.reports.annual import STAGES
+    from monitoring.reports.data import Period
+
     build = selectors.build_detail(request.user, pk)
+    period = Period(build.year, bool((build.parameters or {}).get("academic")))
     return render(
         request,
         "monitoring/build_detail.html",
-        {"build": build, "statuses": BuildStatus, "job_status": _build_job_status(build)},
+        {
+            "build": build,
+            "statuses": BuildStatus,
+            "job_status": _build_job_status(build),
+            "stages": STAGES,
+            "preview": build.preview if build.status == BuildStatus.DONE else None,
+            "period_label": period.label,
+        },
     )
 
 

@@ -82,3 +82,13 @@ def names(items: list[str], limit: int = 0) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " и " + items[-1]
+
+
+def points(value: float | None) -> str:
+    """«5 баллов», «4,5 балла», «1 балл» (a fraction takes the genitive singular)."""
+    if value is None:
+        return DASH
+    v = round(float(value), 2)
+    if v != int(v):
+        return f"{score(v)} балла"
+    return count(int(v), "балл", "балла", "баллов")

@@ -404,7 +404,7 @@ def _quality(d: AnnualData, v, r: Rule):
     return Finding(
         r,
         f"Участники оценили качество реализации программ ниже {fmt.num(v['min_quality'])} баллов: "
-        + _org_list(rows, lambda x: f"{fmt.score(x.quality)} балла")
+        + _org_list(rows, lambda x: fmt.points(x.quality))
         + ".",
         f"Кураторам в {fmt.names([x.name for x in rows])} обсудить результаты анкетирования с наставниками "
         "и скорректировать формы работы пар.",

@@ -76,4 +76,10 @@ def test_submit_accept_build_download(world, login_page, live_server):
     assert summary["Сдано отчётов"] == 1 and summary["Действующих пар и групп"] == 1
     with page.expect_download() as info:
         page.click("[data-testid=download-docx]")
-    assert "Аналитический отчёт" in Document(info.value.path()).paragraphs[0].text
+    paragraphs = [p.text for p in Document(info.value.path()).paragraphs]
+    assert "АНАЛИТИЧЕСКИЙ ОТЧЁТ" in paragraphs[:12]
+    # before downloading, the page shows the conclusions (with their rule numbers) and the main charts
+    page.wait_for_selector("[data-testid=preview-findings]", timeout=30000)
+    assert "Правило №" in page.locator("[data-testid=preview-findings]").inner_text()
+    assert page.locator("[data-testid=preview-charts] canvas").count() >= 1
+    assert page.locator("[data-testid=build-stages] li").count() == 5

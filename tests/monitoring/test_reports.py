@@ -4,7 +4,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -185,3 +185,39 @@ def test_user_text_never_becomes_a_formula(world, client_for):
     ws = load_workbook(io.BytesIO(response.content)).active
     names = [r[2] for r in ws.iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("http://evil")' in names
+
+
+def test_command_academic_year(data, tmp_path):
+    out = tmp_path / "out"
+    name = data.home.municipality.name
+    call_command(
+        "build_annual_report", "--municipality", name, "--academic-year", f"{YEAR - 1}/{YEAR}", "--out", str(out)
+    )
+    build = AnnualReportBuild.objects.get()
+    assert build.year == YEAR and build.parameters["academic"] is True
+    doc = Document(next(out.glob("*.docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert f"за {YEAR - 1}/{YEAR} учебный год" in text
+    assert f"с 1 сентября {YEAR - 1} г. по 31 августа {YEAR} г." in text
+    with pytest.raises(CommandError, match="укажите как 2025/2026"):
+        call_command("build_annual_report", "--municipality", name, "--academic-year", "2025", "--out", str(out))
+
+
+def test_report_page_shows_conclusions_before_download(data, client_for, django_capture_on_commit_callbacks):
+    w = data
+    client = client_for(w.home.methodologist)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("monitoring:report_list"),
+            {"municipality": w.home.municipality.pk, "year": YEAR, "period": "academic"},
+        )
+    build = AnnualReportBuild.objects.get()
+    assert build.parameters["academic"] is True and build.status == BuildStatus.DONE
+    page = client.get(reverse("monitoring:build_detail", args=[build.pk])).content.decode()
+    assert f"{YEAR - 1}/{YEAR} учебный год" in page
+    # the rule numbers and the organizations named in the Word file are on the page too
+    for finding in build.preview["findings"]:
+        assert f"Правило № {finding['rule']}" in page
+    assert w.home.other_school.short_name in page  # its pair works without a program: rule 5
+    assert 'id="chart-data"' in page and "Сбор данных" in page
+    assert w.foreign.school.short_name not in page
