@@ -16,7 +16,7 @@ def fill_cases(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_export_log_and_role_scope'),
+        ('accounts', '0003_regional_role'),
     ]
 
     operations = [
