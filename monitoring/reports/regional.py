@@ -1,7 +1,10 @@
-"""Data for regional and federal monitoring: one row per organization with its indicators.
+"""Data for regional and federal monitoring: one row per organization with the annual report's figures.
 
-Streams organizations municipality by municipality into a write-only workbook, so a whole region
-costs memory proportional to one municipality's aggregates.
+The rows are the annual report's own (reports/data.collect_rows: the same OrgRow, the same columns
+ORG_COLUMNS, the same indicator definitions), so a region sums municipalities and gets the report's
+totals. Written municipality by municipality into a write-only workbook: memory stays proportional to
+one municipality's aggregates. The sheet prints on A4 landscape, two pages wide at most, the header
+and the organization column repeated.
 """
 
 from __future__ import annotations
@@ -11,87 +14,71 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from accounts.models import Municipality
-from monitoring import selectors
-from monitoring.reports.data import KIND_LABELS, append
+from monitoring.reports.data import KIND_LABELS, ORG_COLUMNS, Period, collect_rows, org_values, safe
+from monitoring.reports.xlsx import FORMATS, setup
 
-COLUMNS = [
-    "Регион",
-    "Муниципалитет",
-    "Организация",
-    "Полное наименование",
-    "ИНН",
-    "Тип",
-    "Наставников",
-    "Наставляемых",
-    "Наставляемых в парах",
-    "Пар и групп",
-    "Программ",
-    "Молодых специалистов",
-    "Из них в парах",
-    "Охват, %",
-    "Встреч за период",
-    "Мероприятий ДК со сроком",
-    "Выполнено в срок",
-    "Просрочено",
-    "Отчётов ожидалось",
-    "Отчётов сдано",
-    "Сдано в срок",
-    "Раздел сайта о наставничестве",
-]
+LEADING = ["Регион", "Муниципалитет", "Организация", "Полное наименование", "ИНН", "Тип"]
+COLUMNS = LEADING + [h for h, _a, _k in ORG_COLUMNS] + ["Раздел сайта о наставничестве"]
+WIDTHS = [18, 22, 30, 40, 13, 22] + [11] * len(ORG_COLUMNS) + [30]
+
+
+def _period(start: dt.date, end: dt.date) -> Period:
+    academic = (start.month, start.day, end.month, end.day) == (9, 1, 8, 31)
+    return Period(end.year, academic)
 
 
 def build_regional_xlsx(
     municipalities: list[Municipality], start: dt.date, end: dt.date, organization_kind: str | None = None
 ) -> bytes:
+    period = _period(start, end)
+    today = dt.date.today()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Мониторинг ЦМН")
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    setup(ws, landscape=True, pages_wide=2)
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "C:C"
+    ws.freeze_panes = "D2"
     head = []
     for title in COLUMNS:
         cell = WriteOnlyCell(ws, value=title)
         cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DCE6F1")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         head.append(cell)
     ws.append(head)
+    kinds = [k for _h, _a, k in ORG_COLUMNS]
     for municipality in municipalities:
         orgs = municipality.organizations.filter(is_active=True).order_by("short_name")
         if organization_kind:
             orgs = orgs.filter(kind=organization_kind)
         orgs = list(orgs)
-        ids = [o.pk for o in orgs]
-        figures = selectors.organization_figures(ids, start, end)
-        reporting = selectors.reporting_by_organization(ids, start, end)
-        for org in orgs:
-            f = figures[org.pk]
-            rep = reporting.get(org.pk, {})
-            append(
-                ws,
-                [
+        by_id = {o.pk: o for o in orgs}
+        for row in collect_rows(orgs, period, today, municipality.name):
+            org = by_id[row.organization_id]
+            cells = [
+                safe(v)
+                for v in (
                     municipality.region.name,
                     municipality.name,
                     org.short_name,
                     org.full_name,
                     org.inn,
                     KIND_LABELS.get(org.kind, org.kind),
-                    f.mentors,
-                    f.mentees,
-                    f.mentees_matched,
-                    f.pairs,
-                    f.programs,
-                    f.young_total,
-                    f.young_covered,
-                    f.young_share,
-                    f.meetings,
-                    f.roadmap_due,
-                    f.roadmap_on_time,
-                    f.roadmap_overdue,
-                    rep.get("expected", 0),
-                    rep.get("submitted", 0),
-                    rep.get("on_time", 0),
-                    org.mentoring_page_url,
-                ],
-            )
+                )
+            ]
+            for value, kind in zip(org_values(row), kinds, strict=True):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = FORMATS[kind]
+                cells.append(cell)
+            cells.append(safe(org.mentoring_page_url))
+            ws.append(cells)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -144,7 +144,7 @@ def _lines(text: str, width: float) -> int:
 
 
 def setup(ws, *, landscape: bool, pages_wide: int = 1) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = 0

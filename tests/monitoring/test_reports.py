@@ -221,3 +221,26 @@ def test_report_page_shows_conclusions_before_download(data, client_for, django_
     assert w.home.other_school.short_name in page  # its pair works without a program: rule 5
     assert 'id="chart-data"' in page and "Сбор данных" in page
     assert w.foreign.school.short_name not in page
+
+
+def test_regional_export_has_the_report_figures(data, client_for):
+    """The region sums municipalities: each organization's row holds exactly the report's figures."""
+    from monitoring.reports.annual import build_report
+    from monitoring.reports.data import ORG_COLUMNS
+
+    files = build_report(municipality=data.home.municipality, year=YEAR)
+    report = load_workbook(io.BytesIO(files.xlsx))["По организациям"]
+    report_heads = [c.value for c in report[1]]
+    by_org = {r[0]: dict(zip(report_heads, r, strict=True)) for r in report.iter_rows(min_row=2, values_only=True)}
+    response = client_for(data.home.methodologist).get(reverse("monitoring:regional_export") + f"?year={YEAR}")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    heads = [c.value for c in ws[1]]
+    assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 2 and ws.print_title_rows
+    rows = [dict(zip(heads, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == 2
+    for row in rows:
+        expected = by_org[row["Организация"]]
+        assert [row[h] for h, _a, _k in ORG_COLUMNS] == [expected[h] for h, _a, _k in ORG_COLUMNS]
+    # and the sum of the rows is the report's total line
+    for header in ("Наставников", "Пар и групп", "Молодых специалистов", "Отчётов сдано"):
+        assert sum(r[header] for r in rows) == by_org["Итого"][header]
