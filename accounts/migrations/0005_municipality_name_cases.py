@@ -16,7 +16,7 @@ def fill_cases(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_regional_role'),
+        ('accounts', '0004_identifiers_validated'),
     ]
 
     operations = [
