@@ -1,5 +1,6 @@
 """Admin: the questionnaire form builder (questions inline), campaigns, criteria and report builds."""
 
+from django import forms
 from django.contrib import admin
 
 from accounts import scoping
@@ -78,6 +79,16 @@ class EffectivenessCriterionAdmin(MonitoringScopedAdmin):
     list_filter = ["municipality"]
 
 
+class ThresholdsField(forms.JSONField):
+    """Empty means «all defaults»: shown as an empty box, stored as an empty object."""
+
+    def prepare_value(self, value):
+        return "" if value in ({}, None, "{}") else super().prepare_value(value)
+
+    def to_python(self, value):
+        return {} if value in ("", None) else super().to_python(value)
+
+
 @admin.register(ReportSettings)
 class ReportSettingsAdmin(MonitoringScopedAdmin):
     """Who the annual report is addressed to and signed by, its margins and the thresholds of its
@@ -86,6 +97,12 @@ class ReportSettingsAdmin(MonitoringScopedAdmin):
     municipality_path = "municipality"
     list_display = ["municipality", "recipient", "signatory_name", "updated_at"]
     readonly_fields = ["rules_help"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "thresholds":
+            return ThresholdsField(required=False, label=db_field.verbose_name, help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     fieldsets = [
         (None, {"fields": ["municipality", "recipient"]}),
         (
@@ -158,7 +175,8 @@ class AnnualReportBuildAdmin(MonitoringScopedAdmin):
     municipality_path = "municipality"
     list_display = ["municipality", "year", "author", "status", "progress", "created_at", "finished_at"]
     list_filter = ["status", "year"]
-    readonly_fields = [f.name for f in AnnualReportBuild._meta.fields]
+    readonly_fields = [f.name for f in AnnualReportBuild._meta.fields if f.name != "preview"]
+    exclude = ["preview"]  # the page's conclusions and charts, shown on the report page
 
     def has_add_permission(self, request, *args):
         return False
