@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_municipality_name_cases'),
+        ('accounts', '0006_municipality_name_cases'),
         ('monitoring', '0003_report_history'),
     ]
 

@@ -16,7 +16,7 @@ def fill_cases(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_identifiers_validated'),
+        ('accounts', '0005_stagedupload'),
     ]
 
     operations = [
