@@ -27,13 +27,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import MUNICIPAL_ROLES, Municipality, Organization, Region, Role, RoleAssignment, User
 
 _CACHE_ATTR = "_nastavnik_scope"
+_M = TypeVar("_M", bound=Model)
 
 # Grants ---------------------------------------------------------------------------------------------
 VIEW = "view"  # read the data of the scope
@@ -423,12 +426,12 @@ def filter_by_municipality(user, queryset: QuerySet, path: str = "municipality",
     return queryset.filter(scope_for(user).municipality_q(path, edit=edit))
 
 
-def get_scoped_or_404(queryset: QuerySet, **lookup) -> Model:
+def get_scoped_or_404(queryset: QuerySet[_M], **lookup: object) -> _M:
     """Fetch one row from an already scoped queryset; a foreign row answers 404, never 403,
     so that the existence of another school's records is not revealed."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("Объект не найден или недоступен.") from None
 
 

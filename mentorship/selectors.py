@@ -115,7 +115,8 @@ def mentee_list(user) -> QuerySet[Person]:
 
 def mentees_waiting(user) -> QuerySet[Person]:
     """Mentees without a forming or active pair: they stay on this list until matched."""
-    return mentee_list(user).filter(matched=False).order_by("mentee_since", "last_name")
+    # `matched` is annotated by with_person_facts (person_list): django-stubs cannot see annotations
+    return mentee_list(user).filter(matched=False).order_by("mentee_since", "last_name")  # type: ignore[misc]
 
 
 def waiting_days(person: Person, today: dt.date | None = None) -> int:
@@ -266,7 +267,7 @@ def can_edit_municipal_or_school(user, obj) -> bool:
 # Dashboard -------------------------------------------------------------------------------------
 @dataclass
 class OrgStats:
-    organization: Organization
+    organization: Organization | None  # None: the total row
     mentors: int = 0
     mentees: int = 0
     waiting: int = 0
@@ -294,7 +295,9 @@ def dashboard(user, today: dt.date | None = None) -> Dashboard:
     organizations = list(scoping.visible_organizations(user).order_by("short_name"))
     stats = {o.pk: OrgStats(organization=o) for o in organizations}
     people = with_person_facts(people_visible(user).filter(is_active=True)).order_by()  # grouped in Python: no sort
-    for row in people.values("organization_id", "is_mentor", "is_mentee", "mentee_category", "matched", "has_consent"):
+    for row in people.values(  # type: ignore[misc]  # annotated by with_person_facts
+        "organization_id", "is_mentor", "is_mentee", "mentee_category", "matched", "has_consent"
+    ):
         s = stats.get(row["organization_id"])
         if s is None:
             continue
@@ -310,7 +313,7 @@ def dashboard(user, today: dt.date | None = None) -> Dashboard:
     for row in pairs.values("organization_id").annotate(n=Count("pk")):
         if row["organization_id"] in stats:
             stats[row["organization_id"]].active_pairs = row["n"]
-    by_form = Counter()
+    by_form: Counter[str] = Counter()
     for row in pairs.values("form__name").annotate(n=Count("pk")).order_by("form__name"):
         by_form[row["form__name"]] = row["n"]
     recent = meetings_visible(user).filter(held_on__gt=today - dt.timedelta(days=30), held_on__lte=today)
@@ -318,7 +321,7 @@ def dashboard(user, today: dt.date | None = None) -> Dashboard:
         if row["pair__organization_id"] in stats:
             stats[row["pair__organization_id"]].meetings_30 = row["n"]
     total = OrgStats(organization=None)
-    sums = defaultdict(int)
+    sums: defaultdict[str, int] = defaultdict(int)
     for s in stats.values():
         for name in (
             "mentors",
@@ -362,7 +365,7 @@ def organization_stats(user, organization: Organization, today: dt.date | None =
     today = today or timezone.localdate()
     s = OrgStats(organization=organization)
     people = with_person_facts(people_visible(user).filter(organization=organization, is_active=True)).order_by()
-    for row in people.values("is_mentor", "is_mentee", "mentee_category", "matched", "has_consent"):
+    for row in people.values("is_mentor", "is_mentee", "mentee_category", "matched", "has_consent"):  # type: ignore[misc]
         s.mentors += row["is_mentor"]
         s.mentees += row["is_mentee"]
         s.without_consent += not row["has_consent"]

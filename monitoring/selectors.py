@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 
@@ -527,7 +528,7 @@ def organization_monitoring(user, organization: Organization, today: dt.date | N
     """Reports per campaign with their state, questionnaire response rates, the latest website
     check and a trend by year (reports on time, young specialists covered, roadmap on time)."""
     today = today or dt.date.today()
-    assignments = list(
+    assignments: list[Assignment] = list(  # annotated with responses_total/done below
         assignments_visible(user)
         .filter(organization=organization)
         .exclude(campaign__status=CampaignStatus.DRAFT)
@@ -539,7 +540,8 @@ def organization_monitoring(user, organization: Organization, today: dt.date | N
         .order_by("-campaign__deadline", "-pk")
     )
     for a in assignments:
-        a.response_share = _share(a.responses_done, a.responses_total)
+        # annotations and a computed share set at run time, read by the template
+        a.response_share = _share(a.responses_done, a.responses_total)  # type: ignore[attr-defined]
     report_kinds = report_campaign_kinds()
     reports = [a for a in assignments if a.campaign.kind in report_kinds]
     questionnaires = [a for a in assignments if a.campaign.kind not in report_kinds]
@@ -561,7 +563,9 @@ def _organization_trend(organization: Organization, reports: list[Assignment], t
     from roadmaps.models import ExecutionRecord, ExecutionStatus
 
     years = list(range(today.year - TREND_YEARS + 1, today.year + 1))
-    rows = {y: {"year": y, "reports": 0, "reports_on_time": 0, "due": 0, "on_time": 0, "meetings": 0} for y in years}
+    rows: dict[int, dict[str, Any]] = {  # counts, then the shares (None without data)
+        y: {"year": y, "reports": 0, "reports_on_time": 0, "due": 0, "on_time": 0, "meetings": 0} for y in years
+    }
     for a in reports:
         row = rows.get(a.campaign.deadline.year)
         if row is not None:

@@ -328,6 +328,13 @@ def assignment_return(*, user, assignment: Assignment, comment: str) -> Assignme
 
 
 # Questionnaires --------------------------------------------------------------------------------------
+def _as_int(value: object) -> int:
+    """A scale answer as posted (a string or a number); ValueError for anything else."""
+    if isinstance(value, (int, float, str)):
+        return int(value)
+    raise ValueError(value)
+
+
 def validate_answers(questions: list[Question], data: dict[int, object]) -> dict[int, str]:
     """Errors by question id (Russian); `data` maps question id to int, list[str] or str."""
     errors: dict[int, str] = {}
@@ -340,7 +347,7 @@ def validate_answers(questions: list[Question], data: dict[int, object]) -> dict
             continue
         if q.kind == QuestionKind.SCALE:
             try:
-                number = int(value)
+                number = _as_int(value)
             except (TypeError, ValueError):
                 errors[q.pk] = "Выберите балл от 1 до 10."
                 continue
@@ -371,7 +378,7 @@ def response_fill(*, user, response: Response, data: dict[int, object]) -> Respo
         if value in (None, "", []):
             continue
         if q.kind == QuestionKind.SCALE:
-            answers.append(Answer(response=response, question=q, scale=int(value)))
+            answers.append(Answer(response=response, question=q, scale=_as_int(value)))
         elif q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             answers.append(Answer(response=response, question=q, choices=value if isinstance(value, list) else [value]))
         else:

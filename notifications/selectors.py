@@ -60,7 +60,7 @@ def tomorrow_preview(user, municipality: Municipality) -> tuple[dt.date, list[Re
         )
     }
     for row in rows:
-        row.organization = organizations.get(row.organization_id)
+        row.organization = organizations.get(row.organization_id) if row.organization_id else None
     return tomorrow, rows
 
 

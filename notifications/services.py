@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.mail import get_connection
@@ -95,7 +96,11 @@ def kinds_for_date(municipality: Municipality, today: dt.date, *, rules: Reminde
 
 # Collect ----------------------------------------------------------------------------------------
 def reminders_collect(
-    *, municipality: Municipality, today: dt.date, kinds: list[str] | None = None, rules: ReminderSettings | None = None
+    *,
+    municipality: Municipality,
+    today: dt.date,
+    kinds: Sequence[str] | None = None,
+    rules: ReminderSettings | None = None,
 ) -> list[Planned]:
     """What the providers say is due on `today` (local date); reads only."""
     ctx = SweepContext(municipality=municipality, today=today, rules=rules or reminder_settings_for(municipality))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -44,7 +45,7 @@ def roadmaps_editable(user) -> QuerySet[Roadmap]:
 def can_edit_roadmap(user, roadmap: Roadmap) -> bool:
     if roadmap.level == RoadmapLevel.MUNICIPAL:
         return scoping.can_edit_municipality(user, roadmap.municipality_id)
-    return scoping.can_edit_organization(user, roadmap.organization)
+    return roadmap.organization_id is not None and scoping.can_edit_organization(user, roadmap.organization_id)
 
 
 def can_approve_roadmap(user, roadmap: Roadmap) -> bool:
@@ -77,7 +78,8 @@ def roadmap_activities(roadmap: Roadmap, user=None) -> list[Activity]:
     if user is not None:
         today = local_today(roadmap.municipality)
         for activity in activities:
-            activity.executions = [(r, r.state(today)) for r in activity.visible_records]
+            # prefetched above (to_attr): attributes Django adds at run time
+            activity.executions = [(r, r.state(today)) for r in activity.visible_records]  # type: ignore[attr-defined]
     return activities
 
 
@@ -110,7 +112,7 @@ def record_detail(user, pk: int) -> ExecutionRecord:
 def can_edit_record(user, record: ExecutionRecord) -> bool:
     if record.organization_id is None:
         return scoping.can_edit_municipality(user, record.municipality_id)
-    return scoping.can_edit_organization(user, record.organization)
+    return scoping.can_edit_organization(user, record.organization_id)
 
 
 def state_q(state: str, municipalities: list[Municipality]) -> Q:
@@ -256,6 +258,8 @@ def roadmap_matrix(user, roadmap: Roadmap, organizations: list[Organization]) ->
     org_rates: dict[int, Rate] = defaultdict(Rate)
     total = Rate()
     for activity_id, org_id, status, due, completed, record_id in records:
+        if org_id is None or activity_id is None:
+            continue  # filtered on organization_id__in above: school records only
         cell = cells[(org_id, activity_id)]
         cell.total += 1
         cell.done += status == ExecutionStatus.DONE
@@ -346,9 +350,11 @@ def indicator_rows(roadmap: Roadmap) -> list[dict]:
     for source_id, org_id, due in ExecutionRecord.objects.filter(
         activity__source_activity__roadmap=roadmap, status=ExecutionStatus.DONE
     ).values_list("activity__source_activity_id", "organization_id", "due__date"):
-        done_orgs[(source_id, due.year)].add(org_id)
+        if source_id is not None and org_id is not None:
+            done_orgs[(source_id, due.year)].add(org_id)
     rows = []
     for indicator in indicators:
+        actual: int | Decimal | None
         if indicator.metric == Indicator.Metric.SCHOOL_ROADMAPS:
             actual = approved_by_year.get(indicator.year, 0)
         elif indicator.metric == Indicator.Metric.DONE_ORGANIZATIONS:

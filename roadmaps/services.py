@@ -110,6 +110,8 @@ def roadmap_import(
             raise PermissionDenied("Нет права загружать дорожную карту этой организации.")
     elif not scoping.can_edit_municipality(user, municipality):
         raise PermissionDenied("Нет права загружать муниципальную дорожную карту.")
+    if document.period_start is None or document.period_end is None:
+        raise ValidationError("Не указан период дорожной карты: укажите его начало и окончание.")
     roadmap = Roadmap(
         level=RoadmapLevel.SCHOOL if organization else RoadmapLevel.MUNICIPAL,
         municipality=municipality,
@@ -207,7 +209,8 @@ def roadmap_sync_records(*, roadmap: Roadmap) -> int:
     else:
         organization_id = roadmap.organization_id
     existing = set(
-        ExecutionRecord.objects.filter(activity__roadmap=roadmap, organization_id=organization_id).values_list(
+        # organization_id None: the municipal records (IS NULL)
+        ExecutionRecord.objects.filter(activity__roadmap=roadmap, organization_id=organization_id).values_list(  # type: ignore[misc]
             "due_id", flat=True
         )
     )
@@ -260,7 +263,7 @@ def roadmap_derive_school(
         .select_related("section")
         .prefetch_related("due_dates", "indicators")
     )
-    sections = {a.section_id: a.section for a in activities if a.section_id}
+    sections = {a.section_id: a.section for a in activities if a.section_id and a.section is not None}
     existing = set(Roadmap.objects.filter(parent=roadmap).values_list("organization_id", flat=True))
     created: list[Roadmap] = []
     for organization in organizations:
@@ -287,7 +290,7 @@ def roadmap_derive_school(
         for activity in activities:
             new = Activity.objects.create(
                 roadmap=copy,
-                section=section_copies.get(activity.section_id),
+                section=section_copies.get(activity.section_id) if activity.section_id else None,
                 number=activity.number,
                 order=activity.order,
                 title=activity.title,
@@ -434,7 +437,7 @@ def record_update(
     record.comment = comment
     record.marked_by = user
     record.marked_at = timezone.now()
-    record._history_user = user
+    record._history_user = user  # type: ignore[attr-defined]  # django-simple-history reads it on save
     record.full_clean(exclude=["activity", "due", "municipality", "organization", "evidence_file"])
     record.save()
     return record

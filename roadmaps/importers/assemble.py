@@ -70,7 +70,7 @@ def assemble(
             )
     # the roadmap: the best header; among equals, the table with more rows after its continuations
     first_index, first_rows = max(
-        candidates, key=lambda t: (headers[t[0]].score if headers[t[0]] else 0, len(_joined(blocks, t[0], headers)))
+        candidates, key=lambda t: (_score(headers[t[0]]), len(_joined(blocks, t[0], headers)))
     )
     rows = _joined(blocks, first_index, headers)
     parsed = parse_rows(rows, column_map=column_map)
@@ -110,9 +110,15 @@ def assemble(
     return document
 
 
+def _score(header: Header | None) -> int:
+    return header.score if header is not None else 0
+
+
 def _joined(blocks: list[Block], first_index: int, headers: dict[int, Header | None]) -> list[RawRow]:
     """The roadmap table with the tables that continue it (split by a page break)."""
-    rows = list(blocks[first_index])
+    first = blocks[first_index]
+    assert not isinstance(first, str), "the roadmap block is a table"
+    rows: list[RawRow] = list(first)
     header = headers.get(first_index)
     width = _width(rows)
     roles = set(header.mapping) if header else set()

@@ -89,7 +89,7 @@ class RoadmapDocument:
                 "date": self.order_date.isoformat() if self.order_date else None,
             }
         period = None
-        if not self.needs_period:
+        if not self.needs_period and self.period_start and self.period_end:
             period = {"start": self.period_start.isoformat(), "end": self.period_end.isoformat()}
         return {
             "title": self.title,

@@ -280,10 +280,10 @@ def period_in(text: str) -> tuple[dt.date, dt.date] | None:
                 candidates.append((m.start(), (dt.date(y1, 1, 1), dt.date(y1, 12, 31))))
             break
     if not candidates:
-        m = _P_FROM.search(text)
-        if m:
+        since = _P_FROM.search(text)
+        if since:
             try:
-                start = dt.date(int(m.group("y1")), int(m.group("mo1")), int(m.group("d1")))
+                start = dt.date(int(since.group("y1")), int(since.group("mo1")), int(since.group("d1")))
             except ValueError:
                 return None
             end = dt.date(start.year + 1, 8, 31) if start.month >= 9 else dt.date(start.year, 12, 31)
@@ -292,10 +292,10 @@ def period_in(text: str) -> tuple[dt.date, dt.date] | None:
     candidates.sort(key=lambda c: c[0])
     start, end = candidates[0][1]
     # «на 2023-2024 учебный год (с 01.09.2023)»: a start date written beside the years refines the start
-    m = _P_FROM.search(text)
-    if m:
+    since = _P_FROM.search(text)
+    if since:
         try:
-            own = dt.date(int(m.group("y1")), int(m.group("mo1")), int(m.group("d1")))
+            own = dt.date(int(since.group("y1")), int(since.group("mo1")), int(since.group("d1")))
             if start < own <= end:
                 start = own
         except ValueError:
@@ -407,7 +407,7 @@ TITLE_STOP = re.compile(r"^\s*(?:срок\w*\s+реализации|цел[ьи]
 
 
 def pick_title(heading: list[str], fallback: str) -> str:
-    lines = []
+    lines: list[str] = []
     for line in heading:
         if APPROVES.search(line) and not TITLE_WORDS.search(line):
             continue
