@@ -14,6 +14,15 @@ from tests.factories import PASSWORD, MunicipalityFactory, OrganizationFactory, 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
 
+# Property tests are repeatable (the same examples on every run, so CI never fails by chance) and have
+# no per-example deadline (a loaded machine is not a slow parser). HYPOTHESIS_PROFILE=explore searches
+# with fresh random examples when you work on a parser.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("repeatable", derandomize=True, deadline=None)
+_hypothesis_settings.register_profile("explore", deadline=None, max_examples=500)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
 
 def _per_worker_redis(url: str | None, worker: str) -> str | None:
     """redis://host:port/N -> the same server, database N + 1 + worker number (gw0 -> N+1 ...)."""
