@@ -230,6 +230,20 @@ def seed(ctx: DemoContext) -> DemoContext:
     return ctx
 
 
+# demo logins other apps add while seeding (participants' accounts live in a domain app)
+_extra_logins: dict[str, dict] = {}
+
+
+def register_demo_login(*, username: str, role: str, municipality: str | None, organization: str | None) -> None:
+    _extra_logins[username] = {
+        "username": username,
+        "password": DEMO_PASSWORD,
+        "role": role,
+        "municipality": municipality,
+        "organization": organization,
+    }
+
+
 def demo_logins() -> list[dict]:
     rows = []
     for username, *_rest, role, mkey, org_name in DEMO_USERS:
@@ -245,6 +259,7 @@ def demo_logins() -> list[dict]:
                 **({"region": region} if region else {}),
             }
         )
+    rows.extend(_extra_logins.values())
     return rows
 
 

@@ -196,10 +196,12 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Администратор"
     # regional mentoring centre / regional ministry: reads every municipality of its region
     REGIONAL = "regional", "Региональный координатор"
+    # a mentor or mentee with their own account: sees only their own pairs, meetings and questionnaires
+    PARTICIPANT = "participant", "Наставник / наставляемый"
 
 
 MUNICIPAL_ROLES = frozenset({Role.COORDINATOR, Role.METHODOLOGIST})
-ORGANIZATION_ROLES = frozenset({Role.CURATOR, Role.HEAD})
+ORGANIZATION_ROLES = frozenset({Role.CURATOR, Role.HEAD, Role.PARTICIPANT})
 REGIONAL_ROLES = frozenset({Role.REGIONAL})
 
 

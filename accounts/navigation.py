@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from accounts.models import Role
 from accounts.scoping import Scope, scope_for
 
 
@@ -25,6 +26,9 @@ class NavItem:
     group: str = ""
 
     def visible_to(self, scope: Scope) -> bool:
+        if not scope.is_admin and scope.roles == {Role.PARTICIPANT}:
+            # a participant sees only the items made for participants (accounts.middleware)
+            return self.roles is not None and Role.PARTICIPANT in self.roles
         return self.roles is None or scope.has_role(*self.roles)
 
 

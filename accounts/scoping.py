@@ -16,6 +16,9 @@ Rules (the grant tables below are the whole policy; a new role is a new row ther
   its region and every organization there, read-mostly; runs the region's own monitoring (the
   regional dashboards, the municipalities' ranking and the regional annual report), never a
   municipality's.
+- participant (mentor or mentee with an account): sees only their own pairs, programs, meetings,
+  questionnaires and personal data, never an organization's or a municipality's data as such
+  (the "Participants" section at the end of this module).
 
 Choice lists: `choices_for(user, model)` answers the rows of any model a form may offer the user;
 apps register the scope of their own models with `register_choice_scope` in `AppConfig.ready`
@@ -286,7 +289,8 @@ def _build_scope(user, rows: Iterable[tuple]) -> Scope:
             municipalities.setdefault(role, set()).add(municipality_id)
         if organization_id:
             organizations.setdefault(role, set()).add(organization_id)
-            parents.add(parent_id)
+            if role != Role.PARTICIPANT:  # a participant reads no municipal data (see below)
+                parents.add(parent_id)
         if region_id:
             regions.setdefault(role, set()).add(region_id)
     region_municipalities: dict[str, frozenset[int]] = {}
@@ -491,3 +495,32 @@ def choices_for(user, model: type[Model], *, edit: bool = False) -> QuerySet | N
 def scoped_models() -> tuple[type[Model], ...]:
     """Every model whose choice lists are scoped."""
     return (Organization, Municipality, User, *_choice_scopes)
+
+
+# Participants ------------------------------------------------------------------------------------
+# A mentor or mentee with their own account holds the participant role in each organization where
+# they take part. They are granted nothing through the organization/municipality filters above
+# (their role is in neither `view_*` nor `edit_*` sets): what they see is reached through their own
+# person records, which live in the mentorship app (Person.user). The queries name the path from a
+# row to the owning user, so this module stays free of domain imports.
+def is_participant(user) -> bool:
+    return Role.PARTICIPANT in scope_for(user).roles
+
+
+def is_participant_only(user) -> bool:
+    """A participant with no staff role: kept to their own pages (see accounts.middleware)."""
+    scope = scope_for(user)
+    return scope.is_authenticated and not scope.is_admin and scope.roles == frozenset({Role.PARTICIPANT})
+
+
+def participant_q(user, user_path: str) -> Q:
+    """Rows whose owner (reached by `user_path`, e.g. "participants__person__user") is the user."""
+    scope = scope_for(user)
+    if Role.PARTICIPANT not in scope.roles:
+        return Q(pk__in=[])
+    return Q(**{user_path: user.pk})
+
+
+def filter_own(user, queryset: QuerySet, user_path: str) -> QuerySet:
+    """A participant's own rows (deduplicated: a path through many participants can repeat a row)."""
+    return queryset.filter(participant_q(user, user_path)).distinct()

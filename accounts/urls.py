@@ -20,5 +20,6 @@ urlpatterns = [
     path(
         "accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
     ),
+    path("accounts/welcome/<uidb64>/<token>/", views.WelcomeView.as_view(), name="invitation_welcome"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

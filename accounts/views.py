@@ -1,11 +1,15 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse_lazy
 
 from accounts import selectors
 from accounts.filters import OrganizationFilter
 from accounts.navigation import cards_for, organization_sections_for
 from accounts.scoping import get_scoped_or_404, scope_for, visible_municipalities, visible_organizations
+from accounts.tokens import invitation_tokens
 
 PAGE_SIZE = 25
 
@@ -49,3 +53,20 @@ def organization_detail(request, pk: int):
             "sections": organization_sections_for(request.user, organization),
         },
     )
+
+
+class WelcomeView(auth_views.PasswordResetConfirmView):
+    """An invitation's one-time link (Django's password-reset machinery with the invitation token):
+    the invited person sets a password and is signed in."""
+
+    token_generator = invitation_tokens
+    template_name = "registration/invitation_welcome.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")  # a participant is sent on to their own page
+    reset_url_token = "set-password"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Пароль сохранён. Добро пожаловать!")
+        return response

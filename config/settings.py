@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "mentorship",
     "monitoring",
     "notifications",
+    "participants",
     "bench",  # seed_scale: benchmark data generator (no models)
     "jobs",
 ]
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.middleware.ParticipantBoundaryMiddleware",
     # Axes goes last so that it sees the authentication result of the request.
     "axes.middleware.AxesMiddleware",
 ]

@@ -13,4 +13,6 @@ urlpatterns = [
     path("mentorship/", include("mentorship.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("notifications/", include("notifications.urls")),
+    path("me/", include("participants.urls")),
+    path("participants/", include("participants.staff_urls")),
 ]

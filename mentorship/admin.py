@@ -94,6 +94,8 @@ class PersonAdminBase(ScopedAdminMixin, ExchangeLinksMixin, XlsxImportExportAdmi
     search_fields = ["last_name", "first_name", "middle_name", "position"]
     inlines = [ConsentInline]
     filter_horizontal = ["subjects", "competencies", "deficits"]
+    # the participant's own account comes only from a curator's invitation (mentorship.participants)
+    readonly_fields = ["user"]
 
     def get_queryset(self, request):
         return selectors.with_person_facts(super().get_queryset(request))

@@ -157,6 +157,16 @@ class Person(models.Model):
         help_text="С этой даты отсчитывается срок хранения персональных данных.",
     )
     anonymized_at = models.DateTimeField("персональные данные обезличены", null=True, blank=True)
+    # the participant's own account (adult mentors and mentees only, after a curator's invitation):
+    # one account for one human, even when they are a person in two organizations
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="учётная запись участника",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentorship_people",
+    )
     created_at = models.DateTimeField("создан", auto_now_add=True)
     updated_at = models.DateTimeField("изменён", auto_now=True)
     history = HistoricalRecords(excluded_fields=["name_key", "updated_at"])
@@ -167,6 +177,11 @@ class Person(models.Model):
         ordering = ["last_name", "first_name", "middle_name"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "name_key"], name="mentorship_person_unique_in_org"),
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=models.Q(user__isnull=False),
+                name="mentorship_person_one_account_per_org",
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "is_mentor"]),
@@ -528,6 +543,15 @@ class Meeting(models.Model):
         "оценка наставляемого (1–10)", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     mentee_feedback = models.TextField("обратная связь наставляемого", blank=True)
+    # a meeting a participant (the mentor) entered themselves, so that the curator need not re-type it
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="предложил участник",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField("внесена", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -551,6 +575,40 @@ class Meeting(models.Model):
     def is_complete(self) -> bool:
         """Each meeting of joint work needs feedback from both sides (the seeds call it mandatory)."""
         return self.has_mentor_feedback and self.has_mentee_feedback
+
+
+class InvitationChannel(models.TextChoices):
+    EMAIL = "email", "Письмо на e-mail"
+    SHEET = "sheet", "Печатное приглашение с QR-кодом"
+
+
+class Invitation(models.Model):
+    """A curator's invitation of a mentor or mentee to their own account (a one-time link that sets
+    the password; the token is Django's password-reset token and dies once the password is set)."""
+
+    person = models.ForeignKey(Person, verbose_name="участник", on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="учётная запись", on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField("способ", max_length=10, choices=InvitationChannel.choices)
+    sent_to = models.EmailField("адрес", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="пригласил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "приглашение участника"
+        verbose_name_plural = "приглашения участников"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.person} ({timezone.localtime(self.created_at):%d.%m.%Y})"
 
 
 # Registries ------------------------------------------------------------------------------------

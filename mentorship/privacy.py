@@ -57,6 +57,9 @@ def people_without_valid_consent(queryset: QuerySet[Person]) -> QuerySet[Person]
 
 
 def _anonymize(person: Person, now: dt.datetime) -> None:
+    from mentorship.participants import participant_account_close
+
+    participant_account_close(person=person)  # the participant's own account closes with the data
     person.last_name = ANONYMIZED_LAST_NAME
     person.first_name = f"№ {person.pk}"
     for field, blank in PERSON_FIELDS.items():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentorship import views
+from mentorship import participant_views, views
 
 app_name = "mentorship"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("consents/<int:pk>/scan/", views.consent_scan, name="consent_scan"),
     path("consents/missing/", views.consent_missing, name="consent_missing"),
+    path("people/<int:pk>/invite/", participant_views.invite, name="person_invite"),
+    path("people/<int:pk>/invitation-sheet/", participant_views.sheet, name="person_invitation_sheet"),
     path("destruction-acts/", views.destruction_acts, name="destruction_acts"),
     path("destruction-acts/<int:pk>/document/", views.destruction_act_document, name="destruction_act_document"),
     path("mentors/", views.mentor_list, name="mentor_list"),

@@ -59,6 +59,14 @@ class Questionnaire(models.Model):
     description = models.TextField("пояснение для участника", blank=True)
     is_standard = models.BooleanField("стандартная", default=False)
     is_active = models.BooleanField("используется", default=True)
+    is_anonymous = models.BooleanField(
+        "анонимная",
+        default=False,
+        help_text=(
+            "Ответы хранятся отдельно от участника: куратор, координатор и методист видят только, "
+            "кто заполнил анкету, и сводные результаты, но не ответы конкретного человека."
+        ),
+    )
 
     class Meta:
         verbose_name = "анкета"
@@ -276,7 +284,13 @@ class SchoolReport(models.Model):
 
 
 class Response(models.Model):
-    """One participant's questionnaire in a campaign (the per-participant assignment)."""
+    """One participant's questionnaire in a campaign (the per-participant assignment).
+
+    For an anonymous questionnaire the participant's row records only that (and when) they
+    answered; the answers go to a separate row with no person ("answer sheet": `person` empty,
+    `submitted_at` only the day, no `filled_by`), so nothing links an answer to a human.
+    Every aggregate over Answer works the same for both; per-person reads skip the sheets.
+    """
 
     assignment = models.ForeignKey(
         Assignment, verbose_name="задание", on_delete=models.CASCADE, related_name="responses"
@@ -285,10 +299,18 @@ class Response(models.Model):
         Questionnaire, verbose_name="анкета", on_delete=models.PROTECT, related_name="responses"
     )
     person = models.ForeignKey(
-        "mentorship.Person", verbose_name="участник", on_delete=models.CASCADE, related_name="monitoring_responses"
+        "mentorship.Person",
+        verbose_name="участник",
+        on_delete=models.CASCADE,
+        related_name="monitoring_responses",
+        null=True,
+        blank=True,
+        help_text="Пусто у листа ответов анонимной анкеты.",
     )
     role = models.CharField("роль", max_length=10, choices=[("mentor", "Наставник"), ("mentee", "Наставляемый")])
     submitted_at = models.DateTimeField("заполнена", null=True, blank=True)
+    # the participant's unsent answers ({question id: value}); seen by nobody but the participant
+    draft = models.JSONField("черновик ответов", default=dict, blank=True)
     filled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="внёс",

@@ -91,8 +91,13 @@ def campaign_assignments(user, campaign: Campaign) -> list[Assignment]:
         .filter(campaign=campaign)
         .select_related("organization", "submitted_by", "reviewed_by")
         .annotate(
-            responses_total=Count("responses", distinct=True),
-            responses_done=Count("responses", filter=Q(responses__submitted_at__isnull=False), distinct=True),
+            # answer sheets of anonymous questionnaires (no person) are not invitations
+            responses_total=Count("responses", filter=Q(responses__person__isnull=False), distinct=True),
+            responses_done=Count(
+                "responses",
+                filter=Q(responses__submitted_at__isnull=False, responses__person__isnull=False),
+                distinct=True,
+            ),
         )
         .order_by("organization__short_name")
     )
@@ -127,17 +132,18 @@ def assignments_to_review(user) -> QuerySet[Assignment]:
 
 
 def responses_for(assignment: Assignment) -> list[Response]:
+    """The participants' questionnaires of a school (never the anonymous answer sheets)."""
     return list(
-        assignment.responses.select_related("person", "questionnaire", "filled_by").order_by(
-            "person__last_name", "person__first_name", "questionnaire__title"
-        )
+        assignment.responses.filter(person__isnull=False)
+        .select_related("person", "questionnaire", "filled_by")
+        .order_by("person__last_name", "person__first_name", "questionnaire__title")
     )
 
 
 def response_detail(user, pk: int) -> Response:
-    qs = scoping.filter_by_organization(user, Response.objects.all(), "assignment__organization").select_related(
-        "assignment__campaign", "assignment__organization", "person", "questionnaire"
-    )
+    qs = scoping.filter_by_organization(
+        user, Response.objects.filter(person__isnull=False), "assignment__organization"
+    ).select_related("assignment__campaign", "assignment__organization", "person", "questionnaire")
     return scoping.get_scoped_or_404(qs, pk=pk)
 
 
@@ -333,10 +339,12 @@ def growth_dynamics(org_ids: list[int], start: dt.date, end: dt.date) -> list[Dy
 
 
 def participant_dynamics(org_ids: list[int], start: dt.date, end: dt.date) -> list[dict]:
-    """Entry vs final mean per participant (one grouped query)."""
+    """Entry vs final mean per participant (one grouped query). Anonymous questionnaires' answers
+    belong to nobody and count only in the aggregates (growth_dynamics)."""
     rows = (
         Answer.objects.filter(
             scale__isnull=False,
+            response__person__isnull=False,
             response__assignment__organization_id__in=org_ids,
             response__assignment__campaign__kind__in=[CampaignKind.ENTRY, CampaignKind.FINAL],
             response__assignment__campaign__period_end__gte=start,
@@ -598,3 +606,86 @@ def _organization_trend(organization: Organization, reports: list[Assignment], t
         row["reports_share"] = _share(row["reports_on_time"], row["reports"])
         row["roadmap_share"] = _share(row["on_time"], row["due"])
     return list(rows.values())
+
+
+# Response rates of participants' questionnaires ------------------------------------------------------
+@dataclass
+class RateRow:
+    label: str
+    invited: int
+    responded: int
+    on_time: int
+    key: int | None = None
+
+    @property
+    def percent(self) -> int | None:
+        return _share(self.responded, self.invited)
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return _share(self.on_time, self.invited)
+
+
+def _rate_annotations() -> dict:
+    return {
+        "invited": Count("pk"),
+        "responded": Count("pk", filter=Q(submitted_at__isnull=False)),
+        "on_time": Count("pk", filter=Q(submitted_at__lte=F("assignment__campaign__due_at"))),
+    }
+
+
+def response_rates(responses: QuerySet[Response]) -> tuple[list[RateRow], list[RateRow], RateRow]:
+    """Responded / invited (and on time) per organization and per questionnaire, and the total,
+    over participants' rows (answer sheets of anonymous questionnaires are not invitations)."""
+    base = responses.filter(person__isnull=False).order_by()
+    by_org = [
+        RateRow(
+            r["assignment__organization__short_name"],
+            r["invited"],
+            r["responded"],
+            r["on_time"],
+            r["assignment__organization_id"],
+        )
+        for r in base.values("assignment__organization_id", "assignment__organization__short_name")
+        .annotate(**_rate_annotations())
+        .order_by("assignment__organization__short_name")
+    ]
+    by_questionnaire = [
+        RateRow(r["questionnaire__title"], r["invited"], r["responded"], r["on_time"], r["questionnaire_id"])
+        for r in base.values("questionnaire_id", "questionnaire__title")
+        .annotate(**_rate_annotations())
+        .order_by("questionnaire__title")
+    ]
+    total = base.aggregate(**_rate_annotations())
+    return by_org, by_questionnaire, RateRow("Всего", total["invited"], total["responded"], total["on_time"])
+
+
+def campaign_response_rates(user, campaign: Campaign):
+    """Rates of a questionnaire campaign over the organizations the user sees."""
+    responses = scoping.filter_by_organization(
+        user, Response.objects.filter(assignment__campaign=campaign), "assignment__organization"
+    )
+    return response_rates(responses)
+
+
+def responses_in(user, assignment: Assignment) -> QuerySet[Response]:
+    """The participants' rows of one school's assignment (empty unless the user sees the school)."""
+    return scoping.filter_by_organization(
+        user, Response.objects.filter(assignment=assignment), "assignment__organization"
+    )
+
+
+def non_responders(campaign: Campaign, organization_ids) -> QuerySet[Response]:
+    """Participants' rows still unanswered in an open campaign, with an active account."""
+    return (
+        Response.objects.filter(
+            assignment__campaign=campaign,
+            assignment__organization_id__in=organization_ids,
+            person__isnull=False,
+            person__user__isnull=False,
+            person__user__is_active=True,
+            submitted_at__isnull=True,
+        )
+        .select_related("person__user", "questionnaire", "assignment__organization")
+        .order_by("pk")
+    )

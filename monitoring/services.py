@@ -38,6 +38,7 @@ from monitoring.models import (
     WebsiteCheckRun,
 )
 from monitoring.selectors import organization_figures
+from monitoring.signals import campaign_opened
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,9 @@ def campaign_open(*, user, campaign: Campaign) -> int:
         campaign.opened_at = timezone.now()
         campaign.save(update_fields=["status", "opened_at"])
     given.status, given.opened_at = campaign.status, campaign.opened_at  # the caller's copy is current too
+    if campaign.is_questionnaire:
+        # the participants' app announces the questionnaire (monitoring does not import it)
+        campaign_opened.send(sender=Campaign, campaign=campaign)
     return len(new)
 
 
@@ -362,16 +366,7 @@ def validate_answers(questions: list[Question], data: dict[int, object]) -> dict
     return errors
 
 
-@transaction.atomic
-def response_fill(*, user, response: Response, data: dict[int, object]) -> Response:
-    """Save a participant's answers (entered by the participant's curator or coordinator)."""
-    assignment = response.assignment
-    _check_fill(user, assignment)
-    questions = list(response.questionnaire.questions.all())
-    errors = validate_answers(questions, data)
-    if errors:
-        raise ValidationError({str(k): v for k, v in errors.items()})
-    response.answers.all().delete()
+def _answer_rows(response: Response, questions: list[Question], data: dict[int, object]) -> list[Answer]:
     answers = []
     for q in questions:
         value = data.get(q.pk)
@@ -383,10 +378,101 @@ def response_fill(*, user, response: Response, data: dict[int, object]) -> Respo
             answers.append(Answer(response=response, question=q, choices=value if isinstance(value, list) else [value]))
         else:
             answers.append(Answer(response=response, question=q, text=str(value).strip()))
-    Answer.objects.bulk_create(answers)
+    return answers
+
+
+def _write_answers(response: Response, questions: list[Question], data: dict[int, object]) -> None:
+    """Answers of a named questionnaire go on the person's row; those of an anonymous one on a new
+    answer sheet with no person, no author and only the day, so that nothing leads back."""
+    if response.questionnaire.is_anonymous:
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        sheet = Response.objects.create(
+            assignment_id=response.assignment_id,
+            questionnaire_id=response.questionnaire_id,
+            person=None,
+            role=response.role,
+            submitted_at=today,
+        )
+        Answer.objects.bulk_create(_answer_rows(sheet, questions, data))
+        return
+    response.answers.all().delete()
+    Answer.objects.bulk_create(_answer_rows(response, questions, data))
+
+
+def _is_participants_own(response: Response) -> bool:
+    person = response.person
+    return person is not None and response.filled_by_id is not None and response.filled_by_id == person.user_id
+
+
+@transaction.atomic
+def response_fill(*, user, response: Response, data: dict[int, object]) -> Response:
+    """Save a participant's answers (entered by the participant's curator or coordinator from paper).
+    A questionnaire the participant submitted themselves is theirs: nobody retypes it."""
+    assignment = response.assignment
+    _check_fill(user, assignment)
+    response = (
+        Response.objects.select_for_update(of=("self",)).select_related("person", "questionnaire").get(pk=response.pk)
+    )
+    if response.person_id is None:
+        raise PermissionDenied("Лист ответов анонимной анкеты не редактируется.")
+    if _is_participants_own(response):
+        raise ValidationError("Участник заполнил анкету сам: его ответы не изменяются.")
+    if response.questionnaire.is_anonymous and response.submitted_at:
+        raise ValidationError("Анонимная анкета уже заполнена: ответы не изменяются.")
+    questions = list(response.questionnaire.questions.all())
+    errors = validate_answers(questions, data)
+    if errors:
+        raise ValidationError({str(k): v for k, v in errors.items()})
+    _write_answers(response, questions, data)
     response.submitted_at = timezone.now()
     response.filled_by = user
-    response.save(update_fields=["submitted_at", "filled_by"])
+    response.draft = {}
+    response.save(update_fields=["submitted_at", "filled_by", "draft"])
+    return response
+
+
+# The participant's own questionnaire -------------------------------------------------------------------
+def _own_open_response(user, response: Response) -> Response:
+    locked = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("person", "questionnaire", "assignment__campaign")
+        .get(pk=response.pk)
+    )
+    if locked.person is None or locked.person.user_id != user.pk or not scoping.is_participant(user):
+        raise PermissionDenied("Это анкета другого участника.")
+    if locked.submitted_at is not None:
+        raise ValidationError("Анкета уже отправлена: повторно её заполнить нельзя.")
+    if locked.assignment.campaign.status != CampaignStatus.OPEN:
+        raise ValidationError("Сбор анкет завершён.")
+    return locked
+
+
+def _jsonable(data: dict[int, object]) -> dict[str, object]:
+    return {str(k): v for k, v in data.items() if v not in (None, "", [])}
+
+
+@transaction.atomic
+def response_draft_save(*, user, response: Response, data: dict[int, object]) -> Response:
+    """Keep the participant's unsent answers (no validation: a draft may be half-filled)."""
+    response = _own_open_response(user, response)
+    response.draft = _jsonable(data)
+    response.save(update_fields=["draft"])
+    return response
+
+
+@transaction.atomic
+def response_submit(*, user, response: Response, data: dict[int, object]) -> Response:
+    """The participant sends their questionnaire: once (the row is locked and checked)."""
+    response = _own_open_response(user, response)
+    questions = list(response.questionnaire.questions.all())
+    errors = validate_answers(questions, data)
+    if errors:
+        raise ValidationError({str(k): v for k, v in errors.items()})
+    _write_answers(response, questions, data)
+    response.submitted_at = timezone.now()
+    response.filled_by = user
+    response.draft = {}
+    response.save(update_fields=["submitted_at", "filled_by", "draft"])
     return response
 
 

@@ -20,6 +20,10 @@ class Kind(models.TextChoices):
     REPORT_SUBMITTED = "report_submitted", "Организация сдала отчёт на проверку"
     REPORT_RETURNED = "report_returned", "Отчёт возвращён на доработку"
     REPORT_ACCEPTED = "report_accepted", "Отчёт принят"
+    # to participants (mentors and mentees with their own accounts)
+    FEEDBACK_TO_GIVE = "feedback_to_give", "Участнику: оставьте отзыв о встрече"
+    QUESTIONNAIRE_OPEN = "questionnaire_open", "Участнику: новая анкета"
+    QUESTIONNAIRE_REMINDER = "questionnaire_reminder", "Участнику: напоминание об анкете"
 
 
 # Kinds sent at once when something happens (not by the daily sweep)

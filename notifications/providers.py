@@ -29,6 +29,7 @@ from notifications.kinds import (
     MEETING_FEEDBACK_GIVE_UP_DAYS,
     MENTEE_WAITING_DAYS,
     PAIR_SILENCE_DAYS,
+    REPEAT_EVERY_DAYS,
     Kind,
     daily_then_weekly,
     daily_then_weekly_dates,
@@ -314,11 +315,23 @@ def roadmap_escalation(ctx: SweepContext) -> Iterable[Planned]:
 
 
 # Mentorship -------------------------------------------------------------------------------------
-@provider(Kind.MEETING_FEEDBACK_MISSING)
-def meeting_feedback_missing(ctx: SweepContext) -> Iterable[Planned]:
+def _feedback_meetings(ctx: SweepContext) -> list[tuple]:
+    """Meetings of the municipality still missing feedback on one of today's cadence days, with
+    the sides missing and, per side, the participants who have their own account (read once per
+    sweep: the participants' and the curators' reminders share it)."""
+    cached = getattr(ctx, "_feedback_cache", None)
+    if cached is None:
+        cached = list(_read_feedback_meetings(ctx))
+        ctx._feedback_cache = cached
+    return cached
+
+
+def _read_feedback_meetings(ctx: SweepContext):
     Meeting = model_ready("mentorship", "Meeting", "pair", "held_on", "mentor_feedback", "mentee_feedback")
     if Meeting is None:
         return
+    PairParticipant = apps.get_model("mentorship", "PairParticipant")
+    has_accounts = model_ready("mentorship", "Person", "user") is not None
     oldest = ctx.today - dt.timedelta(days=MEETING_FEEDBACK_GIVE_UP_DAYS)
     newest = ctx.today - dt.timedelta(days=MEETING_FEEDBACK_AFTER_DAYS)
     meetings = (
@@ -332,6 +345,26 @@ def meeting_feedback_missing(ctx: SweepContext) -> Iterable[Planned]:
         .select_related("pair__organization")
         .order_by("held_on", "pk")
     )
+    if has_accounts:
+        from django.db.models import Exists, OuterRef
+
+        def with_account(role):
+            return Exists(
+                PairParticipant.objects.filter(
+                    pair_id=OuterRef("pair_id"), role=role, person__user__isnull=False, person__user__is_active=True
+                )
+            )
+
+        # whether a side has someone with an account, in the same query (the sweep's query budget)
+        meetings = meetings.annotate(mentor_account=with_account("mentor"), mentee_account=with_account("mentee"))
+    meetings = [m for m in meetings if not m.is_complete]
+    users_by_pair: dict[tuple[int, str], list] = defaultdict(list)
+    wanted = {m.pair_id for m in meetings if getattr(m, "mentor_account", False) or getattr(m, "mentee_account", False)}
+    if wanted:
+        for participant in PairParticipant.objects.filter(
+            pair_id__in=wanted, person__user__isnull=False, person__user__is_active=True
+        ).select_related("person__user"):
+            users_by_pair[(participant.pair_id, participant.role)].append(participant.person.user)
     for meeting in meetings:
         if meeting.is_complete:
             continue
@@ -340,12 +373,44 @@ def meeting_feedback_missing(ctx: SweepContext) -> Iterable[Planned]:
             continue
         missing = [
             side
-            for side, ok in (
-                ("наставника", meeting.has_mentor_feedback),
-                ("наставляемого", meeting.has_mentee_feedback),
-            )
+            for side, ok in (("mentor", meeting.has_mentor_feedback), ("mentee", meeting.has_mentee_feedback))
             if not ok
         ]
+        accounts = {side: users_by_pair.get((meeting.pair_id, side), []) for side in missing}
+        yield meeting, days, missing, accounts
+
+
+@provider(Kind.FEEDBACK_TO_GIVE)
+def feedback_to_give(ctx: SweepContext) -> Iterable[Planned]:
+    """The participant is reminded first (on day MEETING_FEEDBACK_AFTER_DAYS, then weekly)."""
+    for meeting, days, _missing, accounts in _feedback_meetings(ctx):
+        recipients = tuple(u for users in accounts.values() for u in users)
+        if not recipients:
+            continue
+        yield Planned(
+            object_type="mentorship.meeting",
+            object_id=meeting.pk,
+            kind=Kind.FEEDBACK_TO_GIVE,
+            recipients=recipients,
+            title=f"Оставьте отзыв о встрече {meeting.held_on:%d.%m.%Y}",
+            message=(
+                f"Встреча «{_short(meeting.topic, 80)}» от {meeting.held_on:%d.%m.%Y}: вы ещё не оставили "
+                f"обратную связь. Прошло {_days(days)}."
+            ),
+            path=_path("participant:feedback", meeting.pk),
+            organization_id=meeting.pair.organization_id,
+        )
+
+
+@provider(Kind.MEETING_FEEDBACK_MISSING)
+def meeting_feedback_missing(ctx: SweepContext) -> Iterable[Planned]:
+    """The curator: at once for a side nobody of which has an account (pupils), otherwise a week
+    after the participants' own reminder."""
+    for meeting, days, missing, accounts in _feedback_meetings(ctx):
+        participants_first = all(accounts[side] for side in missing)
+        if participants_first and days < MEETING_FEEDBACK_AFTER_DAYS + REPEAT_EVERY_DAYS:
+            continue
+        labels = {"mentor": "наставника", "mentee": "наставляемого"}
         organization = meeting.pair.organization
         yield Planned(
             object_type="mentorship.meeting",
@@ -355,7 +420,7 @@ def meeting_feedback_missing(ctx: SweepContext) -> Iterable[Planned]:
             title=f"Нет обратной связи: встреча {meeting.held_on:%d.%m.%Y}",
             message=(
                 f"Встреча «{_short(meeting.topic, 80)}» от {meeting.held_on:%d.%m.%Y} ({organization.short_name}): "
-                f"нет обратной связи {' и '.join(missing)}. Прошло {_days(days)}."
+                f"нет обратной связи {' и '.join(labels[s] for s in missing)}. Прошло {_days(days)}."
             ),
             path=_path("mentorship:pair_detail", meeting.pair_id),
             organization_id=organization.pk,

@@ -16,7 +16,7 @@ import pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-DOMAIN = ("roadmaps", "mentorship", "monitoring", "notifications")
+DOMAIN = ("roadmaps", "mentorship", "monitoring", "notifications", "participants")
 APPS = ("accounts", "jobs", *DOMAIN)
 
 #: app -> the other project apps it may import (config, the project package, is open to all)
@@ -27,6 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "mentorship": {"accounts", "jobs"},
     "monitoring": {"accounts", "jobs", "roadmaps", "mentorship"},
     "notifications": {"accounts", "jobs", "roadmaps", "mentorship"},
+    "participants": {"accounts", "mentorship", "monitoring", "notifications"},
 }
 
 WRITES = {

@@ -22,7 +22,8 @@ from accounts.models import Organization, Region, User
 from tests.url_walk_registry import EXEMPT, EXTRA_KWARGS, OBJECT_URLS, STATIC_KWARGS
 
 HOME, FOREIGN = "город Норильск", "город Нижневартовск"
-ROLES = ["koordinator", "metodist", "kurator", "direktor", "region"]
+ROLES = ["koordinator", "metodist", "kurator", "direktor", "region", "nastavnik", "nastavlyaemyi"]
+PARTICIPANTS = {"nastavnik", "nastavlyaemyi"}
 
 
 def all_patterns(patterns=None, prefix="", namespace=None):
@@ -131,6 +132,24 @@ def _markers(foreign_municipality) -> list[str]:
         ):
             if f"{last} {first}" not in home_names:
                 markers.append(f"{last} {first}")
+    return markers
+
+
+def _participant_markers(user) -> list[str]:
+    """What a participant must not see of their own school: the people of the other pairs (names
+    and contacts of everyone not in a pair with them)."""
+    Person = apps.get_model("mentorship", "Person")
+    mine = Person.objects.filter(participations__pair__participants__person__user=user).distinct()
+    own_values = {v for row in mine.values_list("email", "phone", "last_name", "first_name") for v in row}
+    own_names = {f"{last} {first}" for last, first in mine.values_list("last_name", "first_name")}
+    schools = user.roles.values_list("organization", flat=True)
+    others = Person.objects.filter(organization__in=schools).exclude(pk__in=mine)
+    markers = [v for row in others.values_list("email", "phone") for v in row if v and v not in own_values]
+    markers += [
+        f"{last} {first}"
+        for last, first in others.values_list("last_name", "first_name")
+        if f"{last} {first}" not in own_names
+    ]
     return markers
 
 
@@ -255,6 +274,8 @@ def test_walk_every_url_as_every_role(seeded, client):
         role_org = user.roles.filter(organization__isnull=False).values_list("organization", flat=True).first()
         role_org = Organization.objects.get(pk=role_org) if role_org else None
         role_markers = markers + _school_markers(role_org)
+        if username in PARTICIPANTS:
+            role_markers = markers + _participant_markers(user)
         for route, name, kwargs in patterns:
             if not kwargs or name in STATIC_KWARGS:
                 url = _url_for(name, route, kwargs, home, foreign, role_org=role_org, mode="list")
@@ -271,10 +292,12 @@ def test_walk_every_url_as_every_role(seeded, client):
                 if leaked:
                     failures.append(f"{username} {url}: shows data outside the scope: {leaked[:3]}")
                 continue
-            for mode in ("foreign", "other_school"):
+            for mode in ("foreign", "other_school", "other_pair"):
                 if mode == "other_school" and role_org is None:
                     continue
-                url = _url_for(name, route, kwargs, home, foreign, role_org=role_org, mode=mode)
+                if mode == "other_pair" and username not in PARTICIPANTS:
+                    continue
+                url = _url_for(name, route, kwargs, home, foreign, role_org=role_org, mode=mode, user=user)
                 if url is None:
                     continue
                 checked.add(name or route)
@@ -292,7 +315,7 @@ def test_walk_every_url_as_every_role(seeded, client):
     assert not unchecked, f"seed_demo gives no object of the other side for: {unchecked}"
 
 
-def _url_for(name, route, kwargs, home, foreign, *, role_org, mode):
+def _url_for(name, route, kwargs, home, foreign, *, role_org, mode, user=None):
     if not kwargs or name in STATIC_KWARGS:
         return reverse(name, kwargs=STATIC_KWARGS.get(name)) if name else None
     if name in OBJECT_URLS:
@@ -300,6 +323,21 @@ def _url_for(name, route, kwargs, home, foreign, *, role_org, mode):
         model = apps.get_model(label)
         if mode == "other_school" and options.get("city_wide"):
             return None
+        if mode == "other_pair":
+            if "own_path" not in options:
+                return None
+            # another pair of the participant's own school: theirs to nobody but its members
+            org_paths = _paths(model, "organization")
+            q = Q()
+            for path in org_paths:
+                q |= Q(**{path: role_org.pk})
+            obj = model._default_manager.filter(q).exclude(**{options["own_path"]: user.pk}).first()
+            if obj is None:
+                return None
+            values = {kwarg: obj.pk, **EXTRA_KWARGS.get(name, {})}
+            return reverse(name, kwargs={k: v for k, v in values.items() if k in kwargs})
+    elif mode == "other_pair":
+        return None
     else:
         spec = _admin_object_spec(name, route)
         if spec is None:

@@ -6,6 +6,8 @@ their own city) through the model's foreign keys to Municipality/Organization an
 Options:
   "city_wide": True — the object is legitimately visible across the user's own municipality
                       (e.g. the municipal mentor bank), so only the other municipality is checked.
+  "own_path": "..." — the lookup from the object to its owning participant's user: the walk also
+                      opens, as a participant, an object of another pair of their own school.
 Admin object URLs are derived from the registered ModelAdmins and need no entry.
 
 STATIC_KWARGS: URLs whose arguments are not objects (walked like list pages).
@@ -70,10 +72,13 @@ OBJECT_URLS: dict[str, tuple[str, str, dict]] = {
     "mentorship:community_detail": ("mentorship.Community", "pk", {"city_wide": True}),
     "mentorship:import_detail": ("mentorship.ImportJob", "pk", {}),
     "mentorship:destruction_act_document": ("mentorship.DestructionAct", "pk", {}),
+    "mentorship:person_invite": _PERSON,
+    "mentorship:person_invitation_sheet": _PERSON,
     # monitoring
     "monitoring:campaign_detail": _CAMPAIGN,
     "monitoring:campaign_open": _CAMPAIGN,
     "monitoring:campaign_close": _CAMPAIGN,
+    "participants:campaign_remind": _CAMPAIGN,
     "monitoring:assignment_detail": _ASSIGNMENT,
     "monitoring:assignment_submit": _ASSIGNMENT,
     "monitoring:assignment_accept": _ASSIGNMENT,
@@ -86,6 +91,11 @@ OBJECT_URLS: dict[str, tuple[str, str, dict]] = {
     "monitoring:region_export": ("accounts.Region", "pk", {}),
     "monitoring:region_municipality": ("accounts.Municipality", "pk", {}),
     "monitoring:build_retry": _BUILD,
+    # the participant's own pages
+    "participant:pair": ("mentorship.Pair", "pk", {"own_path": "participants__person__user"}),
+    "participant:propose": ("mentorship.Pair", "pk", {"own_path": "participants__person__user"}),
+    "participant:feedback": ("mentorship.Meeting", "pk", {"own_path": "pair__participants__person__user"}),
+    "participant:questionnaire": ("monitoring.Response", "pk", {"own_path": "person__user"}),
     # notifications
     "notifications:open": _NOTIFICATION,
     "notifications:read": _NOTIFICATION,
@@ -108,6 +118,7 @@ EXEMPT: dict[str, str] = {
     "password_reset_done": "public confirmation text",
     "password_reset_confirm": "public: guarded by a signed one-time token",
     "password_reset_complete": "public confirmation text",
+    "invitation_welcome": "public: guarded by a signed one-time invitation token",
     "admin:login": "public: the admin login form",
     "admin:logout": "POST-only sign-out",
     "admin:password_change": "a user's own password: no scoped data",

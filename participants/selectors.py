@@ -1,0 +1,139 @@
+"""Reads for the participant's own page: every query starts from the user's own person records
+(accounts.scoping.filter_own), so a participant reaches nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts import scoping
+from mentorship.models import Consent, Invitation, Meeting, Pair, PairParticipant, ParticipantRole, Person, PlanItem
+from monitoring.models import CampaignStatus, Response
+from notifications.kinds import MEETING_FEEDBACK_AFTER_DAYS
+
+# a participant gives feedback on meetings of the last month (after that the curator's reminder stops too)
+FEEDBACK_WINDOW_DAYS = 31
+
+
+def my_people(user) -> QuerySet[Person]:
+    return scoping.filter_own(user, Person.objects.all(), "user").select_related("organization")
+
+
+def my_pairs(user) -> QuerySet[Pair]:
+    return (
+        scoping.filter_own(user, Pair.objects.all(), "participants__person__user")
+        .select_related("organization", "form", "program")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=PairParticipant.objects.select_related("person__organization").order_by("role", "pk"),
+            ),
+            Prefetch("program__items", queryset=PlanItem.objects.order_by("order", "due_on", "pk")),
+        )
+        .order_by("-started_on", "-pk")
+    )
+
+
+def my_pair(user, pk: int) -> Pair:
+    return scoping.get_scoped_or_404(my_pairs(user), pk=pk)
+
+
+def my_roles_in(user, pair: Pair) -> set[str]:
+    """The user's roles in a pair (a person can be mentor and mentee of one group only in theory)."""
+    return {p.role for p in pair.participants.all() if p.person.user_id == user.pk}
+
+
+def my_meetings(user) -> QuerySet[Meeting]:
+    return (
+        scoping.filter_own(user, Meeting.objects.all(), "pair__participants__person__user")
+        .select_related("pair__organization")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def my_meeting(user, pk: int) -> Meeting:
+    return scoping.get_scoped_or_404(my_meetings(user), pk=pk)
+
+
+def feedback_sides(user, meeting: Meeting) -> list[str]:
+    """Sides (mentor/mentee) of the meeting whose feedback this user gives."""
+    return sorted(
+        PairParticipant.objects.filter(pair_id=meeting.pair_id, person__user=user).values_list("role", flat=True)
+    )
+
+
+def side_done(meeting: Meeting, side: str) -> bool:
+    return meeting.has_mentor_feedback if side == ParticipantRole.MENTOR else meeting.has_mentee_feedback
+
+
+def my_responses(user) -> QuerySet[Response]:
+    return (
+        scoping.filter_own(user, Response.objects.all(), "person__user")
+        .filter(person__isnull=False)
+        .select_related("questionnaire", "assignment__campaign", "assignment__organization")
+        .order_by("assignment__campaign__deadline", "pk")
+    )
+
+
+def my_response(user, pk: int) -> Response:
+    return scoping.get_scoped_or_404(my_responses(user), pk=pk)
+
+
+@dataclass
+class Waiting:
+    kind: str  # "feedback" or "questionnaire"
+    title: str
+    url_name: str
+    pk: int
+    deadline: dt.date | None
+    overdue: bool
+
+
+def waiting_for(user, *, today: dt.date | None = None) -> list[Waiting]:
+    """What waits for the participant: feedback on held meetings, open questionnaires."""
+    today = today or timezone.localdate()
+    items: list[Waiting] = []
+    meetings = my_meetings(user).filter(
+        held_on__lte=today, held_on__gte=today - dt.timedelta(days=FEEDBACK_WINDOW_DAYS)
+    )
+    roles = {}
+    for pair_id, role in PairParticipant.objects.filter(person__user=user).values_list("pair_id", "role"):
+        roles.setdefault(pair_id, set()).add(role)
+    for m in meetings:
+        for side in sorted(roles.get(m.pair_id, ())):
+            if not side_done(m, side):
+                deadline = m.held_on + dt.timedelta(days=MEETING_FEEDBACK_AFTER_DAYS)
+                items.append(
+                    Waiting(
+                        "feedback",
+                        f"Отзыв о встрече {m.held_on:%d.%m.%Y}: {m.topic}",
+                        "participant:feedback",
+                        m.pk,
+                        deadline,
+                        deadline < today,
+                    )
+                )
+    for r in my_responses(user).filter(submitted_at__isnull=True, assignment__campaign__status=CampaignStatus.OPEN):
+        deadline = r.assignment.campaign.deadline
+        items.append(
+            Waiting(
+                "questionnaire",
+                f"Анкета: {r.questionnaire.title}",
+                "participant:questionnaire",
+                r.pk,
+                deadline,
+                deadline < today,
+            )
+        )
+    return sorted(items, key=lambda w: (w.deadline or dt.date.max, w.title))
+
+
+def my_consents(user) -> QuerySet[Consent]:
+    return scoping.filter_own(user, Consent.objects.all(), "person__user").select_related("person__organization")
+
+
+def my_invitations(user) -> QuerySet[Invitation]:
+    return scoping.filter_own(user, Invitation.objects.all(), "person__user").select_related("created_by")

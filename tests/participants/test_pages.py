@@ -1,0 +1,141 @@
+"""The participant's own page: their pairs, program, meetings, what waits; nothing of anyone else."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from mentorship.models import Meeting
+from tests.mentorship.factories import make_meeting
+
+
+def test_home_shows_my_pair_program_meetings_and_waiting_feedback(participants, client):
+    me = participants.home
+    client.force_login(me.mentee_user)
+    body = client.get(reverse("participant:home")).content.decode()
+    assert me.mentor.full_name in body  # the partner
+    assert "Программа А" in body
+    assert "Отзыв о встрече" in body and "Разбор урока А" in body  # neither side has given feedback yet
+    client.force_login(me.mentor_user)
+    body = client.get(reverse("participant:home")).content.decode()
+    assert "Отзыв о встрече" in body and "Разбор урока А" in body
+    page = client.get(reverse("participant:pair", args=[me.pair.pk])).content.decode()
+    assert "Знакомство А" in page and "Открытый урок А" in page and "Встреча-знакомство" in page
+
+
+def test_participant_sees_nothing_of_other_pairs(participants, client):
+    me, neighbour, foreign = participants.home, participants.neighbour, participants.foreign
+    client.force_login(me.mentee_user)
+    body = client.get(reverse("participant:home")).content.decode()
+    for other in (neighbour, foreign):
+        assert other.mentor.last_name not in body and other.mentee.last_name not in body
+        assert client.get(reverse("participant:pair", args=[other.pair.pk])).status_code == 404
+        meeting = other.pair.meetings.first()
+        assert client.get(reverse("participant:feedback", args=[meeting.pk])).status_code == 404
+        assert client.post(reverse("participant:propose", args=[other.pair.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("home", []),
+        ("mentorship:pair_list", []),
+        ("mentorship:person_list", []),
+        ("monitoring:campaign_list", []),
+        ("roadmaps:list", []),
+        ("organization_list", []),
+        ("admin:index", []),
+    ],
+)
+def test_participant_is_kept_off_staff_pages(participants, client, name, args):
+    client.force_login(participants.home.mentor_user)
+    response = client.get(reverse(name, args=args))
+    if name == "home":
+        assert response.status_code == 302 and response["Location"] == reverse("participant:home")
+    elif name.startswith("admin:"):
+        assert response.status_code in (302, 403)
+        assert "/admin/login/" in response.get("Location", "/admin/login/") or response.status_code == 403
+    else:
+        assert response.status_code == 403
+
+
+def test_feedback_by_each_side_and_the_curator_sees_who_is_missing(world, participants, client):
+    me = participants.home
+    meeting = me.pair.meetings.get()
+    client.force_login(world.home.curator)
+    card = client.get(reverse("mentorship:pair_detail", args=[me.pair.pk])).content.decode()
+    assert "нет отзыва наставника" in card and "нет отзыва наставляемого" in card
+    client.force_login(me.mentor_user)
+    response = client.post(
+        reverse("participant:feedback", args=[meeting.pk]), {"side": "mentor", "rating": "9", "text": "Разобрали урок"}
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.mentor_rating == 9 and meeting.mentor_feedback == "Разобрали урок" and not meeting.is_complete
+    # the mentee cannot write the mentor's side
+    client.force_login(me.mentee_user)
+    denied = client.post(
+        reverse("participant:feedback", args=[meeting.pk]), {"side": "mentor", "rating": "1", "text": "x"}
+    )
+    assert denied.status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.mentor_rating == 9 and meeting.mentee_rating is None
+    client.force_login(world.home.curator)
+    card = client.get(reverse("mentorship:pair_detail", args=[me.pair.pk])).content.decode()
+    assert "нет отзыва наставника" not in card and "нет отзыва наставляемого" in card
+
+
+def test_feedback_needs_a_rating_and_text_and_a_held_meeting(participants, client):
+    me = participants.home
+    future = make_meeting(
+        me.pair, complete=False, mentor_rating=None, mentor_feedback="", held_on=dt.date.today() + dt.timedelta(days=3)
+    )
+    client.force_login(me.mentor_user)
+    page = client.post(
+        reverse("participant:feedback", args=[future.pk]), {"side": "mentor", "rating": "8", "text": "ok"}
+    )
+    assert "ещё не прошла" in page.content.decode()
+    meeting = me.pair.meetings.exclude(pk=future.pk).get()
+    page = client.post(
+        reverse("participant:feedback", args=[meeting.pk]), {"side": "mentor", "rating": "11", "text": ""}
+    )
+    assert page.status_code == 200
+    assert "Обязательное поле" in page.content.decode() or "Выберите корректный вариант" in page.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.mentor_rating is None
+
+
+def test_mentor_proposes_a_meeting_the_mentee_cannot(world, participants, client):
+    me = participants.home
+    data = {
+        "held_on": (dt.date.today() + dt.timedelta(days=7)).strftime("%d.%m.%Y"),
+        "format": "online",
+        "topic": "План на четверть",
+        "stage": "joint",
+        "duration_minutes": "40",
+    }
+    client.force_login(me.mentee_user)
+    assert client.post(reverse("participant:propose", args=[me.pair.pk]), data).status_code == 403
+    client.force_login(me.mentor_user)
+    assert client.post(reverse("participant:propose", args=[me.pair.pk]), data).status_code == 302
+    meeting = Meeting.objects.get(topic="План на четверть")
+    assert meeting.proposed_by == me.mentor_user and meeting.pair == me.pair
+    client.force_login(world.home.curator)
+    card = client.get(reverse("mentorship:pair_detail", args=[me.pair.pk])).content.decode()
+    assert "План на четверть" in card and "внёс наставник" in card
+
+
+def test_my_data_page_lists_what_is_stored_and_consents(participants, client):
+    me = participants.home
+    client.force_login(me.mentee_user)
+    body = client.get(reverse("participant:my_data")).content.decode()
+    assert me.mentee.full_name in body and me.mentee.email in body and "152-ФЗ" in body
+    assert "действует" in body and "от 01.09.2025" in body
+    assert participants.neighbour.mentee.full_name not in body
+
+
+def test_staff_have_no_participant_page(world, client):
+    client.force_login(world.home.curator)
+    assert client.get(reverse("participant:home")).status_code == 403
