@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentorship', '0005_identifiers_validated'),
-        ('monitoring', '0003_report_history'),
+        ('mentorship', '0007_participant_accounts'),
+        ('monitoring', '0004_report_settings_and_preview'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_identifiers_validated'),
+        ('accounts', '0006_municipality_name_cases'),
     ]
 
     operations = [

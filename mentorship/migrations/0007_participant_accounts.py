@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_participant_role'),
-        ('mentorship', '0005_identifiers_validated'),
+        ('accounts', '0007_participant_role'),
+        ('mentorship', '0006_importjob_sheet_name_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
