@@ -99,7 +99,7 @@ def waiting_for(user, *, today: dt.date | None = None) -> list[Waiting]:
     meetings = my_meetings(user).filter(
         held_on__lte=today, held_on__gte=today - dt.timedelta(days=FEEDBACK_WINDOW_DAYS)
     )
-    roles = {}
+    roles: dict[int, set[str]] = {}
     for pair_id, role in PairParticipant.objects.filter(person__user=user).values_list("pair_id", "role"):
         roles.setdefault(pair_id, set()).add(role)
     for m in meetings:

@@ -117,6 +117,8 @@ def _notify_participants(*, campaign: Campaign, org_ids: list[int], kind: str, d
     today = local_today(municipality)
     by_user: dict[int, list] = {}
     for r in non_responders(campaign, org_ids):
+        if r.person is None or r.person.user_id is None:
+            continue  # the selector keeps only rows of a person with an account
         by_user.setdefault(r.person.user_id, []).append(r)
     planned = []
     for rows in by_user.values():
