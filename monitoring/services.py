@@ -519,6 +519,21 @@ def build_request(
     from jobs.services import job_enqueue
 
     with transaction.atomic():
+        # a double click or a second tab: concurrent requests queue on the municipality's row, and a
+        # build of the same report still waiting or running is the answer, never a second one
+        Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+        pending = (
+            AnnualReportBuild.objects.filter(
+                municipality=municipality,
+                year=year,
+                status__in=[BuildStatus.QUEUED, BuildStatus.RUNNING],
+                parameters__academic=academic,
+            )
+            .order_by("-pk")
+            .first()
+        )
+        if pending is not None and not parameters:
+            return pending
         build = AnnualReportBuild.objects.create(
             municipality=municipality,
             year=year,

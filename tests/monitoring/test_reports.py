@@ -244,3 +244,19 @@ def test_regional_export_has_the_report_figures(data, client_for):
     # and the sum of the rows is the report's total line
     for header in ("Наставников", "Пар и групп", "Молодых специалистов", "Отчётов сдано"):
         assert sum(r[header] for r in rows) == by_org["Итого"][header]
+
+
+def test_a_second_request_while_the_report_is_waiting_returns_the_same_build(world):
+    """A double click or a second tab: the build still waiting or running is the answer, not a twin."""
+    municipality, user = world.home.municipality, world.home.methodologist
+    waiting = AnnualReportBuild.objects.create(
+        municipality=municipality, year=YEAR, author=user, status=BuildStatus.QUEUED, parameters={"academic": False}
+    )
+    assert services.build_request(user=user, municipality=municipality, year=YEAR) == waiting
+    assert AnnualReportBuild.objects.filter(municipality=municipality).count() == 1
+    # another period is another report; a finished build does not stop a new one
+    academic = services.build_request(user=user, municipality=municipality, year=YEAR, academic=True)
+    assert academic != waiting
+    AnnualReportBuild.objects.filter(pk=waiting.pk).update(status=BuildStatus.DONE)
+    fresh = services.build_request(user=user, municipality=municipality, year=YEAR)
+    assert fresh.pk not in {waiting.pk, academic.pk}
