@@ -179,8 +179,8 @@ def login_page(browser_page):
         browser_page.goto("/accounts/login/")
         browser_page.fill("input[name=username]", username)
         browser_page.fill("input[name=password]", password)
-        browser_page.click("button[type=submit]")
-        browser_page.wait_for_load_state()
+        with browser_page.expect_navigation():
+            browser_page.click("button[type=submit]")
         return browser_page
 
     return login

@@ -9,6 +9,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from monitoring.models import Assignment, AssignmentStatus
+from tests.browser import click_and_load
 from tests.monitoring import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,13 +29,13 @@ def test_submit_accept_build_download(world, login_page, live_server):
     assert page.locator("[data-testid=ind-mentors]").inner_text() == "1"
     page.check("input[name=local_acts]")
     page.fill("input[name=website_url]", "https://school1.example.ru/nastavnichestvo")
-    page.click("[data-testid=report-submit]")
+    click_and_load(page, "[data-testid=report-submit]")
     # local acts ticked but not listed: refused, the reason stands at the field, the rest is kept
     assert page.locator("[data-testid=assignment-status]").inner_text() == "Не сдан"
     assert "Перечислите принятые локальные акты" in page.locator("[data-testid=report-form]").inner_text()
     assert page.input_value("input[name=website_url]") == "https://school1.example.ru/nastavnichestvo"
     page.fill("textarea[name=local_acts_list]", "Положение о наставничестве, приказ № 11 от 01.09.2026")
-    page.click("[data-testid=report-submit]")
+    click_and_load(page, "[data-testid=report-submit]")
     assert page.locator("[data-testid=assignment-status]").inner_text() == "На проверке"
     _logout(page)
 
@@ -43,19 +44,19 @@ def test_submit_accept_build_download(world, login_page, live_server):
     assert page.locator("[data-testid=reporting-rate]").inner_text() == "50 %"
     page.goto(f"/monitoring/assignments/{assignment.pk}/")
     page.fill("textarea[name=comment]", "Добавьте перечень локальных актов")
-    page.click("[data-testid=return]")
+    click_and_load(page, "[data-testid=return]")
     _logout(page)
 
     page = login_page(world.home.curator.username, world.password)
     page.goto(f"/monitoring/assignments/{assignment.pk}/")
     assert "Добавьте перечень локальных актов" in page.locator("[data-testid=return-comment]").inner_text()
     page.fill("textarea[name=local_acts_list]", "Положение о наставничестве, приказ № 12 от 01.09.2026")
-    page.click("[data-testid=report-submit]")
+    click_and_load(page, "[data-testid=report-submit]")
     _logout(page)
 
     page = login_page(world.home.methodologist.username, world.password)
     page.goto(f"/monitoring/assignments/{assignment.pk}/")
-    page.click("[data-testid=accept]")
+    click_and_load(page, "[data-testid=accept]")
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ACCEPTED
     assert page.locator("[data-testid=accepted]").inner_text() == "1"

@@ -12,6 +12,7 @@ from django.core import mail
 
 from mentorship.models import Meeting, PlanItem, Stage
 from monitoring.models import Assignment, CampaignKind, Response
+from tests.browser import click_and_load
 from tests.mentorship.factories import (
     ConsentFactory,
     MenteeFactory,
@@ -66,8 +67,7 @@ def test_invited_mentee_takes_part_from_a_phone(world, login_page, chromium, liv
     page = login_page(world.home.curator.username, world.password)
     page.goto(f"/mentorship/people/{mentee.pk}/")
     mail.outbox = []
-    page.click("[data-testid=invite-email]")
-    page.wait_for_load_state()
+    click_and_load(page, "[data-testid=invite-email]")
     assert "Приглашение отправлено" in page.content()
     page.goto(f"/monitoring/assignments/{assignment.pk}/")
     rate_before = page.locator("[data-testid=assignment-response-rates] .card-header span").inner_text()
@@ -86,7 +86,7 @@ def test_invited_mentee_takes_part_from_a_phone(world, login_page, chromium, liv
         m.goto(link)
         m.fill("input[name=new_password1]", "Severnoe-Siyanie-2026")
         m.fill("input[name=new_password2]", "Severnoe-Siyanie-2026")
-        m.click("[data-testid=welcome-form] button[type=submit]")
+        click_and_load(m, "[data-testid=welcome-form] button[type=submit]")
         m.wait_for_selector("[data-testid=participant-home]")
         _no_sideways_scroll(m)
         assert "Кравченко Елена" in m.locator("[data-testid=my-pairs]").inner_text()
@@ -105,17 +105,19 @@ def test_invited_mentee_takes_part_from_a_phone(world, login_page, chromium, liv
         m.click("[data-testid=waiting] a:has-text('Разбор первого открытого урока')")
         m.check("input[name=rating][value='9']")
         m.fill("textarea[name=text]", "Разобрали ошибки в начале урока, стало понятнее")
-        m.click("[data-testid=feedback-form] button[type=submit]")
+        click_and_load(m, "[data-testid=feedback-form] button[type=submit]")
         m.wait_for_selector("[data-testid=participant-home]")
 
         # the entry questionnaire: a draft first, then the one submission
-        m.click("[data-testid=waiting] a:has-text('Анкета')")
+        # each click navigates: wait for the new page itself, never for an element the old page also has
+        click_and_load(m, "[data-testid=waiting] a:has-text('Анкета')")
+        m.wait_for_selector("[data-testid=questionnaire-form]")
         m.evaluate(FILL_QUESTIONNAIRE)
-        m.click("button[value=draft]")
+        click_and_load(m, "button[value=draft]")
         m.wait_for_selector("[data-testid=questionnaire-form]")
         assert Response.objects.get(person=mentee).draft
         m.evaluate(FILL_QUESTIONNAIRE)
-        m.click("button[value=submit]")
+        click_and_load(m, "button[value=submit]")
         m.wait_for_selector("[data-testid=participant-home]")
         assert "Сейчас ничего не ждёт" in m.locator("[data-testid=waiting]").inner_text()
         _no_sideways_scroll(m)
