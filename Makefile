@@ -31,9 +31,13 @@ test: setup browser
 
 setup: system-deps deps assets messages
 
-# Debian packages the project needs: gettext (msgfmt for compilemessages).
+# Debian packages the project needs at run time: gettext (msgfmt for compilemessages) and LibreOffice
+# (headless, no GUI): it reads roadmaps sent as .doc/.rtf/.odt/.xls/.ods, and the tests prove with it
+# that the generated .xlsx/.docx reports open cleanly.
 system-deps:
 	@command -v msgfmt >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq gettext; }
+	@command -v soffice >/dev/null || { $(APT_GET) update -qq && \
+		$(APT_GET) install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui; }
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "нужен Python 3.11"'
@@ -53,12 +57,9 @@ assets: node_modules/.installed
 messages: deps
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
-# Debian's Chromium drives the browser tests (Playwright's own browser download is not used);
-# LibreOffice (headless, no GUI) prints the generated .xlsx/.docx reports to PDF for the layout tests.
+# Debian's Chromium drives the browser tests (Playwright's own browser download is not used).
 browser:
 	@test -x /usr/bin/chromium || { $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium; }
-	@command -v soffice >/dev/null || { $(APT_GET) update -qq && \
-		$(APT_GET) install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui; }
 	@# Liberation Serif: the metric twin of Times New Roman, for the annual report's charts and layout tests
 	@test -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf || { $(APT_GET) update -qq && \
 		$(APT_GET) install -y -qq --no-install-recommends fonts-liberation; }

@@ -24,14 +24,17 @@ SIGNATURES: dict[str, tuple[bytes, ...] | None] = {
     ".odt": (b"PK\x03\x04",),
     ".ods": (b"PK\x03\x04",),
     ".zip": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
+    # an order saved by Word as «.doc» is often RTF inside
+    ".doc": (b"\xd0\xcf\x11\xe0", b"{\\rtf"),
+    ".rtf": (b"{\\rtf",),
     ".xls": (b"\xd0\xcf\x11\xe0",),
     ".txt": None,
     ".csv": None,
 }
 DOCUMENTS = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".doc", ".xlsx", ".xls", ".pptx", ".odt", ".ods", ".txt")
 SPREADSHEETS = (".xlsx",)
-ROADMAP_SOURCES = (".docx", ".xlsx")
+# the real format is told by content again when the roadmap is read (roadmaps.importers.convert)
+ROADMAP_SOURCES = (".docx", ".doc", ".rtf", ".odt", ".xlsx", ".xls", ".ods", ".pdf")
 
 
 def validate_upload(upload, allowed: tuple[str, ...] = DOCUMENTS, *, max_bytes: int | None = None) -> None:

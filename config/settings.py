@@ -174,6 +174,10 @@ MEDIA_URL = "/media-not-served/"  # uploads are served only by views that check 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# LibreOffice reads .doc/.rtf/.odt/.xls/.ods roadmaps: its binary (found on PATH when empty) and
+# the seconds one conversion may take before it is killed
+SOFFICE_BINARY = env_str("SOFFICE_BINARY", "") or ""
+ROADMAP_CONVERT_TIMEOUT = env_int("ROADMAP_CONVERT_TIMEOUT", 90, minimum=5)
 # 152-ФЗ: personal data of people who left the program is anonymized after this many days
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 365, minimum=1)
 

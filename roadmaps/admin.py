@@ -42,6 +42,11 @@ class RoadmapAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return [
             path("import-document/", self.admin_site.admin_view(self.import_view), name="roadmaps_roadmap_import"),
             path(
+                "import-document/preview/",
+                self.admin_site.admin_view(self.import_preview_view),
+                name="roadmaps_roadmap_import_preview",
+            ),
+            path(
                 "import-document/confirm/",
                 self.admin_site.admin_view(self.import_confirm_view),
                 name="roadmaps_roadmap_import_confirm",
@@ -56,7 +61,7 @@ class RoadmapAdmin(ScopedAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "form": form,
-            "title": "Загрузка дорожной карты из Word или Excel",
+            "title": "Загрузка дорожной карты (Word, RTF, OpenDocument, Excel, PDF)",
         }
         if request.method == "POST" and form.is_valid():
             try:
@@ -70,15 +75,37 @@ class RoadmapAdmin(ScopedAdminMixin, admin.ModelAdmin):
             except RoadmapImportError as exc:
                 form.add_error("file", str(exc))
             else:
-                context.update(
-                    staged=staged,
-                    preview=staged.document.to_json(),
-                    document=staged.document,
-                    confirm_url=reverse("admin:roadmaps_roadmap_import_confirm"),
-                    title="Проверьте, что распознано",
-                )
-                return TemplateResponse(request, "admin/roadmaps/roadmap/import_preview.html", context)
+                return self._preview_response(request, staged)
         return TemplateResponse(request, "admin/roadmaps/roadmap/import_form.html", context)
+
+    def _preview_response(self, request, staged, form=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Проверьте, что распознано",
+            **upload.preview_context(
+                staged,
+                form=form,
+                correct_url=reverse("admin:roadmaps_roadmap_import_preview"),
+                confirm_url=reverse("admin:roadmaps_roadmap_import_confirm"),
+            ),
+        }
+        return TemplateResponse(request, "admin/roadmaps/roadmap/import_preview.html", context)
+
+    def import_preview_view(self, request):
+        token = request.POST.get("token") or request.GET.get("token") or ""
+        try:
+            staged = upload.preview(request, token)
+            if request.method != "POST":
+                return self._preview_response(request, staged)
+            form = upload.correction_form(staged, data=request.POST)
+            if form.is_valid():
+                return self._preview_response(request, upload.correct(request, token, upload.corrections_from(form)))
+        except RoadmapImportError as exc:
+            messages.error(request, str(exc))
+            return redirect("admin:roadmaps_roadmap_import")
+        messages.error(request, "Исправления не приняты: проверьте отмеченные поля.")
+        return self._preview_response(request, staged, form)
 
     def import_confirm_view(self, request):
         if request.method != "POST":
@@ -88,9 +115,11 @@ class RoadmapAdmin(ScopedAdminMixin, admin.ModelAdmin):
             upload.discard(request, token)
             return redirect("admin:roadmaps_roadmap_changelist")
         try:
-            roadmap = upload.confirm(request, token)
+            roadmap = upload.confirm(request, token, replaces=upload.replaces_choice(request.POST))
         except (RoadmapImportError, ValidationError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            if upload.is_pending(request, token):
+                return redirect(f"{reverse('admin:roadmaps_roadmap_import_preview')}?token={token}")
             return redirect("admin:roadmaps_roadmap_import")
         messages.success(request, f"Загружено мероприятий: {roadmap.activities.count()}.")
         return redirect("admin:roadmaps_roadmap_change", roadmap.pk)

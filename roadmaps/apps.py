@@ -6,7 +6,11 @@ class RoadmapsConfig(AppConfig):
     verbose_name = "Дорожные карты"
 
     def ready(self) -> None:
+        from accounts.imports import register_purge
         from accounts.models import Role
+        from roadmaps.upload import purge_converted
+
+        register_purge(purge_converted)
         from accounts.navigation import NavItem, register_cards, register_nav
         from roadmaps.home_cards import roadmap_cards
 

@@ -17,8 +17,11 @@ DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "дд.м�
 class RoadmapUploadForm(ScopedFormMixin, forms.Form):
     file = forms.FileField(
         label="Файл дорожной карты",
-        help_text="Word (.docx) с таблицей мероприятий или Excel (.xlsx). Сначала покажем, что распознано.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.xlsx"}),
+        help_text=(
+            "Приказ с таблицей мероприятий: Word (.docx, .doc), RTF, OpenDocument (.odt, .ods), Excel (.xlsx, .xls) "
+            "или PDF с текстовым слоем. Сначала покажем, что распознано."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(uploads.ROADMAP_SOURCES)}),
     )
     municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=None)
     organization = forms.ModelChoiceField(
@@ -47,8 +50,6 @@ class RoadmapUploadForm(ScopedFormMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.name.lower().endswith((".doc", ".xls")):
-            raise forms.ValidationError("Старые форматы .doc и .xls сохраните как .docx или .xlsx и загрузите снова.")
         uploads.validate_upload(upload, uploads.ROADMAP_SOURCES)
         return upload
 
@@ -76,10 +77,33 @@ class DeriveForm(ScopedFormMixin, forms.Form):
     )
 
     def __init__(self, *args, roadmap, user, **kwargs):
+        from roadmaps.models import local_today
+
         super().__init__(*args, user=user, **kwargs)
+        self.roadmap = roadmap
         self.fields["organizations"].queryset = scoping.organization_choices(user).filter(
             municipality_id=roadmap.municipality_id
         )
+        # A roadmap whose period is over makes school copies full of past (overdue) dates: warn first.
+        self.period_over = roadmap.period_end < local_today(roadmap.municipality)
+        if self.period_over:
+            self.fields["confirm_period_over"] = forms.BooleanField(
+                label=(
+                    f"Период этой карты закончился {roadmap.period_end:%d.%m.%Y}: всё равно создать карты ОО "
+                    "(или укажите выше начало нового периода)"
+                ),
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.period_over and not data.get("period_start") and not data.get("confirm_period_over"):
+            self.add_error(
+                "confirm_period_over",
+                f"Период дорожной карты закончился {self.roadmap.period_end:%d.%m.%Y}: все сроки в картах ОО "
+                "окажутся прошедшими. Укажите начало нового периода или подтвердите создание.",
+            )
+        return data
 
 
 class StatusForm(forms.Form):
@@ -170,3 +194,73 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = ["metric", "actual_manual", "evidence"]
+
+
+class ImportCorrectionForm(forms.Form):
+    """The preview's corrections: period, approving order, column roles and the dates of any cell.
+
+    Built for one staged document: a dates field per activity (prefilled with what was read) and,
+    when the reading says which column it took for what, a choice per role."""
+
+    period_start = forms.DateField(label="Начало периода", required=False, widget=DATE_WIDGET)
+    period_end = forms.DateField(label="Окончание периода", required=False, widget=DATE_WIDGET)
+    order_number = forms.CharField(label="Номер приказа", required=False, max_length=100)
+    order_date = forms.DateField(label="Дата приказа", required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, staged, rows: list[dict], **kwargs):
+        from roadmaps.upload import column_choices
+
+        document = staged.document
+        initial = {
+            "period_start": None if staged.needs_period else document.period_start,
+            "period_end": None if staged.needs_period else document.period_end,
+            "order_number": document.order_number,
+            "order_date": document.order_date,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.staged = staged
+        self.rows = {row["key"]: row for section in rows for row in section["activities"]}
+        for key, row in self.rows.items():
+            self.fields[f"dates-{key}"] = forms.CharField(
+                label=f"Даты мероприятия {row['number']}".strip(),
+                required=False,
+                initial=row["dates_input"],
+                widget=forms.TextInput(attrs={"placeholder": "дд.мм.гггг, дд.мм.гггг"}),
+            )
+        self.roles, options = column_choices(document)
+        for role, label, current in self.roles:
+            self.fields[f"column-{role}"] = forms.TypedChoiceField(
+                label=label, choices=options, required=False, coerce=int, empty_value=-1, initial=current
+            )
+
+    def clean(self):
+        from roadmaps.upload import parse_dates
+
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if bool(start) != bool(end):
+            self.add_error("period_end" if start else "period_start", "Укажите и начало, и окончание периода.")
+        elif start and end and end < start:
+            self.add_error("period_end", "Окончание периода раньше начала.")
+        elif start and end and (end - start).days > 366 * 10:
+            self.add_error("period_end", "Период дорожной карты длиннее десяти лет: проверьте годы.")
+        if self.staged.needs_period and not (start and end):
+            self.add_error("period_start", "Период в документе не найден: укажите его, иначе сроки не рассчитать.")
+        if self.errors:
+            return data
+        period = (start, end)
+        dates: dict[str, list[dt.date]] = {}
+        for key, row in self.rows.items():
+            text = (data.get(f"dates-{key}") or "").strip()
+            if not text or (text == row["dates_input"] and not row["corrected"]):
+                continue  # unchanged, or emptied: the dates read from the cell stand
+            try:
+                dates[key] = parse_dates(text, period=period)
+            except forms.ValidationError as exc:
+                self.add_error(f"dates-{key}", exc)
+        data["dates"] = dates
+        chosen = {role: data.get(f"column-{role}") for role, _label, _current in self.roles}
+        changed = any(chosen[role] != current for role, _label, current in self.roles)
+        kept = bool(self.staged.corrections.column_map)
+        data["column_map"] = {r: v for r, v in chosen.items() if v is not None} if (changed or kept) else {}
+        return data

@@ -81,6 +81,15 @@ class Roadmap(models.Model):
         blank=True,
         related_name="children",
     )
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name="новая редакция карты",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="newer_versions",
+        help_text="Загружена как новая редакция этой дорожной карты (прежняя уходит в архив).",
+    )
     is_template = models.BooleanField(
         "типовая дорожная карта",
         default=False,

@@ -55,6 +55,53 @@ def can_approve_roadmap(user, roadmap: Roadmap) -> bool:
     )
 
 
+def _same_title(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return " ".join(text.replace("ё", "е").lower().replace("–", "-").replace("—", "-").split())
+
+    return norm(a) == norm(b)
+
+
+def matching_roadmaps(
+    user,
+    *,
+    municipality: Municipality,
+    organization: Organization | None,
+    title: str,
+    order_number: str,
+    order_date: dt.date | None,
+    period_start: dt.date | None,
+    period_end: dt.date | None,
+) -> list[Roadmap]:
+    """Roadmaps of the same owner that a new upload would duplicate: approved by the same order, or
+    with the same title and period. Only those the user may change (a new version replaces one)."""
+    owner = Q(organization=organization) if organization else Q(organization__isnull=True)
+    candidates = (
+        roadmaps_editable(user)
+        .filter(owner, municipality=municipality)
+        .exclude(status=RoadmapStatus.ARCHIVED)
+        .filter(newer_versions__isnull=True)
+    )
+    same_order = Q(pk__in=[])
+    if order_number and order_date:
+        same_order = Q(order_number__iexact=order_number.strip(), order_date=order_date)
+    same_period = Q(pk__in=[])
+    if period_start and period_end:
+        same_period = Q(period_start=period_start, period_end=period_end)
+    out = []
+    for roadmap in candidates.filter(same_order | same_period).order_by("-created_at")[:20]:
+        by_order = bool(order_number and order_date) and (
+            roadmap.order_number.strip().lower() == order_number.strip().lower() and roadmap.order_date == order_date
+        )
+        by_title = (roadmap.period_start, roadmap.period_end) == (period_start, period_end) and _same_title(
+            roadmap.title, title
+        )
+        if by_order or by_title:
+            roadmap.match_reason = "тот же приказ" if by_order else "то же название и период"
+            out.append(roadmap)
+    return out
+
+
 def roadmap_list(user) -> QuerySet[Roadmap]:
     return roadmaps_visible(user).select_related("municipality", "organization", "parent")
 

@@ -93,10 +93,15 @@ def roadmap_import(
     source_name: str = "",
     is_template: bool = False,
     status: str = RoadmapStatus.DRAFT,
+    manual_dates: dict[int, list[dt.date]] | None = None,
+    replaces: Roadmap | None = None,
 ) -> Roadmap:
     """Write a read document as a new roadmap, all or nothing.
 
     `user=None` is the operator's command line or the demo seeder: no scope to check.
+    `manual_dates` are the dates a person set in the preview, by the activity's position (1-based):
+    they replace the dates read from the cell, whose text stays beside them. `replaces` is the
+    roadmap this one is a new version of (same owner): it goes to the archive.
     """
     if organization is not None and organization.municipality_id != municipality.pk:
         raise ValidationError("Организация не относится к выбранному муниципалитету.")
@@ -112,6 +117,14 @@ def roadmap_import(
         raise PermissionDenied("Нет права загружать муниципальную дорожную карту.")
     if document.period_start is None or document.period_end is None:
         raise ValidationError("Не указан период дорожной карты: укажите его начало и окончание.")
+    if replaces is not None:
+        if replaces.municipality_id != municipality.pk or replaces.organization_id != (
+            organization.pk if organization else None
+        ):
+            raise ValidationError("Новая редакция загружается для того же владельца, что и прежняя дорожная карта.")
+        if user is not None and not selectors.can_edit_roadmap(user, replaces):
+            raise PermissionDenied("Нет права менять эту дорожную карту.")
+    manual_dates = manual_dates or {}
     roadmap = Roadmap(
         level=RoadmapLevel.SCHOOL if organization else RoadmapLevel.MUNICIPAL,
         municipality=municipality,
@@ -124,6 +137,7 @@ def roadmap_import(
         status=status,
         columns=document.columns,
         is_template=is_template,
+        replaces=replaces,
         created_by=user if getattr(user, "pk", None) else None,
     )
     if source_file is not None:
@@ -159,9 +173,28 @@ def roadmap_import(
             if named:
                 activity.responsible_organizations.set(named)
             _apply_schedule(activity, roadmap)
+            if order in manual_dates:
+                _apply_manual_dates(activity, roadmap, manual_dates[order])
             _apply_indicators(activity)
     roadmap_sync_records(roadmap=roadmap)
+    if replaces is not None:
+        replaces.status = RoadmapStatus.ARCHIVED
+        replaces.save(update_fields=["status", "updated_at"])
     return roadmap
+
+
+def _apply_manual_dates(activity: Activity, roadmap: Roadmap, dates: list[dt.date]) -> None:
+    outside = [d for d in dates if not roadmap.period_start <= d <= roadmap.period_end]
+    if outside:
+        listed = ", ".join(f"{d:%d.%m.%Y}" for d in outside)
+        raise ValidationError(
+            f"Мероприятие {activity.number or activity.title[:40]}: даты вне периода дорожной карты "
+            f"({roadmap.period_start:%d.%m.%Y}–{roadmap.period_end:%d.%m.%Y}): {listed}."
+        )
+    activity.due_dates.all().delete()
+    DueDate.objects.bulk_create([DueDate(activity=activity, date=d, origin=DueDate.Origin.MANUAL) for d in dates])
+    activity.deadline_note = "Даты указаны вручную при загрузке."
+    activity.save(update_fields=["deadline_note"])
 
 
 def _apply_responsibility(activity: Activity) -> None:

@@ -7,6 +7,7 @@ app_name = "roadmaps"
 urlpatterns = [
     path("", views.roadmap_list, name="list"),
     path("import/", views.roadmap_import, name="import"),
+    path("import/preview/", views.roadmap_import_preview, name="import_preview"),
     path("import/confirm/", views.roadmap_import_confirm, name="import_confirm"),
     path("attention/", views.attention_list, name="attention"),
     path("tasks/", views.task_list, name="tasks"),

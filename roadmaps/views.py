@@ -171,6 +171,16 @@ def roadmap_status(request, pk: int):
     return redirect("roadmaps:detail", pk=roadmap.pk)
 
 
+def _import_preview(request, staged, form=None):
+    context = upload.preview_context(
+        staged,
+        form=form,
+        correct_url=reverse("roadmaps:import_preview"),
+        confirm_url=reverse("roadmaps:import_confirm"),
+    )
+    return render(request, "roadmaps/import_preview.html", context)
+
+
 @login_required
 def roadmap_import(request):
     form = RoadmapUploadForm(request.POST or None, request.FILES or None, user=request.user)
@@ -188,17 +198,28 @@ def roadmap_import(request):
         except RoadmapImportError as exc:
             form.add_error("file", str(exc))
         else:
-            return render(
-                request,
-                "roadmaps/import_preview.html",
-                {
-                    "staged": staged,
-                    "preview": staged.document.to_json(),
-                    "document": staged.document,
-                    "confirm_url": reverse("roadmaps:import_confirm"),
-                },
-            )
+            return _import_preview(request, staged)
     return render(request, "roadmaps/import_form.html", {"form": form})
+
+
+@login_required
+def roadmap_import_preview(request):
+    """The staged upload again: GET shows it, POST applies the person's corrections and shows it read anew."""
+    token = request.POST.get("token") or request.GET.get("token") or ""
+    try:
+        staged = upload.preview(request, token)
+        if request.method != "POST":
+            return _import_preview(request, staged)
+        form = upload.correction_form(staged, data=request.POST)
+        if form.is_valid():
+            staged = upload.correct(request, token, upload.corrections_from(form))
+            messages.success(request, "Исправления учтены: проверьте, что получилось.")
+            return _import_preview(request, staged)
+    except RoadmapImportError as exc:
+        messages.error(request, str(exc))
+        return redirect("roadmaps:import")
+    messages.error(request, "Исправления не приняты: проверьте поля, отмеченные красным.")
+    return _import_preview(request, staged, form)
 
 
 @login_required
@@ -210,16 +231,21 @@ def roadmap_import_confirm(request):
         messages.info(request, "Загрузка отменена.")
         return redirect("roadmaps:import")
     try:
-        roadmap = upload.confirm(request, token)
+        roadmap = upload.confirm(request, token, replaces=upload.replaces_choice(request.POST))
     except RoadmapImportError as exc:
         messages.error(request, str(exc))
+        if upload.is_pending(request, token):
+            return redirect(f"{reverse('roadmaps:import_preview')}?token={token}")
         return redirect("roadmaps:import")
     except ValidationError as exc:
         messages.error(request, "Дорожная карта не загружена: " + _validation_text(exc))
+        if upload.is_pending(request, token):
+            return redirect(f"{reverse('roadmaps:import_preview')}?token={token}")
         return redirect("roadmaps:import")
     messages.success(
         request,
-        f"Дорожная карта загружена: разделов {roadmap.sections.count()}, мероприятий {roadmap.activities.count()}.",
+        f"Дорожная карта загружена: разделов {roadmap.sections.count()}, мероприятий {roadmap.activities.count()}."
+        + (f" Прежняя редакция «{roadmap.replaces.short_title}» перенесена в архив." if roadmap.replaces_id else ""),
     )
     return redirect("roadmaps:detail", pk=roadmap.pk)
 

@@ -1,4 +1,5 @@
-"""Reading a roadmap document into a plain structure; nothing is written to the database here.
+"""Reading a roadmap document (an order with a table: Word, RTF, OpenDocument, PDF; or a sheet) into a
+plain structure; nothing is written to the database here.
 
 `read_roadmap(file, filename)` returns a `RoadmapDocument`. Each format has a reader that turns the
 file into blocks (paragraph lines and tables in reading order, see `assemble`); `assemble` finds
@@ -13,8 +14,8 @@ preview.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
-from pathlib import PurePath
 from typing import BinaryIO
 
 from roadmaps.deadlines import CHECKPOINT_YEAR, CHECKPOINTS
@@ -61,13 +62,24 @@ def _xlsx(file):
     return xlsx_blocks(file)
 
 
-# file suffix → (reader giving blocks, file kind). Readers of other formats register here.
+def _pdf(file):
+    from roadmaps.importers.pdf import pdf_blocks
+
+    return pdf_blocks(file)
+
+
+# what a reader takes (after LibreOffice for .doc/.rtf/.odt → .docx, .xls/.ods → .xlsx, see
+# roadmaps.importers.formats) → (reader giving blocks, file kind). Readers of other formats register here.
 READERS: dict[str, tuple[Callable[[BinaryIO | str], list[Block]], str]] = {
     ".docx": (_docx, "docx"),
     ".xlsx": (_xlsx, "xlsx"),
     ".xlsm": (_xlsx, "xlsx"),
+    ".pdf": (_pdf, "pdf"),
 }
-UNSUPPORTED_MESSAGE = "Поддерживаются файлы Word (.docx) и Excel (.xlsx). Файлы .doc и .xls сохраните в новом формате."
+UNSUPPORTED_MESSAGE = (
+    "Поддерживаются документы Word (.docx, .doc), RTF, OpenDocument (.odt, .ods), Excel (.xlsx, .xls) и PDF с "
+    "текстовым слоем."
+)
 
 
 def read_roadmap(
@@ -82,16 +94,20 @@ def read_roadmap(
 ) -> RoadmapDocument:
     """Read a roadmap file; raises RoadmapImportError with a Russian message.
 
+    The format is told by the content, not only the name (roadmaps.importers.formats): .doc, .rtf,
+    .odt, .xls and .ods are converted by LibreOffice first, PDF is read for its text layer.
+
     period, order_number, order_date, column_map: what a person set in the preview; each replaces
     what was read from the document. checkpoints: how often continuous work is checked ("year",
     "half", "quarter").
     """
-    name = filename or (file if isinstance(file, str) else getattr(file, "name", "")) or ""
-    suffix = PurePath(str(name)).suffix.lower()
-    if suffix not in READERS:
+    from roadmaps.importers.formats import prepare, readable_suffix
+
+    kind, data = prepare(file, filename)
+    if readable_suffix(kind) not in READERS:
         raise RoadmapImportError(UNSUPPORTED_MESSAGE)
-    reader, kind = READERS[suffix]
-    document = assemble(reader(file), file_kind=kind, column_map=column_map)
+    reader, _kind = READERS[readable_suffix(kind)]
+    document = assemble(reader(io.BytesIO(data)), file_kind=kind, column_map=column_map)
     apply_overrides(
         document,
         period=period,

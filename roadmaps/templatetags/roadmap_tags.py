@@ -36,3 +36,15 @@ def state_label(state: str) -> str:
 @register.filter
 def percent(value) -> str:
     return "—" if value is None else f"{value}%"
+
+
+@register.filter
+def add_class(field, css: str):
+    """A bound form field rendered with extra CSS classes (and marked invalid when it has errors)."""
+    classes = css + (" is-invalid" if field.errors else "")
+    return field.as_widget(attrs={"class": classes})
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None

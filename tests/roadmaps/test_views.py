@@ -125,7 +125,14 @@ def test_derive_insider_readonly_outsider(client_for, world, import_sample):
     assert client_for(world.home.methodologist).get(url).status_code == 403
     assert client_for(world.home.curator).get(url).status_code == 403
     assert client_for(world.foreign.coordinator).get(url).status_code == 404
+    # the sample's period (2022–2024) is over: the coordinator is warned and must confirm first
     response = client_for(world.home.coordinator).post(url, {"organizations": [world.home.school.pk]})
+    assert response.status_code == 200 and not Roadmap.objects.filter(parent=roadmap).exists()
+    assert "Период дорожной карты закончился 31.12.2024" in response.content.decode()
+    assert 'data-testid="derive-period-over"' in response.content.decode()
+    response = client_for(world.home.coordinator).post(
+        url, {"organizations": [world.home.school.pk], "confirm_period_over": "on"}
+    )
     assert response.status_code == 302
     copy = _copy(roadmap, world.home.school)
     school_numbers = list(roadmap.activities.filter(for_schools=True).values_list("number", flat=True))
@@ -133,7 +140,7 @@ def test_derive_insider_readonly_outsider(client_for, world, import_sample):
     assert "2.1" not in school_numbers, "municipal-only activities stay out of school roadmaps"
     assert ExecutionRecord.objects.filter(activity__roadmap=copy, organization=world.home.school).exists()
     # running again changes nothing
-    client_for(world.home.coordinator).post(url, {"organizations": [world.home.school.pk]})
+    client_for(world.home.coordinator).post(url, {"organizations": [world.home.school.pk], "confirm_period_over": "on"})
     assert Roadmap.objects.filter(parent=roadmap).count() == 1
 
 
@@ -253,7 +260,7 @@ def test_upload_bad_file_shows_russian_error(client_for, world):
             "municipality": world.home.municipality.pk,
         },
     )
-    assert "не читается как книга Excel" in response.content.decode()
+    assert "«plan.xlsx» не похож на Excel (.xlsx)" in response.content.decode()
     assert Roadmap.objects.count() == 0
 
 
