@@ -16,7 +16,6 @@ confirming one included: nothing is written before the confirm.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import io
 import logging
 import re
@@ -39,9 +38,6 @@ KIND = "roadmap"
 CONVERTED_DIR = "imports/converted"
 DATE_FORMAT = "%d.%m.%Y"
 _DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
-# warnings of the reading that a correction made by the person answers
-_PERIOD_WARNINGS = ("Период дорожной карты не найден", "Период не указан в названии", "В сроках есть даты вне периода")
-_ORDER_WARNINGS = ("Реквизиты приказа не распознаны",)
 _BROKEN = (
     "Файл повреждён: его внутренняя разметка не читается. Откройте его в Word или Excel, "
     "сохраните заново и загрузите ещё раз."
@@ -106,11 +102,7 @@ class Staged:
 
 # Reading with the corrections -------------------------------------------------------------------------
 def needs_period(document: RoadmapDocument) -> bool:
-    flag = getattr(document, "needs_period", None)
-    if isinstance(flag, bool):
-        return flag
-    # the reading guessed the current year: that is no period a person gave
-    return any(w.startswith("Период дорожной карты не найден") for w in document.warnings)
+    return document.needs_period
 
 
 def _check_size(size: int) -> None:
@@ -124,34 +116,26 @@ def _check_size(size: int) -> None:
 def _read(kind: str, data: bytes, corrections: Corrections, **options) -> RoadmapDocument:
     """Read (already converted) bytes with the person's corrections; any unreadable file becomes a
     Russian message, and a document the database would refuse is refused here, naming the cell."""
-    accepted = inspect.signature(read_roadmap).parameters
-    wanted = {
-        "period": (corrections.period_start, corrections.period_end) if corrections.period_start else None,
-        "order_number": corrections.order_number,
-        "order_date": corrections.order_date,
-        "column_map": corrections.column_map or None,
-    }
-    kwargs = {k: v for k, v in {**options, **wanted}.items() if k in accepted and v is not None}
     try:
-        document = read_roadmap(io.BytesIO(data), f"roadmap{readable_suffix(kind)}", **kwargs)
+        document = read_roadmap(
+            io.BytesIO(data),
+            f"roadmap{readable_suffix(kind)}",
+            **{
+                **options,
+                "period": (corrections.period_start, corrections.period_end)
+                if corrections.period_start and corrections.period_end
+                else options.get("period"),
+                "order_number": corrections.order_number,
+                "order_date": corrections.order_date,
+                "column_map": corrections.column_map or None,
+            },
+        )
     except RoadmapImportError:
         raise
     except Exception:  # noqa: BLE001 - broken XML, a truncated part: the user gets a message, not a 500
         logger.warning("roadmap file of kind %s could not be read", kind, exc_info=True)
         raise RoadmapImportError(_BROKEN) from None
     document.file_kind = kind
-    # What the reading itself did not take is applied here, so the preview and the confirm agree.
-    if corrections.period_start and corrections.period_end and "period" not in kwargs:
-        document.set_period(corrections.period_start, corrections.period_end)
-        document.warnings = [w for w in document.warnings if not w.startswith(_PERIOD_WARNINGS)]
-        if hasattr(document, "needs_period"):
-            document.needs_period = False
-    if corrections.order_number is not None and "order_number" not in kwargs:
-        document.order_number = corrections.order_number
-    if corrections.order_date is not None and "order_date" not in kwargs:
-        document.order_date = corrections.order_date
-    if corrections.order_number is not None or corrections.order_date is not None:
-        document.warnings = [w for w in document.warnings if not w.startswith(_ORDER_WARNINGS)]
     problems = services.roadmap_document_problems(document)
     if problems:
         raise RoadmapImportError(imports.problems_text(problems, limit=20))
@@ -380,7 +364,7 @@ def _iso_to_ru(value: str) -> str:
 
 def schedule_words(activity_json: dict) -> str:
     """«ежегодно, до 30 сентября: 30.09.2026, 30.09.2027» — the reading's words when it gives them."""
-    words = activity_json.get("schedule") or activity_json.get("schedule_words") or ""
+    words = activity_json.get("schedule") or ""
     if not words:
         recurrence = activity_json.get("recurrence") or ""
         words = Recurrence(recurrence).label.lower() if recurrence in Recurrence.values else ""
@@ -452,13 +436,11 @@ def column_choices(document: RoadmapDocument) -> tuple[list[tuple[str, str, int]
     """([(role, role label, column taken now or -1)], [(column index, «Столбец 2 — Мероприятие»)]).
 
     Empty when the reading does not say which column it took for what."""
-    roles_taken = getattr(document, "column_roles", None)
+    roles_taken = document.column_roles
     if not roles_taken:
         return [], []
-    try:
-        from roadmaps.importers import COLUMN_ROLES
-    except ImportError:
-        from roadmaps.importers.table import COLUMN_LABELS as COLUMN_ROLES
+    from roadmaps.importers import COLUMN_ROLES
+
     labels = list(getattr(document, "column_labels", None) or document.columns)
     width = max([len(labels)] + [index + 1 for index in roles_taken.values()])
     aligned = len(labels) == width
@@ -530,7 +512,7 @@ def preview_context(staged: Staged, *, form=None, correct_url: str, confirm_url:
         "column_fields": [form[f"column-{role}"] for role, _label, _current in form.roles],
         "columns_taken": column_summary(document),
         "flagged_count": flagged,
-        "period_source": getattr(document, "period_source", "") or "",
+        "period_source": document.period_source,
         "correct_url": correct_url,
         "confirm_url": confirm_url,
         "can_confirm": not staged.needs_period,

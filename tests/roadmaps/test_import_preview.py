@@ -111,6 +111,30 @@ def test_correct_period_and_order_then_confirm(client_for, world, samples_dir):
     assert due.exists() and all(dt.date(2026, 9, 1) <= d.date <= dt.date(2029, 8, 31) for d in due)
 
 
+def test_column_mapping_is_shown_and_can_be_changed(client_for, world, samples_dir):
+    client = client_for(world.home.coordinator)
+    response = _upload(client, world, SAMPLE, (samples_dir / SAMPLE).read_bytes())
+    token = response.context["staged"].token
+    html = response.content.decode()
+    # which column was taken for what: «Сроки ← Столбец 4 — «Сроки»»
+    assert "Сроки ← Столбец 4 — «Сроки»" in html and "Результат ← Столбец 3 — «Форма представления результата»" in html
+    roles = response.context["document"].column_roles
+    assert roles["deadline"] == 3 and roles["result"] == 2
+    # the person says the deadlines are in column 3 and there is no result column
+    response = client.post(
+        reverse("roadmaps:import_preview"), _form_data(response, **{"column-deadline": "2", "column-result": "-1"})
+    )
+    assert response.status_code == 200, response.content.decode()[:300]
+    first = response.context["rows"][0]["activities"][0]
+    assert first["deadline_text"].startswith("Дорожные карты, программы") and first["result"] == ""
+    # a second round of other corrections keeps the mapping
+    response = client.post(reverse("roadmaps:import_preview"), _form_data(response, order_number="7"))
+    assert response.context["document"].column_roles.get("deadline") == 2
+    client.post(reverse("roadmaps:import_confirm"), {"token": token})
+    activity = Activity.objects.get(number="1.1")
+    assert activity.deadline_text.startswith("Дорожные карты, программы") and activity.result == ""
+
+
 def test_bad_corrections_are_refused_with_russian_messages(client_for, world, samples_dir):
     client = client_for(world.home.coordinator)
     response = _upload(client, world, SAMPLE, (samples_dir / SAMPLE).read_bytes())
@@ -199,8 +223,8 @@ def test_same_order_offers_a_new_version(client_for, world, samples_dir, import_
     assert [r.pk for r in staged.matches] == [old.pk]
     assert staged.matches[0].match_reason == "то же название и период"
     html = response.content.decode()
-    assert 'data-testid="preview-matches"' in html and f'value="{old.pk}"' in html
-    assert f'value="{foreign.pk}"' not in html
+    assert 'data-testid="preview-matches"' in html and f'id="replaces-{old.pk}"' in html
+    assert f'id="replaces-{foreign.pk}"' not in html
     response = client.post(
         reverse("roadmaps:import_preview"),
         _form_data(
