@@ -2,9 +2,11 @@
 as for Word.
 
 Each page gives its lines of text outside the tables and its tables (ruled lines first, the text
-alignment when a page has no ruled table), ordered from the top. Lines are joined into a paragraph
-while a long line runs to the right edge (it was wrapped); short lines (the «УТВЕРЖДЕНО» stamp, a
-caption) stay paragraphs of their own. Text wrapped inside a cell is joined back with spaces.
+alignment when a page has no ruled table), ordered from the top. A long line is joined with the next
+when the next line's first word would not have fitted at its end (it was wrapped); short lines (the
+«УТВЕРЖДЕНО» stamp, a caption) stay paragraphs of their own. Text wrapped inside a cell is joined
+back with spaces, list items («- …», «1) …» after «:» or «;») keep their line, and a word cut at a
+narrow column's edge without a hyphen is joined back when the document shows it is one word.
 
 A row cut by a page break continues at the top of the next page's table without a number: it is
 glued back to the row it belongs to here, because only the PDF knows where the pages break. A
@@ -30,7 +32,8 @@ SCAN_MESSAGE = (
 )
 _TABLE_SETTINGS_TEXT = {"vertical_strategy": "text", "horizontal_strategy": "text", "min_words_vertical": 3}
 _KEEP_BREAK_AFTER = re.compile(r"[;:!?]$")
-_KEEP_BREAK_BEFORE = re.compile(r"^(?:[-–—•·●▪]|\d{1,2}(?:\.\d{1,3})*[.)]\s)")
+_PUNCT = "«»\"'()[].,;:!?–—-"
+_ITEM_START = re.compile(r"^(?:[-–—•·●▪]\s|\d{1,2}(?:\.\d{1,3})*[.)]\s)")
 
 Block = str | list[RawRow]
 
@@ -42,6 +45,24 @@ class _Line:
     x0: float
     x1: float
     text: str
+    space_after: bool = False  # the PDF has a space glyph after the line's last letter
+
+    @property
+    def char_width(self) -> float:
+        return (self.x1 - self.x0) / max(len(self.text), 1)
+
+
+def _new_item(previous: str, line: str) -> bool:
+    """A line that starts a list item after a line ending an item or introducing a list."""
+    return bool(_ITEM_START.match(line)) and (bool(re.search(r"[.;:]$", previous)) or bool(_ITEM_START.match(previous)))
+
+
+def _glue(previous: str, line: str, *, broken_word: bool = False) -> str:
+    if broken_word:
+        return previous + line  # a word too long for the column, cut without a hyphen
+    if previous.endswith(("-", "–")) and line[:1].islower() and not previous.endswith((" -", " –")):
+        return previous + line  # "Нормативно–" + "правовое"
+    return previous + " " + line
 
 
 def join_wrapped(text: str | None) -> str:
@@ -49,31 +70,113 @@ def join_wrapped(text: str | None) -> str:
     if not text:
         return ""
     lines = [" ".join(line.split()) for line in str(text).split("\n")]
-    lines = [line for line in lines if line]
-    out: list[str] = []
-    for line in lines:
-        if not out:
-            out.append(line)
+    return _join([_Line(0, 0, 0, 0, line) for line in lines if line], right=None)
+
+
+def _word(token: str) -> str:
+    return token.strip(_PUNCT).lower().replace("ё", "е")
+
+
+def vocabulary(paragraphs: list[str], cell_lines: list[str]) -> set[str]:
+    """Words the document has whole: those of its paragraphs (full-width lines, never cut) and, in
+    table cells, the words inside a line; a line's first word when it is capitalised and not alone,
+    its last when punctuation follows (a cut leaves a lowercase tail first and a bare head last)."""
+    words: set[str] = set()
+    for text in paragraphs:
+        words.update(_word(t) for t in text.split())
+    for line in cell_lines:
+        tokens = line.split()
+        if len(tokens) < 2:
             continue
-        previous = out[-1]
-        if _KEEP_BREAK_AFTER.search(previous) or _KEEP_BREAK_BEFORE.match(line):
-            out.append(line)
-        elif previous.endswith(("-", "–")) and line[:1].islower() and not previous.endswith((" -", " –")):
-            out[-1] = previous + line  # "Нормативно–" + "правовое"
+        inner = tokens[1:-1]
+        if tokens[0][:1].isupper():
+            inner.append(tokens[0])
+        if re.search(r"[.,;:!?)»]$", tokens[-1]):
+            inner.append(tokens[-1])
+        words.update(_word(t) for t in inner)
+    words.discard("")
+    return words
+
+
+def _cut_word(previous: _Line, text: str, *, right: float | None, words: set[str] | None) -> bool:
+    """A word too long for its column is cut without a hyphen («Муниципаль» | «ные»): the line is
+    that one piece, filling the column (no space glyph after it), and the next starts in lowercase.
+    A line filled by one whole word looks the same, so the pieces are joined only on evidence; when
+    in doubt they stay two words (a space too many is harmless, a lost space joins two words)."""
+    head = previous.text.strip()
+    if right is None or " " in head or not text[:1].islower() or not head[-1:].isalpha():
+        return False
+    tail = text.split(" ", 1)[0]
+    if previous.space_after or right - previous.x1 > 1.2 * previous.char_width:
+        return False  # the next letter would have fitted: the line ended at a space
+    joined, second = _word(head + tail), _word(tail)
+    # only on evidence: the document has the joined word whole, or the tail cannot start a word
+    return joined in (words or set()) or second[:1] in "ьъый"
+
+
+def _join(lines: list[_Line], *, right: float | None, words: set[str] | None = None) -> str:
+    """Lines of one cell → its text. With geometry (`right`: the text edge of the cell) a word cut
+    at the edge is joined back."""
+    out: list[str] = []
+    previous: _Line | None = None
+    for line in lines:
+        text = " ".join(line.text.split())
+        if not text:
+            continue
+        if not out or previous is None:
+            out.append(text)
+        elif _KEEP_BREAK_AFTER.search(out[-1]) or _new_item(out[-1], text):
+            out.append(text)
         else:
-            out[-1] = previous + " " + line
+            out[-1] = _glue(out[-1], text, broken_word=_cut_word(previous, text, right=right, words=words))
+        previous = line
     return clean_cell("\n".join(out))
 
 
-def _table_rows(raw: list[list[str | None]], table_number: int, page_number: int) -> list[RawRow]:
+def _lines_of(page, bbox) -> list[_Line]:
+    """The text lines of one cell: the characters whose middle lies in it (as pdfplumber's own
+    table extraction decides)."""
+    x0, top, x1, bottom = bbox
+
+    def inside(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return False
+        middle_x, middle_y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return x0 <= middle_x <= x1 and top <= middle_y <= bottom
+
+    region = page.filter(inside)
+    stream = region.chars
+    position = {(c["x0"], c["top"], c["text"]): i for i, c in enumerate(stream)}
+    out = []
+    for ln in region.extract_text_lines():
+        last = ln["chars"][-1] if ln["chars"] else None
+        index = position.get((last["x0"], last["top"], last["text"])) if last else None
+        following = stream[index + 1]["text"] if index is not None and index + 1 < len(stream) else ""
+        out.append(_Line(ln["top"], ln["bottom"], ln["x0"], ln["x1"], ln["text"], space_after=following == " "))
+    return out
+
+
+def _table_grid(page, table) -> list[list[tuple[tuple | None, list[_Line]]]]:
+    """Each cell of a ruled table (None where a merged cell covers the column) with its text lines."""
+    chars = page.filter(lambda obj: obj.get("object_type") == "char" and _overlaps(obj, table.bbox))
+    return [[(cell, _lines_of(chars, cell) if cell else []) for cell in row.cells] for row in table.rows]
+
+
+def _table_rows(grid, table_number: int, page_number: int, words: set[str]) -> list[RawRow]:
+    """Rows with each cell's lines joined back into its text."""
     rows: list[RawRow] = []
-    for index, values in enumerate(raw, start=1):
-        cells = [join_wrapped(v) for v in values]
-        # pdfplumber returns a cell merged across columns once and None for the columns it covers
-        distinct = [join_wrapped(v) for v in values if v is not None]
+    for index, row in enumerate(grid, start=1):
+        values: list[str | None] = []
+        for cell, lines in row:
+            if cell is None:
+                values.append(None)
+                continue
+            # the text keeps the same inset from both sides of a cell
+            padding = min((ln.x0 for ln in lines), default=cell[0]) - cell[0]
+            values.append(_join(lines, right=cell[2] - max(padding, 0.0), words=words))
+        distinct = [v for v in values if v is not None]
         merged = len(distinct) == 1 and len(values) > 1
-        if merged:
-            cells = [distinct[0]] * len(values)
+        cells = [distinct[0]] * len(values) if merged else [v or "" for v in values]
         rows.append(
             RawRow(
                 cells=cells,
@@ -85,8 +188,13 @@ def _table_rows(raw: list[list[str | None]], table_number: int, page_number: int
     return rows
 
 
+def _overlaps(obj, bbox) -> bool:
+    return obj["x1"] >= bbox[0] and obj["x0"] <= bbox[2] and obj["bottom"] >= bbox[1] and obj["top"] <= bbox[3]
+
+
 def _paragraphs(lines: list[_Line], left: float, right: float) -> list[tuple[float, str]]:
-    """Lines → paragraphs: a line reaching the right edge was wrapped and continues on the next one."""
+    """Lines → paragraphs: a long line is wrapped when the next line's first word would not have
+    fitted in the room left at its end."""
     width = max(right - left, 1.0)
     out: list[tuple[float, str]] = []
     previous: _Line | None = None
@@ -94,19 +202,19 @@ def _paragraphs(lines: list[_Line], left: float, right: float) -> list[tuple[flo
         text = " ".join(line.text.split())
         if not text:
             continue
+        first_word = len(text.split(" ", 1)[0]) + 1
         wrapped = (
             previous is not None
-            and previous.x1 >= right - 0.12 * width
-            and previous.x1 - previous.x0 >= 0.6 * width  # a long line, not a right-aligned stamp
+            and out
+            and previous.x1 - previous.x0 >= 0.45 * width  # a long line, not a right-aligned stamp
+            and right - previous.x1 < (first_word + 2) * line.char_width
             and line.top - previous.bottom < 0.9 * (previous.bottom - previous.top)
-            and not _KEEP_BREAK_BEFORE.match(text)
+            and not _KEEP_BREAK_AFTER.search(out[-1][1])
+            and not _new_item(out[-1][1], text)
         )
-        if wrapped and out:
+        if wrapped:
             top, before = out[-1]
-            if before.endswith(("-", "–")) and text[:1].islower() and not before.endswith((" -", " –")):
-                out[-1] = (top, before + text)
-            else:
-                out[-1] = (top, before + " " + text)
+            out[-1] = (top, _glue(before, text))
         else:
             out.append((line.top, text))
         previous = line
@@ -125,8 +233,9 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
         raise RoadmapImportError("Файл не читается как PDF: возможно, он повреждён или защищён паролем.") from exc
     except Exception as exc:  # pdfminer raises its own exception types for encrypted or broken files
         raise RoadmapImportError("Файл не читается как PDF: возможно, он повреждён или защищён паролем.") from exc
-    blocks: list[Block] = []
-    table_number = 0
+    pages: list[list[tuple[float, object]]] = []  # per page: (top, paragraph text or table grid)
+    paragraphs: list[str] = []
+    cell_lines: list[str] = []
     text_found = False
     try:
         with pdf:
@@ -148,7 +257,7 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
                 ]
                 left = min([ln.x0 for ln in lines] + [t.bbox[0] for t in tables] or [0.0])
                 right = max([ln.x1 for ln in lines] + [t.bbox[2] for t in tables] or [page.width])
-                items: list[tuple[float, Block]] = []
+                items: list[tuple[float, object]] = []
                 # paragraphs are cut at every table: text above a table never joins text below it
                 cuts = sorted(t.bbox[1] for t in tables)
                 groups: dict[int, list[_Line]] = {}
@@ -156,23 +265,35 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
                     groups.setdefault(sum(1 for c in cuts if c < line.top), []).append(line)
                 for group in groups.values():
                     items.extend(_paragraphs(group, left, right))
+                paragraphs.extend(text for _top, text in items)
                 for table in tables:
-                    raw = table.extract()
-                    if not raw:
-                        continue
-                    table_number += 1
-                    items.append((table.bbox[1], _table_rows(raw, table_number, page.page_number)))
+                    if table.rows:
+                        grid = _table_grid(page, table)
+                        cell_lines.extend(ln.text for row in grid for _cell, lines in row for ln in lines)
+                        items.append((table.bbox[1], (page.page_number, grid)))
                 items.sort(key=lambda item: item[0])
-                for position, (_top, block) in enumerate(items):
-                    if isinstance(block, list) and position == 0:
-                        _glue_page_break(blocks, block)
-                    blocks.append(block)
+                pages.append(items)
     except RoadmapImportError:
         raise
     except Exception as exc:  # a damaged page: say so rather than return half a roadmap
         raise RoadmapImportError("PDF не удалось прочитать до конца: возможно, файл повреждён.") from exc
     if not text_found:
         raise RoadmapImportError(SCAN_MESSAGE)
+    # a word cut at a narrow column's edge is recognised by the words the document has whole
+    words = vocabulary(paragraphs, cell_lines)
+    blocks: list[Block] = []
+    table_number = 0
+    for items in pages:
+        for position, (_top, item) in enumerate(items):
+            if isinstance(item, str):
+                blocks.append(item)
+                continue
+            table_number += 1
+            page_number, grid = item
+            table = _table_rows(grid, table_number, page_number, words)
+            if position == 0:
+                _glue_page_break(blocks, table)
+            blocks.append(table)
     if not any(isinstance(b, list) for b in blocks):
         raise RoadmapImportError(
             "В PDF не найдено ни одной таблицы: дорожная карта читается из таблицы мероприятий. Загрузите "

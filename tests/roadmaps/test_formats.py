@@ -291,3 +291,73 @@ def test_upload_refuses_content_that_is_not_its_extension(client_for, world):
     assert response.status_code == 200
     assert "повреждён или не является файлом .doc" in response.content.decode()
     assert not Roadmap.objects.exists()
+
+
+def test_cell_lines_join_cut_words_only_on_evidence():
+    from roadmaps.importers.pdf import _join, _Line
+
+    def lines(*texts, edge=100.0, space_after=False):
+        # each line's last letter at `edge` (the column filled), 6 pt a letter
+        return [
+            _Line(i * 12, i * 12 + 10, edge - 6 * len(t), edge, t, space_after=space_after) for i, t in enumerate(texts)
+        ]
+
+    words = {"муниципальные", "координаторы"}
+    assert _join(lines("Муниципаль", "ные координаторы"), right=100, words=words) == "Муниципальные координаторы"
+    assert _join(lines("образовател", "ьных учреждений"), right=100, words=set()) == "образовательных учреждений"
+    # a whole word that happens to fill the column stays a word
+    assert _join(lines("Мониторинг", "сайтов ОУ"), right=100, words=set()) == "Мониторинг сайтов ОУ"
+    # a space glyph after the line, or room left for another letter: the line ended at a space
+    assert _join(lines("Муниципаль", "ные", space_after=True), right=100, words=words) == "Муниципаль ные"
+    assert _join(lines("Муниципаль", "ные"), right=120, words=words) == "Муниципаль ные"
+
+
+def test_paragraph_lines_join_when_the_next_word_did_not_fit():
+    from roadmaps.importers.pdf import _Line, _paragraphs
+
+    title = [
+        _Line(100, 112, 60, 540, "(план мероприятий) по реализации целевой модели наставничества (2025"),
+        _Line(114, 126, 60, 130, "- 2027 гг.)"),
+    ]
+    assert _paragraphs(title, 60, 560) == [(100, title[0].text + " - 2027 гг.)")]
+    stamp = [_Line(40, 52, 450, 560, "УТВЕРЖДЕНО"), _Line(54, 66, 380, 560, "приказом начальника Управления")]
+    assert [text for _top, text in _paragraphs(stamp, 60, 560)] == ["УТВЕРЖДЕНО", "приказом начальника Управления"]
+    items = [_Line(0, 12, 60, 560, "Приказываю:"), _Line(14, 26, 60, 300, "1. Утвердить дорожную карту.")]
+    assert [text for _top, text in _paragraphs(items, 60, 560)] == ["Приказываю:", "1. Утвердить дорожную карту."]
+
+
+CORPUS = Path(SAMPLES).parent / "corpus"
+CORPUS_BUILT = sorted(
+    (p.stem, suffix)
+    for p in (CORPUS.glob("*.docx") if CORPUS.is_dir() else [])
+    for suffix in ("pdf", "doc")
+    if (FORMATS / "corpus" / f"{p.stem}.{suffix}").exists()
+)
+
+
+def test_every_corpus_order_has_a_pdf_and_a_doc():
+    """build.py makes them; a corpus .docx without its .pdf/.doc means the build was not rerun."""
+    stems = sorted(p.stem for p in CORPUS.glob("*.docx")) if CORPUS.is_dir() else []
+    assert sorted({stem for stem, _suffix in CORPUS_BUILT}) == stems
+
+
+def _reading(document) -> tuple:
+    """What a coordinator takes from the order: title, order, period, numbers, deadlines, due dates."""
+    data = document.to_json()
+    return (
+        " ".join(data["title"].split()),
+        data["order"],
+        data.get("period"),
+        [
+            (s["number"], [(a["number"], "".join(a["deadline_text"].split()), a["due_dates"]) for a in s["activities"]])
+            for s in data["sections"]
+        ],
+    )
+
+
+@pytest.mark.parametrize("stem,suffix", CORPUS_BUILT)
+def test_corpus_pdf_and_doc_read_like_the_docx(stem, suffix):
+    if suffix == "doc" and shutil.which("soffice") is None:
+        pytest.skip("LibreOffice ставит `make setup`")
+    expected = _reading(read_roadmap(CORPUS / f"{stem}.docx"))
+    assert _reading(read_roadmap(FORMATS / "corpus" / f"{stem}.{suffix}")) == expected
