@@ -97,7 +97,8 @@ def matching_roadmaps(
             roadmap.title, title
         )
         if by_order or by_title:
-            roadmap.match_reason = "тот же приказ" if by_order else "то же название и период"
+            reason = "тот же приказ" if by_order else "то же название и период"
+            roadmap.match_reason = reason  # type: ignore[attr-defined]
             out.append(roadmap)
     return out
 

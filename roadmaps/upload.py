@@ -254,19 +254,14 @@ def confirm(request, token: str, *, replaces: int | None = None) -> Roadmap:
     """Write the staged roadmap once; a repeated or concurrent confirm returns the same roadmap."""
     upload = _upload(request, token)
     readable = (upload.params or {}).get("readable")
+    if upload.confirmed_at is None:
+        # what the person can still correct in the preview is refused before the upload is claimed
+        _ready_to_write(_staged(request, upload), replaces)
 
     def apply(upload, content: bytes) -> dict:
         try:
             staged = _staged(request, upload)
-            if staged.needs_period:
-                raise RoadmapImportError("Укажите период дорожной карты: без него нельзя рассчитать сроки.")
-            previous = None
-            if replaces:
-                previous = next((r for r in staged.matches if r.pk == replaces), None)
-                if previous is None:
-                    raise RoadmapImportError(
-                        "Дорожная карта, новой редакцией которой вы хотели загрузить эту, не найдена."
-                    )
+            previous = _ready_to_write(staged, replaces)
             roadmap = services.roadmap_import(
                 document=staged.document,
                 user=request.user,
@@ -297,6 +292,18 @@ def confirm(request, token: str, *, replaces: int | None = None) -> Roadmap:
     if roadmap is None:
         raise RoadmapImportError("Дорожная карта из этого файла уже загружена и затем удалена.")
     return roadmap
+
+
+def _ready_to_write(staged: Staged, replaces: int | None) -> Roadmap | None:
+    """The roadmap this one replaces (or None); refuses what the preview must settle first."""
+    if staged.needs_period:
+        raise RoadmapImportError("Укажите период дорожной карты: без него нельзя рассчитать сроки.")
+    if not replaces:
+        return None
+    previous = next((r for r in staged.matches if r.pk == replaces), None)
+    if previous is None:
+        raise RoadmapImportError("Дорожная карта, новой редакцией которой вы хотели загрузить эту, не найдена.")
+    return previous
 
 
 def discard(request, token: str) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from roadmaps.importers.table import RawRow, RoadmapImportError, clean_cell
 
@@ -156,7 +156,12 @@ def _lines_of(page, bbox) -> list[_Line]:
     return out
 
 
-def _table_grid(page, table) -> list[list[tuple[tuple | None, list[_Line]]]]:
+_Grid = list[list[tuple[tuple | None, list["_Line"]]]]
+# a page's item in reading order: a paragraph's text, or a table's (page number, grid)
+_Item = str | tuple[int, _Grid]
+
+
+def _table_grid(page, table) -> _Grid:
     """Each cell of a ruled table (None where a merged cell covers the column) with its text lines."""
     chars = page.filter(lambda obj: obj.get("object_type") == "char" and _overlaps(obj, table.bbox))
     return [[(cell, _lines_of(chars, cell) if cell else []) for cell in row.cells] for row in table.rows]
@@ -226,14 +231,14 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
-    source = io.BytesIO(file) if isinstance(file, bytes) else file
+    source: Any = io.BytesIO(file) if isinstance(file, bytes) else file
     try:
         pdf = pdfplumber.open(source)
     except (PDFSyntaxError, ValueError, TypeError, KeyError, OSError) as exc:
         raise RoadmapImportError("Файл не читается как PDF: возможно, он повреждён или защищён паролем.") from exc
     except Exception as exc:  # pdfminer raises its own exception types for encrypted or broken files
         raise RoadmapImportError("Файл не читается как PDF: возможно, он повреждён или защищён паролем.") from exc
-    pages: list[list[tuple[float, object]]] = []  # per page: (top, paragraph text or table grid)
+    pages: list[list[tuple[float, _Item]]] = []  # per page: (top, paragraph text or table grid)
     paragraphs: list[str] = []
     cell_lines: list[str] = []
     text_found = False
@@ -257,15 +262,15 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
                 ]
                 left = min([ln.x0 for ln in lines] + [t.bbox[0] for t in tables] or [0.0])
                 right = max([ln.x1 for ln in lines] + [t.bbox[2] for t in tables] or [page.width])
-                items: list[tuple[float, object]] = []
+                items: list[tuple[float, _Item]] = []
                 # paragraphs are cut at every table: text above a table never joins text below it
                 cuts = sorted(t.bbox[1] for t in tables)
                 groups: dict[int, list[_Line]] = {}
                 for line in lines:
                     groups.setdefault(sum(1 for c in cuts if c < line.top), []).append(line)
-                for group in groups.values():
-                    items.extend(_paragraphs(group, left, right))
-                paragraphs.extend(text for _top, text in items)
+                texts = [item for group in groups.values() for item in _paragraphs(group, left, right)]
+                paragraphs.extend(text for _top, text in texts)
+                items.extend(texts)
                 for table in tables:
                     if table.rows:
                         grid = _table_grid(page, table)
@@ -290,10 +295,10 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
                 continue
             table_number += 1
             page_number, grid = item
-            table = _table_rows(grid, table_number, page_number, words)
+            rows = _table_rows(grid, table_number, page_number, words)
             if position == 0:
-                _glue_page_break(blocks, table)
-            blocks.append(table)
+                _glue_page_break(blocks, rows)
+            blocks.append(rows)
     if not any(isinstance(b, list) for b in blocks):
         raise RoadmapImportError(
             "В PDF не найдено ни одной таблицы: дорожная карта читается из таблицы мероприятий. Загрузите "
