@@ -106,13 +106,24 @@ class Municipality(models.Model):
         return local_today(self, now)
 
 
-def local_today(municipality: Municipality, now: dt.datetime | None = None) -> dt.date:
+def local_today(
+    municipality: Municipality | None = None, now: dt.datetime | None = None, *, timezone_name: str | None = None
+) -> dt.date:
     """Today where the municipality is (`now`: the moment to read, default the current one).
-    Views, selectors, reports and reminders all ask this; a page without a municipality uses
-    the site's local date (`timezone.localdate()`)."""
+
+    The one notion of «today» in product code (tests/test_today.py checks that nothing else asks
+    the clock for a date): views, selectors, reports and reminders ask this, or
+    `accounts.scoping.user_today(user)` for the user's own municipality. `timezone_name` is a time
+    zone instead of a municipality; with neither, the site's local date (pages and tasks that span
+    municipalities)."""
     from django.utils import timezone
 
-    return (now or timezone.now()).astimezone(municipality.tzinfo).date()
+    moment = now or timezone.now()
+    if municipality is not None:
+        return moment.astimezone(municipality.tzinfo).date()
+    if timezone_name:
+        return moment.astimezone(zoneinfo.ZoneInfo(timezone_name)).date()
+    return timezone.localtime(moment).date()
 
 
 class OrganizationKind(models.TextChoices):

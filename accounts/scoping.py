@@ -28,6 +28,7 @@ apps register the scope of their own models with `register_choice_scope` in `App
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -36,7 +37,16 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import MUNICIPAL_ROLES, Municipality, Organization, Region, Role, RoleAssignment, User
+from accounts.models import (
+    MUNICIPAL_ROLES,
+    Municipality,
+    Organization,
+    Region,
+    Role,
+    RoleAssignment,
+    User,
+    local_today,
+)
 
 _CACHE_ATTR = "_nastavnik_scope"
 _M = TypeVar("_M", bound=Model)
@@ -91,6 +101,13 @@ class Scope:
     # role -> ids of regions (regional roles), and the municipalities of those regions
     region_ids_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
     region_municipality_ids_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
+    # time zones of the municipalities the user works in (read with the roles, no extra query)
+    timezones: frozenset[str] = frozenset()
+
+    @property
+    def home_timezone(self) -> str | None:
+        """The time zone of the user's municipalities when they share one (see `user_today`)."""
+        return next(iter(self.timezones)) if len(self.timezones) == 1 else None
 
     def _municipalities(self, grant: str) -> frozenset[int]:
         return frozenset().union(
@@ -241,9 +258,7 @@ def scope_for(user) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    rows = RoleAssignment.objects.filter(user=user).values_list(
-        "role", "municipality_id", "organization_id", "organization__municipality_id", "region_id"
-    )
+    rows = RoleAssignment.objects.filter(user=user).values_list(*_SCOPE_COLUMNS)
     scope = _build_scope(user, rows)
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -267,9 +282,7 @@ def scopes_for(users: Iterable) -> None:
     if not pending:
         return
     rows_by_user: dict[int, list[tuple]] = {pk: [] for pk in pending}
-    for user_id, *row in RoleAssignment.objects.filter(user_id__in=pending).values_list(
-        "user_id", "role", "municipality_id", "organization_id", "organization__municipality_id", "region_id"
-    ):
+    for user_id, *row in RoleAssignment.objects.filter(user_id__in=pending).values_list("user_id", *_SCOPE_COLUMNS):
         rows_by_user[user_id].append(tuple(row))
     for pk, same_user in pending.items():
         scope = _build_scope(same_user[0], rows_by_user[pk])
@@ -277,14 +290,27 @@ def scopes_for(users: Iterable) -> None:
             setattr(user, _CACHE_ATTR, scope)
 
 
+_SCOPE_COLUMNS = (
+    "role",
+    "municipality_id",
+    "organization_id",
+    "organization__municipality_id",
+    "region_id",
+    "municipality__timezone",
+    "organization__municipality__timezone",
+)
+
+
 def _build_scope(user, rows: Iterable[tuple]) -> Scope:
     municipalities: dict[str, set[int]] = {}
+    timezones: set[str] = set()
     organizations: dict[str, set[int]] = {}
     parents: set[int] = set()
     roles: set[str] = set()
     regions: dict[str, set[int]] = {}
-    for role, municipality_id, organization_id, parent_id, region_id in rows:
+    for role, municipality_id, organization_id, parent_id, region_id, tz, parent_tz in rows:
         roles.add(role)
+        timezones.update(t for t in (tz, parent_tz) if t)
         if municipality_id:
             municipalities.setdefault(role, set()).add(municipality_id)
         if organization_id:
@@ -297,10 +323,11 @@ def _build_scope(user, rows: Iterable[tuple]) -> Scope:
     if regions:  # one more query, only for regional users
         by_region: dict[int, set[int]] = {}
         all_regions = set().union(*regions.values())
-        for municipality_id, region_id in Municipality.objects.filter(region_id__in=all_regions).values_list(
-            "pk", "region_id"
+        for municipality_id, region_id, tz in Municipality.objects.filter(region_id__in=all_regions).values_list(
+            "pk", "region_id", "timezone"
         ):
             by_region.setdefault(region_id, set()).add(municipality_id)
+            timezones.add(tz)
         region_municipalities = {
             role: frozenset().union(*(by_region.get(r, set()) for r in ids)) for role, ids in regions.items()
         }
@@ -313,7 +340,15 @@ def _build_scope(user, rows: Iterable[tuple]) -> Scope:
         municipality_ids_by_role={k: frozenset(v) for k, v in municipalities.items()},
         organization_ids_by_role={k: frozenset(v) for k, v in organizations.items()},
         parent_municipality_ids=frozenset(parents),
+        timezones=frozenset(timezones),
     )
+
+
+def user_today(user, now: dt.datetime | None = None) -> dt.date:
+    """Today for the user: in the time zone of the municipalities they work in (an organization's
+    staff and participants: their municipality's; a regional user: the region's when it has one);
+    the site's date for an admin or a user whose municipalities lie in different time zones."""
+    return local_today(timezone_name=scope_for(user).home_timezone, now=now)
 
 
 def forget_scope(user) -> None:

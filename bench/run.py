@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from accounts.models import local_today
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench" / "results.json"
 SECTIONS = ("pages", "import", "report", "sweep", "load")
@@ -135,7 +137,7 @@ def _child_report(args: list[str]) -> dict:
 
 
 def reports(subjects, *, log=print) -> dict:
-    year = dt.date.today().year
+    year = local_today().year
     one = _child_report(["--municipality", str(subjects.municipality.pk), "--year", str(year)])
     log(f"  {subjects.municipality.name}: {one['seconds']} с, пик памяти процесса {one['peak_rss_mb']} МБ")
     region = _child_report(["--region", "--year", str(year)])

@@ -29,7 +29,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from accounts.models import Municipality, Organization, OrganizationKind, Region, Role, RoleAssignment, User
+from accounts.models import (
+    Municipality,
+    Organization,
+    OrganizationKind,
+    Region,
+    Role,
+    RoleAssignment,
+    User,
+    local_today,
+)
 
 REGION_NAME = "Красноярский край"
 SCALE_PASSWORD = "nastavnik-scale-2026"
@@ -486,7 +495,7 @@ class Generator:
         self.rng = random.Random(config.seed)
         self.names = _Names(self.rng)
         self.log = log or (lambda text: None)
-        self.today = today or timezone.localdate()
+        self.today = today or local_today()
         year = self.today.year if self.today.month >= 9 else self.today.year - 1
         self.year_start, self.year_end = dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
         self.report = ScaleReport()

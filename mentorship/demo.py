@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
+from accounts.models import local_today
 from mentorship.models import (
     Community,
     CommunityMeeting,
@@ -488,7 +488,7 @@ def _person(organization, last, first, middle, create_only: dict | None = None, 
 
 @transaction.atomic
 def seed(ctx) -> None:
-    today = timezone.localdate()
+    today = local_today()
     competencies = {c.name: c for c in Competency.objects.all()}
     deficits = {d.name: d for d in Deficit.objects.all()}
     subjects = {s.name: s for s in Subject.objects.all()}

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Municipality, Organization
+from accounts.models import Municipality, Organization, local_today
 from accounts.names import normalize_name  # noqa: F401 - the one key for a person's name, re-exported
 from accounts.uploads import validate_document, validate_spreadsheet
 from accounts.validators import validate_phone
@@ -99,6 +99,11 @@ class MenteeCategory(models.TextChoices):
     DIFFICULTIES = "difficulties", "Педагог, испытывающий профессиональные затруднения"
     PUPIL = "pupil", "Обучающийся"
     GRADUATE = "graduate", "Выпускник"
+
+
+def _today_at(organization: Organization | None) -> dt.date:
+    """Today in the organization's municipality (accounts.models.local_today)."""
+    return local_today(organization.municipality if organization is not None else None)
 
 
 class Person(models.Model):
@@ -194,10 +199,10 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         self.refresh_name_key()
         if self.is_mentee and self.mentee_since is None:
-            self.mentee_since = timezone.localdate()
+            self.mentee_since = _today_at(self.organization)
         # leaving starts the retention clock; coming back stops it
         if not self.is_active and self.left_on is None:
-            self.left_on = timezone.localdate()
+            self.left_on = _today_at(self.organization)
         elif self.is_active and self.left_on is not None:
             self.left_on = None
         if kwargs.get("update_fields") is not None:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from accounts.models import local_today
 from mentorship.models import Consent, DestructionAct, DestructionReason, Person
 
 ANONYMIZED_LAST_NAME = "Обезличен"
@@ -46,7 +47,7 @@ def retention_days() -> int:
 
 def people_past_retention(*, today: dt.date | None = None) -> QuerySet[Person]:
     """People who left the program longer ago than the retention period and are not yet anonymized."""
-    today = today or timezone.localdate()
+    today = today or local_today()  # every municipality's people: the site's date
     cutoff = today - dt.timedelta(days=retention_days())
     return Person.objects.filter(is_active=False, left_on__lt=cutoff, anonymized_at__isnull=True)
 

@@ -212,7 +212,7 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
         instance.kind = instance.kind or PersonKind.EDUCATOR
         setattr(instance, self.role_flag, True)
         if self.role_flag == "is_mentee" and instance.mentee_since is None:
-            instance.mentee_since = timezone.localdate()
+            instance.mentee_since = scoping.user_today(self.user)
         instance.refresh_name_key()
         if not instance.organization_id and "Организация" not in errors:
             errors["Организация"] = ["Укажите организацию."]

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts import scoping
 from accounts.history import history_rows  # noqa: F401  (re-exported for the views)
-from accounts.models import Organization
+from accounts.models import Organization, local_today
 from mentorship.models import (
     OPEN_PAIR_STATUSES,
     Community,
@@ -120,7 +120,7 @@ def mentees_waiting(user) -> QuerySet[Person]:
 
 
 def waiting_days(person: Person, today: dt.date | None = None) -> int:
-    today = today or timezone.localdate()
+    today = today or local_today()
     start = person.mentee_since or timezone.localtime(person.created_at).date()
     return max(0, (today - start).days)
 
@@ -291,7 +291,7 @@ class Dashboard:
 
 def dashboard(user, today: dt.date | None = None) -> Dashboard:
     """A fixed handful of grouped queries whatever the number of organizations and pairs."""
-    today = today or timezone.localdate()
+    today = today or scoping.user_today(user)
     organizations = list(scoping.visible_organizations(user).order_by("short_name"))
     stats = {o.pk: OrgStats(organization=o) for o in organizations}
     people = with_person_facts(people_visible(user).filter(is_active=True)).order_by()  # grouped in Python: no sort
@@ -342,7 +342,7 @@ def dashboard(user, today: dt.date | None = None) -> Dashboard:
 def dashboard_totals(user, today: dt.date | None = None) -> OrgStats:
     """The home page's four figures of `dashboard` in three aggregate queries: no per-organization
     rows, no consent subquery (the home page does not show it)."""
-    today = today or timezone.localdate()
+    today = today or scoping.user_today(user)
     people = (
         people_visible(user)
         .filter(is_active=True)
@@ -362,7 +362,7 @@ def dashboard_totals(user, today: dt.date | None = None) -> OrgStats:
 
 def organization_stats(user, organization: Organization, today: dt.date | None = None) -> tuple[OrgStats, dict]:
     """One school's people and pairs for its page: the dashboard's row plus pairs by status."""
-    today = today or timezone.localdate()
+    today = today or scoping.user_today(user)
     s = OrgStats(organization=organization)
     people = with_person_facts(people_visible(user).filter(organization=organization, is_active=True)).order_by()
     for row in people.values("is_mentor", "is_mentee", "mentee_category", "matched", "has_consent"):  # type: ignore[misc]

@@ -18,7 +18,7 @@ from django.forms import ModelForm
 from django.utils import timezone
 
 from accounts import scoping
-from accounts.models import Organization
+from accounts.models import Municipality, Organization, local_today
 from mentorship.models import (
     OPEN_PAIR_STATUSES,
     Community,
@@ -47,6 +47,13 @@ from mentorship.models import (
 )
 
 
+def _today(organization_id: int | None) -> dt.date:
+    """Today in the municipality of the organization (accounts.models.local_today)."""
+    if organization_id is None:
+        return local_today()
+    return local_today(Municipality.objects.only("timezone").get(organizations=organization_id))
+
+
 # People and consents ---------------------------------------------------------------------------
 def consent_add(
     *, person: Person, given_on: dt.date, purpose: str = "", representative_name: str = "", scan=None
@@ -69,7 +76,7 @@ def consent_withdraw(*, consent: Consent, on: dt.date | None = None, user=None) 
     if consent.withdrawn_on:
         raise ValidationError("Согласие уже отозвано.")
     with transaction.atomic():
-        consent.withdrawn_on = on or timezone.localdate()
+        consent.withdrawn_on = on or _today(consent.person.organization_id)
         consent.full_clean()
         consent.save(update_fields=["withdrawn_on"])
         anonymize_on_withdrawal(person=consent.person, user=user)
@@ -237,7 +244,7 @@ def pair_activate(*, pair: Pair, on: dt.date | None = None) -> Pair:
     mentee_count = sum(1 for p in participants if p.role == ParticipantRole.MENTEE)
     _check_capacity(mentors=mentors, new_mentees=mentee_count, pair=pair)
     pair.status = PairStatus.ACTIVE
-    pair.started_on = pair.started_on or on or timezone.localdate()
+    pair.started_on = pair.started_on or on or _today(pair.organization_id)
     pair.save(update_fields=["status", "started_on", "updated_at"])
     Program.objects.filter(pair=pair, status=ProgramStatus.DRAFT).update(status=ProgramStatus.IN_PROGRESS)
     return pair
@@ -253,7 +260,7 @@ def pair_complete(*, pair: Pair, on: dt.date | None = None, results: str = "", r
     if program is not None and program.status != ProgramStatus.COMPLETED:
         program_complete(program=program, results=results, reflection=reflection, on=on)
     pair.status = PairStatus.COMPLETED
-    pair.ended_on = on or timezone.localdate()
+    pair.ended_on = on or _today(pair.organization_id)
     pair.save(update_fields=["status", "ended_on", "updated_at"])
     return pair
 
@@ -268,7 +275,7 @@ def pair_stop(*, pair: Pair, reason: str, on: dt.date | None = None) -> Pair:
         raise ValidationError("Укажите причину досрочного прекращения.")
     pair.status = PairStatus.STOPPED
     pair.stop_reason = reason.strip()
-    pair.ended_on = on or timezone.localdate()
+    pair.ended_on = on or _today(pair.organization_id)
     pair.save(update_fields=["status", "stop_reason", "ended_on", "updated_at"])
     # the mentees go back to the waiting list from today
     Person.objects.filter(participations__pair=pair, participations__role=ParticipantRole.MENTEE).update(
@@ -291,7 +298,7 @@ def program_create(
         raise ValidationError("У этой пары уже есть программа.")
     if not pair.is_open:
         raise ValidationError("Программу составляют для формируемой или действующей пары.")
-    start = pair.started_on or timezone.localdate()
+    start = pair.started_on or _today(pair.organization_id)
     program = Program(pair=pair, source=source, title=title.strip())
     items: list[PlanItem] = []
     deficits = []
@@ -345,21 +352,21 @@ def program_complete(*, program: Program, results: str, reflection: str, on: dt.
         raise ValidationError("Опишите итоги рефлексии.")
     program.results, program.reflection = results.strip(), reflection.strip()
     program.status = ProgramStatus.COMPLETED
-    program.completed_on = on or timezone.localdate()
+    program.completed_on = on or _today(program.pair.organization_id)
     program.save(update_fields=["results", "reflection", "status", "completed_on", "updated_at"])
     return program
 
 
 def program_publish(*, program: Program, publish: bool = True) -> Program:
     program.is_published = publish
-    program.published_on = timezone.localdate() if publish else None
+    program.published_on = _today(program.pair.organization_id) if publish else None
     program.save(update_fields=["is_published", "published_on", "updated_at"])
     return program
 
 
 def plan_item_toggle(*, item: PlanItem) -> PlanItem:
     item.done = not item.done
-    item.done_on = timezone.localdate() if item.done else None
+    item.done_on = _today(item.program.pair.organization_id) if item.done else None
     item.save(update_fields=["done", "done_on"])
     return item
 
@@ -482,7 +489,7 @@ def practice_save(*, user, form: ModelForm, file=None) -> Practice:
     practice = form.save(commit=False)
     _require_edit(user, practice.organization_id)
     if practice.is_published and not practice.published_on:
-        practice.published_on = timezone.localdate()
+        practice.published_on = _today(practice.organization_id)
     practice.save()
     form.save_m2m()
     if file:

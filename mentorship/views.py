@@ -13,7 +13,6 @@ from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
@@ -322,7 +321,7 @@ def waiting_list(request):
     # thousands of mentees in the bank and rendering them all took 400 ms
     page = _page(request, selectors.mentees_waiting(request.user))
     mentees = list(page.object_list)
-    today = timezone.localdate()
+    today = scoping.user_today(request.user)
     for mentee in mentees:
         mentee.days_waiting = selectors.waiting_days(mentee, today)
     return render(
@@ -691,7 +690,7 @@ def meeting_create(request, pk: int):
     if pair.status != PairStatus.ACTIVE:
         messages.error(request, "Встречи записывают для действующей пары.")
         return redirect(pair)
-    form = forms.MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    form = forms.MeetingForm(request.POST or None, initial={"held_on": scoping.user_today(request.user)})
     if request.method == "POST" and form.is_valid():
         meeting = services.meeting_save(user=request.user, form=form, pair=pair)
         if meeting.is_complete:

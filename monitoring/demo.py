@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import local_today
 from monitoring import services
 from monitoring.models import (
     Assignment,
@@ -28,7 +29,7 @@ def seed(ctx) -> None:
     norilsk = ctx.municipalities["norilsk"]
     orgs = ctx.organizations["norilsk"]
     metodist, koordinator = ctx.users["metodist"], ctx.users["koordinator"]
-    today = timezone.localdate()
+    today = local_today(norilsk)
     services.criteria_ensure_defaults(municipality=norilsk)
 
     title = f"Информационная справка ОО о реализации ЦМН за {today.year - 1}/{today.year} учебный год"

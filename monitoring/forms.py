@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
 from accounts import scoping
 from accounts.forms import ScopedFormMixin
-from accounts.models import Municipality, Organization, OrganizationKind
+from accounts.models import Municipality, Organization, OrganizationKind, local_today
 from monitoring.models import Campaign, Question, QuestionKind, SchoolReport
 
 
@@ -102,7 +101,7 @@ class ResponseForm(forms.Form):
 def year_choices() -> list[tuple[int, str]]:
     """Years a monitoring form offers, computed when the form is shown (not at import time:
     a server started in December must offer the new year in January)."""
-    return [(y, str(y)) for y in range(timezone.localdate().year + 1, 2019, -1)]
+    return [(y, str(y)) for y in range(local_today().year + 1, 2019, -1)]
 
 
 YEAR_CHOICES = year_choices
@@ -134,4 +133,4 @@ class BuildForm(ScopedFormMixin, forms.Form):
         self.fields["municipality"].queryset = qs
         if qs.count() == 1:
             self.fields["municipality"].initial = qs.first()
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = scoping.user_today(user).year

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from accounts import scoping
 from accounts.models import Municipality, Region
@@ -21,7 +20,7 @@ PAGE_SIZE = 50
 
 def _year(request) -> tuple[PeriodFilterForm, int]:
     form = PeriodFilterForm(request.GET or None)
-    year = timezone.localdate().year
+    year = scoping.user_today(request.user).year
     if form.is_valid():
         year = form.cleaned_data.get("year") or year
     return form, year

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 
 from accounts import scoping
-from accounts.models import Organization
+from accounts.models import Organization, local_today
 from monitoring.models import (
     REPORT_KINDS,
     AnnualReportBuild,
@@ -194,7 +194,7 @@ def organization_figures(
     )
     from roadmaps.models import ExecutionRecord, ExecutionStatus
 
-    today = today or dt.date.today()
+    today = today or local_today()
     figures = {pk: OrgFigures(organization_id=pk) for pk in org_ids}
     if not figures:
         return figures
@@ -535,7 +535,7 @@ TREND_YEARS = 3
 def organization_monitoring(user, organization: Organization, today: dt.date | None = None) -> SchoolMonitoring:
     """Reports per campaign with their state, questionnaire response rates, the latest website
     check and a trend by year (reports on time, young specialists covered, roadmap on time)."""
-    today = today or dt.date.today()
+    today = today or scoping.user_today(user)
     assignments: list[Assignment] = list(  # annotated with responses_total/done below
         assignments_visible(user)
         .filter(organization=organization)

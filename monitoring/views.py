@@ -47,7 +47,7 @@ def _require_monitoring(user) -> None:
 
 def _period(request) -> tuple[PeriodFilterForm, int, str]:
     form = PeriodFilterForm(request.GET or None)
-    year, kind = dt.date.today().year, ""
+    year, kind = scoping.user_today(request.user).year, ""
     if form.is_valid():
         year = form.cleaned_data.get("year") or year
         kind = form.cleaned_data.get("kind") or ""

@@ -7,10 +7,9 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, register_demo_login
-from accounts.models import User
+from accounts.models import User, local_today
 from mentorship.models import InvitationChannel, Meeting, MeetingFormat, Pair, PairParticipant, Stage
 from mentorship.participants import participant_invite
 from monitoring import services as monitoring_services
@@ -38,7 +37,7 @@ def _account(curator, person, username: str) -> User:
 
 @transaction.atomic
 def seed(ctx) -> None:
-    today = timezone.localdate()
+    today = local_today()
     for city, order, curator_name, mentor_login, mentee_login in DEMO_PARTICIPANTS:
         curator = ctx.users.get(curator_name)
         pair = Pair.objects.filter(organization__municipality=ctx.municipalities[city], order_number=order).first()

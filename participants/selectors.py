@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from accounts import scoping
 from mentorship.models import Consent, Invitation, Meeting, Pair, PairParticipant, ParticipantRole, Person, PlanItem
@@ -94,7 +93,7 @@ class Waiting:
 
 def waiting_for(user, *, today: dt.date | None = None) -> list[Waiting]:
     """What waits for the participant: feedback on held meetings, open questionnaires."""
-    today = today or timezone.localdate()
+    today = today or scoping.user_today(user)
     items: list[Waiting] = []
     meetings = my_meetings(user).filter(
         held_on__lte=today, held_on__gte=today - dt.timedelta(days=FEEDBACK_WINDOW_DAYS)

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from accounts import scoping
 from mentorship.models import Meeting, MeetingFormat, Pair, PairParticipant, ParticipantRole, Stage
@@ -44,7 +43,7 @@ def meeting_feedback_give(*, user, meeting: Meeting, side: str, rating: int, tex
     if side not in _my_sides(user, meeting.pair_id):
         raise PermissionDenied("Отзыв даёт участник этой встречи.")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.held_on > timezone.localdate():
+    if meeting.held_on > scoping.user_today(user):
         raise ValidationError("Встреча ещё не прошла: отзыв можно оставить после неё.")
     if not 1 <= int(rating) <= 10:
         raise ValidationError({"rating": "Оценка — от 1 до 10."})

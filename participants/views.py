@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
@@ -32,7 +31,7 @@ def _participant(request) -> None:
 @login_required
 def home(request):
     _participant(request)
-    today = timezone.localdate()
+    today = scoping.user_today(request.user)
     pairs = list(selectors.my_pairs(request.user))
     meetings = list(selectors.my_meetings(request.user)[:30])
     for pair in pairs:
@@ -67,7 +66,7 @@ def pair_detail(request, pk: int):
             "partners": [p for p in pair.participants.all() if p.person.user_id != request.user.pk],
             "program": program,
             "meetings": selectors.my_meetings(request.user).filter(pair=pair),
-            "today": timezone.localdate(),
+            "today": scoping.user_today(request.user),
         },
     )
 
@@ -99,7 +98,7 @@ def feedback(request, pk: int):
     return render(
         request,
         "participants/feedback.html",
-        {"meeting": meeting, "form": form, "side": side, "done": done, "today": timezone.localdate()},
+        {"meeting": meeting, "form": form, "side": side, "done": done, "today": scoping.user_today(request.user)},
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from accounts.models import local_today
 from roadmaps import services
 from roadmaps.importers import RoadmapImportError, read_roadmap
 from roadmaps.models import (
@@ -177,7 +178,7 @@ def seed(ctx) -> None:
                 .select_related("due", "activity")
                 .order_by("due__date", "activity__order")
             )
-            today = dt.date.today()
+            today = local_today(copy.municipality)
             past = [r for r in records if r.due.date < today]
             future = [r for r in records if r.due.date >= today]
             counts = _mark(past[:8], user, ["done", "late", "progress", "none"])

@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts import scoping, uploads
-from accounts.models import Municipality, Organization
+from accounts.models import Municipality, Organization, local_today
 from roadmaps import selectors
 from roadmaps.deadlines import parse_deadline
 from roadmaps.importers import RoadmapDocument, parse_indicators, split_parties
@@ -455,7 +455,7 @@ def record_update(
     if evidence_file is not None:
         validate_evidence_file(evidence_file)
     if status == ExecutionStatus.DONE:
-        completed_on = completed_on or record.completed_on or timezone.localdate(timezone=record.municipality.tzinfo)
+        completed_on = completed_on or record.completed_on or local_today(record.municipality)
         if not (evidence_file or record.evidence_file or evidence_url or document_number):
             raise ValidationError("Для отметки «Выполнено» приложите файл, ссылку или реквизиты документа.")
     else:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
-from accounts.models import Municipality, Organization, OrganizationKind
+from accounts.models import Municipality, Organization, OrganizationKind, local_today
 from monitoring import indicators, selectors
 from monitoring.models import CampaignKind, EffectivenessCriterion
 
@@ -460,7 +460,7 @@ def collect(
     from mentorship.models import Practice, PracticeStatus
 
     period = Period(year, academic)
-    today = today or dt.date.today()
+    today = today or local_today(municipality)
     orgs_qs = municipality.organizations.filter(is_active=True).order_by("short_name")
     if organization_kind:
         orgs_qs = orgs_qs.filter(kind=organization_kind)

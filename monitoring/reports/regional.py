@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from accounts.models import Municipality
+from accounts.models import Municipality, local_today
 from monitoring.reports.data import KIND_LABELS, ORG_COLUMNS, Period, collect_rows, org_values, safe
 from monitoring.reports.xlsx import FORMATS, setup
 
@@ -34,7 +34,7 @@ def build_regional_xlsx(
     municipalities: list[Municipality], start: dt.date, end: dt.date, organization_kind: str | None = None
 ) -> bytes:
     period = _period(start, end)
-    today = dt.date.today()
+    today = local_today()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Мониторинг ЦМН")
     from openpyxl.utils import get_column_letter

@@ -220,6 +220,42 @@ def test_one_today_per_municipality(world):
     )
 
 
+def test_user_today_is_the_today_of_the_users_municipality(world):
+    """A school's curator, a participant and a coordinator see their municipality's date (read with
+    the roles, no extra query); an admin or a user across time zones sees the site's date."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Role, RoleAssignment
+
+    world.home.municipality.timezone = "Asia/Krasnoyarsk"  # UTC+7
+    world.home.municipality.save()
+    world.foreign.municipality.timezone = "Europe/Kaliningrad"  # UTC+2
+    world.foreign.municipality.save()
+    moment = dt.datetime(2026, 3, 1, 20, 30, tzinfo=dt.UTC)  # 2 March in Krasnoyarsk, 1 March in Kaliningrad
+    for user in (world.home.curator, world.home.coordinator, world.foreign.curator, world.admin):
+        scoping.forget_scope(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert scoping.user_today(world.home.curator, moment) == dt.date(2026, 3, 2)
+    assert len(queries) == 1  # the scope's own query
+    assert scoping.user_today(world.home.coordinator, moment) == dt.date(2026, 3, 2)
+    assert scoping.user_today(world.foreign.curator, moment) == dt.date(2026, 3, 1)
+    site = timezone_localdate(moment)
+    assert scoping.user_today(world.admin, moment) == site
+    assert scoping.user_today(None, moment) == site
+    RoleAssignment.objects.create(user=world.home.curator, role=Role.CURATOR, organization=world.foreign.school)
+    scoping.forget_scope(world.home.curator)
+    assert scoping.user_today(world.home.curator, moment) == site
+
+
+def timezone_localdate(moment):
+    from django.utils import timezone
+
+    return timezone.localtime(moment).date()
+
+
 def test_monitoring_year_list_is_computed_when_shown(monkeypatch):
     import datetime as dt
 
@@ -227,6 +263,6 @@ def test_monitoring_year_list_is_computed_when_shown(monkeypatch):
 
     from monitoring import forms
 
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2031, 1, 10))
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2031, 1, 10, 12, tzinfo=dt.UTC))
     form = forms.PeriodFilterForm()
     assert (2032, "2032") in list(form.fields["year"].choices)
