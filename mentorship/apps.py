@@ -6,6 +6,9 @@ class MentorshipConfig(AppConfig):
     verbose_name = "Наставничество"
 
     def ready(self) -> None:
+        from mentorship import reminders
+
+        reminders.register()  # the reminder kinds about this app's data (accounts.reminders)
         from accounts.imports import register_purge
         from accounts.models import Role
         from mentorship.exchange import purge_refused_files

@@ -6,6 +6,9 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Мониторинг"
 
     def ready(self) -> None:
+        from monitoring import reminders
+
+        reminders.register()  # the reminder kinds about this app's data (accounts.reminders)
         from accounts.models import MUNICIPAL_ROLES
         from accounts.navigation import NavItem, register_cards, register_nav
         from accounts.scoping import MONITOR, REGION_MONITOR, roles_with

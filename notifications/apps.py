@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.models import Role
         from accounts.navigation import NavItem, register_nav
+        from notifications import checks  # noqa: F401  (registers the reminder kinds' system check)
 
         register_nav(
             NavItem("Уведомления", "notifications:list", icon="bell", order=900, group="Уведомления"),

@@ -1,10 +1,19 @@
-"""Kinds of reminders and the cadence rules shared by providers, the sweep and the UI."""
+"""Kinds of reminders (their labels, for the log and the preferences). Which app reminds of what is
+registered by that app (accounts.reminders); `notifications.checks` holds the two lists together."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
+
+from accounts.reminders import (
+    HORIZON_DAYS,
+    OVERDUE_DAILY_DAYS,
+    REPEAT_EVERY_DAYS,
+    daily_then_weekly,
+    daily_then_weekly_dates,
+    first_then_weekly,
+    first_then_weekly_dates,
+)
 
 
 class Kind(models.TextChoices):
@@ -30,40 +39,16 @@ class Kind(models.TextChoices):
 EVENT_KINDS = (Kind.REPORT_SUBMITTED, Kind.REPORT_RETURNED, Kind.REPORT_ACCEPTED)
 
 
-# Overdue reminders: every day for the first days, then once a week (the issue's rule).
-OVERDUE_DAILY_DAYS = 3
-REPEAT_EVERY_DAYS = 7
-MEETING_FEEDBACK_AFTER_DAYS = 3
-MEETING_FEEDBACK_GIVE_UP_DAYS = 31
-MENTEE_WAITING_DAYS = 14
-PAIR_SILENCE_DAYS = 30
-
-
-def daily_then_weekly(days_late: int, *, daily_days: int = OVERDUE_DAILY_DAYS) -> bool:
-    """Days 1..daily_days every day, then every REPEAT_EVERY_DAYS days counted from the last daily one."""
-    if days_late < 1:
-        return False
-    if days_late <= daily_days:
-        return True
-    return (days_late - daily_days) % REPEAT_EVERY_DAYS == 0
-
-
-def first_then_weekly(days: int, *, first: int) -> bool:
-    """On day `first`, then every REPEAT_EVERY_DAYS days after it."""
-    return days >= first and (days - first) % REPEAT_EVERY_DAYS == 0
-
-
-# The same rules as dates, so that providers ask the database only for what is due today instead of
-# reading every open record and testing it in Python (a region has tens of thousands). The horizon
-# is ten years: nothing in a roadmap, a pair or the bank waits longer than that.
-HORIZON_DAYS = 3660
-
-
-def daily_then_weekly_dates(today: dt.date, *, daily_days: int = OVERDUE_DAILY_DAYS) -> list[dt.date]:
-    """The due dates whose lateness `daily_then_weekly` accepts on `today`."""
-    return [today - dt.timedelta(days=n) for n in range(1, HORIZON_DAYS) if daily_then_weekly(n, daily_days=daily_days)]
-
-
-def first_then_weekly_dates(today: dt.date, *, first: int, last: int = HORIZON_DAYS) -> list[dt.date]:
-    """The start dates whose age `first_then_weekly` accepts on `today` (ages up to `last` days)."""
-    return [today - dt.timedelta(days=n) for n in range(first, last + 1, REPEAT_EVERY_DAYS)]
+# The cadence rules live with the reminder registry (accounts.reminders) so that the apps which
+# register kinds use them too; re-exported here for the sweep, the UI and the tests.
+__all__ = [
+    "EVENT_KINDS",
+    "HORIZON_DAYS",
+    "OVERDUE_DAILY_DAYS",
+    "REPEAT_EVERY_DAYS",
+    "Kind",
+    "daily_then_weekly",
+    "daily_then_weekly_dates",
+    "first_then_weekly",
+    "first_then_weekly_dates",
+]

@@ -10,8 +10,8 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts import scoping
 from mentorship.models import Consent, Invitation, Meeting, Pair, PairParticipant, ParticipantRole, Person, PlanItem
+from mentorship.reminders import MEETING_FEEDBACK_AFTER_DAYS
 from monitoring.models import CampaignStatus, Response
-from notifications.kinds import MEETING_FEEDBACK_AFTER_DAYS
 
 # a participant gives feedback on meetings of the last month (after that the curator's reminder stops too)
 FEEDBACK_WINDOW_DAYS = 31

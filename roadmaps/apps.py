@@ -6,6 +6,9 @@ class RoadmapsConfig(AppConfig):
     verbose_name = "Дорожные карты"
 
     def ready(self) -> None:
+        from roadmaps import reminders
+
+        reminders.register()  # the reminder kinds about this app's data (accounts.reminders)
         from accounts.imports import register_purge
         from accounts.models import Role
         from roadmaps.upload import purge_converted

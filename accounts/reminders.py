@@ -1,0 +1,206 @@
+"""Reminder kinds, registered by the app that owns the data (like menu items, `register_nav`).
+
+An app registers each kind it can be reminded of in `AppConfig.ready()`:
+
+    register_reminder("pair_inactive", model=Pair, fields=("organization__municipality", "status",
+                      "started_on", "meetings__held_on"), provider=pair_inactive)
+
+`fields` are the lookups the provider reads, from `model`; each is checked when the kind is
+registered, so a renamed field stops the start-up (`ImproperlyConfigured`) instead of the kind
+going quiet. `notifications` reads the registry (the sweep, the preview) and owns what happens
+next: keys, opt-outs, delivery. The ground knows no domain: this module imports no app.
+
+A provider is `provider(ctx) -> Iterable[Planned]`; it only reads. `ctx` is a `SweepContext`: the
+municipality, its local date, its reminder rules, who is told (curators of an organization, the
+municipality's coordinators) and `ctx.shared(key, build)` for a read several kinds share.
+The cadence rules (`daily_then_weekly`, `first_then_weekly` and their date lists) live here too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db.models import Model
+from django.urls import NoReverseMatch, reverse
+
+if TYPE_CHECKING:
+    from accounts.models import Municipality
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One reminder about one object, before it is split into one key per recipient."""
+
+    object_type: str
+    object_id: int
+    kind: str
+    recipients: tuple  # users
+    title: str
+    message: str
+    path: str = ""
+    organization_id: int | None = None
+    due_date: dt.date | None = None
+
+
+class ReminderRules(Protocol):
+    """The municipality's settings a provider reads (notifications.ReminderSettings)."""
+
+    @property
+    def days_before_list(self) -> list[int]: ...
+
+    escalation_days: int
+
+
+class SweepContext(Protocol):
+    """What a provider is given (notifications.providers.SweepContext implements it)."""
+
+    municipality: Municipality
+    today: dt.date
+
+    @property
+    def rules(self) -> Any: ...  # a ReminderRules
+
+    def curators(self, organization_id: int | None) -> tuple: ...
+
+    def coordinators(self) -> tuple: ...
+
+    def shared(self, key: str, build: Callable[[], T]) -> T: ...
+
+
+Provider = Callable[[SweepContext], Iterable[Planned]]
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    kind: str
+    model: type[Model]
+    fields: tuple[str, ...]
+    provider: Provider
+
+    @property
+    def app_label(self) -> str:
+        return self.model._meta.app_label
+
+
+_registry: dict[str, ReminderKind] = {}
+
+
+def check_lookup(model: type[Model], lookup: str) -> None:
+    """Raise ImproperlyConfigured unless `lookup` ("pair__organization__municipality") names
+    fields from `model` on (forward or reverse relations)."""
+    current: Any = model
+    parts = lookup.split("__")
+    for index, name in enumerate(parts):
+        try:
+            field = current._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise ImproperlyConfigured(
+                f"Reminder lookup «{lookup}» of {model._meta.label}: {current._meta.label} has no field «{name}»."
+            ) from None
+        if index < len(parts) - 1:
+            if not field.is_relation or field.related_model is None:
+                raise ImproperlyConfigured(
+                    f"Reminder lookup «{lookup}» of {model._meta.label}: «{name}» is not a relation."
+                )
+            current = field.related_model
+
+
+def register_reminder(kind: str, *, model: type[Model], fields: Iterable[str], provider: Provider) -> None:
+    """Register a reminder kind (call from `AppConfig.ready()`); its lookups are checked now."""
+    fields = tuple(fields)
+    for lookup in fields:
+        check_lookup(model, lookup)
+    entry = ReminderKind(kind=str(kind), model=model, fields=fields, provider=provider)
+    existing = _registry.get(entry.kind)
+    if existing is not None and existing.provider is not provider:
+        raise ImproperlyConfigured(
+            f"Reminder kind «{kind}» is registered twice ({existing.model._meta.label}, {model._meta.label})."
+        )
+    _registry[entry.kind] = entry
+
+
+def reminder_kind(kind: str) -> ReminderKind | None:
+    return _registry.get(str(kind))
+
+
+def registered_reminders() -> list[ReminderKind]:
+    return list(_registry.values())
+
+
+def check_registered_reminders() -> list[str]:
+    """Every registered kind's lookups again (the system check runs this after all apps are ready)."""
+    problems = []
+    for entry in _registry.values():
+        for lookup in entry.fields:
+            try:
+                check_lookup(entry.model, lookup)
+            except ImproperlyConfigured as exc:
+                problems.append(f"{entry.kind}: {exc}")
+    return problems
+
+
+# Cadence: overdue reminders every day for the first days, then once a week --------------------
+OVERDUE_DAILY_DAYS = 3
+REPEAT_EVERY_DAYS = 7
+
+
+def daily_then_weekly(days_late: int, *, daily_days: int = OVERDUE_DAILY_DAYS) -> bool:
+    """Days 1..daily_days every day, then every REPEAT_EVERY_DAYS days counted from the last daily one."""
+    if days_late < 1:
+        return False
+    if days_late <= daily_days:
+        return True
+    return (days_late - daily_days) % REPEAT_EVERY_DAYS == 0
+
+
+def first_then_weekly(days: int, *, first: int) -> bool:
+    """On day `first`, then every REPEAT_EVERY_DAYS days after it."""
+    return days >= first and (days - first) % REPEAT_EVERY_DAYS == 0
+
+
+# The same rules as dates, so that providers ask the database only for what is due today instead of
+# reading every open record and testing it in Python (a region has tens of thousands). The horizon
+# is ten years: nothing in a roadmap, a pair or the bank waits longer than that.
+HORIZON_DAYS = 3660
+
+
+def daily_then_weekly_dates(today: dt.date, *, daily_days: int = OVERDUE_DAILY_DAYS) -> list[dt.date]:
+    """The due dates whose lateness `daily_then_weekly` accepts on `today`."""
+    return [today - dt.timedelta(days=n) for n in range(1, HORIZON_DAYS) if daily_then_weekly(n, daily_days=daily_days)]
+
+
+def first_then_weekly_dates(today: dt.date, *, first: int, last: int = HORIZON_DAYS) -> list[dt.date]:
+    """The start dates whose age `first_then_weekly` accepts on `today` (ages up to `last` days)."""
+    return [today - dt.timedelta(days=n) for n in range(first, last + 1, REPEAT_EVERY_DAYS)]
+
+
+# Wording shared by the providers ---------------------------------------------------------------
+def path_to(name: str, *args) -> str:
+    """The link of a reminder ("" when the page is not installed)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def days_text(n: int) -> str:
+    """«1 день», «3 дня», «11 дней»."""
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        word = "день"
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        word = "дня"
+    else:
+        word = "дней"
+    return f"{n} {word}"
+
+
+def short_text(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
