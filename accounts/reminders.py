@@ -190,15 +190,10 @@ def path_to(name: str, *args) -> str:
 
 
 def days_text(n: int) -> str:
-    """«1 день», «3 дня», «11 дней»."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        word = "день"
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        word = "дня"
-    else:
-        word = "дней"
-    return f"{n} {word}"
+    """«1 день», «3 дня», «11 дней» (accounts.plurals: gettext's plural forms)."""
+    from accounts.plurals import count_noun
+
+    return count_noun(abs(n), "день")
 
 
 def short_text(text: str, limit: int = 120) -> str:

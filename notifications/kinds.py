@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     REPORT_SUBMITTED = "report_submitted", "Организация сдала отчёт на проверку"
     REPORT_RETURNED = "report_returned", "Отчёт возвращён на доработку"
     REPORT_ACCEPTED = "report_accepted", "Отчёт принят"
+    ROADMAP_BEHIND = "roadmap_behind", "Координатор напоминает о просроченных мероприятиях"
     # to participants (mentors and mentees with their own accounts)
     FEEDBACK_TO_GIVE = "feedback_to_give", "Участнику: оставьте отзыв о встрече"
     QUESTIONNAIRE_OPEN = "questionnaire_open", "Участнику: новая анкета"
@@ -36,7 +37,7 @@ class Kind(models.TextChoices):
 
 
 # Kinds sent at once when something happens (not by the daily sweep)
-EVENT_KINDS = (Kind.REPORT_SUBMITTED, Kind.REPORT_RETURNED, Kind.REPORT_ACCEPTED)
+EVENT_KINDS = (Kind.REPORT_SUBMITTED, Kind.REPORT_RETURNED, Kind.REPORT_ACCEPTED, Kind.ROADMAP_BEHIND)
 
 
 # The cadence rules live with the reminder registry (accounts.reminders) so that the apps which

@@ -85,20 +85,35 @@ class RecordFilter(django_filters.FilterSet):
 
 
 class MatrixFilter(django_filters.FilterSet):
+    """Organizations of the matrix. `state` and `sort` need the rates of every organization, so they
+    are applied by roadmaps.selectors.matrix_order after the query (their filters pass the rows on)."""
+
     q = django_filters.CharFilter(label="Организация", method="search")
     kind = django_filters.ChoiceFilter(label="Тип", choices=None, empty_label="Все")
+    state = django_filters.ChoiceFilter(label="Состояние", choices=None, empty_label="Все", method="keep")
+    sort = django_filters.ChoiceFilter(label="Порядок", choices=None, empty_label=None, method="keep")
 
     class Meta:
         from accounts.models import Organization
 
         model = Organization
-        fields = ["q", "kind"]
+        fields = ["q", "kind", "state", "sort"]
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def choice(self, name: str) -> str:
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        return self.form.cleaned_data.get(name) or ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from accounts.models import OrganizationKind
 
         self.filters["kind"].extra["choices"] = OrganizationKind.choices
+        self.filters["state"].extra["choices"] = list(selectors.MATRIX_STATES.items())
+        self.filters["sort"].extra["choices"] = list(selectors.MATRIX_SORTS.items())
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(short_name__icontains=value) | Q(full_name__icontains=value))

@@ -422,3 +422,39 @@ def execution_state(status: str, due_date: dt.date, today: dt.date) -> str:
     if status == ExecutionStatus.IN_PROGRESS:
         return ExecutionState.IN_PROGRESS
     return ExecutionState.NOT_DUE
+
+
+class LaggardReminder(models.Model):
+    """«Напомнить отстающим» from the matrix: an organization behind was reminded on a local date.
+
+    The unique key (organization, date) makes the action exactly once a day per organization: a
+    double click or two coordinators at once insert the same key, and only the insert that
+    succeeds sends the reminder.
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="laggard_reminders"
+    )
+    date = models.DateField("дата (местная)")
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name="дорожная карта", on_delete=models.CASCADE, related_name="laggard_reminders"
+    )
+    overdue = models.PositiveIntegerField("просрочено мероприятий", default=0)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто напомнил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "напоминание отстающей организации"
+        verbose_name_plural = "напоминания отстающим организациям"
+        ordering = ["-date", "organization"]
+        constraints = [models.UniqueConstraint(fields=["organization", "date"], name="laggard_reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"Напоминание от {self.date:%d.%m.%Y}"

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q
 
+from accounts.plurals import count_noun
 from accounts.reminders import (
     Planned,
     SweepContext,
@@ -120,54 +121,148 @@ def _record_planned(record, kind: str, recipients: tuple, title: str, message: s
     )
 
 
+# Grouping: one notice per person, kind and day for each school (or the municipal level), not one
+# per activity. The key is the school's (or the municipality's), so a day's notice is claimed once
+# however its records are grouped; a single record keeps its own wording.
+MAX_LISTED = 25
+
+
+def _owner_key(record) -> tuple[str, int]:
+    if record.organization_id is not None:
+        return "accounts.organization", record.organization_id
+    return "accounts.municipality", record.municipality_id
+
+
+def _where(record) -> str:
+    return record.organization.short_name if record.organization_id else "муниципальный уровень"
+
+
+def _in_where(record) -> str:
+    return f"в {record.organization.short_name}" if record.organization_id else "на муниципальном уровне"
+
+
+def _line(record, note: str = "") -> str:
+    name = short_text(f"{record.activity.number} {record.activity.title}".strip(), 150)
+    return f"— {name} (срок {record.due.date:%d.%m.%Y}{', ' + note if note else ''})"
+
+
+def _listing(records: list, note=lambda r: "") -> str:
+    lines = [_line(r, note(r)) for r in records[:MAX_LISTED]]
+    if len(records) > MAX_LISTED:
+        lines.append(f"…и ещё {count_noun(len(records) - MAX_LISTED, 'мероприятие')}")
+    return "\n".join(lines)
+
+
+def _grouped(records: list) -> dict[tuple[str, int], list]:
+    groups: dict[tuple[str, int], list] = defaultdict(list)
+    for record in records:
+        groups[_owner_key(record)].append(record)
+    return groups
+
+
+def _group_planned(records: list, kind: str, recipients: tuple, title: str, message: str) -> Planned:
+    first = records[0]
+    object_type, object_id = _owner_key(first)
+    return Planned(
+        object_type=object_type,
+        object_id=object_id,
+        kind=kind,
+        recipients=recipients,
+        title=title,
+        message=message,
+        path=path_to("roadmaps:record", first.pk) if len(records) == 1 else path_to("roadmaps:tasks"),
+        organization_id=first.organization_id,
+        due_date=min(r.due.date for r in records),
+    )
+
+
+def overdue_records(ctx: SweepContext, owners) -> list:
+    """Every open record overdue today of the given owners ((object_type, id) of a school or the
+    municipality), earliest first: the list of a grouped overdue notice (one query)."""
+    org_ids = [i for t, i in owners if t == "accounts.organization"]
+    q = Q(organization_id__in=org_ids)
+    if any(t == "accounts.municipality" for t, _ in owners):
+        q |= Q(organization__isnull=True)
+    return list(open_records(ctx).filter(q, due__date__lt=ctx.today))
+
+
 def roadmap_due_soon(ctx: SweepContext) -> Iterable[Planned]:
     targets = {ctx.today + dt.timedelta(days=d): d for d in ctx.rules.days_before_list}
-    for record in open_records_on(ctx, targets):
-        days = targets[record.due.date]
-        name, body = _record_text(record)
-        yield _record_planned(
-            record,
-            DUE_SOON,
-            ctx.curators(record.organization_id),
-            f"Через {days_text(days)} срок: {name}",
-            f"{body} Отметьте выполнение и приложите подтверждение до срока.",
-        )
+    for records in _grouped(open_records_on(ctx, targets)).values():
+        first = records[0]
+        if len(records) == 1:
+            name, body = _record_text(first)
+            title = f"Через {days_text(targets[first.due.date])} срок: {name}"
+            message = f"{body} Отметьте выполнение и приложите подтверждение до срока."
+        else:
+            title = f"Скоро срок: {count_noun(len(records), 'мероприятие')} {_in_where(first)}"
+            message = (
+                f"Скоро срок: {count_noun(len(records), 'мероприятие')} дорожных карт ({_where(first)}). "
+                "Отметьте выполнение и приложите подтверждение до срока.\n"
+                + _listing(records, lambda r: f"через {days_text(targets[r.due.date])}")
+            )
+        yield _group_planned(records, DUE_SOON, ctx.curators(first.organization_id), title, message)
 
 
 def roadmap_due_today(ctx: SweepContext) -> Iterable[Planned]:
-    for record in open_records_on(ctx, [ctx.today]):
-        name, body = _record_text(record)
-        yield _record_planned(
-            record,
-            DUE_TODAY,
-            ctx.curators(record.organization_id),
-            f"Сегодня срок: {name}",
-            f"{body} Сегодня последний день.",
-        )
+    for records in _grouped(open_records_on(ctx, [ctx.today])).values():
+        first = records[0]
+        if len(records) == 1:
+            name, body = _record_text(first)
+            title, message = f"Сегодня срок: {name}", f"{body} Сегодня последний день."
+        else:
+            title = f"Сегодня срок: {count_noun(len(records), 'мероприятие')} {_in_where(first)}"
+            message = (
+                f"Сегодня последний день: {count_noun(len(records), 'мероприятие')} дорожных карт "
+                f"({_where(first)}).\n" + _listing(records)
+            )
+        yield _group_planned(records, DUE_TODAY, ctx.curators(first.organization_id), title, message)
 
 
 def roadmap_overdue(ctx: SweepContext) -> Iterable[Planned]:
-    for record in open_records_on(ctx, daily_then_weekly_dates(ctx.today)):
-        late = (ctx.today - record.due.date).days
-        if not daily_then_weekly(late):
-            continue
-        name, body = _record_text(record)
-        yield _record_planned(
-            record,
-            OVERDUE,
-            ctx.curators(record.organization_id),
-            f"Просрочено на {days_text(late)}: {name}",
-            f"{body} Срок прошёл {days_text(late)} назад: отметьте выполнение или напишите комментарий.",
-        )
+    """One notice a day per school to its curators: «в МБОУ «СШ № 1» просрочено 16 мероприятий» with
+    the list of every overdue activity, on the days at least one of them is on the overdue cadence."""
+    firing = [
+        r
+        for r in open_records_on(ctx, daily_then_weekly_dates(ctx.today))
+        if daily_then_weekly((ctx.today - r.due.date).days)
+    ]
+    groups = _grouped(firing)
+    if not groups:
+        return
+    everything = _grouped(overdue_records(ctx, groups))
+    for key, records in groups.items():
+        first = records[0]
+        overdue = everything.get(key) or records
+        if len(overdue) == 1:
+            late = (ctx.today - first.due.date).days
+            name, body = _record_text(first)
+            title = f"Просрочено на {days_text(late)}: {name}"
+            message = f"{body} Срок прошёл {days_text(late)} назад: отметьте выполнение или напишите комментарий."
+        else:
+            where = _in_where(first)
+            title = f"{where[:1].upper()}{where[1:]} просрочено {count_noun(len(overdue), 'мероприятие')}"
+            message = (
+                f"{title} дорожных карт на {ctx.today:%d.%m.%Y}. Отметьте выполнение или напишите комментарий.\n"
+                + _listing(overdue, lambda r: f"просрочено на {days_text((ctx.today - r.due.date).days)}")
+            )
+        yield _group_planned(overdue, OVERDUE, ctx.curators(first.organization_id), title, message)
 
 
 def roadmap_escalation(ctx: SweepContext) -> Iterable[Planned]:
-    first = ctx.rules.escalation_days + 1
-    dates = first_then_weekly_dates(ctx.today, first=first)
-    for record in (r for r in open_records_on(ctx, dates) if r.organization_id is not None):
+    """To the coordinators, one notice a day for the municipality listing the schools long overdue."""
+    first_day = ctx.rules.escalation_days + 1
+    dates = first_then_weekly_dates(ctx.today, first=first_day)
+    records = [
+        r
+        for r in open_records_on(ctx, dates)
+        if r.organization_id is not None and first_then_weekly((ctx.today - r.due.date).days, first=first_day)
+    ]
+    if not records:
+        return
+    if len(records) == 1:
+        record = records[0]
         late = (ctx.today - record.due.date).days
-        if not first_then_weekly(late, first=first):
-            continue
         name, body = _record_text(record)
         yield _record_planned(
             record,
@@ -176,6 +271,26 @@ def roadmap_escalation(ctx: SweepContext) -> Iterable[Planned]:
             f"{record.organization.short_name}: просрочка {days_text(late)}",
             f"{body} Организация не отметила выполнение {days_text(late)} после срока.",
         )
+        return
+    by_org = _grouped(records)
+    lines = []
+    for group in by_org.values():
+        lines.append(f"{group[0].organization.short_name}:")
+        lines.append(_listing(group, lambda r: f"просрочено на {days_text((ctx.today - r.due.date).days)}"))
+    orgs = count_noun(len(by_org), "организация")
+    yield Planned(
+        object_type="accounts.municipality",
+        object_id=ctx.municipality.pk,
+        kind=ESCALATION,
+        recipients=ctx.coordinators(),
+        title=f"Долгая просрочка: {count_noun(len(records), 'мероприятие')}, {orgs}",
+        message=(
+            f"Больше {days_text(ctx.rules.escalation_days)} после срока не отмечено выполнение: "
+            f"{count_noun(len(records), 'мероприятие')} ({orgs}).\n" + "\n".join(lines)
+        ),
+        path=path_to("roadmaps:attention"),
+        due_date=min(r.due.date for r in records),
+    )
 
 
 def weekly_digest(ctx: SweepContext) -> Iterable[Planned]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from accounts import scoping
 from accounts.models import Municipality, Organization
@@ -282,6 +283,117 @@ def matrix_organizations(user, roadmap: Roadmap) -> QuerySet[Organization]:
     return scoping.visible_organizations(user).filter(municipality_id=roadmap.municipality_id).order_by("short_name")
 
 
+@dataclass
+class OrgStats:
+    """One organization's line of a municipal roadmap: its rates and how many records are in each state."""
+
+    rate: Rate = field(default_factory=Rate)
+    has_copy: bool = False
+    overdue: int = 0
+    in_progress: int = 0
+    not_due: int = 0
+
+    @property
+    def behind(self) -> bool:
+        return self.overdue > 0
+
+
+MATRIX_STATES = {
+    "overdue": "Есть просроченные",
+    "in_progress": "Есть выполняемые",
+    "done": "Всё наступившее выполнено",
+    "no_copy": "Нет дорожной карты ОО",
+}
+MATRIX_SORTS = {
+    "name": "По названию (А–Я)",
+    "-name": "По названию (Я–А)",
+    "reporting": "Отчётность: сначала низкая",
+    "-reporting": "Отчётность: сначала высокая",
+    "timely": "Вовремя: сначала низкая",
+    "-timely": "Вовремя: сначала высокая",
+    "-overdue": "Больше всего просрочек",
+}
+
+
+def matrix_stats(user, roadmap: Roadmap, org_ids: Iterable[int] | None = None) -> dict[int, OrgStats]:
+    """Per organization of the municipal roadmap: rates and state counts, in two queries whatever
+    the number of organizations (the grouping is done by the database)."""
+    today = local_today(roadmap.municipality)
+    records = records_visible(user).filter(activity__source_activity__roadmap=roadmap, organization__isnull=False)
+    copies = roadmaps_visible(user).filter(parent=roadmap, organization__isnull=False)
+    if org_ids is not None:
+        org_ids = list(org_ids)
+        records = records.filter(organization_id__in=org_ids)
+        copies = copies.filter(organization_id__in=org_ids)
+    done = Q(status=ExecutionStatus.DONE)
+    due = Q(due__date__lte=today)
+    rows = (
+        records.order_by()
+        .values("organization_id")
+        .annotate(
+            total=Count("pk"),
+            expected=Count("pk", filter=due),
+            done=Count("pk", filter=due & done),
+            done_in_time=Count("pk", filter=due & done & Q(completed_on__lte=F("due__date"))),
+            overdue=Count("pk", filter=~done & Q(due__date__lt=today)),
+            in_progress=Count("pk", filter=Q(status=ExecutionStatus.IN_PROGRESS) & Q(due__date__gte=today)),
+            not_due=Count("pk", filter=~done & ~Q(status=ExecutionStatus.IN_PROGRESS) & Q(due__date__gte=today)),
+        )
+    )
+    stats: dict[int, OrgStats] = defaultdict(OrgStats)
+    for row in rows:
+        item = stats[row["organization_id"]]
+        item.rate = Rate(expected=row["expected"], done=row["done"], on_time=row["done_in_time"], total=row["total"])
+        item.overdue, item.in_progress, item.not_due = row["overdue"], row["in_progress"], row["not_due"]
+    for org_id in copies.values_list("organization_id", flat=True):
+        stats[org_id].has_copy = True
+    return dict(stats)
+
+
+def _rate_key(value: int | None, descending: bool) -> tuple:
+    # organizations with nothing due yet go last either way
+    if value is None:
+        return (1, 0)
+    return (0, -value if descending else value)
+
+
+def matrix_order(
+    organizations: Iterable[Organization],
+    stats: dict[int, OrgStats],
+    *,
+    state: str = "",
+    sort: str = "name",
+) -> list[Organization]:
+    """Filter the organizations by their state and sort them by name or by a rate (in Python: the
+    rates are computed for all of them by `matrix_stats`)."""
+    empty = OrgStats()
+    chosen = []
+    for org in organizations:
+        item = stats.get(org.pk, empty)
+        if state == "overdue" and not item.overdue:
+            continue
+        if state == "in_progress" and not item.in_progress:
+            continue
+        if state == "done" and (item.overdue or not item.rate.expected):
+            continue
+        if state == "no_copy" and item.has_copy:
+            continue
+        chosen.append(org)
+    name_key = {org.pk: (org.short_name.lower(), org.pk) for org in chosen}
+    if sort in ("name", "-name", ""):
+        return sorted(chosen, key=lambda o: name_key[o.pk], reverse=sort == "-name")
+    descending = sort.startswith("-")
+    field_name = sort.lstrip("-")
+    if field_name == "overdue":
+        return sorted(chosen, key=lambda o: (-stats.get(o.pk, empty).overdue, name_key[o.pk]))
+    if field_name not in ("reporting", "timely"):
+        return sorted(chosen, key=lambda o: name_key[o.pk])
+    return sorted(
+        chosen,
+        key=lambda o: (_rate_key(getattr(stats.get(o.pk, empty).rate, field_name), descending), name_key[o.pk]),
+    )
+
+
 def roadmap_matrix(user, roadmap: Roadmap, organizations: list[Organization]) -> Matrix:
     """Organizations × school activities of a municipal roadmap, with DHIS2-style rates.
 
@@ -472,3 +584,32 @@ def organization_execution(user, organization: Organization) -> OrganizationExec
             .order_by("due__date", "activity__order")[:OVERDUE_LISTED]
         )
     return result
+
+
+def laggard_messages(result) -> list[str]:
+    """What «напомнить отстающим» tells the coordinator (a roadmaps.services.LaggardResult)."""
+    from accounts.plurals import count_noun
+
+    def names(orgs) -> str:
+        shown = ", ".join(o.short_name for o in orgs[:10])
+        return shown + (f" и ещё {len(orgs) - 10}" if len(orgs) > 10 else "")
+
+    texts = []
+    if result.reminded:
+        texts.append(
+            f"Напоминание отправлено кураторам: {count_noun(len(result.reminded), 'организация')} "
+            f"({names(result.reminded)})."
+        )
+    if result.already:
+        texts.append(
+            f"Сегодня уже напоминали, повторно не отправлено: {count_noun(len(result.already), 'организация')} "
+            f"({names(result.already)})."
+        )
+    if result.without_curator:
+        texts.append(
+            f"Нет куратора, напоминать некому: {count_noun(len(result.without_curator), 'организация')} "
+            f"({names(result.without_curator)}). Назначьте куратора на странице школы."
+        )
+    if not texts:
+        texts.append("Отстающих нет: просроченных мероприятий ни у одной организации.")
+    return texts

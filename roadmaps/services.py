@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts import scoping, uploads
-from accounts.models import Municipality, Organization, local_today
+from accounts.models import Municipality, Organization, Role, local_today
 from roadmaps import selectors
 from roadmaps.deadlines import parse_deadline
 from roadmaps.importers import RoadmapDocument, parse_indicators, split_parties
@@ -489,3 +491,95 @@ def indicator_set_actual(
         fields.append("metric")
     indicator.save(update_fields=fields)
     return indicator
+
+
+# «Напомнить отстающим» (the matrix) -----------------------------------------------------------
+MAX_LISTED_ACTIVITIES = 20
+
+
+@dataclass
+class LaggardResult:
+    reminded: list[Organization] = field(default_factory=list)
+    already: list[Organization] = field(default_factory=list)
+    without_curator: list[Organization] = field(default_factory=list)
+
+
+def matrix_remind_laggards(*, user, roadmap: Roadmap) -> LaggardResult:
+    """Remind the curators of every organization behind on the municipal roadmap (something overdue).
+
+    Exactly once a day per organization: the key (organization, local date) is inserted first, each
+    in its own transaction; a second click, or a second coordinator at the same moment, meets the
+    unique key and that organization is counted as «already reminded today». The reminder itself
+    goes through accounts.events.workflow_event (the notifications app: in-app and e-mail, the
+    recipients' opt-outs, delivered after commit), claimed in the same transaction as the key.
+    """
+    from accounts.events import workflow_event
+    from accounts.plurals import count_noun
+    from accounts.selectors import organizations_people
+    from roadmaps.models import LaggardReminder
+
+    if roadmap.level != RoadmapLevel.MUNICIPAL or not scoping.can_edit_municipality(user, roadmap.municipality_id):
+        raise PermissionDenied("Напоминать отстающим может координатор муниципалитета.")
+    today = local_today(roadmap.municipality)
+    organizations = list(selectors.matrix_organizations(user, roadmap).filter(is_active=True))
+    stats = selectors.matrix_stats(user, roadmap, [o.pk for o in organizations])
+    behind = [o for o in organizations if o.pk in stats and stats[o.pk].overdue]
+    result = LaggardResult()
+    if not behind:
+        return result
+    overdue_by_org: dict[int, list[ExecutionRecord]] = {}
+    for record in (
+        selectors.records_visible(user)
+        .filter(
+            activity__source_activity__roadmap=roadmap,
+            organization_id__in=[o.pk for o in behind],
+            due__date__lt=today,
+        )
+        .exclude(status=ExecutionStatus.DONE)
+        .select_related("activity", "due")
+        .order_by("due__date", "activity__order", "pk")
+    ):
+        overdue_by_org.setdefault(record.organization_id, []).append(record)  # type: ignore[arg-type]
+    curators = organizations_people([o.pk for o in behind], roles=(Role.CURATOR,))
+    for organization in behind:
+        recipients = [u for u in curators.get(organization.pk, []) if scoping.can_edit_organization(u, organization)]
+        if not recipients:
+            result.without_curator.append(organization)
+            continue
+        records = overdue_by_org.get(organization.pk, [])
+        count = stats[organization.pk].overdue
+        lines = [
+            f"— {r.activity.number} {' '.join(r.activity.title.split())[:150]} (срок {r.due.date:%d.%m.%Y})".replace(
+                "—  ", "— "
+            )
+            for r in records[:MAX_LISTED_ACTIVITIES]
+        ]
+        if len(records) > MAX_LISTED_ACTIVITIES:
+            lines.append(f"…и ещё {count_noun(len(records) - MAX_LISTED_ACTIVITIES, 'мероприятие')}")
+        try:
+            with transaction.atomic():
+                key = LaggardReminder.objects.create(
+                    organization=organization, date=today, roadmap=roadmap, overdue=count, sent_by=user
+                )
+                workflow_event.send(
+                    sender=LaggardReminder,
+                    kind="roadmap_behind",
+                    object_type="roadmaps.laggardreminder",
+                    object_id=key.pk,
+                    recipients=recipients,
+                    municipality=roadmap.municipality,
+                    title=f"В {organization.short_name} просрочено {count_noun(count, 'мероприятие')}",
+                    message=(
+                        f"Координатор напоминает: по дорожной карте «{roadmap.short_title}» в "
+                        f"{organization.short_name} на {today:%d.%m.%Y} просрочено "
+                        f"{count_noun(count, 'мероприятие')}. Отметьте выполнение и приложите подтверждение.\n"
+                        + "\n".join(lines)
+                    ),
+                    path=reverse("roadmaps:tasks"),
+                    organization_id=organization.pk,
+                )
+        except IntegrityError:  # another click or another coordinator got the key first
+            result.already.append(organization)
+            continue
+        result.reminded.append(organization)
+    return result

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import scoping, uploads
+from accounts.models import OrganizationKind
+from accounts.plurals import count_noun
 from accounts.redirects import redirect_next, safe_next
 from roadmaps import exporters, selectors, services, upload
 from roadmaps.filters import MatrixFilter, RecordFilter, RoadmapFilter
@@ -91,14 +93,27 @@ def roadmap_timeline(request, pk: int):
     )
 
 
-@login_required
-def roadmap_matrix(request, pk: int):
-    roadmap = selectors.roadmap_detail(request.user, pk)
+def _matrix_rows(request, roadmap):
+    """The organizations of the matrix as filtered and sorted by the GET form, with their rates."""
     if roadmap.level != RoadmapLevel.MUNICIPAL:
         raise Http404("Матрица исполнения строится по муниципальной дорожной карте.")
     filterset = MatrixFilter(request.GET, queryset=selectors.matrix_organizations(request.user, roadmap))
-    page = Paginator(filterset.qs, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+    organizations = list(filterset.qs)
+    stats = selectors.matrix_stats(request.user, roadmap, [o.pk for o in organizations])
+    ordered = selectors.matrix_order(
+        organizations, stats, state=filterset.choice("state"), sort=filterset.choice("sort") or "name"
+    )
+    return filterset, ordered, stats
+
+
+@login_required
+def roadmap_matrix(request, pk: int):
+    roadmap = selectors.roadmap_detail(request.user, pk)
+    filterset, organizations, _stats = _matrix_rows(request, roadmap)
+    page = Paginator(organizations, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
     matrix = selectors.roadmap_matrix(request.user, roadmap, list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "roadmaps/roadmap_matrix.html",
@@ -109,8 +124,35 @@ def roadmap_matrix(request, pk: int):
             "filter": filterset,
             "states": ExecutionState,
             "activity_columns": list(zip(matrix.activities, matrix.activity_rates, strict=True)),
+            "query": query.urlencode(),
+            "can_remind": scoping.can_edit_municipality(request.user, roadmap.municipality_id),
         },
     )
+
+
+@login_required
+def roadmap_matrix_export(request, pk: int):
+    """The matrix as filtered and sorted on the page, every organization of it (not one page), .xlsx."""
+    roadmap = selectors.roadmap_detail(request.user, pk)
+    _filterset, organizations, stats = _matrix_rows(request, roadmap)
+    matrix = selectors.roadmap_matrix(request.user, roadmap, organizations)
+    response = HttpResponse(exporters.export_matrix_xlsx(roadmap, matrix, stats), content_type=exporters.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="matrix-{roadmap.pk}-{matrix.today:%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def roadmap_matrix_remind(request, pk: int):
+    roadmap = selectors.roadmap_detail(request.user, pk)
+    try:
+        result = services.matrix_remind_laggards(user=request.user, roadmap=roadmap)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("roadmaps:matrix", pk=roadmap.pk)
+    for text in selectors.laggard_messages(result):
+        messages.info(request, text)
+    return redirect("roadmaps:matrix", pk=roadmap.pk)
 
 
 @login_required
@@ -155,7 +197,19 @@ def roadmap_derive(request, pk: int):
             messages.success(request, f"Создано дорожных карт ОО: {len(created)}.")
             return redirect("roadmaps:detail", pk=roadmap.pk)
     existing = set(roadmap.children.values_list("organization_id", flat=True))
-    return render(request, "roadmaps/roadmap_derive.html", {"roadmap": roadmap, "form": form, "existing": existing})
+    kinds = sorted(set(form.fields["organizations"].queryset.values_list("kind", flat=True)))
+    labels = dict(OrganizationKind.choices)
+    return render(
+        request,
+        "roadmaps/roadmap_derive.html",
+        {
+            "roadmap": roadmap,
+            "form": form,
+            "existing": existing,
+            "existing_text": count_noun(len(existing), "организация"),
+            "kinds": [(k, labels.get(k, k)) for k in kinds],
+        },
+    )
 
 
 @login_required

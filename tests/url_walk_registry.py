@@ -32,6 +32,8 @@ OBJECT_URLS: dict[str, tuple[str, str, dict]] = {
     "roadmaps:detail": _ROADMAP,
     "roadmaps:timeline": _ROADMAP,
     "roadmaps:matrix": _ROADMAP,
+    "roadmaps:matrix_export": _ROADMAP,
+    "roadmaps:matrix_remind": _ROADMAP,
     "roadmaps:export": _ROADMAP,
     "roadmaps:source": _ROADMAP,
     "roadmaps:derive": _ROADMAP,

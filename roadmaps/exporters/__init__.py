@@ -129,3 +129,78 @@ def export_docx(roadmap: Roadmap) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+STATE_FILLS = {"done": "D1E7DD", "in_progress": "FFF3CD", "overdue": "F8D7DA", "not_due": "F8F9FA"}
+
+
+def _percent(value: int | None) -> str:
+    return "—" if value is None else f"{value} %"
+
+
+def export_matrix_xlsx(roadmap: Roadmap, matrix, stats: dict) -> bytes:
+    """The execution matrix as shown (organizations filtered and sorted), one sheet of states and a
+    sheet naming the activities. `matrix` is roadmaps.selectors.Matrix, `stats` its OrgStats."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Матрица исполнения"
+    ws.append([_safe(roadmap.title)])
+    ws.cell(1, 1).font = Font(bold=True)
+    ws.append([f"На {matrix.today:%d.%m.%Y} (по местному времени)"])
+    ws.append([])
+    head = ["Организация", "Отчётность", "Вовремя", "Просрочено", "Дорожная карта ОО"]
+    head += [a.number or str(i) for i, a in enumerate(matrix.activities, start=1)]
+    ws.append(head)
+    header_row = ws.max_row
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for row in matrix.rows:
+        item = stats.get(row.organization.pk)
+        values = [
+            _safe(row.organization.short_name),
+            _percent(row.rate.reporting),
+            _percent(row.rate.timely),
+            item.overdue if item else 0,
+            "есть" if row.copy_status else "нет",
+        ]
+        values += [
+            (cell.label + (f" ({cell.done} из {cell.total})" if cell.total > 1 else "")) if cell.state else "—"
+            for cell in row.cells
+        ]
+        ws.append(values)
+        for offset, cell in enumerate(row.cells):
+            if cell.state in STATE_FILLS:
+                ws.cell(ws.max_row, 6 + offset).fill = PatternFill("solid", fgColor=STATE_FILLS[cell.state])
+    ws.append(
+        ["Итого", _percent(matrix.total.reporting), _percent(matrix.total.timely), "", ""]
+        + [_percent(rate.reporting) for rate in matrix.activity_rates]
+    )
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = ws.cell(header_row + 1, 2)
+    ws.column_dimensions["A"].width = 40
+    for index in range(2, len(head) + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 14
+    legend = wb.create_sheet("Мероприятия")
+    legend.append(["№", "Мероприятие", "Отчётность", "Вовремя", "Выполнено из наступивших сроков"])
+    for cell in legend[1]:
+        cell.font = Font(bold=True)
+    for activity, rate in zip(matrix.activities, matrix.activity_rates, strict=True):
+        legend.append(
+            [
+                _safe(activity.number),
+                _safe(" ".join(activity.title.split())),
+                _percent(rate.reporting),
+                _percent(rate.timely),
+                f"{rate.done} из {rate.expected}",
+            ]
+        )
+    legend.column_dimensions["B"].width = 90
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

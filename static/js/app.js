@@ -28,9 +28,39 @@
     });
   }
 
+  // A list of checkboxes with «выбрать все» / «снять все» and a filter by a data attribute
+  // (the derive form: organizations by type). Markup: [data-check-group] holding
+  // select[data-check-filter], button[data-check-all], button[data-check-none] and
+  // [data-check-item][data-kind] wrappers of the checkboxes. Hidden items are never ticked.
+  function checkGroups(root) {
+    root.querySelectorAll("[data-check-group]").forEach(function (group) {
+      if (group.dataset.checkReady) return;
+      group.dataset.checkReady = "1";
+      var filter = group.querySelector("[data-check-filter]");
+      var items = function () { return Array.prototype.slice.call(group.querySelectorAll("[data-check-item]")); };
+      var visible = function () { return items().filter(function (item) { return !item.hidden; }); };
+      var tick = function (on) {
+        visible().forEach(function (item) {
+          var box = item.querySelector("input[type=checkbox]");
+          if (box && !box.disabled) box.checked = on;
+        });
+      };
+      var all = group.querySelector("[data-check-all]");
+      var none = group.querySelector("[data-check-none]");
+      if (all) all.addEventListener("click", function () { tick(true); });
+      if (none) none.addEventListener("click", function () { tick(false); });
+      if (filter) filter.addEventListener("change", function () {
+        items().forEach(function (item) {
+          item.hidden = !!filter.value && item.dataset.kind !== filter.value;
+        });
+      });
+    });
+  }
+
   function apply(root) {
     wrapTables(root);
     focusableScrollers(root);
+    checkGroups(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { apply(document); });

@@ -78,9 +78,10 @@ def test_days_before_are_configurable_per_municipality(world):
     for days in (14, 7, 3, 1):
         record_due(TODAY + dt.timedelta(days=days), organization=world.home.school)
     result = sweep(world.home)
-    assert result.sent == {Kind.ROADMAP_DUE_SOON: 2}
-    titles = sorted(Notification.objects.values_list("title", flat=True))
-    assert titles[0].startswith("Через 14 дней срок") and titles[1].startswith("Через 3 дня срок")
+    assert result.sent == {Kind.ROADMAP_DUE_SOON: 1}  # one notice for the school, listing both
+    note = Notification.objects.get()
+    assert note.title == f"Скоро срок: 2 мероприятия в {world.home.school.short_name}"
+    assert "через 14 дней" in note.message and "через 3 дня" in note.message
 
 
 def test_municipal_record_goes_to_the_coordinators(world):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from notifications import services
 from notifications.kinds import Kind
 from notifications.models import Notification, NotificationPreference, ReminderLog
+from tests.factories import OrganizationFactory, user_with_role
 from tests.notifications.factories import record_due
 
 
@@ -195,9 +196,11 @@ def test_sent_log_query_count_is_constant(client_for, world, swept, name):
     client.get(url)
     small = queries(client, url)
     today = services.local_today(world.home.municipality)
-    for i in range(8):
-        record_due(today - dt.timedelta(days=1), organization=world.home.school, title=f"Ещё {i}")
-        record_due(today + dt.timedelta(days=1), organization=world.home.school, title=f"Завтра {i}")
+    for i in range(8):  # notices are grouped per school and day: many schools make many rows
+        school = OrganizationFactory(municipality=world.home.municipality)
+        user_with_role("curator", organization=school)
+        record_due(today - dt.timedelta(days=1), organization=school, title=f"Ещё {i}")
+        record_due(today + dt.timedelta(days=1), organization=school, title=f"Завтра {i}")
     services.sweep_run(municipality=world.home.municipality, today=today)
     assert ReminderLog.objects.filter(municipality=world.home.municipality).count() > 8
     assert queries(client, url) == small

@@ -71,3 +71,19 @@ def test_same_queries_for_3_and_30_organizations(client, django_assert_num_queri
         # the page is full: the same queries for 25 rows of many schools as for a few rows
         expected_rows = 25 if who == "coordinator" else len(response.context["page"].object_list)
         assert len(response.context["rows"]) == expected_rows
+
+
+@pytest.mark.parametrize("view", ["matrix_sorted", "matrix_export"])
+def test_sorted_filtered_matrix_and_export_same_queries_for_3_and_30(client, django_assert_num_queries, view):
+    small, small_coordinator, _ = _municipality_with(3)
+    large, large_coordinator, _ = _municipality_with(30)
+    name = "roadmaps:matrix" if view == "matrix_sorted" else "roadmaps:matrix_export"
+    query = "?sort=-reporting&state=overdue"
+    expected = _count(client, small_coordinator, reverse(name, args=[small.pk]) + query)
+    client.force_login(large_coordinator)
+    with django_assert_num_queries(expected):
+        response = client.get(reverse(name, args=[large.pk]) + query)
+    assert response.status_code == 200
+    if view == "matrix_sorted":
+        rates = [row.rate.reporting for row in response.context["matrix"].rows]
+        assert len(rates) == 30 and rates == sorted(rates, reverse=True)
