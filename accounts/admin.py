@@ -29,6 +29,13 @@ class MunicipalityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["region", "name", "short_name", "timezone", "authority_name"]}),
         (
+            "Дорожные карты",
+            {
+                "fields": ["roadmap_checkpoints"],
+                "description": "Применяется к дорожным картам, загружаемым после изменения.",
+            },
+        ),
+        (
             "Название в документах",
             {
                 "fields": ["name_genitive", "name_prepositional"],

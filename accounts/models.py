@@ -35,6 +35,15 @@ class Region(models.Model):
         return self.name
 
 
+class Checkpoints(models.TextChoices):
+    """How often continuous roadmap work («постоянно», «в течение года») is checked; the words of
+    each choice are roadmaps.deadlines.CHECKPOINTS (a test keeps the two lists equal)."""
+
+    YEAR = "year", "В конце каждого года"
+    HALF = "half", "В конце каждого полугодия"
+    QUARTER = "quarter", "В конце каждого квартала"
+
+
 class Municipality(models.Model):
     region = models.ForeignKey(Region, verbose_name="регион", on_delete=models.PROTECT, related_name="municipalities")
     name = models.CharField("название", max_length=200)
@@ -60,6 +69,13 @@ class Municipality(models.Model):
         max_length=200,
         blank=True,
         help_text="Без предлога, например: «городе Норильске». Пусто — заполнится автоматически при сохранении.",
+    )
+    roadmap_checkpoints = models.CharField(
+        "контрольные точки постоянных мероприятий",
+        max_length=10,
+        choices=Checkpoints.choices,
+        default=Checkpoints.YEAR,
+        help_text="Когда проверяется работа, которая в дорожной карте идёт «постоянно» или «в течение года».",
     )
 
     class Meta:

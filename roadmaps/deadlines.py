@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-ONCE, ANNUAL, QUARTERLY, MONTHLY = "once", "annual", "quarterly", "monthly"
+ONCE, ANNUAL, HALF_YEARLY, QUARTERLY, MONTHLY = "once", "annual", "half_yearly", "quarterly", "monthly"
 CONTINUOUS, AS_NEEDED, RELATIVE = "continuous", "as_needed", "relative"
 # How often continuous work («постоянно», «в течение года») gets a checkpoint.
 CHECKPOINT_YEAR, CHECKPOINT_HALF, CHECKPOINT_QUARTER = "year", "half", "quarter"
@@ -624,6 +624,7 @@ def parse_deadline(
 SCHEDULE_WORDS = {
     ONCE: "однократно",
     ANNUAL: "ежегодно",
+    HALF_YEARLY: "раз в полугодие",
     QUARTERLY: "ежеквартально",
     MONTHLY: "ежемесячно",
     CONTINUOUS: "постоянно",
@@ -742,7 +743,7 @@ def _parse(original: str, start: dt.date, end: dt.date, order_date: dt.date | No
         return result(QUARTERLY, _term_ends(start, end), "По учебным четвертям.", schedule="по учебным четвертям")
     if _has(text, HALF_PATTERNS):
         words = "раз в полугодие (декабрь, май)" if academic else "раз в полугодие (июнь, декабрь)"
-        return result(QUARTERLY, _half_ends(start, end), schedule=words)
+        return result(HALF_YEARLY, _half_ends(start, end), schedule=words)
     day_m = re.search(r"(?:до|не\s+позднее|к)\s+(\d{1,2})\s*(?:-?го\s+)?числа", text)
     day = int(day_m.group(1)) if day_m and 1 <= int(day_m.group(1)) <= 31 else None
     after_period = bool(re.search(r"следующ\w*\s+за\s+отчетн|после\s+отчетн", text))

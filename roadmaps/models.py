@@ -37,6 +37,7 @@ class RoadmapStatus(models.TextChoices):
 class Recurrence(models.TextChoices):
     ONCE = "once", "Однократно"
     ANNUAL = "annual", "Ежегодно"
+    HALF_YEARLY = "half_yearly", "Раз в полугодие"
     QUARTERLY = "quarterly", "Ежеквартально"
     MONTHLY = "monthly", "Ежемесячно"
     CONTINUOUS = "continuous", "Постоянно"

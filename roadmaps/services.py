@@ -174,7 +174,7 @@ def roadmap_import(
             named = match_organizations(split_parties(parsed.responsible_text), organizations)
             if named:
                 activity.responsible_organizations.set(named)
-            _apply_schedule(activity, roadmap)
+            _apply_schedule(activity, roadmap, checkpoints=document.checkpoints)
             if order in manual_dates:
                 _apply_manual_dates(activity, roadmap, manual_dates[order])
             _apply_indicators(activity)
@@ -207,9 +207,15 @@ def _apply_responsibility(activity: Activity) -> None:
     activity.for_municipality = responsibility.for_municipality or not responsibility.roles
 
 
-def _apply_schedule(activity: Activity, roadmap: Roadmap) -> None:
+def _apply_schedule(activity: Activity, roadmap: Roadmap, *, checkpoints: str | None = None) -> None:
+    """Due dates from the deadline text; continuous work is checked as the municipality set
+    (or as the document was read, on import)."""
     parsed = parse_deadline(
-        activity.deadline_text, roadmap.period_start, roadmap.period_end, order_date=roadmap.order_date
+        activity.deadline_text,
+        roadmap.period_start,
+        roadmap.period_end,
+        order_date=roadmap.order_date,
+        checkpoints=checkpoints or roadmap.municipality.roadmap_checkpoints,
     )
     activity.deadline_parsed = parsed.parsed
     activity.recurrence = parsed.recurrence or ""

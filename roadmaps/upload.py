@@ -176,11 +176,11 @@ def _upload(request, token: str):
 def _staged(request, upload, corrections: Corrections | None = None) -> Staged:
     params = upload.params or {}
     corrections = corrections if corrections is not None else Corrections.from_json(params.get("corrections"))
-    document = _read(*_load(upload), corrections)
     municipality = Municipality.objects.filter(pk=params.get("municipality")).first()
     organization = Organization.objects.filter(pk=params.get("organization")).first()
     if municipality is None or (params.get("organization") and organization is None):
         raise RoadmapImportError("Муниципалитет или организация больше не существуют: загрузите файл ещё раз.")
+    document = _read(*_load(upload), corrections, checkpoints=municipality.roadmap_checkpoints)
     staged = Staged(
         str(upload.key),
         document,
@@ -219,7 +219,7 @@ def stage(
     except Exception:  # noqa: BLE001
         logger.warning("roadmap file %s could not be prepared", name, exc_info=True)
         raise RoadmapImportError(_BROKEN) from None
-    _read(kind, readable, Corrections())
+    _read(kind, readable, Corrections(), checkpoints=municipality.roadmap_checkpoints)
     params = {
         "municipality": municipality.pk,
         "organization": organization.pk if organization else None,

@@ -176,11 +176,6 @@ def _site_urls(municipality, organization):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    __import__("os").environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the rendered text does not depend on the database and is checked in the SQLite pass; on PostgreSQL "
-    "under xdist it failed once in the full run (passes alone): order-dependent, being investigated",
-)
 def test_no_raw_internals_on_any_page_as_any_role(seeded, client):  # noqa: F811  (the walk's fixture)
     home, _foreign = seeded
     constraints = constraint_names()

@@ -75,6 +75,7 @@ def test_cli_json_shape(samples_dir, world, stem, capsys):
                 None,
                 "once",
                 "annual",
+                "half_yearly",
                 "quarterly",
                 "monthly",
                 "continuous",

@@ -10,7 +10,7 @@ from django.db import transaction
 from accounts.commands import SafeCommand
 from accounts.models import Municipality, Organization
 from roadmaps import services
-from roadmaps.deadlines import CHECKPOINT_YEAR, CHECKPOINTS
+from roadmaps.deadlines import CHECKPOINTS
 from roadmaps.importers import RoadmapImportError
 from roadmaps.upload import read_safely
 
@@ -33,8 +33,8 @@ class Command(SafeCommand):
         parser.add_argument(
             "--checkpoints",
             choices=sorted(CHECKPOINTS),
-            default=CHECKPOINT_YEAR,
-            help="контрольные точки постоянных мероприятий: year, half, quarter",
+            default=None,
+            help="контрольные точки постоянных мероприятий: year, half, quarter (по умолчанию — как задано у муниципалитета)",
         )
 
     def handle(
@@ -47,7 +47,7 @@ class Command(SafeCommand):
         dry_run=False,
         json=False,
         period=None,
-        checkpoints=CHECKPOINT_YEAR,
+        checkpoints=None,
         **options,
     ):
         as_json = json
@@ -68,6 +68,7 @@ class Command(SafeCommand):
                 content = fh.read()
         except (FileNotFoundError, IsADirectoryError, PermissionError):
             raise CommandError(f"Файл не найден или не читается: {path}") from None
+        checkpoints = checkpoints or muni.roadmap_checkpoints
         try:
             document = read_safely(content, path.rsplit("/", 1)[-1], period=period_dates, checkpoints=checkpoints)
         except RoadmapImportError as exc:
