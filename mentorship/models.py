@@ -582,6 +582,30 @@ class Meeting(models.Model):
         return self.has_mentor_feedback and self.has_mentee_feedback
 
 
+class MeetingFeedback(models.Model):
+    """One participant's own feedback on a meeting. In a group each mentee gives their own; the
+    meeting's side fields (mentee_rating, mentee_feedback) then hold the side's summary: the mean
+    rating and every text with its author, so nobody's words overwrite another's."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="встреча", on_delete=models.CASCADE, related_name="feedbacks")
+    person = models.ForeignKey(Person, verbose_name="участник", on_delete=models.CASCADE, related_name="+")
+    side = models.CharField("сторона", max_length=10, choices=ParticipantRole.choices)
+    rating = models.PositiveSmallIntegerField("оценка (1–10)", validators=[MinValueValidator(1), MaxValueValidator(10)])
+    text = models.TextField("отзыв")
+    given_at = models.DateTimeField("дан", auto_now=True)
+
+    class Meta:
+        verbose_name = "отзыв участника о встрече"
+        verbose_name_plural = "отзывы участников о встречах"
+        ordering = ["meeting", "side", "person__last_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person", "side"], name="meeting_feedback_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} о встрече {self.meeting}"
+
+
 class InvitationChannel(models.TextChoices):
     EMAIL = "email", "Письмо на e-mail"
     SHEET = "sheet", "Печатное приглашение с QR-кодом"

@@ -30,6 +30,7 @@ from mentorship.models import (
     Consent,
     Event,
     Meeting,
+    MeetingFeedback,
     MenteeCategory,
     Pair,
     PairParticipant,
@@ -171,6 +172,27 @@ def pair_list(user) -> QuerySet[Pair]:
         )
         .order_by("-created_at", "-pk")
     )
+
+
+def pair_meetings(pair: Pair) -> list[Meeting]:
+    """The pair's meetings for its card; in a group each meeting carries `mentee_feedbacks` (each
+    mentee's own words) and `mentees_without_feedback` (names), so the curator sees who is missing."""
+    meetings = list(
+        pair.meetings.prefetch_related(
+            Prefetch("feedbacks", queryset=MeetingFeedback.objects.select_related("person").order_by("person__last_name"))
+        )
+    )
+    mentees = [p.person for p in pair.participants.all() if p.role == ParticipantRole.MENTEE]
+    for meeting in meetings:
+        own = [f for f in meeting.feedbacks.all() if f.side == ParticipantRole.MENTEE]
+        meeting.mentee_feedbacks = own if len(mentees) > 1 else []  # type: ignore[attr-defined]
+        given = {f.person_id for f in own}
+        # a curator's one entry for the whole group (no own feedback yet) leaves nobody missing
+        asks = len(mentees) > 1 and (own or not meeting.has_mentee_feedback)
+        meeting.mentees_without_feedback = (  # type: ignore[attr-defined]
+            [p.short_name for p in mentees if p.pk not in given] if asks else []
+        )
+    return meetings
 
 
 def pair_detail(user, pk: int) -> Pair:

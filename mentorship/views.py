@@ -462,7 +462,7 @@ def pair_create(request):
 def pair_detail(request, pk: int):
     pair = selectors.pair_detail(request.user, pk)
     program = Program.objects.filter(pair=pair).prefetch_related("items", "deficits").first()
-    meetings = list(pair.meetings.all())
+    meetings = selectors.pair_meetings(pair)
     return render(
         request,
         "mentorship/pair_detail.html",

@@ -9,7 +9,17 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from accounts import scoping
-from mentorship.models import Consent, Invitation, Meeting, Pair, PairParticipant, ParticipantRole, Person, PlanItem
+from mentorship.models import (
+    Consent,
+    Invitation,
+    Meeting,
+    MeetingFeedback,
+    Pair,
+    PairParticipant,
+    ParticipantRole,
+    Person,
+    PlanItem,
+)
 from mentorship.reminders import MEETING_FEEDBACK_AFTER_DAYS
 from monitoring.models import CampaignStatus, Response
 
@@ -64,7 +74,44 @@ def feedback_sides(user, meeting: Meeting) -> list[str]:
     )
 
 
-def side_done(meeting: Meeting, side: str) -> bool:
+def _given_by_user(user, meetings) -> set[tuple[int, str]]:
+    """(meeting id, side) pairs on which this user has given their own feedback."""
+    return set(
+        MeetingFeedback.objects.filter(meeting__in=meetings, person__user=user).values_list("meeting_id", "side")
+    )
+
+
+def _side_sizes(pair_ids) -> dict[tuple[int, str], int]:
+    sizes: dict[tuple[int, str], int] = {}
+    for pair_id, role in PairParticipant.objects.filter(pair_id__in=pair_ids).values_list("pair_id", "role"):
+        sizes[(pair_id, role)] = sizes.get((pair_id, role), 0) + 1
+    return sizes
+
+
+def side_done(user, meeting: Meeting, side: str) -> bool:
+    """Whether this user's feedback on the meeting is in: their own, or — when they are alone on
+    their side — the one a curator typed for them."""
+    return _side_done(meeting, side, _given_by_user(user, [meeting.pk]), _side_sizes([meeting.pair_id]))
+
+
+def my_feedback(user, meeting: Meeting, side: str) -> tuple[int | None, str]:
+    """(rating, text) of this user's own feedback; when they are alone on their side and gave none
+    themselves, what the curator typed for them. Never another group member's words."""
+    own = MeetingFeedback.objects.filter(meeting=meeting, side=side, person__user=user).first()
+    if own is not None:
+        return own.rating, own.text
+    if _side_sizes([meeting.pair_id]).get((meeting.pair_id, side), 0) > 1:
+        return None, ""
+    if side == ParticipantRole.MENTOR:
+        return meeting.mentor_rating, meeting.mentor_feedback
+    return meeting.mentee_rating, meeting.mentee_feedback
+
+
+def _side_done(meeting: Meeting, side: str, given: set[tuple[int, str]], sizes: dict[tuple[int, str], int]) -> bool:
+    if (meeting.pk, side) in given:
+        return True
+    if sizes.get((meeting.pair_id, side), 0) > 1:
+        return False
     return meeting.has_mentor_feedback if side == ParticipantRole.MENTOR else meeting.has_mentee_feedback
 
 
@@ -101,9 +148,12 @@ def waiting_for(user, *, today: dt.date | None = None) -> list[Waiting]:
     roles: dict[int, set[str]] = {}
     for pair_id, role in PairParticipant.objects.filter(person__user=user).values_list("pair_id", "role"):
         roles.setdefault(pair_id, set()).add(role)
+    meetings = list(meetings)
+    given = _given_by_user(user, [m.pk for m in meetings])
+    sizes = _side_sizes({m.pair_id for m in meetings})
     for m in meetings:
         for side in sorted(roles.get(m.pair_id, ())):
-            if not side_done(m, side):
+            if not _side_done(m, side, given, sizes):
                 deadline = m.held_on + dt.timedelta(days=MEETING_FEEDBACK_AFTER_DAYS)
                 items.append(
                     Waiting(

@@ -13,7 +13,15 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from accounts import scoping
-from mentorship.models import Meeting, MeetingFormat, Pair, PairParticipant, ParticipantRole, Stage
+from mentorship.models import (
+    Meeting,
+    MeetingFeedback,
+    MeetingFormat,
+    Pair,
+    PairParticipant,
+    ParticipantRole,
+    Stage,
+)
 from monitoring.models import Campaign, CampaignStatus, Response
 from monitoring.selectors import non_responders
 from notifications.kinds import Kind
@@ -39,22 +47,42 @@ def _my_sides(user, pair_id: int) -> set[str]:
 
 @transaction.atomic
 def meeting_feedback_give(*, user, meeting: Meeting, side: str, rating: int, text: str) -> Meeting:
-    """The participant's own feedback on a held meeting (their side's rating and text)."""
+    """The participant's own feedback on a held meeting. Each person's is kept apart
+    (MeetingFeedback); the meeting's side fields get the side's summary, so in a group the second
+    mentee's words never replace the first one's."""
     if side not in _my_sides(user, meeting.pair_id):
         raise PermissionDenied("Отзыв даёт участник этой встречи.")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.held_on > scoping.user_today(user):
         raise ValidationError("Встреча ещё не прошла: отзыв можно оставить после неё.")
-    if not 1 <= int(rating) <= 10:
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        raise ValidationError({"rating": "Оценка — от 1 до 10."}) from None
+    if not 1 <= rating <= 10:
         raise ValidationError({"rating": "Оценка — от 1 до 10."})
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Напишите несколько слов о встрече."})
+    person = (
+        PairParticipant.objects.filter(pair_id=meeting.pair_id, person__user=user, role=side)
+        .select_related("person")
+        .first()
+    ).person
+    MeetingFeedback.objects.update_or_create(
+        meeting=meeting, person=person, side=side, defaults={"rating": rating, "text": text}
+    )
+    given = list(MeetingFeedback.objects.filter(meeting=meeting, side=side).select_related("person"))
+    if len(given) == 1:
+        summary_rating, summary_text = given[0].rating, given[0].text
+    else:
+        summary_rating = round(sum(f.rating for f in given) / len(given))
+        summary_text = "\n".join(f"{f.person.short_name}: {f.text}" for f in given)
     if side == ParticipantRole.MENTOR:
-        meeting.mentor_rating, meeting.mentor_feedback = int(rating), text
+        meeting.mentor_rating, meeting.mentor_feedback = summary_rating, summary_text
         fields = ["mentor_rating", "mentor_feedback"]
     else:
-        meeting.mentee_rating, meeting.mentee_feedback = int(rating), text
+        meeting.mentee_rating, meeting.mentee_feedback = summary_rating, summary_text
         fields = ["mentee_rating", "mentee_feedback"]
     meeting.full_clean()
     meeting.save(update_fields=fields)

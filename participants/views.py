@@ -79,7 +79,7 @@ def feedback(request, pk: int):
     side = request.POST.get("side") or request.GET.get("side") or (sides[0] if sides else "")
     if side not in sides:
         raise PermissionDenied("Отзыв за другую сторону встречи оставить нельзя.")
-    done = selectors.side_done(meeting, side)
+    done = selectors.side_done(request.user, meeting, side)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and not done and form.is_valid():
         try:
@@ -98,7 +98,14 @@ def feedback(request, pk: int):
     return render(
         request,
         "participants/feedback.html",
-        {"meeting": meeting, "form": form, "side": side, "done": done, "today": scoping.user_today(request.user)},
+        {
+            "meeting": meeting,
+            "form": form,
+            "side": side,
+            "done": done,
+            "mine": selectors.my_feedback(request.user, meeting, side) if done else (None, ""),
+            "today": scoping.user_today(request.user),
+        },
     )
 
 

@@ -139,3 +139,50 @@ def test_my_data_page_lists_what_is_stored_and_consents(participants, client):
 def test_staff_have_no_participant_page(world, client):
     client.force_login(world.home.curator)
     assert client.get(reverse("participant:home")).status_code == 403
+
+
+def test_in_a_group_each_mentee_gives_their_own_feedback_and_none_is_overwritten(world, participants, client):
+    from mentorship.models import MeetingFeedback, PairParticipant, ParticipantRole
+    from tests.mentorship.factories import ConsentFactory, MenteeFactory
+    from tests.participants.conftest import account
+
+    me = participants.home
+    second = MenteeFactory(organization=world.home.school, last_name="Вторая", email="second@example.ru")
+    ConsentFactory(person=second)
+    PairParticipant.objects.create(pair=me.pair, person=second, role=ParticipantRole.MENTEE)
+    second_user = account(world.home.curator, second)
+    meeting = me.pair.meetings.get()
+
+    client.force_login(me.mentee_user)
+    url = reverse("participant:feedback", args=[meeting.pk])
+    assert client.post(url, {"side": "mentee", "rating": "10", "text": "Очень полезно"}).status_code == 302
+    # the first mentee's feedback does not count for the second one: it still waits for them
+    client.force_login(second_user)
+    waiting = client.get(reverse("participant:home")).content.decode().split('data-testid="waiting"')[1]
+    assert "Разбор урока А" in waiting.split("</section>")[0]
+    page = client.get(url).content.decode()
+    assert 'data-testid="feedback-form"' in page and "Очень полезно" not in page  # nobody else's words
+    client.force_login(world.home.curator)
+    card = client.get(reverse("mentorship:pair_detail", args=[me.pair.pk])).content.decode()
+    assert "Ещё не оставили отзыв: Вторая" in card
+
+    client.force_login(second_user)
+    assert client.post(url, {"side": "mentee", "rating": "7", "text": "Хочу больше практики"}).status_code == 302
+    waiting = client.get(reverse("participant:home")).content.decode().split('data-testid="waiting"')[1]
+    assert "Разбор урока А" not in waiting.split("</section>")[0]
+    assert "Хочу больше практики" in client.get(url).content.decode()
+
+    meeting.refresh_from_db()
+    assert MeetingFeedback.objects.filter(meeting=meeting, side="mentee").count() == 2
+    # the side's summary keeps both voices, with their authors, and the mean rating
+    assert meeting.mentee_rating == 8 and "Очень полезно" in meeting.mentee_feedback
+    assert "Хочу больше практики" in meeting.mentee_feedback
+    client.force_login(world.home.curator)
+    card = client.get(reverse("mentorship:pair_detail", args=[me.pair.pk])).content.decode()
+    assert "Ещё не оставили отзыв" not in card
+    assert card.count('data-testid="mentee-feedback"') == 2
+
+    # giving it again replaces one's own feedback only
+    client.force_login(me.mentee_user)
+    client.post(url, {"side": "mentee", "rating": "9", "text": "Исправляю отзыв"})
+    assert MeetingFeedback.objects.filter(meeting=meeting, side="mentee").count() == 2
