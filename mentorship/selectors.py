@@ -179,7 +179,9 @@ def pair_meetings(pair: Pair) -> list[Meeting]:
     mentee's own words) and `mentees_without_feedback` (names), so the curator sees who is missing."""
     meetings = list(
         pair.meetings.prefetch_related(
-            Prefetch("feedbacks", queryset=MeetingFeedback.objects.select_related("person").order_by("person__last_name"))
+            Prefetch(
+                "feedbacks", queryset=MeetingFeedback.objects.select_related("person").order_by("person__last_name")
+            )
         )
     )
     mentees = [p.person for p in pair.participants.all() if p.role == ParticipantRole.MENTEE]
