@@ -142,13 +142,12 @@ def waiting_for(user, *, today: dt.date | None = None) -> list[Waiting]:
     """What waits for the participant: feedback on held meetings, open questionnaires."""
     today = today or scoping.user_today(user)
     items: list[Waiting] = []
-    meetings = my_meetings(user).filter(
-        held_on__lte=today, held_on__gte=today - dt.timedelta(days=FEEDBACK_WINDOW_DAYS)
+    meetings = list(
+        my_meetings(user).filter(held_on__lte=today, held_on__gte=today - dt.timedelta(days=FEEDBACK_WINDOW_DAYS))
     )
     roles: dict[int, set[str]] = {}
     for pair_id, role in PairParticipant.objects.filter(person__user=user).values_list("pair_id", "role"):
         roles.setdefault(pair_id, set()).add(role)
-    meetings = list(meetings)
     given = _given_by_user(user, [m.pk for m in meetings])
     sizes = _side_sizes({m.pair_id for m in meetings})
     for m in meetings:

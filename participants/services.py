@@ -64,11 +64,14 @@ def meeting_feedback_give(*, user, meeting: Meeting, side: str, rating: int, tex
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Напишите несколько слов о встрече."})
-    person = (
+    mine = (
         PairParticipant.objects.filter(pair_id=meeting.pair_id, person__user=user, role=side)
         .select_related("person")
         .first()
-    ).person
+    )
+    if mine is None:  # checked above; a participant removed from the pair meanwhile
+        raise PermissionDenied("Отзыв даёт участник этой встречи.")
+    person = mine.person
     MeetingFeedback.objects.update_or_create(
         meeting=meeting, person=person, side=side, defaults={"rating": rating, "text": text}
     )

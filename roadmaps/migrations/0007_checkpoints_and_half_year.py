@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roadmaps', '0005_roadmap_versions_and_formats'),
+        ('roadmaps', '0006_laggard_reminder'),
     ]
 
     operations = [
