@@ -56,8 +56,9 @@ def _today(organization_id: int | None) -> dt.date:
 
 # People and consents ---------------------------------------------------------------------------
 def consent_add(
-    *, person: Person, given_on: dt.date, purpose: str = "", representative_name: str = "", scan=None
+    *, user, person: Person, given_on: dt.date, purpose: str = "", representative_name: str = "", scan=None
 ) -> Consent:
+    _require_edit(user, person.organization_id)
     consent = Consent(person=person, given_on=given_on, representative_name=representative_name.strip())
     if purpose:
         consent.purpose = purpose
@@ -68,11 +69,12 @@ def consent_add(
     return consent
 
 
-def consent_withdraw(*, consent: Consent, on: dt.date | None = None, user=None) -> Consent:
+def consent_withdraw(*, user, consent: Consent, on: dt.date | None = None) -> Consent:
     """Withdraw a consent; without another valid consent the person is anonymized at once and a
     destruction act is written (152-ФЗ)."""
     from mentorship.privacy import anonymize_on_withdrawal
 
+    _require_edit(user, consent.person.organization_id)
     if consent.withdrawn_on:
         raise ValidationError("Согласие уже отозвано.")
     with transaction.atomic():
@@ -151,6 +153,7 @@ def _validate_participants(*, organization: Organization, mentors: Sequence[Pers
 @transaction.atomic
 def pair_create(
     *,
+    user,
     organization: Organization,
     form: MentoringForm,
     mentors: Sequence[Person],
@@ -162,6 +165,7 @@ def pair_create(
     order_number: str = "",
     order_date: dt.date | None = None,
 ) -> Pair:
+    _require_edit(user, organization)
     _validate_participants(organization=organization, mentors=mentors, mentees=mentees)
     _check_capacity(mentors=mentors, new_mentees=len(mentees))
     busy = PairParticipant.objects.filter(
@@ -190,7 +194,8 @@ def pair_create(
 
 
 @transaction.atomic
-def pair_add_participant(*, pair: Pair, person: Person, role: str) -> PairParticipant:
+def pair_add_participant(*, user, pair: Pair, person: Person, role: str) -> PairParticipant:
+    _require_edit(user, pair.organization_id)
     if not pair.is_open:
         raise ValidationError("В завершённую или прекращённую пару участников не добавляют.")
     if pair.participants.filter(person=person).exists():
@@ -214,8 +219,9 @@ def pair_add_participant(*, pair: Pair, person: Person, role: str) -> PairPartic
 
 
 @transaction.atomic
-def pair_remove_participant(*, participant: PairParticipant) -> None:
+def pair_remove_participant(*, user, participant: PairParticipant) -> None:
     pair = participant.pair
+    _require_edit(user, pair.organization_id)
     if pair.status != PairStatus.FORMING:
         raise ValidationError("Состав меняют, пока пара формируется; действующую пару можно прекратить.")
     participant.delete()
@@ -226,8 +232,9 @@ def _lock(pair: Pair) -> Pair:
 
 
 @transaction.atomic
-def pair_activate(*, pair: Pair, on: dt.date | None = None) -> Pair:
+def pair_activate(*, user, pair: Pair, on: dt.date | None = None) -> Pair:
     pair = _lock(pair)
+    _require_edit(user, pair.organization)
     if pair.status != PairStatus.FORMING:
         raise ValidationError(f"Запустить можно только формируемую пару (сейчас: {pair.get_status_display().lower()}).")
     participants = list(pair.participants.select_related("person"))
@@ -251,14 +258,15 @@ def pair_activate(*, pair: Pair, on: dt.date | None = None) -> Pair:
 
 
 @transaction.atomic
-def pair_complete(*, pair: Pair, on: dt.date | None = None, results: str = "", reflection: str = "") -> Pair:
+def pair_complete(*, user, pair: Pair, on: dt.date | None = None, results: str = "", reflection: str = "") -> Pair:
     """Completion is the planned outcome: the program records its results and reflection."""
     pair = _lock(pair)
+    _require_edit(user, pair.organization)
     if pair.status != PairStatus.ACTIVE:
         raise ValidationError("Завершить можно только действующую пару.")
     program = Program.objects.filter(pair=pair).first()
     if program is not None and program.status != ProgramStatus.COMPLETED:
-        program_complete(program=program, results=results, reflection=reflection, on=on)
+        program_complete(user=user, program=program, results=results, reflection=reflection, on=on)
     pair.status = PairStatus.COMPLETED
     pair.ended_on = on or _today(pair.organization_id)
     pair.save(update_fields=["status", "ended_on", "updated_at"])
@@ -266,9 +274,10 @@ def pair_complete(*, pair: Pair, on: dt.date | None = None, results: str = "", r
 
 
 @transaction.atomic
-def pair_stop(*, pair: Pair, reason: str, on: dt.date | None = None) -> Pair:
+def pair_stop(*, user, pair: Pair, reason: str, on: dt.date | None = None) -> Pair:
     """Stopping early is a different outcome from completion, and keeps its reason."""
     pair = _lock(pair)
+    _require_edit(user, pair.organization)
     if not pair.is_open:
         raise ValidationError("Пара уже завершена или прекращена.")
     if not reason.strip():
@@ -288,12 +297,14 @@ def pair_stop(*, pair: Pair, reason: str, on: dt.date | None = None) -> Pair:
 @transaction.atomic
 def program_create(
     *,
+    user,
     pair: Pair,
     source: str = ProgramSource.BLANK,
     title: str = "",
     template: ProgramTemplate | None = None,
     based_on: Program | None = None,
 ) -> Program:
+    _require_edit(user, pair.organization_id)
     if Program.objects.filter(pair=pair).exists():
         raise ValidationError("У этой пары уже есть программа.")
     if not pair.is_open:
@@ -345,7 +356,8 @@ def program_create(
     return program
 
 
-def program_complete(*, program: Program, results: str, reflection: str, on: dt.date | None = None) -> Program:
+def program_complete(*, user, program: Program, results: str, reflection: str, on: dt.date | None = None) -> Program:
+    _require_edit(user, program.pair.organization_id)
     if not results.strip():
         raise ValidationError("Опишите достигнутые результаты программы.")
     if not reflection.strip():
@@ -357,14 +369,16 @@ def program_complete(*, program: Program, results: str, reflection: str, on: dt.
     return program
 
 
-def program_publish(*, program: Program, publish: bool = True) -> Program:
+def program_publish(*, user, program: Program, publish: bool = True) -> Program:
+    _require_edit(user, program.pair.organization_id)
     program.is_published = publish
     program.published_on = _today(program.pair.organization_id) if publish else None
     program.save(update_fields=["is_published", "published_on", "updated_at"])
     return program
 
 
-def plan_item_toggle(*, item: PlanItem) -> PlanItem:
+def plan_item_toggle(*, user, item: PlanItem) -> PlanItem:
+    _require_edit(user, item.program.pair.organization_id)
     item.done = not item.done
     item.done_on = _today(item.program.pair.organization_id) if item.done else None
     item.save(update_fields=["done", "done_on"])
@@ -373,8 +387,11 @@ def plan_item_toggle(*, item: PlanItem) -> PlanItem:
 
 # Registries ------------------------------------------------------------------------------------
 @transaction.atomic
-def event_participant_set(*, event: Event, person: Person, result: str) -> EventParticipant:
+def event_participant_set(*, user, event: Event, person: Person, result: str) -> EventParticipant:
     """Winners and prize-winners of a contest join the municipal mentor bank."""
+    _require_edit_municipal_or_school(user, event)
+    if user is not None and not scoping.can_view_organization(user, person.organization_id):
+        raise PermissionDenied("Этот человек вам не виден.")
     participant, _ = EventParticipant.objects.update_or_create(event=event, person=person, defaults={"result": result})
     if event.kind == EventKind.CONTEST and result in (EventResult.WINNER, EventResult.PRIZE) and person.is_mentor:
         award = f"{participant.get_result_display()} конкурса «{event.title}» ({event.starts_on:%Y})"
@@ -394,12 +411,15 @@ class PairDraft:
 
 
 @transaction.atomic
-def pairs_create_from_drafts(*, organization_of: dict[int, Organization], drafts: Sequence[PairDraft]) -> list[Pair]:
+def pairs_create_from_drafts(
+    *, user, organization_of: dict[int, Organization], drafts: Sequence[PairDraft]
+) -> list[Pair]:
     """All the reviewed suggestions become forming pairs together, or none do."""
     pairs = []
     for draft in drafts:
         pairs.append(
             pair_create(
+                user=user,
                 organization=organization_of[draft.mentee.organization_id],
                 form=draft.form,
                 mentors=[draft.mentor],
@@ -412,12 +432,18 @@ def pairs_create_from_drafts(*, organization_of: dict[int, Organization], drafts
 # Writes of the screens' forms --------------------------------------------------------------------
 # The views validate a form and hand it here: the service checks that the user may change the
 # organization (or municipality) the row belongs to, then writes, so no view writes a model.
+# `user=None` is the operator's command line or the demo seeder: no scope to check (as in
+# roadmaps.services.roadmap_import). Every other caller passes the signed-in user.
 def _require_edit(user, organization: Organization | int) -> None:
+    if user is None:
+        return
     if not scoping.can_edit_organization(user, organization):
         raise PermissionDenied("Нет права изменять данные этой организации.")
 
 
 def _require_edit_municipal_or_school(user, obj) -> None:
+    if user is None:
+        return
     if obj.organization_id:
         _require_edit(user, obj.organization_id)
     elif not scoping.can_edit_municipality(user, obj.municipality_id):

@@ -192,6 +192,7 @@ def consent_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.consent_add(
+            user=request.user,
             person=person,
             given_on=data["given_on"],
             purpose=data["purpose"],
@@ -222,7 +223,7 @@ def consent_withdraw(request, pk: int):
     consent = _consent_or_404(request, pk)
     _require_edit(request.user, consent.person.organization)
     try:
-        services.consent_withdraw(consent=consent, user=request.user)
+        services.consent_withdraw(user=request.user, consent=consent)
         consent.person.refresh_from_db()
         if consent.person.is_anonymized:
             messages.warning(
@@ -386,7 +387,9 @@ def suggest_all(request):
             else:
                 try:
                     pairs = services.pairs_create_from_drafts(
-                        organization_of={d.mentee.organization_id: d.mentee.organization for d in drafts}, drafts=drafts
+                        user=request.user,
+                        organization_of={d.mentee.organization_id: d.mentee.organization for d in drafts},
+                        drafts=drafts,
                     )
                 except ValidationError as exc:
                     _errors(request, exc)
@@ -439,6 +442,7 @@ def pair_create(request):
         data = form.cleaned_data
         try:
             pair = services.pair_create(
+                user=request.user,
                 organization=data["organization"],
                 form=data["form"],
                 formats=data["formats"],
@@ -502,7 +506,7 @@ def pair_edit(request, pk: int):
 def pair_activate(request, pk: int):
     pair = _editable_pair(request, pk)
     try:
-        services.pair_activate(pair=pair)
+        services.pair_activate(user=request.user, pair=pair)
         messages.success(request, "Пара запущена: статус «Действует».")
     except ValidationError as exc:
         _errors(request, exc)
@@ -516,6 +520,7 @@ def pair_complete(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.pair_complete(
+                user=request.user,
                 pair=pair,
                 on=form.cleaned_data["on"],
                 results=form.cleaned_data["results"],
@@ -542,7 +547,9 @@ def pair_stop(request, pk: int):
     form = forms.PairStopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.pair_stop(pair=pair, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
+            services.pair_stop(
+                user=request.user, pair=pair, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -558,7 +565,9 @@ def participant_add(request, pk: int):
     form = forms.AddParticipantForm(request.POST, user=request.user, pair=pair)
     if form.is_valid():
         try:
-            services.pair_add_participant(pair=pair, person=form.cleaned_data["person"], role=form.cleaned_data["role"])
+            services.pair_add_participant(
+                user=request.user, pair=pair, person=form.cleaned_data["person"], role=form.cleaned_data["role"]
+            )
             messages.success(request, "Участник добавлен.")
         except ValidationError as exc:
             _errors(request, exc)
@@ -576,7 +585,7 @@ def participant_remove(request, pk: int):
     participant = scoping.get_scoped_or_404(qs, pk=pk)
     _require_edit(request.user, participant.pair.organization)
     try:
-        services.pair_remove_participant(participant=participant)
+        services.pair_remove_participant(user=request.user, participant=participant)
         messages.success(request, "Участник исключён из состава.")
     except ValidationError as exc:
         _errors(request, exc)
@@ -596,6 +605,7 @@ def program_create(request, pk: int):
         data = form.cleaned_data
         try:
             program = services.program_create(
+                user=request.user,
                 pair=pair,
                 source=data["source"],
                 title=data["title"],
@@ -650,7 +660,7 @@ def plan_item_toggle(request, pk: int):
     )
     item = scoping.get_scoped_or_404(qs, pk=pk)
     _require_edit(request.user, item.program.pair.organization)
-    services.plan_item_toggle(item=item)
+    services.plan_item_toggle(user=request.user, item=item)
     return redirect(item.program.pair)
 
 
@@ -658,7 +668,7 @@ def plan_item_toggle(request, pk: int):
 @require_POST
 def program_publish(request, pk: int):
     program = _editable_program(request, pk)
-    services.program_publish(program=program, publish=not program.is_published)
+    services.program_publish(user=request.user, program=program, publish=not program.is_published)
     messages.success(
         request, "Программа опубликована в базе программ." if program.is_published else "Программа снята с публикации."
     )
@@ -813,7 +823,7 @@ def event_detail(request, pk: int):
             raise PermissionDenied("Только просмотр.")
         if form.is_valid():
             services.event_participant_set(
-                event=event, person=form.cleaned_data["person"], result=form.cleaned_data["result"]
+                user=request.user, event=event, person=form.cleaned_data["person"], result=form.cleaned_data["result"]
             )
             messages.success(request, "Участник записан.")
             return redirect("mentorship:event_detail", pk=event.pk)

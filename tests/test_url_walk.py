@@ -211,7 +211,7 @@ def seeded(transactional_db):
         if consent is not None:
             from mentorship.services import consent_withdraw
 
-            consent_withdraw(consent=consent)
+            consent_withdraw(user=None, consent=consent)  # the seed, as the operator
         for activity in Activity.objects.filter(roadmap__municipality=municipality)[:1]:
             Indicator.objects.get_or_create(activity=activity, year=2099, defaults={"target": 1})
         for activity in Activity.objects.filter(roadmap__organization__municipality=municipality).exclude(

@@ -41,7 +41,7 @@ def test_withdrawing_the_only_consent_anonymizes_and_writes_an_act(world):
     mentee.first_name = "Анастасия"
     mentee.save()  # a change before withdrawal, so history holds the name twice
 
-    services.consent_withdraw(consent=consent, user=world.home.curator)
+    services.consent_withdraw(user=world.home.curator, consent=consent)
 
     mentee.refresh_from_db()
     assert mentee.is_anonymized and mentee.last_name == "Обезличен" and mentee.first_name == f"№ {mentee.pk}"
@@ -68,7 +68,7 @@ def test_withdrawing_one_of_two_consents_keeps_the_person(world):
     person = MentorFactory(organization=world.home.school, last_name="Воронов")
     first = ConsentFactory(person=person)
     ConsentFactory(person=person, given_on=dt.date(2026, 1, 10))
-    services.consent_withdraw(consent=first, user=world.home.curator)
+    services.consent_withdraw(user=world.home.curator, consent=first)
     person.refresh_from_db()
     assert person.last_name == "Воронов" and not person.is_anonymized
     assert not DestructionAct.objects.exists()
@@ -128,7 +128,7 @@ def test_people_without_consent_page_is_scoped(world, client_for):
 
 def test_destruction_act_download_is_scoped(world, client):
     person = MenteeFactory(organization=world.home.school)
-    services.consent_withdraw(consent=ConsentFactory(person=person), user=world.home.curator)
+    services.consent_withdraw(user=world.home.curator, consent=ConsentFactory(person=person))
     act = DestructionAct.objects.get()
     url = reverse("mentorship:destruction_act_document", args=[act.pk])
     client.force_login(world.home.curator)

@@ -139,7 +139,7 @@ def test_withdrawing_consent_closes_the_account(world, participants, client):
     user = participants.home.mentee_user
     assert is_participant_only(user)
     consent = Consent.objects.get(person=participants.home.mentee)
-    consent_withdraw(consent=consent, user=world.home.curator)
+    consent_withdraw(user=world.home.curator, consent=consent)
     user.refresh_from_db()
     assert not user.is_active and not user.has_usable_password()
     assert user.email == "" and user.last_name == ""
