@@ -4,9 +4,10 @@ their templates touch so the number of queries does not grow with the number of 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     Exists,
@@ -311,56 +312,64 @@ class Dashboard:
     rows: list[OrgStats]
     total: OrgStats
     by_form: list[tuple[str, int]] = field(default_factory=list)
+    page: Page | None = None  # the page of organizations `rows` shows
 
 
-def dashboard(user, today: dt.date | None = None) -> Dashboard:
-    """A fixed handful of grouped queries whatever the number of organizations and pairs."""
+DASHBOARD_PAGE_SIZE = 25
+_SUMMED = ("mentors", "mentees", "waiting", "young", "young_covered", "without_consent")
+
+
+def _people_figures(people: QuerySet[Person]) -> dict:
+    """The dashboard's people figures as SQL aggregates (Count with filters), never a row per person."""
+    mentee = Q(is_mentee=True)
+    young = mentee & Q(mentee_category=MenteeCategory.YOUNG)
+    return {
+        "mentors": Count("pk", filter=Q(is_mentor=True)),
+        "mentees": Count("pk", filter=mentee),
+        "waiting": Count("pk", filter=mentee & Q(matched=False)),
+        "young": Count("pk", filter=young),
+        "young_covered": Count("pk", filter=young & Q(matched=True)),
+        "without_consent": Count("pk", filter=Q(has_consent=False)),
+    }
+
+
+def _facts(qs: QuerySet[Person]) -> QuerySet[Person]:
+    return qs.annotate(has_consent=_has_consent(), matched=_in_open_pair_as_mentee()).order_by()
+
+
+def dashboard(user, today: dt.date | None = None, page: str | int | None = 1) -> Dashboard:
+    """Totals of everything the user sees, and the figures of one page of organizations: a fixed
+    handful of grouped queries, whatever the number of organizations, people and pairs."""
     today = today or scoping.user_today(user)
-    organizations = list(scoping.visible_organizations(user).order_by("short_name"))
-    stats = {o.pk: OrgStats(organization=o) for o in organizations}
-    people = with_person_facts(people_visible(user).filter(is_active=True)).order_by()  # grouped in Python: no sort
-    for row in people.values(  # type: ignore[misc]  # annotated by with_person_facts
-        "organization_id", "is_mentor", "is_mentee", "mentee_category", "matched", "has_consent"
-    ):
-        s = stats.get(row["organization_id"])
-        if s is None:
-            continue
-        s.mentors += row["is_mentor"]
-        s.mentees += row["is_mentee"]
-        s.without_consent += not row["has_consent"]
-        if row["is_mentee"]:
-            s.waiting += not row["matched"]
-            if row["mentee_category"] == MenteeCategory.YOUNG:
-                s.young += 1
-                s.young_covered += bool(row["matched"])
+    organizations = scoping.visible_organizations(user).order_by("short_name", "pk")
+    org_page = Paginator(organizations, DASHBOARD_PAGE_SIZE).get_page(page)
+    stats = {o.pk: OrgStats(organization=o) for o in org_page.object_list}
+    ids = list(stats)
+    people = _facts(people_visible(user).filter(is_active=True))
+    total = OrgStats(organization=None, **people.aggregate(**_people_figures(people)))
+    for row in people.filter(organization_id__in=ids).values("organization_id").annotate(**_people_figures(people)):
+        s = stats[row["organization_id"]]
+        for name in _SUMMED:
+            setattr(s, name, row[name])
     pairs = pairs_visible(user).filter(status=PairStatus.ACTIVE)
-    for row in pairs.values("organization_id").annotate(n=Count("pk")):
-        if row["organization_id"] in stats:
-            stats[row["organization_id"]].active_pairs = row["n"]
     by_form: Counter[str] = Counter()
     for row in pairs.values("form__name").annotate(n=Count("pk")).order_by("form__name"):
         by_form[row["form__name"]] = row["n"]
+    total.active_pairs = sum(by_form.values())
+    for row in pairs.filter(organization_id__in=ids).values("organization_id").annotate(n=Count("pk")).order_by():
+        stats[row["organization_id"]].active_pairs = row["n"]
     recent = meetings_visible(user).filter(held_on__gt=today - dt.timedelta(days=30), held_on__lte=today)
-    for row in recent.values("pair__organization_id").annotate(n=Count("pk")):
-        if row["pair__organization_id"] in stats:
-            stats[row["pair__organization_id"]].meetings_30 = row["n"]
-    total = OrgStats(organization=None)
-    sums: defaultdict[str, int] = defaultdict(int)
-    for s in stats.values():
-        for name in (
-            "mentors",
-            "mentees",
-            "waiting",
-            "active_pairs",
-            "young",
-            "young_covered",
-            "meetings_30",
-            "without_consent",
-        ):
-            sums[name] += getattr(s, name)
-    for name, value in sums.items():
-        setattr(total, name, value)
-    return Dashboard(rows=list(stats.values()), total=total, by_form=sorted(by_form.items(), key=lambda kv: -kv[1]))
+    total.meetings_30 = recent.count()
+    for row in (
+        recent.filter(pair__organization_id__in=ids).values("pair__organization_id").annotate(n=Count("pk")).order_by()
+    ):
+        stats[row["pair__organization_id"]].meetings_30 = row["n"]
+    return Dashboard(
+        rows=list(stats.values()),
+        total=total,
+        by_form=sorted(by_form.items(), key=lambda kv: -kv[1]),
+        page=org_page,
+    )
 
 
 def dashboard_totals(user, today: dt.date | None = None) -> OrgStats:

@@ -88,13 +88,14 @@ def _errors(request, exc: ValidationError) -> None:
 # Dashboard -------------------------------------------------------------------------------------
 @login_required
 def dashboard(request):
-    data = selectors.dashboard(request.user)
+    data = selectors.dashboard(request.user, page=request.GET.get("page"))
     return render(
         request,
         "mentorship/dashboard.html",
         {
             "data": data,
-            "many": len(data.rows) > 1,
+            "page": data.page,
+            "many": data.page is not None and data.page.paginator.count > 1,
             "can_edit": scoping.editable_organizations(request.user).exists(),
         },
     )

@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,8 @@ from monitoring import selectors, services
 from monitoring.forms import BuildForm, CampaignForm, PeriodFilterForm, ReportForm, ResponseForm, ReturnForm
 from monitoring.models import AssignmentStatus, BuildStatus, CampaignStatus, Metric, Questionnaire
 from monitoring.reports.regional import build_regional_xlsx
+
+PAGE_SIZE = 25
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -317,6 +320,7 @@ def dashboard(request):
         for name in ("mentors", "mentees", "pairs", "programs", "young_total", "young_covered", "meetings")
     }
     totals["young_share"] = selectors._share(totals["young_covered"], totals["young_total"])
+    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "monitoring/dashboard.html",
@@ -326,7 +330,8 @@ def dashboard(request):
             "charts": charts,
             "totals": totals,
             "campaigns": campaigns,
-            "rows": [(o, figures[o.pk]) for o in organizations],
+            "rows": [(o, figures[o.pk]) for o in page.object_list],
+            "page": page,
             "dynamics": dynamics,
         },
     )
@@ -352,11 +357,14 @@ def ranking(request):
         orgs = orgs.filter(kind=kind)
     criteria = selectors.criteria_for(municipality.pk)
     rows = selectors.ranking(list(orgs), criteria, dt.date(year, 1, 1), dt.date(year, 12, 31)) if criteria else []
-    for row in rows:
+    municipal_score = round(sum(r.score for r in rows) / len(rows), 1) if rows else None
+    # every school is scored (the places need them all), one page of them is shown: rendering the
+    # 240 rows of a regional centre cost more than computing them
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
         # the cells in the criteria's order: the template looping over every value of every row
         # for every criterion took 300 ms for the 240 schools of a regional centre
         row.cells = [(row.values[c.metric], row.contributions[c.metric]) for c in criteria]
-    municipal_score = round(sum(r.score for r in rows) / len(rows), 1) if rows else None
     labels = dict(Metric.choices)
     return render(
         request,
@@ -367,7 +375,8 @@ def ranking(request):
             "municipality": municipality,
             "municipalities": municipalities,
             "criteria": [(c, labels[c.metric]) for c in criteria],
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
             "municipal_score": municipal_score,
         },
     )

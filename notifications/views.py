@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -116,12 +118,18 @@ def tomorrow(request):
     """What tomorrow's sweep will send in the coordinator's municipality (read-only preview)."""
     municipality, _ = _log_municipality(request)
     day, upcoming = selectors.tomorrow_preview(request.user, municipality)
+    # a regional centre has hundreds of reminders a day: counts by kind, and the rows a page at a time
+    page = Paginator(upcoming, PAGE_SIZE).get_page(request.GET.get("page"))
+    by_kind = Counter(row.get_kind_display() for row in upcoming)
     return render(
         request,
         "notifications/_tomorrow.html",
         {
             "municipality": municipality,
             "tomorrow": day,
-            "upcoming": upcoming,
+            "upcoming": page.object_list,
+            "total": len(upcoming),
+            "by_kind": sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0])),
+            "page": page,
         },
     )
