@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.db.models import Q
 
@@ -47,8 +49,27 @@ class RuFormMixin:
             elif isinstance(field, forms.ModelMultipleChoiceField) and not isinstance(
                 field.widget, forms.CheckboxSelectMultiple
             ):
-                field.widget = forms.SelectMultiple(attrs={"size": 6})
+                # searchable with tom-select (static/js/app.js), a plain list without JavaScript
+                field.widget = forms.SelectMultiple(attrs={"size": 6, "data-tom-select": "1"})
                 field.widget.choices = field.choices  # a new widget does not inherit the field's choices
+
+    def fieldsets(self) -> list[tuple[str, list]]:
+        """The form's fields grouped by `sections` ((title, [field names]) on the form class); fields of
+        no section follow in a last group. Used by mentorship/form.html."""
+        sections = getattr(self, "sections", None)
+        if not sections:
+            return [("", list(self))]  # type: ignore[call-overload]
+        seen: set[str] = set()
+        groups = []
+        for title, names in sections:
+            fields = [self[name] for name in names if name in self.fields]  # type: ignore[index]
+            seen.update(names)
+            if fields:
+                groups.append((title, fields))
+        rest = [self[name] for name in self.fields if name not in seen]  # type: ignore[index]
+        if rest:
+            groups.append(("Прочее", rest))
+        return groups
 
 
 class PersonForm(ScopedFormMixin, RuFormMixin, forms.ModelForm):
@@ -87,8 +108,40 @@ class PersonForm(ScopedFormMixin, RuFormMixin, forms.ModelForm):
             "requests": forms.Textarea(attrs={"rows": 2}),
         }
 
+    sections = [
+        ("Человек", ["organization", "kind", "last_name", "first_name", "middle_name", "grade"]),
+        ("Работа и контакты", ["position", "subjects", "experience_years", "qualification_category", "email", "phone"]),
+        (
+            "Наставник",
+            [
+                "is_mentor",
+                "competencies",
+                "awards",
+                "in_municipal_bank",
+                "training",
+                "training_completed_on",
+                "capacity",
+            ],
+        ),
+        ("Наставляемый", ["is_mentee", "mentee_category", "deficits", "deficits_note", "requests", "mentee_since"]),
+        ("Согласие на обработку персональных данных", ["consent_given_on", "consent_representative"]),
+    ]
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        if self.instance.pk is None:
+            # a new person's consent is typed with the card (152-ФЗ): the form people finish in one go
+            self.fields["consent_given_on"] = forms.DateField(
+                label="Дата согласия",
+                required=False,
+                help_text="Если согласие уже подписано. Скан можно приложить позже на карточке участника.",
+            )
+            self.fields["consent_representative"] = forms.CharField(
+                label="Законный представитель (ФИО)",
+                required=False,
+                max_length=200,
+                help_text="Для несовершеннолетнего согласие даёт родитель (законный представитель).",
+            )
         orgs = scoping.organization_choices(user)
         self.fields["organization"].queryset = orgs
         if self.instance.pk is None and len(orgs) == 1:
@@ -152,8 +205,40 @@ class PairForm(ScopedFormMixin, RuFormMixin, forms.ModelForm):
         ]
         widgets = {"formats": forms.CheckboxSelectMultiple}
 
+    sections = [
+        ("Человек", ["organization", "kind", "last_name", "first_name", "middle_name", "grade"]),
+        ("Работа и контакты", ["position", "subjects", "experience_years", "qualification_category", "email", "phone"]),
+        (
+            "Наставник",
+            [
+                "is_mentor",
+                "competencies",
+                "awards",
+                "in_municipal_bank",
+                "training",
+                "training_completed_on",
+                "capacity",
+            ],
+        ),
+        ("Наставляемый", ["is_mentee", "mentee_category", "deficits", "deficits_note", "requests", "mentee_since"]),
+        ("Согласие на обработку персональных данных", ["consent_given_on", "consent_representative"]),
+    ]
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        if self.instance.pk is None:
+            # a new person's consent is typed with the card (152-ФЗ): the form people finish in one go
+            self.fields["consent_given_on"] = forms.DateField(
+                label="Дата согласия",
+                required=False,
+                help_text="Если согласие уже подписано. Скан можно приложить позже на карточке участника.",
+            )
+            self.fields["consent_representative"] = forms.CharField(
+                label="Законный представитель (ФИО)",
+                required=False,
+                max_length=200,
+                help_text="Для несовершеннолетнего согласие даёт родитель (законный представитель).",
+            )
         orgs = scoping.organization_choices(user)
         self.fields["organization"].queryset = orgs
         if len(orgs) == 1:
@@ -269,17 +354,72 @@ class ProgramForm(forms.ModelForm):
         self.fields["deficits"].queryset = Deficit.objects.filter(is_active=True)
 
 
-class PlanItemForm(RuFormMixin, forms.ModelForm):
+def pair_window(pair: Pair | None) -> tuple[dt.date | None, dt.date | None]:
+    """The dates a pair works between: its start and its end (actual, else planned)."""
+    if pair is None:
+        return None, None
+    return pair.started_on, pair.ended_on or pair.planned_end_on
+
+
+def date_inside(day: dt.date, pair: Pair | None) -> dt.date:
+    """`day` moved inside the pair's dates (the default of a new meeting or plan item)."""
+    start, end = pair_window(pair)
+    if start and day < start:
+        day = start
+    if end and day > end:
+        day = end
+    return day
+
+
+class PairDatesMixin:
+    """A date field of a pair's meeting or plan item must lie within the pair's dates."""
+
+    pair_date_field = ""
+    pair_date_what = ""
+
+    def _check_pair_dates(self, data: dict, pair: Pair | None) -> None:
+        day = data.get(self.pair_date_field)
+        start, end = pair_window(pair)
+        if not day:
+            return
+        if start and day < start:
+            self.add_error(  # type: ignore[attr-defined]
+                self.pair_date_field,
+                f"{self.pair_date_what} {day:%d.%m.%Y} раньше начала работы пары ({start:%d.%m.%Y}).",
+            )
+        elif end and day > end:
+            which = "окончания" if pair is not None and pair.ended_on else "плановой даты окончания"
+            self.add_error(  # type: ignore[attr-defined]
+                self.pair_date_field,
+                f"{self.pair_date_what} {day:%d.%m.%Y} позже {which} пары ({end:%d.%m.%Y}).",
+            )
+
+
+class PlanItemForm(PairDatesMixin, RuFormMixin, forms.ModelForm):
+    pair_date_field = "due_on"
+    pair_date_what = "Срок"
+
     class Meta:
         model = PlanItem
         fields = ["title", "stage", "due_on"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pair: Pair | None = None, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.pair = pair
+        if today is not None and not self.is_bound and self.instance.pk is None:
+            self.fields["due_on"].initial = date_inside(today, pair)
         self._ru_widgets()
 
+    def clean(self):
+        data = super().clean()
+        self._check_pair_dates(data, self.pair)
+        return data
 
-class MeetingForm(RuFormMixin, forms.ModelForm):
+
+class MeetingForm(PairDatesMixin, RuFormMixin, forms.ModelForm):
+    pair_date_field = "held_on"
+    pair_date_what = "Дата встречи"
+
     class Meta:
         model = Meeting
         fields = [
@@ -299,13 +439,17 @@ class MeetingForm(RuFormMixin, forms.ModelForm):
         }
         help_texts = {"mentee_feedback": "Встреча без обратной связи обеих сторон считается незаполненной."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pair: Pair | None = None, today: dt.date | None = None, **kwargs):
         kwargs.pop("user", None)
         super().__init__(*args, **kwargs)
+        self.pair = pair or (self.instance.pair if self.instance.pair_id else None)
+        if today is not None and not self.is_bound and self.instance.pk is None:
+            self.fields["held_on"].initial = date_inside(today, self.pair)
         self._ru_widgets()
 
     def clean(self):
         data = super().clean()
+        self._check_pair_dates(data, self.pair)
         for side, label in (("mentor", "наставника"), ("mentee", "наставляемого")):
             if data.get(f"{side}_rating") and not (data.get(f"{side}_feedback") or "").strip():
                 self.add_error(f"{side}_feedback", f"Добавьте к оценке {label} хотя бы пару слов.")
@@ -320,8 +464,40 @@ class PracticeForm(ScopedFormMixin, forms.ModelForm):
         fields = ["organization", "title", "authors", "form", "description", "status", "is_published"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
+    sections = [
+        ("Человек", ["organization", "kind", "last_name", "first_name", "middle_name", "grade"]),
+        ("Работа и контакты", ["position", "subjects", "experience_years", "qualification_category", "email", "phone"]),
+        (
+            "Наставник",
+            [
+                "is_mentor",
+                "competencies",
+                "awards",
+                "in_municipal_bank",
+                "training",
+                "training_completed_on",
+                "capacity",
+            ],
+        ),
+        ("Наставляемый", ["is_mentee", "mentee_category", "deficits", "deficits_note", "requests", "mentee_since"]),
+        ("Согласие на обработку персональных данных", ["consent_given_on", "consent_representative"]),
+    ]
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        if self.instance.pk is None:
+            # a new person's consent is typed with the card (152-ФЗ): the form people finish in one go
+            self.fields["consent_given_on"] = forms.DateField(
+                label="Дата согласия",
+                required=False,
+                help_text="Если согласие уже подписано. Скан можно приложить позже на карточке участника.",
+            )
+            self.fields["consent_representative"] = forms.CharField(
+                label="Законный представитель (ФИО)",
+                required=False,
+                max_length=200,
+                help_text="Для несовершеннолетнего согласие даёт родитель (законный представитель).",
+            )
         orgs = scoping.organization_choices(user)
         self.fields["organization"].queryset = orgs
         if len(orgs) == 1:

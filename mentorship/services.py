@@ -451,8 +451,10 @@ def _require_edit_municipal_or_school(user, obj) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def person_save(*, user, form: ModelForm) -> Person:
-    """Create or change a person from a validated form (the organization must be the user's)."""
+    """Create or change a person from a validated form (the organization must be the user's). A new
+    person's consent typed in the form's consent section is added with the person."""
     person = form.save(commit=False)
     _require_edit(user, person.organization_id)
     if form.instance.pk is not None:
@@ -461,6 +463,11 @@ def person_save(*, user, form: ModelForm) -> Person:
             _require_edit(user, previous)
     person.save()
     form.save_m2m()
+    given_on = form.cleaned_data.get("consent_given_on")
+    if given_on:
+        consent_add(
+            person=person, given_on=given_on, representative_name=form.cleaned_data.get("consent_representative") or ""
+        )
     return person
 
 

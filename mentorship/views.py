@@ -5,6 +5,8 @@ Foreign records answer 404 (get_scoped_or_404); visible but read-only records an
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -479,7 +481,11 @@ def pair_detail(request, pk: int):
             "history": selectors.history_rows(pair),
             "program_history": selectors.history_rows(program) if program else [],
             "add_form": forms.AddParticipantForm(user=request.user, pair=pair),
-            "item_form": forms.PlanItemForm(),
+            "item_form": forms.PlanItemForm(pair=pair, today=scoping.user_today(request.user)),
+            "plan_items": sorted(
+                program.items.all() if program else [],
+                key=lambda item: (item.due_on is None, item.due_on or dt.date.min, item.order, item.pk),
+            ),
             "missing_consent": [p.person for p in pair.participants.all() if not p.has_consent],
         },
     )
@@ -644,7 +650,7 @@ def program_edit(request, pk: int):
 @require_POST
 def plan_item_add(request, pk: int):
     program = _editable_program(request, pk)
-    form = forms.PlanItemForm(request.POST)
+    form = forms.PlanItemForm(request.POST, pair=program.pair)
     if form.is_valid():
         services.plan_item_add(user=request.user, program=program, form=form)
         messages.success(request, "Пункт плана добавлен.")
@@ -701,7 +707,7 @@ def meeting_create(request, pk: int):
     if pair.status != PairStatus.ACTIVE:
         messages.error(request, "Встречи записывают для действующей пары.")
         return redirect(pair)
-    form = forms.MeetingForm(request.POST or None, initial={"held_on": scoping.user_today(request.user)})
+    form = forms.MeetingForm(request.POST or None, pair=pair, today=scoping.user_today(request.user))
     if request.method == "POST" and form.is_valid():
         meeting = services.meeting_save(user=request.user, form=form, pair=pair)
         if meeting.is_complete:
@@ -718,7 +724,7 @@ def meeting_edit(request, pk: int):
         selectors.meetings_visible(request.user).select_related("pair__organization"), pk=pk
     )
     _require_edit(request.user, meeting.pair.organization)
-    form = forms.MeetingForm(request.POST or None, instance=meeting)
+    form = forms.MeetingForm(request.POST or None, instance=meeting, pair=meeting.pair)
     if request.method == "POST" and form.is_valid():
         services.meeting_save(user=request.user, form=form)
         messages.success(request, "Встреча сохранена.")

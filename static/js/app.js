@@ -57,10 +57,33 @@
     });
   }
 
+  // Searchable multi-selects (tom-select from npm, served locally): select[data-tom-select].
+  function searchableSelects(root) {
+    if (typeof window.TomSelect !== "function") return;
+    root.querySelectorAll("select[data-tom-select]").forEach(function (select) {
+      if (select.tomselect) return;
+      var label = select.id ? document.querySelector("label[for='" + select.id + "']") : null;
+      new window.TomSelect(select, {
+        plugins: ["remove_button"],
+        maxOptions: null,
+        hidePlaceholder: true,
+        placeholder: "Начните вводить, чтобы найти",
+        render: {
+          no_results: function () { return '<div class="no-results">Ничего не найдено</div>'; },
+        },
+        onInitialize: function () {
+          var input = this.control_input;
+          if (input && label) input.setAttribute("aria-label", label.textContent.trim());
+        },
+      });
+    });
+  }
+
   function apply(root) {
     wrapTables(root);
     focusableScrollers(root);
     checkGroups(root);
+    searchableSelects(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { apply(document); });

@@ -1,0 +1,97 @@
+"""Forms people finish: the person form in sections with searchable multi-selects and the consent,
+dates of meetings and plan items inside the pair's dates (and defaulted there), plan sorted by date."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from mentorship.models import Consent, Meeting, PairStatus, Person, PlanItem
+from tests.mentorship.factories import MenteeFactory, MentorFactory, make_pair, make_program
+
+pytestmark = pytest.mark.django_db
+
+
+def test_person_form_in_sections_with_searchable_selects(world, client_for):
+    page = client_for(world.home.curator).get(reverse("mentorship:person_create")).content.decode()
+    for title in ("Человек", "Работа и контакты", "Наставник", "Наставляемый", "Согласие на обработку"):
+        assert f">{title}" in page
+    assert page.count('data-testid="form-section"') == 5
+    assert 'data-tom-select="1"' in page  # subjects, competencies, deficits
+    assert "vendor/tom-select/js/tom-select.complete.min.js" in page and "cdn" not in page.lower()
+    assert finders.find("vendor/tom-select/js/tom-select.complete.min.js")
+    assert finders.find("vendor/tom-select/css/tom-select.bootstrap5.min.css")
+    # read-only insider and outsider
+    assert client_for(world.home.head).get(reverse("mentorship:person_create")).status_code == 403
+    assert client_for(world.foreign.curator).get(reverse("mentorship:person_create")).status_code == 200
+
+
+def test_new_person_with_consent_in_one_go(world, client_for):
+    payload = {
+        "organization": world.home.school.pk,
+        "kind": "pupil",
+        "last_name": "Соколов",
+        "first_name": "Миша",
+        "is_mentee": "on",
+        "mentee_category": "pupil",
+        "capacity": 1,
+        "consent_given_on": "01.09.2026",
+        "consent_representative": "Соколова Ирина Петровна",
+    }
+    response = client_for(world.home.curator).post(reverse("mentorship:person_create"), payload)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    person = Person.objects.get(last_name="Соколов")
+    consent = Consent.objects.get(person=person)
+    assert consent.given_on == dt.date(2026, 9, 1) and consent.representative_name == "Соколова Ирина Петровна"
+    # editing the card does not offer (or add) a consent: that is the consents' own form
+    edit = client_for(world.home.curator).get(reverse("mentorship:person_edit", args=[person.pk]))
+    assert "consent_given_on" not in edit.content.decode()
+
+
+@pytest.fixture
+def pair(world):
+    mentor, mentee = MentorFactory(organization=world.home.school), MenteeFactory(organization=world.home.school)
+    return make_pair(
+        world.home.school,
+        mentors=[mentor],
+        mentees=[mentee],
+        status=PairStatus.ACTIVE,
+        started_on=dt.date(2026, 9, 1),
+        planned_end_on=dt.date(2027, 5, 31),
+    )
+
+
+def test_meeting_date_checked_against_the_pair_and_defaulted_inside(world, client_for, pair, monkeypatch):
+    from accounts import scoping
+
+    monkeypatch.setattr(scoping, "user_today", lambda user: dt.date(2027, 8, 1))  # after the planned end
+    client = client_for(world.home.curator)
+    url = reverse("mentorship:meeting_create", args=[pair.pk])
+    form = client.get(url).context["form"]
+    assert form["held_on"].value() == dt.date(2027, 5, 31)
+    base = {"format": "in_person", "stage": "joint", "topic": "Знакомство", "duration_minutes": 45}
+    early = client.post(url, {**base, "held_on": "20.08.2026"})
+    assert early.status_code == 200
+    assert "Дата встречи 20.08.2026 раньше начала работы пары (01.09.2026)." in early.content.decode()
+    late = client.post(url, {**base, "held_on": "01.06.2027"})
+    assert "позже плановой даты окончания пары (31.05.2027)" in late.content.decode()
+    assert not Meeting.objects.filter(pair=pair).exists()
+    assert client.post(url, {**base, "held_on": "15.09.2026"}).status_code == 302
+    assert client_for(world.home.head).get(url).status_code == 403
+    assert client_for(world.foreign.curator).get(url).status_code == 404
+
+
+def test_plan_items_inside_the_pair_and_sorted_by_date(world, client_for, pair):
+    program = make_program(pair)
+    client = client_for(world.home.curator)
+    url = reverse("mentorship:plan_item_add", args=[program.pk])
+    client.post(url, {"title": "Слишком рано", "stage": "joint", "due_on": "01.01.2026"})
+    assert not PlanItem.objects.filter(title="Слишком рано").exists()
+    for title, due in (("Поздний", "01.04.2027"), ("Ранний", "01.10.2026"), ("Без срока", "")):
+        assert client.post(url, {"title": title, "stage": "joint", "due_on": due}).status_code == 302
+    page = client.get(reverse("mentorship:pair_detail", args=[pair.pk]))
+    assert [i.title for i in page.context["plan_items"]] == ["Ранний", "Поздний", "Без срока"]
+    assert page.context["item_form"]["due_on"].value() is not None
+    assert client_for(world.home.head).post(url, {"title": "x", "stage": "joint"}).status_code == 403
+    assert client_for(world.foreign.curator).post(url, {"title": "x", "stage": "joint"}).status_code == 404
