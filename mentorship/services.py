@@ -466,7 +466,10 @@ def person_save(*, user, form: ModelForm) -> Person:
     given_on = form.cleaned_data.get("consent_given_on")
     if given_on:
         consent_add(
-            person=person, given_on=given_on, representative_name=form.cleaned_data.get("consent_representative") or ""
+            user=user,
+            person=person,
+            given_on=given_on,
+            representative_name=form.cleaned_data.get("consent_representative") or "",
         )
     return person
 
