@@ -133,6 +133,13 @@ class Scope:
     def is_regional(self) -> bool:
         return self.is_admin or bool(self.region_monitor_ids)
 
+    def region_q(self, path: str = "region") -> Q:
+        """Q selecting rows (at `path` to Region) of the regions whose region pages the user opens."""
+        if self.is_admin:
+            return Q()
+        ids = self.region_monitor_ids
+        return Q(**{f"{path}_id__in" if path else "pk__in": ids}) if ids else Q(pk__in=[])
+
     def _organizations(self, grant: str) -> frozenset[int]:
         return frozenset().union(
             *(ids for role, ids in self.organization_ids_by_role.items() if grant in ORGANIZATION_GRANTS.get(role, ()))
@@ -414,6 +421,12 @@ def can_view_region(user, region) -> bool:
     scope = scope_for(user)
     region_id = region if isinstance(region, int) else region.pk
     return scope.is_admin or region_id in scope.region_monitor_ids
+
+
+def filter_by_region(user, queryset: QuerySet, path: str = "region") -> QuerySet:
+    """Rows (at `path` to Region) of the regions whose region-wide pages the user opens
+    (REGION_MONITOR: the regional report, regional campaigns, the municipalities' annual reports)."""
+    return queryset.filter(scope_for(user).region_q(path))
 
 
 def visible_regions(user) -> QuerySet[Region]:

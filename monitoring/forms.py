@@ -134,3 +134,16 @@ class BuildForm(ScopedFormMixin, forms.Form):
         if qs.count() == 1:
             self.fields["municipality"].initial = qs.first()
         self.fields["year"].initial = scoping.user_today(user).year
+
+
+class RegionBuildForm(forms.Form):
+    """The regional annual report: the year and the kind of year (the region comes from the URL)."""
+
+    year = forms.TypedChoiceField(label="Год", choices=YEAR_CHOICES, coerce=int)
+    period = forms.ChoiceField(
+        label="Период", choices=BuildForm.base_fields["period"].choices, initial="calendar", required=False
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = scoping.user_today(user).year

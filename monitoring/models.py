@@ -390,14 +390,32 @@ class BuildStatus(models.TextChoices):
 
 
 def build_upload_to(instance: AnnualReportBuild, filename: str) -> str:
-    return f"monitoring/reports/{instance.municipality_id}/{instance.year}/{PurePath(filename).name}"
+    owner = instance.municipality_id if instance.municipality_id else f"region-{instance.region_id}"
+    return f"monitoring/reports/{owner}/{instance.year}/{PurePath(filename).name}"
 
 
 class AnnualReportBuild(models.Model):
-    """One build of the annual analytical report: kept with its parameters, author and timing."""
+    """One build of the annual analytical report: kept with its parameters, author and timing.
+
+    A municipality's report, or a region's (the municipalities of the region as its rows): exactly
+    one of `municipality` and `region` is set."""
 
     municipality = models.ForeignKey(
-        Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="annual_report_builds"
+        Municipality,
+        verbose_name="муниципалитет",
+        on_delete=models.CASCADE,
+        related_name="annual_report_builds",
+        null=True,
+        blank=True,
+    )
+    region = models.ForeignKey(
+        "accounts.Region",
+        verbose_name="регион",
+        on_delete=models.CASCADE,
+        related_name="annual_report_builds",
+        null=True,
+        blank=True,
+        help_text="Отчёт региона: муниципалитеты региона — строки отчёта.",
     )
     year = models.PositiveSmallIntegerField("год")
     parameters = models.JSONField("параметры", default=dict, blank=True)
@@ -426,9 +444,24 @@ class AnnualReportBuild(models.Model):
         verbose_name = "сборка годового отчёта"
         verbose_name_plural = "сборки годового отчёта"
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False, region__isnull=True)
+                | Q(municipality__isnull=True, region__isnull=False),
+                name="monitoring_build_municipality_or_region",
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "year"])]
 
     def __str__(self) -> str:
-        return f"Аналитический отчёт {self.municipality} за {self.year} г."
+        return f"Аналитический отчёт {self.place_name} за {self.year} г."
+
+    @property
+    def place_name(self) -> str:
+        """The municipality's short name or the region's name (for titles and file names)."""
+        if self.municipality_id:
+            return self.municipality.short_name or self.municipality.name
+        return self.region.name if self.region_id else ""
 
     @property
     def duration(self) -> dt.timedelta | None:

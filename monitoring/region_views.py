@@ -3,16 +3,20 @@ municipality's organizations. Read-only; every page asks `accounts.scoping` for 
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts import scoping
 from accounts.models import Municipality, Region
 from monitoring import region_selectors as selectors
-from monitoring.forms import PeriodFilterForm
+from monitoring import selectors as monitoring_selectors
+from monitoring import services
+from monitoring.forms import PeriodFilterForm, RegionBuildForm
 from monitoring.selectors import organization_figures
 
 PAGE_SIZE = 50
@@ -58,8 +62,32 @@ def region_detail(request, pk: int):
             "criteria": selectors.MUNICIPALITY_CRITERIA,
             "report_states": selectors.report_states(rows),
             "sort": sort,
+            "build_form": RegionBuildForm(initial={"year": year}, user=request.user),
+            "region_builds": list(
+                monitoring_selectors.builds_visible(request.user)
+                .filter(region=region)
+                .select_related("region", "author")[:10]
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def region_report_request(request, pk: int):
+    """Order the region's annual report (built in the background; the page shows its progress)."""
+    region = scoping.get_scoped_or_404(scoping.visible_regions(request.user), pk=pk)
+    form = RegionBuildForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "Выберите год отчёта из списка.")
+        return redirect("monitoring:region_detail", pk=region.pk)
+    build = services.build_request(
+        user=request.user,
+        region=region,
+        year=form.cleaned_data["year"],
+        academic=form.cleaned_data.get("period") == "academic",
+    )
+    return redirect("monitoring:build_detail", build.pk)
 
 
 @login_required
@@ -111,4 +139,4 @@ def region_export(request, pk: int):
     return response
 
 
-__all__ = ["region_list", "region_detail", "region_municipality", "region_export", "Region"]
+__all__ = ["region_list", "region_detail", "region_municipality", "region_export", "region_report_request", "Region"]

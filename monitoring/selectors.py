@@ -178,12 +178,37 @@ def _share(part: int | float, whole: int | float) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
+#: what the grouped queries group by: each organization, or each municipality (the region level)
+GROUPS = ("organization", "municipality")
+
+
+def group_path(group: str, to_organization: str = "") -> str:
+    """The column a grouped query groups by, reached from its model by `to_organization` ("pair__")."""
+    if group not in GROUPS:
+        raise ValueError(group)
+    return (
+        f"{to_organization}organization_id"
+        if group == "organization"
+        else f"{to_organization}organization__municipality_id"
+    )
+
+
 def organization_figures(
-    org_ids: list[int], start: dt.date, end: dt.date, today: dt.date | None = None
+    org_ids: list[int] | QuerySet,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date | None = None,
+    *,
+    group: str = "organization",
+    keys: list[int] | None = None,
 ) -> dict[int, OrgFigures]:
     """Indicators per organization from mentorship and roadmaps: seven grouped queries in all.
 
-    `org_ids` must already be scoped by the caller (a list of visible organizations)."""
+    `org_ids` must already be scoped by the caller (a list of visible organizations, or a
+    queryset of their pks read as a subquery). With
+    `group="municipality"` the same queries are grouped by the organizations' municipality (the
+    region level: one row per municipality, never one per organization) and `keys` names the
+    municipalities; the `organization_id` of each OrgFigures is then the municipality's id."""
     from mentorship.models import (
         OPEN_PAIR_STATUSES,
         Meeting,
@@ -195,9 +220,10 @@ def organization_figures(
     from roadmaps.models import ExecutionRecord, ExecutionStatus
 
     today = today or local_today()
-    figures = {pk: OrgFigures(organization_id=pk) for pk in org_ids}
-    if not figures:
+    figures = {pk: OrgFigures(organization_id=pk) for pk in (org_ids if keys is None else keys)}
+    if not figures or (isinstance(org_ids, list) and not org_ids):
         return figures
+    by = group_path(group)
     # mentees in a forming or active pair; a mentee's pair is always of the mentee's organization
     # (mentorship.services._validate_mentee), so only these organizations' pairs are read — the
     # correlated EXISTS hashed every open pair of the region for each call
@@ -208,7 +234,7 @@ def organization_figures(
     )
     people = (
         Person.objects.filter(organization_id__in=org_ids, is_active=True)
-        .values("organization_id")
+        .values(key=F(by))
         .annotate(
             mentors=Count("pk", filter=Q(is_mentor=True)),
             mentees=Count("pk", filter=Q(is_mentee=True)),
@@ -219,7 +245,7 @@ def organization_figures(
         .order_by()
     )
     for row in people:
-        f = figures[row["organization_id"]]
+        f = figures[row["key"]]
         f.mentors, f.mentees, f.mentees_matched = row["mentors"], row["mentees"], row["mentees_matched"]
         f.young_total, f.young_covered = row["young"], row["young_covered"]
     from mentorship.models import Pair
@@ -227,12 +253,12 @@ def organization_figures(
     # active pairs by form and programs of open or completed pairs: one grouped pass over pairs
     pairs = (
         Pair.objects.filter(organization_id__in=org_ids, status__in=[*OPEN_PAIR_STATUSES, PairStatus.COMPLETED])
-        .values("organization_id", "form__name")
+        .values("form__name", key=F(by))
         .annotate(n=Count("pk", filter=Q(status=PairStatus.ACTIVE)), programs=Count("program"))
         .order_by()
     )
     for row in pairs:
-        f = figures[row["organization_id"]]
+        f = figures[row["key"]]
         f.programs += row["programs"]
         if row["n"]:
             f.pairs += row["n"]
@@ -242,15 +268,16 @@ def organization_figures(
         Meeting.objects.filter(
             pair_id__in=Pair.objects.filter(organization_id__in=org_ids).values("pk"), held_on__range=(start, end)
         )
-        .values("pair__organization_id")
+        .values(key=F(group_path(group, "pair__")))
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in meetings:
-        figures[row["pair__organization_id"]].meetings = row["n"]
+        figures[row["key"]].meetings = row["n"]
     records = (
+        # a record's own municipality column is its organization's: grouped by it without a join
         ExecutionRecord.objects.filter(organization_id__in=org_ids, due__date__range=(start, min(end, today)))
-        .values("organization_id")
+        .values(key=F("organization_id" if group == "organization" else "municipality_id"))
         .annotate(
             n_due=Count("pk"),
             n_done=Count("pk", filter=Q(status=ExecutionStatus.DONE)),
@@ -260,7 +287,7 @@ def organization_figures(
         .order_by()
     )
     for row in records:
-        f = figures[row["organization_id"]]
+        f = figures[row["key"]]
         f.roadmap_due, f.roadmap_done, f.roadmap_on_time, f.roadmap_overdue = (
             row["n_due"],
             row["n_done"],
@@ -401,11 +428,13 @@ def choice_counts(questionnaire: Questionnaire, org_ids: list[int]) -> dict[int,
 
 
 # Reporting rates -------------------------------------------------------------------------------------
-def reporting_by_organization(org_ids: list[int], start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
+def reporting_by_organization(
+    org_ids: list[int] | QuerySet, start: dt.date, end: dt.date, *, group: str = "organization"
+) -> dict[int, dict[str, int]]:
     rows = (
         Assignment.objects.filter(organization_id__in=org_ids, campaign__deadline__range=(start, end))
         .exclude(campaign__status=CampaignStatus.DRAFT)
-        .values("organization_id")
+        .values(key=F(group_path(group)))
         .annotate(
             expected=Count("pk"),
             submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
@@ -414,7 +443,7 @@ def reporting_by_organization(org_ids: list[int], start: dt.date, end: dt.date) 
         )
         .order_by()
     )
-    return {r["organization_id"]: r for r in rows}
+    return {r["key"]: r for r in rows}
 
 
 def campaign_rates(municipality_ids: list[int], start: dt.date, end: dt.date) -> list[Campaign]:
@@ -435,6 +464,10 @@ class RankRow:
     contributions: dict[str, float]
     score: float
     place: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.organization.short_name
 
 
 def latest_website_checks(org_ids: list[int]) -> dict[int, WebsiteCheck]:
@@ -505,11 +538,18 @@ def ranking(
 
 # Reports and checks ----------------------------------------------------------------------------------
 def builds_visible(user) -> QuerySet[AnnualReportBuild]:
-    return scoping.filter_by_monitoring(user, AnnualReportBuild.objects.all())
+    """Municipal reports of the municipalities whose monitoring the user runs; for a regional user,
+    every municipality's report of the region (read and download) and the region's own reports."""
+    builds = AnnualReportBuild.objects.all()
+    scope = scoping.scope_for(user)
+    q = scope.monitoring_q("municipality")
+    if scope.is_regional:
+        q |= scope.region_q("municipality__region") | scope.region_q("region")
+    return builds.filter(q)
 
 
 def build_detail(user, pk: int) -> AnnualReportBuild:
-    return scoping.get_scoped_or_404(builds_visible(user).select_related("municipality", "author"), pk=pk)
+    return scoping.get_scoped_or_404(builds_visible(user).select_related("municipality", "region", "author"), pk=pk)
 
 
 def website_runs_visible(user) -> QuerySet[WebsiteCheckRun]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts import scoping
-from accounts.models import Municipality, Organization
+from accounts.models import Municipality, Organization, Region
 from jobs.services import reason_text
 from monitoring.models import (
     AnnualReportBuild,
@@ -507,24 +507,49 @@ def build_job_key(build_id: int) -> str:
     return f"{BUILD_JOB}:{build_id}"
 
 
+def _check_build_right(user, *, municipality_id: int | None, region_id: int | None) -> None:
+    if user is None:
+        return  # the management command
+    if region_id is not None:
+        if not scoping.can_view_region(user, region_id):
+            raise PermissionDenied("Нет права формировать отчёт по этому региону.")
+    elif municipality_id is None or not scoping.can_run_monitoring(user, municipality_id):
+        raise PermissionDenied("Нет права формировать отчёт по этому муниципалитету.")
+
+
 def build_request(
-    *, user, municipality: Municipality, year: int, academic: bool = False, parameters: dict | None = None
+    *,
+    user,
+    municipality: Municipality | None = None,
+    region: Region | None = None,
+    year: int,
+    academic: bool = False,
+    parameters: dict | None = None,
 ) -> AnnualReportBuild:
     """Record the build and its background job in one transaction; returns at once whatever the
     broker's state (the job is sent after commit, or later by the dispatcher).
 
-    `academic`: the academic year 1 September (year − 1) – 31 August (year) instead of the calendar year."""
-    if user is not None and not scoping.can_run_monitoring(user, municipality):
-        raise PermissionDenied("Нет права формировать отчёт по этому муниципалитету.")
+    The report of a municipality (its monitoring runners), or of a region (`region`: the regional
+    user; the municipalities of the region are its rows). `academic`: the academic year
+    1 September (year − 1) – 31 August (year) instead of the calendar year."""
+    if (municipality is None) == (region is None):
+        raise ValueError("municipality or region")
+    _check_build_right(
+        user, municipality_id=municipality.pk if municipality else None, region_id=region.pk if region else None
+    )
     from jobs.services import job_enqueue
 
+    owner: dict = {"municipality": municipality} if municipality is not None else {"region": region}
     with transaction.atomic():
-        # a double click or a second tab: concurrent requests queue on the municipality's row, and a
-        # build of the same report still waiting or running is the answer, never a second one
-        Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+        # a double click or a second tab: concurrent requests queue on the municipality's (region's)
+        # row, and a build of the same report still waiting or running is the answer, never a second one
+        if municipality is not None:
+            Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
+        else:
+            Region.objects.select_for_update().filter(pk=region.pk).first()  # type: ignore[union-attr]
         pending = (
             AnnualReportBuild.objects.filter(
-                municipality=municipality,
+                **owner,
                 year=year,
                 status__in=[BuildStatus.QUEUED, BuildStatus.RUNNING],
                 parameters__academic=academic,
@@ -534,11 +559,12 @@ def build_request(
         )
         if pending is not None and not parameters:
             return pending
+        name_key = "municipality" if municipality is not None else "region"
         build = AnnualReportBuild.objects.create(
-            municipality=municipality,
+            **owner,
             year=year,
             author=user,
-            parameters={"year": year, "academic": academic, "municipality": municipality.name, **(parameters or {})},
+            parameters={"year": year, "academic": academic, name_key: owner[name_key].name, **(parameters or {})},
         )
         job = job_enqueue(kind=BUILD_JOB, key=build_job_key(build.pk), params={"build_id": build.pk}, user=user)
         AnnualReportBuild.objects.filter(pk=build.pk).update(task_id=f"job:{job.pk}")
@@ -565,8 +591,7 @@ def build_job_failed(*, build_id: int, reason: str) -> None:
 
 def build_retry(*, user, build: AnnualReportBuild) -> AnnualReportBuild:
     """The retry button of a failed build (the view found the build through the user's scope)."""
-    if not scoping.can_run_monitoring(user, build.municipality_id):
-        raise PermissionDenied("Нет права формировать отчёт по этому муниципалитету.")
+    _check_build_right(user, municipality_id=build.municipality_id, region_id=build.region_id)
     from jobs.selectors import job_for_key
     from jobs.services import job_enqueue, job_retry
 
@@ -603,17 +628,18 @@ def build_run(*, build_id: int, resume: bool = False) -> AnnualReportBuild | Non
     if not claimed:
         log.info("annual report build %s is gone or already taken", build_id)
         return AnnualReportBuild.objects.filter(pk=build_id).first()
-    build = AnnualReportBuild.objects.select_related("municipality").get(pk=build_id)
+    build = AnnualReportBuild.objects.select_related("municipality", "region").get(pk=build_id)
     try:
         academic = bool((build.parameters or {}).get("academic"))
         files = annual.build_report(
             municipality=build.municipality,
+            region=build.region,
             year=build.year,
             academic=academic,
             progress=lambda stage, percent: build_progress(build_id=build_id, percent=percent, stage=stage),
         )
         period = f"{build.year - 1}-{build.year}" if academic else str(build.year)
-        stem = f"analiticheskij-otchet-{period}-{build.pk}"
+        stem = f"analiticheskij-otchet{'-regiona' if build.region_id else ''}-{period}-{build.pk}"
         build.xlsx.save(f"{stem}.xlsx", ContentFile(files.xlsx), save=False)
         build.docx.save(f"{stem}.docx", ContentFile(files.docx), save=False)
         build.preview = files.preview

@@ -28,5 +28,6 @@ urlpatterns = [
     path("region/", region_views.region_list, name="region_list"),
     path("region/<int:pk>/", region_views.region_detail, name="region_detail"),
     path("region/<int:pk>/export/", region_views.region_export, name="region_export"),
+    path("region/<int:pk>/report/", region_views.region_report_request, name="region_report_request"),
     path("region/municipality/<int:pk>/", region_views.region_municipality, name="region_municipality"),
 ]

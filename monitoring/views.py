@@ -395,7 +395,7 @@ def report_list(request):
             academic=form.cleaned_data.get("period") == "academic",
         )
         return redirect("monitoring:build_detail", build.pk)
-    builds = list(selectors.builds_visible(request.user).select_related("municipality", "author")[:50])
+    builds = list(selectors.builds_visible(request.user).select_related("municipality", "region", "author")[:50])
     return render(request, "monitoring/report_list.html", {"form": form, "builds": builds})
 
 
@@ -412,6 +412,11 @@ def build_detail(request, pk: int):
 
     build = selectors.build_detail(request.user, pk)
     period = Period(build.year, bool((build.parameters or {}).get("academic")))
+    if build.region_id or not scoping.can_run_monitoring(request.user, build.municipality_id or 0):
+        region_id = build.region_id or build.municipality.region_id  # type: ignore[union-attr]
+        back = (reverse("monitoring:region_detail", args=[region_id]) + f"?year={build.year}", "Регион")
+    else:
+        back = (reverse("monitoring:report_list"), "Годовой аналитический отчёт")
     return render(
         request,
         "monitoring/build_detail.html",
@@ -422,6 +427,7 @@ def build_detail(request, pk: int):
             "stages": STAGES,
             "preview": build.preview if build.status == BuildStatus.DONE else None,
             "period_label": period.label,
+            "back": back,
         },
     )
 
@@ -466,7 +472,7 @@ def build_download(request, pk: int, fmt: str):
     build = selectors.build_detail(request.user, pk)
     if fmt not in ("xlsx", "docx") or build.status != BuildStatus.DONE:
         raise Http404
-    name = f"Аналитический отчёт {build.municipality.short_name or build.municipality.name} {build.year}.{fmt}"
+    name = f"Аналитический отчёт {build.place_name} {build.year}.{fmt}"
     return serve_file(getattr(build, fmt), download_name=name)
 
 

@@ -91,6 +91,7 @@ OBJECT_URLS: dict[str, tuple[str, str, dict]] = {
     "monitoring:build_download": _BUILD,
     "monitoring:region_detail": ("accounts.Region", "pk", {}),
     "monitoring:region_export": ("accounts.Region", "pk", {}),
+    "monitoring:region_report_request": ("accounts.Region", "pk", {}),
     "monitoring:region_municipality": ("accounts.Municipality", "pk", {}),
     "monitoring:build_retry": _BUILD,
     # the participant's own pages

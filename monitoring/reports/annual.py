@@ -15,20 +15,22 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from accounts.models import Municipality
+from accounts.models import Municipality, Region
 from monitoring.reports import fmt
 from monitoring.reports.charts import build_specs
-from monitoring.reports.data import collect
+from monitoring.reports.data import collect, collect_region
 from monitoring.reports.docx import build_docx
 from monitoring.reports.rules import RULES_BY, evaluate
 from monitoring.reports.xlsx import build_xlsx
 
 Progress = Callable[[str, int], None]
 
-# the sheets a full report has, in order (a sheet with nothing to show is left out)
+# the sheets a full report has, in order (a sheet with nothing to show is left out; a region's
+# report has «По муниципалитетам» for «По организациям»)
 SHEETS = [
     "Сводка",
     "По организациям",
+    "По муниципалитетам",
     "Дорожная карта",
     "Показатели",
     "Анкетирование",
@@ -63,13 +65,16 @@ def report_settings(municipality: Municipality):
 
 def build_report(
     *,
-    municipality: Municipality,
+    municipality: Municipality | None = None,
+    region: Region | None = None,
     year: int,
     academic: bool = False,
     organization_kind: str | None = None,
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> ReportFiles:
+    """The annual report of a municipality (rows: its organizations) or of a region (rows: its
+    municipalities, from queries grouped by municipality): the same sections, rules and renderers."""
     progress = progress or (lambda stage, percent: None)
     stages = iter(STAGES)
 
@@ -78,9 +83,15 @@ def build_report(
         progress(stage, percent)
 
     step()
-    data = collect(municipality, year, academic=academic, organization_kind=organization_kind, today=today)
+    if region is not None:
+        data = collect_region(region, year, academic=academic, organization_kind=organization_kind, today=today)
+        settings = None  # a region's report takes the default layout and thresholds
+    elif municipality is not None:
+        data = collect(municipality, year, academic=academic, organization_kind=organization_kind, today=today)
+        settings = report_settings(municipality)
+    else:
+        raise ValueError("municipality or region")
     step()
-    settings = report_settings(municipality)
     overrides = settings.thresholds if settings is not None else {}
     findings = evaluate(data, overrides)
     young_target = RULES_BY[1].values(overrides)["target"]
@@ -91,11 +102,13 @@ def build_report(
     docx = build_docx(data, findings, specs, settings, overrides)
     step()
     t = data.totals
+    place = data.place
     preview = {
         "period": data.period.label,
-        "title": f"Аналитический отчёт {municipality.genitive} за {data.period.label}",
+        "title": f"Аналитический отчёт {place.genitive} за {data.period.label}",
         "figures": [
-            ["Организаций", fmt.num(len(data.rows))],
+            *([["Муниципалитетов", fmt.num(len(data.rows))]] if place.regional else []),
+            ["Организаций", fmt.num(data.organization_count)],
             ["С действующими парами", fmt.num(data.organizations_with_pairs)],
             ["Наставников", fmt.num(t.mentors)],
             ["Наставляемых", fmt.num(t.mentees)],

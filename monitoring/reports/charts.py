@@ -38,15 +38,16 @@ class ChartSpec:
         return d
 
 
-def _limit(rows: list, value, label: str) -> tuple[list, str]:
+def _limit(rows: list, value, label: str, units: str = "организаций") -> tuple[list, str]:
     if len(rows) <= MAX_BARS:
         return rows, ""
     rows = sorted(rows, key=lambda r: (value(r) is None, value(r) or 0))[:MAX_BARS]
-    return rows, f"показаны {MAX_BARS} организаций с наименьшим значением показателя «{label}»"
+    return rows, f"показаны {MAX_BARS} {units} с наименьшим значением показателя «{label}»"
 
 
 def build_specs(data: AnnualData, *, young_target: float | None = None) -> list[ChartSpec]:
     specs: list[ChartSpec] = []
+    place = data.place
     forms = data.pairs_by_form
     if forms:
         specs.append(
@@ -60,11 +61,11 @@ def build_specs(data: AnnualData, *, young_target: float | None = None) -> list[
         )
     people = [r for r in data.rows if r.mentors or r.mentees]
     if people:
-        rows, note = _limit(people, lambda r: r.mentors, "наставников")
+        rows, note = _limit(people, lambda r: r.mentors, "наставников", place.units_genitive)
         specs.append(
             ChartSpec(
                 "people",
-                "Наставники и наставляемые по образовательным организациям, чел.",
+                f"Наставники и наставляемые {place.by_units}, чел.",
                 "barh",
                 [r.name for r in rows],
                 [("Наставников", [r.mentors for r in rows]), ("Наставляемых", [r.mentees for r in rows])],
@@ -74,7 +75,7 @@ def build_specs(data: AnnualData, *, young_target: float | None = None) -> list[
         )
     young = [r for r in data.rows if r.young_total]
     if young:
-        rows, note = _limit(young, lambda r: r.young_share, "охват")
+        rows, note = _limit(young, lambda r: r.young_share, "охват", place.units_genitive)
         specs.append(
             ChartSpec(
                 "young",
@@ -90,11 +91,12 @@ def build_specs(data: AnnualData, *, young_target: float | None = None) -> list[
         )
     roadmap = [r for r in data.rows if r.roadmap_due]
     if roadmap:
-        rows, note = _limit(roadmap, lambda r: r.roadmap_share, "исполнение в срок")
+        rows, note = _limit(roadmap, lambda r: r.roadmap_share, "исполнение в срок", place.units_genitive)
         specs.append(
             ChartSpec(
                 "roadmap",
-                "Исполнение мероприятий дорожных карт образовательных организаций (наступившие сроки)",
+                "Исполнение мероприятий дорожных карт образовательных организаций (наступившие сроки)"
+                + (f", {place.by_units}" if place.regional else ""),
                 "stacked",
                 [r.name for r in rows],
                 [
@@ -138,9 +140,10 @@ def build_specs(data: AnnualData, *, young_target: float | None = None) -> list[
         specs.append(
             ChartSpec(
                 "ranking",
-                "Рейтинг эффективности образовательных организаций, баллов из 100",
+                f"Рейтинг эффективности {'муниципалитетов' if place.regional else 'образовательных организаций'}, "
+                "баллов из 100",
                 "barh",
-                [r.organization.short_name for r in rows],
+                [r.name for r in rows],
                 [("Итоговый балл", [r.score for r in rows])],
                 value_max=100,
                 note=f"показаны первые {MAX_BARS} мест" if len(data.ranking) > MAX_BARS else "",

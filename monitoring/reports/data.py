@@ -14,12 +14,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from accounts.models import Municipality, Organization, OrganizationKind, local_today
+from accounts.models import Municipality, Organization, OrganizationKind, Region, local_today
 from monitoring import indicators, selectors
-from monitoring.models import CampaignKind, EffectivenessCriterion
+from monitoring.models import Assignment, CampaignKind, CampaignStatus
 
 KIND_LABELS = dict(OrganizationKind.choices)
 
@@ -59,6 +59,56 @@ def period_for(year: int, academic: bool = False) -> tuple[dt.date, dt.date]:
     return p.start, p.end
 
 
+# The level of a report: a municipality (rows are its organizations) or a region (rows are its
+# municipalities). Everything a renderer or a rule says differently at the two levels is here.
+@dataclass(frozen=True)
+class Place:
+    regional: bool
+    pk: int
+    name: str
+    genitive: str  # «города Норильска», «Красноярского края»
+    prepositional: str  # «в городе Норильске», «в Красноярском крае» (without «в»)
+    authority: str
+    unit: str  # the header of the rows' column
+    by_units: str  # «по образовательным организациям» / «по муниципалитетам»
+    units_genitive: str  # «организаций» / «муниципалитетов»
+
+    @property
+    def rows_sheet(self) -> str:
+        return "По муниципалитетам" if self.regional else "По организациям"
+
+
+def municipality_place(municipality: Municipality) -> Place:
+    return Place(
+        regional=False,
+        pk=municipality.pk,
+        name=municipality.name,
+        genitive=municipality.genitive,
+        prepositional=municipality.prepositional,
+        authority=municipality.authority_name or f"Орган управления образованием {municipality.genitive}",
+        unit="Организация",
+        by_units="по образовательным организациям",
+        units_genitive="организаций",
+    )
+
+
+def region_place(region: Region) -> Place:
+    from accounts.morphology import inflect_name
+
+    genitive = inflect_name(region.name, "genitive")
+    return Place(
+        regional=True,
+        pk=region.pk,
+        name=region.name,
+        genitive=genitive,
+        prepositional=inflect_name(region.name, "prepositional"),
+        authority=f"Орган исполнительной власти {genitive}, осуществляющий государственное управление в сфере образования",
+        unit="Муниципалитет",
+        by_units="по муниципалитетам",
+        units_genitive="муниципалитетов",
+    )
+
+
 # Per-organization counts (summable) ---------------------------------------------------------------------
 @dataclass
 class OrgRow:
@@ -67,6 +117,7 @@ class OrgRow:
     full_name: str = ""
     kind: str = ""
     municipality: str = ""
+    organizations: int = 1  # a municipality's row counts its organizations
     mentors: int = 0
     mentees: int = 0
     mentees_matched: int = 0
@@ -90,6 +141,7 @@ class OrgRow:
     growth: dict[tuple[str, str], list[float]] = field(default_factory=dict)
 
     SUMMED = (
+        "organizations",
         "mentors",
         "mentees",
         "mentees_matched",
@@ -111,7 +163,7 @@ class OrgRow:
     )
 
     def __add__(self, other: OrgRow) -> OrgRow:
-        total = OrgRow(organization_id=None, name="Итого")
+        total = OrgRow(organization_id=None, name="Итого", organizations=0)
         for name in self.SUMMED:
             setattr(total, name, getattr(self, name) + getattr(other, name))
         for source in (self, other):
@@ -165,16 +217,19 @@ class OrgRow:
         return indicators.mean(self.quality_sum, self.quality_n)
 
 
-def sum_rows(rows: list[OrgRow]) -> OrgRow:
-    total = OrgRow(organization_id=None, name="Итого")
+def sum_rows(rows: list[OrgRow], name: str = "Итого") -> OrgRow:
+    """The one way rows add up (a municipality's organizations, a region's municipalities)."""
+    total = OrgRow(organization_id=None, name=name, organizations=0)
     for row in rows:
         total = total + row
+    total.name = name
     return total
 
 
 @dataclass
 class ActivityRow:
-    """One activity of the municipal roadmap (school copies fold into their source)."""
+    """One activity of the municipal roadmap (school copies fold into their source); at the region
+    level, the municipalities' activities of the same title folded together."""
 
     number: str
     title: str
@@ -184,7 +239,8 @@ class ActivityRow:
     on_time: int = 0
     overdue: int = 0
     organizations: int = 0  # organizations with a due date of this activity in the period
-    behind: list[str] = field(default_factory=list)  # organizations with an overdue due date
+    behind_count: int = 0  # organizations with an overdue due date
+    behind: list[str] = field(default_factory=list)  # their names (the region: the municipalities')
 
     @property
     def late(self) -> int:
@@ -192,7 +248,7 @@ class ActivityRow:
 
     @property
     def behind_share(self) -> float | None:
-        return indicators.share(len(self.behind), self.organizations)
+        return indicators.share(self.behind_count, self.organizations)
 
 
 @dataclass
@@ -210,20 +266,108 @@ class DynamicsRow:
         return round(self.final - self.entry, 2)
 
 
+@dataclass(frozen=True)
+class OrgBrief:
+    """One organization, for the network table and the «no active pairs» rule at either level."""
+
+    unit: str  # the row it belongs to: itself (municipality level) or its municipality (region)
+    name: str
+    kind: str
+    pairs: int
+    practices: int = 0
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """An effectiveness criterion as the report prints it (a municipality's EffectivenessCriterion,
+    or one of the region's MUNICIPALITY_CRITERIA)."""
+
+    metric: str
+    label: str
+    weight: float
+
+
+@dataclass
+class UnitRank:
+    """A place in the ranking: an organization (municipal report) or a municipality (regional)."""
+
+    name: str
+    values: dict[str, float | None]
+    contributions: dict[str, float]
+    score: float
+    place: int = 0
+
+
+@dataclass
+class CampaignRow:
+    """The region's campaigns of one kind, summed over its municipalities."""
+
+    title: str
+    count: int
+    expected: int
+    submitted: int
+    on_time: int
+    deadline: dt.date | None = None
+
+
+#: The criteria by which a region ranks its municipalities: (OrgRow indicator, Russian name, weight).
+#: Each is a share in percent of the municipality's summed counts; the score is the weighted mean of
+#: the criteria that have data, 0–100 (a municipality without data on any is not ranked).
+MUNICIPALITY_CRITERIA: tuple[tuple[str, str, int], ...] = (
+    ("matched_share", "Доля наставляемых, закреплённых за наставником", 30),
+    ("young_share", "Охват молодых специалистов наставничеством", 25),
+    ("roadmap_share", "Мероприятия дорожных карт, выполненные в срок", 25),
+    ("on_time_rate", "Отчёты школ, сданные в срок", 20),
+)
+
+
+def unit_score(row: OrgRow) -> tuple[float | None, dict[str, float | None], dict[str, float]]:
+    """(score, values, contributions) of a municipality's row by MUNICIPALITY_CRITERIA."""
+    values = {key: getattr(row, key) for key, _label, _weight in MUNICIPALITY_CRITERIA}
+    weights = sum(w for key, _l, w in MUNICIPALITY_CRITERIA if values[key] is not None)
+    if not weights:
+        return None, values, {}
+    contributions = {
+        key: round(w * (values[key] or 0) / weights, 1)
+        for key, _l, w in MUNICIPALITY_CRITERIA
+        if values[key] is not None
+    }
+    total = sum(w * (values[key] or 0) for key, _l, w in MUNICIPALITY_CRITERIA if values[key] is not None)
+    return round(total / weights, 1), values, contributions
+
+
+def rank_units(rows: list[OrgRow]) -> list[UnitRank]:
+    """The region's municipalities ranked by MUNICIPALITY_CRITERIA (the region page and the report)."""
+    ranked = []
+    for row in rows:
+        score, values, contributions = unit_score(row)
+        if score is not None:
+            ranked.append(UnitRank(row.name, values, contributions, score))
+    ranked.sort(key=lambda r: (-r.score, r.name))
+    for place, r in enumerate(ranked, start=1):
+        r.place = place
+    return ranked
+
+
 @dataclass
 class AnnualData:
-    municipality: Municipality
+    place: Place
     period: Period
     today: dt.date
     rows: list[OrgRow]
+    organizations: list[OrgBrief]
     activities: list[ActivityRow]
     indicator_rows: list[dict]
     campaigns: list
     practices: list[dict]
-    ranking: list[selectors.RankRow]
-    criteria: list[EffectivenessCriterion]
+    ranking: list
+    criteria: list[Criterion]
     roadmaps: list[dict]
     organization_kind: str | None = None
+    municipality: Municipality | None = None
+    region: Region | None = None
+    municipal_roadmaps: int = 0  # the region: municipalities with a municipal roadmap for the period
+    practices_total: int = 0
 
     @property
     def year(self) -> int:
@@ -253,16 +397,24 @@ class AnnualData:
     def network(self) -> list[dict]:
         """Organizations by type: how many, how many with an active pair or group."""
         by_kind: dict[str, dict] = {}
-        for row in self.rows:
-            k = by_kind.setdefault(row.kind, {"kind": KIND_LABELS.get(row.kind, row.kind), "total": 0, "active": 0})
+        for org in self.organizations:
+            k = by_kind.setdefault(org.kind, {"kind": KIND_LABELS.get(org.kind, org.kind), "total": 0, "active": 0})
             k["total"] += 1
-            k["active"] += 1 if row.pairs else 0
+            k["active"] += 1 if org.pairs else 0
         order = [k for k, _ in OrganizationKind.choices]
         return [by_kind[k] for k in order if k in by_kind]
 
     @property
+    def organization_count(self) -> int:
+        return len(self.organizations)
+
+    @property
     def organizations_with_pairs(self) -> int:
-        return sum(1 for r in self.rows if r.pairs)
+        return sum(1 for o in self.organizations if o.pairs)
+
+    @property
+    def campaign_count(self) -> int:
+        return sum(getattr(c, "count", 1) for c in self.campaigns)
 
 
 def dynamics_of(growth: dict[tuple[str, str], list[float]]) -> list[DynamicsRow]:
@@ -278,115 +430,207 @@ def dynamics_of(growth: dict[tuple[str, str], list[float]]) -> list[DynamicsRow]
 
 
 # Collection ------------------------------------------------------------------------------------------
-def collect_rows(
-    organizations: list[Organization], period: Period, today: dt.date, municipality_name: str = ""
-) -> list[OrgRow]:
-    """Counts per organization: a fixed number of grouped queries whatever the number of organizations."""
-    from mentorship.models import Practice, PracticeStatus
+@dataclass
+class _Counts:
+    figures: dict[int, selectors.OrgFigures]
+    reporting: dict[int, dict]
+    quality: dict[int, tuple[float, int]]
+    growth: dict[int, dict]
+    practices: dict[int, int]
+
+    def row(self, key: int, **names) -> OrgRow:
+        f = self.figures[key]
+        rep = self.reporting.get(key, {})
+        q = self.quality.get(key, (0.0, 0))
+        return OrgRow(
+            mentors=f.mentors,
+            mentees=f.mentees,
+            mentees_matched=f.mentees_matched,
+            pairs=f.pairs,
+            programs=f.programs,
+            young_total=f.young_total,
+            young_covered=f.young_covered,
+            meetings=f.meetings,
+            roadmap_due=f.roadmap_due,
+            roadmap_done=f.roadmap_done,
+            roadmap_on_time=f.roadmap_on_time,
+            roadmap_overdue=f.roadmap_overdue,
+            reports_expected=rep.get("expected", 0),
+            reports_submitted=rep.get("submitted", 0),
+            reports_on_time=rep.get("on_time", 0),
+            practices=self.practices.get(key, 0),
+            quality_sum=q[0],
+            quality_n=q[1],
+            pairs_by_form=dict(f.pairs_by_form),
+            growth=self.growth.get(key, {}),
+            **names,
+        )
+
+
+def _practices_q() -> Q:
+    from mentorship.models import PracticeStatus
+
+    return Q(status=PracticeStatus.APPROVED) | Q(is_published=True)
+
+
+def _counts(
+    org_ids: list[int] | QuerySet, period: Period, today: dt.date, *, group: str, keys: list[int], details: bool = True
+) -> _Counts:
+    """Every count of the report for the organizations `org_ids`, grouped by organization or by
+    municipality: a fixed number of grouped queries whatever the number of organizations.
+    `details=False` leaves out the questionnaires and practices (the region page needs none)."""
+    from mentorship.models import Practice
     from monitoring.models import Answer
 
-    ids = [o.pk for o in organizations]
-    figures = selectors.organization_figures(ids, period.start, period.end, today)
-    reporting = selectors.reporting_by_organization(ids, period.start, period.end)
+    figures = selectors.organization_figures(org_ids, period.start, period.end, today, group=group, keys=keys)
+    reporting = selectors.reporting_by_organization(org_ids, period.start, period.end, group=group)
+    counts = _Counts(figures, reporting, {}, defaultdict(dict), {})
+    if not details or (isinstance(org_ids, list) and not org_ids):
+        return counts
+    by = selectors.group_path(group, "response__assignment__")
     quality = (
         Answer.objects.filter(
             scale__isnull=False,
-            response__assignment__organization_id__in=ids,
+            response__assignment__organization_id__in=org_ids,
             response__assignment__campaign__kind=CampaignKind.QUALITY,
             response__assignment__campaign__period_end__gte=period.start,
             response__assignment__campaign__period_start__lte=period.end,
         )
-        .values("response__assignment__organization_id")
+        .values(key=F(by))
         .annotate(s=Sum("scale"), n=Count("pk"))
         .order_by()
     )
-    quality_by_org = {r["response__assignment__organization_id"]: (float(r["s"]), r["n"]) for r in quality}
+    counts.quality = {r["key"]: (float(r["s"]), r["n"]) for r in quality}
     g_start, g_end = period.growth_window
     growth = (
         Answer.objects.filter(
             scale__isnull=False,
-            response__assignment__organization_id__in=ids,
+            response__assignment__organization_id__in=org_ids,
             response__assignment__campaign__kind__in=[CampaignKind.ENTRY, CampaignKind.FINAL],
             response__assignment__campaign__period_end__gte=g_start,
             response__assignment__campaign__period_start__lte=g_end,
         )
-        .values("response__assignment__organization_id", "response__assignment__campaign__kind", "question__dimension")
+        .values("response__assignment__campaign__kind", "question__dimension", key=F(by))
         .annotate(s=Sum("scale"), n=Count("pk"))
         .order_by()
     )
-    growth_by_org: dict[int, dict] = defaultdict(dict)
     for r in growth:
-        key = (r["response__assignment__campaign__kind"], r["question__dimension"] or "")
-        growth_by_org[r["response__assignment__organization_id"]][key] = [float(r["s"]), r["n"]]
-    practices = dict(
-        Practice.objects.filter(organization_id__in=ids, created_at__date__lte=period.end)
-        .filter(Q(status=PracticeStatus.APPROVED) | Q(is_published=True))
-        .values_list("organization_id")
+        dimension = (r["response__assignment__campaign__kind"], r["question__dimension"] or "")
+        counts.growth[r["key"]][dimension] = [float(r["s"]), r["n"]]
+    counts.practices = dict(
+        Practice.objects.filter(organization_id__in=org_ids, created_at__date__lte=period.end)
+        .filter(_practices_q())
+        .values_list(F(selectors.group_path(group)))
         .annotate(n=Count("pk"))
         .order_by()
     )
-    rows = []
-    for org in organizations:
-        f = figures[org.pk]
-        rep = reporting.get(org.pk, {})
-        q = quality_by_org.get(org.pk, (0.0, 0))
-        rows.append(
-            OrgRow(
-                organization_id=org.pk,
-                name=org.short_name,
-                full_name=org.full_name,
-                kind=org.kind,
-                municipality=municipality_name,
-                mentors=f.mentors,
-                mentees=f.mentees,
-                mentees_matched=f.mentees_matched,
-                pairs=f.pairs,
-                programs=f.programs,
-                young_total=f.young_total,
-                young_covered=f.young_covered,
-                meetings=f.meetings,
-                roadmap_due=f.roadmap_due,
-                roadmap_done=f.roadmap_done,
-                roadmap_on_time=f.roadmap_on_time,
-                roadmap_overdue=f.roadmap_overdue,
-                reports_expected=rep.get("expected", 0),
-                reports_submitted=rep.get("submitted", 0),
-                reports_on_time=rep.get("on_time", 0),
-                practices=practices.get(org.pk, 0),
-                quality_sum=q[0],
-                quality_n=q[1],
-                pairs_by_form=dict(f.pairs_by_form),
-                growth=growth_by_org.get(org.pk, {}),
-            )
-        )
-    return rows
+    return counts
 
 
-def _activities(municipality: Municipality, organizations: list[Organization], period: Period, today: dt.date):
-    from roadmaps.models import Activity, ExecutionRecord, ExecutionStatus
-
+def collect_rows(
+    organizations: list[Organization], period: Period, today: dt.date, municipality_name: str = ""
+) -> list[OrgRow]:
+    """Counts per organization: a fixed number of grouped queries whatever the number of organizations."""
     ids = [o.pk for o in organizations]
-    names = {o.pk: o.short_name for o in organizations}
-    key = Coalesce("activity__source_activity_id", "activity_id")
-    # the same window as the per-organization figures, so that activities and organizations add up
+    counts = _counts(ids, period, today, group="organization", keys=ids)
+    return [
+        counts.row(
+            org.pk,
+            organization_id=org.pk,
+            name=org.short_name,
+            full_name=org.full_name,
+            kind=org.kind,
+            municipality=municipality_name,
+        )
+        for org in organizations
+    ]
+
+
+def _active_organizations(organization_kind: str | None = None) -> Q:
+    q = Q(organizations__is_active=True)
+    return q & Q(organizations__kind=organization_kind) if organization_kind else q
+
+
+def region_municipalities(region: Region, organization_kind: str | None = None) -> list[Municipality]:
+    """The region's municipalities by name, each with its number of active organizations
+    (`active_organizations`), in one query."""
+    return list(
+        Municipality.objects.filter(region=region)
+        .annotate(active_organizations=Count("organizations", filter=_active_organizations(organization_kind)))
+        .order_by("name")
+    )
+
+
+def municipality_rows(
+    municipalities: list[Municipality],
+    period: Period,
+    today: dt.date,
+    *,
+    organization_kind: str | None = None,
+    details: bool = True,
+) -> list[OrgRow]:
+    """One row per municipality, each the sum of its active organizations' counts, computed by the
+    same queries grouped by municipality (the region level: never one report per municipality).
+    The organizations are read as a subquery of each grouped query, never listed in Python."""
+    keys = [m.pk for m in municipalities]
+    orgs = Organization.objects.filter(municipality_id__in=keys, is_active=True)
+    if organization_kind:
+        orgs = orgs.filter(kind=organization_kind)
+    if all(hasattr(m, "active_organizations") for m in municipalities):
+        per_municipality = {m.pk: m.active_organizations for m in municipalities}  # type: ignore[attr-defined]
+    else:
+        per_municipality = dict(orgs.values_list("municipality_id").annotate(n=Count("pk")).order_by())
+    org_ids = orgs.values("pk")
+    counts = _counts(org_ids, period, today, group="municipality", keys=keys, details=details)
+    return [
+        counts.row(
+            m.pk,
+            organization_id=None,
+            name=m.name,
+            full_name=m.name,
+            municipality=m.name,
+            organizations=per_municipality.get(m.pk, 0),
+        )
+        for m in municipalities
+    ]
+
+
+def _activity_rows(period: Period, today: dt.date, *, municipalities: list[int], org_ids: list[int], group: str):
+    """Due dates of the municipal roadmaps' activities in the period, grouped by activity (a school's
+    copy folds into its source) and by organization or municipality."""
+    from roadmaps.models import ExecutionRecord, ExecutionStatus
+
+    overdue = ~Q(status=ExecutionStatus.DONE) & Q(due__date__lt=today)
     rows = (
         ExecutionRecord.objects.filter(
-            municipality=municipality, due__date__range=(period.start, min(period.end, today))
+            municipality_id__in=municipalities, due__date__range=(period.start, min(period.end, today))
         )
-        .filter(Q(organization_id__in=ids) | Q(organization__isnull=True))
-        .annotate(key=key)
-        .values("key", "organization_id")
+        .filter(Q(organization_id__in=org_ids) | Q(organization__isnull=True))
+        .annotate(key=Coalesce("activity__source_activity_id", "activity_id"))
+        .values("key", "organization_id" if group == "organization" else "municipality_id")
         .annotate(
             total=Count("pk"),
             done=Count("pk", filter=Q(status=ExecutionStatus.DONE)),
             on_time=Count("pk", filter=Q(status=ExecutionStatus.DONE, completed_on__lte=F("due__date"))),
-            overdue=Count("pk", filter=~Q(status=ExecutionStatus.DONE) & Q(due__date__lt=today)),
+            overdue=Count("pk", filter=overdue),
+            organizations=Count("organization_id", distinct=True),
+            behind=Count("organization_id", distinct=True, filter=overdue),
         )
         .order_by()
     )
     by_key: dict[int, list[dict]] = defaultdict(list)
     for r in rows:
         by_key[r["key"]].append(r)
+    return by_key
+
+
+def _activities(municipality: Municipality, organizations: list[Organization], period: Period, today: dt.date):
+    from roadmaps.models import Activity
+
+    ids = [o.pk for o in organizations]
+    names = {o.pk: o.short_name for o in organizations}
+    # the same window as the per-organization figures, so that activities and organizations add up
+    by_key = _activity_rows(period, today, municipalities=[municipality.pk], org_ids=ids, group="organization")
     activities = Activity.objects.filter(pk__in=by_key).select_related("roadmap").order_by("roadmap_id", "order")
     result = []
     for a in activities:
@@ -399,10 +643,69 @@ def _activities(municipality: Municipality, organizations: list[Organization], p
             if r["organization_id"] is not None:
                 row.organizations += 1
                 if r["overdue"]:
+                    row.behind_count += 1
                     row.behind.append(names[r["organization_id"]])
         row.behind.sort()
         result.append(row)
     return result
+
+
+def _region_activities(municipalities: list[Municipality], org_ids: list[int], period: Period, today: dt.date):
+    """The municipalities' roadmap activities folded by title (municipal roadmaps of a region are
+    written from the same regional model, numbered differently at times); «behind» names the
+    municipalities where some organization is overdue."""
+    from roadmaps.models import Activity
+
+    names = {m.pk: m.name for m in municipalities}
+    by_key = _activity_rows(period, today, municipalities=list(names), org_ids=org_ids, group="municipality")
+    folded: dict[str, ActivityRow] = {}
+    behind: dict[str, set[str]] = defaultdict(set)
+    for a in (
+        Activity.objects.filter(pk__in=by_key)
+        .only("pk", "number", "title", "deadline_text", "order")
+        .order_by("order", "pk")
+    ):
+        title = " ".join(a.title.split())
+        row = folded.get(title.lower())
+        if row is None:
+            row = folded[title.lower()] = ActivityRow(
+                number=a.number, title=title, deadline=" ".join(a.deadline_text.split())
+            )
+        for r in by_key[a.pk]:
+            row.total += r["total"]
+            row.done += r["done"]
+            row.on_time += r["on_time"]
+            row.overdue += r["overdue"]
+            row.organizations += r["organizations"]
+            row.behind_count += r["behind"]
+            if r["behind"]:
+                behind[title.lower()].add(names[r["municipality_id"]])
+    for key, row in folded.items():
+        row.behind = sorted(behind[key])
+    return list(folded.values())
+
+
+def _organization_briefs(
+    org_ids: list[int], period: Period, unit_of: dict[int, str], names: dict[int, str], kinds: dict[int, str]
+) -> list[OrgBrief]:
+    """Active pairs and practices of each organization (two grouped queries): the network and the
+    rules that count organizations, at the region level."""
+    from mentorship.models import Pair, PairStatus, Practice
+
+    pairs = dict(
+        Pair.objects.filter(organization_id__in=org_ids, status=PairStatus.ACTIVE)
+        .values_list("organization_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    practices = dict(
+        Practice.objects.filter(organization_id__in=org_ids, created_at__date__lte=period.end)
+        .filter(_practices_q())
+        .values_list("organization_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [OrgBrief(unit_of[pk], names[pk], kinds[pk], pairs.get(pk, 0), practices.get(pk, 0)) for pk in org_ids]
 
 
 def _indicators(municipality: Municipality, period: Period) -> tuple[list[dict], list[dict]]:
@@ -449,6 +752,27 @@ def _indicators(municipality: Municipality, period: Period) -> tuple[list[dict],
     return rows, info
 
 
+def _practice_list(org_ids: list[int], period: Period, *, with_municipality: bool, limit: int | None = None):
+    from mentorship.models import Practice
+
+    qs = (
+        Practice.objects.filter(organization_id__in=org_ids, created_at__date__lte=period.end)
+        .filter(_practices_q())
+        .select_related("organization__municipality", "form")
+        .order_by("organization__municipality__name", "organization__short_name", "title")
+    )
+    return [
+        {
+            "title": " ".join(p.title.split()),
+            "organization": p.organization.short_name
+            + (f" ({p.organization.municipality.name})" if with_municipality else ""),
+            "authors": p.authors,
+            "form": p.form.name if p.form else "",
+        }
+        for p in (qs[:limit] if limit else qs)
+    ]
+
+
 def collect(
     municipality: Municipality,
     year: int,
@@ -457,8 +781,6 @@ def collect(
     organization_kind: str | None = None,
     today: dt.date | None = None,
 ) -> AnnualData:
-    from mentorship.models import Practice, PracticeStatus
-
     period = Period(year, academic)
     today = today or local_today(municipality)
     orgs_qs = municipality.organizations.filter(is_active=True).order_by("short_name")
@@ -468,33 +790,121 @@ def collect(
     ids = [o.pk for o in organizations]
     rows = collect_rows(organizations, period, today, municipality.name)
     indicator_list, roadmaps = _indicators(municipality, period)
-    practices = [
-        {
-            "title": " ".join(p.title.split()),
-            "organization": p.organization.short_name,
-            "authors": p.authors,
-            "form": p.form.name if p.form else "",
-        }
-        for p in Practice.objects.filter(organization_id__in=ids, created_at__date__lte=period.end)
-        .filter(Q(status=PracticeStatus.APPROVED) | Q(is_published=True))
-        .select_related("organization", "form")
-        .order_by("organization__short_name", "title")
-    ]
     criteria = selectors.criteria_for(municipality.pk)
     ranking = selectors.ranking(organizations, criteria, period.start, period.end, today) if criteria else []
+    practices = _practice_list(ids, period, with_municipality=False)
     return AnnualData(
+        place=municipality_place(municipality),
         municipality=municipality,
         period=period,
         today=today,
         rows=rows,
+        organizations=[OrgBrief(r.name, r.name, r.kind, r.pairs, r.practices) for r in rows],
         activities=_activities(municipality, organizations, period, today),
         indicator_rows=indicator_list,
         campaigns=selectors.campaign_rates([municipality.pk], period.start, period.end),
         practices=practices,
+        practices_total=len(practices),
         ranking=ranking,
-        criteria=criteria,
+        criteria=[Criterion(c.metric, c.get_metric_display(), float(c.weight)) for c in criteria],
         roadmaps=roadmaps,
         organization_kind=organization_kind,
+    )
+
+
+#: the regional report lists at most this many practices (the rest are counted, and each
+#: municipality's report lists its own)
+REGION_PRACTICES = 300
+
+
+def collect_region(
+    region: Region,
+    year: int,
+    *,
+    academic: bool = False,
+    organization_kind: str | None = None,
+    today: dt.date | None = None,
+) -> AnnualData:
+    """The regional annual report's data: the same sections as a municipality's, with its
+    municipalities as rows. Every count comes from queries grouped by municipality (a fixed number
+    of them whatever the size of the region); memory grows with municipalities, activities and
+    organizations (one small tuple each), never with people or meetings."""
+    from roadmaps.models import Roadmap, RoadmapLevel
+
+    period = Period(year, academic)
+    today = today or local_today()  # a region spans time zones: the site's date
+    municipalities = region_municipalities(region, organization_kind)
+    keys = [m.pk for m in municipalities]
+    names = {m.pk: m.name for m in municipalities}
+    orgs = Organization.objects.filter(municipality_id__in=keys, is_active=True)
+    if organization_kind:
+        orgs = orgs.filter(kind=organization_kind)
+    org_rows = list(
+        orgs.order_by("municipality__name", "short_name").values_list("pk", "municipality_id", "short_name", "kind")
+    )
+    org_ids = [pk for pk, *_rest in org_rows]
+    rows = municipality_rows(municipalities, period, today, organization_kind=organization_kind)
+    briefs = _organization_briefs(
+        org_ids,
+        period,
+        {pk: names[m] for pk, m, _n, _k in org_rows},
+        {pk: n for pk, _m, n, _k in org_rows},
+        {pk: k for pk, _m, _n, k in org_rows},
+    )
+    campaigns = (
+        Assignment.objects.filter(organization_id__in=org_ids, campaign__deadline__range=(period.start, period.end))
+        .exclude(campaign__status=CampaignStatus.DRAFT)
+        .values("campaign__kind")
+        .annotate(
+            count=Count("campaign", distinct=True),
+            municipalities=Count("campaign__municipality", distinct=True),
+            expected=Count("pk"),
+            submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+            on_time=Count("pk", filter=Q(first_submitted_at__lte=F("campaign__due_at"))),
+        )
+        .order_by("campaign__kind")
+    )
+    kinds = dict(CampaignKind.choices)
+    campaign_rows = [
+        CampaignRow(
+            title=f"{kinds.get(c['campaign__kind'], c['campaign__kind'])}: "
+            f"{c['count']} в {c['municipalities']} муниципалитет{'е' if c['municipalities'] == 1 else 'ах'}",
+            count=c["count"],
+            expected=c["expected"],
+            submitted=c["submitted"],
+            on_time=c["on_time"],
+        )
+        for c in campaigns
+    ]
+    roadmaps = (
+        Roadmap.objects.filter(
+            municipality_id__in=keys,
+            level=RoadmapLevel.MUNICIPAL,
+            is_template=False,
+            period_start__lte=period.end,
+            period_end__gte=period.start,
+        )
+        .values("municipality_id")
+        .distinct()
+        .count()
+    )
+    return AnnualData(
+        place=region_place(region),
+        region=region,
+        period=period,
+        today=today,
+        rows=rows,
+        organizations=briefs,
+        activities=_region_activities(municipalities, org_ids, period, today),
+        indicator_rows=[],  # each municipality's own targets: in its own report
+        campaigns=campaign_rows,
+        practices=_practice_list(org_ids, period, with_municipality=True, limit=REGION_PRACTICES),
+        practices_total=sum(r.practices for r in rows),
+        ranking=rank_units(rows),
+        criteria=[Criterion(key, label, float(weight)) for key, label, weight in MUNICIPALITY_CRITERIA],
+        roadmaps=[],
+        organization_kind=organization_kind,
+        municipal_roadmaps=roadmaps,
     )
 
 

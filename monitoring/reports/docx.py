@@ -22,7 +22,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt, RGBColor
 
-from monitoring.models import Metric
 from monitoring.reports import fmt
 from monitoring.reports.charts import ChartSpec, render_png
 from monitoring.reports.data import AnnualData
@@ -158,6 +157,10 @@ class Writer:
         _set_font(caption, 12)
         caption.paragraph_format.space_before = Pt(6)
         caption.paragraph_format.space_after = Pt(6)
+        # python-docx looks a style up by scanning every style of the document on each assignment
+        # (5 ms): a report sets the table style on thousands of cells, so the ids are set directly
+        self._table_text_id = table_text.style_id
+        self._caption_id = caption.style_id
 
     def _page(self, section, *, landscape: bool) -> None:
         left, right, top, bottom = self.margins
@@ -207,7 +210,8 @@ class Writer:
         return p
 
     def caption(self, text: str, *, above: bool, align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
-        p = self.doc.add_paragraph(text, style="Подпись")
+        p = self.doc.add_paragraph(text)
+        p._p.style = self._caption_id
         p.alignment = align
         p.paragraph_format.keep_with_next = above
 
@@ -259,7 +263,7 @@ class Writer:
         for index, (cell, value, width) in enumerate(zip(row.cells, values, widths, strict=True)):
             cell.width = Emu(width)
             p = cell.paragraphs[0]
-            p.style = self.doc.styles["Текст таблицы"]
+            p._p.style = self._table_text_id
             run = p.add_run(value)
             if header:
                 run.bold = True
@@ -351,7 +355,7 @@ def fit_widths(head: list[str], rows: list[list[str]], total: int) -> list[int]:
 def build_docx(
     data: AnnualData, findings: list[Finding], specs: list[ChartSpec], settings, overrides: dict | None
 ) -> bytes:
-    m = data.municipality
+    m = data.place
     margins = (
         (settings.margin_left, settings.margin_right, settings.margin_top, settings.margin_bottom)
         if settings is not None
@@ -360,11 +364,9 @@ def build_docx(
     w = Writer(margins_mm=margins)
     t = data.totals
     by_key = {s.key: s for s in specs}
-    labels = dict(Metric.choices)
 
     # Title block --------------------------------------------------------------------------------------
-    authority = m.authority_name or f"Орган управления образованием {m.genitive}"
-    w.para(authority.upper(), indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    w.para(m.authority.upper(), indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     recipient = settings.recipient if settings is not None else ""
     if recipient:
         w.para("")
@@ -403,7 +405,13 @@ def build_docx(
     for index, text in enumerate(NORMATIVE, start=1):
         w.para(f"{index}) {text}")
     n = len(NORMATIVE)
-    if data.roadmaps:
+    if m.regional:
+        w.para(
+            f"{n + 1}) муниципальными дорожными картами реализации целевой модели наставничества (на отчётный "
+            f"период зарегистрированы в {fmt.num(data.municipal_roadmaps)} из "
+            f"{fmt.count(len(data.rows), 'муниципалитета', 'муниципалитетов', 'муниципалитетов')} {m.genitive})."
+        )
+    elif data.roadmaps:
         for r in data.roadmaps:
             n += 1
             order = (
@@ -428,9 +436,14 @@ def build_docx(
     with_pairs = data.organizations_with_pairs
     w.para(
         f"В реализации целевой модели наставничества в {m.prepositional} в {data.period.label.replace('год', 'году')} "
-        f"участвовали {fmt.count(len(data.rows), 'образовательная организация', 'образовательные организации', 'образовательных организаций')}; "
-        f"действующие наставнические пары и группы есть в {fmt.num(with_pairs)} из них "
-        f"({fmt.pct(100 * with_pairs / len(data.rows) if data.rows else None)})."
+        f"участвовали {fmt.count(data.organization_count, 'образовательная организация', 'образовательные организации', 'образовательных организаций')}"
+        + (
+            f" {fmt.count(len(data.rows), 'муниципалитета', 'муниципалитетов', 'муниципалитетов')}"
+            if m.regional
+            else ""
+        )
+        + f"; действующие наставнические пары и группы есть в {fmt.num(with_pairs)} из них "
+        f"({fmt.pct(100 * with_pairs / data.organization_count if data.organization_count else None)})."
     )
     if data.network:
         w.table(
@@ -488,9 +501,10 @@ def build_docx(
             w.figure(by_key[key])
     w.orientation(landscape=True)
     w.table(
-        "Участники наставничества по образовательным организациям",
+        f"Участники наставничества {m.by_units}",
         [
-            "Организация",
+            m.unit,
+            *(["Организаций"] if m.regional else []),
             "Наставников",
             "Наставляемых",
             "Из них закреплены",
@@ -504,6 +518,7 @@ def build_docx(
         [
             [
                 r.name,
+                *([fmt.num(r.organizations)] if m.regional else []),
                 fmt.num(r.mentors),
                 fmt.num(r.mentees),
                 fmt.num(r.mentees_matched),
@@ -516,7 +531,7 @@ def build_docx(
             ]
             for r in [*data.rows, t]
         ],
-        numeric=set(range(1, 10)),
+        numeric=set(range(1, 11 if m.regional else 10)),
     )
 
     # 4. Roadmap ----------------------------------------------------------------------------------------------
@@ -533,7 +548,8 @@ def build_docx(
     if data.activities:
         w.para(
             "В таблице: «ОО» — число организаций, у которых наступил срок мероприятия; «Сроков» — наступивших "
-            "сроков исполнения (у ежеквартальных мероприятий их несколько); «Отстают» — организации с просрочкой.",
+            "сроков исполнения (у ежеквартальных мероприятий их несколько); «Отстают» — "
+            + ("муниципалитеты, где есть организации с просрочкой." if m.regional else "организации с просрочкой."),
             size=12,
         )
         w.table(
@@ -558,8 +574,8 @@ def build_docx(
     roadmap_rows = [r for r in data.rows if r.roadmap_due]
     if roadmap_rows:
         w.table(
-            "Исполнение дорожных карт по образовательным организациям",
-            ["Организация", "Сроков наступило", "Выполнено в срок", "С опозданием", "Просрочено", "В срок, %"],
+            f"Исполнение дорожных карт {m.by_units}",
+            [m.unit, "Сроков наступило", "Выполнено в срок", "С опозданием", "Просрочено", "В срок, %"],
             [
                 [
                     r.name,
@@ -579,13 +595,13 @@ def build_docx(
     w.heading("Мониторинговые кампании")
     if data.campaigns:
         w.para(
-            f"Проведено {fmt.count(len(data.campaigns), 'кампания', 'кампании', 'кампаний')} мониторинга. Ожидалось "
+            f"Проведено {fmt.count(data.campaign_count, 'кампания', 'кампании', 'кампаний')} мониторинга. Ожидалось "
             f"{fmt.num(t.reports_expected)} отчётов образовательных организаций, сдано {fmt.num(t.reports_submitted)} "
             f"({fmt.pct(t.reporting_rate)}), в срок — {fmt.num(t.reports_on_time)} ({fmt.pct(t.on_time_rate)})."
         )
         w.table(
             "Сдача отчётов по кампаниям мониторинга",
-            ["Кампания", "Срок сдачи", "Ожидалось", "Сдано", "В срок", "В срок, %"],
+            ["Кампании" if m.regional else "Кампания", "Срок сдачи", "Ожидалось", "Сдано", "В срок", "В срок, %"],
             [
                 [
                     c.title,
@@ -625,7 +641,7 @@ def build_docx(
     if quality:
         w.table(
             "Качество реализации программ по оценке участников (средний балл 1–10)",
-            ["Организация", "Средний балл", "Ответов"],
+            [m.unit, "Средний балл", "Ответов"],
             [[r.name, fmt.score(r.quality), fmt.num(r.quality_n)] for r in quality],
             numeric={1, 2},
         )
@@ -635,36 +651,47 @@ def build_docx(
     if data.ranking:
         total_weight = sum(float(c.weight) for c in data.criteria) or 1
         w.para(
-            "Итоговый балл организации (0–100) — взвешенная сумма долей по критериям; вклад критерия равен "
+            "Итоговый балл муниципалитета (0–100) — взвешенное среднее долей по критериям, по которым у "
+            "муниципалитета есть данные; вклад критерия равен доле муниципалитета по нему, умноженной на вес "
+            "критерия и делённой на сумму весов этих критериев. Критерий без данных в балл не входит; "
+            "муниципалитет без данных по всем критериям в рейтинг не включается."
+            if m.regional
+            else "Итоговый балл организации (0–100) — взвешенная сумма долей по критериям; вклад критерия равен "
             "доле организации по нему, умноженной на вес критерия и делённой на сумму весов. Отсутствие данных "
             "по критерию засчитывается как 0."
         )
         w.table(
             "Критерии эффективности и их веса",
             ["Критерий", "Вес", "Доля веса, %"],
-            [
-                [labels[c.metric], fmt.num(c.weight, 2), fmt.pct(100 * float(c.weight) / total_weight)]
-                for c in data.criteria
-            ],
+            [[c.label, fmt.num(c.weight, 2), fmt.pct(100 * float(c.weight) / total_weight)] for c in data.criteria],
             numeric={1, 2},
         )
         w.table(
-            "Рейтинг образовательных организаций по эффективности",
-            ["Место", "Организация", "Итоговый балл"],
-            [[str(r.place), r.organization.short_name, fmt.score(r.score)] for r in data.ranking],
+            f"Рейтинг {'муниципалитетов' if m.regional else 'образовательных организаций'} по эффективности",
+            ["Место", m.unit, "Итоговый балл"],
+            [[str(r.place), r.name, fmt.score(r.score)] for r in data.ranking],
             numeric={0, 2},
         )
         if "ranking" in by_key:
             w.figure(by_key["ranking"])
     else:
-        w.para("Критерии эффективности для муниципалитета не заданы.")
+        w.para(
+            "Ни у одного муниципалитета нет данных по критериям рейтинга."
+            if m.regional
+            else "Критерии эффективности для муниципалитета не заданы."
+        )
 
     # 8. Practices -------------------------------------------------------------------------------------------
     w.heading("Лучшие практики наставничества")
     if data.practices:
         w.para(
-            f"В реестр успешных практик внесено {fmt.count(len(data.practices), 'практика', 'практики', 'практик')} "
-            f"из {fmt.count(len({p['organization'] for p in data.practices}), 'организации', 'организаций', 'организаций')}."
+            f"В реестр успешных практик внесено {fmt.count(data.practices_total, 'практика', 'практики', 'практик')} "
+            f"из {fmt.count(sum(1 for o in data.organizations if o.practices), 'организации', 'организаций', 'организаций')}"
+            + (
+                f"; в таблице — первые {fmt.num(len(data.practices))}, остальные — в отчётах муниципалитетов."
+                if data.practices_total > len(data.practices)
+                else "."
+            )
         )
         w.table(
             "Успешные практики наставничества",
@@ -689,16 +716,18 @@ def build_docx(
         w.para("Продолжить реализацию целевой модели наставничества в соответствии с дорожной картой.")
     w.para(
         "Выводы и рекомендации сформированы по правилам, перечисленным в приложении; пороговые значения правил "
-        "установлены муниципалитетом.",
+        + ("действуют по умолчанию." if m.regional else "установлены муниципалитетом."),
         size=12,
     )
 
     # Signature -------------------------------------------------------------------------------------------------
     w.para("")
     w.para("")
-    position = (
-        settings.signatory_position if settings is not None else ""
-    ) or f"Руководитель органа управления образованием {m.genitive}"
+    position = (settings.signatory_position if settings is not None else "") or (
+        f"Руководитель органа исполнительной власти {m.genitive} в сфере образования"
+        if m.regional
+        else f"Руководитель органа управления образованием {m.genitive}"
+    )
     name = (settings.signatory_name if settings is not None else "") or "И. О. Фамилия"
     w.signature(position, name)
     w.para("")

@@ -93,13 +93,19 @@ def _org_list(rows: list[OrgRow], detail: Callable[[OrgRow], str]) -> str:
     return "; ".join(f"{r.name} — {detail(r)}" for r in rows)
 
 
+def _by_level(d: AnnualData, municipal: str, regional: str) -> str:
+    """The same conclusion addressed at the level of the report: a municipality's schools, or a
+    region's municipalities (the rows of a regional report are municipalities)."""
+    return regional if d.place.regional else municipal
+
+
 # Participants and coverage ----------------------------------------------------------------------------
 @rule(
     1,
     "Участники и охват",
     "Охват молодых специалистов ниже целевого значения",
-    "Доля молодых специалистов (стаж до 3 лет), закреплённых за наставником, в муниципалитете ниже "
-    "{target} %; перечисляются организации, где она ниже {target} %.",
+    "Доля молодых специалистов (стаж до 3 лет), закреплённых за наставником, в муниципалитете (регионе) ниже "
+    "{target} %; перечисляются организации (в отчёте региона — муниципалитеты), где она ниже {target} %.",
     Threshold("target", "целевой охват молодых специалистов", 100, "%"),
 )
 def _young(d: AnnualData, v, r: Rule):
@@ -118,9 +124,15 @@ def _young(d: AnnualData, v, r: Rule):
             below, lambda x: f"{fmt.pct(x.young_share)} ({fmt.num(x.young_covered)} из {fmt.num(x.young_total)})"
         )
         + ".",
-        f"Руководителям {fmt.names([x.name for x in below])} до начала следующего учебного года закрепить "
-        f"наставников за молодыми специалистами, не включёнными в наставнические пары "
-        f"({fmt.num(uncovered)} чел.), и утвердить соответствующие приказы.",
+        _by_level(
+            d,
+            f"Руководителям {fmt.names([x.name for x in below])} до начала следующего учебного года закрепить "
+            f"наставников за молодыми специалистами, не включёнными в наставнические пары "
+            f"({fmt.num(uncovered)} чел.), и утвердить соответствующие приказы.",
+            f"Органам управления образованием муниципалитетов ({fmt.names([x.name for x in below])}) до начала "
+            f"следующего учебного года обеспечить закрепление наставников за молодыми специалистами, не "
+            f"включёнными в наставнические пары ({fmt.num(uncovered)} чел.).",
+        ),
         [x.name for x in below],
     )
 
@@ -133,6 +145,8 @@ def _young(d: AnnualData, v, r: Rule):
     Threshold("min_pairs", "минимальное число действующих пар и групп в организации", 1, "", 0, 1000),
 )
 def _no_pairs(d: AnnualData, v, r: Rule):
+    if d.place.regional:
+        return _no_pairs_region(d, v, r)
     empty = [x for x in d.rows if x.pairs < v["min_pairs"]]
     if not empty:
         return None
@@ -147,6 +161,31 @@ def _no_pairs(d: AnnualData, v, r: Rule):
         "совещание по запуску целевой модели наставничества; сформировать наставнические пары (группы) "
         "и представить приказы о их закреплении.",
         [x.name for x in empty],
+    )
+
+
+def _no_pairs_region(d: AnnualData, v, r: Rule):
+    empty = [o for o in d.organizations if o.pairs < v["min_pairs"]]
+    if not empty:
+        return None
+    total: dict[str, int] = {}
+    for o in d.organizations:
+        total[o.unit] = total.get(o.unit, 0) + 1
+    by_unit: dict[str, int] = {}
+    for o in empty:
+        by_unit[o.unit] = by_unit.get(o.unit, 0) + 1
+    units = sorted(by_unit, key=lambda u: (-by_unit[u], u))
+    return Finding(
+        r,
+        f"В {fmt.count(len(empty), 'образовательной организации', 'образовательных организациях', 'образовательных организациях')} "
+        f"из {fmt.num(d.organization_count)} ({fmt.pct(100 * len(empty) / d.organization_count)}) нет действующих "
+        "наставнических пар и групп; по муниципалитетам: "
+        + "; ".join(f"{u} — {fmt.num(by_unit[u])} из {fmt.num(total[u])}" for u in units)
+        + ".",
+        f"Органам управления образованием муниципалитетов ({fmt.names(units)}) провести с руководителями "
+        "организаций без действующих пар совещания по запуску целевой модели наставничества и представить в "
+        "региональный центр наставничества приказы о закреплении наставнических пар (групп).",
+        units,
     )
 
 
@@ -168,8 +207,13 @@ def _unmatched(d: AnnualData, v, r: Rule):
         "закреплённого наставника: "
         + _org_list(rows, lambda x: f"{fmt.num(x.unmatched)} из {fmt.num(x.mentees)}")
         + ".",
-        f"Кураторам наставничества в {fmt.names([x.name for x in rows])} подобрать наставников для наставляемых, "
-        "оставшихся без пары, используя муниципальный банк наставников.",
+        _by_level(
+            d,
+            f"Кураторам наставничества в {fmt.names([x.name for x in rows])} подобрать наставников для "
+            "наставляемых, оставшихся без пары, используя муниципальный банк наставников.",
+            f"Муниципальным координаторам ({fmt.names([x.name for x in rows])}) организовать подбор наставников "
+            "для наставляемых, оставшихся без пары, используя муниципальные банки наставников.",
+        ),
         [x.name for x in rows],
     )
 
@@ -190,8 +234,13 @@ def _load(d: AnnualData, v, r: Rule):
         f"Нагрузка на наставника превышает {fmt.num(v['max_load'])} наставляемых: "
         + _org_list(rows, lambda x: f"{fmt.num(x.mentor_load)} ({fmt.num(x.mentees)} на {fmt.num(x.mentors)})")
         + ".",
-        f"Руководителям {fmt.names([x.name for x in rows])} расширить состав наставников "
-        "(в том числе за счёт муниципального банка наставников) и перераспределить наставляемых.",
+        _by_level(
+            d,
+            f"Руководителям {fmt.names([x.name for x in rows])} расширить состав наставников "
+            "(в том числе за счёт муниципального банка наставников) и перераспределить наставляемых.",
+            f"Органам управления образованием муниципалитетов ({fmt.names([x.name for x in rows])}) расширить "
+            "муниципальные банки наставников и перераспределить наставляемых.",
+        ),
         [x.name for x in rows],
     )
 
@@ -215,8 +264,13 @@ def _programs(d: AnnualData, v, r: Rule):
             rows, lambda x: f"{fmt.num(min(x.programs, x.pairs))} из {fmt.num(x.pairs)} ({fmt.pct(x.programs_share)})"
         )
         + ".",
-        f"Кураторам в {fmt.names([x.name for x in rows])} в течение месяца разработать и утвердить "
-        "персонализированные программы для всех действующих пар и групп.",
+        _by_level(
+            d,
+            f"Кураторам в {fmt.names([x.name for x in rows])} в течение месяца разработать и утвердить "
+            "персонализированные программы для всех действующих пар и групп.",
+            f"Муниципальным координаторам ({fmt.names([x.name for x in rows])}) обеспечить в течение месяца "
+            "разработку персонализированных программ для всех действующих пар и групп.",
+        ),
         [x.name for x in rows],
     )
 
@@ -233,17 +287,25 @@ def _overdue_activity(d: AnnualData, v, r: Rule):
     rows = [a for a in d.activities if a.organizations and (a.behind_share or 0) > v["share"]]
     if not rows:
         return None
+    where = "в муниципалитетах: " if d.place.regional else ""
     text = "; ".join(
-        f"№ {a.number} «{_short(a.title)}» — в {fmt.num(len(a.behind))} из {fmt.num(a.organizations)} "
-        f"({fmt.pct(a.behind_share)}): {fmt.names(a.behind, 8)}"
+        f"№ {a.number} «{_short(a.title)}» — в {fmt.num(a.behind_count)} из {fmt.num(a.organizations)} "
+        f"({fmt.pct(a.behind_share)}): {where}{fmt.names(a.behind, 8)}"
         for a in rows
     )
     behind = sorted({n for a in rows for n in a.behind})
+    numbers = ", ".join(a.number for a in rows)
     return Finding(
         r,
         f"Более чем в {fmt.pct(v['share'])} организаций просрочены мероприятия дорожной карты: {text}.",
-        "Муниципальному координатору запросить у руководителей названных организаций сведения о причинах "
-        "невыполнения мероприятий № " + ", ".join(a.number for a in rows) + " и установить новый срок исполнения.",
+        _by_level(
+            d,
+            "Муниципальному координатору запросить у руководителей названных организаций сведения о причинах "
+            f"невыполнения мероприятий № {numbers} и установить новый срок исполнения.",
+            "Муниципальным координаторам названных муниципалитетов запросить у руководителей организаций "
+            f"сведения о причинах невыполнения мероприятий № {numbers}, установить новый срок исполнения и "
+            "сообщить его в региональный центр наставничества.",
+        ),
         behind,
     )
 
@@ -262,7 +324,7 @@ def _roadmap(d: AnnualData, v, r: Rule):
     t = d.totals
     return Finding(
         r,
-        f"В целом по муниципалитету в срок выполнено {fmt.pct(t.roadmap_share)} сроков мероприятий дорожных карт "
+        f"В целом по {'региону' if d.place.regional else 'муниципалитету'} в срок выполнено {fmt.pct(t.roadmap_share)} сроков мероприятий дорожных карт "
         f"({fmt.num(t.roadmap_on_time)} из {fmt.num(t.roadmap_due)}), просрочено {fmt.num(t.roadmap_overdue)}. "
         f"Ниже {fmt.pct(v['min_share'])}: "
         + _org_list(
@@ -273,8 +335,14 @@ def _roadmap(d: AnnualData, v, r: Rule):
             ),
         )
         + ".",
-        f"Руководителям {fmt.names([x.name for x in rows])} обеспечить исполнение просроченных мероприятий "
-        "дорожной карты и ежемесячно отчитываться муниципальному координатору до их завершения.",
+        _by_level(
+            d,
+            f"Руководителям {fmt.names([x.name for x in rows])} обеспечить исполнение просроченных мероприятий "
+            "дорожной карты и ежемесячно отчитываться муниципальному координатору до их завершения.",
+            f"Органам управления образованием муниципалитетов ({fmt.names([x.name for x in rows])}) обеспечить "
+            "исполнение просроченных мероприятий дорожных карт и ежемесячно информировать региональный центр "
+            "наставничества до их завершения.",
+        ),
         [x.name for x in rows],
     )
 
@@ -334,8 +402,13 @@ def _reporting(d: AnnualData, v, r: Rule):
             ),
         )
         + ".",
-        f"Кураторам наставничества в {fmt.names([x.name for x in rows])} соблюдать сроки мониторинга; "
-        "методисту направлять напоминания за пять рабочих дней до срока сдачи.",
+        _by_level(
+            d,
+            f"Кураторам наставничества в {fmt.names([x.name for x in rows])} соблюдать сроки мониторинга; "
+            "методисту направлять напоминания за пять рабочих дней до срока сдачи.",
+            f"Муниципальным координаторам ({fmt.names([x.name for x in rows])}) обеспечить сдачу отчётов "
+            "организаций в срок и направлять напоминания за пять рабочих дней до срока сдачи.",
+        ),
         [x.name for x in rows],
     )
 
@@ -359,8 +432,13 @@ def _growth(d: AnnualData, v, r: Rule):
             f"{x.dimension} — с {fmt.score(x.entry)} до {fmt.score(x.final)} ({fmt.signed(x.delta)})" for x in rows
         )
         + ".",
-        "Методисту обобщить опыт организаций с наибольшим приростом и включить его в программу "
-        "муниципального семинара наставников.",
+        _by_level(
+            d,
+            "Методисту обобщить опыт организаций с наибольшим приростом и включить его в программу "
+            "муниципального семинара наставников.",
+            "Региональному центру наставничества обобщить опыт муниципалитетов с наибольшим приростом и включить "
+            "его в программу регионального семинара наставников.",
+        ),
         positive=True,
     )
 
@@ -386,7 +464,11 @@ def _no_growth(d: AnnualData, v, r: Rule):
         + ".",
         "Наставникам пересмотреть задачи персонализированных программ по направлениям «"
         + "», «".join(x.dimension for x in rows)
-        + "»; методисту провести консультацию по их содержанию.",
+        + _by_level(
+            d,
+            "»; методисту провести консультацию по их содержанию.",
+            "»; региональному центру наставничества провести консультацию для методистов муниципалитетов.",
+        ),
     )
 
 
@@ -406,8 +488,13 @@ def _quality(d: AnnualData, v, r: Rule):
         f"Участники оценили качество реализации программ ниже {fmt.num(v['min_quality'])} баллов: "
         + _org_list(rows, lambda x: fmt.points(x.quality))
         + ".",
-        f"Кураторам в {fmt.names([x.name for x in rows])} обсудить результаты анкетирования с наставниками "
-        "и скорректировать формы работы пар.",
+        _by_level(
+            d,
+            f"Кураторам в {fmt.names([x.name for x in rows])} обсудить результаты анкетирования с наставниками "
+            "и скорректировать формы работы пар.",
+            f"Муниципальным координаторам ({fmt.names([x.name for x in rows])}) обсудить результаты анкетирования "
+            "с кураторами организаций и скорректировать формы работы пар.",
+        ),
         [x.name for x in rows],
     )
 
@@ -427,10 +514,15 @@ def _low_score(d: AnnualData, v, r: Rule):
     return Finding(
         r,
         f"Итоговый балл эффективности ниже {fmt.num(v['min_score'])}: "
-        + "; ".join(f"{x.organization.short_name} — {fmt.score(x.score)} (место {x.place})" for x in rows)
+        + "; ".join(f"{x.name} — {fmt.score(x.score)} (место {x.place})" for x in rows)
         + ".",
-        f"Методисту организовать адресное методическое сопровождение {fmt.names([x.organization.short_name for x in rows])}.",
-        [x.organization.short_name for x in rows],
+        _by_level(
+            d,
+            f"Методисту организовать адресное методическое сопровождение {fmt.names([x.name for x in rows])}.",
+            "Региональному центру наставничества организовать адресное методическое сопровождение "
+            f"муниципалитетов: {fmt.names([x.name for x in rows])}.",
+        ),
+        [x.name for x in rows],
     )
 
 
@@ -448,12 +540,11 @@ def _leaders(d: AnnualData, v, r: Rule):
         return None
     return Finding(
         r,
-        "Наибольшую эффективность показали: "
-        + "; ".join(f"{x.organization.short_name} — {fmt.score(x.score)}" for x in rows)
-        + ".",
-        f"Рекомендовать {fmt.names([x.organization.short_name for x in rows])} представить опыт на муниципальном "
-        "семинаре и внести свои практики в реестр успешных практик наставничества.",
-        [x.organization.short_name for x in rows],
+        "Наибольшую эффективность показали: " + "; ".join(f"{x.name} — {fmt.score(x.score)}" for x in rows) + ".",
+        f"Рекомендовать {fmt.names([x.name for x in rows])} представить опыт на "
+        f"{'региональном' if d.place.regional else 'муниципальном'} семинаре и внести свои практики в реестр "
+        "успешных практик наставничества.",
+        [x.name for x in rows],
         positive=True,
     )
 
@@ -466,20 +557,20 @@ def _leaders(d: AnnualData, v, r: Rule):
     Threshold("min_share", "доля организаций с практикой в реестре, не ниже", 30, "%"),
 )
 def _practices(d: AnnualData, v, r: Rule):
-    if not d.rows:
+    if not d.organizations:
         return None
-    with_practice = [x for x in d.rows if x.practices]
-    share = 100 * len(with_practice) / len(d.rows)
+    with_practice = [x for x in d.organizations if x.practices]
+    share = 100 * len(with_practice) / len(d.organizations)
     if share >= v["min_share"]:
         return None
-    without = [x.name for x in d.rows if not x.practices and x.pairs]
+    without = [x.name for x in d.organizations if not x.practices and x.pairs]
     return Finding(
         r,
         f"Практики в реестре успешных практик наставничества есть у {fmt.num(len(with_practice))} из "
-        f"{fmt.num(len(d.rows))} организаций ({fmt.pct(share)})"
+        f"{fmt.num(len(d.organizations))} организаций ({fmt.pct(share)})"
         + (f"; из организаций с действующими парами их нет у {fmt.names(without, 10)}." if without else "."),
-        "Провести муниципальный конкурс «Я и мой наставник» и рекомендовать организациям с действующими парами "
-        "представить практики в реестр.",
+        f"Провести {'региональный' if d.place.regional else 'муниципальный'} конкурс «Я и мой наставник» и "
+        "рекомендовать организациям с действующими парами представить практики в реестр.",
         without,
     )
 

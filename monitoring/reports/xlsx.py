@@ -20,7 +20,6 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-from monitoring.models import Metric
 from monitoring.reports import fmt
 from monitoring.reports.charts import ChartSpec
 from monitoring.reports.data import KIND_LABELS, ORG_COLUMNS, AnnualData, org_values, safe
@@ -163,7 +162,7 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
     wb = Workbook()
     wb.remove(wb.active)
     t = data.totals
-    m = data.municipality
+    m = data.place
 
     s = Sheet(wb, "Сводка")
     s.wrap = {1: 62, 2: 16}
@@ -176,7 +175,8 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
     s.blank()
     s.head(["Показатель", "Значение"])
     summary = [
-        ("Образовательных организаций", len(data.rows), "int"),
+        *([("Муниципалитетов", len(data.rows), "int")] if m.regional else []),
+        ("Образовательных организаций", data.organization_count, "int"),
         ("из них с действующими парами и группами", data.organizations_with_pairs, "int"),
         ("Наставников", t.mentors, "int"),
         ("Наставляемых", t.mentees, "int"),
@@ -212,14 +212,14 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
             s.row([name or "Форма не указана", n], ["", "int"])
     s.finish(freeze_col=0)
 
-    s = Sheet(wb, "По организациям", landscape=True)
+    s = Sheet(wb, m.rows_sheet, landscape=True)
     s.wrap = {1: 32}
-    heads = ["Организация", "Тип"] + [h for h, _a, _k in ORG_COLUMNS]
-    kinds = ["", ""] + [k for _h, _a, k in ORG_COLUMNS]
+    heads = [m.unit, "Организаций" if m.regional else "Тип"] + [h for h, _a, _k in ORG_COLUMNS]
+    kinds = ["", "int" if m.regional else ""] + [k for _h, _a, k in ORG_COLUMNS]
     s.head(heads)
     for r in data.rows:
-        s.row([r.name, KIND_SHORT.get(r.kind, r.kind)] + org_values(r), kinds)
-    s.row(["Итого", ""] + org_values(t), kinds, bold=True)
+        s.row([r.name, r.organizations if m.regional else KIND_SHORT.get(r.kind, r.kind)] + org_values(r), kinds)
+    s.row(["Итого", t.organizations if m.regional else ""] + org_values(t), kinds, bold=True)
     s.finish()
 
     if data.activities:
@@ -235,7 +235,7 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
                 "Выполнено в срок",
                 "С опозданием",
                 "Просрочено",
-                "Отстают организации",
+                "Отстают муниципалитеты" if m.regional else "Отстают организации",
             ]
         )
         for a in data.activities:
@@ -279,7 +279,7 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
         if quality:
             if dynamics:
                 s.blank()
-            s.head(["Качество реализации программ: организация", "Средний балл (1–10)"], repeat=not dynamics)
+            s.head([f"Качество реализации программ: {m.unit.lower()}", "Средний балл (1–10)"], repeat=not dynamics)
             for r in quality:
                 s.row([r.name, r.quality], ["", "dec"])
         s.finish()
@@ -295,7 +295,9 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
     if data.campaigns:
         s = Sheet(wb, "Мониторинг", landscape=True)
         s.wrap = {1: 60}
-        s.head(["Кампания", "Срок", "Ожидалось", "Сдано", "В срок", "Сдано, %", "В срок, %"])
+        s.head(
+            ["Кампании" if m.regional else "Кампания", "Срок", "Ожидалось", "Сдано", "В срок", "Сдано, %", "В срок, %"]
+        )
         for c in data.campaigns:
             s.row(
                 [
@@ -312,18 +314,15 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
         s.finish()
 
     if data.ranking:
-        labels = dict(Metric.choices)
         s = Sheet(wb, "Эффективность", landscape=len(data.criteria) > 3)
         s.wrap = {2: 32}
         s.head(
-            ["Место", "Организация"]
-            + [f"{labels[c.metric]} (вес {fmt.num(c.weight, 2)})" for c in data.criteria]
-            + ["Итоговый балл"]
+            ["Место", m.unit] + [f"{c.label} (вес {fmt.num(c.weight, 2)})" for c in data.criteria] + ["Итоговый балл"]
         )
         kinds = ["int", ""] + ["dec"] * len(data.criteria) + ["dec"]
         for r in data.ranking:
             s.row(
-                [r.place, r.organization.short_name] + [r.contributions[c.metric] for c in data.criteria] + [r.score],
+                [r.place, r.name] + [r.contributions.get(c.metric) for c in data.criteria] + [r.score],
                 kinds,
             )
         s.finish(freeze_col=2)
@@ -339,7 +338,9 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
 
     s = Sheet(wb, "Правила", landscape=True)
     s.wrap = {1: 9, 2: 40, 3: 100}
-    s.head(["№", "Правило", "Что проверяется (пороги, действующие для муниципалитета)"])
+    s.head(
+        ["№", "Правило", f"Что проверяется (пороги, действующие для {'региона' if m.regional else 'муниципалитета'})"]
+    )
     for number, title, description in rules_table(overrides):
         s.row([number, title, description])
     s.finish(freeze_col=0)
