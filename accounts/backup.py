@@ -84,6 +84,10 @@ def _rows_for(model, municipality: Municipality, user_ids: set[int]):
     if model is User:
         return None  # collected separately
     paths = municipality_paths(model)
+    region_fks = [f for f in model._meta.concrete_fields if f.is_relation and f.related_model is Region]
+    if paths is None and region_fks:
+        # region-level rows (a region's requests to its municipalities) go with the region
+        return qs.filter(**{region_fks[0].name: municipality.region_id})
     if paths is None:
         user_fks = [f for f in model._meta.concrete_fields if f.is_relation and f.related_model is User]
         if user_fks:

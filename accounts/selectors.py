@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Organization, OrganizationKind, Role, RoleAssignment, User
-from accounts.scoping import scope_for, user_ids_in_scope, visible_municipalities, visible_organizations
+from accounts.scoping import (
+    MONITOR,
+    REGION_MONITOR,
+    roles_with,
+    scope_for,
+    user_ids_in_scope,
+    visible_municipalities,
+    visible_organizations,
+)
 
 
 def organization_list(user, *, filters: dict | None = None) -> QuerySet[Organization]:
@@ -106,3 +114,22 @@ def organizations_people(organization_ids, roles: tuple[str, ...] = (Role.CURATO
         if all(u.pk != row.user_id for u in users):
             users.append(row.user)
     return people
+
+
+def municipality_monitors(municipality_id: int) -> list[User]:
+    """Active users who run the municipality's monitoring (coordinator, methodologist): they answer
+    the region's requests for the annual report."""
+    return list(
+        User.objects.filter(
+            is_active=True, roles__role__in=roles_with(MONITOR), roles__municipality_id=municipality_id
+        ).distinct()
+    )
+
+
+def region_monitors(region_id: int) -> list[User]:
+    """Active regional users of the region (they review the municipalities' annual reports)."""
+    return list(
+        User.objects.filter(
+            is_active=True, roles__role__in=roles_with(REGION_MONITOR), roles__region_id=region_id
+        ).distinct()
+    )

@@ -94,6 +94,31 @@ def seed(ctx) -> None:
     _seed_nizhnevartovsk(ctx, today)
     for key, user in (("norilsk", metodist), ("nizhnevartovsk", ctx.users["koordinator_nv"])):
         _seed_build(ctx.municipalities[key], user, today.year)
+    _seed_regional_campaigns(ctx, today)
+
+
+def _seed_regional_campaigns(ctx, today) -> None:
+    """Each region asks its municipalities for the annual report; each demo municipality has handed
+    its report in (the regional user of Krasnoyarsk krai reviews Norilsk's)."""
+    from monitoring.models import AnnualReportBuild, BuildStatus, RegionalCampaign, RegionalRequest
+
+    for key, user in (("norilsk", ctx.users["metodist"]), ("nizhnevartovsk", ctx.users["koordinator_nv"])):
+        municipality = ctx.municipalities[key]
+        region = municipality.region
+        title = f"Годовой аналитический отчёт муниципалитета за {today.year} год"
+        if RegionalCampaign.objects.filter(region=region, title=title).exists():
+            continue
+        regional = ctx.users["region"] if key == "norilsk" else None
+        campaign = services.regional_campaign_create(
+            user=regional, region=region, title=title, year=today.year, deadline=today + dt.timedelta(days=20)
+        )
+        build = AnnualReportBuild.objects.filter(
+            municipality=municipality, year=today.year, status=BuildStatus.DONE
+        ).first()
+        request = RegionalRequest.objects.get(campaign=campaign, municipality=municipality)
+        if build is not None:
+            services.regional_request_submit(user=user, request=request, build=build)
+        ctx.log.append(f"Мониторинг: запрос региона «{title}» ({region.name})")
 
 
 def _seed_nizhnevartovsk(ctx, today) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.timezone import localtime
 
 from accounts import scoping
 from accounts.forms import ScopedFormMixin
@@ -147,3 +148,32 @@ class RegionBuildForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = scoping.user_today(user).year
+
+
+class RegionalCampaignForm(forms.Form):
+    """A region's request for every municipality's annual report."""
+
+    title = forms.CharField(label="Название", max_length=300)
+    year = forms.TypedChoiceField(label="Год отчёта", choices=YEAR_CHOICES, coerce=int)
+    period = forms.ChoiceField(label="Период", choices=BuildForm.base_fields["period"].choices, initial="calendar")
+    deadline = forms.DateField(label="Срок сдачи", help_text="дд.мм.гггг")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = scoping.user_today(user).year
+        self.fields["year"].initial = year
+        self.fields["title"].initial = f"Годовой аналитический отчёт муниципалитета за {year} год"
+
+
+class RegionalSubmitForm(forms.Form):
+    build = forms.ModelChoiceField(label="Отчёт", queryset=None, empty_label=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args, builds, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["build"]
+        field.queryset = builds  # type: ignore[attr-defined]
+        field.label_from_instance = lambda b: (  # type: ignore[attr-defined]
+            f"Отчёт № {b.pk}, сформирован {localtime(b.finished_at):%d.%m.%Y %H:%M}"
+            if b.finished_at
+            else f"Отчёт № {b.pk}"
+        )

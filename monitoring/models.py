@@ -573,3 +573,105 @@ class WebsiteCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization}: {'доступен' if self.reachable else 'недоступен'}"
+
+
+class RegionalCampaign(models.Model):
+    """A region asks every municipality of the region for its annual analytical report.
+
+    Opening it creates one `RegionalRequest` per municipality; the municipality's monitoring runners
+    (coordinator, methodologist) submit one of its finished report builds; the regional user accepts
+    or returns it, as a school's report is reviewed by the municipality."""
+
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name="регион", on_delete=models.PROTECT, related_name="monitoring_campaigns"
+    )
+    title = models.CharField("название", max_length=300)
+    year = models.PositiveSmallIntegerField("год отчёта")
+    academic = models.BooleanField("учебный год (1 сентября – 31 августа)", default=False)
+    deadline = models.DateField("срок сдачи")
+    status = models.CharField("статус", max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="создал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+    opened_at = models.DateTimeField("открыта", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "запрос отчётов муниципалитетов"
+        verbose_name_plural = "запросы отчётов муниципалитетов"
+        ordering = ["-deadline", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegionalRequest(models.Model):
+    """What one municipality owes a regional campaign: its annual report (a finished build)."""
+
+    campaign = models.ForeignKey(
+        RegionalCampaign, verbose_name="запрос региона", on_delete=models.CASCADE, related_name="requests"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", on_delete=models.PROTECT, related_name="regional_requests"
+    )
+    status = models.CharField("статус", max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.DRAFT)
+    build = models.ForeignKey(
+        AnnualReportBuild,
+        verbose_name="сданный отчёт",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="regional_requests",
+    )
+    first_submitted_at = models.DateTimeField("впервые сдан", null=True, blank=True)
+    submitted_at = models.DateTimeField("сдан", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="сдал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("проверен", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="проверил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    return_comment = models.TextField("замечания при возврате", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "отчёт муниципалитета по запросу региона"
+        verbose_name_plural = "отчёты муниципалитетов по запросам региона"
+        ordering = ["campaign", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "municipality"], name="monitoring_regional_request_once")
+        ]
+        indexes = [models.Index(fields=["municipality", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.municipality}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (AssignmentStatus.SUBMITTED, AssignmentStatus.ACCEPTED)
+
+    @property
+    def on_time(self) -> bool | None:
+        """Submitted by the end of the deadline day where the municipality is (None: not yet)."""
+        if self.first_submitted_at is None:
+            return None
+        end = dt.datetime.combine(
+            self.campaign.deadline + dt.timedelta(days=1), dt.time.min, tzinfo=self.municipality.tzinfo
+        )
+        return self.first_submitted_at < end

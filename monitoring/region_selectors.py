@@ -12,10 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Subquery
+from django.db.models import Count, Max, Q, QuerySet, Subquery
 
+from accounts import scoping
 from accounts.models import Municipality, Region, local_today
-from monitoring.models import AnnualReportBuild, BuildStatus
+from monitoring.models import (
+    AnnualReportBuild,
+    AssignmentStatus,
+    BuildStatus,
+    CampaignStatus,
+    RegionalCampaign,
+    RegionalRequest,
+)
 from monitoring.reports.data import (
     MUNICIPALITY_CRITERIA,
     OrgRow,
@@ -109,3 +117,68 @@ def report_states(rows: list[MunicipalityFigures]) -> dict[str, int]:
         else:
             counts["running"] += 1
     return counts
+
+
+# Regional campaigns ------------------------------------------------------------------------------------
+def regional_campaigns(user) -> QuerySet[RegionalCampaign]:
+    """The campaigns of the regions whose region pages the user opens, with their counts."""
+    return (
+        scoping.filter_by_region(user, RegionalCampaign.objects.all())
+        .annotate(
+            expected=Count("requests", distinct=True),
+            submitted=Count("requests", filter=Q(requests__first_submitted_at__isnull=False), distinct=True),
+            accepted=Count("requests", filter=Q(requests__status=AssignmentStatus.ACCEPTED), distinct=True),
+        )
+        .select_related("region", "created_by")
+        .order_by("-deadline", "-pk")
+    )
+
+
+def regional_campaign_detail(user, pk: int) -> RegionalCampaign:
+    return scoping.get_scoped_or_404(regional_campaigns(user), pk=pk)
+
+
+def campaign_requests(campaign: RegionalCampaign) -> list[RegionalRequest]:
+    """Every municipality's request of the campaign (the campaign was found through the user's scope)."""
+    return list(
+        campaign.requests.select_related("municipality", "campaign", "build", "submitted_by", "reviewed_by").order_by(
+            "municipality__name"
+        )
+    )
+
+
+def requests_visible(user) -> QuerySet[RegionalRequest]:
+    """A municipality's monitoring runners see their municipality's requests; the region's users
+    every request of the region."""
+    qs = RegionalRequest.objects.all()
+    return scoping.filter_by_monitoring(user, qs, "municipality") | scoping.filter_by_region(
+        user, qs, "campaign__region"
+    )
+
+
+def request_detail(user, pk: int) -> RegionalRequest:
+    qs = requests_visible(user).select_related(
+        "campaign__region", "municipality", "build", "submitted_by", "reviewed_by"
+    )
+    return scoping.get_scoped_or_404(qs, pk=pk)
+
+
+def my_regional_requests(user) -> QuerySet[RegionalRequest]:
+    """What the user's municipality owes its region (open campaigns), for the annual report page."""
+    return (
+        scoping.filter_by_monitoring(user, RegionalRequest.objects.all(), "municipality")
+        .exclude(campaign__status=CampaignStatus.DRAFT)
+        .select_related("campaign", "municipality", "build")
+        .order_by("-campaign__deadline", "municipality__name")
+    )
+
+
+def submittable_builds(request: RegionalRequest) -> QuerySet[AnnualReportBuild]:
+    """The municipality's finished reports for the campaign's period, the newest first."""
+    campaign = request.campaign
+    return AnnualReportBuild.objects.filter(
+        municipality_id=request.municipality_id,
+        year=campaign.year,
+        status=BuildStatus.DONE,
+        parameters__academic=campaign.academic,
+    ).order_by("-finished_at", "-pk")

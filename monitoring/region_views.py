@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import scoping
+from accounts.history import history_rows
 from accounts.models import Municipality, Region
 from monitoring import region_selectors as selectors
 from monitoring import selectors as monitoring_selectors
 from monitoring import services
-from monitoring.forms import PeriodFilterForm, RegionBuildForm
+from monitoring.forms import PeriodFilterForm, RegionalCampaignForm, RegionalSubmitForm, RegionBuildForm, ReturnForm
+from monitoring.models import AssignmentStatus, CampaignStatus
 from monitoring.selectors import organization_figures
 
 PAGE_SIZE = 50
@@ -139,4 +141,136 @@ def region_export(request, pk: int):
     return response
 
 
-__all__ = ["region_list", "region_detail", "region_municipality", "region_export", "region_report_request", "Region"]
+# Regional campaigns: the region asks every municipality for its annual report ------------------------
+@login_required
+def region_campaigns(request, pk: int):
+    """The region's requests for the municipalities' annual reports; a new one is opened at once."""
+    region = scoping.get_scoped_or_404(scoping.visible_regions(request.user), pk=pk)
+    form = RegionalCampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.regional_campaign_create(
+                user=request.user,
+                region=region,
+                title=data["title"],
+                year=data["year"],
+                deadline=data["deadline"],
+                academic=data["period"] == "academic",
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Запрос направлен всем муниципалитетам региона.")
+            return redirect("monitoring:region_campaign_detail", pk=campaign.pk)
+    campaigns = list(selectors.regional_campaigns(request.user).filter(region=region)[:100])
+    return render(request, "monitoring/region_campaigns.html", {"region": region, "form": form, "campaigns": campaigns})
+
+
+@login_required
+def region_campaign_detail(request, pk: int):
+    campaign = selectors.regional_campaign_detail(request.user, pk)
+    return render(
+        request,
+        "monitoring/region_campaign_detail.html",
+        {"campaign": campaign, "region": campaign.region, "requests": selectors.campaign_requests(campaign)},
+    )
+
+
+@login_required
+@require_POST
+def region_campaign_close(request, pk: int):
+    campaign = selectors.regional_campaign_detail(request.user, pk)
+    services.regional_campaign_close(user=request.user, campaign=campaign)
+    messages.success(request, "Сбор отчётов по запросу завершён.")
+    return redirect("monitoring:region_campaign_detail", pk=campaign.pk)
+
+
+def _request_page(request, item, *, submit_form=None, return_form=None, status=200):
+    can_submit = scoping.can_run_monitoring(request.user, item.municipality_id)
+    builds = selectors.submittable_builds(item) if can_submit else None
+    return render(
+        request,
+        "monitoring/region_request_detail.html",
+        {
+            "item": item,
+            "campaign": item.campaign,
+            "can_submit": can_submit and not item.is_locked and item.campaign.status == CampaignStatus.OPEN,
+            "can_review": scoping.can_view_region(request.user, item.campaign.region_id)
+            and item.status == AssignmentStatus.SUBMITTED,
+            "submit_form": submit_form or (RegionalSubmitForm(builds=builds) if builds is not None else None),
+            "return_form": return_form or ReturnForm(),
+            "history": history_rows(item),
+        },
+        status=status,
+    )
+
+
+@login_required
+def region_request_detail(request, pk: int):
+    """One municipality's answer to a regional campaign: the municipality submits, the region reviews."""
+    return _request_page(request, selectors.request_detail(request.user, pk))
+
+
+@login_required
+@require_POST
+def region_request_submit(request, pk: int):
+    item = selectors.request_detail(request.user, pk)
+    if not scoping.can_run_monitoring(request.user, item.municipality_id):
+        raise PermissionDenied("Сдать отчёт региону может методист или муниципальный координатор.")
+    form = RegionalSubmitForm(request.POST, builds=selectors.submittable_builds(item))
+    if not form.is_valid():
+        return _request_page(request, item, submit_form=form, status=400)
+    try:
+        services.regional_request_submit(user=request.user, request=item, build=form.cleaned_data["build"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Отчёт сдан региону на проверку.")
+    return redirect("monitoring:region_request_detail", pk=item.pk)
+
+
+@login_required
+@require_POST
+def region_request_accept(request, pk: int):
+    item = selectors.request_detail(request.user, pk)
+    try:
+        services.regional_request_accept(user=request.user, request=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Отчёт {item.municipality.genitive} принят.")
+    return redirect("monitoring:region_campaign_detail", pk=item.campaign_id)
+
+
+@login_required
+@require_POST
+def region_request_return(request, pk: int):
+    item = selectors.request_detail(request.user, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _request_page(request, item, return_form=form, status=400)
+    try:
+        services.regional_request_return(user=request.user, request=item, comment=form.cleaned_data["comment"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("monitoring:region_request_detail", pk=item.pk)
+    messages.success(request, f"Отчёт {item.municipality.genitive} возвращён на доработку.")
+    return redirect("monitoring:region_campaign_detail", pk=item.campaign_id)
+
+
+__all__ = [
+    "region_list",
+    "region_detail",
+    "region_municipality",
+    "region_export",
+    "region_report_request",
+    "region_campaigns",
+    "region_campaign_detail",
+    "region_campaign_close",
+    "region_request_detail",
+    "region_request_submit",
+    "region_request_accept",
+    "region_request_return",
+    "Region",
+]

@@ -33,6 +33,8 @@ from monitoring.models import (
     Question,
     QuestionKind,
     Questionnaire,
+    RegionalCampaign,
+    RegionalRequest,
     Response,
     SchoolReport,
     WebsiteCheckRun,
@@ -676,3 +678,156 @@ def website_job_key(run_id: int) -> str:
 
 def website_check_job_failed(*, run_id: int, reason: str) -> None:
     WebsiteCheckRun.objects.filter(pk=run_id, finished_at__isnull=True).update(finished_at=timezone.now())
+
+
+# Regional campaigns: the region asks every municipality for its annual report --------------------------
+def _check_region(user, region_id: int) -> None:
+    if user is not None and not scoping.can_view_region(user, region_id):
+        raise PermissionDenied("Запрашивать и принимать отчёты муниципалитетов может региональный координатор.")
+
+
+@transaction.atomic
+def regional_campaign_create(
+    *, user, region: Region, title: str, year: int, deadline: dt.date, academic: bool = False
+) -> RegionalCampaign:
+    """Create the campaign and open it at once: one request per municipality of the region.
+    `user` None only for seeding."""
+    _check_region(user, region.pk)
+    if not title.strip():
+        raise ValidationError({"title": "Укажите название запроса."})
+    campaign = RegionalCampaign.objects.create(
+        region=region, title=title.strip(), year=year, academic=academic, deadline=deadline, created_by=user
+    )
+    regional_campaign_open(user=user, campaign=campaign)
+    return campaign
+
+
+@transaction.atomic
+def regional_campaign_open(*, user, campaign: RegionalCampaign) -> int:
+    """One request per municipality of the region (idempotent: a municipality added later gets its
+    own on the next opening). Returns the requests created."""
+    _check_region(user, campaign.region_id)
+    campaign = RegionalCampaign.objects.select_for_update().get(pk=campaign.pk)
+    have = set(campaign.requests.values_list("municipality_id", flat=True))
+    new = [
+        RegionalRequest(campaign=campaign, municipality=m)
+        for m in Municipality.objects.filter(region_id=campaign.region_id).exclude(pk__in=have)
+    ]
+    bulk_create_with_history(new, RegionalRequest, default_user=user)
+    if campaign.status == CampaignStatus.DRAFT:
+        RegionalCampaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.OPEN, opened_at=timezone.now())
+    return len(new)
+
+
+def regional_campaign_close(*, user, campaign: RegionalCampaign) -> None:
+    _check_region(user, campaign.region_id)
+    RegionalCampaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.CLOSED)
+    campaign.status = CampaignStatus.CLOSED
+
+
+def regional_request_submit(*, user, request: RegionalRequest, build: AnnualReportBuild) -> RegionalRequest:
+    """The municipality hands in one of its finished annual reports for the campaign's year."""
+    if not scoping.can_run_monitoring(user, request.municipality_id):
+        raise PermissionDenied("Сдать отчёт региону может методист или муниципальный координатор.")
+    campaign = request.campaign
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError("Сбор отчётов по этому запросу не идёт.")
+    academic = bool((build.parameters or {}).get("academic"))
+    if (
+        build.municipality_id != request.municipality_id
+        or build.status != BuildStatus.DONE
+        or build.year != campaign.year
+        or academic != campaign.academic
+    ):
+        raise ValidationError({"build": "Выберите готовый отчёт своего муниципалитета за запрошенный период."})
+    with transaction.atomic():
+        now = timezone.now()
+        changed = RegionalRequest.objects.filter(
+            pk=request.pk, status__in=[AssignmentStatus.DRAFT, AssignmentStatus.RETURNED]
+        ).update(status=AssignmentStatus.SUBMITTED, submitted_at=now, submitted_by=user, build=build)
+        if not changed:
+            raise ValidationError("Отчёт уже сдан.")
+        RegionalRequest.objects.filter(pk=request.pk, first_submitted_at__isnull=True).update(first_submitted_at=now)
+        request.refresh_from_db()
+        _record_request_history(request, user)
+        _notify_region(request, "submitted", user)
+    return request
+
+
+def _check_request_review(user, request: RegionalRequest) -> None:
+    _check_region(user, request.campaign.region_id)
+    if user is None:
+        raise PermissionDenied("Проверяет отчёт региональный координатор.")
+    if request.status != AssignmentStatus.SUBMITTED:
+        raise ValidationError("Принять или вернуть можно только сданный отчёт.")
+
+
+def regional_request_accept(*, user, request: RegionalRequest) -> RegionalRequest:
+    _check_request_review(user, request)
+    with transaction.atomic():
+        changed = RegionalRequest.objects.filter(pk=request.pk, status=AssignmentStatus.SUBMITTED).update(
+            status=AssignmentStatus.ACCEPTED, reviewed_at=timezone.now(), reviewed_by=user, return_comment=""
+        )
+        if not changed:
+            raise ValidationError("Отчёт уже проверен.")
+        request.refresh_from_db()
+        _record_request_history(request, user)
+        _notify_region(request, "accepted", user)
+    return request
+
+
+def regional_request_return(*, user, request: RegionalRequest, comment: str) -> RegionalRequest:
+    _check_request_review(user, request)
+    if not comment.strip():
+        raise ValidationError("Напишите, что исправить: без замечаний отчёт не возвращают.")
+    with transaction.atomic():
+        changed = RegionalRequest.objects.filter(pk=request.pk, status=AssignmentStatus.SUBMITTED).update(
+            status=AssignmentStatus.RETURNED,
+            reviewed_at=timezone.now(),
+            reviewed_by=user,
+            return_comment=comment.strip(),
+        )
+        if not changed:
+            raise ValidationError("Отчёт уже проверен.")
+        request.refresh_from_db()
+        _record_request_history(request, user)
+        _notify_region(request, "returned", user)
+    return request
+
+
+def _record_request_history(request: RegionalRequest, user) -> None:
+    RegionalRequest.history.bulk_history_create([request], update=True, default_user=user)
+
+
+def _notify_region(request: RegionalRequest, event: str, user) -> None:
+    """Submit tells the region's users; return (with its reason) and accept tell the municipality's
+    monitoring runners. In-app and by e-mail, once per event (keyed by the history row)."""
+    from accounts.events import workflow_event
+    from accounts.selectors import municipality_monitors, region_monitors
+
+    campaign, municipality = request.campaign, request.municipality
+    if event == "submitted":
+        kind, recipients = "report_submitted", region_monitors(campaign.region_id)
+        title = f"{municipality.name}: годовой отчёт сдан на проверку — {campaign.title}"
+        message = f"Годовой аналитический отчёт {municipality.genitive} по запросу «{campaign.title}» ждёт проверки."
+    elif event == "returned":
+        kind, recipients = "report_returned", municipality_monitors(municipality.pk)
+        title = f"Регион вернул годовой отчёт на доработку: {campaign.title}"
+        message = f"Годовой отчёт по запросу «{campaign.title}» возвращён на доработку. Что исправить: {request.return_comment}"
+    else:
+        kind, recipients = "report_accepted", municipality_monitors(municipality.pk)
+        title = f"Регион принял годовой отчёт: {campaign.title}"
+        message = f"Годовой отчёт по запросу «{campaign.title}» принят. Спасибо!"
+    recipients = [r for r in recipients if r.pk != getattr(user, "pk", None)]
+    event_id = request.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    workflow_event.send(
+        sender=RegionalRequest,
+        kind=kind,
+        object_type="monitoring.regional_request.event",
+        object_id=event_id or request.pk,
+        recipients=recipients,
+        municipality=municipality,
+        title=title[:300],
+        message=message,
+        path=reverse("monitoring:region_request_detail", args=[request.pk]),
+    )

@@ -29,5 +29,12 @@ urlpatterns = [
     path("region/<int:pk>/", region_views.region_detail, name="region_detail"),
     path("region/<int:pk>/export/", region_views.region_export, name="region_export"),
     path("region/<int:pk>/report/", region_views.region_report_request, name="region_report_request"),
+    path("region/<int:pk>/campaigns/", region_views.region_campaigns, name="region_campaigns"),
+    path("region/campaigns/<int:pk>/", region_views.region_campaign_detail, name="region_campaign_detail"),
+    path("region/campaigns/<int:pk>/close/", region_views.region_campaign_close, name="region_campaign_close"),
+    path("region/requests/<int:pk>/", region_views.region_request_detail, name="region_request_detail"),
+    path("region/requests/<int:pk>/submit/", region_views.region_request_submit, name="region_request_submit"),
+    path("region/requests/<int:pk>/accept/", region_views.region_request_accept, name="region_request_accept"),
+    path("region/requests/<int:pk>/return/", region_views.region_request_return, name="region_request_return"),
     path("region/municipality/<int:pk>/", region_views.region_municipality, name="region_municipality"),
 ]

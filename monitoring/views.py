@@ -395,8 +395,14 @@ def report_list(request):
             academic=form.cleaned_data.get("period") == "academic",
         )
         return redirect("monitoring:build_detail", build.pk)
+    from monitoring.region_selectors import my_regional_requests
+
     builds = list(selectors.builds_visible(request.user).select_related("municipality", "region", "author")[:50])
-    return render(request, "monitoring/report_list.html", {"form": form, "builds": builds})
+    return render(
+        request,
+        "monitoring/report_list.html",
+        {"form": form, "builds": builds, "regional_requests": list(my_regional_requests(request.user)[:20])},
+    )
 
 
 def _build_job_status(build):

@@ -76,6 +76,9 @@ def _pick(model, municipality, *, other_than_org=None):
     qs = model._default_manager.all()
     if model is Region:  # region-level pages: the other side's municipality is in another region
         return municipality.region if other_than_org is None else None
+    region_fk = next((f for f in model._meta.concrete_fields if f.is_relation and f.related_model is Region), None)
+    if region_fk is not None and not _paths(model, "municipality"):  # region-level rows (regional campaigns)
+        return qs.filter(**{region_fk.name: municipality.region}).first() if other_than_org is None else None
     if other_than_org is None:
         paths = _paths(model, "municipality")
         if not paths and any(f.is_relation and f.related_model is User for f in model._meta.concrete_fields):

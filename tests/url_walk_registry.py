@@ -92,6 +92,13 @@ OBJECT_URLS: dict[str, tuple[str, str, dict]] = {
     "monitoring:region_detail": ("accounts.Region", "pk", {}),
     "monitoring:region_export": ("accounts.Region", "pk", {}),
     "monitoring:region_report_request": ("accounts.Region", "pk", {}),
+    "monitoring:region_campaigns": ("accounts.Region", "pk", {}),
+    "monitoring:region_campaign_detail": ("monitoring.RegionalCampaign", "pk", {}),
+    "monitoring:region_campaign_close": ("monitoring.RegionalCampaign", "pk", {}),
+    "monitoring:region_request_detail": ("monitoring.RegionalRequest", "pk", {}),
+    "monitoring:region_request_submit": ("monitoring.RegionalRequest", "pk", {}),
+    "monitoring:region_request_accept": ("monitoring.RegionalRequest", "pk", {}),
+    "monitoring:region_request_return": ("monitoring.RegionalRequest", "pk", {}),
     "monitoring:region_municipality": ("accounts.Municipality", "pk", {}),
     "monitoring:build_retry": _BUILD,
     # the participant's own pages
