@@ -323,7 +323,8 @@ def mentee_list(request):
 def waiting_list(request):
     # longest waiting first (the queryset orders by mentee_since), 25 a page: a regional centre has
     # thousands of mentees in the bank and rendering them all took 400 ms
-    page = _page(request, selectors.mentees_waiting(request.user))
+    # the page's ids first (only the «in an open pair» test), then its 25 rows with consents and load
+    page = _page_by_ids(request, selectors.mentees_waiting(request.user))
     mentees = list(page.object_list)
     today = scoping.user_today(request.user)
     for mentee in mentees:
