@@ -167,10 +167,43 @@ def _table_grid(page, table) -> _Grid:
     return [[(cell, _lines_of(chars, cell) if cell else []) for cell in row.cells] for row in table.rows]
 
 
+def _middle_y(grid, r: int) -> float | None:
+    boxes = [cell for cell, _lines in grid[r] if cell is not None]
+    return (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2 if boxes else None
+
+
+def _above(grid, r: int, c: int, texts: list[list[str | None]]) -> str | None:
+    """The text of a cell above whose box reaches down into row r at column c (merged down)."""
+    middle_y = _middle_y(grid, r)
+    if middle_y is None:
+        return None
+    for i in range(r - 1, -1, -1):
+        cell = grid[i][c][0] if c < len(grid[i]) else None
+        if cell is not None:
+            return texts[i][c] if cell[1] <= middle_y <= cell[3] else None
+    return None
+
+
+def _left(grid, r: int, c: int, texts: list[list[str | None]]) -> str | None:
+    """The text of a cell to the left in row r whose box reaches across column c (merged across
+    part of the row). Word gives every position of a merged cell its text; so does this."""
+    middle_y = _middle_y(grid, r)
+    column_boxes = [grid[i][c][0] for i in range(len(grid)) if c < len(grid[i]) and grid[i][c][0] is not None]
+    if middle_y is None or not column_boxes:
+        return None
+    middle_x = (column_boxes[0][0] + column_boxes[0][2]) / 2
+    for j in range(c - 1, -1, -1):
+        cell = grid[r][j][0]
+        if cell is not None:
+            return texts[r][j] if cell[0] <= middle_x <= cell[2] and cell[1] <= middle_y <= cell[3] else None
+    return None
+
+
 def _table_rows(grid, table_number: int, page_number: int, words: set[str]) -> list[RawRow]:
-    """Rows with each cell's lines joined back into its text."""
-    rows: list[RawRow] = []
-    for index, row in enumerate(grid, start=1):
+    """Rows with each cell's lines joined back into its text; every position of a merged cell
+    gets the merged cell's text."""
+    texts: list[list[str | None]] = []
+    for row in grid:
         values: list[str | None] = []
         for cell, lines in row:
             if cell is None:
@@ -179,8 +212,19 @@ def _table_rows(grid, table_number: int, page_number: int, words: set[str]) -> l
             # the text keeps the same inset from both sides of a cell
             padding = min((ln.x0 for ln in lines), default=cell[0]) - cell[0]
             values.append(_join(lines, right=cell[2] - max(padding, 0.0), words=words))
+        texts.append(values)
+    rows: list[RawRow] = []
+    for index, values in enumerate(texts, start=1):
         distinct = [v for v in values if v is not None]
-        merged = len(distinct) == 1 and len(values) > 1
+        # positions covered by a cell merged down from a row above take its text; a row whose only
+        # cell spans it across (a section title) is merged across
+        down = {c: _above(grid, index - 1, c, texts) for c, v in enumerate(values) if v is None}
+        down = {c: text for c, text in down.items() if text is not None}
+        merged = len(distinct) == 1 and len(values) > 1 and not down
+        if not merged:
+            values = [
+                v if v is not None else down.get(c, _left(grid, index - 1, c, texts)) for c, v in enumerate(values)
+            ]
         cells = [distinct[0]] * len(values) if merged else [v or "" for v in values]
         rows.append(
             RawRow(

@@ -147,12 +147,21 @@ def _norm_header(text: str) -> str:
     return " ".join(text.replace("ё", "е").replace("Ё", "Е").lower().split())
 
 
+# the same words with spaces taken out: a narrow column of a PDF cuts a header word without a hyphen
+# («Наименов | ание этапа», «Мероприя | тия»), and its pieces must still name the column
+_COMPACT_WORDS = [(key, tuple(p.replace(" ", "") for p in patterns)) for key, patterns in COLUMN_WORDS]
+
+
 def classify_header(text: str) -> str | None:
     norm = _norm_header(text)
     if not norm or len(norm) > 120:
         return None
     for key, patterns in COLUMN_WORDS:
         if any(re.search(p, norm) for p in patterns):
+            return key
+    compact = norm.replace(" ", "")
+    for key, patterns in _COMPACT_WORDS:
+        if any(re.search(p, compact) for p in patterns):
             return key
     return None
 

@@ -333,10 +333,6 @@ CORPUS_BUILT = sorted(
     for suffix in ("pdf", "doc")
     if (FORMATS / "corpus" / f"{p.stem}.{suffix}").exists()
 )
-# Known gap, not hidden: in the PDF of this order the header spans two rows with cells merged down
-# a stage column, which the PDF table reader does not yet give as the Word reader does. It must be
-# refused with a message, never read half.
-PDF_GAPS = {("14_stage_column_vertical_merges", "pdf")}
 
 
 def test_every_corpus_order_has_a_pdf_and_a_doc():
@@ -359,15 +355,54 @@ def _reading(document) -> tuple:
     )
 
 
-@pytest.mark.parametrize("stem,suffix", sorted(PDF_GAPS))
-def test_corpus_pdf_gap_is_refused_not_half_read(stem, suffix):
-    with pytest.raises(RoadmapImportError):
-        read_roadmap(FORMATS / "corpus" / f"{stem}.{suffix}")
-
-
-@pytest.mark.parametrize("stem,suffix", [item for item in CORPUS_BUILT if item not in PDF_GAPS])
+@pytest.mark.parametrize("stem,suffix", CORPUS_BUILT)
 def test_corpus_pdf_and_doc_read_like_the_docx(stem, suffix):
     if suffix == "doc" and shutil.which("soffice") is None:
         pytest.skip("LibreOffice ставит `make setup`")
     expected = _reading(read_roadmap(CORPUS / f"{stem}.docx"))
     assert _reading(read_roadmap(FORMATS / "corpus" / f"{stem}.{suffix}")) == expected
+
+
+def test_pdf_merged_cells_give_every_position_their_text():
+    """A stage cell merged down three rows and a deadline merged down two: each row reads them, as
+    Word gives them; a header word cut by a narrow column («Мероприя | тия») still names it."""
+    from roadmaps.importers.pdf import _Line, _table_rows
+
+    def box(x0, top, x1, bottom):
+        return (x0, top, x1, bottom)
+
+    def line(text, x0, top):
+        return _Line(top, top + 10, x0, x0 + 40, text)
+
+    grid = [
+        [
+            (box(0, 0, 50, 20), [line("№", 2, 2)]),
+            (box(50, 0, 100, 20), [line("Этап", 52, 2)]),
+            (box(100, 0, 150, 20), [line("Мероприя", 102, 2), line("тия", 102, 12)]),
+            (box(150, 0, 200, 20), [line("Сроки", 152, 2)]),
+        ],
+        [
+            (box(0, 20, 50, 40), [line("1.", 2, 22)]),
+            (box(50, 20, 100, 80), [line("Подготовка", 52, 22)]),
+            (box(100, 20, 150, 40), [line("Приказ", 102, 22)]),
+            (box(150, 20, 200, 60), [line("март", 152, 22)]),
+        ],
+        [(None, []), (None, []), (box(100, 40, 150, 60), [line("Положение", 102, 42)]), (None, [])],
+        [
+            (None, []),
+            (None, []),
+            (box(100, 60, 150, 80), [line("Анкеты", 102, 62)]),
+            (box(150, 60, 200, 80), [line("апрель", 152, 62)]),
+        ],
+    ]
+    rows = _table_rows(grid, 1, 1, set())
+    assert [r.cells for r in rows[1:]] == [
+        ["1.", "Подготовка", "Приказ", "март"],
+        ["", "Подготовка", "Положение", "март"],
+        ["", "Подготовка", "Анкеты", "апрель"],
+    ]
+    from roadmaps.importers.table import classify_header
+
+    assert classify_header(rows[0].cells[2]) == "title"
+    assert classify_header("Наименов ание этапа") == "title"
+    assert classify_header("Ответстве нные") == "responsible"
