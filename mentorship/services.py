@@ -607,3 +607,92 @@ def import_job_failed(*, job_id: int, reason: str) -> None:
         message=f"Загрузка прервана: {reason}. Ничего не записано: загрузите файл снова.",
         finished_at=timezone.now(),
     )
+
+
+# Excel import in the main interface: preview (a dry run, nothing written) → confirm → background job
+IMPORT_STAGED_KIND = "mentorship.import"
+PREVIEW_ROWS = 20
+
+
+@dataclass
+class ImportPreview:
+    kind: str
+    sheet: str
+    headers: list
+    rows: list  # (Excel row number, values) of the first PREVIEW_ROWS rows
+    total_rows: int
+    problems: list  # accounts.imports.Problem, by row
+    counts: dict
+    key: str = ""  # the staged upload to confirm (only when there are no problems)
+
+
+def _cell_text(value) -> str:
+    """A cell as the preview shows it: dates as дд.мм.гггг, whole numbers without «.0», empty as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{value:%d.%m.%Y}" if not (value.hour or value.minute) else f"{value:%d.%m.%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def import_preview(*, user, kind: str, content: bytes, filename: str, sheet: str | None = None) -> ImportPreview:
+    """The admin's preview for the main interface: read the file and run the import as a dry run
+    (accounts.imports, the same checks and Russian row errors); without problems the file is staged
+    for the confirm. Nothing of the data is written."""
+    from accounts import imports
+    from mentorship.exchange import RESOURCES
+
+    if not scoping.scope_for(user).edits_anything:
+        raise PermissionDenied("Загружать данные может куратор или координатор.")
+    resource = RESOURCES[kind](user=user)  # type: ignore[index]  # a validated ImportKind value
+    read = imports.read_workbook(content, filename, expected=resource.import_template().headers, sheet=sheet)
+    result, problems = imports.import_sheet(resource, read, dry_run=True, file_name=filename, user=user)
+    preview = ImportPreview(
+        kind=kind,
+        sheet=read.name,
+        headers=list(read.headers),
+        rows=[
+            (read.first_data_row + i, [_cell_text(v) for v in row]) for i, row in enumerate(read.rows[:PREVIEW_ROWS])
+        ],
+        total_rows=len(read.rows),
+        problems=problems,
+        counts=imports.result_counts(result),
+    )
+    if not problems:
+        staged = imports.stage_upload(
+            user=user,
+            kind=IMPORT_STAGED_KIND,
+            content=content,
+            filename=filename,
+            params={"kind": kind, "sheet": read.name},
+        )
+        preview.key = str(staged.key)
+    return preview
+
+
+def import_confirm(*, user, key: str) -> ImportJob | None:
+    """Write a previewed file: its background job is created once (a second or concurrent confirm
+    of the same preview returns the same job). None: the preview is unknown, foreign or expired."""
+    from django.core.files.base import ContentFile
+
+    from accounts import imports
+
+    if not scoping.scope_for(user).edits_anything:
+        raise PermissionDenied("Загружать данные может куратор или координатор.")
+    staged = imports.staged_for(user, key, IMPORT_STAGED_KIND)
+    if staged is None:
+        return None
+
+    def apply(staged, content: bytes) -> dict:
+        job = ImportJob(kind=staged.params.get("kind"), sheet=staged.params.get("sheet") or "")
+        job.file.save(staged.original_name or "import.xlsx", ContentFile(content), save=False)
+        job = import_job_start(user=user, job=job)
+        return {"ok": True, "job_id": job.pk}
+
+    outcome = imports.confirm_staged(staged, apply)
+    job_id = outcome.get("job_id")
+    return ImportJob.objects.filter(pk=job_id, user=user).first() if job_id else None

@@ -54,6 +54,7 @@ urlpatterns = [
     path("communities/new/", views.community_create, name="community_create"),
     path("communities/<int:pk>/", views.community_detail, name="community_detail"),
     path("imports/", views.import_list, name="import_list"),
+    path("imports/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("templates/<slug:kind>.xlsx", views.xlsx_template, name="xlsx_template"),
     path("export/mentor-bank.xlsx", views.mentor_bank_export, name="mentor_bank_export"),

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import scoping
+from accounts import imports, scoping
 from accounts.uploads import serve_file
 from mentorship import forms, matching, selectors, services
 from mentorship.exchange import TEMPLATE_BUILDERS, template_filename
@@ -910,12 +910,36 @@ def community_detail(request, pk: int):
 def import_list(request):
     _require_any_edit(request.user)
     form = forms.ImportJobForm(request.POST or None, request.FILES or None)
+    preview = None
     if request.method == "POST" and form.is_valid():
-        job = services.import_job_create(user=request.user, form=form)
-        messages.info(request, "Файл принят: загрузка идёт в фоне, прогресс — на этой странице.")
-        return redirect("mentorship:import_detail", pk=job.pk)
+        upload = form.cleaned_data["file"]
+        upload.seek(0)
+        try:
+            preview = services.import_preview(
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                content=upload.read(),
+                filename=upload.name,
+                sheet=form.cleaned_data.get("sheet") or None,
+            )
+        except imports.ImportRejected as exc:
+            form.add_error("file", " ".join(str(p) for p in exc.problems))
     jobs = ImportJob.objects.filter(user=request.user)[:20]
-    return render(request, "mentorship/import_list.html", {"form": form, "jobs": jobs})
+    return render(request, "mentorship/import_list.html", {"form": form, "jobs": jobs, "preview": preview})
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    _require_any_edit(request.user)
+    job = services.import_confirm(user=request.user, key=request.POST.get("key", ""))
+    if job is None:
+        messages.error(
+            request, "Проверка файла не найдена или устарела (файлы хранятся сутки): загрузите файл ещё раз."
+        )
+        return redirect("mentorship:import_list")
+    messages.info(request, "Файл принят: загрузка идёт в фоне, прогресс — на этой странице.")
+    return redirect("mentorship:import_detail", pk=job.pk)
 
 
 def _own_job(request, pk: int) -> ImportJob:

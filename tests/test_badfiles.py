@@ -93,6 +93,11 @@ def _run_job(case, client, world, django_capture_on_commit_callbacks):
         response = client.post(reverse("mentorship:import_list"), {"kind": kind, "file": _upload(case)})
     assert response.status_code in (200, 302), response.status_code
     if response.status_code == 200:
+        preview = response.context.get("preview")
+        if preview is not None:  # the preview (a dry run) found the rows' problems: nothing written
+            assert preview.problems and not preview.key, "a bad file got a confirm button"
+            assert not ImportJob.objects.exists()
+            return [(None, None, "Ничего не записано")] + [(p.row, p.column, p.message) for p in preview.problems]
         form = response.context["form"]
         return [(None, None, " ".join(e)) for e in form.errors.values()]
     job = ImportJob.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))

@@ -159,9 +159,10 @@ def test_import_waits_in_the_database_while_the_broker_is_down(
 
     client = client_for(world.home.curator)
     upload = ContentFile(xlsx(MENTOR_HEADERS, [mentor_row(world.home.school.short_name, 1)]), name="bank.xlsx")
+    key = client.post(reverse("mentorship:import_list"), {"kind": "mentors", "file": upload}).context["preview"].key
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("mentorship:import_list"), {"kind": "mentors", "file": upload})
+        response = client.post(reverse("mentorship:import_confirm"), {"key": key})
     assert time.monotonic() - started < 2 and response.status_code == 302
     imported = ImportJob.objects.get()
     assert imported.status == ImportStatus.QUEUED

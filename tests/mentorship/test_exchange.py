@@ -178,8 +178,11 @@ def test_import_progress_page_is_private(world, client_for):
 def test_upload_page_runs_the_import_in_background(world, client_for, django_capture_on_commit_callbacks):
     client = client_for(world.home.curator)
     upload = ContentFile(xlsx(MENTOR_HEADERS, [mentor_row(world.home.school.short_name, 1)]), name="bank.xlsx")
+    preview = client.post(reverse("mentorship:import_list"), {"kind": "mentors", "file": upload})
+    assert preview.status_code == 200 and not ImportJob.objects.exists() and not Person.objects.exists()
+    key = preview.context["preview"].key
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("mentorship:import_list"), {"kind": "mentors", "file": upload})
+        response = client.post(reverse("mentorship:import_confirm"), {"key": key})
     job = ImportJob.objects.get()
     assert response.url == reverse("mentorship:import_detail", args=[job.pk])
     assert job.status == ImportStatus.DONE and Person.objects.filter(is_mentor=True).count() == 1

@@ -95,3 +95,43 @@ def test_plan_items_inside_the_pair_and_sorted_by_date(world, client_for, pair):
     assert page.context["item_form"]["due_on"].value() is not None
     assert client_for(world.home.head).post(url, {"title": "x", "stage": "joint"}).status_code == 403
     assert client_for(world.foreign.curator).post(url, {"title": "x", "stage": "joint"}).status_code == 404
+
+
+# The Excel import in the main interface: the admin's preview first --------------------------------
+def test_import_preview_with_row_errors_then_confirm_once(world, client_for, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    from mentorship.models import ImportJob
+    from tests.mentorship.xlsx import MENTOR_HEADERS, mentor_row, xlsx
+
+    client = client_for(world.home.curator)
+    url = reverse("mentorship:import_list")
+    bad = ContentFile(xlsx(MENTOR_HEADERS, [mentor_row("Нет такой школы", 1)]), name="bad.xlsx")
+    response = client.post(url, {"kind": "mentors", "file": bad})
+    preview = response.context["preview"]
+    html = response.content.decode()
+    assert preview.problems and not preview.key and 'data-testid="import-problems"' in html
+    assert "Организация «Нет такой школы» не найден" in html and "Подтвердить загрузку" not in html
+    assert preview.problems[0].row == 2
+    good = ContentFile(
+        xlsx(MENTOR_HEADERS, [mentor_row(world.home.school.short_name, n) for n in range(3)]), name="good.xlsx"
+    )
+    response = client.post(url, {"kind": "mentors", "file": good})
+    preview = response.context["preview"]
+    assert preview.counts == {"new": 3, "update": 0, "skip": 0} and len(preview.rows) == 3
+    assert "Подтвердить загрузку" in response.content.decode()
+    assert not Person.objects.exists() and not ImportJob.objects.exists()  # nothing written yet
+    # another user cannot confirm this preview
+    foreign = client_for(world.foreign.curator).post(reverse("mentorship:import_confirm"), {"key": preview.key})
+    assert foreign.status_code == 302 and not ImportJob.objects.exists()
+    assert (
+        client_for(world.home.head).post(reverse("mentorship:import_confirm"), {"key": preview.key}).status_code == 403
+    )
+    client = client_for(world.home.curator)  # client_for logs the one test client in as the user asked
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("mentorship:import_confirm"), {"key": preview.key})
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post(reverse("mentorship:import_confirm"), {"key": preview.key})  # a double click
+    job = ImportJob.objects.get()
+    assert first.url == second.url == reverse("mentorship:import_detail", args=[job.pk])
+    assert Person.objects.filter(is_mentor=True).count() == 3
