@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
@@ -263,7 +262,3 @@ def _reset_sequences(model_classes: Iterable[type[models.Model]]) -> None:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
-
-
-def media_root() -> Path:
-    return Path(settings.MEDIA_ROOT)

@@ -180,22 +180,6 @@ class IntegerStrictWidget(widgets.Widget):
         return "" if value is None else value
 
 
-class DecimalStrictWidget(widgets.Widget):
-    """A number with a comma or a point; anything else is refused with the column's name."""
-
-    def __init__(self, label: str):
-        super().__init__()
-        self.label = label
-
-    def clean(self, value, row=None, **kwargs):
-        if value is None or str(value).strip() == "":
-            return None
-        return _decimal(value, self.label)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value).replace(".", ",")
-
-
 class StrippedCharWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, dt.datetime):

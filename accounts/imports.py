@@ -205,11 +205,6 @@ class Sheet:
         return data
 
 
-def visible_sheets(content: bytes) -> list[str]:
-    workbook = _open(content, "файл")
-    return [m.name for m in workbook.sheets_metadata if _is_visible_sheet(m)]
-
-
 def _is_visible_sheet(meta) -> bool:
     return str(meta.visible).endswith("Visible") and str(meta.typ).endswith("WorkSheet")
 

@@ -64,7 +64,7 @@ class SweepContext(Protocol):
     today: dt.date
 
     @property
-    def rules(self) -> Any: ...  # a ReminderRules
+    def rules(self) -> ReminderRules: ...
 
     def curators(self, organization_id: int | None) -> tuple: ...
 

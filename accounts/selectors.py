@@ -11,7 +11,6 @@ from accounts.scoping import (
     roles_with,
     scope_for,
     user_ids_in_scope,
-    visible_municipalities,
     visible_organizations,
 )
 
@@ -62,14 +61,6 @@ def user_role_labels(user) -> list[str]:
             labels.append(label)
     user._nastavnik_role_labels = labels
     return labels
-
-
-def municipality_list(user):
-    return (
-        visible_municipalities(user)
-        .select_related("region")
-        .annotate(organization_count=Count("organizations", distinct=True))
-    )
 
 
 def organization_staff(organization: Organization) -> list[RoleAssignment]:

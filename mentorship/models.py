@@ -853,10 +853,6 @@ class ImportJob(models.Model):
         return min(100, round(100 * self.processed_rows / self.total_rows))
 
 
-def days_between(start: dt.date | None, end: dt.date) -> int | None:
-    return (end - start).days if start else None
-
-
 class Mentor(Person):
     """The mentor bank in the admin (same rows as Person)."""
 

@@ -20,10 +20,6 @@ from monitoring.models import (
 )
 
 
-def _by_name(orgs, name):
-    return next((o for o in orgs if o.short_name == name), None)
-
-
 @transaction.atomic
 def seed(ctx) -> None:
     norilsk = ctx.municipalities["norilsk"]

@@ -27,8 +27,6 @@ from monitoring.models import (
     CampaignStatus,
     EffectivenessCriterion,
     Metric,
-    QuestionKind,
-    Questionnaire,
     Response,
     WebsiteCheck,
     WebsiteCheckRun,
@@ -44,11 +42,6 @@ def campaigns_visible(user) -> QuerySet[Campaign]:
     if not scope.is_admin:
         q |= Q(Exists(Assignment.objects.filter(scope.organization_q("organization"), campaign=OuterRef("pk"))))
     return Campaign.objects.filter(q)
-
-
-def campaigns_managed(user) -> QuerySet[Campaign]:
-    """Campaigns the user runs (methodologist, coordinator, admin)."""
-    return scoping.filter_by_monitoring(user, Campaign.objects.all())
 
 
 def with_rates(qs: QuerySet[Campaign]) -> QuerySet[Campaign]:
@@ -413,18 +406,6 @@ def participant_dynamics(org_ids: list[int], start: dt.date, end: dt.date) -> li
     for p in people.values():
         p["delta"] = round(p["final"] - p["entry"], 2) if p["entry"] is not None and p["final"] is not None else None
     return list(people.values())
-
-
-def choice_counts(questionnaire: Questionnaire, org_ids: list[int]) -> dict[int, dict[str, int]]:
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for qid, chosen in Answer.objects.filter(
-        question__questionnaire=questionnaire,
-        question__kind__in=[QuestionKind.SINGLE, QuestionKind.MULTIPLE],
-        response__assignment__organization_id__in=org_ids,
-    ).values_list("question_id", "choices"):
-        for option in chosen or []:
-            counts[qid][option] += 1
-    return counts
 
 
 # Reporting rates -------------------------------------------------------------------------------------

@@ -517,10 +517,6 @@ def _month_ends(start: dt.date, end: dt.date, day: int | None = None) -> list[dt
     return out
 
 
-def _every_year(month: int, day: int, start: dt.date, end: dt.date) -> list[dt.date]:
-    return _occurrences(month, day, start, end) or []
-
-
 _UNIT = r"(дн|ден|суток|сутк|недел|месяц|мес\.|год|лет)"
 
 
@@ -849,10 +845,3 @@ def _parse(original: str, start: dt.date, end: dt.date, order_date: dt.date | No
         outside = [] if start <= explicit[0] <= end else explicit
         return result(ONCE, explicit, schedule="однократно")
     return ParsedDeadline(original, False, None, note="Сроки не распознаны: укажите даты вручную.")
-
-
-def explicit_span(texts: list[str]) -> tuple[dt.date, dt.date] | None:
-    """The earliest and latest date written out in these cells."""
-    wide = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))
-    found = [d for t in texts for d in parse_deadline(t, *wide).explicit]
-    return (min(found), max(found)) if found else None

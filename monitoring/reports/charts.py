@@ -155,14 +155,6 @@ def build_specs(data: AnnualData, *, young_target: float | None = None) -> list[
 
 
 # matplotlib ----------------------------------------------------------------------------------------------
-def _font_family() -> str:
-    """Times New Roman where installed, its metric twin Liberation Serif otherwise (no warning spam)."""
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((n for n in ("Times New Roman", "Liberation Serif", "DejaVu Serif") if n in installed), "serif")
-
-
 def _wrap(text: str, width: int = 38) -> str:
     import textwrap
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -52,11 +52,6 @@ class Period:
     @property
     def slug(self) -> str:
         return f"{self.year - 1}-{self.year}" if self.academic else str(self.year)
-
-
-def period_for(year: int, academic: bool = False) -> tuple[dt.date, dt.date]:
-    p = Period(year, academic)
-    return p.start, p.end
 
 
 # The level of a report: a municipality (rows are its organizations) or a region (rows are its
@@ -950,7 +945,3 @@ ORG_COLUMNS: list[tuple[str, str, str]] = [
 
 def org_values(row: OrgRow) -> list:
     return [getattr(row, attr) for _h, attr, _k in ORG_COLUMNS]
-
-
-def counts_fields() -> list[str]:
-    return [f.name for f in fields(OrgRow)]
