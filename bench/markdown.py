@@ -77,7 +77,7 @@ def render(results: dict) -> str:
             "| что | время | пик памяти |",
             "|---|---|---|",
             f"| {one['name']} | {one['seconds']} с | {one['peak_rss_mb']} МБ |",
-            f"| весь регион: отчёты всех {region['municipalities']} муниципалитетов подряд | {region['seconds']} с | {region['peak_rss_mb']} МБ |",
+            f"| годовой отчёт региона ({region['municipalities']} муниципалитетов — строки отчёта) | {region['seconds']} с | {region['peak_rss_mb']} МБ |",
             f"| региональная выгрузка мониторинга (строка на организацию) | {export['seconds']} с | {export['peak_rss_mb']} МБ |",
             "",
         ]
