@@ -43,8 +43,8 @@ def prepare(file: BinaryIO | str, filename: str | None = None) -> tuple[str, byt
         if suffix in SUPPORTED_SUFFIXES:
             label = KIND_LABELS.get(SUFFIX_KINDS.get(suffix, ""), suffix)
             raise RoadmapImportError(
-                f"Файл «{PurePath(str(name)).name}» не похож на {label}: содержимое не совпадает с расширением или "
-                "файл повреждён."
+                f"Файл «{PurePath(str(name)).name}» не читается как {label}: содержимое не совпадает с расширением "
+                "или файл повреждён. Откройте его в Word или Excel, сохраните заново и загрузите ещё раз."
             )
         from roadmaps.importers import UNSUPPORTED_MESSAGE
 

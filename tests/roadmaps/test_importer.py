@@ -234,7 +234,7 @@ def test_unreadable_files_give_russian_errors():
         read_roadmap(_xlsx([["просто"], ["таблица", "без", "заголовков"]]), "x.xlsx")
     with pytest.raises(RoadmapImportError, match="Excel"):
         read_roadmap(io.BytesIO(b"not a zip"), "x.xlsx")
-    with pytest.raises(RoadmapImportError, match="не похож на PDF"):
+    with pytest.raises(RoadmapImportError, match="не читается как PDF"):
         read_roadmap(io.BytesIO(b"x"), "x.pdf")
     with pytest.raises(RoadmapImportError, match="Поддерживаются документы Word"):
         read_roadmap(io.BytesIO(b"x"), "x.txt")

@@ -260,7 +260,7 @@ def test_upload_bad_file_shows_russian_error(client_for, world):
             "municipality": world.home.municipality.pk,
         },
     )
-    assert "«plan.xlsx» не похож на Excel (.xlsx)" in response.content.decode()
+    assert "«plan.xlsx» не читается как Excel (.xlsx)" in response.content.decode()
     assert Roadmap.objects.count() == 0
 
 
