@@ -204,3 +204,14 @@ def test_campaign_pages_do_not_grow_in_queries(setup, client_for):
         _campaign(region, regional)
     assert (count(detail), count(listing)) == small
     assert max(small) <= 15
+
+
+def test_region_drill_down_links_a_school_to_its_page(setup, client_for):
+    world, _region, neighbour, regional, _foreign = setup
+    client = client_for(regional)
+    page = client.get(reverse("monitoring:region_municipality", args=[world.home.municipality.pk]))
+    school = reverse("organization_detail", args=[world.home.school.pk])
+    assert school in page.content.decode()
+    assert client.get(school).status_code == 200
+    foreign = reverse("organization_detail", args=[world.foreign.school.pk])
+    assert client.get(foreign).status_code == 404
