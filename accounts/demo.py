@@ -230,8 +230,17 @@ def seed(ctx: DemoContext) -> DemoContext:
     return ctx
 
 
-# demo logins other apps add while seeding (participants' accounts live in a domain app)
+# demo logins other apps add while seeding (participants' accounts live in a domain app), and the
+# apps' own readers of them, so that `seed_demo --logins` in a later process lists them too
 _extra_logins: dict[str, dict] = {}
+_login_readers: list = []
+
+
+def register_demo_logins_reader(reader) -> None:
+    """`reader()` returns the app's demo logins found in the database (dicts as register_demo_login
+    makes); called by demo_logins(), so the list is complete in any process."""
+    if reader not in _login_readers:
+        _login_readers.append(reader)
 
 
 def register_demo_login(*, username: str, role: str, municipality: str | None, organization: str | None) -> None:
@@ -259,7 +268,11 @@ def demo_logins() -> list[dict]:
                 **({"region": region} if region else {}),
             }
         )
-    rows.extend(_extra_logins.values())
+    extra = dict(_extra_logins)
+    for reader in _login_readers:
+        for row in reader():
+            extra.setdefault(row["username"], row)
+    rows.extend(extra.values())
     return rows
 
 

@@ -10,7 +10,11 @@ class ParticipantsConfig(AppConfig):
     verbose_name = "Участники: личная страница"
 
     def ready(self) -> None:
+        from accounts.demo import register_demo_logins_reader
         from accounts.models import Role
+        from participants.demo import demo_logins
+
+        register_demo_logins_reader(demo_logins)
         from accounts.navigation import NavItem, register_nav
         from monitoring.signals import campaign_opened
         from participants.services import announce_on_open

@@ -23,6 +23,31 @@ DEMO_PARTICIPANTS = [
 ROLE_LABELS = {"mentor": "Наставник (участник)", "mentee": "Наставляемый (участник)"}
 
 
+def demo_logins() -> list[dict]:
+    """The demo participants' logins present in the database (for `seed_demo --logins`)."""
+    logins = {
+        login: role
+        for _city, _order, _curator, mentor, mentee in DEMO_PARTICIPANTS
+        for login, role in ((mentor, "mentor"), (mentee, "mentee"))
+    }
+    rows = []
+    users = User.objects.filter(username__in=logins, is_active=True).prefetch_related(
+        "mentorship_people__organization__municipality"
+    )
+    for user in sorted(users, key=lambda u: list(logins).index(u.username)):
+        person = next(iter(user.mentorship_people.all()), None)
+        rows.append(
+            {
+                "username": user.username,
+                "password": DEMO_PASSWORD,
+                "role": ROLE_LABELS[logins[user.username]],
+                "municipality": person.organization.municipality.name if person else None,
+                "organization": person.organization.short_name if person else None,
+            }
+        )
+    return rows
+
+
 def _account(curator, person, username: str) -> User:
     existing = User.objects.filter(username=username).first()
     if existing is not None:
