@@ -16,11 +16,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 HOST = "127.0.0.1"  # never anything else
@@ -101,6 +103,68 @@ def _parse(output: str) -> dict:
     }
 
 
+class CpuSampler:
+    """CPU used by the gunicorn workers and by the PostgreSQL backends of this database while wrk runs.
+
+    A thread reads /proc twice a second: the master's children and every `postgres: … <db> …`
+    process; a process first seen after the start counts from zero, one that ended keeps its last
+    reading (a backend closed between two readings loses at most half a second of its CPU)."""
+
+    def __init__(self, master_pid: int, database: str):
+        self.master_pid, self.database = master_pid, database
+        self.first: dict[int, int] = {}
+        self.last: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _pids(self) -> list[int]:
+        pids = []
+        try:
+            with open(f"/proc/{self.master_pid}/task/{self.master_pid}/children") as fh:
+                pids += [int(x) for x in fh.read().split()]
+        except OSError:
+            pass
+        needle = f" {self.database} ".encode()
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                    cmd = fh.read()
+            except OSError:
+                continue
+            if cmd.startswith(b"postgres: ") and needle in cmd:
+                pids.append(int(entry))
+        return pids
+
+    def sample(self, *, initial: bool = False) -> None:
+        from bench.pages import _ticks
+
+        for pid in self._pids():
+            ticks = _ticks(f"/proc/{pid}/stat")
+            if not ticks and pid not in self.last:
+                continue
+            self.first.setdefault(pid, ticks if initial else 0)
+            self.last[pid] = max(self.last.get(pid, 0), ticks)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.5):
+            self.sample()
+
+    def start(self) -> None:
+        self.sample(initial=True)
+        self._thread.start()
+
+    def stop(self) -> float:
+        """CPU seconds used since start."""
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+        from bench.pages import _CLOCK_TICKS
+
+        return sum(self.last[pid] - self.first[pid] for pid in self.last) / _CLOCK_TICKS
+
+
 def run(
     subjects,
     page_list: list[tuple[str, str, str]],
@@ -170,7 +234,10 @@ def run(
         log(
             f"  wrk: {connections} соединений, {duration} с, {len(requests)} адресов по кругу, gunicorn {workers} воркера"
         )
+        sampler = CpuSampler(server.pid, str(connection.settings_dict["NAME"]))
+        sampler.start()
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration * 2 + 30)
+        cpu_seconds = sampler.stop()
         os.unlink(script.name)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -186,11 +253,14 @@ def run(
             "gunicorn_workers": workers,
             "urls": len(requests),
             "errors": result["not_200"] + result["socket_errors"],
+            "cpu_seconds": round(cpu_seconds, 1),
+            "cpu_ms_per_request": round(1000 * cpu_seconds / result["requests"], 1) if result["requests"] else None,
         }
     )
     log(
         f"  {result['requests']} запросов, {result['requests_per_s']:.1f} в секунду, ошибок {result['errors']}, "
-        f"p50 {result['p50_ms']} мс, p95 {result['p95_ms']} мс, p99 {result['p99_ms']} мс"
+        f"p50 {result['p50_ms']} мс, p95 {result['p95_ms']} мс, p99 {result['p99_ms']} мс, "
+        f"ЦП на запрос {result['cpu_ms_per_request']} мс (gunicorn + PostgreSQL)"
     )
     if done.returncode != 0:
         result["wrk_stderr"] = done.stderr[-2000:]

@@ -14,70 +14,99 @@ ROLES = {"coordinator": "координатор", "curator": "куратор", "
 
 def render(results: dict) -> str:
     m = results["machine"]
+    load = m.get("loadavg")
     out = [
         f"Замер {m['date']}: {m['nproc']} ядра ({m['cpu']}), {m['ram_gb']} ГБ памяти, {m['database']}, "
-        f"Python {m['python']}, Django {m['django']}. Данные: "
+        f"Python {m['python']}, Django {m['django']}. Машина общая и нагружена: load average в начале "
+        f"{' / '.join(str(x) for x in load) if load else '—'}, в конце "
+        f"{' / '.join(str(x) for x in m.get('loadavg_end', [])) or '—'} (1 / 5 / 15 мин) — поэтому мерило — "
+        "процессорное время запроса, а не время по часам. Данные ×1: "
         + ", ".join(f"{k} {v:,}".replace(",", " ") for k, v in results["dataset"].items())
         + ".",
         "",
     ]
+    if results.get("dataset_x2"):
+        out += [
+            "Данные ×2 (`seed_scale --scale 2`: вдвое больше муниципалитетов, самый большой — тот же): "
+            + ", ".join(f"{k} {v:,}".replace(",", " ") for k, v in results["dataset_x2"].items())
+            + ".",
+            "",
+        ]
     pages = results.get("pages")
     if pages:
         subjects = results.get("subjects", {})
         out += [
-            f"Страницы ({subjects.get('municipality', '')}; время сервера в процессе, по "
-            f"{pages[0]['samples']} запросов на страницу):",
+            f"Страницы ({subjects.get('municipality', '')}; по {pages[0]['samples']} запросов на страницу; "
+            "ЦП — процесс Django и его процесс PostgreSQL):",
             "",
-            "| Страница | " + " | ".join(ROLES.values()) + " |",
-            "|---|" + "---|" * len(ROLES),
+            "| Страница | роль | ЦП p50 / p95, мс | по часам p95, мс | запросов | ЦП p50 на ×2, мс | ×2 ÷ ×1 |",
+            "|---|---|---|---|---|---|---|",
         ]
-        by_page: dict[str, dict[str, dict]] = {}
         for p in pages:
-            by_page.setdefault(p["page"], {})[p["role"]] = p
-        for page, roles in by_page.items():
-            cells = []
-            for role in ROLES:
-                p = roles.get(role)
-                if p is None:
-                    cells.append("—")
-                elif p["status"] != 200:
-                    cells.append(f"HTTP {p['status']}")
-                else:
-                    cpu = f", ЦП p95 {p['cpu_p95_ms']:.0f} мс" if p.get("cpu_p95_ms") else ""
-                    cells.append(f"{p['p50_ms']:.0f} / {p['p95_ms']:.0f} мс{cpu}, {p['queries']} запр.")
-            out.append(f"| {page} | " + " | ".join(cells) + " |")
-        out += [
-            "",
-            "В ячейке: p50 / p95 времени ответа, p95 процессорного времени запроса (процесс Django и его "
-            "процесс PostgreSQL) и число запросов к БД.",
-            "",
-        ]
+            role = ROLES.get(p["role"], p["role"])
+            if p["status"] != 200:
+                out.append(f"| {p['page']} | {role} | HTTP {p['status']} | | | | |")
+                continue
+            x2 = p.get("x2") or {}
+            ratio = p.get("ratio_cpu_p50")
+            out.append(
+                f"| {p['page']} | {role} | {p['cpu_p50_ms']:.0f} / {p['cpu_p95_ms']:.0f} | {p['p95_ms']:.0f} | "
+                f"{p['queries']}{'' if not x2 or x2['queries'] == p['queries'] else ' → ' + str(x2['queries'])} | "
+                f"{x2.get('cpu_p50_ms', 0):.0f} | {ratio if ratio is not None else '—'} |"
+            )
+        out.append("")
     imp = results.get("import")
     if imp:
+        labels = {
+            "ours": "наш (`MentorResource`: проверка строк, история, списки; запись COPY)",
+            "stock": "django-import-export, `ModelResource` по умолчанию",
+            "tuned": "django-import-export в режиме bulk по документации",
+            "floor": "«пол»: python-calamine + COPY людей, списков и истории",
+        }
         out += [
             "Импорт .xlsx, "
             + f"{imp['rows']:,}".replace(",", " ")
-            + f" наставников в {imp['organizations']} организаций:",
+            + f" наставников в {imp['organizations']} организаций, в одном прогоне:",
             "",
-            "| путь | время | строк/с |",
-            "|---|---|---|",
-            f"| наш (`mentorship.exchange`, `MentorResource`: проверка строк, история, списки) | {imp['ours']['seconds']} с | {imp['ours']['rows_per_s']} |",
-            f"| стандартный `ModelResource` django-import-export, параметры по умолчанию | {imp['stock']['seconds']} с | {imp['stock']['rows_per_s']} |",
-            f"| «пол»: openpyxl read-only + `bulk_create` людей и связей | {imp['floor']['seconds']} с | {imp['floor']['rows_per_s']} |",
+            "| путь | по часам | строк/с | ЦП (процесс + PostgreSQL) |",
+            "|---|---|---|---|",
+        ]
+        for name in ("ours", "stock", "tuned", "floor"):
+            if name in imp:
+                r = imp[name]
+                out.append(f"| {labels[name]} | {r['seconds']} с | {r['rows_per_s']} | {r.get('cpu_seconds', '—')} с |")
+        out += [
             "",
-            f"Наш быстрее стандартного в {imp['ours_vs_stock']} раза и даёт {round(imp['ours_vs_floor'] * 100)} % скорости «пола».",
+            f"По процессорному времени наш быстрее стандартного в {imp['ours_vs_stock']} раза, режима bulk — в "
+            f"{imp['ours_vs_tuned']} раза и даёт {round(imp['ours_vs_floor'] * 100)} % скорости «пола».",
             "",
         ]
     rep = results.get("report")
     if rep:
-        one, region, export = rep["municipality"], rep["region"], rep["regional_export"]
+        one, region, export = rep["municipality"], rep.get("region"), rep["regional_export"]
         out += [
-            f"Годовой аналитический отчёт за {rep['year']} год (.xlsx и .docx), отдельный процесс, пик памяти — ru_maxrss процесса:",
+            f"Годовой аналитический отчёт за {rep['year']} год (.xlsx и .docx), каждый в своём процессе; пик памяти — "
+            "ru_maxrss этого процесса:",
             "",
             "| что | время | пик памяти |",
             "|---|---|---|",
             f"| {one['name']} | {one['seconds']} с | {one['peak_rss_mb']} МБ |",
-            f"| годовой отчёт региона ({region['municipalities']} муниципалитетов — строки отчёта) | {region['seconds']} с | {region['peak_rss_mb']} МБ |",
+            *(
+                [
+                    f"| региональный годовой отчёт ({rep['regional_report']['municipalities']} муниципалитетов) | "
+                    f"{rep['regional_report']['seconds']} с | {rep['regional_report']['peak_rss_mb']} МБ |"
+                ]
+                if rep.get("regional_report")
+                else []
+            ),
+            *(
+                [
+                    f"| отчёты всех {region['municipalities']} муниципалитетов подряд | {region['seconds']} с | "
+                    f"{region['peak_rss_mb']} МБ |"
+                ]
+                if region
+                else []
+            ),
             f"| региональная выгрузка мониторинга (строка на организацию) | {export['seconds']} с | {export['peak_rss_mb']} МБ |",
             "",
         ]
@@ -85,8 +114,10 @@ def render(results: dict) -> str:
     if sweep:
         par = sweep.get("parallel", {})
         out += [
-            f"Рассылка напоминаний по всем муниципалитетам: {sweep['seconds']} с в одном процессе, отправлено "
-            f"{sweep['sent']} (писем {sweep['emails']}); повторный проход — {sweep['second_sent']} за {sweep['second_seconds']} с."
+            f"Рассылка напоминаний по всем муниципалитетам, один процесс: ЦП {sweep.get('cpu_seconds', '—')} с "
+            f"({sweep.get('cpu_ms_per_reminder', '—')} мс на напоминание), {sweep['seconds']} с по часам, отправлено "
+            f"{sweep['sent']} (писем {sweep['emails']}); повторный проход — {sweep['second_sent']} "
+            f"(ЦП {sweep.get('second_cpu_seconds', '—')} с)."
             + (
                 f" Так, как она идёт в работе (задача на муниципалитет, {par['processes']} процесса воркера): "
                 f"{par['seconds']} с, повторно — {par['second_sent']}."
@@ -95,13 +126,14 @@ def render(results: dict) -> str:
             ),
             "",
         ]
-    load = results.get("load")
-    if load:
+    load_run = results.get("load")
+    if load_run:
         out += [
-            f"Нагрузка: wrk, {load['connections']} соединений, {load['duration_s']} с, gunicorn ({load['gunicorn_workers']} воркера) "
-            f"на 127.0.0.1, {load['urls']} адресов (все страницы выше) по кругу: {load['requests']} запросов, "
-            f"{load['requests_per_s']} в секунду, p50 {load['p50_ms']} мс, p95 {load['p95_ms']} мс, p99 {load['p99_ms']} мс, "
-            f"ошибок {load['errors']}.",
+            f"Нагрузка: wrk, {load_run['connections']} соединений, {load_run['duration_s']} с, gunicorn "
+            f"({load_run['gunicorn_workers']} воркера) на 127.0.0.1, {load_run['urls']} адресов всех ролей по кругу: "
+            f"{load_run['requests']} запросов, {load_run['requests_per_s']} в секунду, p50 {load_run['p50_ms']} мс, "
+            f"p95 {load_run['p95_ms']} мс, ошибок {load_run['errors']}; ЦП на запрос (воркеры gunicorn + их процессы "
+            f"PostgreSQL) {load_run.get('cpu_ms_per_request', '—')} мс.",
             "",
         ]
     out += ["| цель | результат | выполнена |", "|---|---|---|"]

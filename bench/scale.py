@@ -60,6 +60,10 @@ class ScaleConfig:
     due_dates_per_activity: int = 4  # 2,000 × 10 × 4 = 80,000 execution records of schools
     responses: int = 20000  # questionnaires filled in by participants (answers: 7–9 per response)
     seed: int = 2026
+    # the regional centre's share of the organizations; a region grown by --scale > 1 gets more
+    # municipalities of the usual size, while its largest municipality (the one the benchmark signs
+    # in to) keeps its 240 organizations: municipal pages must then cost the same
+    centre_share: float = 0.12
 
     MINIMUMS = {
         "municipalities": 2,
@@ -82,6 +86,8 @@ class ScaleConfig:
             values[f.name] = value
         values.update({k: v for k, v in overrides.items() if v is not None})
         config = cls(**values)
+        if scale > 1 and "centre_share" not in overrides:
+            config.centre_share = base.centre_share / scale
         config.organizations = max(config.organizations, 2 * config.municipalities)
         config.school_roadmaps = min(config.school_roadmaps, config.organizations)
         config.pairs = min(config.pairs, config.people // 2)
@@ -561,7 +567,8 @@ class Generator:
             ],
         )
         # the regional centre holds about 12 % of the organizations; the rest share the remainder
-        share = [0.12] + [0.88 / max(1, len(municipalities) - 1)] * (len(municipalities) - 1)
+        centre = self.c.centre_share
+        share = [centre] + [(1 - centre) / max(1, len(municipalities) - 1)] * (len(municipalities) - 1)
         counts = [max(2, round(self.c.organizations * s)) for s in share]
         counts[-1] += self.c.organizations - sum(counts)
         if counts[-1] < 2:

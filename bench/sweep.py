@@ -24,9 +24,14 @@ class _Rollback(Exception):
     pass
 
 
-def _sweep_all() -> tuple[float, int, int, dict[str, int]]:
+def _sweep_all() -> tuple[float, int, int, dict[str, int], float]:
+    """(wall seconds, sent, claimed, sent by kind, CPU seconds of this process and its PostgreSQL backend)."""
+    from bench.pages import _CLOCK_TICKS, _backend_stat_path, _ticks
     from notifications import services
 
+    backend = _backend_stat_path()
+    db_before = _ticks(backend)
+    cpu_before = time.process_time()
     started = time.perf_counter()
     sent = claimed = 0
     by_kind: dict[str, int] = {}
@@ -39,7 +44,9 @@ def _sweep_all() -> tuple[float, int, int, dict[str, int]]:
         claimed += result.claimed
         for kind, n in result.sent.items():
             by_kind[kind] = by_kind.get(kind, 0) + n
-    return time.perf_counter() - started, sent, claimed, dict(sorted(by_kind.items()))
+    wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu_before + (_ticks(backend) - db_before) / _CLOCK_TICKS
+    return wall, sent, claimed, dict(sorted(by_kind.items())), cpu
 
 
 def measure(*, log=print) -> dict:
@@ -48,12 +55,18 @@ def measure(*, log=print) -> dict:
         mail.outbox = []
         try:
             with transaction.atomic():
-                seconds, sent, claimed, by_kind = _sweep_all()
+                seconds, sent, claimed, by_kind, cpu = _sweep_all()
                 letters = len(mail.outbox)
-                log(f"  первый проход: {seconds:.2f} с, отправлено {sent} (писем {letters}), по видам {by_kind}")
-                again_seconds, again_sent, again_claimed, _ = _sweep_all()
-                log(f"  второй проход: {again_seconds:.2f} с, отправлено {again_sent}")
+                log(
+                    f"  первый проход: ЦП {cpu:.2f} с ({1000 * cpu / max(1, sent):.2f} мс на напоминание), "
+                    f"{seconds:.2f} с по часам, отправлено {sent} (писем {letters}), по видам {by_kind}"
+                )
+                again_seconds, again_sent, again_claimed, _, again_cpu = _sweep_all()
+                log(f"  второй проход: ЦП {again_cpu:.2f} с, {again_seconds:.2f} с по часам, отправлено {again_sent}")
                 out = {
+                    "cpu_seconds": round(cpu, 2),
+                    "cpu_ms_per_reminder": round(1000 * cpu / max(1, sent), 2),
+                    "second_cpu_seconds": round(again_cpu, 2),
                     "seconds": round(seconds, 2),
                     "sent": sent,
                     "claimed": claimed,
