@@ -237,6 +237,7 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ROUTES = {"monitoring.build_annual_report": {"queue": "reports"}}
 CELERY_BEAT_SCHEDULER = "jobs.beat:Scheduler"  # django-celery-beat's, plus a heartbeat for /health/
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -9,9 +9,9 @@ from celery import shared_task
 log = logging.getLogger(__name__)
 
 
+# the queue is a route (CELERY_TASK_ROUTES), not a task attribute (deprecated in Celery 6)
 @shared_task(
     name="monitoring.build_annual_report",
-    queue="reports",
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=20 * 60,
@@ -22,10 +22,3 @@ def build_annual_report(build_id: int) -> str | None:
 
     build = build_run(build_id=build_id)
     return build.status if build else None
-
-
-@shared_task(name="monitoring.check_websites", queue="celery", soft_time_limit=10 * 60, time_limit=12 * 60)
-def check_websites(run_id: int) -> int:
-    from monitoring.webcheck import run_checks
-
-    return run_checks(run_id=run_id)
