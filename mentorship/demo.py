@@ -649,6 +649,7 @@ def seed(ctx) -> None:
             )
             counts["meetings"] += created
 
+    counts["schools"] = _every_school(ctx, people, forms, subjects, competencies, deficits, template, today)
     _registries(ctx, people, today)
     ctx.log.append(
         f"Наставничество: наставников {counts['mentors']}, наставляемых {counts['mentees']}, новых пар {counts['pairs']}, "
@@ -733,3 +734,128 @@ def _registries(ctx, people, today: dt.date) -> None:
 def _latin(text: str) -> str:
     table = str.maketrans("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", "abvgdeejziiklmnoprstufhccss_y_eua")
     return "".join(ch for ch in text.lower().translate(table) if ch.isalnum()) or "x"
+
+
+# Every other school of the first municipality: a mentor and a young specialist with consents, an
+# active pair started this school year with its program and meetings around today, a mentee waiting.
+SCHOOL_MENTORS = [
+    ("Андреева", "Ольга", "Петровна", "Учитель математики", "Математика"),
+    ("Белов", "Сергей", "Иванович", "Учитель физики", "Физика"),
+    ("Воронина", "Елена", "Сергеевна", "Учитель русского языка и литературы", "Русский язык"),
+    ("Гусева", "Марина", "Алексеевна", "Учитель начальных классов", "Начальные классы"),
+    ("Дмитриева", "Татьяна", "Юрьевна", "Воспитатель", ""),
+]
+SCHOOL_MENTEES = [
+    ("Егорова", "Алина", "Дмитриевна"),
+    ("Жуков", "Артём", "Олегович"),
+    ("Зайцева", "Дарья", "Андреевна"),
+    ("Ильин", "Кирилл", "Павлович"),
+    ("Козлова", "Виктория", "Романовна"),
+    ("Лебедев", "Никита", "Сергеевич"),
+]
+
+
+def _every_school(ctx, people, forms, subjects, competencies, deficits, template, today: dt.date) -> int:
+    """Idempotent: a school that already has a pair keeps what it has."""
+    schools = 0
+    form = forms.get("Педагог – молодой специалист")
+    for index, organization in enumerate(ctx.organizations.get("norilsk", [])):
+        if form is None or Pair.objects.filter(organization=organization).exists():
+            continue
+        last, first, middle, position, subject = SCHOOL_MENTORS[index % len(SCHOOL_MENTORS)]
+        mentor = _person(
+            organization,
+            last,
+            first,
+            middle,
+            kind=PersonKind.EDUCATOR,
+            position=position,
+            experience_years=12 + index,
+            qualification_category=QualificationCategory.HIGHEST if index % 2 else QualificationCategory.FIRST,
+            is_mentor=True,
+            capacity=2,
+            training="КПК «Наставничество в образовательной организации», 36 ч",
+            training_completed_on=dt.date(2024, 3, 15),
+            email=f"{_latin(last)}@{_latin(organization.short_name)[:12]}.example.ru",
+        )
+        if subject in subjects:
+            mentor.subjects.set([subjects[subject]])
+        mentor.competencies.set(list(competencies.values())[:2])
+        mentees = []
+        for offset in (0, 1):
+            m_last, m_first, m_middle = SCHOOL_MENTEES[(index * 2 + offset) % len(SCHOOL_MENTEES)]
+            mentee = _person(
+                organization,
+                m_last,
+                m_first,
+                m_middle,
+                kind=PersonKind.EDUCATOR,
+                position=position.replace("Учитель", "Молодой учитель") if offset == 0 else position,
+                experience_years=1,
+                is_mentee=True,
+                mentee_category=MenteeCategory.YOUNG,
+                requests="Посещать уроки наставника, получать обратную связь по своим урокам",
+                create_only={"mentee_since": today - dt.timedelta(days=20 + 30 * offset + index)},
+            )
+            mentee.deficits.set(list(deficits.values())[index % 3 : index % 3 + 2])
+            mentees.append(mentee)
+        for person in (mentor, *mentees):
+            Consent.objects.get_or_create(person=person, given_on=today - dt.timedelta(days=60 + index))
+        start = today - dt.timedelta(days=25 + 4 * index)
+        pair = Pair.objects.create(
+            organization=organization,
+            form=form,
+            status=PairStatus.ACTIVE,
+            order_number=f"{140 + index}-о/1",
+            order_date=start - dt.timedelta(days=3),
+            started_on=start,
+            planned_end_on=start + dt.timedelta(days=270),
+        )
+        PairParticipant.objects.create(pair=pair, person=mentor, role="mentor")
+        PairParticipant.objects.create(pair=pair, person=mentees[0], role="mentee")
+        program = Program.objects.create(
+            pair=pair,
+            title=f"Персонализированная программа: {mentees[0].last_name} (молодой специалист)",
+            source=ProgramSource.TEMPLATE if template else ProgramSource.BLANK,
+            template=template,
+            goals=template.goals if template else "",
+            expected_results=template.expected_results if template else "",
+            status=ProgramStatus.IN_PROGRESS,
+        )
+        if template:
+            PlanItem.objects.bulk_create(
+                [
+                    PlanItem(
+                        program=program,
+                        title=item.title,
+                        stage=item.stage,
+                        order=item.order,
+                        due_on=start + dt.timedelta(days=item.offset_days),
+                        done=start + dt.timedelta(days=item.offset_days) < today,
+                        done_on=start + dt.timedelta(days=item.offset_days)
+                        if start + dt.timedelta(days=item.offset_days) < today
+                        else None,
+                    )
+                    for item in template.items.all()
+                ]
+            )
+        for stage, topic, after, mentor_fb, mentee_fb in MEETINGS:
+            held = start + dt.timedelta(days=after)
+            if held > today:
+                continue
+            Meeting.objects.create(
+                pair=pair,
+                topic=topic,
+                held_on=held,
+                stage=stage,
+                duration_minutes=45,
+                format=MeetingFormat.IN_PERSON,
+                mentor_rating=mentor_fb[0] if mentor_fb else None,
+                mentor_feedback=mentor_fb[1] if mentor_fb else "",
+                mentee_rating=mentee_fb[0] if mentee_fb else None,
+                mentee_feedback=mentee_fb[1] if mentee_fb else "",
+            )
+        schools += 1
+    if schools:
+        ctx.log.append(f"Наставничество: ещё {schools} организаций Норильска с парой, программой и встречами.")
+    return schools

@@ -164,26 +164,36 @@ def seed(ctx) -> None:
         if created:
             _mark(municipal, coordinator, ["done", "done", "late", "progress"])
     if template and coordinator and norilsk_orgs:
-        # The typical roadmap moved to the current academic year: due dates in the future too.
+        # The typical roadmap moved to the current academic year for every school of the city: due
+        # dates around today, so the matrix shows schools ahead, on track and behind (not all overdue).
+        today = local_today(template.municipality)
+        start_year = today.year if today.month >= 9 else today.year - 1
         created = services.roadmap_derive_school(
             roadmap=template,
-            organizations=norilsk_orgs[:1],
+            organizations=norilsk_orgs,
             user=coordinator,
-            period_start=dt.date(2026, 9, 1),
+            period_start=dt.date(start_year, 9, 1),
         )
-        for copy in created:
+        school_patterns = [
+            ["done", "done", "done", "late"],  # ahead: everything due is done, with evidence
+            ["done", "late", "progress", "none"],
+            ["done", "done", "none"],
+            ["late", "progress", "none", "none"],  # behind
+            ["done", "done", "done", "progress"],
+        ]
+        for index, copy in enumerate(created):
             user = curators.get(copy.organization.short_name) or coordinator
             records = list(
                 ExecutionRecord.objects.filter(activity__roadmap=copy)
                 .select_related("due", "activity")
                 .order_by("due__date", "activity__order")
             )
-            today = local_today(copy.municipality)
             past = [r for r in records if r.due.date < today]
             future = [r for r in records if r.due.date >= today]
-            counts = _mark(past[:8], user, ["done", "late", "progress", "none"])
-            # one task already started ahead of its date: "in progress" that is not overdue
-            _mark(future[:2], user, ["progress", "none"])
+            counts = _mark(past, user, school_patterns[index % len(school_patterns)])
+            # some tasks already started ahead of their date: "in progress" that is not overdue
+            _mark(future[: 1 + index % 3], user, ["progress", "none"])
+            services.roadmap_set_status(roadmap=copy, user=coordinator, status=RoadmapStatus.APPROVED)
             ctx.log.append(
                 f"Типовая карта на 2026/2027 для {copy.organization}: отметок {counts}, остальные — срок не наступил."
             )
