@@ -34,9 +34,41 @@ def _history_helper_class():
     return HumanHistoryHelper
 
 
+def _titles_in_case() -> None:
+    """Django's admin puts the verbose_name into «Добавить %s», «Изменить %s», «Выберите %s для
+    изменения» as it is (nominative: «Добавить организация»). The same titles with the accusative
+    (accounts.morphology.accusative); the «Добавить …» button is templates/admin/change_list_object_tools.html."""
+    from django.contrib.admin import ModelAdmin
+    from django.utils.text import capfirst
+
+    from accounts.morphology import accusative
+
+    changeform_view, changelist_view = ModelAdmin.changeform_view, ModelAdmin.changelist_view
+
+    def changeform(self, request, object_id=None, form_url="", extra_context=None):
+        name = accusative(str(self.opts.verbose_name))
+        if object_id is None:
+            title = f"Добавить {name}"
+        elif self.has_change_permission(request):
+            title = f"Изменить {name}"
+        else:
+            title = f"Просмотр: {self.opts.verbose_name}"
+        return changeform_view(self, request, object_id, form_url, {"title": capfirst(title), **(extra_context or {})})
+
+    def changelist(self, request, extra_context=None):
+        name = accusative(str(self.opts.verbose_name))
+        what = "изменения" if self.has_change_permission(request) else "просмотра"
+        return changelist_view(self, request, {"title": f"Выберите {name} для {what}", **(extra_context or {})})
+
+    ModelAdmin.changeform_view = changeform  # type: ignore[method-assign]
+    ModelAdmin.changelist_view = changelist  # type: ignore[method-assign]
+
+
 def install() -> None:
     from django.contrib.admin.templatetags import admin_list
     from simple_history.admin import SimpleHistoryAdmin
+
+    _titles_in_case()
 
     admin_list._boolean_icon = boolean_icon
     helper = _history_helper_class()

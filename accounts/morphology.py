@@ -147,3 +147,56 @@ def inflect_name(name: str, case: str) -> str:
         return " ".join([generic, *_inflect_phrase(rest, tag)])
     # 4. a bare name or an adjective + noun phrase
     return " ".join(_inflect_phrase(words, tag))
+
+
+# Object names in the admin's phrases («Добавить организацию», «Выберите пару для изменения»)
+ACCUSATIVE_OVERRIDES: dict[str, str] = {
+    # substantivized participles and parentheses the rule below leaves alone
+    "наставляемый": "наставляемого",
+    "участник (человек)": "участника (человека)",
+    "наставническая пара (группа)": "наставническую пару (группу)",
+}
+
+
+@lru_cache(maxsize=512)
+def accusative(verbose_name: str) -> str:
+    """A model's verbose_name in the accusative: the words up to the first noun agree with it, the
+    rest (genitive dependents, parentheses) stay. «организация» → «организацию», «персонализированная
+    программа» → «персонализированную программу», «исполнение мероприятия» unchanged, «пользователь» →
+    «пользователя». Never raises; an unknown word stays as written."""
+    text = str(verbose_name)
+    if text in ACCUSATIVE_OVERRIDES:
+        return ACCUSATIVE_OVERRIDES[text]
+    words = text.split(" ")
+    head_index = None
+    head = None
+    for index, word in enumerate(words):
+        if not re.fullmatch(r"[А-Яа-яЁё-]+", word):
+            break
+        parse = _pick(word.lower(), {"NOUN"})
+        adjective = _pick(word.lower(), {"ADJF", "PRTF"})
+        last = index == len(words) - 1
+        if parse is not None and (adjective is None or last or _pick(words[index + 1].lower(), {"NOUN"}) is None):
+            head_index, head = index, parse
+            break
+    if head is None or head_index is None:
+        return text
+    animacy = {"anim"} if "anim" in head.tag else {"inan"}
+    number = head.tag.number or "sing"
+    out = []
+    for index, word in enumerate(words):
+        if index < head_index:
+            adjective = _pick(word.lower(), {"ADJF", "PRTF"}, head.tag.gender, number)
+            form = None
+            if adjective is not None:
+                wanted = {"accs", number} | (animacy if (number == "plur" or head.tag.gender == "masc") else set())
+                if number == "sing" and head.tag.gender:
+                    wanted.add(head.tag.gender)
+                form = adjective.inflect(wanted)
+            out.append(_keep_case(word, form.word) if form else word)
+        elif index == head_index:
+            form = head.inflect({"accs", number})
+            out.append(_keep_case(word, form.word) if form else word)
+        else:
+            out.append(word)
+    return " ".join(out)

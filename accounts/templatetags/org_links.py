@@ -27,3 +27,11 @@ def org_link(context, organization, text: str = ""):
     if user is None or not can_view_organization(user, organization):
         return label
     return format_html('<a href="{}">{}</a>', reverse("organization_detail", args=[organization.pk]), label)
+
+
+@register.filter
+def accusative(verbose_name) -> str:
+    """«организация» → «организацию» (accounts.morphology): «Добавить {{ opts.verbose_name|accusative }}»."""
+    from accounts.morphology import accusative as inflect
+
+    return inflect(str(verbose_name))

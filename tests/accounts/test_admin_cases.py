@@ -1,0 +1,46 @@
+"""The admin names objects in the right case: «Добавить организацию», «Выберите пару для изменения»."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from accounts.morphology import accusative
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("организация", "организацию"),
+        ("пользователь", "пользователя"),
+        ("дорожная карта", "дорожную карту"),
+        ("исполнение мероприятия", "исполнение мероприятия"),
+        ("персонализированная программа", "персонализированную программу"),
+        ("наставник", "наставника"),
+        ("наставляемый", "наставляемого"),
+        ("кампания мониторинга", "кампанию мониторинга"),
+        ("целевой показатель", "целевой показатель"),
+        ("фоновая загрузка из Excel", "фоновую загрузку из Excel"),
+    ],
+)
+def test_accusative(name, expected):
+    assert accusative(name) == expected
+
+
+def test_every_registered_model_has_an_accusative():
+    for model in admin.site._registry:
+        assert accusative(str(model._meta.verbose_name)).strip(), model
+
+
+def test_admin_add_button_and_titles_in_the_accusative(world, client_for):
+    client = client_for(world.admin)
+    changelist = client.get(reverse("admin:accounts_organization_changelist")).content.decode()
+    assert "Добавить организацию" in changelist and "Добавить организация" not in changelist
+    assert "Выберите организацию для изменения" in changelist
+    add = client.get(reverse("admin:accounts_organization_add")).content.decode()
+    assert "Добавить организацию" in add
+    change = client.get(reverse("admin:accounts_organization_change", args=[world.home.school.pk])).content.decode()
+    assert "Изменить организацию" in change
+    users = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "Добавить пользователя" in users
