@@ -64,11 +64,30 @@ def _titles_in_case() -> None:
     ModelAdmin.changelist_view = changelist  # type: ignore[method-assign]
 
 
+def _export_field_labels() -> None:
+    """django-import-export labels the export form's check boxes with the attribute's name in
+    English («Short Name (Краткое наименование)»): the column's Russian name alone."""
+    from import_export.forms import SelectableFieldsExportForm
+
+    def label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        if field is not None and field.column_name and field.column_name != field_name:
+            return str(field.column_name)
+        model = getattr(resource._meta, "model", None)
+        try:
+            return str(model._meta.get_field(field_name).verbose_name).capitalize()
+        except Exception:  # a computed field without a model field: its own name
+            return field_name.replace("_", " ")
+
+    SelectableFieldsExportForm._get_field_label = label  # type: ignore[method-assign]
+
+
 def install() -> None:
     from django.contrib.admin.templatetags import admin_list
     from simple_history.admin import SimpleHistoryAdmin
 
     _titles_in_case()
+    _export_field_labels()
 
     admin_list._boolean_icon = boolean_icon
     helper = _history_helper_class()

@@ -423,9 +423,12 @@ class XlsxImportExportAdmin(ImportExportModelAdmin):
             **self.get_export_resource_kwargs(request, **kwargs)
         )
         request._export_resource = resource
-        return resource.export(
+        data = resource.export(
             queryset=queryset, export_fields=self.get_export_resource_fields_from_form(export_form), **kwargs
         )
+        # the sheet's name (tablib's default is «Tablib Dataset»); Excel allows 31 characters
+        data.title = str(self.model._meta.verbose_name_plural)[:31].capitalize()
+        return data
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         from accounts.exports import personal_export_finish

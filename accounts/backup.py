@@ -22,6 +22,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 
 from accounts.models import Municipality, Organization, Region, RoleAssignment, User
+from accounts.plurals import count_noun
 
 APPS = ("accounts", "roadmaps", "mentorship", "monitoring", "notifications")
 FORMAT_VERSION = 1
@@ -230,7 +231,7 @@ def import_municipality(source: Path | io.BytesIO) -> dict[str, int]:
                 if missing:
                     label, (got, expected) = next(iter(missing.items()))
                     raise BackupError(
-                        f"Архив неполный: в таблице {label} {got} записей вместо {expected} "
+                        f"Архив неполный: в таблице {label} {count_noun(got, 'запись')} вместо {expected} "
                         f"(и ещё расхождений: {len(missing) - 1}). Ничего не загружено."
                     )
                 try:

@@ -323,7 +323,7 @@ def read_workbook(
         raise ImportRejected(f"На листе «{chosen.name}» только заголовки, строк с данными нет.")
     if len(chosen.rows) > max_rows():
         raise ImportRejected(
-            f"На листе «{chosen.name}» {_number(len(chosen.rows))} строк данных, допустимо не больше "
+            f"На листе «{chosen.name}» строк данных: {_number(len(chosen.rows))}, допустимо не больше "
             f"{_number(max_rows())}: разделите файл на части. Ничего не загружено."
         )
     # columns without a header: data there would be lost silently

@@ -11,6 +11,7 @@ import datetime as dt
 from django.db import transaction
 
 from accounts.models import local_today
+from accounts.plurals import count_noun
 from mentorship.models import (
     Community,
     CommunityMeeting,
@@ -857,5 +858,7 @@ def _every_school(ctx, people, forms, subjects, competencies, deficits, template
             )
         schools += 1
     if schools:
-        ctx.log.append(f"Наставничество: ещё {schools} организаций Норильска с парой, программой и встречами.")
+        ctx.log.append(
+            f"Наставничество: ещё {count_noun(schools, 'организация')} Норильска с парой, программой и встречами."
+        )
     return schools

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from accounts.plurals import count_noun
 from mentorship import selectors
 from mentorship.models import MenteeCategory, MentoringForm, Person, PersonKind, QualificationCategory
 
@@ -86,7 +87,7 @@ def score(mentee: Person, mentor: Person, *, load: int) -> Candidate | None:
     )
     experience = _experience_points(mentor.experience_years)
     if experience:
-        reasons.append(Reason(f"Педагогический стаж {mentor.experience_years} лет", experience))
+        reasons.append(Reason(f"Педагогический стаж {count_noun(mentor.experience_years, 'год')}", experience))
     if mentor.awards.strip():
         first = mentor.awards.strip().splitlines()[0]
         reasons.append(Reason(f"Награды: {first}", POINTS_AWARDS))

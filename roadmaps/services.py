@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts import scoping, uploads
 from accounts.models import Municipality, Organization, Role, local_today
+from accounts.plurals import count_noun
 from roadmaps import selectors
 from roadmaps.deadlines import parse_deadline
 from roadmaps.importers import RoadmapDocument, parse_indicators, split_parties
@@ -77,7 +78,7 @@ def roadmap_document_problems(document: RoadmapDocument) -> list:
     if total > max_rows():
         problems.append(
             Problem(
-                f"в дорожной карте {total} мероприятий, допустимо не больше {max_rows()}: разделите файл. "
+                f"в дорожной карте {count_noun(total, 'мероприятие')}, допустимо не больше {max_rows()}: разделите файл. "
                 "Ничего не загружено."
             )
         )
@@ -520,7 +521,6 @@ def matrix_remind_laggards(*, user, roadmap: Roadmap) -> LaggardResult:
     recipients' opt-outs, delivered after commit), claimed in the same transaction as the key.
     """
     from accounts.events import workflow_event
-    from accounts.plurals import count_noun
     from accounts.selectors import organizations_people
     from roadmaps.models import LaggardReminder
 

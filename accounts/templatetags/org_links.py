@@ -35,3 +35,14 @@ def accusative(verbose_name) -> str:
     from accounts.morphology import accusative as inflect
 
     return inflect(str(verbose_name))
+
+
+@register.filter
+def count_noun(value, singular: str) -> str:
+    """{{ years|count_noun:"год" }} → «22 года» (accounts.plurals: gettext's plural forms)."""
+    from accounts.plurals import count_noun as agree
+
+    try:
+        return agree(int(value), singular)
+    except (TypeError, ValueError, KeyError):
+        return f"{value} {singular}"

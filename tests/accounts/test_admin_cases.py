@@ -44,3 +44,31 @@ def test_admin_add_button_and_titles_in_the_accusative(world, client_for):
     assert "Изменить организацию" in change
     users = client.get(reverse("admin:accounts_user_changelist")).content.decode()
     assert "Добавить пользователя" in users
+
+
+def test_import_export_screens_in_russian(world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    from accounts.models import Organization
+
+    client = client_for(world.admin)
+    url = reverse("admin:accounts_organization_export")
+    page = client.get(url).content.decode()
+    assert "Выбрать все" in page and "Select all" not in page
+    assert "Краткое наименование" in page and "Short Name" not in page and "Municipality (" not in page
+    ids = list(Organization.objects.values_list("pk", flat=True))
+    response = client.post(
+        url,
+        {
+            "format": "0",
+            "resource": "0",
+            "export_items": ids,
+            "organizationresource_short_name": "on",
+            "organizationresource_inn": "on",
+        },
+    )
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[0] == "Организации"
+    assert [c.value for c in book.worksheets[0][1]] == ["Краткое наименование", "ИНН"]

@@ -21,3 +21,15 @@ def test_every_noun_is_in_the_catalog():
             assert translation.ngettext(one, few, 1) == one
             assert translation.ngettext(one, few, 3) == few
             assert translation.ngettext(one, few, 5) == many, singular
+
+
+def test_template_filter_and_person_card(world, client_for, db):
+    from django.template import Context, Template
+    from django.urls import reverse
+
+    from tests.mentorship.factories import MentorFactory
+
+    assert Template('{{ n|count_noun:"год" }}').render(Context({"n": 22})) == "22 года"
+    mentor = MentorFactory(organization=world.home.school, experience_years=22)
+    page = client_for(world.home.curator).get(reverse("mentorship:person_detail", args=[mentor.pk])).content.decode()
+    assert "22 года" in page and "22 лет" not in page

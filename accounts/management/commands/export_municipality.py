@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.backup import export_municipality
 from accounts.models import Municipality
+from accounts.plurals import count_noun
 
 
 class Command(BaseCommand):
@@ -20,4 +21,4 @@ class Command(BaseCommand):
             raise CommandError(f"Муниципалитет «{options['municipality']}» не найден.") from None
         out = Path(options["out"])
         counts = export_municipality(municipality, out)
-        self.stdout.write(f"Архив {out}: {sum(counts.values())} записей, моделей: {len(counts)}.")
+        self.stdout.write(f"Архив {out}: {count_noun(sum(counts.values()), 'запись')}, моделей: {len(counts)}.")

@@ -3,6 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.plurals import count_noun
 from mentorship.models import DestructionReason
 from mentorship.privacy import people_anonymize, people_past_retention, retention_days
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Дата «{options['date']}» не в формате ГГГГ-ММ-ДД.") from None
         people = list(people_past_retention(today=today).select_related("organization"))
         if options["dry_run"]:
-            self.stdout.write(f"Срок хранения {retention_days()} дн.; к обезличиванию: {len(people)}.")
+            self.stdout.write(f"Срок хранения {count_noun(retention_days(), 'день')}; к обезличиванию: {len(people)}.")
             for person in people:
                 self.stdout.write(f"  № {person.pk} {person.organization.short_name}, выбыл {person.left_on:%d.%m.%Y}")
             return
