@@ -149,3 +149,14 @@ def test_import_check_finds_a_forbidden_import(tmp_path):
     bad.write_text("def f():\n    from mentorship.models import Person\n", encoding="utf-8")
     assert _imported_apps(bad) == {("mentorship", 2)}
     assert "mentorship" not in ALLOWED["accounts"]
+
+
+# Run with every landing (the protocol runs this file): product code asks one «today»
+# (tests/test_today.py) and every registered reminder kind's lookups name real fields.
+from tests.test_today import test_product_code_asks_local_today_for_the_date  # noqa: E402,F401
+
+
+def test_registered_reminder_lookups_name_real_fields():
+    from accounts.reminders import check_registered_reminders
+
+    assert check_registered_reminders() == []
