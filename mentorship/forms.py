@@ -378,21 +378,13 @@ class PairDatesMixin:
     pair_date_what = ""
 
     def _check_pair_dates(self, data: dict, pair: Pair | None) -> None:
-        day = data.get(self.pair_date_field)
-        start, end = pair_window(pair)
-        if not day:
-            return
-        if start and day < start:
-            self.add_error(  # type: ignore[attr-defined]
-                self.pair_date_field,
-                f"{self.pair_date_what} {day:%d.%m.%Y} раньше начала работы пары ({start:%d.%m.%Y}).",
-            )
-        elif end and day > end:
-            which = "окончания" if pair is not None and pair.ended_on else "плановой даты окончания"
-            self.add_error(  # type: ignore[attr-defined]
-                self.pair_date_field,
-                f"{self.pair_date_what} {day:%d.%m.%Y} позже {which} пары ({end:%d.%m.%Y}).",
-            )
+        from mentorship.models import pair_date_error
+
+        if getattr(self, "instance", None) is not None and getattr(self.instance, "pair_id", None):
+            return  # a saved meeting: Meeting.clean checks it (one message, not two)
+        message = pair_date_error(pair, data.get(self.pair_date_field), self.pair_date_what)
+        if message:
+            self.add_error(self.pair_date_field, message)  # type: ignore[attr-defined]
 
 
 class PlanItemForm(PairDatesMixin, RuFormMixin, forms.ModelForm):

@@ -568,6 +568,14 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.held_on:%d.%m.%Y} — {self.topic}"
 
+    def clean(self) -> None:
+        # every path (the curator's form, the admin, a mentor's proposal) keeps a meeting inside
+        # the pair's dates
+        if self.pair_id and self.held_on:
+            message = pair_date_error(self.pair, self.held_on, "Дата встречи")
+            if message:
+                raise ValidationError({"held_on": message})
+
     @property
     def has_mentor_feedback(self) -> bool:
         return self.mentor_rating is not None and bool(self.mentor_feedback.strip())
@@ -918,3 +926,16 @@ class DestructionAct(models.Model):
 # options, and the proxies' admin history pages failed with AttributeError without this.
 for _proxy in (Mentor, Mentee):
     _proxy._meta.simple_history_manager_attribute = Person._meta.simple_history_manager_attribute
+
+
+def pair_date_error(pair: Pair | None, day: dt.date | None, what: str) -> str:
+    """Why `day` lies outside the pair's dates (from its start to its end, actual or planned), or ""."""
+    if pair is None or not day:
+        return ""
+    start, end = pair.started_on, pair.ended_on or pair.planned_end_on
+    if start and day < start:
+        return f"{what} {day:%d.%m.%Y} раньше начала работы пары ({start:%d.%m.%Y})."
+    if end and day > end:
+        which = "окончания" if pair.ended_on else "плановой даты окончания"
+        return f"{what} {day:%d.%m.%Y} позже {which} пары ({end:%d.%m.%Y})."
+    return ""

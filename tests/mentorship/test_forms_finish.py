@@ -135,3 +135,20 @@ def test_import_preview_with_row_errors_then_confirm_once(world, client_for, dja
     job = ImportJob.objects.get()
     assert first.url == second.url == reverse("mentorship:import_detail", args=[job.pk])
     assert Person.objects.filter(is_mentor=True).count() == 3
+
+
+def test_every_path_keeps_a_meeting_inside_the_pair(world, client_for, pair):
+    from django.core.exceptions import ValidationError
+
+    meeting = Meeting(pair=pair, held_on=dt.date(2027, 7, 1), topic="Летом", format="in_person", stage="joint")
+    with pytest.raises(ValidationError) as caught:
+        meeting.full_clean()  # the admin and a mentor's proposal call it
+    assert "позже плановой даты окончания пары (31.05.2027)" in str(caught.value)
+    meeting.held_on = dt.date(2026, 10, 1)
+    meeting.full_clean()
+    meeting.save()
+    # editing a saved meeting: one message, not two
+    url = reverse("mentorship:meeting_edit", args=[meeting.pk])
+    base = {"format": "in_person", "stage": "joint", "topic": "Летом", "duration_minutes": 45}
+    page = client_for(world.home.curator).post(url, {**base, "held_on": "01.08.2026"}).content.decode()
+    assert page.count("раньше начала работы пары (01.09.2026)") == 1
