@@ -78,9 +78,11 @@ def open_records(ctx: SweepContext):
     )
 
 
-def open_records_on(ctx: SweepContext, dates) -> list:
-    """Open execution records due on `dates`, earliest first. The four record reminders share
-    one query for all the dates any of them fires on today."""
+def _shared_records(ctx: SweepContext) -> list:
+    """Open execution records due on any date a record reminder fires on today, and every one
+    already overdue (the grouped overdue notice lists them all): one query for the four record
+    reminders, whether or not a school has something overdue today (the query count of the sweep
+    and of tomorrow's preview does not depend on the data)."""
 
     def read() -> list:
         wanted = {
@@ -89,11 +91,15 @@ def open_records_on(ctx: SweepContext, dates) -> list:
             *daily_then_weekly_dates(ctx.today),
             *first_then_weekly_dates(ctx.today, first=ctx.rules.escalation_days + 1),
         }
-        return list(open_records(ctx).filter(due__date__in=sorted(wanted)))
+        return list(open_records(ctx).filter(Q(due__date__in=sorted(wanted)) | Q(due__date__lt=ctx.today)))
 
-    records = ctx.shared("roadmaps.open_records", read)
+    return ctx.shared("roadmaps.open_records", read)
+
+
+def open_records_on(ctx: SweepContext, dates) -> list:
+    """Open execution records due on `dates`, earliest first."""
     dates = set(dates)
-    return [r for r in records if r.due.date in dates]
+    return [r for r in _shared_records(ctx) if r.due.date in dates]
 
 
 def _record_text(record) -> tuple[str, str]:
@@ -178,12 +184,14 @@ def _group_planned(records: list, kind: str, recipients: tuple, title: str, mess
 
 def overdue_records(ctx: SweepContext, owners) -> list:
     """Every open record overdue today of the given owners ((object_type, id) of a school or the
-    municipality), earliest first: the list of a grouped overdue notice (one query)."""
-    org_ids = [i for t, i in owners if t == "accounts.organization"]
-    q = Q(organization_id__in=org_ids)
-    if any(t == "accounts.municipality" for t, _ in owners):
-        q |= Q(organization__isnull=True)
-    return list(open_records(ctx).filter(q, due__date__lt=ctx.today))
+    municipality), earliest first: the list of a grouped overdue notice (from the shared read)."""
+    org_ids = {i for t, i in owners if t == "accounts.organization"}
+    municipal = any(t == "accounts.municipality" for t, _ in owners)
+    return [
+        r
+        for r in _shared_records(ctx)
+        if r.due.date < ctx.today and (r.organization_id in org_ids or (municipal and r.organization_id is None))
+    ]
 
 
 def roadmap_due_soon(ctx: SweepContext) -> Iterable[Planned]:
