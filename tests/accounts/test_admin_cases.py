@@ -72,3 +72,16 @@ def test_import_export_screens_in_russian(world, client_for):
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[0] == "Организации"
     assert [c.value for c in book.worksheets[0][1]] == ["Краткое наименование", "ИНН"]
+
+
+def test_admin_messages_fit_any_gender():
+    from django.utils import translation
+
+    with translation.override("ru"):
+        text = translation.gettext("The {name} “{obj}” was added successfully.").format(
+            name="организация", obj="СШ № 1"
+        )
+        assert text == "Добавлено: организация «СШ № 1»."
+        assert translation.gettext("Add another %(verbose_name)s") % {"verbose_name": "Пункт плана"} == (
+            "Добавить ещё: Пункт плана"
+        )
