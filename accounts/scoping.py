@@ -103,6 +103,8 @@ class Scope:
     region_municipality_ids_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
     # time zones of the municipalities the user works in (read with the roles, no extra query)
     timezones: frozenset[str] = frozenset()
+    # «Роль: место» of each role, for the header and the home page
+    role_labels: tuple[str, ...] = ()
 
     @property
     def home_timezone(self) -> str | None:
@@ -265,7 +267,7 @@ def scope_for(user) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    rows = RoleAssignment.objects.filter(user=user).values_list(*_SCOPE_COLUMNS)
+    rows = RoleAssignment.objects.filter(user=user).order_by("pk").values_list(*_SCOPE_COLUMNS)
     scope = _build_scope(user, rows)
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -289,7 +291,9 @@ def scopes_for(users: Iterable) -> None:
     if not pending:
         return
     rows_by_user: dict[int, list[tuple]] = {pk: [] for pk in pending}
-    for user_id, *row in RoleAssignment.objects.filter(user_id__in=pending).values_list("user_id", *_SCOPE_COLUMNS):
+    for user_id, *row in (
+        RoleAssignment.objects.filter(user_id__in=pending).order_by("pk").values_list("user_id", *_SCOPE_COLUMNS)
+    ):
         rows_by_user[user_id].append(tuple(row))
     for pk, same_user in pending.items():
         scope = _build_scope(same_user[0], rows_by_user[pk])
@@ -305,6 +309,10 @@ _SCOPE_COLUMNS = (
     "region_id",
     "municipality__timezone",
     "organization__municipality__timezone",
+    # the names shown in the header («Куратор: МБОУ «СШ № 1»»): read with the roles, no query of their own
+    "organization__short_name",
+    "municipality__name",
+    "region__name",
 )
 
 
@@ -315,7 +323,12 @@ def _build_scope(user, rows: Iterable[tuple]) -> Scope:
     parents: set[int] = set()
     roles: set[str] = set()
     regions: dict[str, set[int]] = {}
-    for role, municipality_id, organization_id, parent_id, region_id, tz, parent_tz in rows:
+    labels: list[str] = [Role.ADMIN.label] if user.is_superuser else []
+    for role, municipality_id, organization_id, parent_id, region_id, tz, parent_tz, *names in rows:
+        place = next((name for name in names if name), "")
+        label = f"{Role(role).label}: {place}" if place else Role(role).label
+        if label not in labels:
+            labels.append(label)
         roles.add(role)
         timezones.update(t for t in (tz, parent_tz) if t)
         if municipality_id:
@@ -348,6 +361,7 @@ def _build_scope(user, rows: Iterable[tuple]) -> Scope:
         organization_ids_by_role={k: frozenset(v) for k, v in organizations.items()},
         parent_municipality_ids=frozenset(parents),
         timezones=frozenset(timezones),
+        role_labels=tuple(labels),
     )
 
 

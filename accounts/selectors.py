@@ -48,19 +48,9 @@ def users_in_scope(user) -> QuerySet[User]:
 
 
 def user_role_labels(user) -> list[str]:
-    """Human labels of the user's roles with their scope, for the header and home page."""
-    cached = getattr(user, "_nastavnik_role_labels", None)
-    if cached is not None:
-        return cached
-    labels = []
-    if user.is_superuser:
-        labels.append(Role.ADMIN.label)
-    for assignment in RoleAssignment.objects.filter(user=user).select_related("municipality", "organization", "region"):
-        label = str(assignment)
-        if label not in labels:
-            labels.append(label)
-    user._nastavnik_role_labels = labels
-    return labels
+    """Human labels of the user's roles with their scope, for the header and home page (read with
+    the user's scope: no query of their own)."""
+    return list(scope_for(user).role_labels)
 
 
 def organization_staff(organization: Organization) -> list[RoleAssignment]:

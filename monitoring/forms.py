@@ -165,7 +165,10 @@ class RegionalCampaignForm(forms.Form):
         self.fields["title"].initial = f"Годовой аналитический отчёт муниципалитета за {year} год"
 
 
-class RegionalSubmitForm(forms.Form):
+class RegionalSubmitForm(ScopedFormMixin, forms.Form):
+    """A municipality hands a finished annual report in to the region: the builds offered are the
+    municipality's own (`builds`, from the selector), within the user's scope."""
+
     build = forms.ModelChoiceField(label="Отчёт", queryset=None, empty_label=None)  # type: ignore[arg-type]
 
     def __init__(self, *args, builds, **kwargs):

@@ -198,7 +198,8 @@ def _request_page(request, item, *, submit_form=None, return_form=None, status=2
             "can_submit": can_submit and not item.is_locked and item.campaign.status == CampaignStatus.OPEN,
             "can_review": scoping.can_view_region(request.user, item.campaign.region_id)
             and item.status == AssignmentStatus.SUBMITTED,
-            "submit_form": submit_form or (RegionalSubmitForm(builds=builds) if builds is not None else None),
+            "submit_form": submit_form
+            or (RegionalSubmitForm(builds=builds, user=request.user) if builds is not None else None),
             "return_form": return_form or ReturnForm(),
             "history": history_rows(item),
         },
@@ -218,7 +219,7 @@ def region_request_submit(request, pk: int):
     item = selectors.request_detail(request.user, pk)
     if not scoping.can_run_monitoring(request.user, item.municipality_id):
         raise PermissionDenied("Сдать отчёт региону может методист или муниципальный координатор.")
-    form = RegionalSubmitForm(request.POST, builds=selectors.submittable_builds(item))
+    form = RegionalSubmitForm(request.POST, builds=selectors.submittable_builds(item), user=request.user)
     if not form.is_valid():
         return _request_page(request, item, submit_form=form, status=400)
     try:
