@@ -110,7 +110,66 @@ def reminders_collect(
         if func is None:
             continue
         planned.extend(func(ctx))
-    return planned
+    return group_by_organization(planned)
+
+
+# Less noise: the curators' reminders about many objects of one school come as one notice a day
+# (the roadmap kinds group themselves in roadmaps/reminders.py, with their own wording). The key is
+# the school's, so a day's notice is claimed once however many objects it lists.
+GROUPED_KINDS: dict[str, tuple[str, str]] = {
+    # kind → (title with {where} and {count}, the noun counted)
+    Kind.PAIR_INACTIVE: ("{where} давно нет встреч: {count}", "пара"),
+    Kind.MENTEE_WAITING: ("{where} ждут наставника: {count}", "наставляемый"),
+    Kind.MEETING_FEEDBACK_MISSING: ("{where} нет обратной связи: {count}", "встреча"),
+    Kind.CAMPAIGN_REPORT_OVERDUE: ("{where} не сдано в срок: {count}", "отчёт"),
+}
+MAX_GROUP_LINES = 25
+
+
+def group_by_organization(planned: list[Planned]) -> list[Planned]:
+    """One Planned per (kind, school, recipients) for GROUPED_KINDS, listing the objects."""
+    from accounts.models import Organization
+    from accounts.plurals import count_noun
+
+    groups: dict[tuple, list[Planned]] = {}
+    out: list[Planned] = []
+    for item in planned:
+        if item.kind not in GROUPED_KINDS or item.organization_id is None:
+            out.append(item)
+            continue
+        key = (item.kind, item.organization_id, tuple(sorted(u.pk for u in item.recipients)))
+        groups.setdefault(key, []).append(item)
+    names = (
+        dict(Organization.objects.filter(pk__in={k[1] for k in groups}).values_list("pk", "short_name"))
+        if groups
+        else {}
+    )
+    for (kind, organization_id, _), items in groups.items():
+        first = items[0]
+        if len(items) == 1:
+            title, message, path = first.title, first.message, first.path
+        else:
+            template, noun = GROUPED_KINDS[kind]
+            title = template.format(where=f"В {names.get(organization_id, '')}", count=count_noun(len(items), noun))
+            lines = [f"— {item.title}" for item in items[:MAX_GROUP_LINES]]
+            if len(items) > MAX_GROUP_LINES:
+                lines.append(f"…и ещё {len(items) - MAX_GROUP_LINES}")
+            message, path = f"{title}.\n" + "\n".join(lines), ""
+        dues = [i.due_date for i in items if i.due_date]
+        out.append(
+            Planned(
+                object_type="accounts.organization",
+                object_id=organization_id,
+                kind=kind,
+                recipients=first.recipients,
+                title=title,
+                message=message,
+                path=path,
+                organization_id=organization_id,
+                due_date=min(dues) if dues else None,
+            )
+        )
+    return out
 
 
 def _preferences(user_ids: set[int]) -> dict[tuple[int, str], NotificationPreference]:

@@ -59,3 +59,20 @@ def test_due_today_grouped_and_escalation_one_per_municipality(world):
     escalation = Notification.objects.get(recipient=world.home.coordinator, kind=Kind.ROADMAP_ESCALATION)
     assert escalation.title == "Долгая просрочка: 2 мероприятия, 2 организации"
     assert world.home.school.short_name in escalation.message and "Давно 2" in escalation.message
+
+
+def test_many_quiet_pairs_of_a_school_are_one_notice(world):
+    from tests.notifications.factories import pair
+
+    quiet = [pair(world.home.school, started_on=TODAY - dt.timedelta(days=30)) for _ in range(3)]
+    pair(world.home.other_school, started_on=TODAY - dt.timedelta(days=30))
+    services.sweep_run(municipality=world.home.municipality, today=TODAY, kinds=[Kind.PAIR_INACTIVE])
+    notes = list(Notification.objects.filter(recipient=world.home.curator, kind=Kind.PAIR_INACTIVE))
+    assert len(notes) == 1
+    assert notes[0].title == f"В {world.home.school.short_name} давно нет встреч: 3 пары"
+    assert len([line for line in notes[0].message.splitlines() if line.startswith("— ")]) == len(quiet)
+    log = ReminderLog.objects.get(kind=Kind.PAIR_INACTIVE, recipient=world.home.curator)
+    assert (log.object_type, log.object_id) == ("accounts.organization", world.home.school.pk)
+    # the same day again: nothing more
+    again = services.sweep_run(municipality=world.home.municipality, today=TODAY, kinds=[Kind.PAIR_INACTIVE])
+    assert again.total == 0
