@@ -159,21 +159,13 @@ def test_worker_killed_mid_import_writes_nothing_then_the_retry_writes_each_row_
 
 
 def test_database_sessions_terminated_mid_sweep_still_send_each_reminder_once(real, tmp_path):
-    from notifications import services as notification_services
     from notifications.models import Notification, ReminderLog, ReminderStatus
     from notifications.tasks import sweep_municipality
-    from tests.factories import MunicipalityFactory, OrganizationFactory, user_with_role
     from tests.notifications.conftest import letters_by_key
-    from tests.notifications.factories import record_due, roadmap_for
+    from tests.notifications.factories import municipality_with_due_schools
 
-    municipality = MunicipalityFactory(name="город Норильск", timezone="Asia/Krasnoyarsk")
-    school = OrganizationFactory(municipality=municipality)
-    for _ in range(2):
-        user_with_role("curator", organization=school)
-    today = notification_services.local_today(municipality)
-    roadmap = roadmap_for(municipality, school)
-    for _ in range(20):
-        record_due(today, organization=school, roadmap=roadmap)
+    # notices are grouped per school and day: 20 schools with 2 curators each make 40 keys
+    municipality, today = municipality_with_due_schools(20, curators=2)
     expected = 40
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()

@@ -104,3 +104,20 @@ def meeting(pair_obj, *, held_on: dt.date, mentor_feedback=False, mentee_feedbac
         mentee_rating=9 if mentee_feedback else None,
         mentee_feedback="Полезно" if mentee_feedback else "",
     )
+
+
+def municipality_with_due_schools(schools: int, *, curators: int = 2):
+    """A municipality where `schools` schools each have one activity due today and `curators`
+    curators: since notices are grouped per school and day, that makes schools × curators reminder
+    keys (the concurrency tests need many keys to be caught mid-sweep)."""
+    from notifications import services
+    from tests.factories import MunicipalityFactory, OrganizationFactory, user_with_role
+
+    municipality = MunicipalityFactory(name="город Норильск", timezone="Asia/Krasnoyarsk")
+    today = services.local_today(municipality)
+    for _ in range(schools):
+        school = OrganizationFactory(municipality=municipality)
+        for _ in range(curators):
+            user_with_role("curator", organization=school)
+        record_due(today, organization=school, roadmap=roadmap_for(municipality, school))
+    return municipality, today

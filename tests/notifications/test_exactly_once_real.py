@@ -10,22 +10,13 @@ from django.db import connection
 from notifications import services
 from notifications.models import Notification, ReminderLog, ReminderStatus
 from notifications.tasks import sweep_municipality
-from tests.factories import MunicipalityFactory, OrganizationFactory, user_with_role
-from tests.notifications.factories import record_due, roadmap_for
+from tests.notifications.factories import municipality_with_due_schools
 
 pytestmark = pytest.mark.postgres
 
 
 def _municipality_with_due_records(records: int, curators: int = 2):
-    municipality = MunicipalityFactory(name="город Норильск", timezone="Asia/Krasnoyarsk")
-    school = OrganizationFactory(municipality=municipality)
-    for _ in range(curators):
-        user_with_role("curator", organization=school)
-    today = services.local_today(municipality)
-    roadmap = roadmap_for(municipality, school)
-    for _ in range(records):
-        record_due(today, organization=school, roadmap=roadmap)
-    return municipality, today
+    return municipality_with_due_schools(records, curators=curators)
 
 
 @pytest.mark.django_db(transaction=True)
