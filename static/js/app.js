@@ -63,6 +63,8 @@
     root.querySelectorAll("select[data-tom-select]").forEach(function (select) {
       if (select.tomselect) return;
       var label = select.id ? document.querySelector("label[for='" + select.id + "']") : null;
+      // tom-select points the label at its own input: the hidden original keeps its name too
+      if (label && !select.getAttribute("aria-label")) select.setAttribute("aria-label", label.textContent.trim());
       new window.TomSelect(select, {
         plugins: ["remove_button"],
         maxOptions: null,
