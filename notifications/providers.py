@@ -40,6 +40,7 @@ class SweepContext:
     rules: ReminderSettings
     _curators: dict[int, list] | None = field(default=None, repr=False)
     _coordinators: list | None = field(default=None, repr=False)
+    _organization_names: dict[int, str] = field(default_factory=dict, repr=False)
     _shared: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def shared(self, key: str, build: Callable[[], T]) -> T:
@@ -61,6 +62,13 @@ class SweepContext:
             self._load_staff()
         return tuple(self._coordinators or ())
 
+    def organization_names(self) -> dict[int, str]:
+        """Short names of the municipality's organizations that have curators (read with the staff,
+        no query of their own): the grouped notices name the school with them."""
+        if self._curators is None:
+            self._load_staff()
+        return self._organization_names
+
     def _load_staff(self) -> None:
         """Curators and coordinators of the municipality in one query, their scopes in one more
         (one query a curator made the preview and the sweep grow with the number of schools)."""
@@ -76,6 +84,8 @@ class SweepContext:
         users: dict[int, object] = {}
         for row in rows:
             users.setdefault(row.user_id, row.user)  # one user object per id: its scope is cached on it
+            if row.organization is not None:
+                self._organization_names[row.organization.pk] = row.organization.short_name
         scoping.scopes_for(users.values())
         by_org: dict[int, list] = defaultdict(list)
         coordinators = []

@@ -110,7 +110,7 @@ def reminders_collect(
         if func is None:
             continue
         planned.extend(func(ctx))
-    return group_by_organization(planned)
+    return group_by_organization(planned, names=ctx.organization_names())
 
 
 # Less noise: the curators' reminders about many objects of one school come as one notice a day
@@ -126,8 +126,10 @@ GROUPED_KINDS: dict[str, tuple[str, str]] = {
 MAX_GROUP_LINES = 25
 
 
-def group_by_organization(planned: list[Planned]) -> list[Planned]:
-    """One Planned per (kind, school, recipients) for GROUPED_KINDS, listing the objects."""
+def group_by_organization(planned: list[Planned], *, names: dict[int, str] | None = None) -> list[Planned]:
+    """One Planned per (kind, school, recipients) for GROUPED_KINDS, listing the objects. `names`:
+    the schools' short names already read (the sweep reads them with the curators); only a school
+    missing from it costs a query."""
     from accounts.models import Organization
     from accounts.plurals import count_noun
 
@@ -139,11 +141,10 @@ def group_by_organization(planned: list[Planned]) -> list[Planned]:
             continue
         key = (item.kind, item.organization_id, tuple(sorted(u.pk for u in item.recipients)))
         groups.setdefault(key, []).append(item)
-    names = (
-        dict(Organization.objects.filter(pk__in={k[1] for k in groups}).values_list("pk", "short_name"))
-        if groups
-        else {}
-    )
+    names = dict(names or {})
+    missing = {k[1] for k, items in groups.items() if len(items) > 1} - set(names)
+    if missing:
+        names.update(Organization.objects.filter(pk__in=missing).values_list("pk", "short_name"))
     for (kind, organization_id, _), items in groups.items():
         first = items[0]
         if len(items) == 1:

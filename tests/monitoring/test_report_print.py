@@ -167,5 +167,8 @@ def test_word_report_is_a4_numbered_and_its_tables_fit_the_page(demo_report):
     # the demo has something to conclude in every section the rules cover
     data = collect(municipality, year)
     findings = evaluate(data)
-    assert {f.rule.section for f in findings} == {r.section for r in RULES}
+    # (every school of the demo city has an active pair since the demo «looks alive», so the network
+    # rule has nothing to say there; tests/monitoring/test_report_rules.py proves it on a school without)
+    assert all(row.pairs >= 1 for row in data.rows)
+    assert {f.rule.section for f in findings} == {r.section for r in RULES} - {"Сеть организаций"}
     assert len(build_specs(data)) >= 4
