@@ -261,7 +261,6 @@ def _record_history(assignment: Assignment, user) -> None:
 def _notify(assignment: Assignment, event: str, user) -> None:
     """Submit tells the municipality's coordinators; return (with its reason) and accept tell the
     school's curator and head. In-app and by e-mail, once per event (keyed by the history row)."""
-    from accounts.events import workflow_event
     from accounts.selectors import municipality_coordinators, organization_people
 
     campaign, organization = assignment.campaign, assignment.organization
@@ -280,19 +279,32 @@ def _notify(assignment: Assignment, event: str, user) -> None:
         kind, recipients = "report_accepted", organization_people(organization.pk)
         title = f"Принято: {campaign.title}"
         message = f"{what} «{campaign.title}» {'принята' if campaign.is_report else 'приняты'}. Спасибо!"
-    recipients = [r for r in recipients if r.pk != getattr(user, "pk", None)]
-    event_id = assignment.history.order_by("-history_id").values_list("history_id", flat=True).first()
-    workflow_event.send(
-        sender=Assignment,
+    _send_workflow_event(
+        assignment,
+        user=user,
         kind=kind,
         object_type="monitoring.assignment.event",
-        object_id=event_id or assignment.pk,
         recipients=recipients,
         municipality=campaign.municipality,
-        title=title[:300],
+        title=title,
         message=message,
         path=reverse("monitoring:assignment_detail", args=[assignment.pk]),
         organization_id=organization.pk,
+    )
+
+
+def _send_workflow_event(instance, *, user, recipients, title: str, **fields) -> None:
+    """A step of a report workflow (school report or regional request), keyed by the history row it
+    wrote, so each step notifies once; the person who took the step is not told about it."""
+    from accounts.events import workflow_event
+
+    event_id = instance.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    workflow_event.send(
+        sender=type(instance),
+        object_id=event_id or instance.pk,
+        recipients=[r for r in recipients if r.pk != getattr(user, "pk", None)],
+        title=title[:300],
+        **fields,
     )
 
 
@@ -802,7 +814,6 @@ def _record_request_history(request: RegionalRequest, user) -> None:
 def _notify_region(request: RegionalRequest, event: str, user) -> None:
     """Submit tells the region's users; return (with its reason) and accept tell the municipality's
     monitoring runners. In-app and by e-mail, once per event (keyed by the history row)."""
-    from accounts.events import workflow_event
     from accounts.selectors import municipality_monitors, region_monitors
 
     campaign, municipality = request.campaign, request.municipality
@@ -818,16 +829,14 @@ def _notify_region(request: RegionalRequest, event: str, user) -> None:
         kind, recipients = "report_accepted", municipality_monitors(municipality.pk)
         title = f"Регион принял годовой отчёт: {campaign.title}"
         message = f"Годовой отчёт по запросу «{campaign.title}» принят. Спасибо!"
-    recipients = [r for r in recipients if r.pk != getattr(user, "pk", None)]
-    event_id = request.history.order_by("-history_id").values_list("history_id", flat=True).first()
-    workflow_event.send(
-        sender=RegionalRequest,
+    _send_workflow_event(
+        request,
+        user=user,
         kind=kind,
         object_type="monitoring.regional_request.event",
-        object_id=event_id or request.pk,
         recipients=recipients,
         municipality=municipality,
-        title=title[:300],
+        title=title,
         message=message,
         path=reverse("monitoring:region_request_detail", args=[request.pk]),
     )
