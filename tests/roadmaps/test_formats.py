@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -173,8 +174,19 @@ def test_conversion_timeout_kills_soffice_and_cleans_up(settings, tmp_path, monk
     assert "не уложилось в 1 с" in str(caught.value)
     assert list(temp_root.iterdir()) == []
     stat = Path(f"/proc/{int(pidfile.read_text())}/stat")
-    # killed: gone, or a zombie waiting for init to collect it (no longer running)
-    assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    # SIGKILL is delivered asynchronously: the child may run for a moment before it dies. Dead means
+    # gone, or a zombie (or dying) process waiting for init to collect it; 5 s is far beyond any delivery.
+    deadline = time.monotonic() + 5
+    while stat.exists() and _proc_state(stat) not in {"Z", "X"} and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not stat.exists() or _proc_state(stat) in {"Z", "X"}
+
+
+def _proc_state(stat: Path) -> str:
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return "X"
 
 
 def test_conversion_failure_is_a_russian_message(settings, tmp_path):
