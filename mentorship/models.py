@@ -106,6 +106,12 @@ def _today_at(organization: Organization | None) -> dt.date:
     return local_today(organization.municipality if organization is not None else None)
 
 
+def short_name(last_name: str, first_name: str, middle_name: str) -> str:
+    """«Иванова А.П.» (also for names read with values(), without a Person)."""
+    initials = "".join(f"{p[0]}." for p in (first_name, middle_name) if p)
+    return f"{last_name} {initials}".strip()
+
+
 class Person(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name="организация", on_delete=models.PROTECT, related_name="mentorship_people"
@@ -222,8 +228,7 @@ class Person(models.Model):
 
     @property
     def short_name(self) -> str:
-        initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
-        return f"{self.last_name} {initials}".strip()
+        return short_name(self.last_name, self.first_name, self.middle_name)
 
     def refresh_name_key(self) -> None:
         self.name_key = normalize_name(self.last_name, self.first_name, self.middle_name)

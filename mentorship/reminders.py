@@ -1,14 +1,29 @@
 """Reminders about mentorship, registered in MentorshipConfig.ready (accounts.reminders): feedback
-on held meetings (to the participants, then to the curator), mentees waiting for a pair, pairs
-without meetings."""
+on held meetings (to each participant who has not given theirs, a group's members one by one, then
+to the curator), mentees waiting for a pair, pairs without meetings."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    When,
+)
+from django.db.models.functions import Trim
 
 from accounts.reminders import (
     REPEAT_EVERY_DAYS,
@@ -24,11 +39,13 @@ from accounts.reminders import (
 from mentorship.models import (
     OPEN_PAIR_STATUSES,
     Meeting,
+    MeetingFeedback,
     Pair,
     PairParticipant,
     PairStatus,
     ParticipantRole,
     Person,
+    short_name,
 )
 
 FEEDBACK_TO_GIVE = "feedback_to_give"
@@ -45,10 +62,17 @@ MEETING_FIELDS = (
     "pair__organization__municipality",
     "pair__organization__short_name",
     "pair__participants__role",
+    "pair__participants__person__last_name",
+    "pair__participants__person__first_name",
+    "pair__participants__person__middle_name",
     "pair__participants__person__user__is_active",
+    "feedbacks__person",
+    "feedbacks__side",
     "held_on",
     "topic",
+    "mentor_rating",
     "mentor_feedback",
+    "mentee_rating",
     "mentee_feedback",
 )
 PERSON_FIELDS = (
@@ -64,101 +88,247 @@ PERSON_FIELDS = (
 PAIR_FIELDS = ("organization__municipality", "organization__short_name", "status", "started_on", "meetings__held_on")
 
 
-def _feedback_meetings(ctx: SweepContext) -> list[tuple]:
-    """Meetings of the municipality still missing feedback on one of today's cadence days, with
-    the sides missing and, per side, the participants who have their own account (read once per
-    sweep: the participants' and the curators' reminders share it)."""
-    return ctx.shared("mentorship.feedback_meetings", lambda: list(_read_feedback_meetings(ctx)))
+@dataclass(frozen=True)
+class Waiting:
+    """One participant whose own feedback on a meeting is still missing."""
+
+    side: str  # mentor / mentee
+    name: str  # short name («Иванова А.П.»)
+    user_id: int | None  # their active account; None: a pupil, or no account yet
+    on_card: bool  # the curator's pair card lists them as missing too
+    in_group: bool  # others share their side (a group's mentees)
 
 
-def _read_feedback_meetings(ctx: SweepContext):
+@dataclass(frozen=True)
+class FeedbackDue:
+    """A held meeting on one of today's cadence days with somebody's feedback missing."""
+
+    meeting_id: int
+    pair_id: int
+    organization_id: int
+    organization_name: str
+    held_on: dt.date
+    topic: str
+    days: int
+    waiting: tuple[Waiting, ...]
+    nobody_on: tuple[str, ...]  # sides nobody is on, their field empty (the curator is told at once)
+    users: dict  # user id → user, the accounts among `waiting`
+
+    @property
+    def group_sides(self) -> set[str]:
+        return {w.side for w in self.waiting if w.in_group}
+
+
+def _feedback_meetings(ctx: SweepContext) -> list[FeedbackDue]:
+    """Meetings of the municipality still missing someone's feedback on one of today's cadence
+    days, with who is missing, per person (read once per sweep: the participants' and the
+    curators' reminders share it)."""
+    return ctx.shared("mentorship.feedback_meetings", lambda: _read_feedback_meetings(ctx))
+
+
+SIDES = (ParticipantRole.MENTOR, ParticipantRole.MENTEE)
+
+
+def _summary_given(side: str) -> Q:
+    """The meeting's field of `side` is filled (a single participant's own, or what the mentor or
+    the curator typed for the side: a pupil's feedback)."""
+    return Q(**{f"{side}_rating__isnull": False}) & ~Q(**{f"{side}_text": ""})
+
+
+def _waiting_rows(ctx: SweepContext):
+    """Who is missing, as one values() query: a row per (meeting, participant), read with the
+    meeting's fields.
+
+    `waits`: the participant gave no feedback of their own, and either shares their side with
+    others (a group: everyone answers for themselves, as their own page asks) or the side's field
+    is empty (alone on their side, the curator may have typed it for them).
+    `on_card`: the curator's pair card lists them too: the side's field is empty, or somebody of
+    the side already answered for themselves (a curator's one entry for the whole group leaves
+    nobody missing).
+    `nobody_<side>`: nobody is on that side of the pair (a forming pair) and its field is empty:
+    only the curator can see to it."""
     oldest = ctx.today - dt.timedelta(days=MEETING_FEEDBACK_GIVE_UP_DAYS)
     newest = ctx.today - dt.timedelta(days=MEETING_FEEDBACK_AFTER_DAYS)
+    feedback_on_side = MeetingFeedback.objects.filter(meeting_id=OuterRef("pk"), side=OuterRef("p_side"))
+    side_summary = (Q(p_side=ParticipantRole.MENTOR) & _summary_given("mentor")) | (
+        Q(p_side=ParticipantRole.MENTEE) & _summary_given("mentee")
+    )
 
-    def with_account(role):
-        return Exists(
-            PairParticipant.objects.filter(
-                pair_id=OuterRef("pair_id"), role=role, person__user__isnull=False, person__user__is_active=True
-            )
-        )
+    def nobody_on(side: str) -> ExpressionWrapper:
+        on_side = Exists(PairParticipant.objects.filter(pair_id=OuterRef("pair_id"), role=side))
+        return ExpressionWrapper(~Q(on_side) & ~_summary_given(side), output_field=BooleanField())
 
-    # whether a side has someone with an account, in the same query (the sweep's query budget)
-    meetings = [
-        m
-        for m in Meeting.objects.filter(
+    def boolean(q: Q) -> ExpressionWrapper:
+        return ExpressionWrapper(q, output_field=BooleanField())
+
+    return (
+        Meeting.objects.filter(
             pair__organization__municipality=ctx.municipality,
             held_on__range=(oldest, newest),
             held_on__in=first_then_weekly_dates(
                 ctx.today, first=MEETING_FEEDBACK_AFTER_DAYS, last=MEETING_FEEDBACK_GIVE_UP_DAYS
             ),
         )
-        .select_related("pair__organization")
-        .annotate(mentor_account=with_account("mentor"), mentee_account=with_account("mentee"))
-        .order_by("held_on", "pk")
-        if not m.is_complete
+        # one row per participant of the meeting's pair (every field of theirs reuses the one join)
+        .annotate(
+            p_side=F("pair__participants__role"),
+            p_person=F("pair__participants__person_id"),
+            p_last=F("pair__participants__person__last_name"),
+            p_first=F("pair__participants__person__first_name"),
+            p_middle=F("pair__participants__person__middle_name"),
+            p_user=Case(
+                When(pair__participants__person__user__is_active=True, then=F("pair__participants__person__user_id")),
+                default=None,
+                output_field=IntegerField(),
+            ),
+            mentor_text=Trim("mentor_feedback"),
+            mentee_text=Trim("mentee_feedback"),
+        )
+        .annotate(
+            own=Exists(feedback_on_side.filter(person_id=OuterRef("p_person"))),
+            side_answered=Exists(feedback_on_side),
+            in_group=Exists(
+                PairParticipant.objects.filter(pair_id=OuterRef("pair_id"), role=OuterRef("p_side")).exclude(
+                    person_id=OuterRef("p_person")
+                )
+            ),
+            summary=boolean(side_summary),
+            nobody_mentor=nobody_on(ParticipantRole.MENTOR),
+            nobody_mentee=nobody_on(ParticipantRole.MENTEE),
+        )
+        .annotate(
+            waits=boolean(Q(p_person__isnull=False, own=False) & (Q(in_group=True) | Q(summary=False))),
+            on_card=boolean(Q(summary=False) | Q(side_answered=True)),
+        )
+        .filter(Q(waits=True) | Q(nobody_mentor=True) | Q(nobody_mentee=True))
+        .order_by("held_on", "pk", "p_side", "p_last", "p_first", "p_person")
+        .values(
+            "pk",
+            "pair_id",
+            "pair__organization_id",
+            "pair__organization__short_name",
+            "held_on",
+            "topic",
+            "p_side",
+            "p_last",
+            "p_first",
+            "p_middle",
+            "p_user",
+            "waits",
+            "on_card",
+            "in_group",
+            "nobody_mentor",
+            "nobody_mentee",
+        )
+    )
+
+
+def _read_feedback_meetings(ctx: SweepContext) -> list[FeedbackDue]:
+    rows = [
+        r
+        for r in _waiting_rows(ctx)
+        if first_then_weekly((ctx.today - r["held_on"]).days, first=MEETING_FEEDBACK_AFTER_DAYS)
     ]
-    users_by_pair: dict[tuple[int, str], list] = defaultdict(list)
-    wanted = {m.pair_id for m in meetings if m.mentor_account or m.mentee_account}
-    if wanted:
-        for participant in PairParticipant.objects.filter(
-            pair_id__in=wanted, person__user__isnull=False, person__user__is_active=True
-        ).select_related("person__user"):
-            users_by_pair[(participant.pair_id, participant.role)].append(participant.person.user)
-    for meeting in meetings:
-        days = (ctx.today - meeting.held_on).days
-        if not first_then_weekly(days, first=MEETING_FEEDBACK_AFTER_DAYS):
-            continue
-        missing = [
-            side
-            for side, ok in (("mentor", meeting.has_mentor_feedback), ("mentee", meeting.has_mentee_feedback))
-            if not ok
-        ]
-        accounts = {side: users_by_pair.get((meeting.pair_id, side), []) for side in missing}
-        yield meeting, days, missing, accounts
+    user_ids = {r["p_user"] for r in rows if r["waits"] and r["p_user"] is not None}
+    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+    due: list[FeedbackDue] = []
+    for meeting_id, grouped in groupby(rows, key=itemgetter("pk")):
+        group = list(grouped)
+        first = group[0]
+        waiting = tuple(
+            Waiting(
+                side=r["p_side"],
+                name=short_name(r["p_last"], r["p_first"], r["p_middle"]),
+                user_id=r["p_user"],
+                on_card=r["on_card"],
+                in_group=r["in_group"],
+            )
+            for r in group
+            if r["waits"]
+        )
+        due.append(
+            FeedbackDue(
+                meeting_id=meeting_id,
+                pair_id=first["pair_id"],
+                organization_id=first["pair__organization_id"],
+                organization_name=first["pair__organization__short_name"],
+                held_on=first["held_on"],
+                topic=first["topic"],
+                days=(ctx.today - first["held_on"]).days,
+                waiting=waiting,
+                nobody_on=tuple(side for side in SIDES if first[f"nobody_{side}"]),
+                users={w.user_id: users[w.user_id] for w in waiting if w.user_id in users},
+            )
+        )
+    return due
 
 
 def feedback_to_give(ctx: SweepContext) -> Iterable[Planned]:
-    """The participant is reminded first (on day MEETING_FEEDBACK_AFTER_DAYS, then weekly)."""
-    for meeting, days, _missing, accounts in _feedback_meetings(ctx):
-        recipients = tuple(u for users in accounts.values() for u in users)
+    """Each participant with an account who has not given their own feedback is reminded first
+    (on day MEETING_FEEDBACK_AFTER_DAYS, then weekly); in a group, each member for themselves."""
+    for item in _feedback_meetings(ctx):
+        recipients = tuple(item.users.values())
         if not recipients:
             continue
         yield Planned(
             object_type="mentorship.meeting",
-            object_id=meeting.pk,
+            object_id=item.meeting_id,
             kind=FEEDBACK_TO_GIVE,
             recipients=recipients,
-            title=f"Оставьте отзыв о встрече {meeting.held_on:%d.%m.%Y}",
+            title=f"Оставьте отзыв о встрече {item.held_on:%d.%m.%Y}",
             message=(
-                f"Встреча «{short_text(meeting.topic, 80)}» от {meeting.held_on:%d.%m.%Y}: вы ещё не оставили "
-                f"обратную связь. Прошло {days_text(days)}."
+                f"Встреча «{short_text(item.topic, 80)}» от {item.held_on:%d.%m.%Y}: вы ещё не оставили "
+                f"обратную связь. Прошло {days_text(item.days)}."
             ),
-            path=path_to("participant:feedback", meeting.pk),
-            organization_id=meeting.pair.organization_id,
+            path=path_to("participant:feedback", item.meeting_id),
+            organization_id=item.organization_id,
         )
 
 
-def meeting_feedback_missing(ctx: SweepContext) -> Iterable[Planned]:
-    """The curator: at once for a side nobody of which has an account (pupils), otherwise a week
-    after the participants' own reminder."""
-    for meeting, days, missing, accounts in _feedback_meetings(ctx):
-        participants_first = all(accounts[side] for side in missing)
-        if participants_first and days < MEETING_FEEDBACK_AFTER_DAYS + REPEAT_EVERY_DAYS:
+SIDE_GENITIVE = {
+    ParticipantRole.MENTOR: ("наставника", "наставников"),
+    ParticipantRole.MENTEE: ("наставляемого", "наставляемых"),
+}
+
+
+def _missing_text(waiting: list[Waiting], *, groups: set[str], nobody_on: tuple[str, ...] = ()) -> str:
+    """«наставника и наставляемого»; a group's side names who: «наставляемых (Вторая А.П., …)»."""
+    parts = []
+    for side in SIDES:
+        names = [w.name for w in waiting if w.side == side]
+        if not names and side not in nobody_on:
             continue
-        labels = {"mentor": "наставника", "mentee": "наставляемого"}
-        organization = meeting.pair.organization
+        one, many = SIDE_GENITIVE[side]
+        if side not in groups or not names:
+            parts.append(one)
+        else:
+            parts.append(f"{one if len(names) == 1 else many} ({', '.join(names)})")
+    return " и ".join(parts)
+
+
+def meeting_feedback_missing(ctx: SweepContext) -> Iterable[Planned]:
+    """The curator, about the participants their pair card lists as missing: at once when one of
+    them has no account (pupils: their feedback is entered by the mentor or the curator),
+    otherwise a week after the participants' own reminder."""
+    for item in _feedback_meetings(ctx):
+        missing = [w for w in item.waiting if w.on_card]
+        if not missing and not item.nobody_on:
+            continue
+        participants_first = not item.nobody_on and all(w.user_id is not None for w in missing)
+        if participants_first and item.days < MEETING_FEEDBACK_AFTER_DAYS + REPEAT_EVERY_DAYS:
+            continue
         yield Planned(
             object_type="mentorship.meeting",
-            object_id=meeting.pk,
+            object_id=item.meeting_id,
             kind=MEETING_FEEDBACK_MISSING,
-            recipients=ctx.curators(organization.pk),
-            title=f"Нет обратной связи: встреча {meeting.held_on:%d.%m.%Y}",
+            recipients=ctx.curators(item.organization_id),
+            title=f"Нет обратной связи: встреча {item.held_on:%d.%m.%Y}",
             message=(
-                f"Встреча «{short_text(meeting.topic, 80)}» от {meeting.held_on:%d.%m.%Y} ({organization.short_name}): "
-                f"нет обратной связи {' и '.join(labels[s] for s in missing)}. Прошло {days_text(days)}."
+                f"Встреча «{short_text(item.topic, 80)}» от {item.held_on:%d.%m.%Y} ({item.organization_name}): "
+                f"нет обратной связи {_missing_text(missing, groups=item.group_sides, nobody_on=item.nobody_on)}. Прошло {days_text(item.days)}."
             ),
-            path=path_to("mentorship:pair_detail", meeting.pair_id),
-            organization_id=organization.pk,
+            path=path_to("mentorship:pair_detail", item.pair_id),
+            organization_id=item.organization_id,
         )
 
 
