@@ -4,11 +4,17 @@ Each noun is one entry of locale/ru/LC_MESSAGES/django.po (msgid the singular, m
 plural, msgstr[0..2] the Russian forms by the catalog's Plural-Forms rule), so the choice of the
 form is gettext's, not ours. `count_noun(5, "год")` → «5 лет»; `noun(5, "год")` → «лет».
 A noun missing from the catalog falls back to its three forms given here in NOUNS.
+
+After «из» the noun is genitive and the number after «из» governs it: «3 из 5 организаций»,
+«1 из 21 организации», «2 из 3 организаций» (2–4 take the genitive plural here, unlike «3
+организации»). `of_count(21, "организация")` → «21 организации»: the catalog's entries of context
+OF_CONTEXT (msgid and msgid_plural as in NOUNS, msgstr the genitive forms), with GENITIVE as the
+fallback.
 """
 
 from __future__ import annotations
 
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 
 # singular → (singular, plural msgid). The Russian forms live in the catalog.
 NOUNS: dict[str, tuple[str, str, str]] = {
@@ -38,7 +44,28 @@ NOUNS: dict[str, tuple[str, str, str]] = {
     "участник": ("участник", "участника", "участников"),
     "программа": ("программа", "программы", "программ"),
     "этап": ("этап", "этапа", "этапов"),
+    "наступивший срок": ("наступивший срок", "наступивших срока", "наступивших сроков"),
+    "молодой специалист": ("молодой специалист", "молодых специалиста", "молодых специалистов"),
 }
+
+
+# singular → (genitive singular, genitive plural): the forms after «из N»
+GENITIVE: dict[str, tuple[str, str]] = {
+    "организация": ("организации", "организаций"),
+    "строка": ("строки", "строк"),
+    "наставляемый": ("наставляемого", "наставляемых"),
+    "наставник": ("наставника", "наставников"),
+    "участник": ("участника", "участников"),
+    "пара": ("пары", "пар"),
+    "мероприятие": ("мероприятия", "мероприятий"),
+    "отчёт": ("отчёта", "отчётов"),
+    "школа": ("школы", "школ"),
+    "запись": ("записи", "записей"),
+    "анкета": ("анкеты", "анкет"),
+    "наступивший срок": ("наступившего срока", "наступивших сроков"),
+    "молодой специалист": ("молодого специалиста", "молодых специалистов"),
+}
+OF_CONTEXT = "после «из»"
 
 
 def _fallback(n: int, one: str, few: str, many: str) -> str:
@@ -64,5 +91,29 @@ def noun(n: int, singular: str) -> str:
 
 def count_noun(n: int, singular: str) -> str:
     """«5 лет», «22 года», «1 год» (digits grouped by thin spaces above 9 999)."""
-    number = f"{int(n):,}".replace(",", "\u202f") if abs(int(n)) >= 10000 else str(int(n))
-    return f"{number} {noun(n, singular)}"
+    return f"{_number(n)} {noun(n, singular)}"
+
+
+def _number(n: int) -> str:
+    return f"{int(n):,}".replace(",", "\u202f") if abs(int(n)) >= 10000 else str(int(n))
+
+
+def _genitive_fallback(n: int, one: str, many: str) -> str:
+    n = abs(int(n))
+    return one if n % 10 == 1 and n % 100 != 11 else many
+
+
+def noun_of(n: int, singular: str) -> str:
+    """The genitive form of `singular` after «из n»: «организации» for 1, 21, 31; «организаций» else."""
+    if singular not in GENITIVE:
+        raise KeyError(f"нет родительного падежа слова «{singular}» в accounts.plurals.GENITIVE")
+    msgid, msgid_plural = NOUNS[singular][:2]
+    if npgettext(OF_CONTEXT, msgid, msgid_plural, 1) == msgid:
+        # the catalog has no entry (a fresh checkout without compiled messages): the same rule by hand
+        return _genitive_fallback(n, *GENITIVE[singular])
+    return npgettext(OF_CONTEXT, msgid, msgid_plural, int(n))
+
+
+def of_count(n: int, singular: str) -> str:
+    """What follows «из»: «5 организаций», «21 организации» (digits grouped as in count_noun)."""
+    return f"{_number(n)} {noun_of(n, singular)}"

@@ -46,3 +46,15 @@ def count_noun(value, singular: str) -> str:
         return agree(int(value), singular)
     except (TypeError, ValueError, KeyError):
         return f"{value} {singular}"
+
+
+@register.filter
+def of_count(value, singular: str) -> str:
+    """After «из»: {{ total|of_count:"организация" }} → «5 организаций», «21 организации»
+    (the number after «из» governs the genitive; accounts.plurals)."""
+    from accounts.plurals import of_count as agree
+
+    try:
+        return agree(int(value), singular)
+    except (TypeError, ValueError, KeyError):
+        return f"{value}"

@@ -22,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt, RGBColor
 
+from accounts.plurals import noun_of
 from monitoring.reports import fmt
 from monitoring.reports.charts import ChartSpec, render_png
 from monitoring.reports.data import AnnualData
@@ -463,7 +464,8 @@ def build_docx(
         f"{fmt.num(t.mentees)}, из них закреплены за наставником {fmt.num(t.mentees_matched)} "
         f"({fmt.pct(t.matched_share)}). Действуют {fmt.count(t.pairs, 'пара или группа', 'пары и группы', 'пар и групп')}, "
         f"разработано {fmt.count(t.programs, 'персонализированная программа', 'персонализированные программы', 'персонализированных программ')}. "
-        f"Наставничеством охвачено {fmt.num(t.young_covered)} из {fmt.num(t.young_total)} молодых специалистов "
+        f"Наставничеством охвачено {fmt.num(t.young_covered)} из {fmt.num(t.young_total)} "
+        f"{noun_of(t.young_total, 'молодой специалист')} "
         f"({fmt.pct(t.young_share)}). Проведено {fmt.count(t.meetings, 'встреча', 'встречи', 'встреч')} наставников и наставляемых."
     )
     if data.pairs_by_form:
@@ -684,9 +686,10 @@ def build_docx(
     # 8. Practices -------------------------------------------------------------------------------------------
     w.heading("Лучшие практики наставничества")
     if data.practices:
+        with_practices = sum(1 for o in data.organizations if o.practices)
         w.para(
             f"В реестр успешных практик внесено {fmt.count(data.practices_total, 'практика', 'практики', 'практик')} "
-            f"из {fmt.count(sum(1 for o in data.organizations if o.practices), 'организации', 'организаций', 'организаций')}"
+            f"из {fmt.num(with_practices)} {noun_of(with_practices, 'организация')}"
             + (
                 f"; в таблице — первые {fmt.num(len(data.practices))}, остальные — в отчётах муниципалитетов."
                 if data.practices_total > len(data.practices)

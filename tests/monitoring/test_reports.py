@@ -76,6 +76,7 @@ def test_build_xlsx_figures_match_database(data, django_capture_on_commit_callba
     doc = Document(io.BytesIO(build.docx.read()))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert f"за {YEAR} год" in text and "Участники и охват" in text and "Выводы" in text
+    assert "охвачено 2 из 3 молодых специалистов" in text  # genitive plural after «из 3»
     assert len(doc.tables) >= 4
     participants = next(t for t in doc.tables if t.rows[0].cells[0].text == "Организация" and len(t.columns) == 10)
     totals = participants.rows[-1].cells

@@ -181,3 +181,16 @@ def test_derive_form_select_all_filter_by_type_and_existing_warning(client_for, 
     assert world.foreign.school.short_name not in page
     assert client_for(world.home.methodologist).get(url).status_code == 403
     assert client_for(world.foreign.coordinator).get(url).status_code == 404
+
+
+def test_total_counts_the_due_dates_in_the_genitive_after_iz(client_for, world, home_roadmap):
+    """«(2 из 21 наступившего срока)», «(2 из 5 наступивших сроков)»: the number after «из» governs."""
+    from accounts.plurals import of_count
+
+    response = client_for(world.home.coordinator).get(reverse("roadmaps:matrix", args=[home_roadmap.pk]))
+    total = response.context["matrix"].total
+    assert total.expected > 0
+    page = response.content.decode()
+    assert f"({total.done} из {of_count(total.expected, 'наступивший срок')})" in page
+    wanted = "наступившего срока" if total.expected % 10 == 1 and total.expected % 100 != 11 else "наступивших сроков"
+    assert f"из {total.expected} {wanted})" in page
