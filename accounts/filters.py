@@ -9,7 +9,7 @@ class OrganizationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Поиск", method="search")
     kind = django_filters.ChoiceFilter(label="Тип", choices=OrganizationKind.choices, empty_label="Все типы")
     municipality = django_filters.ModelChoiceFilter(
-        widget=FastSelect, label="Муниципалитет", queryset=None, empty_label="Все"
+        widget=FastSelect(label_field="name"), label="Муниципалитет", queryset=None, empty_label="Все"
     )
 
     class Meta:

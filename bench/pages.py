@@ -206,7 +206,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def measure(subjects: Subjects, *, repeat: int = 20, warmup: int = 2, log=print) -> list[PageResult]:
+def measure(
+    subjects: Subjects,
+    *,
+    repeat: int = 20,
+    warmup: int = 2,
+    log=print,
+    pages: list[str] | None = None,
+    roles: list[str] | None = None,
+) -> list[PageResult]:
+    """Every page (or those whose label contains one of `pages`, case-insensitive) as every role
+    (or only `roles`)."""
     clients = {}
     for role, user in subjects.users.items():
         client = Client()
@@ -214,6 +224,10 @@ def measure(subjects: Subjects, *, repeat: int = 20, warmup: int = 2, log=print)
         clients[role] = client
     results = []
     for label, role, url in page_urls(subjects):
+        if pages and not any(p.lower() in label.lower() for p in pages):
+            continue
+        if roles and role not in roles:
+            continue
         client = clients[role]
         for _ in range(warmup):
             client.get(url)

@@ -181,6 +181,8 @@ def pages_at_x2(args, *, log=print) -> dict:
             "2",
             "--repeat",
             str(args.repeat),
+            *[f"--page={p}" for p in args.page],
+            *[f"--role={r}" for r in args.role],
             "--output",
             out,
         ],
@@ -470,6 +472,15 @@ def main(argv: list[str] | None = None) -> int:
         "--x2-url", default="", help="база региона ×2 (по умолчанию — та же, что DATABASE_URL, с суффиксом _x2)"
     )
     parser.add_argument("--no-x2", action="store_true", help="не замерять страницы на регионе ×2")
+    parser.add_argument(
+        "--page",
+        action="append",
+        default=[],
+        help="только страницы, в названии которых есть эта строка (можно повторять)",
+    )
+    parser.add_argument(
+        "--role", action="append", default=[], help="только эта роль: coordinator, curator, methodologist, regional"
+    )
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args(argv)
     sections = [s for s in args.only.split(",") if s and s not in args.skip.split(",")]
@@ -495,7 +506,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     if "pages" in sections:
         print(f"Страницы ({subjects.municipality.name}; по {args.repeat} запросов):")
-        results["pages"] = [r.as_dict() for r in pages.measure(subjects, repeat=args.repeat)]
+        results["pages"] = [
+            r.as_dict() for r in pages.measure(subjects, repeat=args.repeat, pages=args.page, roles=args.role)
+        ]
         if not args.no_x2 and connection.vendor == "postgresql":
             merge_x2(results, pages_at_x2(args))
     if "import" in sections:

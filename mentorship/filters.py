@@ -30,7 +30,7 @@ def _search_people(queryset, name, value):
 
 class ScopedOrganizationFilterSet(django_filters.FilterSet):
     organization = django_filters.ModelChoiceFilter(
-        widget=FastSelect, label="Организация", queryset=None, empty_label="Все"
+        widget=FastSelect(label_field="short_name"), label="Организация", queryset=None, empty_label="Все"
     )
 
     def __init__(self, *args, organizations=None, **kwargs):
@@ -71,7 +71,7 @@ class PersonFilter(ScopedOrganizationFilterSet):
 class MentorFilter(ScopedOrganizationFilterSet):
     q = django_filters.CharFilter(label="Поиск", method="search")
     competency = django_filters.ModelChoiceFilter(
-        widget=FastSelect,
+        widget=FastSelect(label_field="name"),
         label="Компетенция",
         queryset=Competency.objects.filter(is_active=True),
         field_name="competencies",
@@ -100,7 +100,7 @@ class MenteeFilter(ScopedOrganizationFilterSet):
         label="Категория", field_name="mentee_category", choices=MenteeCategory.choices, empty_label="Все"
     )
     deficit = django_filters.ModelChoiceFilter(
-        widget=FastSelect,
+        widget=FastSelect(label_field="name"),
         label="Дефицит",
         queryset=Deficit.objects.filter(is_active=True),
         field_name="deficits",
@@ -119,7 +119,7 @@ class PairFilter(ScopedOrganizationFilterSet):
     q = django_filters.CharFilter(label="Поиск", method="search")
     status = django_filters.ChoiceFilter(label="Статус", choices=PairStatus.choices, empty_label="Все")
     form = django_filters.ModelChoiceFilter(
-        widget=FastSelect,
+        widget=FastSelect(label_field="name"),
         label="Форма",
         queryset=MentoringForm.objects.filter(kind=MentoringForm.Kind.FORM),
         empty_label="Все",

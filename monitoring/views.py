@@ -356,7 +356,13 @@ def ranking(request):
     if kind:
         orgs = orgs.filter(kind=kind)
     criteria = selectors.criteria_for(municipality.pk)
-    rows = selectors.ranking(list(orgs), criteria, dt.date(year, 1, 1), dt.date(year, 12, 31)) if criteria else []
+    rows = (
+        selectors.ranking(
+            list(orgs), criteria, dt.date(year, 1, 1), dt.date(year, 12, 31), source=orgs.order_by().values("pk")
+        )
+        if criteria
+        else []
+    )
     municipal_score = round(sum(r.score for r in rows) / len(rows), 1) if rows else None
     # every school is scored (the places need them all), one page of them is shown: rendering the
     # 240 rows of a regional centre cost more than computing them

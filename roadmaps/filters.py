@@ -17,7 +17,7 @@ class RoadmapFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label="Уровень", choices=RoadmapLevel.choices, empty_label="Все")
     status = django_filters.ChoiceFilter(label="Статус", choices=RoadmapStatus.choices, empty_label="Все")
     municipality = django_filters.ModelChoiceFilter(
-        widget=FastSelect, label="Муниципалитет", queryset=None, empty_label="Все"
+        widget=FastSelect(label_field="name"), label="Муниципалитет", queryset=None, empty_label="Все"
     )
 
     class Meta:
@@ -40,7 +40,7 @@ class RecordFilter(django_filters.FilterSet):
         empty_label="Не выполненные",
     )
     roadmap = django_filters.ModelChoiceFilter(
-        widget=FastSelect,
+        widget=FastSelect(label_field="title", label=Roadmap.shorten),
         label="Дорожная карта",
         field_name="activity__roadmap",
         queryset=None,
@@ -53,7 +53,7 @@ class RecordFilter(django_filters.FilterSet):
         choices=[("municipal", "Муниципальный уровень"), ("schools", "Образовательные организации")],
     )
     organization = django_filters.ModelChoiceFilter(
-        widget=FastSelect, label="Организация", queryset=None, empty_label="Все"
+        widget=FastSelect(label_field="short_name"), label="Организация", queryset=None, empty_label="Все"
     )
     due_from = django_filters.DateFilter(label="Срок с", field_name="due__date", lookup_expr="gte", widget=DATE_INPUT)
     due_to = django_filters.DateFilter(label="Срок по", field_name="due__date", lookup_expr="lte", widget=DATE_INPUT)

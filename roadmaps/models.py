@@ -142,7 +142,12 @@ class Roadmap(models.Model):
 
     @property
     def short_title(self) -> str:
-        text = " ".join(self.title.split())
+        return self.shorten(self.title)
+
+    @staticmethod
+    def shorten(title: str) -> str:
+        """The title on one line, at most 90 characters (choice lists, headings)."""
+        text = " ".join(title.split())
         return text if len(text) <= 90 else text[:87].rstrip() + "…"
 
     @property

@@ -93,16 +93,23 @@ def roadmap_timeline(request, pk: int):
     )
 
 
-def _matrix_rows(request, roadmap):
-    """The organizations of the matrix as filtered and sorted by the GET form, with their rates."""
+def _matrix_rows(request, roadmap, *, with_stats: bool = False):
+    """The organizations of the matrix as filtered and sorted by the GET form, with their rates.
+
+    The rates of every organization (one grouped query over all the municipality's records) are
+    read only when something needs them: a state filter, a sort by a rate, or the export (its
+    columns). Sorted by name, the page reads the records of its own 50 organizations only."""
     if roadmap.level != RoadmapLevel.MUNICIPAL:
         raise Http404("Матрица исполнения строится по муниципальной дорожной карте.")
     filterset = MatrixFilter(request.GET, queryset=selectors.matrix_organizations(request.user, roadmap))
     organizations = list(filterset.qs)
-    stats = selectors.matrix_stats(request.user, roadmap, [o.pk for o in organizations])
-    ordered = selectors.matrix_order(
-        organizations, stats, state=filterset.choice("state"), sort=filterset.choice("sort") or "name"
+    state, sort = filterset.choice("state"), filterset.choice("sort") or "name"
+    stats = (
+        selectors.matrix_stats(request.user, roadmap, [o.pk for o in organizations])
+        if with_stats or state or sort not in ("name", "-name")
+        else {}
     )
+    ordered = selectors.matrix_order(organizations, stats, state=state, sort=sort)
     return filterset, ordered, stats
 
 
@@ -134,7 +141,7 @@ def roadmap_matrix(request, pk: int):
 def roadmap_matrix_export(request, pk: int):
     """The matrix as filtered and sorted on the page, every organization of it (not one page), .xlsx."""
     roadmap = selectors.roadmap_detail(request.user, pk)
-    _filterset, organizations, stats = _matrix_rows(request, roadmap)
+    _filterset, organizations, stats = _matrix_rows(request, roadmap, with_stats=True)
     matrix = selectors.roadmap_matrix(request.user, roadmap, organizations)
     response = HttpResponse(exporters.export_matrix_xlsx(roadmap, matrix, stats), content_type=exporters.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="matrix-{roadmap.pk}-{matrix.today:%Y%m%d}.xlsx"'
