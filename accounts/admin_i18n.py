@@ -64,6 +64,26 @@ def _titles_in_case() -> None:
     ModelAdmin.changelist_view = changelist  # type: ignore[method-assign]
 
 
+def _delete_action_in_case() -> None:
+    """The action «Удалить выбранные %(verbose_name_plural)s» read «Удалить выбранные банк
+    наставников»: the selected objects in the accusative plural, from the singular name («Удалить
+    выбранных наставников», «Удалить выбранные организации»). The confirmation pages are
+    templates/admin/delete_confirmation.html and delete_selected_confirmation.html."""
+    from django.contrib.admin import ModelAdmin
+    from django.db.models.fields import BLANK_CHOICE_DASH
+
+    from accounts.morphology import object_name
+
+    get_action_choices = ModelAdmin.get_action_choices
+
+    def action_choices(self, request, default_choices=BLANK_CHOICE_DASH):
+        choices = get_action_choices(self, request, default_choices)
+        name = object_name(str(self.opts.verbose_name), "accusative", plural=True, selected=True)
+        return [(key, f"Удалить {name}") if key == "delete_selected" else (key, label) for key, label in choices]
+
+    ModelAdmin.get_action_choices = action_choices  # type: ignore[method-assign]
+
+
 def _export_field_labels() -> None:
     """django-import-export labels the export form's check boxes with the attribute's name in
     English («Short Name (Краткое наименование)»): the column's Russian name alone."""
@@ -87,6 +107,7 @@ def install() -> None:
     from simple_history.admin import SimpleHistoryAdmin
 
     _titles_in_case()
+    _delete_action_in_case()
     _export_field_labels()
 
     admin_list._boolean_icon = boolean_icon

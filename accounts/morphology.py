@@ -63,7 +63,7 @@ def _keep_case(original: str, inflected: str) -> str:
     return "-".join(out)
 
 
-def _pick(word: str, pos: set[str], gender: str | None = None, number: str | None = None):
+def _pick(word: str, pos: set[str], gender: str | None = None, number: str | None = None, *, geo: bool = True):
     parses = [p for p in _analyzer().parse(word) if p.tag.POS in pos and p.tag.case == "nomn"]
     if gender or number:
         agreeing = [
@@ -72,6 +72,8 @@ def _pick(word: str, pos: set[str], gender: str | None = None, number: str | Non
             if (number == "plur" and p.tag.number == "plur") or (number != "plur" and gender in (p.tag.gender, None))
         ]
         parses = agreeing or parses
+    if not geo:  # an object's name: the common noun («пара», «кампания»), not a place
+        return ([p for p in parses if "Geox" not in p.tag] or parses or [None])[0]
     geox = [p for p in parses if "Geox" in p.tag]
     return (geox or parses or [None])[0]
 
@@ -149,54 +151,105 @@ def inflect_name(name: str, case: str) -> str:
     return " ".join(_inflect_phrase(words, tag))
 
 
-# Object names in the admin's phrases («Добавить организацию», «Выберите пару для изменения»)
-ACCUSATIVE_OVERRIDES: dict[str, str] = {
-    # substantivized participles and parentheses the rule below leaves alone
-    "наставляемый": "наставляемого",
-    "участник (человек)": "участника (человека)",
-    "наставническая пара (группа)": "наставническую пару (группу)",
-}
+# Object names in the admin's phrases («Добавить организацию», «Выберите пару для изменения»,
+# «Удаление организации …», «удалить выбранных наставников»)
+OBJECT_CASES = {"nominative": "nomn", "accusative": "accs", "genitive": "gent"}
+_WORD = re.compile(r"[А-Яа-яЁё-]+")
 
 
-@lru_cache(maxsize=512)
-def accusative(verbose_name: str) -> str:
-    """A model's verbose_name in the accusative: the words up to the first noun agree with it, the
-    rest (genitive dependents, parentheses) stay. «организация» → «организацию», «персонализированная
-    программа» → «персонализированную программу», «исполнение мероприятия» unchanged, «пользователь» →
-    «пользователя». Never raises; an unknown word stays as written."""
-    text = str(verbose_name)
-    if text in ACCUSATIVE_OVERRIDES:
-        return ACCUSATIVE_OVERRIDES[text]
-    words = text.split(" ")
+def _modifier_form(word: str, wanted: set[str], gender: str | None, number: str):
+    adjective = _pick(word.lower(), {"ADJF", "PRTF"}, gender, number, geo=False)
+    return adjective.inflect(wanted) if adjective is not None else None
+
+
+def _case_set(case: str, number: str, gender: str | None, animacy: set[str]) -> set[str]:
+    wanted = {case, number}
+    if number == "sing" and gender:
+        wanted.add(gender)
+    if case == "accs" and (number == "plur" or gender == "masc"):
+        wanted |= animacy  # «выбранных наставников», «выбранного наставника», «выбранные пары»
+    return wanted
+
+
+def _inflect_head_phrase(words: list[str], case: str, plural: bool, lead: str = "") -> tuple[list[str], str]:
+    """Inflect the words up to and including the phrase's first noun (its head), a «(word)» right
+    after it and an «и …» coordinated with it; what depends on the head in the genitive stays.
+    Returns the words and the `lead` (a participle such as «выбранный») agreeing with the head."""
     head_index = None
     head = None
     for index, word in enumerate(words):
-        if not re.fullmatch(r"[А-Яа-яЁё-]+", word):
+        if not _WORD.fullmatch(word):
             break
-        parse = _pick(word.lower(), {"NOUN"})
-        adjective = _pick(word.lower(), {"ADJF", "PRTF"})
+        parse = _pick(word.lower(), {"NOUN"}, geo=False)
+        adjective = _pick(word.lower(), {"ADJF", "PRTF"}, geo=False)
         last = index == len(words) - 1
-        if parse is not None and (adjective is None or last or _pick(words[index + 1].lower(), {"NOUN"}) is None):
+        if parse is not None and (
+            adjective is None or last or _pick(words[index + 1].lower(), {"NOUN"}, geo=False) is None
+        ):
             head_index, head = index, parse
             break
     if head is None or head_index is None:
-        return text
+        # a substantivized participle or adjective («наставляемый»): a person, masculine
+        if len(words) == 1 and _WORD.fullmatch(words[0]) and _pick(words[0].lower(), {"ADJF", "PRTF"}, geo=False):
+            number = "plur" if plural else "sing"
+            wanted = _case_set(case, number, "masc", {"anim"})
+            form = _modifier_form(words[0], wanted, "masc", "sing")
+            lead_form = _modifier_form(lead, wanted, "masc", "sing") if lead else None
+            return [_keep_case(words[0], form.word) if form else words[0]], lead_form.word if lead_form else lead
+        return words, lead
     animacy = {"anim"} if "anim" in head.tag else {"inan"}
-    number = head.tag.number or "sing"
+    number = "plur" if plural else (head.tag.number or "sing")
+    gender = head.tag.gender
+    wanted = _case_set(case, number, gender, animacy)
     out = []
     for index, word in enumerate(words):
         if index < head_index:
-            adjective = _pick(word.lower(), {"ADJF", "PRTF"}, head.tag.gender, number)
-            form = None
-            if adjective is not None:
-                wanted = {"accs", number} | (animacy if (number == "plur" or head.tag.gender == "masc") else set())
-                if number == "sing" and head.tag.gender:
-                    wanted.add(head.tag.gender)
-                form = adjective.inflect(wanted)
+            form = _modifier_form(word, wanted, gender, head.tag.number or "sing")
             out.append(_keep_case(word, form.word) if form else word)
         elif index == head_index:
-            form = head.inflect({"accs", number})
+            form = head.inflect({case, number})
             out.append(_keep_case(word, form.word) if form else word)
         else:
-            out.append(word)
-    return " ".join(out)
+            break
+    rest = words[head_index + 1 :]
+    # «пара (группа)», «предмет (направление работы)»: the word in parentheses is the head's twin
+    if rest and rest[0].startswith("(") and _WORD.fullmatch(rest[0].strip("()")):
+        inner = rest[0].strip("()")
+        twin = _pick(inner.lower(), {"NOUN"}, geo=False)
+        form = twin.inflect({case, number}) if twin is not None else None
+        text = _keep_case(inner, form.word) if form else inner
+        out.append(rest[0].replace(inner, text))
+        rest = rest[1:]
+    # «пары и группы»: the coordinated noun takes the same case
+    if len(rest) >= 2 and rest[0] == "и":
+        tail, _ = _inflect_head_phrase(rest[1:], case, plural)
+        out.extend(["и", *tail])
+        rest = []
+    lead_form = _modifier_form(lead, wanted, gender, head.tag.number or "sing") if lead else None
+    return out + rest, (lead_form.word if lead_form else lead)
+
+
+@lru_cache(maxsize=2048)
+def object_name(verbose_name: str, case: str = "accusative", *, plural: bool = False, selected: bool = False) -> str:
+    """A model's verbose_name in `case` («nominative», «accusative», «genitive»): the words up to the
+    first noun agree with it, a «(twin)» and an «и …» after it follow, the rest (genitive
+    dependents) stays. `plural`: in the plural, from the singular name (a plural verbose_name may be
+    a collective: «банк наставников»). `selected`: with «выбранный» agreeing («выбранных
+    наставников», «выбранную организацию»). A capital first letter is lowered unless the word is an
+    abbreviation. Never raises; an unknown word stays as written."""
+    text = str(verbose_name)
+    words = text.split(" ")
+    if words and words[0][:1].isupper() and not words[0].isupper() and not words[0][1:2].isupper():
+        words[0] = words[0][:1].lower() + words[0][1:]
+    out, lead = _inflect_head_phrase(words, OBJECT_CASES[case], plural, "выбранный" if selected else "")
+    return " ".join([lead, *out] if selected else out)
+
+
+def accusative(verbose_name: str) -> str:
+    """A model's verbose_name in the accusative: «организация» → «организацию», «персонализированная
+    программа» → «персонализированную программу», «исполнение мероприятия» unchanged, «пользователь»
+    → «пользователя». Never raises; an unknown word stays as written."""
+    text = str(verbose_name)
+    result = object_name(text, "accusative")
+    # a capital first letter stays in a title («Запись о попытке доступа» is axes' own name)
+    return text[:1] + result[1:] if text[:1].isupper() and result[:1].lower() == text[:1].lower() else result

@@ -58,3 +58,14 @@ def of_count(value, singular: str) -> str:
         return agree(int(value), singular)
     except (TypeError, ValueError, KeyError):
         return f"{value}"
+
+
+@register.simple_tag
+def object_name(verbose_name, case: str, count=None, selected: bool = False) -> str:
+    """{% object_name opts.verbose_name "genitive" %} → «организации»; with `count` (the number of
+    selected objects) and `selected`: «выбранную организацию» for 1, «выбранные организации» for
+    more (accounts.morphology.object_name; escaped by the template like any text)."""
+    from accounts.morphology import object_name as inflect
+
+    plural = count is not None and int(count) != 1
+    return inflect(str(verbose_name), case, plural=plural, selected=bool(selected))

@@ -85,3 +85,94 @@ def test_admin_messages_fit_any_gender():
         assert translation.gettext("Add another %(verbose_name)s") % {"verbose_name": "Пункт плана"} == (
             "Добавить ещё: Пункт плана"
         )
+
+
+# Delete confirmations -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "case", "kwargs", "expected"),
+    [
+        ("организация", "genitive", {}, "организации"),
+        ("наставник", "genitive", {}, "наставника"),
+        ("наставляемый", "genitive", {}, "наставляемого"),
+        ("наставническая пара (группа)", "genitive", {}, "наставнической пары (группы)"),
+        ("наставническая пара (группа)", "accusative", {}, "наставническую пару (группу)"),
+        ("участник (человек)", "accusative", {}, "участника (человека)"),
+        ("Запись о доступе", "accusative", {}, "запись о доступе"),  # axes' capital, lowered mid-sentence
+        ("организация", "accusative", {"selected": True}, "выбранную организацию"),
+        ("наставник", "accusative", {"selected": True}, "выбранного наставника"),
+        ("мероприятие", "accusative", {"selected": True}, "выбранное мероприятие"),
+        ("организация", "accusative", {"selected": True, "plural": True}, "выбранные организации"),
+        ("наставник", "accusative", {"selected": True, "plural": True}, "выбранных наставников"),
+        ("наставляемый", "accusative", {"selected": True, "plural": True}, "выбранных наставляемых"),
+        ("участник (человек)", "accusative", {"selected": True, "plural": True}, "выбранных участников (людей)"),
+        ("кампания мониторинга", "genitive", {"selected": True, "plural": True}, "выбранных кампаний мониторинга"),
+        (
+            "наставническая пара (группа)",
+            "genitive",
+            {"selected": True, "plural": True},
+            "выбранных наставнических пар (групп)",
+        ),
+    ],
+)
+def test_object_name_in_case(name, case, kwargs, expected):
+    from accounts.morphology import object_name
+
+    assert object_name(name, case, **kwargs) == expected
+
+
+def test_every_registered_model_has_its_delete_cases():
+    from accounts.morphology import object_name
+
+    for model in admin.site._registry:
+        name = str(model._meta.verbose_name)
+        for case in ("accusative", "genitive"):
+            for plural in (False, True):
+                assert object_name(name, case, plural=plural, selected=True).startswith("выбранн"), (model, case)
+                assert object_name(name, case, plural=plural).strip(), model
+
+
+def _sentence(page: str) -> str:
+    return page.split('data-testid="delete-sentence">')[1].split("</p>")[0]
+
+
+def test_delete_confirmation_names_the_object_in_the_accusative(world, client_for):
+    from tests.factories import OrganizationFactory
+
+    spare = OrganizationFactory(municipality=world.home.municipality, short_name="СШ № 99")
+    page = client_for(world.admin).get(reverse("admin:accounts_organization_delete", args=[spare.pk]))
+    assert page.status_code == 200
+    sentence = _sentence(page.content.decode())
+    assert sentence.startswith("Вы уверены, что хотите удалить организацию «СШ № 99»?"), sentence
+
+
+def test_delete_confirmation_of_a_protected_object_in_the_genitive(world, client_for):
+    from tests.mentorship.factories import MenteeFactory, MentorFactory, make_pair
+
+    make_pair(
+        world.home.school,
+        mentors=[MentorFactory(organization=world.home.school)],
+        mentees=[MenteeFactory(organization=world.home.school)],
+    )
+    page = client_for(world.admin).get(reverse("admin:accounts_organization_delete", args=[world.home.school.pk]))
+    sentence = _sentence(page.content.decode())
+    assert sentence.startswith(f"Удаление организации «{world.home.school}» потребует удаления"), sentence
+
+
+def test_delete_selected_names_one_or_many_in_case(world, client_for):
+    from tests.mentorship.factories import MentorFactory
+
+    client = client_for(world.admin)
+    url = reverse("admin:mentorship_mentor_changelist")
+    first = MentorFactory(organization=world.home.school)
+    second = MentorFactory(organization=world.home.school)
+    changelist = client.get(url).content.decode()
+    assert "Удалить выбранных наставников" in changelist and "выбранные банк" not in changelist
+    one = client.post(url, {"action": "delete_selected", "_selected_action": [first.pk]}).content.decode()
+    assert _sentence(one).startswith("Вы уверены, что хотите удалить выбранного наставника?")
+    both = client.post(url, {"action": "delete_selected", "_selected_action": [first.pk, second.pk]})
+    assert _sentence(both.content.decode()).startswith("Вы уверены, что хотите удалить выбранных наставников?")
+    organizations = client.post(
+        reverse("admin:accounts_organization_changelist"),
+        {"action": "delete_selected", "_selected_action": [world.home.school.pk, world.home.other_school.pk]},
+    ).content.decode()
+    assert _sentence(organizations).startswith("Удаление выбранных организаций потребует удаления")  # protected
