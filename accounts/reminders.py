@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.db.models import Model
+from django.db.models import DateField, F, Func, IntegerField, Model, Q, Value
+from django.db.models.functions import Mod
+from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from django.urls import NoReverseMatch, reverse
 
 if TYPE_CHECKING:
@@ -178,6 +180,44 @@ def daily_then_weekly_dates(today: dt.date, *, daily_days: int = OVERDUE_DAILY_D
 def first_then_weekly_dates(today: dt.date, *, first: int, last: int = HORIZON_DAYS) -> list[dt.date]:
     """The start dates whose age `first_then_weekly` accepts on `today` (ages up to `last` days)."""
     return [today - dt.timedelta(days=n) for n in range(first, last + 1, REPEAT_EVERY_DAYS)]
+
+
+# The same rules in SQL: the providers choose what is due today in the database, for every
+# candidate at once, instead of reading candidates and testing each one in Python.
+class DaysSince(Func):
+    """Whole days from a date column to `today` (today − date; negative for a date still ahead)."""
+
+    output_field = IntegerField()
+    arg_joiner = " - "
+    template = "(%(expressions)s)"  # PostgreSQL: date − date is an integer of days
+
+    def __init__(self, expression: str | Any, today: dt.date):
+        expression = F(expression) if isinstance(expression, str) else expression
+        super().__init__(Value(today, output_field=DateField()), expression)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            arg_joiner=") - JULIANDAY(",
+            template="CAST(JULIANDAY(%(expressions)s) AS INTEGER)",
+            **extra_context,
+        )
+
+
+def first_then_weekly_sql(days: Any, *, first: int, last: int | None = None) -> Q:
+    """`first_then_weekly(days, first=first)` as a condition on the expression `days` (up to `last`)."""
+    condition = Q(GreaterThanOrEqual(days, first)) & Q(Exact(Mod(days - Value(first), Value(REPEAT_EVERY_DAYS)), 0))
+    if last is not None:
+        condition &= Q(LessThanOrEqual(days, last))
+    return condition
+
+
+def daily_then_weekly_sql(days: Any, *, daily_days: int = OVERDUE_DAILY_DAYS) -> Q:
+    """`daily_then_weekly(days)` as a condition on the expression `days`."""
+    return Q(GreaterThanOrEqual(days, 1)) & (
+        Q(LessThanOrEqual(days, daily_days)) | first_then_weekly_sql(days, first=daily_days)
+    )
 
 
 # Wording shared by the providers ---------------------------------------------------------------

@@ -106,6 +106,11 @@ def _today_at(organization: Organization | None) -> dt.date:
     return local_today(organization.municipality if organization is not None else None)
 
 
+def full_name(last_name: str, first_name: str, middle_name: str) -> str:
+    """«Иванова Анна Петровна» (also for names read with values(), without a Person)."""
+    return " ".join(p for p in (last_name, first_name, middle_name) if p)
+
+
 def short_name(last_name: str, first_name: str, middle_name: str) -> str:
     """«Иванова А.П.» (also for names read with values(), without a Person)."""
     initials = "".join(f"{p[0]}." for p in (first_name, middle_name) if p)
@@ -224,7 +229,7 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+        return full_name(self.last_name, self.first_name, self.middle_name)
 
     @property
     def short_name(self) -> str:

@@ -23,15 +23,17 @@ from django.db.models import (
     Q,
     When,
 )
-from django.db.models.functions import Trim
+from django.db.models.functions import Coalesce, Trim
 
 from accounts.reminders import (
     REPEAT_EVERY_DAYS,
+    DaysSince,
     Planned,
     SweepContext,
     days_text,
     first_then_weekly,
     first_then_weekly_dates,
+    first_then_weekly_sql,
     path_to,
     register_reminder,
     short_text,
@@ -45,6 +47,7 @@ from mentorship.models import (
     PairStatus,
     ParticipantRole,
     Person,
+    full_name,
     short_name,
 )
 
@@ -333,71 +336,73 @@ def meeting_feedback_missing(ctx: SweepContext) -> Iterable[Planned]:
 
 
 def mentee_waiting(ctx: SweepContext) -> Iterable[Planned]:
-    since = ctx.today - dt.timedelta(days=MENTEE_WAITING_DAYS + 1)
+    """Mentees of active schools waiting without an open pair, on day MENTEE_WAITING_DAYS + 1 and
+    weekly after it (the cadence in SQL, rows of values)."""
     people = (
-        Person.objects.filter(
+        Person.objects.alias(age=DaysSince("mentee_since", ctx.today))
+        .filter(
+            first_then_weekly_sql(F("age"), first=MENTEE_WAITING_DAYS + 1),
             organization__municipality=ctx.municipality,
             organization__is_active=True,
             is_mentee=True,
             is_active=True,
-            mentee_since__lte=since,
-            mentee_since__in=first_then_weekly_dates(ctx.today, first=MENTEE_WAITING_DAYS + 1),
         )
         .exclude(participations__role=ParticipantRole.MENTEE, participations__pair__status__in=OPEN_PAIR_STATUSES)
-        .select_related("organization")
         .order_by("mentee_since", "pk")
+        .values_list(
+            "pk",
+            "organization_id",
+            "organization__short_name",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "mentee_since",
+        )
     )
-    for person in people:
-        assert person.mentee_since is not None  # filtered above
-        days = (ctx.today - person.mentee_since).days
-        if not first_then_weekly(days, first=MENTEE_WAITING_DAYS + 1):
-            continue
+    for pk, organization_id, organization_name, last_name, first_name, middle_name, since in people:
+        assert since is not None  # a null date has no age: the cadence filter left it out
+        days = (ctx.today - since).days
         yield Planned(
             object_type="mentorship.person",
-            object_id=person.pk,
+            object_id=pk,
             kind=MENTEE_WAITING,
-            recipients=ctx.curators(person.organization_id),
-            title=f"{person.short_name} ждёт наставника {days_text(days)}",
+            recipients=ctx.curators(organization_id),
+            title=f"{short_name(last_name, first_name, middle_name)} ждёт наставника {days_text(days)}",
             message=(
-                f"Наставляемый {person.full_name} ({person.organization.short_name}) в банке наставляемых "
-                f"с {person.mentee_since:%d.%m.%Y} и до сих пор без пары. Подберите наставника."
+                f"Наставляемый {full_name(last_name, first_name, middle_name)} ({organization_name}) в банке "
+                f"наставляемых с {since:%d.%m.%Y} и до сих пор без пары. Подберите наставника."
             ),
-            path=path_to("mentorship:person_detail", person.pk),
-            organization_id=person.organization_id,
+            path=path_to("mentorship:person_detail", pk),
+            organization_id=organization_id,
         )
 
 
 def pair_inactive(ctx: SweepContext) -> Iterable[Planned]:
-    silent = first_then_weekly_dates(ctx.today, first=PAIR_SILENCE_DAYS)
+    """Active pairs silent since their last meeting (or their start, without one) for
+    PAIR_SILENCE_DAYS, then weekly (the cadence in SQL, on the aggregate: rows of values)."""
     pairs = (
         Pair.objects.filter(organization__municipality=ctx.municipality, status=PairStatus.ACTIVE)
         .annotate(last_meeting=Max("meetings__held_on"))
-        .filter(Q(last_meeting__in=silent) | Q(last_meeting__isnull=True, started_on__in=silent))
-        .select_related("organization")
+        .alias(age=DaysSince(Coalesce("last_meeting", "started_on"), ctx.today))
+        .filter(first_then_weekly_sql(F("age"), first=PAIR_SILENCE_DAYS))
         .order_by("pk")
+        .values_list("pk", "organization_id", "organization__short_name", "title", "started_on", "last_meeting")
     )
-    for pair in pairs:
-        since = pair.last_meeting or pair.started_on  # annotated above
-        if since is None:
-            continue
+    for pk, organization_id, organization_name, title, started_on, last_meeting in pairs:
+        since = last_meeting or started_on
+        assert since is not None  # a null date has no age: the cadence filter left it out
         days = (ctx.today - since).days
-        if not first_then_weekly(days, first=PAIR_SILENCE_DAYS):
-            continue
-        what = (
-            f"последняя встреча {since:%d.%m.%Y}"
-            if pair.last_meeting
-            else f"встреч не было с начала ({since:%d.%m.%Y})"
-        )
-        label = pair.title or f"пара № {pair.pk}"
+        what = f"последняя встреча {since:%d.%m.%Y}" if last_meeting else f"встреч не было с начала ({since:%d.%m.%Y})"
+        label = title or f"пара № {pk}"
         yield Planned(
             object_type="mentorship.pair",
-            object_id=pair.pk,
+            object_id=pk,
             kind=PAIR_INACTIVE,
-            recipients=ctx.curators(pair.organization_id),
+            recipients=ctx.curators(organization_id),
             title=f"Нет встреч {days_text(days)}: {label}",
-            message=f"Наставническая пара «{label}» ({pair.organization.short_name}): {what}. Запланируйте встречу.",
-            path=path_to("mentorship:pair_detail", pair.pk),
-            organization_id=pair.organization_id,
+            message=f"Наставническая пара «{label}» ({organization_name}): {what}. Запланируйте встречу.",
+            path=path_to("mentorship:pair_detail", pk),
+            organization_id=organization_id,
         )
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import F
+
 from accounts.reminders import (
+    DaysSince,
     Planned,
     SweepContext,
-    daily_then_weekly,
+    daily_then_weekly_sql,
     days_text,
     path_to,
     register_reminder,
@@ -34,35 +37,35 @@ ASSIGNMENT_FIELDS = (
 
 
 def campaign_report_overdue(ctx: SweepContext) -> Iterable[Planned]:
+    """A school's report still open after the campaign's deadline: daily for the first days, then
+    weekly (the cadence in SQL, rows of values)."""
     assignments = (
-        Assignment.objects.filter(
+        Assignment.objects.alias(late=DaysSince("campaign__deadline", ctx.today))
+        .filter(
+            daily_then_weekly_sql(F("late")),
             campaign__municipality=ctx.municipality,
-            campaign__deadline__lt=ctx.today,
             status__in=OPEN_ASSIGNMENT_STATUSES,
             organization__is_active=True,
         )
         .exclude(campaign__status=CampaignStatus.DRAFT)
-        .select_related("organization", "campaign")
         .order_by("campaign__deadline", "pk")
+        .values_list("pk", "organization_id", "organization__short_name", "campaign__title", "campaign__deadline")
     )
-    for assignment in assignments:
-        campaign = assignment.campaign
-        late = (ctx.today - campaign.deadline).days
-        if not daily_then_weekly(late):
-            continue
+    for pk, organization_id, organization_name, title, deadline in assignments:
+        late = (ctx.today - deadline).days
         yield Planned(
             object_type="monitoring.assignment",
-            object_id=assignment.pk,
+            object_id=pk,
             kind=CAMPAIGN_REPORT_OVERDUE,
-            recipients=ctx.curators(assignment.organization_id),
-            title=f"Не сдано в срок: {short_text(campaign.title, 80)}",
+            recipients=ctx.curators(organization_id),
+            title=f"Не сдано в срок: {short_text(title, 80)}",
             message=(
-                f"Мониторинг «{campaign.title}» ({assignment.organization.short_name}): данные не сданы, "
-                f"срок был {campaign.deadline:%d.%m.%Y} ({days_text(late)} назад)."
+                f"Мониторинг «{title}» ({organization_name}): данные не сданы, "
+                f"срок был {deadline:%d.%m.%Y} ({days_text(late)} назад)."
             ),
-            path=path_to("monitoring:assignment_detail", assignment.pk),
-            organization_id=assignment.organization_id,
-            due_date=campaign.deadline,
+            path=path_to("monitoring:assignment_detail", pk),
+            organization_id=organization_id,
+            due_date=deadline,
         )
 
 

@@ -9,23 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from accounts.plurals import count_noun
 from accounts.reminders import (
     Planned,
     SweepContext,
     daily_then_weekly,
-    daily_then_weekly_dates,
     days_text,
     first_then_weekly,
-    first_then_weekly_dates,
     path_to,
     register_reminder,
     short_text,
 )
-from roadmaps.models import ExecutionRecord, ExecutionStatus, RoadmapStatus
+from roadmaps.models import ExecutionRecord, ExecutionStatus, Roadmap, RoadmapStatus
 
 DUE_SOON = "roadmap_due_soon"
 DUE_TODAY = "roadmap_due_today"
@@ -48,7 +47,35 @@ RECORD_FIELDS = (
 )
 
 
+class DueRecord(NamedTuple):
+    """An open execution record as the reminders read it: a row of values, not a model instance."""
+
+    pk: int
+    organization_id: int | None
+    municipality_id: int
+    due_date: dt.date
+    number: str
+    title: str
+    roadmap_title: str
+    organization_name: str | None
+
+
+# the columns of DueRecord, in its order
+RECORD_COLUMNS = (
+    "pk",
+    "organization_id",
+    "municipality_id",
+    "due__date",
+    "activity__number",
+    "activity__title",
+    "activity__roadmap__title",
+    "organization__short_name",
+)
+
+
 def open_records(ctx: SweepContext):
+    """Open records of the municipality's approved roadmaps (not templates) of active schools or
+    of the municipality itself."""
     return (
         ExecutionRecord.objects.filter(
             municipality=ctx.municipality,
@@ -57,58 +84,41 @@ def open_records(ctx: SweepContext):
         )
         .exclude(status=ExecutionStatus.DONE)
         .filter(Q(organization__isnull=True) | Q(organization__is_active=True))
-        .select_related("activity__roadmap", "due", "organization")
-        # only what the reminder's text and key use: activities and roadmaps carry long texts
-        .only(
-            "id",
-            "status",
-            "municipality_id",
-            "organization_id",
-            "activity_id",
-            "due_id",
-            "activity__number",
-            "activity__title",
-            "activity__roadmap_id",
-            "activity__roadmap__title",
-            "due__date",
-            "organization__short_name",
-            "organization__is_active",
-        )
-        .order_by("due__date", "pk")
     )
 
 
-def _shared_records(ctx: SweepContext) -> list:
-    """Open execution records due on any date a record reminder fires on today, and every one
-    already overdue (the grouped overdue notice lists them all): one query for the four record
-    reminders, whether or not a school has something overdue today (the query count of the sweep
-    and of tomorrow's preview does not depend on the data)."""
+def _shared_records(ctx: SweepContext) -> list[DueRecord]:
+    """Open execution records due today, on one of the «days before» dates, or already overdue
+    (every overdue record: the grouped overdue notice lists them all, the weekly digest counts
+    them, the overdue and escalation cadences are tested on them). One query of values for the
+    four record reminders and the digest, whatever the data (the query count of the sweep and of
+    tomorrow's preview does not depend on it)."""
 
-    def read() -> list:
-        wanted = {
-            ctx.today,
-            *(ctx.today + dt.timedelta(days=d) for d in ctx.rules.days_before_list),
-            *daily_then_weekly_dates(ctx.today),
-            *first_then_weekly_dates(ctx.today, first=ctx.rules.escalation_days + 1),
-        }
-        return list(open_records(ctx).filter(Q(due__date__in=sorted(wanted)) | Q(due__date__lt=ctx.today)))
+    def read() -> list[DueRecord]:
+        ahead = sorted({ctx.today, *(ctx.today + dt.timedelta(days=d) for d in ctx.rules.days_before_list)})
+        rows = (
+            open_records(ctx)
+            .filter(Q(due__date__in=ahead) | Q(due__date__lt=ctx.today))
+            .order_by("due__date", "pk")
+            .values_list(*RECORD_COLUMNS)
+        )
+        return [DueRecord(*row) for row in rows]
 
     return ctx.shared("roadmaps.open_records", read)
 
 
-def open_records_on(ctx: SweepContext, dates) -> list:
+def open_records_on(ctx: SweepContext, dates) -> list[DueRecord]:
     """Open execution records due on `dates`, earliest first."""
     dates = set(dates)
-    return [r for r in _shared_records(ctx) if r.due.date in dates]
+    return [r for r in _shared_records(ctx) if r.due_date in dates]
 
 
-def _record_text(record) -> tuple[str, str]:
-    activity = record.activity
-    where = record.organization.short_name if record.organization_id else "муниципальный уровень"
-    name = short_text(f"{activity.number} {activity.title}".strip())
+def _record_text(record: DueRecord) -> tuple[str, str]:
+    where = record.organization_name if record.organization_id else "муниципальный уровень"
+    name = short_text(f"{record.number} {record.title}".strip())
     body = (
-        f"Мероприятие «{name}» дорожной карты «{record.activity.roadmap.short_title}» ({where}), "
-        f"срок — {record.due.date:%d.%m.%Y}."
+        f"Мероприятие «{name}» дорожной карты «{Roadmap.shorten(record.roadmap_title)}» ({where}), "
+        f"срок — {record.due_date:%d.%m.%Y}."
     )
     return name, body
 
@@ -123,7 +133,7 @@ def _record_planned(record, kind: str, recipients: tuple, title: str, message: s
         message=message,
         path=path_to("roadmaps:record", record.pk),
         organization_id=record.organization_id,
-        due_date=record.due.date,
+        due_date=record.due_date,
     )
 
 
@@ -139,17 +149,17 @@ def _owner_key(record) -> tuple[str, int]:
     return "accounts.municipality", record.municipality_id
 
 
-def _where(record) -> str:
-    return record.organization.short_name if record.organization_id else "муниципальный уровень"
+def _where(record: DueRecord) -> str:
+    return record.organization_name or "" if record.organization_id else "муниципальный уровень"
 
 
-def _in_where(record) -> str:
-    return f"в {record.organization.short_name}" if record.organization_id else "на муниципальном уровне"
+def _in_where(record: DueRecord) -> str:
+    return f"в {record.organization_name}" if record.organization_id else "на муниципальном уровне"
 
 
-def _line(record, note: str = "") -> str:
-    name = short_text(f"{record.activity.number} {record.activity.title}".strip(), 150)
-    return f"— {name} (срок {record.due.date:%d.%m.%Y}{', ' + note if note else ''})"
+def _line(record: DueRecord, note: str = "") -> str:
+    name = short_text(f"{record.number} {record.title}".strip(), 150)
+    return f"— {name} (срок {record.due_date:%d.%m.%Y}{', ' + note if note else ''})"
 
 
 def _listing(records: list, note=lambda r: "") -> str:
@@ -178,7 +188,7 @@ def _group_planned(records: list, kind: str, recipients: tuple, title: str, mess
         message=message,
         path=path_to("roadmaps:record", first.pk) if len(records) == 1 else path_to("roadmaps:tasks"),
         organization_id=first.organization_id,
-        due_date=min(r.due.date for r in records),
+        due_date=min(r.due_date for r in records),
     )
 
 
@@ -190,7 +200,7 @@ def overdue_records(ctx: SweepContext, owners) -> list:
     return [
         r
         for r in _shared_records(ctx)
-        if r.due.date < ctx.today and (r.organization_id in org_ids or (municipal and r.organization_id is None))
+        if r.due_date < ctx.today and (r.organization_id in org_ids or (municipal and r.organization_id is None))
     ]
 
 
@@ -200,14 +210,14 @@ def roadmap_due_soon(ctx: SweepContext) -> Iterable[Planned]:
         first = records[0]
         if len(records) == 1:
             name, body = _record_text(first)
-            title = f"Через {days_text(targets[first.due.date])} срок: {name}"
+            title = f"Через {days_text(targets[first.due_date])} срок: {name}"
             message = f"{body} Отметьте выполнение и приложите подтверждение до срока."
         else:
             title = f"Скоро срок: {count_noun(len(records), 'мероприятие')} {_in_where(first)}"
             message = (
                 f"Скоро срок: {count_noun(len(records), 'мероприятие')} дорожных карт ({_where(first)}). "
                 "Отметьте выполнение и приложите подтверждение до срока.\n"
-                + _listing(records, lambda r: f"через {days_text(targets[r.due.date])}")
+                + _listing(records, lambda r: f"через {days_text(targets[r.due_date])}")
             )
         yield _group_planned(records, DUE_SOON, ctx.curators(first.organization_id), title, message)
 
@@ -230,11 +240,7 @@ def roadmap_due_today(ctx: SweepContext) -> Iterable[Planned]:
 def roadmap_overdue(ctx: SweepContext) -> Iterable[Planned]:
     """One notice a day per school to its curators: «в МБОУ «СШ № 1» просрочено 16 мероприятий» with
     the list of every overdue activity, on the days at least one of them is on the overdue cadence."""
-    firing = [
-        r
-        for r in open_records_on(ctx, daily_then_weekly_dates(ctx.today))
-        if daily_then_weekly((ctx.today - r.due.date).days)
-    ]
+    firing = [r for r in _shared_records(ctx) if daily_then_weekly((ctx.today - r.due_date).days)]
     groups = _grouped(firing)
     if not groups:
         return
@@ -243,7 +249,7 @@ def roadmap_overdue(ctx: SweepContext) -> Iterable[Planned]:
         first = records[0]
         overdue = everything.get(key) or records
         if len(overdue) == 1:
-            late = (ctx.today - first.due.date).days
+            late = (ctx.today - first.due_date).days
             name, body = _record_text(first)
             title = f"Просрочено на {days_text(late)}: {name}"
             message = f"{body} Срок прошёл {days_text(late)} назад: отметьте выполнение или напишите комментарий."
@@ -252,7 +258,7 @@ def roadmap_overdue(ctx: SweepContext) -> Iterable[Planned]:
             title = f"{where[:1].upper()}{where[1:]} просрочено {count_noun(len(overdue), 'мероприятие')}"
             message = (
                 f"{title} дорожных карт на {ctx.today:%d.%m.%Y}. Отметьте выполнение или напишите комментарий.\n"
-                + _listing(overdue, lambda r: f"просрочено на {days_text((ctx.today - r.due.date).days)}")
+                + _listing(overdue, lambda r: f"просрочено на {days_text((ctx.today - r.due_date).days)}")
             )
         yield _group_planned(overdue, OVERDUE, ctx.curators(first.organization_id), title, message)
 
@@ -260,31 +266,30 @@ def roadmap_overdue(ctx: SweepContext) -> Iterable[Planned]:
 def roadmap_escalation(ctx: SweepContext) -> Iterable[Planned]:
     """To the coordinators, one notice a day for the municipality listing the schools long overdue."""
     first_day = ctx.rules.escalation_days + 1
-    dates = first_then_weekly_dates(ctx.today, first=first_day)
     records = [
         r
-        for r in open_records_on(ctx, dates)
-        if r.organization_id is not None and first_then_weekly((ctx.today - r.due.date).days, first=first_day)
+        for r in _shared_records(ctx)
+        if r.organization_id is not None and first_then_weekly((ctx.today - r.due_date).days, first=first_day)
     ]
     if not records:
         return
     if len(records) == 1:
         record = records[0]
-        late = (ctx.today - record.due.date).days
+        late = (ctx.today - record.due_date).days
         name, body = _record_text(record)
         yield _record_planned(
             record,
             ESCALATION,
             ctx.coordinators(),
-            f"{record.organization.short_name}: просрочка {days_text(late)}",
+            f"{record.organization_name}: просрочка {days_text(late)}",
             f"{body} Организация не отметила выполнение {days_text(late)} после срока.",
         )
         return
     by_org = _grouped(records)
     lines = []
     for group in by_org.values():
-        lines.append(f"{group[0].organization.short_name}:")
-        lines.append(_listing(group, lambda r: f"просрочено на {days_text((ctx.today - r.due.date).days)}"))
+        lines.append(f"{group[0].organization_name}:")
+        lines.append(_listing(group, lambda r: f"просрочено на {days_text((ctx.today - r.due_date).days)}"))
     orgs = count_noun(len(by_org), "организация")
     yield Planned(
         object_type="accounts.municipality",
@@ -297,16 +302,17 @@ def roadmap_escalation(ctx: SweepContext) -> Iterable[Planned]:
             f"{count_noun(len(records), 'мероприятие')} ({orgs}).\n" + "\n".join(lines)
         ),
         path=path_to("roadmaps:attention"),
-        due_date=min(r.due.date for r in records),
+        due_date=min(r.due_date for r in records),
     )
 
 
 def weekly_digest(ctx: SweepContext) -> Iterable[Planned]:
-    """Coordinators: what is overdue, by organization (the sweep asks for it once a week)."""
-    overdue = open_records(ctx).filter(due__date__lt=ctx.today).order_by()
+    """Coordinators: what is overdue, by organization (the sweep asks for it once a week; counted
+    from the records' shared read, which has every overdue one)."""
     by_org: dict[str, int] = defaultdict(int)
-    for name, count in overdue.values_list("organization__short_name").annotate(n=Count("pk")):
-        by_org[name or "Муниципальный уровень"] += count
+    for record in _shared_records(ctx):
+        if record.due_date < ctx.today:
+            by_org[record.organization_name or "Муниципальный уровень"] += 1
     total = sum(by_org.values())
     if total:
         lines = [f"— {name}: {count}" for name, count in sorted(by_org.items(), key=lambda p: (-p[1], p[0]))]
