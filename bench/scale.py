@@ -532,12 +532,16 @@ class Generator:
     def run(self) -> ScaleReport:
         if Region.objects.filter(name=REGION_NAME).exists():
             raise ValueError(f"Регион «{REGION_NAME}» уже есть в базе: seed_scale заполняет пустую базу.")
-        self._stage("Организации и пользователи", self.organizations_and_users)
-        self._stage("Люди и согласия", self.people)
-        self._stage("Пары, программы, встречи", self.pairs)
-        self._stage("Дорожные карты и исполнение", self.roadmaps)
-        self._stage("Мониторинг и анкеты", self.monitoring)
-        self._stage("Реестры, напоминания", self.registries)
+        from monitoring import stats
+
+        with stats.paused():  # no refresh job per write: the aggregates are built once, at the end
+            self._stage("Организации и пользователи", self.organizations_and_users)
+            self._stage("Люди и согласия", self.people)
+            self._stage("Пары, программы, встречи", self.pairs)
+            self._stage("Дорожные карты и исполнение", self.roadmaps)
+            self._stage("Мониторинг и анкеты", self.monitoring)
+            self._stage("Реестры, напоминания", self.registries)
+        self._stage("Сводные показатели для страниц региона", lambda: {"OrganizationStats": stats.stats_rebuild()})
         started = time.monotonic()
         if connection.vendor == "postgresql":
             # what autovacuum would do on a live database: planner statistics, and (outside a

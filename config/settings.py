@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab as _crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
@@ -256,6 +257,12 @@ JOBS_BEAT_STALE_SECONDS = env_int("JOBS_BEAT_STALE_SECONDS", 120, minimum=1)
 MONITORING_TEST_STAGE_DELAY = env_float("MONITORING_TEST_STAGE_DELAY", 0.0, minimum=0.0)
 CELERY_BEAT_SCHEDULE = {
     "jobs-dispatch": {"task": "jobs.tick", "schedule": float(JOBS_DISPATCH_INTERVAL), "options": {"expires": 60}},
+    # the region pages' aggregates: deadlines become due and overdue at midnight (monitoring/stats.py)
+    "monitoring-rebuild-stats": {
+        "task": "monitoring.rebuild_stats",
+        "schedule": _crontab(hour=0, minute=20),
+        "options": {"expires": 6 * 3600},
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts import scoping
 from accounts.copy import copy_insert_with_history, copy_links
+from accounts.events import organizations_changed
 from accounts.import_widgets import (
     ChoiceLabelWidget,
     IntegerStrictWidget,
@@ -94,6 +95,11 @@ class NamesWidget(Widget):
 
 def _column(attribute: str | None, column: str, widget=None) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=column, widget=widget or StrippedCharWidget())
+
+
+def _changed(people: list[Person]) -> None:
+    """COPY and bulk updates send no model signals: tell whoever keeps counts (monitoring.stats)."""
+    organizations_changed.send(sender=Person, organization_ids={p.organization_id for p in people})
 
 
 class PersonResource(ScopedResourceMixin, resources.ModelResource):
@@ -263,6 +269,7 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
                 # COPY (PostgreSQL): people, their history rows and their list links, a statement each
                 copy_insert_with_history(Person, self.create_instances, user=self.user, change_reason=IMPORT_REASON)
                 self._write_m2m(self.create_instances, new=True)
+                _changed(self.create_instances)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
         self.create_instances.clear()
@@ -283,6 +290,7 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
                     default_change_reason=IMPORT_REASON,
                 )
                 self._write_m2m(self.update_instances, new=False)
+                _changed(self.update_instances)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
         self.update_instances.clear()

@@ -64,6 +64,18 @@ class MonitoringConfig(AppConfig):
             )
         )
 
+        register(
+            Entry(
+                kind="monitoring.stats_refresh",
+                run="monitoring.stats.stats_refresh",
+                label="Пересчёт сводных показателей",
+                outcome="показатели будут пересчитаны",
+            )
+        )
+        from monitoring import stats
+
+        stats.connect()  # the region pages' aggregates follow every write (monitoring/stats.py)
+
         from accounts.navigation import register_organization_section
         from monitoring.org_sections import monitoring_section
 

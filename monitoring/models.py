@@ -675,3 +675,50 @@ class RegionalRequest(models.Model):
             self.campaign.deadline + dt.timedelta(days=1), dt.time.min, tzinfo=self.municipality.tzinfo
         )
         return self.first_submitted_at < end
+
+
+class OrganizationStats(models.Model):
+    """One organization's summable counts for one calendar year, kept for the region pages.
+
+    A region page sums these rows grouped by municipality (flat in the size of the region) instead
+    of counting every person, pair, meeting and deadline of the region on each view. Each row is
+    computed by the annual report's own code (`monitoring.reports.data`, the indicators of
+    monitoring/indicators.py), never by a second formula: `monitoring.stats` refreshes an
+    organization's rows after every write that changes its figures (a background job sent after
+    commit) and rebuilds all of them every night (`manage.py rebuild_stats`), since deadlines
+    become due and overdue with the date alone. `as_of` is the date the roadmap deadlines were
+    counted for; `refreshed_at` when the row was computed.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # the organization's municipality and state at refresh time: the region sums group by them
+    # without a join (an organization that moves or closes is refreshed by the same hooks)
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    is_active = models.BooleanField(default=True)
+    year = models.PositiveSmallIntegerField("год")
+    mentors = models.PositiveIntegerField(default=0)
+    mentees = models.PositiveIntegerField(default=0)
+    mentees_matched = models.PositiveIntegerField(default=0)
+    pairs = models.PositiveIntegerField(default=0)
+    programs = models.PositiveIntegerField(default=0)
+    young_total = models.PositiveIntegerField(default=0)
+    young_covered = models.PositiveIntegerField(default=0)
+    meetings = models.PositiveIntegerField(default=0)
+    roadmap_due = models.PositiveIntegerField(default=0)
+    roadmap_done = models.PositiveIntegerField(default=0)
+    roadmap_on_time = models.PositiveIntegerField(default=0)
+    roadmap_overdue = models.PositiveIntegerField(default=0)
+    reports_expected = models.PositiveIntegerField(default=0)
+    reports_submitted = models.PositiveIntegerField(default=0)
+    reports_on_time = models.PositiveIntegerField(default=0)
+    as_of = models.DateField("сроки посчитаны на")
+    refreshed_at = models.DateTimeField("пересчитано")
+
+    class Meta:
+        verbose_name = "сводные показатели организации за год"
+        verbose_name_plural = "сводные показатели организаций по годам"
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="org_stats_unique_year")]
+        indexes = [models.Index(fields=["year", "municipality"], name="org_stats_year_mun_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.year}"

@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Q, QuerySet, Subquery
 
 from accounts import scoping
 from accounts.models import Municipality, Region, local_today
+from monitoring import stats
 from monitoring.models import (
     AnnualReportBuild,
     AssignmentStatus,
@@ -44,6 +45,7 @@ class MunicipalityFigures:
     report: AnnualReportBuild | None = None
     score: float | None = None
     rank: int | None = None
+    freshness: stats.Freshness | None = None  # stored aggregates: when computed; None: counted live
 
     @property
     def organizations(self) -> int:
@@ -67,16 +69,28 @@ class MunicipalityFigures:
 
 
 def region_figures(
-    region: Region, year: int, *, academic: bool = False, today: dt.date | None = None
+    region: Region, year: int, *, academic: bool = False, today: dt.date | None = None, live: bool = False
 ) -> list[MunicipalityFigures]:
     """One row per municipality of the region for the year, ranked by MUNICIPALITY_CRITERIA, with
-    the latest build of its annual report for that year."""
+    the latest build of its annual report for that year.
+
+    A calendar year's counts are the stored per-organization aggregates summed by municipality
+    (`monitoring.stats`: flat in the size of the region; `region_freshness` says when they were
+    computed); an academic year, a year not stored yet or `live=True` counts from the data."""
     municipalities = region_municipalities(region)
     if not municipalities:
         return []
-    period = Period(year, academic)
-    totals = municipality_rows(municipalities, period, today or local_today(), details=False)
-    rows = {m.pk: MunicipalityFigures(municipality=m, totals=t) for m, t in zip(municipalities, totals, strict=True)}
+    stored = None if (academic or live or today is not None) else stats.municipality_rows(municipalities, year)
+    if stored is not None:
+        totals, freshness = stored
+    else:
+        period = Period(year, academic)
+        totals = municipality_rows(municipalities, period, today or local_today(), details=False)
+        freshness = None
+    rows = {
+        m.pk: MunicipalityFigures(municipality=m, totals=t, freshness=freshness)
+        for m, t in zip(municipalities, totals, strict=True)
+    }
     latest = (
         AnnualReportBuild.objects.filter(municipality_id__in=rows, year=year)
         .values("municipality_id")

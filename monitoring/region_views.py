@@ -17,9 +17,9 @@ from accounts.models import Municipality, Region
 from monitoring import region_selectors as selectors
 from monitoring import selectors as monitoring_selectors
 from monitoring import services
+from monitoring import stats as region_stats
 from monitoring.forms import PeriodFilterForm, RegionalCampaignForm, RegionalSubmitForm, RegionBuildForm, ReturnForm
 from monitoring.models import AssignmentStatus, CampaignStatus
-from monitoring.selectors import organization_figures
 
 PAGE_SIZE = 50
 
@@ -61,6 +61,7 @@ def region_detail(request, pk: int):
             "year": year,
             "rows": rows,
             "total": selectors.region_totals(rows),
+            "freshness": rows[0].freshness if rows else None,
             "criteria": selectors.MUNICIPALITY_CRITERIA,
             "report_states": selectors.report_states(rows),
             "sort": sort,
@@ -104,9 +105,8 @@ def region_municipality(request, pk: int):
     form, year = _year(request)
     organizations = scoping.visible_organizations(request.user).filter(municipality=municipality, is_active=True)
     page = Paginator(organizations.order_by("short_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    import datetime as dt
-
-    figures = organization_figures([o.pk for o in page.object_list], dt.date(year, 1, 1), dt.date(year, 12, 31))
+    # the stored aggregates of the page's organizations (monitoring.stats), as on the region page
+    figures, freshness = region_stats.organization_rows(list(page.object_list), year)
     rows = [(organization, figures[organization.pk]) for organization in page.object_list]
     return render(
         request,
@@ -118,6 +118,7 @@ def region_municipality(request, pk: int):
             "year": year,
             "page": page,
             "rows": rows,
+            "freshness": freshness,
         },
     )
 

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts import scoping
 from accounts.models import Municipality, Organization, Region
 from jobs.services import reason_text
+from monitoring import stats
 from monitoring.models import (
     AnnualReportBuild,
     Answer,
@@ -97,6 +98,7 @@ def campaign_open(*, user, campaign: Campaign) -> int:
     new = [Assignment(campaign=campaign, organization=o) for o in orgs if o.pk not in existing]
     # bulk writes skip signals: create the audit rows with them
     bulk_create_with_history(new, Assignment, default_user=user)
+    stats.stats_changed(organization_ids=[a.organization_id for a in new])
     assignments = list(campaign.assignments.all())
     if campaign.is_report:
         have = set(SchoolReport.objects.filter(assignment__campaign=campaign).values_list("assignment_id", flat=True))
@@ -247,6 +249,7 @@ def assignment_submit(*, user, assignment: Assignment) -> Assignment:
     if not changed:
         raise ValidationError("Отчёт уже сдан.")
     Assignment.objects.filter(pk=assignment.pk, first_submitted_at__isnull=True).update(first_submitted_at=now)
+    stats.stats_changed(organization_ids=[assignment.organization_id])  # the reports submitted (and on time)
     assignment.refresh_from_db()
     _record_history(assignment, user)
     _notify(assignment, "submitted", user)

@@ -22,3 +22,12 @@ def build_annual_report(build_id: int) -> str | None:
 
     build = build_run(build_id=build_id)
     return build.status if build else None
+
+
+@shared_task(name="monitoring.rebuild_stats", acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60)
+def rebuild_stats() -> int:
+    """Nightly (beat): every organization's aggregates, since deadlines become due and overdue with
+    the date alone (monitoring/stats.py). Idempotent."""
+    from monitoring.stats import stats_rebuild
+
+    return stats_rebuild()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts import scoping, uploads
+from accounts.events import organizations_changed
 from accounts.models import Municipality, Organization, Role, local_today
 from accounts.plurals import count_noun
 from roadmaps import selectors
@@ -269,6 +270,8 @@ def roadmap_sync_records(*, roadmap: Roadmap) -> int:
     # bulk writes skip signals: write the "created" history rows too, so every record's audit
     # trail starts at its creation (152-ФЗ / issue 7)
     bulk_create_with_history(new, ExecutionRecord, batch_size=1000)
+    if new:  # bulk writes send no model signals: say so to whoever keeps counts (monitoring.stats)
+        organizations_changed.send(sender=ExecutionRecord, organization_ids=[organization_id])
     return len(new)
 
 

@@ -523,11 +523,17 @@ def _counts(
 
 
 def collect_rows(
-    organizations: list[Organization], period: Period, today: dt.date, municipality_name: str = ""
+    organizations: list[Organization],
+    period: Period,
+    today: dt.date,
+    municipality_name: str = "",
+    *,
+    details: bool = True,
 ) -> list[OrgRow]:
-    """Counts per organization: a fixed number of grouped queries whatever the number of organizations."""
+    """Counts per organization: a fixed number of grouped queries whatever the number of organizations.
+    `details=False` leaves out questionnaires and practices (the stored aggregates keep none)."""
     ids = [o.pk for o in organizations]
-    counts = _counts(ids, period, today, group="organization", keys=ids)
+    counts = _counts(ids, period, today, group="organization", keys=ids, details=details)
     return [
         counts.row(
             org.pk,

@@ -1,0 +1,213 @@
+"""The region pages' aggregates (monitoring.stats): refreshed after each write, equal to the live
+figures of the annual report's code, and what the region page shows for a municipality is what
+the municipality's own dashboard shows."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.urls import reverse
+
+from accounts.events import organizations_changed, seeding
+from accounts.models import Role, local_today
+from jobs.models import Job
+from mentorship import services as mentorship_services
+from mentorship.models import MenteeCategory, PairStatus
+from monitoring import region_selectors, stats
+from monitoring.models import OrganizationStats
+from monitoring.reports.data import Period, collect_rows
+from roadmaps import services as roadmap_services
+from roadmaps.models import ExecutionStatus
+from tests.factories import MunicipalityFactory, OrganizationFactory, user_with_role
+from tests.mentorship.factories import MenteeFactory, MentorFactory, make_meeting, make_pair
+from tests.roadmaps.factories import ActivityFactory, DueDateFactory, ExecutionRecordFactory, RoadmapFactory
+
+YEAR = local_today().year
+
+
+def live(organization, year: int = YEAR) -> dict:
+    row = collect_rows([organization], Period(year), local_today(), details=False)[0]
+    return {name: getattr(row, name) for name in stats.FIELDS}
+
+
+def stored(organization, year: int = YEAR) -> dict:
+    row = OrganizationStats.objects.get(organization=organization, year=year)
+    return {name: getattr(row, name) for name in stats.FIELDS}
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run the block as a committed write: its on-commit work (the refresh job) runs, inline."""
+
+    def run(func, *args, **kwargs):
+        # the test's transaction never commits: a refresh registered before the block (by the
+        # fixtures' writes, which the block's writes join) runs after it, as a commit would run it
+        earlier = [e for e in connection.run_on_commit if isinstance(e[1], stats._Flush)]
+        with django_capture_on_commit_callbacks(execute=True):
+            result = func(*args, **kwargs)
+        for entry in earlier:
+            connection.run_on_commit.remove(entry)
+            with django_capture_on_commit_callbacks(execute=True):
+                entry[1]()
+        return result
+
+    return run
+
+
+def test_rows_follow_pairs_meetings_and_roadmap_marks(world, commit):
+    school = world.home.school
+    user = world.home.coordinator
+    young = commit(MenteeFactory, organization=school, mentee_category=MenteeCategory.YOUNG)
+    assert stored(school) == live(school) and stored(school)["young_total"] == 1
+
+    pair = commit(
+        make_pair,
+        school,
+        mentors=[MentorFactory(organization=school)],
+        mentees=[young],
+        order_number="12-п",
+        order_date=dt.date(YEAR, 1, 9),
+    )
+    assert stored(school)["mentees_matched"] == 1 and stored(school)["young_covered"] == 1
+
+    commit(mentorship_services.pair_activate, user=user, pair=pair)
+    assert stored(school)["pairs"] == 1 and stored(school) == live(school)
+
+    commit(make_meeting, pair, held_on=dt.date(YEAR, 1, 15))
+    commit(make_meeting, pair, held_on=dt.date(YEAR - 1, 12, 31))  # the year before
+    assert stored(school)["meetings"] == 1 and stored(school, YEAR - 1)["meetings"] == 1
+    assert stored(school) == live(school) and stored(school, YEAR - 1) == live(school, YEAR - 1)
+
+    roadmap = RoadmapFactory(municipality=world.home.municipality)
+    due = DueDateFactory(activity=ActivityFactory(section__roadmap=roadmap), date=dt.date(YEAR, 1, 10))
+    record = commit(ExecutionRecordFactory, due=due, organization=school)
+    assert stored(school)["roadmap_due"] == 1 and stored(school)["roadmap_overdue"] == 1
+    commit(
+        roadmap_services.record_update,
+        record=record,
+        user=user,
+        status=ExecutionStatus.DONE,
+        completed_on=dt.date(YEAR, 1, 9),
+        document_number="№ 5",
+    )
+    assert stored(school)["roadmap_on_time"] == 1 and stored(school)["roadmap_overdue"] == 0
+    assert stored(school) == live(school)
+
+    commit(mentorship_services.pair_complete, user=user, pair=pair)
+    assert stored(school)["pairs"] == 0 and stored(school)["mentees_matched"] == 0
+    assert stored(school) == live(school)
+
+    commit(pair.meetings.first().delete)
+    assert stored(school) == live(school)
+    # one refresh job per committed write, each finished
+    assert Job.objects.filter(kind=stats.JOB_KIND).exclude(state="done").count() == 0
+
+
+def test_a_rolled_back_write_sends_nothing_and_one_transaction_sends_one_job(world, commit):
+    school, other = world.home.school, world.home.other_school
+    commit(lambda: None)  # the fixtures' own writes refreshed first
+    before = Job.objects.filter(kind=stats.JOB_KIND).count()
+
+    def failing():
+        with transaction.atomic():
+            MentorFactory(organization=school)
+            raise RuntimeError("отмена")
+
+    with pytest.raises(RuntimeError):
+        commit(failing)
+    assert Job.objects.filter(kind=stats.JOB_KIND).count() == before
+
+    def two_schools():
+        with transaction.atomic():
+            MentorFactory(organization=school)
+            MentorFactory(organization=other)
+
+    commit(two_schools)
+    jobs = list(Job.objects.filter(kind=stats.JOB_KIND).order_by("pk")[before:])
+    assert len(jobs) == 1
+    assert sorted(jobs[0].params["organization_ids"]) == sorted([school.pk, other.pk])
+    assert stored(school)["mentors"] == live(school)["mentors"] >= 1
+
+
+def test_bulk_writes_signal_and_seeding_waits_for_the_end(world, commit):
+    school = world.home.school
+    commit(lambda: None)  # the fixtures' own writes refreshed first
+    mentors = stored(school)["mentors"]
+    with seeding():
+        commit(MentorFactory, organization=school)
+    assert stored(school)["mentors"] == mentors == live(school)["mentors"] - 1
+    commit(organizations_changed.send, sender=None, organization_ids=[school.pk])
+    assert stored(school) == live(school)
+    MentorFactory(organization=world.home.other_school)
+    organizations_changed.send(sender=None, organization_ids=None)  # a seeder's end: everything, now
+    assert stored(world.home.other_school) == live(world.home.other_school)
+
+
+def test_rebuild_command_equals_the_live_counts_everywhere(world):
+    for school in (world.home.school, world.foreign.school):
+        make_pair(school, status=PairStatus.ACTIVE)
+    call_command("rebuild_stats", verbosity=0)
+    for school in (world.home.school, world.home.other_school, world.foreign.school):
+        for year in stats.stat_years():
+            assert stored(school, year) == live(school, year)
+    rows = OrganizationStats.objects.filter(organization=world.home.school)
+    assert rows.count() == len(stats.stat_years())
+    call_command("rebuild_stats", verbosity=0)  # again: the same rows, not twice as many
+    assert rows.count() == len(stats.stat_years())
+
+
+def test_region_page_reads_the_aggregates_and_says_how_fresh(world, client_for):
+    region = world.home.municipality.region
+    neighbour = MunicipalityFactory(region=region, name="Таймырский район")
+    make_pair(OrganizationFactory(municipality=neighbour), status=PairStatus.ACTIVE)
+    make_pair(world.home.school, status=PairStatus.ACTIVE)
+    regional = user_with_role(Role.REGIONAL, region=region, username="region_stats")
+    live_rows = region_selectors.region_figures(region, YEAR, live=True)
+    call_command("rebuild_stats", verbosity=0)
+    stored_rows = region_selectors.region_figures(region, YEAR)
+    assert all(r.freshness is not None for r in stored_rows)
+    for a, b in zip(live_rows, stored_rows, strict=True):
+        assert a.municipality == b.municipality
+        assert {n: getattr(a.totals, n) for n in stats.FIELDS} == {n: getattr(b.totals, n) for n in stats.FIELDS}
+        assert (a.organizations, a.score, a.rank) == (b.organizations, b.score, b.rank)
+    page = client_for(regional).get(reverse("monitoring:region_detail", args=[region.pk]), {"year": YEAR})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Показатели рассчитаны" in text and "пересчитываются в фоне" in text
+    drill = client_for(regional).get(reverse("monitoring:region_municipality", args=[neighbour.pk]), {"year": YEAR})
+    assert "Показатели рассчитаны" in drill.content.decode()
+    assert [f.pairs for _o, f in drill.context["rows"]] == [1]
+
+
+def test_region_page_without_aggregates_counts_live_and_says_so(world, client_for):
+    region = world.home.municipality.region
+    regional = user_with_role(Role.REGIONAL, region=region, username="region_live")
+    make_pair(world.home.school, status=PairStatus.ACTIVE)
+    page = client_for(regional).get(reverse("monitoring:region_detail", args=[region.pk]), {"year": YEAR})
+    assert "по данным на момент открытия страницы" in page.content.decode()
+    row = next(r for r in page.context["rows"] if r.municipality == world.home.municipality)
+    assert row.totals.pairs == 1 and row.freshness is None
+
+
+def test_region_page_and_municipal_dashboard_show_the_same_figures(world, client_for, commit):
+    region = world.home.municipality.region
+    regional = user_with_role(Role.REGIONAL, region=region, username="region_same")
+    call_command("rebuild_stats", verbosity=0)
+    school = world.home.school
+    young = commit(MenteeFactory, organization=school, mentee_category=MenteeCategory.YOUNG)
+    commit(make_pair, school, mentees=[young], status=PairStatus.ACTIVE)
+    commit(MenteeFactory, organization=world.home.other_school)
+    pair = commit(make_pair, world.home.other_school, status=PairStatus.ACTIVE)
+    commit(make_meeting, pair, held_on=dt.date(YEAR, 2, 1))
+
+    region_page = client_for(regional).get(reverse("monitoring:region_detail", args=[region.pk]), {"year": YEAR})
+    row = next(r for r in region_page.context["rows"] if r.municipality == world.home.municipality)
+    assert row.freshness is not None  # read from the aggregates, not counted live
+    dashboard = client_for(world.home.coordinator).get(reverse("monitoring:dashboard"), {"year": YEAR})
+    totals = dashboard.context["totals"]
+    for name in ("mentors", "mentees", "pairs", "young_total", "young_covered", "meetings"):
+        assert getattr(row.totals, name) == totals[name], name
+    assert row.totals.pairs == 2 and row.totals.meetings == 1
+    text = region_page.content.decode()
+    assert f'{world.home.municipality.name}</a></td>\n  <td class="text-end">2</td>' in text  # its two schools
