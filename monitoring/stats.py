@@ -170,7 +170,7 @@ def stats_enqueue(*, organization_ids: Iterable[int] = (), pair_ids: Iterable[in
     job_enqueue(
         kind=JOB_KIND,
         key=f"{JOB_KIND}:{uuid.uuid4().hex}",
-        params={"organization_ids": organizations, "pair_ids": pairs},
+        params={k: v for k, v in (("organization_ids", organizations), ("pair_ids", pairs)) if v},
     )
 
 
