@@ -124,24 +124,15 @@ class PersonForm(ScopedFormMixin, RuFormMixin, forms.ModelForm):
             ],
         ),
         ("Наставляемый", ["is_mentee", "mentee_category", "deficits", "deficits_note", "requests", "mentee_since"]),
-        ("Согласие на обработку персональных данных", ["consent_given_on", "consent_representative"]),
+        (
+            "Согласие на обработку персональных данных",
+            ["consent_given_on", "consent_representative", "consent_withdrawn_on"],
+        ),
     ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        if self.instance.pk is None:
-            # a new person's consent is typed with the card (152-ФЗ): the form people finish in one go
-            self.fields["consent_given_on"] = forms.DateField(
-                label="Дата согласия",
-                required=False,
-                help_text="Если согласие уже подписано. Скан можно приложить позже на карточке участника.",
-            )
-            self.fields["consent_representative"] = forms.CharField(
-                label="Законный представитель (ФИО)",
-                required=False,
-                max_length=200,
-                help_text="Для несовершеннолетнего согласие даёт родитель (законный представитель).",
-            )
+        self._consent_fields(user)
         orgs = scoping.organization_choices(user)
         self.fields["organization"].queryset = orgs
         if self.instance.pk is None and len(orgs) == 1:
@@ -167,7 +158,92 @@ class PersonForm(ScopedFormMixin, RuFormMixin, forms.ModelForm):
             self.add_error("is_mentor", "Отметьте, кто этот человек: наставник, наставляемый или оба.")
         if data.get("is_mentee") and not data.get("mentee_category"):
             self.add_error("mentee_category", "Укажите категорию наставляемого.")
+        self._clean_consent(data)
         return data
+
+    # The consent section (152-ФЗ) ---------------------------------------------------------------
+    def _consent_fields(self, user) -> None:
+        """A new person's consent is typed with the card, the form people finish in one go. On an
+        existing person's form the section shows their current consent: its date and representative
+        are corrected in place (the consent's history keeps the old values), and a withdrawal date
+        withdraws it (services.consent_withdraw: without another valid consent the personal data
+        are anonymized and the participant's account is closed). A person with no valid consent
+        gets a new one from the same two fields; earlier, withdrawn ones stay on the card."""
+        self.current_consent = (
+            self.instance.consents.filter(withdrawn_on__isnull=True).order_by("-given_on", "-pk").first()
+            if self.instance.pk is not None and not self.instance.is_anonymized
+            else None
+        )
+        self.today = scoping.user_today(user)
+        current = self.current_consent
+        if self.instance.pk is not None and self.instance.is_anonymized:
+            return  # nothing personal is left to consent to
+        self.fields["consent_given_on"] = forms.DateField(
+            label="Дата согласия",
+            required=False,
+            initial=current.given_on if current else None,
+            help_text=(
+                "Исправление даты сохранится в истории согласия."
+                if current
+                else "Если согласие уже подписано. Скан можно приложить позже на карточке участника."
+            ),
+        )
+        self.fields["consent_representative"] = forms.CharField(
+            label="Законный представитель (ФИО)",
+            required=False,
+            max_length=200,
+            initial=current.representative_name if current else "",
+            help_text="Для несовершеннолетнего согласие даёт родитель (законный представитель).",
+        )
+        if current is not None:
+            others = self.instance.consents.filter(withdrawn_on__isnull=True).exclude(pk=current.pk).exists()
+            self.fields["consent_withdrawn_on"] = forms.DateField(
+                label="Согласие отозвано (дата)",
+                required=False,
+                help_text=(
+                    "Заполните, только если участник отозвал согласие. Другое действующее согласие остаётся."
+                    if others
+                    else "Заполните, только если участник отозвал согласие: его персональные данные будут "
+                    "обезличены (составится акт об уничтожении), а учётная запись участника закрыта."
+                ),
+            )
+
+    def _clean_consent(self, data) -> None:
+        if "consent_given_on" not in self.fields:
+            return
+        current = self.current_consent
+        given_on = data.get("consent_given_on")
+        withdrawn_on = data.get("consent_withdrawn_on")
+        if current is not None and not given_on:
+            self.add_error(
+                "consent_given_on",
+                "Дата согласия нужна. Если участник отозвал согласие, укажите дату отзыва.",
+            )
+            return
+        if given_on and given_on > self.today:
+            self.add_error("consent_given_on", "Дата согласия не может быть позже сегодняшней.")
+        representative = (data.get("consent_representative") or "").strip()
+        changed = current is None or (given_on, representative) != (current.given_on, current.representative_name)
+        if given_on and changed and data.get("kind") == PersonKind.PUPIL and not representative:
+            self.add_error("consent_representative", "За обучающегося согласие даёт родитель: укажите его ФИО.")
+        if withdrawn_on:
+            if withdrawn_on > self.today:
+                self.add_error("consent_withdrawn_on", "Дата отзыва не может быть позже сегодняшней.")
+            elif given_on and withdrawn_on < given_on:
+                self.add_error("consent_withdrawn_on", "Дата отзыва не может быть раньше даты согласия.")
+
+    @property
+    def consent_changes(self) -> dict:
+        """What the consent section asks the service to do (services.person_save)."""
+        if "consent_given_on" not in self.fields:
+            return {}
+        data = self.cleaned_data
+        return {
+            "current": self.current_consent,
+            "given_on": data.get("consent_given_on"),
+            "representative_name": (data.get("consent_representative") or "").strip(),
+            "withdrawn_on": data.get("consent_withdrawn_on"),
+        }
 
 
 class ConsentForm(RuFormMixin, forms.ModelForm):
@@ -205,40 +281,8 @@ class PairForm(ScopedFormMixin, RuFormMixin, forms.ModelForm):
         ]
         widgets = {"formats": forms.CheckboxSelectMultiple}
 
-    sections = [
-        ("Человек", ["organization", "kind", "last_name", "first_name", "middle_name", "grade"]),
-        ("Работа и контакты", ["position", "subjects", "experience_years", "qualification_category", "email", "phone"]),
-        (
-            "Наставник",
-            [
-                "is_mentor",
-                "competencies",
-                "awards",
-                "in_municipal_bank",
-                "training",
-                "training_completed_on",
-                "capacity",
-            ],
-        ),
-        ("Наставляемый", ["is_mentee", "mentee_category", "deficits", "deficits_note", "requests", "mentee_since"]),
-        ("Согласие на обработку персональных данных", ["consent_given_on", "consent_representative"]),
-    ]
-
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        if self.instance.pk is None:
-            # a new person's consent is typed with the card (152-ФЗ): the form people finish in one go
-            self.fields["consent_given_on"] = forms.DateField(
-                label="Дата согласия",
-                required=False,
-                help_text="Если согласие уже подписано. Скан можно приложить позже на карточке участника.",
-            )
-            self.fields["consent_representative"] = forms.CharField(
-                label="Законный представитель (ФИО)",
-                required=False,
-                max_length=200,
-                help_text="Для несовершеннолетнего согласие даёт родитель (законный представитель).",
-            )
         orgs = scoping.organization_choices(user)
         self.fields["organization"].queryset = orgs
         if len(orgs) == 1:
@@ -456,40 +500,8 @@ class PracticeForm(ScopedFormMixin, forms.ModelForm):
         fields = ["organization", "title", "authors", "form", "description", "status", "is_published"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
-    sections = [
-        ("Человек", ["organization", "kind", "last_name", "first_name", "middle_name", "grade"]),
-        ("Работа и контакты", ["position", "subjects", "experience_years", "qualification_category", "email", "phone"]),
-        (
-            "Наставник",
-            [
-                "is_mentor",
-                "competencies",
-                "awards",
-                "in_municipal_bank",
-                "training",
-                "training_completed_on",
-                "capacity",
-            ],
-        ),
-        ("Наставляемый", ["is_mentee", "mentee_category", "deficits", "deficits_note", "requests", "mentee_since"]),
-        ("Согласие на обработку персональных данных", ["consent_given_on", "consent_representative"]),
-    ]
-
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        if self.instance.pk is None:
-            # a new person's consent is typed with the card (152-ФЗ): the form people finish in one go
-            self.fields["consent_given_on"] = forms.DateField(
-                label="Дата согласия",
-                required=False,
-                help_text="Если согласие уже подписано. Скан можно приложить позже на карточке участника.",
-            )
-            self.fields["consent_representative"] = forms.CharField(
-                label="Законный представитель (ФИО)",
-                required=False,
-                max_length=200,
-                help_text="Для несовершеннолетнего согласие даёт родитель (законный представитель).",
-            )
         orgs = scoping.organization_choices(user)
         self.fields["organization"].queryset = orgs
         if len(orgs) == 1:

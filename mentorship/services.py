@@ -69,6 +69,19 @@ def consent_add(
     return consent
 
 
+def consent_correct(*, user, consent: Consent, given_on: dt.date, representative_name: str) -> Consent:
+    """Correct a consent's date or representative (a typo, a missing parent's name); the consent's
+    history keeps what was there before."""
+    _require_edit(user, consent.person.organization_id)
+    if consent.withdrawn_on:
+        raise ValidationError("Согласие отозвано: его уже не исправляют, внесите новое.")
+    consent.given_on = given_on
+    consent.representative_name = representative_name.strip()
+    consent.full_clean()
+    consent.save(update_fields=["given_on", "representative_name"])
+    return consent
+
+
 def consent_withdraw(*, user, consent: Consent, on: dt.date | None = None) -> Consent:
     """Withdraw a consent; without another valid consent the person is anonymized at once and a
     destruction act is written (152-ФЗ)."""
@@ -451,10 +464,12 @@ def _require_edit_municipal_or_school(user, obj) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def person_save(*, user, form: ModelForm) -> Person:
-    """Create or change a person from a validated form (the organization must be the user's). A new
-    person's consent typed in the form's consent section is added with the person."""
+    """Create or change a person from a validated form (the organization must be the user's), with
+    the form's consent section (PersonForm.consent_changes): a consent typed for a person who has
+    no valid one is added; the current one is corrected in place (its history keeps the old
+    values) or withdrawn (consent_withdraw: without another valid consent the data are anonymized
+    and the participant's account closed)."""
     person = form.save(commit=False)
     _require_edit(user, person.organization_id)
     if form.instance.pk is not None:
@@ -463,14 +478,17 @@ def person_save(*, user, form: ModelForm) -> Person:
             _require_edit(user, previous)
     person.save()
     form.save_m2m()
-    given_on = form.cleaned_data.get("consent_given_on")
-    if given_on:
-        consent_add(
-            user=user,
-            person=person,
-            given_on=given_on,
-            representative_name=form.cleaned_data.get("consent_representative") or "",
-        )
+    changes = getattr(form, "consent_changes", {})
+    current, given_on = changes.get("current"), changes.get("given_on")
+    representative = changes.get("representative_name", "")
+    if current is None:
+        if given_on:
+            consent_add(user=user, person=person, given_on=given_on, representative_name=representative)
+        return person
+    if given_on and (given_on, representative) != (current.given_on, current.representative_name):
+        consent_correct(user=user, consent=current, given_on=given_on, representative_name=representative)
+    if changes.get("withdrawn_on"):
+        consent_withdraw(user=user, consent=current, on=changes["withdrawn_on"])
     return person
 
 

@@ -128,11 +128,21 @@ def person_create(request):
     initial = {"is_mentor": request.GET.get("role") == "mentor", "is_mentee": request.GET.get("role") == "mentee"}
     form = forms.PersonForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        person = services.person_save(user=request.user, form=form)
-        messages.success(
-            request, f"{person.full_name} добавлен(а). Не забудьте внести согласие на обработку персональных данных."
-        )
-        return redirect(person)
+        try:
+            person = services.person_save(user=request.user, form=form)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                f"{person.full_name} добавлен(а)."
+                + (
+                    ""
+                    if form.consent_changes.get("given_on")
+                    else " Не забудьте внести согласие на обработку персональных данных."
+                ),
+            )
+            return redirect(person)
     return _form_page(request, form, "Новый участник", reverse("mentorship:person_list"))
 
 
@@ -181,9 +191,23 @@ def person_edit(request, pk: int):
     _require_edit(request.user, person.organization)
     form = forms.PersonForm(request.POST or None, instance=person, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.person_save(user=request.user, form=form)
-        messages.success(request, "Изменения сохранены.")
-        return redirect(person)
+        try:
+            services.person_save(user=request.user, form=form)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            person.refresh_from_db()
+            if person.is_anonymized:
+                messages.warning(
+                    request,
+                    "Согласие отозвано: персональные данные обезличены, составлен акт об уничтожении, "
+                    "учётная запись участника закрыта.",
+                )
+            elif form.consent_changes.get("withdrawn_on"):
+                messages.warning(request, "Согласие отозвано: пары с этим участником нельзя запустить.")
+            else:
+                messages.success(request, "Изменения сохранены.")
+            return redirect(person)
     return _form_page(request, form, f"Изменить: {person.full_name}", person.get_absolute_url())
 
 

@@ -11,6 +11,7 @@ from mentorship.models import Consent, Meeting, PairStatus, Person, PlanItem
 from tests.mentorship.factories import MenteeFactory, MentorFactory, make_pair, make_program
 
 pytestmark = pytest.mark.django_db
+SIGNED = dt.date.today() - dt.timedelta(days=30)
 
 
 def test_person_form_in_sections_with_searchable_selects(world, client_for):
@@ -36,17 +37,36 @@ def test_new_person_with_consent_in_one_go(world, client_for):
         "is_mentee": "on",
         "mentee_category": "pupil",
         "capacity": 1,
-        "consent_given_on": "01.09.2026",
+        "consent_given_on": f"{SIGNED:%d.%m.%Y}",
         "consent_representative": "Соколова Ирина Петровна",
     }
     response = client_for(world.home.curator).post(reverse("mentorship:person_create"), payload)
     assert response.status_code == 302, response.content.decode()[:3000]
     person = Person.objects.get(last_name="Соколов")
     consent = Consent.objects.get(person=person)
-    assert consent.given_on == dt.date(2026, 9, 1) and consent.representative_name == "Соколова Ирина Петровна"
-    # editing the card does not offer (or add) a consent: that is the consents' own form
+    assert consent.given_on == SIGNED and consent.representative_name == "Соколова Ирина Петровна"
+    # editing the card shows the same section with the current consent (tests/mentorship/test_consent_edit.py)
     edit = client_for(world.home.curator).get(reverse("mentorship:person_edit", args=[person.pk]))
-    assert "consent_given_on" not in edit.content.decode()
+    assert edit.context["form"]["consent_given_on"].value() == SIGNED
+
+
+def test_a_pupil_s_new_consent_needs_the_parent_at_the_field(world, client_for):
+    payload = {
+        "organization": world.home.school.pk,
+        "kind": "pupil",
+        "last_name": "Соколов",
+        "first_name": "Миша",
+        "is_mentee": "on",
+        "mentee_category": "pupil",
+        "capacity": 1,
+        "consent_given_on": f"{SIGNED:%d.%m.%Y}",
+    }
+    response = client_for(world.home.curator).post(reverse("mentorship:person_create"), payload)
+    assert response.status_code == 200
+    assert response.context["form"].errors["consent_representative"] == [
+        "За обучающегося согласие даёт родитель: укажите его ФИО."
+    ]
+    assert not Person.objects.filter(last_name="Соколов").exists()
 
 
 @pytest.fixture
