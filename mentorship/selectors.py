@@ -156,9 +156,19 @@ def pairs_visible(user) -> QuerySet[Pair]:
 
 
 def pair_list(user) -> QuerySet[Pair]:
+    return pair_rows(pairs_visible(user))
+
+
+def pair_list_base(user) -> QuerySet[Pair]:
+    """The pairs of the list in its order, without what a row shows: the list filters and pages
+    these (its count and its page of ids then join no meetings), and `pair_rows` completes the page."""
+    return pairs_visible(user).order_by("-created_at", "-pk")
+
+
+def pair_rows(pairs: QuerySet[Pair]) -> QuerySet[Pair]:
+    """What a row of the pair list shows: organization, form, program, participants, meeting counts."""
     return (
-        pairs_visible(user)
-        .select_related("organization", "form", "program")
+        pairs.select_related("organization", "form", "program")
         .prefetch_related(_participants_prefetch(), "formats")
         .annotate(
             meeting_count=Count("meetings", distinct=True),

@@ -44,13 +44,17 @@ def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _page_by_ids(request, qs):
+def _page_by_ids(request, qs, rows=None):
     """A page of a long list in two steps: the page's ids with only what the order and filters need,
     then those 25 rows with their annotations and lists. Sorting the 3,000–5,000 people of a regional
-    centre with every consent and load subquery computed took half of the page's time."""
+    centre with every consent and load subquery computed took half of the page's time.
+
+    `rows`: when `qs` is the bare list (no grouped annotations, which would make its count and its
+    ids join every meeting of the municipality), the function that adds what a row shows."""
     page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    by_id = {obj.pk: obj for obj in qs.filter(pk__in=ids)} if ids else {}
+    chosen = qs.model._default_manager.filter(pk__in=ids) if rows is not None else qs.filter(pk__in=ids)
+    by_id = {obj.pk: obj for obj in (rows(chosen) if rows is not None else chosen)} if ids else {}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return page
 
@@ -108,7 +112,8 @@ def dashboard(request):
 def person_list(request):
     filterset = PersonFilter(
         request.GET,
-        queryset=selectors.person_list(request.user),
+        # the list shows no subjects, competencies or deficits: none of them is read for its rows
+        queryset=selectors.person_list(request.user).prefetch_related(None),
         organizations=scoping.organization_choices(request.user, edit=False),
     )
     return render(
@@ -307,7 +312,10 @@ def destruction_act_document(request, pk: int):
 def mentor_list(request):
     filterset = MentorFilter(
         request.GET,
-        queryset=selectors.mentor_bank(request.user).order_by("last_name", "first_name"),
+        queryset=selectors.mentor_bank(request.user)
+        .prefetch_related(None)
+        .prefetch_related("competencies")  # the only list a row shows
+        .order_by("last_name", "first_name"),
         organizations=scoping.organization_choices(request.user, edit=False),
     )
     page = _page_by_ids(request, filterset.qs)
@@ -329,7 +337,7 @@ def mentor_list(request):
 def mentee_list(request):
     filterset = MenteeFilter(
         request.GET,
-        queryset=selectors.mentee_list(request.user),
+        queryset=selectors.mentee_list(request.user).prefetch_related(None).prefetch_related("deficits"),
         organizations=scoping.organization_choices(request.user, edit=False),
     )
     return render(
@@ -348,7 +356,7 @@ def waiting_list(request):
     # longest waiting first (the queryset orders by mentee_since), 25 a page: a regional centre has
     # thousands of mentees in the bank and rendering them all took 400 ms
     # the page's ids first (only the «in an open pair» test), then its 25 rows with consents and load
-    page = _page_by_ids(request, selectors.mentees_waiting(request.user))
+    page = _page_by_ids(request, selectors.mentees_waiting(request.user).prefetch_related(None))
     mentees = list(page.object_list)
     today = scoping.user_today(request.user)
     for mentee in mentees:
@@ -443,7 +451,7 @@ def _int(value) -> int | None:
 def pair_list(request):
     filterset = PairFilter(
         request.GET,
-        queryset=selectors.pair_list(request.user),
+        queryset=selectors.pair_list_base(request.user),
         organizations=scoping.organization_choices(request.user, edit=False),
     )
     return render(
@@ -451,7 +459,7 @@ def pair_list(request):
         "mentorship/pair_list.html",
         {
             "filter": filterset,
-            "page": _page_by_ids(request, filterset.qs),
+            "page": _page_by_ids(request, filterset.qs, rows=selectors.pair_rows),
             "can_add": scoping.editable_organizations(request.user).exists(),
         },
     )

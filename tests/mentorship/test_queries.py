@@ -43,3 +43,20 @@ def test_constant_queries_at_1_and_10_pairs(world, client_for, django_assert_num
     _grow(world, 9)
     with django_assert_num_queries(baseline):
         client.get(url)
+
+
+def test_pair_list_counts_and_pages_without_reading_meetings(world, client_for):
+    """The list's count and its page of ids read the pairs alone; only the page's 25 rows join
+    their meetings (for the «Встречи» column), and the figures shown are still right."""
+    client = client_for(world.home.coordinator)
+    school = world.home.school
+    pair = make_pair(school, status=PairStatus.ACTIVE, mentors=[MentorFactory(organization=school)])
+    make_meeting(pair)
+    make_meeting(pair)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("mentorship:pair_list"))
+    assert response.status_code == 200
+    joined = [q["sql"] for q in ctx.captured_queries if "mentorship_meeting" in q["sql"]]
+    assert len(joined) == 1 and '"mentorship_pair"."id" IN (' in joined[0]
+    row = next(p for p in response.context["page"].object_list if p.pk == pair.pk)
+    assert row.meeting_count == 2
