@@ -5,9 +5,11 @@ into ReminderLog with ON CONFLICT DO NOTHING before anything is sent, and a row 
 by the sweep whose conditional update moves it from `pending` to `sending`. A retried, duplicated
 or concurrent sweep therefore finds nothing left to send.
 
-The in-app notification is created in the same transaction as that move, so it exists exactly
-once. E-mail leaves the database: a worker killed between `sending` and `sent` leaves the row
-marked «отправка не подтверждена» and it is not sent again (at most once, never twice).
+The in-app notification exists exactly once: it is inserted with ON CONFLICT DO NOTHING on its
+one-to-one link to the row (on PostgreSQL for all the rows a sweep delivers in one statement, with
+the rows that need no letter; elsewhere in the claim's transaction). E-mail leaves the database:
+each letter's row is claimed on its own, and a worker killed between `sending` and `sent` leaves
+that one row marked «отправка не подтверждена»; it is not sent again (at most once, never twice).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.mail import get_connection
 from django.db import connection as db_connection
@@ -252,7 +255,12 @@ class _SentMark:
 
 
 def reminder_deliver(
-    *, log_id: int, connection=None, log: ReminderLog | None = None, sent_mark: _SentMark | None = None
+    *,
+    log_id: int,
+    connection=None,
+    log: ReminderLog | None = None,
+    sent_mark: _SentMark | None = None,
+    noted: bool = False,
 ) -> str:
     """Deliver one claimed row; returns the row's new status, or "" if another sweep has it.
 
@@ -261,11 +269,13 @@ def reminder_deliver(
     the attempt counter can have moved, and it is re-read on the rare failure path. With
     `sent_mark` the «sent» mark of a delivered letter waits for the next claim and goes to the
     database in the same statement: still at most one row of a killed worker is left unconfirmed.
+    `noted`: the row's in-app notification is written already (`_deliver_in_bulk`).
     """
     now = timezone.now()
     if log is not None and db_connection.vendor == "postgresql":
         previous = sent_mark.take() if sent_mark is not None else None
-        if not _claim_with_notification(log_id=log_id, now=now, sent_id=previous):
+        claim = _claim_sending if noted else _claim_with_notification
+        if not claim(log_id=log_id, now=now, sent_id=previous):
             return ""
         if not log.send_email:
             ReminderLog.objects.filter(pk=log_id).update(status=ReminderStatus.SENT, sent_at=now)
@@ -352,11 +362,77 @@ def _claim_with_notification(*, log_id: int, now: dt.datetime, sent_id: int | No
         return cursor.fetchone()[0] == 1
 
 
+# The claim of a letter runs once per letter, thousands of times a day: prepared once per database
+# session (PostgreSQL keeps it for the session, a rolled-back transaction included), it is not
+# parsed and planned again for each (a quarter of the database's time of a sweep).
+_CLAIM_SENDING = "nastavnik_claim_sending"
+
+
+def _prepare_claim_sending() -> None:
+    """PREPARE the claim of `_claim_sending` in this session unless it is there already."""
+    table = ReminderLog._meta.db_table
+    with db_connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [_CLAIM_SENDING])
+        if cursor.fetchone() is not None:
+            return
+        # $1 the row to claim, $2 now, $3 the previous row whose letter went out (or NULL)
+        cursor.execute(
+            f"""
+            PREPARE {_CLAIM_SENDING}(bigint, timestamptz, bigint) AS
+            WITH done AS (
+                UPDATE {table} SET status = %s, email_sent = TRUE, sent_at = $2, error = ''
+                WHERE id = $3 AND status = %s
+            )
+            UPDATE {table} SET status = %s, sending_at = $2, attempts = attempts + 1
+            WHERE id = $1 AND status = %s
+            """,
+            [ReminderStatus.SENT, ReminderStatus.SENDING, ReminderStatus.SENDING, ReminderStatus.PENDING],
+        )
+
+
+def _claim_sending(*, log_id: int, now: dt.datetime, sent_id: int | None = None) -> bool:
+    """PostgreSQL: the conditional claim of a row whose notification is written already, with the
+    «sent» mark of the previous row (`sent_id`) in the same statement (prepared by
+    `_prepare_claim_sending`). True if this call claimed it."""
+    with db_connection.cursor() as cursor:
+        cursor.execute(f"EXECUTE {_CLAIM_SENDING}(%s, %s, %s)", [log_id, now, sent_id])
+        return cursor.rowcount == 1
+
+
+def _deliver_in_bulk(*, ids: list[int], now: dt.datetime) -> Counter:
+    """PostgreSQL, one statement for the pending rows a sweep has read: the in-app notification of
+    every one of them (ON CONFLICT DO NOTHING on its one-to-one link: once, whoever claims the row),
+    and the rows without a letter delivered at once — claimed and marked sent by an update that
+    takes only rows still pending, so a concurrent sweep's are left to it. The letters are still
+    claimed one by one (`_claim_sending`): a killed worker leaves at most the one it was sending
+    unconfirmed. Returns the rows delivered here, by kind."""
+    log_table, note_table = ReminderLog._meta.db_table, Notification._meta.db_table
+    sql = f"""
+        WITH app_only AS (
+            UPDATE {log_table} SET status = %(sent)s, sending_at = %(now)s, sent_at = %(now)s,
+                attempts = attempts + 1
+            WHERE id = ANY(%(ids)s) AND status = %(pending)s AND NOT send_email
+            RETURNING kind
+        ), noted AS (
+            INSERT INTO {note_table} (recipient_id, reminder_id, kind, title, message, path, created_at)
+            SELECT recipient_id, id, kind, title, message, path, %(now)s FROM {log_table}
+            WHERE id = ANY(%(ids)s) AND status = %(pending)s
+            ON CONFLICT DO NOTHING
+        )
+        SELECT kind, count(*) FROM app_only GROUP BY kind
+    """
+    params: dict[str, Any] = {"sent": ReminderStatus.SENT, "pending": ReminderStatus.PENDING, "now": now, "ids": ids}
+    with db_connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return Counter(dict(cursor.fetchall()))
+
+
 def reminders_deliver(
     *, municipality: Municipality, today: dt.date, result: SweepResult, catch_up_from: dt.date | None = None
 ) -> SweepResult:
-    # every pending row with its recipient in one query; each is still claimed one by one below,
-    # so a killed worker leaves at most the one row it was sending unconfirmed
+    # every pending row with its recipient in one query; the notifications and the rows without a
+    # letter in one statement (PostgreSQL); each letter is still claimed on its own below, so a
+    # killed worker leaves at most the one row it was sending unconfirmed
     window = Q(date__range=(today - dt.timedelta(days=PENDING_GRACE_DAYS), today))
     if catch_up_from is not None:  # the caught-up days' overdue reminders, however old
         window |= Q(date__range=(catch_up_from, today), kind__in=CATCHUP_KINDS)
@@ -365,12 +441,20 @@ def reminders_deliver(
         .select_related("recipient")
         .order_by("pk")
     )
+    noted = bool(pending) and db_connection.vendor == "postgresql"
+    if noted:
+        result.sent.update(_deliver_in_bulk(ids=[log.pk for log in pending], now=timezone.now()))
+        pending = [log for log in pending if log.send_email]
+        if pending:
+            _prepare_claim_sending()
     connection = get_connection()
     sent_mark = _SentMark()
     try:
         for log in pending:
             try:
-                status = reminder_deliver(log_id=log.pk, connection=connection, log=log, sent_mark=sent_mark)
+                status = reminder_deliver(
+                    log_id=log.pk, connection=connection, log=log, sent_mark=sent_mark, noted=noted
+                )
             except TransientDeliveryError:
                 result.transient += 1
                 connection = get_connection()  # the old one may be half-closed
