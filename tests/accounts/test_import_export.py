@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Organization, RoleAssignment, User
-from tests.xlsx import make_xlsx, read_xlsx
+from tests.xlsx import read_xlsx, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _confirm(client, model: str, preview_html: str):
 def test_import_with_one_bad_row_writes_nothing_and_names_row_and_field(client_for, world):
     client = client_for(world.home.coordinator)
     before = Organization.objects.count()
-    content = make_xlsx(
+    content = xlsx(
         ORG_HEADERS,
         [
             [
@@ -70,7 +70,7 @@ def test_import_with_one_bad_row_writes_nothing_and_names_row_and_field(client_f
 
 def test_good_import_previews_then_writes_all(client_for, world):
     client = client_for(world.home.coordinator)
-    content = make_xlsx(
+    content = xlsx(
         ORG_HEADERS,
         [
             [
@@ -99,7 +99,7 @@ def test_good_import_previews_then_writes_all(client_for, world):
 
 def test_coordinator_cannot_import_into_foreign_municipality(client_for, world):
     client = client_for(world.home.coordinator)
-    content = make_xlsx(
+    content = xlsx(
         ORG_HEADERS, [["город Нижневартовск", "МБОУ «СШ № 99»", "Школа 99", "Общеобразовательная организация", "", ""]]
     )
     html = _import(client, "organization", content).content.decode()
@@ -109,7 +109,7 @@ def test_coordinator_cannot_import_into_foreign_municipality(client_for, world):
 
 def test_reimporting_the_same_file_changes_nothing(client_for, world):
     client = client_for(world.home.coordinator)
-    content = make_xlsx(
+    content = xlsx(
         ORG_HEADERS, [["город Норильск", "Норильск СШ № 1", "Полное имя", "Общеобразовательная организация", "", ""]]
     )
     html = _confirm(client, "organization", _import(client, "organization", content).content.decode())
@@ -140,7 +140,7 @@ def test_export_of_organizations_is_scoped(client_for, world):
 def test_user_import_creates_user_with_role_and_refuses_bad_rows(client_for, world):
     client = client_for(world.home.coordinator)
     headers = ["Логин", "Фамилия", "Имя", "Отчество", "E-mail", "Роль", "Муниципалитет", "Организация"]
-    bad = make_xlsx(
+    bad = xlsx(
         headers,
         [
             [
@@ -160,7 +160,7 @@ def test_user_import_creates_user_with_role_and_refuses_bad_rows(client_for, wor
     assert "Для этой роли укажите организацию." in html
     assert not User.objects.filter(username__in=["petrova", "sidorov"]).exists()
 
-    good = make_xlsx(
+    good = xlsx(
         headers,
         [
             [

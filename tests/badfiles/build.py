@@ -19,8 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
 from openpyxl.styles import PatternFill
+
+from tests.xlsx import MENTEE_HEADERS, MENTOR_HEADERS, PAIR_HEADERS, xlsx
 
 HOME_MUNI = "город Норильск"
 FOREIGN_MUNI = "город Нижневартовск"
@@ -29,56 +30,6 @@ FOREIGN_SCHOOL = "Нижневартовск СШ № 1"
 MAX_BYTES = 10 * 1024 * 1024  # settings.IMPORT_MAX_BYTES default
 MAX_ROWS = 10_000  # settings.IMPORT_MAX_ROWS default
 
-MENTOR_HEADERS = [
-    "Организация",
-    "Фамилия",
-    "Имя",
-    "Отчество",
-    "Кто",
-    "Должность",
-    "Предметы",
-    "Стаж, лет",
-    "Квалификационная категория",
-    "E-mail",
-    "Телефон",
-    "Компетенции",
-    "Награды, победы в конкурсах",
-    "Обучение наставников",
-    "Дата обучения",
-    "Наставляемых не более",
-]
-MENTEE_HEADERS = [
-    "Организация",
-    "Фамилия",
-    "Имя",
-    "Отчество",
-    "Кто",
-    "Должность",
-    "Класс / группа",
-    "Предметы",
-    "Стаж, лет",
-    "Квалификационная категория",
-    "Категория наставляемого",
-    "Дефициты",
-    "Дефициты (свободный текст)",
-    "Профессиональные запросы",
-    "В банке с",
-    "E-mail",
-    "Телефон",
-]
-PAIR_HEADERS = [
-    "Организация",
-    "Название (для группы)",
-    "Форма наставничества",
-    "Форматы",
-    "Наставники (ФИО через ;)",
-    "Наставляемые (ФИО через ;)",
-    "Дата начала",
-    "Плановая дата окончания",
-    "Номер приказа",
-    "Дата приказа",
-    "Статус",
-]
 ORG_HEADERS = [
     "Муниципалитет",
     "Краткое наименование",
@@ -213,20 +164,6 @@ def lookalike(text: str) -> str:
 
 
 # Builders -----------------------------------------------------------------------------------------
-def xlsx(headers: list, rows: list[list], *, title: str = "Данные", extra: Callable | None = None) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    if extra is not None:
-        extra(workbook)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def _rezip(content: bytes, change: Callable[[str, bytes], bytes | None]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

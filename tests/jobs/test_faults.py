@@ -127,7 +127,8 @@ def test_worker_killed_mid_import_writes_nothing_then_the_retry_writes_each_row_
     from django.core.files.base import ContentFile
 
     from mentorship.services import import_job_start
-    from tests.mentorship.xlsx import MENTOR_HEADERS, mentor_row, xlsx
+    from tests.mentorship.xlsx import mentor_row
+    from tests.xlsx import MENTOR_HEADERS, xlsx
 
     rows = 3000
     content = xlsx(MENTOR_HEADERS, [mentor_row(world.home.school.short_name, n) for n in range(rows)])

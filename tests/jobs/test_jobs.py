@@ -155,7 +155,8 @@ def test_import_waits_in_the_database_while_the_broker_is_down(
 ):
     from django.core.files.base import ContentFile
 
-    from tests.mentorship.xlsx import MENTOR_HEADERS, mentor_row, xlsx
+    from tests.mentorship.xlsx import mentor_row
+    from tests.xlsx import MENTOR_HEADERS, xlsx
 
     client = client_for(world.home.curator)
     upload = ContentFile(xlsx(MENTOR_HEADERS, [mentor_row(world.home.school.short_name, 1)]), name="bank.xlsx")

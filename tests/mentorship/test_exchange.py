@@ -11,15 +11,8 @@ from mentorship.exchange import run_import_job
 from mentorship.models import ImportJob, ImportStatus, Pair, PairStatus, Person
 from mentorship.tasks import run_import
 from tests.mentorship.factories import ConsentFactory, MenteeFactory, MentorFactory
-from tests.mentorship.xlsx import (
-    MENTEE_HEADERS,
-    MENTOR_HEADERS,
-    PAIR_HEADERS,
-    mentee_row,
-    mentor_row,
-    pair_row,
-    xlsx,
-)
+from tests.mentorship.xlsx import mentee_row, mentor_row, pair_row
+from tests.xlsx import MENTEE_HEADERS, MENTOR_HEADERS, PAIR_HEADERS, xlsx
 
 pytestmark = pytest.mark.django_db
 

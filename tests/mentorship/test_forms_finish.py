@@ -122,7 +122,8 @@ def test_import_preview_with_row_errors_then_confirm_once(world, client_for, dja
     from django.core.files.base import ContentFile
 
     from mentorship.models import ImportJob
-    from tests.mentorship.xlsx import MENTOR_HEADERS, mentor_row, xlsx
+    from tests.mentorship.xlsx import mentor_row
+    from tests.xlsx import MENTOR_HEADERS, xlsx
 
     client = client_for(world.home.curator)
     url = reverse("mentorship:import_list")

@@ -1,71 +1,10 @@
-"""Build .xlsx files the way users send them (dates as Excel dates, i.e. datetimes on reading)."""
+"""Rows of the mentors', mentees' and pairs' templates the way users send them (dates as Excel dates,
+i.e. datetimes on reading), in the column order of tests/xlsx.py's headers; write them with
+tests.xlsx.xlsx."""
 
 import datetime as dt
-import io
 
-from openpyxl import Workbook
-
-MENTOR_HEADERS = [
-    "Организация",
-    "Фамилия",
-    "Имя",
-    "Отчество",
-    "Кто",
-    "Должность",
-    "Предметы",
-    "Стаж, лет",
-    "Квалификационная категория",
-    "E-mail",
-    "Телефон",
-    "Компетенции",
-    "Награды, победы в конкурсах",
-    "Обучение наставников",
-    "Дата обучения",
-    "Наставляемых не более",
-]
-MENTEE_HEADERS = [
-    "Организация",
-    "Фамилия",
-    "Имя",
-    "Отчество",
-    "Кто",
-    "Должность",
-    "Класс / группа",
-    "Предметы",
-    "Стаж, лет",
-    "Квалификационная категория",
-    "Категория наставляемого",
-    "Дефициты",
-    "Дефициты (свободный текст)",
-    "Профессиональные запросы",
-    "В банке с",
-    "E-mail",
-    "Телефон",
-]
-PAIR_HEADERS = [
-    "Организация",
-    "Название (для группы)",
-    "Форма наставничества",
-    "Форматы",
-    "Наставники (ФИО через ;)",
-    "Наставляемые (ФИО через ;)",
-    "Дата начала",
-    "Плановая дата окончания",
-    "Номер приказа",
-    "Дата приказа",
-    "Статус",
-]
-
-
-def xlsx(headers, rows) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Данные")
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+from tests.xlsx import MENTEE_HEADERS, MENTOR_HEADERS, PAIR_HEADERS
 
 
 def mentor_row(org, n, **over):

@@ -178,12 +178,12 @@ def test_coordinators_cannot_grant_the_regional_role(world, client_for):
 def test_user_import_refuses_the_regional_role_with_a_message(world, client_for):
     from accounts.models import User
     from tests.accounts.test_import_export import _import
-    from tests.xlsx import make_xlsx
+    from tests.xlsx import xlsx
 
     headers = ["Логин", "Фамилия", "Имя", "Отчество", "E-mail", "Роль", "Муниципалитет", "Организация"]
     row = ["regio", "Орлова", "Анна", "", "regio@example.ru", "Региональный координатор", "", ""]
     for user in (world.home.coordinator, world.admin):
-        response = _import(client_for(user), "user", make_xlsx(headers, [row]))
+        response = _import(client_for(user), "user", xlsx(headers, [row]))
         assert response.status_code == 200
         assert "Региональную роль назначает администратор" in response.content.decode()
     assert not User.objects.filter(username="regio").exists()
