@@ -338,7 +338,7 @@ class DynamicsRow:
         return round(self.final - self.entry, 2)
 
 
-def growth_dynamics(org_ids: list[int], start: dt.date, end: dt.date) -> list[DynamicsRow]:
+def growth_dynamics(org_ids: list[int] | QuerySet, start: dt.date, end: dt.date) -> list[DynamicsRow]:
     """Entry (September) vs final (May) self-assessment per dimension for the whole set of organizations."""
     rows = (
         Answer.objects.filter(
