@@ -135,6 +135,18 @@ class Scope:
     def is_regional(self) -> bool:
         return self.is_admin or bool(self.region_monitor_ids)
 
+    @property
+    def region_wide(self) -> bool:
+        """Reads whole regions and nothing narrower (a regional user without a municipal or school
+        role): its summaries are the region's stored aggregates (monitoring.stats), never a count
+        or a list of every person, pair and organization of the region."""
+        return (
+            bool(self.region_monitor_ids)
+            and not self.is_admin
+            and not any(self.municipality_ids_by_role.values())
+            and not any(self.organization_ids_by_role.values())
+        )
+
     def region_q(self, path: str = "region") -> Q:
         """Q selecting rows (at `path` to Region) of the regions whose region pages the user opens."""
         if self.is_admin:

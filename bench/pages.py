@@ -119,32 +119,36 @@ def pick_subjects() -> Subjects:
 
 ALL = ("coordinator", "curator", "methodologist")
 MUNICIPAL = ("coordinator", "methodologist")
+# the regional user reads every municipal page too, scoped to the whole region (its home page and
+# notifications are the «Регион: …» rows below)
+READ = (*ALL, "regional")
 
 # label, url name, which object id the url takes (attribute of Subjects), roles that have the page
 PAGES: list[tuple[str, str, str | None, tuple[str, ...]]] = [
     ("Главная", "home", None, ALL),
-    ("Организации", "organization_list", None, ALL),
-    ("Дорожные карты", "roadmaps:list", None, ALL),
-    ("Дорожная карта муниципалитета", "roadmaps:detail", "municipal_roadmap", ALL),
-    ("Матрица исполнения", "roadmaps:matrix", "municipal_roadmap", ALL),
-    ("План-график (по месяцам)", "roadmaps:timeline", "municipal_roadmap", ALL),
-    ("Дорожная карта ОО", "roadmaps:detail", "school_roadmap", ALL),
-    ("Мои задачи (исполнение)", "roadmaps:tasks", None, ALL),
-    ("Сроки требуют внимания", "roadmaps:attention", None, ALL),
+    ("Организации", "organization_list", None, READ),
+    ("Дорожные карты", "roadmaps:list", None, READ),
+    ("Дорожная карта муниципалитета", "roadmaps:detail", "municipal_roadmap", READ),
+    ("Матрица исполнения", "roadmaps:matrix", "municipal_roadmap", READ),
+    ("План-график (по месяцам)", "roadmaps:timeline", "municipal_roadmap", READ),
+    ("Дорожная карта ОО", "roadmaps:detail", "school_roadmap", READ),
+    ("Мои задачи (исполнение)", "roadmaps:tasks", None, READ),
+    ("Сроки требуют внимания", "roadmaps:attention", None, READ),
+    # a regional user's summary is the region page («Регион: муниципалитеты»): these redirect it there
     ("Наставничество: сводка", "mentorship:dashboard", None, ALL),
-    ("Участники", "mentorship:person_list", None, ALL),
-    ("Банк наставников", "mentorship:mentor_list", None, ALL),
-    ("Банк наставляемых", "mentorship:mentee_list", None, ALL),
-    ("Ожидают пару", "mentorship:waiting_list", None, ALL),
-    ("Пары и группы", "mentorship:pair_list", None, ALL),
-    ("Карточка пары", "mentorship:pair_detail", "pair", ALL),
-    ("Карточка участника", "mentorship:person_detail", "person", ALL),
-    ("База программ", "mentorship:program_bank", None, ALL),
-    ("Практики", "mentorship:practice_list", None, ALL),
-    ("Мероприятия", "mentorship:event_list", None, ALL),
-    ("Кампании мониторинга", "monitoring:campaign_list", None, ALL),
-    ("Кампания (ход сбора)", "monitoring:campaign_detail", "campaign", ALL),
-    ("Справка ОО", "monitoring:assignment_detail", "assignment", ("coordinator", "curator")),
+    ("Участники", "mentorship:person_list", None, READ),
+    ("Банк наставников", "mentorship:mentor_list", None, READ),
+    ("Банк наставляемых", "mentorship:mentee_list", None, READ),
+    ("Ожидают пару", "mentorship:waiting_list", None, READ),
+    ("Пары и группы", "mentorship:pair_list", None, READ),
+    ("Карточка пары", "mentorship:pair_detail", "pair", READ),
+    ("Карточка участника", "mentorship:person_detail", "person", READ),
+    ("База программ", "mentorship:program_bank", None, READ),
+    ("Практики", "mentorship:practice_list", None, READ),
+    ("Мероприятия", "mentorship:event_list", None, READ),
+    ("Кампании мониторинга", "monitoring:campaign_list", None, READ),
+    ("Кампания (ход сбора)", "monitoring:campaign_detail", "campaign", READ),
+    ("Справка ОО", "monitoring:assignment_detail", "assignment", ("coordinator", "curator", "regional")),
     ("Мониторинг: дашборд", "monitoring:dashboard", None, ALL),
     ("Эффективность (рейтинг)", "monitoring:ranking", None, MUNICIPAL),
     ("Аналитические отчёты", "monitoring:report_list", None, MUNICIPAL),
@@ -155,6 +159,7 @@ PAGES: list[tuple[str, str, str | None, tuple[str, ...]]] = [
     ("Регион: организации муниципалитета", "monitoring:region_municipality", "municipality_id", ("regional",)),
     ("Регион: главная", "home", None, ("regional",)),
     ("Регион: уведомления", "notifications:list", None, ("regional",)),
+    ("Регион: запросы годовых отчётов", "monitoring:region_campaigns", "region", ("regional",)),
 ]
 
 

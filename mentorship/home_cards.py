@@ -7,6 +7,8 @@ from accounts.scoping import Scope
 def mentorship_cards(user, scope: Scope) -> list[Card]:
     if not scope.is_authenticated or not (scope.is_admin or scope.roles):
         return []
+    if scope.region_wide:
+        return []  # the region's figures come from its aggregates (monitoring.home_cards.region_cards)
     from mentorship.selectors import dashboard_totals
 
     total = dashboard_totals(user)

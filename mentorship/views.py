@@ -92,8 +92,17 @@ def _errors(request, exc: ValidationError) -> None:
 
 
 # Dashboard -------------------------------------------------------------------------------------
+def _to_region_pages(request):
+    """A regional user's summary is the region's pages (municipalities as rows, from the stored
+    aggregates), not a dashboard listing every organization of the region."""
+    messages.info(request, "Сводка по региону — на странице региона: муниципалитеты строками, организации — по ссылке.")
+    return redirect("monitoring:region_list")
+
+
 @login_required
 def dashboard(request):
+    if scoping.scope_for(request.user).region_wide:
+        return _to_region_pages(request)
     data = selectors.dashboard(request.user, page=request.GET.get("page"))
     return render(
         request,

@@ -12,7 +12,7 @@ class MonitoringConfig(AppConfig):
         from accounts.models import MUNICIPAL_ROLES
         from accounts.navigation import NavItem, register_cards, register_nav
         from accounts.scoping import MONITOR, REGION_MONITOR, roles_with
-        from monitoring.home_cards import monitoring_cards
+        from monitoring.home_cards import monitoring_cards, region_cards
 
         runners = roles_with(MONITOR)
         municipal = MUNICIPAL_ROLES
@@ -40,6 +40,7 @@ class MonitoringConfig(AppConfig):
             ),
         )
         register_cards(monitoring_cards, order=40)
+        register_cards(region_cards, order=20)  # a regional user's in place of the mentorship cards
 
         from jobs.registry import Entry, register
 

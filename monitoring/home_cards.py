@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.navigation import Card
 from accounts.scoping import Scope
@@ -33,3 +34,46 @@ def monitoring_cards(user, scope: Scope) -> list[Card]:
             )
         )
     return cards
+
+
+def region_cards(user, scope: Scope) -> list[Card]:
+    """A regional user's home figures: its regions' stored aggregates summed (monitoring.stats, one
+    query whatever the size of the region), in place of the mentorship cards' live counts."""
+    if not scope.is_authenticated or not scope.region_wide:
+        return []
+    from accounts.scoping import user_today
+    from monitoring import indicators, stats
+
+    year = user_today(user).year
+    total, freshness = stats.totals(sorted(scope.view_municipality_ids), year)
+    hint = (
+        f"на {timezone.localtime(freshness.refreshed_at):%d.%m.%Y %H:%M}"
+        if freshness.refreshed_at
+        else "по данным на сейчас"
+    )
+    regions = sorted(scope.region_monitor_ids)
+    region_url = (
+        reverse("monitoring:region_detail", args=[regions[0]])
+        if len(regions) == 1
+        else reverse("monitoring:region_list")
+    )
+    waiting = indicators.mentees_unmatched(total)
+    return [
+        Card("Наставников", total.mentors, reverse("mentorship:mentor_list"), icon="person-badge", hint=hint),
+        Card(
+            "Действующих пар и групп",
+            total.pairs,
+            reverse("mentorship:pair_list") + "?status=active",
+            icon="people",
+            hint=hint,
+        ),
+        Card(
+            "Ожидают пару",
+            waiting,
+            reverse("mentorship:waiting_list"),
+            icon="hourglass-split",
+            tone="warning" if waiting else "primary",
+            hint="наставляемые без пары, " + hint,
+        ),
+        Card(f"Встреч в {year} году", total.meetings, region_url, icon="calendar-check", hint=hint),
+    ]

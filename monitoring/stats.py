@@ -28,12 +28,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Municipality, Organization, local_today
 from monitoring.models import OrganizationStats
-from monitoring.reports.data import OrgRow, Period, collect_rows
+from monitoring.reports.data import OrgRow, Period, collect_rows, sum_rows
+from monitoring.reports.data import municipality_rows as data_municipality_rows
 
 log = logging.getLogger(__name__)
 
@@ -311,3 +312,22 @@ def organization_rows(organizations: list[Organization], year: int) -> tuple[dic
     oldest = [r["refreshed_at"] for r in stored.values()]
     as_of = [r["as_of"] for r in stored.values()]
     return rows, Freshness(min(oldest) if oldest else None, min(as_of) if as_of else None)
+
+
+def totals(municipality_ids: list[int], year: int) -> tuple[OrgRow, Freshness]:
+    """The sum of these municipalities' active organizations for the year (the regional user's home
+    cards): one aggregate over the stored rows; counted live when none are stored yet."""
+    agg = OrganizationStats.objects.filter(year=year, municipality_id__in=municipality_ids, is_active=True).aggregate(
+        n=Count("pk"), oldest=Min("refreshed_at"), as_of_min=Min("as_of"), **{name: Sum(name) for name in FIELDS}
+    )
+    if agg["n"]:
+        return _row(agg, organization_id=None, name="Итого", organizations=agg["n"]), Freshness(
+            agg["oldest"], agg["as_of_min"]
+        )
+    municipalities = list(
+        Municipality.objects.filter(pk__in=municipality_ids).annotate(
+            active_organizations=Count("organizations", filter=Q(organizations__is_active=True))
+        )
+    )
+    rows = data_municipality_rows(municipalities, Period(year), local_today(), details=False)
+    return sum_rows(rows), Freshness(None, None)

@@ -273,6 +273,11 @@ def response_fill(request, pk: int):
 # Dashboards ------------------------------------------------------------------------------------------
 @login_required
 def dashboard(request):
+    if scoping.scope_for(request.user).region_wide:
+        # the region's dashboard is the region page (municipalities as rows, stored aggregates),
+        # not the charts of every organization of the region
+        messages.info(request, "Сводка по региону — на странице региона: муниципалитеты строками.")
+        return redirect("monitoring:region_list")
     form, year, kind = _period(request)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     orgs_qs = scoping.visible_organizations(request.user).filter(is_active=True).order_by("short_name")

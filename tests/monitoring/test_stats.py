@@ -211,3 +211,31 @@ def test_region_page_and_municipal_dashboard_show_the_same_figures(world, client
     assert row.totals.pairs == 2 and row.totals.meetings == 1
     text = region_page.content.decode()
     assert f'{world.home.municipality.name}</a></td>\n  <td class="text-end">2</td>' in text  # its two schools
+
+
+def test_regional_home_cards_are_the_aggregates_and_dashboards_lead_to_the_region(world, client_for):
+    from mentorship.selectors import dashboard_totals
+
+    region = world.home.municipality.region
+    regional = user_with_role(Role.REGIONAL, region=region, username="region_home")
+    make_pair(world.home.school, status=PairStatus.ACTIVE)
+    MenteeFactory(organization=world.home.other_school)  # waiting
+    call_command("rebuild_stats", verbosity=0)
+    client = client_for(regional)
+    home = client.get(reverse("home"))
+    cards = {c.title: c for c in home.context["cards"]}
+    live_totals = dashboard_totals(regional)  # the mentorship cards' own (live) counts
+    assert cards["Наставников"].value == live_totals.mentors
+    assert cards["Действующих пар и групп"].value == live_totals.active_pairs == 1
+    assert cards["Ожидают пару"].value == live_totals.waiting >= 1
+    assert cards["Наставников"].hint.startswith("на ")  # when the figures were computed
+    assert f"Встреч в {YEAR} году" in cards
+    assert "Встреч за 30 дней" not in cards  # no mentorship card counted live over the region
+    # a municipal user keeps the mentorship cards, counted live
+    coordinator_cards = client_for(world.home.coordinator).get(reverse("home")).context["cards"]
+    assert "Встреч за 30 дней" in {c.title for c in coordinator_cards}
+    for name in ("mentorship:dashboard", "monitoring:dashboard"):
+        assert client_for(world.home.coordinator).get(reverse(name)).status_code == 200
+        response = client_for(regional).get(reverse(name), follow=True)  # one client: signs in again
+        assert response.redirect_chain[-1][0] == reverse("monitoring:region_detail", args=[region.pk])
+        assert "Сводка по региону" in response.content.decode()

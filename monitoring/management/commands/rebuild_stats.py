@@ -15,4 +15,5 @@ class Command(BaseCommand):
 
         verbose = options["verbosity"] > 1
         done = stats_rebuild(municipality_ids=municipality, log_progress=self.stdout.write if verbose else None)
-        self.stdout.write(f"Сводные показатели пересчитаны: организаций {done}.")
+        if options["verbosity"]:
+            self.stdout.write(f"Сводные показатели пересчитаны: организаций {done}.")
