@@ -216,6 +216,7 @@ def reminder_rows(*, municipality: Municipality, today: dt.date, planned: list[P
 
 
 # Claim ------------------------------------------------------------------------------------------
+CLAIM_BATCH_SIZE = 500  # keys inserted per statement
 def reminders_claim(*, rows: list[ReminderLog]) -> int:
     """Insert the keys; existing keys are left as they are (ON CONFLICT DO NOTHING).
 
@@ -238,7 +239,7 @@ def reminders_claim(*, rows: list[ReminderLog]) -> int:
         new = [r for r in rows if (r.object_type, r.object_id, r.kind, r.recipient_id) not in existing]
         if not new:
             return 0
-        ReminderLog.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+        ReminderLog.objects.bulk_create(new, ignore_conflicts=True, batch_size=CLAIM_BATCH_SIZE)
         return ReminderLog.objects.filter(municipality_id=municipality_id, date=date).count() - len(existing)
 
 
