@@ -137,6 +137,23 @@ def test_export_of_organizations_is_scoped(client_for, world):
     assert names == {world.home.school.short_name, world.home.other_school.short_name}
 
 
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_export_of_selected_rows_offers_only_rows_in_scope(client_for, world):
+    """«Export selected» (the admin action posts the chosen ids) takes only ids of rows the user
+    may see, and django-import-export's deprecated full-table id list is not consulted."""
+    client = client_for(world.home.coordinator)
+    url = reverse("admin:accounts_organization_export")
+    html = client.get(url).content.decode()
+    fields = {f: "on" for f in re.findall(r'name="(organizationresource_[a-z_]+)"', html)}
+    own = client.post(url, {"format": "0", "resource": "0", "export_items": [world.home.school.pk], **fields})
+    assert "attachment" in own["Content-Disposition"]
+    rows = read_xlsx(own.content)
+    assert [row[rows[0].index("Краткое наименование")] for row in rows[1:]] == [world.home.school.short_name]
+    foreign = client.post(url, {"format": "0", "resource": "0", "export_items": [world.foreign.school.pk], **fields})
+    assert foreign.status_code == 200 and not foreign.get("Content-Disposition")
+    assert world.foreign.school.short_name not in foreign.content.decode()
+
+
 def test_user_import_creates_user_with_role_and_refuses_bad_rows(client_for, world):
     client = client_for(world.home.coordinator)
     headers = ["Логин", "Фамилия", "Имя", "Отчество", "E-mail", "Роль", "Муниципалитет", "Организация"]
