@@ -130,6 +130,35 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Rows a module builds once for all its tests (the demo, a report), as Django's
+    TestCase.setUpTestData does: a transaction opened before the module's first test and rolled
+    back after its last. Each test still asks for `db` and runs in a savepoint of its own inside
+    it, so what one test changes the next never sees. Files written meanwhile go to a folder of
+    the module's own. Only for tests without `transaction=True` (those commit and flush)."""
+    from django.db import connections, transaction
+    from django.test.utils import override_settings
+
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("module-media"))
+    media.enable()
+    blocks = []
+    with django_db_blocker.unblock():
+        for alias in connections:
+            block = transaction.atomic(using=alias)
+            block._from_testcase = True  # a durable block inside a test stays allowed, as in TestCase
+            block.__enter__()
+            blocks.append((alias, block))
+    try:
+        yield django_db_blocker
+    finally:
+        with django_db_blocker.unblock():
+            for alias, block in reversed(blocks):
+                transaction.set_rollback(True, using=alias)
+                block.__exit__(None, None, None)
+        media.disable()
+
+
 # Browser tests ----------------------------------------------------------------------------------
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

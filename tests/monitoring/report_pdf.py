@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,25 +19,17 @@ def office() -> str:
 
 
 def to_pdf(source: Path, out_dir: Path) -> Path:
-    """Convert with a profile of this test's own, so parallel workers never share one."""
-    profile = out_dir / "lo-profile"
-    subprocess.run(
-        [
-            office(),
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out_dir),
-            str(source),
-        ],
-        check=True,
-        timeout=240,
-        capture_output=True,
-    )
-    pdf = out_dir / (source.stem + ".pdf")
+    """Convert with the application's LibreOffice runner: a profile of this call's own (parallel
+    workers never share one), copied from the warm one an earlier conversion left, so LibreOffice
+    does not spend seconds building a profile from nothing for every print test."""
+    from roadmaps.importers.convert import run_soffice
+
+    office()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    copy = out_dir / source.name
+    shutil.copy(source, copy)
+    pdf = run_soffice(copy, "pdf", timeout=240)
+    assert pdf == out_dir / (source.stem + ".pdf")
     assert pdf.exists() and pdf.stat().st_size > 1000, f"LibreOffice wrote no PDF for {source.name}"
     return pdf
 

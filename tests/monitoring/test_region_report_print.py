@@ -27,21 +27,29 @@ from tests.monitoring.test_report_print import _sections_with_tables, _sheet_of
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def region_report(db, tmp_path):
-    call_command("seed_demo", stdout=io.StringIO())
-    region = Municipality.objects.get(name="город Норильск").region
-    taimyr = MunicipalityFactory(region=region, name="Таймырский Долгано-Ненецкий муниципальный район")
-    for n in range(1, 4):
-        school = OrganizationFactory(municipality=taimyr, short_name=f"Дудинская СШ № {n}")
-        for _ in range(n):
-            f.pair(school, young=n % 2 == 1)
-        f.person(school, mentee=True, young=True)
-    files = build_report(region=region, year=dt.date.today().year)
-    xlsx, docx = tmp_path / "region.xlsx", tmp_path / "region.docx"
+@pytest.fixture(scope="module")
+def _region_report(module_db, tmp_path_factory):
+    """The demo region seeded and its report built once for the module (both tests only read them)."""
+    with module_db.unblock():
+        call_command("seed_demo", stdout=io.StringIO())
+        region = Municipality.objects.get(name="город Норильск").region
+        taimyr = MunicipalityFactory(region=region, name="Таймырский Долгано-Ненецкий муниципальный район")
+        for n in range(1, 4):
+            school = OrganizationFactory(municipality=taimyr, short_name=f"Дудинская СШ № {n}")
+            for _ in range(n):
+                f.pair(school, young=n % 2 == 1)
+            f.person(school, mentee=True, young=True)
+        files = build_report(region=region, year=dt.date.today().year)
+    out = tmp_path_factory.mktemp("region-report")
+    xlsx, docx = out / "region.xlsx", out / "region.docx"
     xlsx.write_bytes(files.xlsx)
     docx.write_bytes(files.docx)
-    return region, files, xlsx, docx, tmp_path
+    return region, files, xlsx, docx
+
+
+@pytest.fixture
+def region_report(_region_report, db, tmp_path):
+    return (*_region_report, tmp_path)
 
 
 def test_regional_workbook_prints_on_a4_and_its_charts_stay_on_their_page(region_report):

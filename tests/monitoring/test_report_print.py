@@ -27,16 +27,24 @@ pytestmark = pytest.mark.slow
 EMU_PER_TWIP = 635
 
 
-@pytest.fixture
-def demo_report(db, tmp_path):
-    call_command("seed_demo", stdout=io.StringIO())
-    norilsk = Municipality.objects.get(name="город Норильск")
-    year = dt.date.today().year
-    files = build_report(municipality=norilsk, year=year)
-    xlsx, docx = tmp_path / "report.xlsx", tmp_path / "report.docx"
+@pytest.fixture(scope="module")
+def _demo_report(module_db, tmp_path_factory):
+    """The demo seeded and its report built once for the module (both tests only read them)."""
+    with module_db.unblock():
+        call_command("seed_demo", stdout=io.StringIO())
+        norilsk = Municipality.objects.get(name="город Норильск")
+        year = dt.date.today().year
+        files = build_report(municipality=norilsk, year=year)
+    out = tmp_path_factory.mktemp("report")
+    xlsx, docx = out / "report.xlsx", out / "report.docx"
     xlsx.write_bytes(files.xlsx)
     docx.write_bytes(files.docx)
-    return norilsk, year, files, xlsx, docx, tmp_path
+    return norilsk, year, files, xlsx, docx
+
+
+@pytest.fixture
+def demo_report(_demo_report, db, tmp_path):
+    return (*_demo_report, tmp_path)
 
 
 def _sheet_of(page) -> str:
