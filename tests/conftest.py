@@ -6,6 +6,7 @@ Every scope test has data on both sides of the boundary: `world.home` is the use
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -39,6 +40,8 @@ def _per_worker_redis(url: str | None, worker: str) -> str | None:
 
 def pytest_configure(config):
     from django.conf import settings
+
+    _conversion_cache_start(config)
 
     # PBKDF2 at production strength costs ~0.3 s a user; tests create dozens.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -111,6 +114,66 @@ def client_for(client):
     return login
 
 
+# LibreOffice conversions of the roadmap reader, once per run --------------------------------------
+CONVERSIONS_ENV = "NASTAVNIK_TEST_CONVERSIONS"
+
+
+def _conversion_cache_start(config) -> None:
+    """One folder for the whole run, shared by the xdist workers (they inherit the environment) and
+    by the standalone copy's pytest (tests/test_standalone.py); `.ci/run` sets it for both passes."""
+    import tempfile
+
+    if os.environ.get(CONVERSIONS_ENV) or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    os.environ[CONVERSIONS_ENV] = tempfile.mkdtemp(prefix="nastavnik-conversions-")
+    config._conversion_cache_owned = os.environ[CONVERSIONS_ENV]
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    owned = getattr(config, "_conversion_cache_owned", None)
+    if owned:
+        shutil.rmtree(owned, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _conversions_once_per_run():
+    """The roadmap reader (roadmaps.importers.formats) turns a .doc/.rtf/.odt/.xls/.ods into
+    .docx/.xlsx with LibreOffice, seconds a file; the same sample files are read by several tests,
+    by both workers, by the standalone copy and by the PostgreSQL pass. Each distinct file (by
+    content) is converted by the real LibreOffice the first time in the run and the result kept by
+    its hash. Only the reader's path is cached: tests of the converter itself (run_soffice, convert,
+    two at once, a hanging or failing or missing LibreOffice via SOFFICE_BINARY) run it for real."""
+    import hashlib
+
+    from django.conf import settings
+
+    from roadmaps.importers import convert as converter
+    from roadmaps.importers import formats
+
+    folder = os.environ.get(CONVERSIONS_ENV)
+    original = formats.convert
+    binary = converter.soffice_path()
+
+    def cached(data: bytes, kind: str, *, timeout: float | None = None) -> bytes:
+        if not folder or getattr(settings, "SOFFICE_BINARY", "") or converter.soffice_path() != binary:
+            return original(data, kind, timeout=timeout)
+        key = hashlib.sha256(kind.encode() + b"\0" + data).hexdigest()
+        path = Path(folder) / f"{key}.{converter.TARGET[kind]}"
+        if path.exists():
+            return path.read_bytes()
+        result = original(data, kind, timeout=timeout)
+        staging = path.with_suffix(f".{os.getpid()}.part")
+        staging.write_bytes(result)
+        os.replace(staging, path)  # atomic: a parallel reader sees the whole file or none
+        return result
+
+    formats.convert = cached
+    yield
+    formats.convert = original
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(settings, request):
     """Tasks run in-process unless the test explicitly needs the real worker."""
@@ -157,6 +220,29 @@ def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
                 transaction.set_rollback(True, using=alias)
                 block.__exit__(None, None, None)
         media.disable()
+
+
+_SNAPSHOTS: dict = {}
+
+
+@pytest.fixture
+def from_snapshot(transactional_db, settings, tmp_path_factory):
+    """`from_snapshot(key, build)` in a transactional test: the first test of this worker that asks
+    for `key` runs `build()` (seeding the demo, say) and snapshots the database and the media files;
+    later ones get that state restored instead of building it again (tests/snapshot.py)."""
+    from django.db import connection
+
+    from tests import snapshot
+
+    def load(key: str, build) -> None:
+        media = Path(settings.MEDIA_ROOT)
+        if key in _SNAPSHOTS:
+            snapshot.restore(connection, _SNAPSHOTS[key], media)
+            return
+        build()
+        _SNAPSHOTS[key] = snapshot.take(connection, media, tmp_path_factory.mktemp(f"snapshot-{key}"))
+
+    return load
 
 
 # Browser tests ----------------------------------------------------------------------------------
@@ -304,6 +390,20 @@ def pytest_collection_modifyitems(config, items):
         if transactional or uses_fixture:
             if "django_db_serialized_rollback" not in item.fixturenames:
                 item.fixturenames.insert(0, "django_db_serialized_rollback")
+    items[:] = sorted(items, key=_cost_order)
+
+
+def _cost_order(item) -> tuple:
+    """Heaviest first: `slow` tests by their rough cost, then browser tests, then the rest in file
+    order (the sort is stable). Under `--dist worksteal` (make test) each xdist worker starts on its
+    share of the heavy end and an idle worker takes cheap tests from the other's tail, so the two
+    finish together instead of one running a long walk alone at the end."""
+    slow = item.get_closest_marker("slow")
+    if slow is not None:
+        return (0, -slow.kwargs.get("seconds", 10))
+    if item.get_closest_marker("browser") is not None:
+        return (1, 0)
+    return (2, 0)
 
 
 @pytest.fixture(scope="session")

@@ -193,6 +193,7 @@ def test_the_corpus_covers_every_path_with_about_a_hundred_files():
     assert len(CASES) >= 100 and len({c.id for c in CASES}) == len(CASES)
 
 
+@pytest.mark.slow(seconds=15)
 def test_build_script_writes_the_files_and_a_manifest(tmp_path):
     import json
 

@@ -81,7 +81,7 @@ def test_image_leaves_out_the_tests():
     assert '".[dev]"' not in text and "chromium" not in text.lower() and "playwright" not in text.lower()
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=25)
 def test_production_server_passes_its_own_health_check_with_readme_env(tmp_path):
     """gunicorn in production mode with README's .env (a real host name, HTTPS redirect on) is healthy."""
     import os

@@ -52,7 +52,7 @@ def test_no_source_reads_outside_the_repository():
     assert not offenders, "paths outside the repository:\n" + "\n".join(offenders)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=200)
 def test_copy_alone_in_an_empty_folder_runs_demo_and_roadmap_tests(tmp_path):
     copy = tmp_path / "empty" / "nastavnik"
     for path in _tracked_files():

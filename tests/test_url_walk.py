@@ -178,7 +178,15 @@ def _school_markers(organization) -> list[str]:
 
 
 @pytest.fixture
-def seeded(transactional_db):
+def seeded(from_snapshot):
+    """The demo and the rows below, built by the worker's first walk and restored for the others."""
+    from accounts.models import Municipality
+
+    from_snapshot("url-walk", _seed_for_the_walk)
+    return Municipality.objects.get(name=HOME), Municipality.objects.get(name=FOREIGN)
+
+
+def _seed_for_the_walk():
     import io
 
     from django.core.files.base import ContentFile
@@ -221,7 +229,6 @@ def seeded(transactional_db):
             roadmap__organization__short_name="МБОУ «СШ № 1»"
         )[:1]:
             Indicator.objects.get_or_create(activity=activity, year=2099, defaults={"target": 1})
-    return home, foreign
 
 
 def _ok_not_found(response) -> bool:
@@ -247,6 +254,7 @@ def test_every_url_is_known_to_the_walk():
     )
 
 
+@pytest.mark.slow(seconds=60)
 def test_walk_every_url_as_every_role(seeded, client):
     home, foreign = seeded
     markers = _markers(foreign)
@@ -444,6 +452,7 @@ def _admin_add_prefills(name: str, ids: dict[str, int]) -> dict[str, int]:
     return params
 
 
+@pytest.mark.slow(seconds=60)
 def test_choice_lists_and_prefills_show_nothing_of_the_other_side(seeded, client):
     """Every page without arguments (lists, filters, site and admin add forms) as every role:
     no <option> names the other municipality's organizations, users, people or roadmaps, and
@@ -494,6 +503,7 @@ def test_choice_lists_and_prefills_show_nothing_of_the_other_side(seeded, client
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.slow(seconds=60)
 def test_admin_answers_odd_query_strings_and_ids_without_500(seeded, client):
     """Every admin list and export with a filter the model lacks, a bad order or page, and every
     admin object page with an id that is not one: a page or a message, never a 500."""

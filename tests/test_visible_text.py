@@ -175,7 +175,7 @@ def _site_urls(municipality, organization):
         yield name, reverse(name, kwargs={k: v for k, v in values.items() if k in kwargs})
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=25)
 def test_no_raw_internals_on_any_page_as_any_role(seeded, client):  # noqa: F811  (the walk's fixture)
     home, _foreign = seeded
     constraints = constraint_names()

@@ -13,8 +13,9 @@ from accounts.models import Municipality, Organization, User
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    call_command("seed_demo", stdout=io.StringIO())
+def seeded(from_snapshot):
+    """The demo, seeded by the worker's first backup test and restored for the others."""
+    from_snapshot("demo", lambda: call_command("seed_demo", stdout=io.StringIO()))
     return Municipality.objects.get(name="город Норильск")
 
 

@@ -17,6 +17,7 @@ from roadmaps.models import ExecutionRecord, ExecutionState, execution_state
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow(seconds=20)
 def test_every_school_of_the_first_municipality_is_alive():
     out = io.StringIO()
     call_command("seed_demo", "--json", stdout=out)

@@ -52,6 +52,7 @@ def _counts(sizes: dict) -> dict[tuple[str, str], int]:
     return counts
 
 
+@pytest.mark.slow(seconds=35)
 def test_same_queries_at_1x_and_10x_and_at_most_15():
     small, large = _counts(ONE), _counts(TEN)
     assert len(small) >= 70 and set(small) == set(large)

@@ -22,7 +22,7 @@ from monitoring.models import AnnualReportBuild, BuildStatus
 from tests.jobs.harness import PrivateRedis, Worker, skip_without_real_services, wait_for
 from tests.monitoring import factories as mf
 
-pytestmark = [pytest.mark.real_worker, pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.real_worker, pytest.mark.postgres, pytest.mark.slow(seconds=20)]
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from tests.monitoring import factories as f
 from tests.monitoring.report_pdf import is_a4, to_pdf, tokens, words
 from tests.monitoring.test_report_print import _sections_with_tables, _sheet_of
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=15)
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from monitoring.reports.data import collect
 from monitoring.reports.rules import RULES, evaluate
 from tests.monitoring.report_pdf import is_a4, to_pdf, tokens, words
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=15)
 EMU_PER_TWIP = 635
 
 
