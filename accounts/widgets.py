@@ -24,16 +24,17 @@ from django.utils.safestring import mark_safe
 
 
 class FastSelect(forms.Select):
-    """`label_field`: the field whose value is the label of a model choice (what `str(obj)` shows);
-    `label`: how that value becomes the label when it is not the value itself."""
+    """`label_field`: the field whose value is the label of a model choice (what `str(obj)` shows),
+    or a tuple of fields; `label`: how that value (those values) becomes the label when it is not
+    the value itself."""
 
     def __init__(
         self,
         attrs=None,
         choices=(),
         *,
-        label_field: str | None = None,
-        label: Callable[[Any], str] | None = None,
+        label_field: str | tuple[str, ...] | None = None,
+        label: Callable[..., str] | None = None,
     ):
         super().__init__(attrs, choices)
         self.label_field = label_field
@@ -53,8 +54,9 @@ class FastSelect(forms.Select):
                 yield field.null_value, field.null_label
             key = getattr(field, "to_field_name", None) or "pk"
             convert = self.label
-            for value, text in queryset.values_list(key, self.label_field):
-                yield value, convert(text) if convert else text
+            names = (self.label_field,) if isinstance(self.label_field, str) else tuple(self.label_field)
+            for value, *texts in queryset.values_list(key, *names):
+                yield value, convert(*texts) if convert else " ".join(str(t) for t in texts if t)
 
         return rows()
 

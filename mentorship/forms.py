@@ -10,6 +10,7 @@ from django.db.models import Q
 from accounts import scoping
 from accounts.forms import ScopedFormMixin
 from accounts.uploads import validate_document
+from accounts.widgets import FastSelect
 from mentorship import selectors
 from mentorship.models import (
     Community,
@@ -30,6 +31,7 @@ from mentorship.models import (
     Program,
     ProgramSource,
     ProgramTemplate,
+    full_name,
     normalize_name,
 )
 
@@ -311,7 +313,13 @@ class PairEditForm(RuFormMixin, forms.ModelForm):
 
 
 class AddParticipantForm(ScopedFormMixin, forms.Form):
-    person = forms.ModelChoiceField(label="Участник", queryset=Person.objects.none())
+    # the names read as values and written without a template per option: the ~130 people a pair of
+    # a regional centre may take cost a third of the pair's page through Django's Select
+    person = forms.ModelChoiceField(
+        label="Участник",
+        queryset=Person.objects.none(),
+        widget=FastSelect(label_field=("last_name", "first_name", "middle_name"), label=full_name),
+    )
     role = forms.ChoiceField(label="Роль", choices=[("mentor", "Наставник"), ("mentee", "Наставляемый")])
 
     def __init__(self, *args, user, pair=None, **kwargs):

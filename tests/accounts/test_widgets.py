@@ -68,3 +68,18 @@ def test_label_conversion_is_applied():
     assert Roadmap.shorten(long_title).endswith("…") and len(Roadmap.shorten(long_title)) <= 90
     widget = FastSelect(label_field="title", label=Roadmap.shorten)
     assert widget.label("  Два   слова ") == "Два слова"
+
+
+def test_label_from_several_fields():
+    from mentorship.models import Person, full_name
+    from tests.mentorship.factories import MentorFactory
+
+    mentor = MentorFactory(last_name="Иванова", first_name="Анна", middle_name="")
+
+    class Form(forms.Form):
+        person = forms.ModelChoiceField(
+            queryset=Person.objects.filter(pk=mentor.pk),
+            widget=FastSelect(label_field=("last_name", "first_name", "middle_name"), label=full_name),
+        )
+
+    assert _options(str(Form()["person"])) == [("", True, "---------"), (str(mentor.pk), False, "Иванова Анна")]
