@@ -10,9 +10,10 @@ def roadmap_cards(user, scope: Scope) -> list[Card]:
         return []
     from roadmaps.selectors import counts_for_cards
 
-    counts = counts_for_cards(user)
+    execution = scope.has_role(Role.COORDINATOR, Role.CURATOR)
+    counts = counts_for_cards(user, execution=execution)
     cards = [Card("Дорожных карт", counts["roadmaps"], reverse("roadmaps:list"), icon="map")]
-    if scope.has_role(Role.COORDINATOR, Role.CURATOR):
+    if execution:
         cards.append(
             Card(
                 "Просрочено мероприятий",

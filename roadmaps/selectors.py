@@ -526,14 +526,15 @@ def indicator_rows(roadmap: Roadmap) -> list[dict]:
     return rows
 
 
-def counts_for_cards(user) -> dict[str, int]:
-    municipalities = list(scoping.visible_municipalities(user))
-    editable = records_editable(user)
-    return {
-        "overdue": editable.filter(state_q(ExecutionState.OVERDUE, municipalities)).count(),
-        "attention": needs_attention(user).count(),
-        "roadmaps": roadmaps_visible(user).count(),
-    }
+def counts_for_cards(user, *, execution: bool = True) -> dict[str, int]:
+    """The home page's roadmap figures; `execution=False`: the number of roadmaps only (the roles
+    without the overdue and attention cards do not pay for a count over every deadline they read)."""
+    counts = {"roadmaps": roadmaps_visible(user).count()}
+    if execution:
+        municipalities = list(scoping.visible_municipalities(user))
+        counts["overdue"] = records_editable(user).filter(state_q(ExecutionState.OVERDUE, municipalities)).count()
+        counts["attention"] = needs_attention(user).count()
+    return counts
 
 
 # A school's page ----------------------------------------------------------------------------------------
