@@ -217,6 +217,8 @@ def reminder_rows(*, municipality: Municipality, today: dt.date, planned: list[P
 
 # Claim ------------------------------------------------------------------------------------------
 CLAIM_BATCH_SIZE = 500  # keys inserted per statement
+
+
 def reminders_claim(*, rows: list[ReminderLog]) -> int:
     """Insert the keys; existing keys are left as they are (ON CONFLICT DO NOTHING).
 
