@@ -574,6 +574,11 @@ class Meeting(models.Model):
         verbose_name = "встреча"
         verbose_name_plural = "встречи"
         ordering = ["-held_on", "-pk"]
+        indexes = [
+            # «meetings of these pairs in this period» (the dashboards' last 30 days, the reminders'
+            # feedback days): read from the pair's own index entries instead of all its meetings
+            models.Index(fields=["pair", "held_on"], name="meeting_pair_held_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.held_on:%d.%m.%Y} — {self.topic}"

@@ -54,7 +54,13 @@ def roadmap_detail(request, pk: int):
         if not sections or sections[-1]["section"] != activity.section:
             sections.append({"section": activity.section, "activities": []})
         sections[-1]["activities"].append(activity)
-    children = selectors.roadmaps_visible(request.user).filter(parent=roadmap).select_related("organization")
+    # the schools' roadmaps are shown as links named by their school: only those two columns are read
+    children = list(
+        selectors.roadmaps_visible(request.user)
+        .filter(parent=roadmap)
+        .select_related("organization")
+        .only("pk", "organization__short_name")
+    )
     return render(
         request,
         "roadmaps/roadmap_detail.html",

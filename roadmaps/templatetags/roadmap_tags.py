@@ -86,3 +86,18 @@ def matrix_cells(row) -> str:
             + "</a></td>"
         )
     return mark_safe("".join(out))  # noqa: S308 — every value above is escaped or an int
+
+
+@register.simple_tag
+def school_roadmap_links(children) -> str:
+    """The schools' roadmaps of a municipal one as links (a regional centre has 240 of them: one
+    reverse() for all instead of a `{% url %}` and a lookup chain per link)."""
+    sentinel = 2_147_483_647
+    head, tail = reverse("roadmaps:detail", args=[sentinel]).split(str(sentinel), 1)
+    head, tail = escape(head), escape(tail)
+    return mark_safe(  # noqa: S308 — the names are escaped, the ids are ints
+        "".join(
+            f'<a class="me-3" href="{head}{int(child.pk)}{tail}">{escape(child.organization.short_name)}</a>'
+            for child in children
+        )
+    )
