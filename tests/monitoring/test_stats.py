@@ -20,6 +20,7 @@ from monitoring.reports.data import Period, collect_rows
 from roadmaps import services as roadmap_services
 from roadmaps.models import ExecutionStatus
 from tests.factories import MunicipalityFactory, OrganizationFactory, user_with_role
+from tests.jobs.conftest import broker_down  # noqa: F401  (the fixture: a broker nobody listens on)
 from tests.mentorship.factories import MenteeFactory, MentorFactory, make_meeting, make_pair
 from tests.roadmaps.factories import ActivityFactory, DueDateFactory, ExecutionRecordFactory, RoadmapFactory
 
@@ -239,3 +240,23 @@ def test_regional_home_cards_are_the_aggregates_and_dashboards_lead_to_the_regio
         response = client_for(regional).get(reverse(name), follow=True)  # one client: signs in again
         assert response.redirect_chain[-1][0] == reverse("monitoring:region_detail", args=[region.pk])
         assert "Сводка по региону" in response.content.decode()
+
+
+@pytest.mark.usefixtures("broker_down")
+def test_with_the_broker_down_the_write_commits_and_the_refresh_waits_in_the_outbox(world, commit):
+    import time
+
+    from jobs.models import JobState
+    from jobs.services import job_run
+
+    school = world.home.school
+    call_command("rebuild_stats", verbosity=0)
+    mentors = stored(school)["mentors"]
+    started = time.monotonic()
+    commit(MentorFactory, organization=school)
+    assert time.monotonic() - started < 10  # the broker is asked with a short timeout
+    job = Job.objects.filter(kind=stats.JOB_KIND).latest("pk")
+    assert job.state == JobState.PENDING and job.send_error  # waits for the dispatcher
+    assert stored(school)["mentors"] == mentors  # the page keeps the last figures meanwhile
+    assert job_run(job_id=job.pk, eager=True) == JobState.DONE  # the broker is back: a worker runs it
+    assert stored(school) == live(school) and stored(school)["mentors"] == mentors + 1
