@@ -21,13 +21,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.signals import setting_changed
 from django.db.models import DateField, F, Func, IntegerField, Model, Q, Value
 from django.db.models.functions import Mod
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
-from django.urls import NoReverseMatch, reverse
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 if TYPE_CHECKING:
     from accounts.models import Municipality
@@ -222,18 +226,50 @@ def daily_then_weekly_sql(days: Any, *, daily_days: int = OVERDUE_DAILY_DAYS) ->
 
 # Wording shared by the providers ---------------------------------------------------------------
 def path_to(name: str, *args) -> str:
-    """The link of a reminder ("" when the page is not installed)."""
+    """The link of a reminder ("" when the page is not installed). A sweep links thousands of
+    objects to a handful of pages: a page's link to one id is reversed once and reused."""
+    if len(args) == 1 and isinstance(args[0], int):
+        pattern = _link_pattern(name, get_urlconf(), get_script_prefix())
+        if pattern is not None:
+            head, tail = pattern
+            return f"{head}{args[0]}{tail}" if head else ""
     try:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
 
 
+_ANY_ID = 1_987_654_321  # stands for the id in a page's link while it is reversed once
+
+
+@lru_cache(maxsize=256)
+def _link_pattern(name: str, urlconf: str | None, prefix: str) -> tuple[str, str] | None:
+    """(before the id, after it) of the page `name`'s link; ("", "") when the page is not
+    installed; None when the link cannot be split around the id (reversed each time then)."""
+    try:
+        url = reverse(name, args=[_ANY_ID], urlconf=urlconf)
+    except NoReverseMatch:
+        return "", ""
+    head, found, tail = url.partition(str(_ANY_ID))
+    return (head, tail) if found and str(_ANY_ID) not in tail and head else None
+
+
+@receiver(setting_changed)
+def _urls_changed(*, setting: str, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":  # Django clears its own caches of links then (tests)
+        _link_pattern.cache_clear()
+
+
 def days_text(n: int) -> str:
     """«1 день», «3 дня», «11 дней» (accounts.plurals: gettext's plural forms)."""
+    return _days_text(abs(n), get_language())
+
+
+@lru_cache(maxsize=2048)
+def _days_text(n: int, language: str | None) -> str:
     from accounts.plurals import count_noun
 
-    return count_noun(abs(n), "день")
+    return count_noun(n, "день")
 
 
 def short_text(text: str, limit: int = 120) -> str:
