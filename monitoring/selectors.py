@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 
 from accounts import scoping
@@ -78,11 +79,13 @@ def can_fill(user, assignment: Assignment) -> bool:
     return scoping.can_edit_organization(user, assignment.organization)
 
 
-def campaign_assignments(user, campaign: Campaign) -> list[Assignment]:
+def campaign_assignments(user, campaign: Campaign, ids: list[int] | None = None) -> list[Assignment]:
+    """The campaign's assignments with their questionnaire counts (only those of `ids` if given)."""
+    qs = assignments_visible(user).filter(campaign=campaign)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
     return list(
-        assignments_visible(user)
-        .filter(campaign=campaign)
-        .select_related("organization", "submitted_by", "reviewed_by")
+        qs.select_related("organization", "submitted_by", "reviewed_by")
         .annotate(
             # answer sheets of anonymous questionnaires (no person) are not invitations
             responses_total=Count("responses", filter=Q(responses__person__isnull=False), distinct=True),
@@ -94,6 +97,22 @@ def campaign_assignments(user, campaign: Campaign) -> list[Assignment]:
         )
         .order_by("organization__short_name")
     )
+
+
+def campaign_assignment_page(user, campaign: Campaign, page: str | int | None, per_page: int = 50) -> Page:
+    """One page of the campaign's assignments (a regional centre's campaign has 240): the page's ids
+    in the list's order first, then only those rows with their organizations and response counts."""
+    ids = (
+        assignments_visible(user)
+        .filter(campaign=campaign)
+        .order_by("organization__short_name", "pk")
+        .values_list("pk", flat=True)
+    )
+    chosen = Paginator(ids, per_page).get_page(page)
+    wanted = list(chosen.object_list)
+    rows = {a.pk: a for a in campaign_assignments(user, campaign, wanted)} if wanted else {}
+    chosen.object_list = [rows[pk] for pk in wanted if pk in rows]
+    return chosen
 
 
 def assignment_detail(user, pk: int) -> Assignment:

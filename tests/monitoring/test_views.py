@@ -47,6 +47,24 @@ def test_campaign_detail_insider_readonly_outsider(world, camp, client_for):
     )
 
 
+def test_campaign_detail_pages_its_assignments_in_name_order(world, camp):
+    from monitoring import selectors
+
+    names = sorted(
+        a.organization.short_name for a in Assignment.objects.filter(campaign=camp).select_related("organization")
+    )
+    assert len(names) >= 2
+    first = selectors.campaign_assignment_page(world.home.methodologist, camp, 1, per_page=1)
+    last = selectors.campaign_assignment_page(world.home.methodologist, camp, len(names), per_page=1)
+    assert first.paginator.count == len(names)
+    assert [a.organization.short_name for a in first.object_list] == names[:1]
+    assert [a.organization.short_name for a in last.object_list] == names[-1:]
+    assert hasattr(first.object_list[0], "responses_done")  # the page's rows carry their counts
+    # the curator's page holds their school only
+    own = selectors.campaign_assignment_page(world.home.curator, camp, 1)
+    assert [a.organization_id for a in own.object_list] == [world.home.school.pk]
+
+
 def test_campaign_create_view(world, client_for):
     client = client_for(world.home.methodologist)
     today = dt.date.today()
