@@ -111,7 +111,8 @@ def campaign_assignment_page(user, campaign: Campaign, page: str | int | None, p
     chosen = Paginator(ids, per_page).get_page(page)
     wanted = list(chosen.object_list)
     rows = {a.pk: a for a in campaign_assignments(user, campaign, wanted)} if wanted else {}
-    chosen.object_list = [rows[pk] for pk in wanted if pk in rows]
+    page_rows: list[Any] = [rows[pk] for pk in wanted if pk in rows]
+    chosen.object_list = page_rows
     return chosen
 
 
