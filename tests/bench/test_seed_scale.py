@@ -127,3 +127,21 @@ def test_command_prints_json_and_refuses_a_second_run():
 
     with pytest.raises(CommandError, match="уже есть"):
         call_command("seed_scale", scale=0.001, stdout=StringIO())
+
+
+def test_the_region_pages_aggregates_are_filled_and_equal_the_live_counts(tiny):
+    from accounts.models import local_today
+    from monitoring import stats
+    from monitoring.models import OrganizationStats
+    from monitoring.region_selectors import region_figures
+
+    years = stats.stat_years()
+    assert OrganizationStats.objects.count() == 9 * len(years)
+    assert tiny.counts["OrganizationStats"] == 9
+    region = Municipality.objects.filter(region__name=REGION_NAME).first().region
+    year = local_today().year
+    stored, counted = region_figures(region, year), region_figures(region, year, live=True)
+    assert all(r.freshness is not None for r in stored)
+    for a, b in zip(stored, counted, strict=True):
+        assert [getattr(a.totals, n) for n in stats.FIELDS] == [getattr(b.totals, n) for n in stats.FIELDS]
+    assert sum(r.totals.meetings for r in stored) > 0
