@@ -194,3 +194,26 @@ def test_total_counts_the_due_dates_in_the_genitive_after_iz(client_for, world, 
     assert f"({total.done} из {of_count(total.expected, 'наступивший срок')})" in page
     wanted = "наступившего срока" if total.expected % 10 == 1 and total.expected % 100 != 11 else "наступивших сроков"
     assert f"из {total.expected} {wanted})" in page
+
+
+def test_rates_of_every_school_are_read_only_when_needed(client_for, world, home_roadmap):
+    """Sorted by name the page reads its own schools' records only; a state filter or a sort by a
+    rate reads the grouped rates of all of them (and still orders by them)."""
+    from django.test.utils import CaptureQueriesContext
+
+    _finish_all(home_roadmap, world.home.other_school)
+    client = client_for(world.home.coordinator)
+    url = reverse("roadmaps:matrix", args=[home_roadmap.pk])
+
+    def grouped(query: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url + query)
+        assert response.status_code == 200
+        return sum('AS "expected"' in q["sql"] for q in ctx.captured_queries)
+
+    assert grouped("") == 0
+    assert grouped("?sort=-name") == 0
+    assert grouped("?sort=-timely") == 1
+    assert grouped("?state=overdue") == 1
+    rows = _rows(client.get(url + "?sort=-timely"))
+    assert rows[0] == world.home.other_school
