@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections as db_connections
 from django.test import Client
 
 HOST = "127.0.0.1"  # never anything else
@@ -104,16 +104,20 @@ def _parse(output: str) -> dict:
 
 
 class CpuSampler:
-    """CPU used by the gunicorn workers and by the PostgreSQL backends of this database while wrk runs.
+    """CPU used by the gunicorn workers and by their own PostgreSQL backends while wrk runs.
 
-    A thread reads /proc twice a second: the master's children and every `postgres: … <db> …`
-    process; a process first seen after the start counts from zero, one that ended keeps its last
-    reading (a backend closed between two readings loses at most half a second of its CPU)."""
+    A thread reads /proc twice a second: the master's children and the backends whose
+    application_name is the one gunicorn's workers connect with (PGAPPNAME, found in
+    pg_stat_activity). Backends of other programs on the same database (another benchmark, a
+    shell, this process) are not counted. A process first seen after the start counts from zero,
+    one that ended keeps its last reading (a backend closed between two readings loses at most half
+    a second of its CPU)."""
 
-    def __init__(self, master_pid: int, database: str):
-        self.master_pid, self.database = master_pid, database
+    def __init__(self, master_pid: int, application_name: str):
+        self.master_pid, self.application_name = master_pid, application_name
         self.first: dict[int, int] = {}
         self.last: dict[int, int] = {}
+        self.backend_pids: set[int] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -124,17 +128,11 @@ class CpuSampler:
                 pids += [int(x) for x in fh.read().split()]
         except OSError:
             pass
-        needle = f" {self.database} ".encode()
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as fh:
-                    cmd = fh.read()
-            except OSError:
-                continue
-            if cmd.startswith(b"postgres: ") and needle in cmd:
-                pids.append(int(entry))
+        with db_connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [self.application_name])
+            backends = [row[0] for row in cursor.fetchall()]
+        self.backend_pids.update(backends)
+        pids += backends
         return pids
 
     def sample(self, *, initial: bool = False) -> None:
@@ -148,8 +146,11 @@ class CpuSampler:
             self.last[pid] = max(self.last.get(pid, 0), ticks)
 
     def _loop(self) -> None:
-        while not self._stop.wait(0.5):
-            self.sample()
+        try:
+            while not self._stop.wait(0.5):
+                self.sample()
+        finally:
+            db_connections["default"].close()  # this thread's own connection
 
     def start(self) -> None:
         self.sample(initial=True)
@@ -171,7 +172,7 @@ def run(
     *,
     duration: int = 60,
     connections: int = 20,
-    workers: int = 4,
+    workers: int = 3,  # as in production: the Dockerfile's and docker-compose.yml's gunicorn --workers 3
     log=print,
 ) -> dict:
     wrk = shutil.which("wrk")
@@ -184,7 +185,10 @@ def run(
         cookies[role] = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     requests = [(url, cookies[role]) for _label, role, url in page_list]
     port = _free_port()
-    env = dict(os.environ, DEBUG="false")
+    # the workers' PostgreSQL backends carry this application_name (libpq reads PGAPPNAME): the
+    # sampler counts those backends and no other connection to the same database
+    application_name = f"nastavnik-load-{port}"
+    env = dict(os.environ, DEBUG="false", PGAPPNAME=application_name)
     gunicorn = [
         sys.executable,
         "-m",
@@ -232,12 +236,15 @@ def run(
             f"http://{HOST}:{port}",
         ]
         log(
-            f"  wrk: {connections} соединений, {duration} с, {len(requests)} адресов по кругу, gunicorn {workers} воркера"
+            f"  wrk: {connections} соединений, {duration} с, {len(requests)} адресов по кругу, gunicorn {workers} воркера (ЦП: воркеры и их бэкенды {application_name})"
         )
-        sampler = CpuSampler(server.pid, str(connection.settings_dict["NAME"]))
+        sampler = CpuSampler(server.pid, application_name)
         sampler.start()
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration * 2 + 30)
         cpu_seconds = sampler.stop()
+        if not sampler.backend_pids:
+            # a driver that ignored PGAPPNAME would leave the database's half of the CPU out
+            raise RuntimeError(f"не найдены бэкенды PostgreSQL воркеров ({application_name})")
         os.unlink(script.name)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -254,6 +261,7 @@ def run(
             "urls": len(requests),
             "errors": result["not_200"] + result["socket_errors"],
             "cpu_seconds": round(cpu_seconds, 1),
+            "backends_sampled": len(sampler.backend_pids),
             "cpu_ms_per_request": round(1000 * cpu_seconds / result["requests"], 1) if result["requests"] else None,
         }
     )
