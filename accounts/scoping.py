@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Aggregate, JSONField, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import JSONArray
 from django.http import Http404
 
 from accounts.models import (
@@ -279,10 +280,67 @@ def scope_for(user) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    rows = RoleAssignment.objects.filter(user=user).order_by("pk").values_list(*_SCOPE_COLUMNS)
-    scope = _build_scope(user, rows)
+    preloaded = getattr(user, _ROWS_ATTR, _ABSENT)
+    if preloaded is not _ABSENT:  # read with the user (see `with_scope_rows`): no query of its own
+        rows = [tuple(row[1:]) for row in sorted(preloaded or (), key=lambda row: row[0])]
+        region_rows = [tuple(row) for row in getattr(user, _REGION_ROWS_ATTR, None) or ()]
+        _drop_preloaded(user)
+        scope = _build_scope(user, rows, region_rows=region_rows)
+    else:
+        rows = RoleAssignment.objects.filter(user=user).order_by("pk").values_list(*_SCOPE_COLUMNS)
+        scope = _build_scope(user, rows)
     setattr(user, _CACHE_ATTR, scope)
     return scope
+
+
+_ABSENT = object()
+_ROWS_ATTR = "_nastavnik_scope_rows"
+_REGION_ROWS_ATTR = "_nastavnik_scope_region_rows"
+
+
+def _drop_preloaded(user, attrs: tuple[str, ...] = (_ROWS_ATTR, _REGION_ROWS_ATTR)) -> None:
+    """Remove the rows read with the user (also through request.user's lazy wrapper)."""
+    for attr in attrs:
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+class _JSONRows(Aggregate):
+    """The grouped rows as one JSON array (JSONB_AGG on PostgreSQL, JSON_GROUP_ARRAY on SQLite)."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def with_scope_rows(users: QuerySet[User]) -> QuerySet[User]:
+    """Users read together with the rows their Scope is built from (their role assignments and,
+    for regional roles, the municipalities of their regions), in the same query: `scope_for` then
+    builds the scope without a query of its own. The session's user is read this way on every
+    request (accounts.backends), so the user, the roles and the region cost one query, not two or
+    three. The rows are used once: `forget_scope` and a role change read them afresh."""
+    roles = (
+        RoleAssignment.objects.filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(rows=_JSONRows(JSONArray("pk", *_SCOPE_COLUMNS)))
+        .values("rows")
+    )
+    regions = RoleAssignment.objects.filter(user=OuterRef(OuterRef("pk")), region__isnull=False).values("region")
+    region_municipalities = (
+        Municipality.objects.filter(region__in=regions)
+        .order_by()
+        .annotate(_all=Value(1))  # a constant groups nothing: one array of every matching row
+        .values("_all")
+        .annotate(rows=_JSONRows(JSONArray("pk", "region_id", "timezone")))
+        .values("rows")
+    )
+    return users.annotate(
+        **{_ROWS_ATTR: Subquery(roles, output_field=JSONField())},
+        **{_REGION_ROWS_ATTR: Subquery(region_municipalities, output_field=JSONField())},
+    )
 
 
 def scopes_for(users: Iterable) -> None:
@@ -328,7 +386,9 @@ _SCOPE_COLUMNS = (
 )
 
 
-def _build_scope(user, rows: Iterable[tuple]) -> Scope:
+def _build_scope(user, rows: Iterable[tuple], *, region_rows: Iterable[tuple] | None = None) -> Scope:
+    """`region_rows`: (municipality id, region id, time zone) of the municipalities of the user's
+    regions when already read (`with_scope_rows`); otherwise read here for regional users."""
     municipalities: dict[str, set[int]] = {}
     timezones: set[str] = set()
     organizations: dict[str, set[int]] = {}
@@ -352,12 +412,14 @@ def _build_scope(user, rows: Iterable[tuple]) -> Scope:
         if region_id:
             regions.setdefault(role, set()).add(region_id)
     region_municipalities: dict[str, frozenset[int]] = {}
-    if regions:  # one more query, only for regional users
+    if regions:  # one more query, only for regional users (none when read with the user)
         by_region: dict[int, set[int]] = {}
         all_regions = set().union(*regions.values())
-        for municipality_id, region_id, tz in Municipality.objects.filter(region_id__in=all_regions).values_list(
-            "pk", "region_id", "timezone"
-        ):
+        if region_rows is None:
+            region_rows = Municipality.objects.filter(region_id__in=all_regions).values_list(
+                "pk", "region_id", "timezone"
+            )
+        for municipality_id, region_id, tz in region_rows:
             by_region.setdefault(region_id, set()).add(municipality_id)
             timezones.add(tz)
         region_municipalities = {
@@ -386,8 +448,7 @@ def user_today(user, now: dt.datetime | None = None) -> dt.date:
 
 def forget_scope(user) -> None:
     """Drop the cached scope after the user's roles change."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    _drop_preloaded(user, (_CACHE_ATTR, _ROWS_ATTR, _REGION_ROWS_ATTR))
 
 
 # Organizations and municipalities ---------------------------------------------------------------

@@ -62,7 +62,7 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
     token_generator = invitation_tokens
     template_name = "registration/invitation_welcome.html"
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "accounts.backends.ModelBackend"
     success_url = reverse_lazy("home")  # a participant is sent on to their own page
     reset_url_token = "set-password"
 

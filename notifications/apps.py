@@ -6,10 +6,14 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Уведомления и напоминания"
 
     def ready(self) -> None:
+        from accounts.backends import register_user_annotation
         from accounts.models import Role
         from accounts.navigation import NavItem, register_nav
         from notifications import checks  # noqa: F401  (registers the reminder kinds' system check)
+        from notifications.selectors import UNREAD_ATTR, unread_count_expression
 
+        # the bell on every page: counted in the query that reads the session's user
+        register_user_annotation(UNREAD_ATTR, unread_count_expression)
         register_nav(
             NavItem("Уведомления", "notifications:list", icon="bell", order=900, group="Уведомления"),
             NavItem(

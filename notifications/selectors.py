@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts import scoping
 from accounts.models import Municipality
@@ -18,10 +19,29 @@ def notifications_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
 
 
+#: the attribute the session's user carries the bell's count in (read with the user, accounts.backends)
+UNREAD_ATTR = "unread_notifications_count"
+
+
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
+    preloaded = getattr(user, UNREAD_ATTR, None)
+    if preloaded is not None:
+        return preloaded
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def unread_count_expression() -> Coalesce:
+    """The bell's count over a user row (registered with accounts.backends.register_user_annotation)."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
 
 
 def log_municipalities(user) -> QuerySet[Municipality]:
