@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Aggregate, JSONField, Model, OuterRef, Q, QuerySet, Subquery, Value
@@ -280,15 +280,15 @@ def scope_for(user) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    preloaded = getattr(user, _ROWS_ATTR, _ABSENT)
+    preloaded: Any = getattr(user, _ROWS_ATTR, _ABSENT)
     if preloaded is not _ABSENT:  # read with the user (see `with_scope_rows`): no query of its own
         rows = [tuple(row[1:]) for row in sorted(preloaded or (), key=lambda row: row[0])]
         region_rows = [tuple(row) for row in getattr(user, _REGION_ROWS_ATTR, None) or ()]
         _drop_preloaded(user)
         scope = _build_scope(user, rows, region_rows=region_rows)
     else:
-        rows = RoleAssignment.objects.filter(user=user).order_by("pk").values_list(*_SCOPE_COLUMNS)
-        scope = _build_scope(user, rows)
+        queried = RoleAssignment.objects.filter(user=user).order_by("pk").values_list(*_SCOPE_COLUMNS)
+        scope = _build_scope(user, queried)
     setattr(user, _CACHE_ATTR, scope)
     return scope
 
