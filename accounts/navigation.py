@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from accounts.models import Role
 from accounts.scoping import Scope, scope_for
@@ -52,6 +52,7 @@ def register_nav(*items: NavItem) -> None:
     for item in items:
         if item not in _nav:
             _nav.append(item)
+    _menus.clear()
 
 
 def register_cards(provider: CardProvider, order: int = 100) -> None:
@@ -60,14 +61,24 @@ def register_cards(provider: CardProvider, order: int = 100) -> None:
 
 
 def nav_for(user) -> list[dict]:
+    """The menu of the user's roles. It depends on nothing but the roles (and the URL prefix), so
+    each process builds it once per set of roles: 25 reverse() calls were 0.6 ms of every page."""
     scope = scope_for(user)
-    groups: dict[str, list[dict]] = {}
-    for item in sorted(_nav, key=lambda i: i.order):
-        if item.visible_to(scope):
-            groups.setdefault(item.group, []).append(
-                {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "url_name": item.url_name}
-            )
-    return [{"group": name, "items": items} for name, items in groups.items()]
+    key = (scope.is_admin, scope.roles, get_script_prefix(), get_urlconf())
+    menu = _menus.get(key)
+    if menu is None:
+        groups: dict[str, list[dict]] = {}
+        for item in sorted(_nav, key=lambda i: i.order):
+            if item.visible_to(scope):
+                groups.setdefault(item.group, []).append(
+                    {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "url_name": item.url_name}
+                )
+        menu = _menus[key] = [{"group": name, "items": items} for name, items in groups.items()]
+    return menu
+
+
+#: built menus by (is_admin, roles, script prefix, urlconf); emptied when an item is registered
+_menus: dict[tuple, list[dict]] = {}
 
 
 def cards_for(user) -> list[Card]:

@@ -111,3 +111,23 @@ def test_forget_scope_reads_the_roles_again(world):
     RoleAssignment.objects.create(user=user, role=Role.METHODOLOGIST, municipality=world.home.municipality)
     forget_scope(user)  # a service that changed the roles drops what was read with the user
     assert Role.METHODOLOGIST in scope_for(user).roles
+
+
+def test_menu_built_once_per_set_of_roles_still_follows_the_roles_and_the_prefix(world):
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    from accounts.navigation import nav_for
+
+    def urls(user):
+        return {item["url"] for group in nav_for(user) for item in group["items"]}
+
+    sent_log = reverse("notifications:sent_log")
+    assert sent_log in urls(world.home.coordinator)
+    assert sent_log not in urls(world.home.curator)
+    assert sent_log in urls(world.foreign.coordinator)  # the same roles: the same menu
+    try:
+        set_script_prefix("/nastavnik/")
+        assert "/nastavnik" + sent_log in urls(world.home.coordinator)
+    finally:
+        clear_script_prefix()
+    assert sent_log in urls(world.home.coordinator)
