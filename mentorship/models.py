@@ -202,6 +202,18 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["organization", "is_mentor"]),
             models.Index(fields=["organization", "is_mentee"]),
+            # the banks in name order: a page of a region-wide list is read along the index, not
+            # sorted out of every mentor (mentee) of the region
+            models.Index(
+                fields=["last_name", "first_name"],
+                condition=models.Q(is_active=True, is_mentor=True),
+                name="person_mentor_name_idx",
+            ),
+            models.Index(
+                fields=["last_name", "first_name"],
+                condition=models.Q(is_active=True, is_mentee=True),
+                name="person_mentee_name_idx",
+            ),
         ]
 
     def __str__(self) -> str:
