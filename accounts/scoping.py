@@ -29,6 +29,7 @@ apps register the scope of their own models with `register_choice_scope` in `App
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -282,8 +283,8 @@ def scope_for(user) -> Scope:
         return cached
     preloaded: Any = getattr(user, _ROWS_ATTR, _ABSENT)
     if preloaded is not _ABSENT:  # read with the user (see `with_scope_rows`): no query of its own
-        rows = [tuple(row[1:]) for row in sorted(preloaded or (), key=lambda row: row[0])]
-        region_rows = [tuple(row) for row in getattr(user, _REGION_ROWS_ATTR, None) or ()]
+        rows = [tuple(row[1:]) for row in sorted(_json(preloaded), key=lambda row: row[0])]
+        region_rows = [tuple(row) for row in _json(getattr(user, _REGION_ROWS_ATTR, None))]
         _drop_preloaded(user)
         scope = _build_scope(user, rows, region_rows=region_rows)
     else:
@@ -296,6 +297,13 @@ def scope_for(user) -> Scope:
 _ABSENT = object()
 _ROWS_ATTR = "_nastavnik_scope_rows"
 _REGION_ROWS_ATTR = "_nastavnik_scope_region_rows"
+
+
+def _json(value) -> list:
+    """The rows of a JSON column: decoded by a queryset, text when read by a raw query."""
+    if isinstance(value, str | bytes):
+        value = json.loads(value)
+    return value or []
 
 
 def _drop_preloaded(user, attrs: tuple[str, ...] = (_ROWS_ATTR, _REGION_ROWS_ATTR)) -> None:

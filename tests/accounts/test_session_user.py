@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.backends import session_users
+from accounts.backends import read_session_user, session_users
 from accounts.models import Role, RoleAssignment, User
 from accounts.scoping import forget_scope, scope_for
 from notifications.kinds import Kind
@@ -51,11 +51,14 @@ def _users_of_every_kind(world):
 def test_scope_read_with_the_user_is_the_scope_read_on_its_own(world):
     users = _users_of_every_kind(world)
     for user in users:
-        preloaded = session_users().get(pk=user.pk)
-        with CaptureQueriesContext(connection) as ctx:
-            scope = scope_for(preloaded)
-        assert len(ctx.captured_queries) == 0, user.username
-        assert scope == scope_for(User.objects.get(pk=user.pk)), user.username
+        for preloaded in (session_users().get(pk=user.pk), read_session_user(user.pk)):
+            with CaptureQueriesContext(connection) as ctx:
+                scope = scope_for(preloaded)
+            assert len(ctx.captured_queries) == 0, user.username
+            assert scope == scope_for(User.objects.get(pk=user.pk)), user.username
+    session_user = read_session_user(world.home.curator.pk)
+    assert session_user == world.home.curator and session_user.date_joined == world.home.curator.date_joined
+    assert read_session_user(10**9) is None
     regional = session_users().get(username="regional")
     assert len(scope_for(regional).region_municipality_ids_by_role[Role.REGIONAL]) == 2
 
