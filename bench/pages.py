@@ -1,5 +1,5 @@
-"""Server time, CPU time and queries of every main page, as coordinator, curator, methodologist and
-the regional user.
+"""Server time, CPU time and queries of every main page, as coordinator, curator, methodologist,
+the school's head and the regional user.
 
 Requests go through the Django test client in-process (the full middleware stack, sessions in the
 database, templates rendered), so the time is the server's, without a network or a web server.
@@ -76,6 +76,14 @@ def pick_subjects() -> Subjects:
         "curator": role_user(Role.CURATOR, organization_id=school_id),
         "methodologist": role_user(Role.METHODOLOGIST, municipality=municipality),
     }
+    head = (
+        RoleAssignment.objects.filter(role=Role.HEAD, organization_id=school_id, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if head is not None:  # the school's head (руководитель ОО): the school's pages, read and approve
+        users["head"] = head.user
     regional = (
         RoleAssignment.objects.filter(role=Role.REGIONAL, region_id=municipality.region_id, user__is_active=True)
         .select_related("user")
@@ -117,7 +125,7 @@ def pick_subjects() -> Subjects:
     )
 
 
-ALL = ("coordinator", "curator", "methodologist")
+ALL = ("coordinator", "curator", "methodologist", "head")
 MUNICIPAL = ("coordinator", "methodologist")
 # the regional user reads every municipal page too, scoped to the whole region (its home page and
 # notifications are the «Регион: …» rows below)
@@ -148,7 +156,7 @@ PAGES: list[tuple[str, str, str | None, tuple[str, ...]]] = [
     ("Мероприятия", "mentorship:event_list", None, READ),
     ("Кампании мониторинга", "monitoring:campaign_list", None, READ),
     ("Кампания (ход сбора)", "monitoring:campaign_detail", "campaign", READ),
-    ("Справка ОО", "monitoring:assignment_detail", "assignment", ("coordinator", "curator", "regional")),
+    ("Справка ОО", "monitoring:assignment_detail", "assignment", ("coordinator", "curator", "head", "regional")),
     ("Мониторинг: дашборд", "monitoring:dashboard", None, ALL),
     ("Эффективность (рейтинг)", "monitoring:ranking", None, MUNICIPAL),
     ("Аналитические отчёты", "monitoring:report_list", None, MUNICIPAL),

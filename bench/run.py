@@ -1,7 +1,7 @@
 """`python -m bench` (or `make bench`): measure «Наставник» on the current DATABASE_URL, in one run.
 
-Prints a table and writes bench/results.json: every main page as coordinator, curator, methodologist
-and the regional user — CPU per request (Django process + its PostgreSQL backend), wall time,
+Prints a table and writes bench/results.json: every main page as coordinator, curator, methodologist,
+the school's head and the regional user — CPU per request (Django process + its PostgreSQL backend), wall time,
 queries — on this database and on `<name>_x2` (seed_scale --scale 2: twice the municipalities, the
 largest one unchanged; created, migrated and seeded when missing) with the ratio ×2 ÷ ×1; the .xlsx
 import of 10,000 mentors four ways (ours, stock and bulk-mode django-import-export, calamine + COPY);
@@ -479,7 +479,10 @@ def main(argv: list[str] | None = None) -> int:
         help="только страницы, в названии которых есть эта строка (можно повторять)",
     )
     parser.add_argument(
-        "--role", action="append", default=[], help="только эта роль: coordinator, curator, methodologist, regional"
+        "--role",
+        action="append",
+        default=[],
+        help="только эта роль: coordinator, curator, methodologist, head, regional",
     )
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args(argv)
