@@ -202,6 +202,9 @@ def run(
         "60",
         "--log-level",
         "warning",
+        # production logs every request (--access-logfile -); the line is formatted here too, and dropped
+        "--access-logfile",
+        os.devnull,
     ]
     server = subprocess.Popen(gunicorn, cwd=BASE_DIR, env=env, start_new_session=True)
     try:
