@@ -435,11 +435,53 @@ def _serialized_contents(django_db_setup, django_db_blocker):
 
     # taken before the first transactional test runs, so it is the state right after migrations
     with django_db_blocker.unblock():
-        return {
-            alias: getattr(connections[alias], "_test_serialized_contents", None)
-            or connections[alias].creation.serialize_db_to_string()
-            for alias in connections
-        }
+        _SERIALIZED.update(
+            {
+                alias: getattr(connections[alias], "_test_serialized_contents", None)
+                or connections[alias].creation.serialize_db_to_string()
+                for alias in connections
+            }
+        )
+    return _SERIALIZED
+
+
+#: the state right after migrations (reference lists, content types), per database alias
+_SERIALIZED: dict[str, str] = {}
+#: a transactional test has run since the reference lists were last put back: its flush emptied them
+_FLUSHED = {"since_restore": False}
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker is not None and marker.kwargs.get("transaction")) or any(
+        name in item.fixturenames for name in ("transactional_db", "live_server")
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _is_transactional(item):
+        _FLUSHED["since_restore"] = True
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """Tests run heaviest first (`_cost_order`), not in pytest-django's order (every transactional
+    test last), so a test in a transaction may follow a transactional one, whose flush emptied the
+    tables: the reference lists and content types the data migrations made are gone. Put them back,
+    committed, before the first such test after a flush (transactional tests restore their own)."""
+    if _FLUSHED["since_restore"] and _SERIALIZED and not _is_transactional(item):
+        if item.get_closest_marker("django_db") is not None or "db" in item.fixturenames:
+            from django.db import connections
+            from pytest_django.plugin import blocking_manager_key
+
+            with item.config.stash[blocking_manager_key].unblock():
+                for alias, contents in _SERIALIZED.items():
+                    if contents:
+                        connections[alias].creation.deserialize_db_from_string(contents)
+            _FLUSHED["since_restore"] = False
+    yield
 
 
 @pytest.fixture(autouse=True)
