@@ -30,8 +30,11 @@ from roadmaps.models import (
 # Roadmaps -----------------------------------------------------------------------------------------------
 def _roadmap_q(user, *, edit: bool = False) -> Q:
     scope = scoping.scope_for(user)
+    # a school's roadmap keeps its organization's municipality (Roadmap.clean, services): whole-
+    # municipality grants filter on that indexed column instead of joining every organization of the
+    # region (the join hashed all roadmaps and organizations of the region on each roadmap page)
     return (Q(level=RoadmapLevel.MUNICIPAL) & scope.municipality_q("municipality", edit=edit)) | (
-        Q(level=RoadmapLevel.SCHOOL) & scope.organization_q("organization", edit=edit)
+        Q(level=RoadmapLevel.SCHOOL) & scope.organization_q("organization", edit=edit, municipality_path="municipality")
     )
 
 
