@@ -24,11 +24,10 @@ run: setup db demo
 	wait $$server
 
 ## make test — install everything (browser included) and run the whole test suite, in parallel
-## (pytest-xdist, one process per core; PYTEST_WORKERS=0 runs it in one process). Work stealing with
-## the heaviest tests first (tests/conftest.py) keeps the workers busy to the end.
+## (pytest-xdist, one process per core; PYTEST_WORKERS=0 runs it in one process)
 PYTEST_WORKERS ?= auto
 test: setup browser
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 setup: system-deps deps assets messages
 
