@@ -118,7 +118,11 @@ def _flush_by_delete() -> None:
     tables; on PostgreSQL that makes new files for each table and index and costs seconds (5 s
     here, against 0.1-0.3 s for a DELETE of each table: test tables hold a few rows). The same
     rows go: every table listed is emptied in one transaction, its foreign keys checked at commit
-    (Django creates them deferrable). Sequence resets and cascades keep Django's TRUNCATE."""
+    (Django creates them deferrable). Sequence resets and cascades keep Django's TRUNCATE.
+
+    First every table is locked as TRUNCATE locks it (ACCESS EXCLUSIVE, in the same order): a Celery
+    worker process still finishing a task of the test (the real-worker tests) is waited for and
+    cannot insert a row between the DELETEs, which would deadlock or break a foreign key at commit."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     truncate = DatabaseOperations.sql_flush
@@ -126,8 +130,13 @@ def _flush_by_delete() -> None:
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         if not tables or reset_sequences or allow_cascade:
             return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        names = [style.SQL_FIELD(self.quote_name(t)) for t in tables]
         delete = f"{style.SQL_KEYWORD('DELETE')} {style.SQL_KEYWORD('FROM')}"
-        return ["SET CONSTRAINTS ALL DEFERRED;"] + [f"{delete} {style.SQL_FIELD(self.quote_name(t))};" for t in tables]
+        return [
+            f"{style.SQL_KEYWORD('LOCK TABLE')} {', '.join(names)} {style.SQL_KEYWORD('IN ACCESS EXCLUSIVE MODE')};",
+            "SET CONSTRAINTS ALL DEFERRED;",
+            *(f"{delete} {name};" for name in names),
+        ]
 
     DatabaseOperations.sql_flush = sql_flush
 

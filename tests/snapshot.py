@@ -63,6 +63,7 @@ def restore(connection, snapshot: Snapshot, media_root: Path) -> None:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             # every table emptied (DELETE: TRUNCATE of ~100 tables costs seconds on PostgreSQL, see
             # tests/conftest.py); foreign keys are checked at commit (Django makes them deferrable)
+            cursor.execute(f"LOCK TABLE {', '.join(quote(t) for t in snapshot.tables)} IN ACCESS EXCLUSIVE MODE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             for table in snapshot.tables:
                 cursor.execute(f"DELETE FROM {quote(table)}")
