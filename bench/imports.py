@@ -197,17 +197,17 @@ def _timed_rollback(func) -> tuple[float, object]:
     """Run `func` in a transaction that is rolled back: every importer starts from the same database.
     Returns (wall seconds, result); the CPU seconds (this process + its PostgreSQL backend) are put
     in the result as `cpu_seconds`."""
-    from bench.pages import _CLOCK_TICKS, _backend_stat_path, _ticks
+    from bench.pages import backend_pid, process_cpu_ns
 
     result: dict = {}
-    backend = _backend_stat_path()
-    db_before, cpu_before = _ticks(backend), time.process_time()
+    backend = backend_pid()
+    db_before, cpu_before = process_cpu_ns(backend), time.process_time()
     started = time.perf_counter()
     try:
         with transaction.atomic():
             result = func()
             seconds = time.perf_counter() - started
-            cpu = time.process_time() - cpu_before + (_ticks(backend) - db_before) / _CLOCK_TICKS
+            cpu = time.process_time() - cpu_before + (process_cpu_ns(backend) - db_before) / 1e9
             raise _Rollback
     except _Rollback:
         pass

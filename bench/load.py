@@ -136,14 +136,14 @@ class CpuSampler:
         return pids
 
     def sample(self, *, initial: bool = False) -> None:
-        from bench.pages import _ticks
+        from bench.pages import process_cpu_ns
 
         for pid in self._pids():
-            ticks = _ticks(f"/proc/{pid}/stat")
-            if not ticks and pid not in self.last:
+            ns = process_cpu_ns(pid)
+            if not ns and pid not in self.last:
                 continue
-            self.first.setdefault(pid, ticks if initial else 0)
-            self.last[pid] = max(self.last.get(pid, 0), ticks)
+            self.first.setdefault(pid, ns if initial else 0)
+            self.last[pid] = max(self.last.get(pid, 0), ns)
 
     def _loop(self) -> None:
         try:
@@ -161,9 +161,7 @@ class CpuSampler:
         self._stop.set()
         self._thread.join()
         self.sample()
-        from bench.pages import _CLOCK_TICKS
-
-        return sum(self.last[pid] - self.first[pid] for pid in self.last) / _CLOCK_TICKS
+        return sum(self.last[pid] - self.first[pid] for pid in self.last) / 1e9
 
 
 def run(

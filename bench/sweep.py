@@ -26,11 +26,11 @@ class _Rollback(Exception):
 
 def _sweep_all() -> tuple[float, int, int, dict[str, int], float]:
     """(wall seconds, sent, claimed, sent by kind, CPU seconds of this process and its PostgreSQL backend)."""
-    from bench.pages import _CLOCK_TICKS, _backend_stat_path, _ticks
+    from bench.pages import backend_pid, process_cpu_ns
     from notifications import services
 
-    backend = _backend_stat_path()
-    db_before = _ticks(backend)
+    backend = backend_pid()
+    db_before = process_cpu_ns(backend)
     cpu_before = time.process_time()
     started = time.perf_counter()
     sent = claimed = 0
@@ -45,7 +45,7 @@ def _sweep_all() -> tuple[float, int, int, dict[str, int], float]:
         for kind, n in result.sent.items():
             by_kind[kind] = by_kind.get(kind, 0) + n
     wall = time.perf_counter() - started
-    cpu = time.process_time() - cpu_before + (_ticks(backend) - db_before) / _CLOCK_TICKS
+    cpu = time.process_time() - cpu_before + (process_cpu_ns(backend) - db_before) / 1e9
     return wall, sent, claimed, dict(sorted(by_kind.items())), cpu
 
 

@@ -1,0 +1,45 @@
+"""The benchmark's reading of another process's CPU time (bench.pages.process_cpu_ns)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.pages import process_cpu_ns
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc on this system")
+
+# a single-threaded child that burns 0.2 s of CPU, prints its own process_time and waits
+BUSY = (
+    "import sys, time\n"
+    "t = time.process_time()\n"
+    "while time.process_time() - t < 0.2: pass\n"
+    "print(time.process_time(), flush=True)\n"
+    "sys.stdin.read()\n"
+)
+
+
+def test_no_process_reads_zero():
+    assert process_cpu_ns(None) == 0
+    assert process_cpu_ns(2**22 + 12345) == 0  # above pid_max's default: no such process
+
+
+@needs_proc
+def test_single_threaded_process_is_read_to_the_nanosecond():
+    child = subprocess.Popen(
+        [sys.executable, "-S", "-c", BUSY], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        own = float(child.stdout.readline())
+        read = process_cpu_ns(child.pid) / 1e9
+    finally:
+        child.stdin.close()
+        child.wait(timeout=10)
+    assert own >= 0.2
+    if Path(f"/proc/{os.getpid()}/schedstat").exists():
+        # the scheduler's figure: within a few ms of the child's own (it ran a little after printing)
+        assert own - 0.001 <= read <= own + 0.005
+    else:  # whole clock ticks
+        assert abs(read - own) <= 0.02
