@@ -171,10 +171,15 @@ def _case_set(case: str, number: str, gender: str | None, animacy: set[str]) -> 
     return wanted
 
 
-def _inflect_head_phrase(words: list[str], case: str, plural: bool, lead: str = "") -> tuple[list[str], str]:
+def _inflect_head_phrase(
+    words: list[str], case: str, plural: bool, lead: str = "", *, after_few: bool = False
+) -> tuple[list[str], str]:
     """Inflect the words up to and including the phrase's first noun (its head), a «(word)» right
     after it and an «и …» coordinated with it; what depends on the head in the genitive stays.
-    Returns the words and the `lead` (a participle such as «выбранный») agreeing with the head."""
+    Returns the words and the `lead` (a participle such as «выбранный») agreeing with the head.
+    `after_few`: the phrase follows «2», «3», «4» (`case` genitive, singular): the nouns stay in the
+    genitive singular, the words before the head go plural — nominative with a feminine head
+    («две наставнические пары»), genitive otherwise («три целевых показателя»)."""
     head_index = None
     head = None
     for index, word in enumerate(words):
@@ -191,7 +196,7 @@ def _inflect_head_phrase(words: list[str], case: str, plural: bool, lead: str = 
     if head is None or head_index is None:
         # a substantivized participle or adjective («наставляемый»): a person, masculine
         if len(words) == 1 and _WORD.fullmatch(words[0]) and _pick(words[0].lower(), {"ADJF", "PRTF"}, geo=False):
-            number = "plur" if plural else "sing"
+            number = "plur" if plural or after_few else "sing"  # «3 наставляемых», as an adjective
             wanted = _case_set(case, number, "masc", {"anim"})
             form = _modifier_form(words[0], wanted, "masc", "sing")
             lead_form = _modifier_form(lead, wanted, "masc", "sing") if lead else None
@@ -201,10 +206,13 @@ def _inflect_head_phrase(words: list[str], case: str, plural: bool, lead: str = 
     number = "plur" if plural else (head.tag.number or "sing")
     gender = head.tag.gender
     wanted = _case_set(case, number, gender, animacy)
+    modifier_wanted = wanted
+    if after_few:
+        modifier_wanted = {"nomn" if gender == "femn" else "gent", "plur"}
     out = []
     for index, word in enumerate(words):
         if index < head_index:
-            form = _modifier_form(word, wanted, gender, head.tag.number or "sing")
+            form = _modifier_form(word, modifier_wanted, gender, head.tag.number or "sing")
             out.append(_keep_case(word, form.word) if form else word)
         elif index == head_index:
             form = head.inflect({case, number})
@@ -222,7 +230,7 @@ def _inflect_head_phrase(words: list[str], case: str, plural: bool, lead: str = 
         rest = rest[1:]
     # «пары и группы»: the coordinated noun takes the same case
     if len(rest) >= 2 and rest[0] == "и":
-        tail, _ = _inflect_head_phrase(rest[1:], case, plural)
+        tail, _ = _inflect_head_phrase(rest[1:], case, plural, after_few=after_few)
         out.extend(["и", *tail])
         rest = []
     lead_form = _modifier_form(lead, wanted, gender, head.tag.number or "sing") if lead else None
@@ -243,6 +251,24 @@ def object_name(verbose_name: str, case: str = "accusative", *, plural: bool = F
         words[0] = words[0][:1].lower() + words[0][1:]
     out, lead = _inflect_head_phrase(words, OBJECT_CASES[case], plural, "выбранный" if selected else "")
     return " ".join([lead, *out] if selected else out)
+
+
+@lru_cache(maxsize=2048)
+def counted_name(verbose_name: str, n: int) -> str:
+    """A model's verbose_name agreeing with the number `n` before it: «1 организация», «3
+    наставнические пары (группы)», «2 целевых показателя», «5 исполнений мероприятия» — the
+    nominative singular after 1 (21, 31…), the genitive singular of the nouns after 2–4, the
+    genitive plural else (the rule of accounts.plurals, for any model name). Without the number."""
+    text = str(verbose_name)
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return object_name(text, "nominative")
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        words = text.split(" ")
+        if words and words[0][:1].isupper() and not words[0].isupper() and not words[0][1:2].isupper():
+            words[0] = words[0][:1].lower() + words[0][1:]
+        return " ".join(_inflect_head_phrase(words, "gent", False, after_few=True)[0])
+    return object_name(text, "genitive", plural=True)
 
 
 def accusative(verbose_name: str) -> str:

@@ -10,6 +10,10 @@ After «из» the noun is genitive and the number after «из» governs it: «
 организации»). `of_count(21, "организация")` → «21 организации»: the catalog's entries of context
 OF_CONTEXT (msgid and msgid_plural as in NOUNS, msgstr the genitive forms), with GENITIVE as the
 fallback.
+
+For any model name (not only the nouns above) `count_name(3, "наставническая пара (группа)")` →
+«3 наставнические пары (группы)»: the catalog's forms when the name is one of NOUNS, else the same
+rule applied by accounts.morphology.counted_name (pymorphy3).
 """
 
 from __future__ import annotations
@@ -117,3 +121,13 @@ def noun_of(n: int, singular: str) -> str:
 def of_count(n: int, singular: str) -> str:
     """What follows «из»: «5 организаций», «21 организации» (digits grouped as in count_noun)."""
     return f"{_number(n)} {noun_of(n, singular)}"
+
+
+def count_name(n: int, singular: str) -> str:
+    """«3 наставнические пары (группы)», «1 организация», «5 целевых показателей»: a count with any
+    noun phrase in the form the number asks (NOUNS through the catalog, other names by morphology)."""
+    if singular in NOUNS:
+        return count_noun(n, singular)
+    from accounts.morphology import counted_name
+
+    return f"{_number(n)} {counted_name(singular, int(n))}"

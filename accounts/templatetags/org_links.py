@@ -60,6 +60,24 @@ def of_count(value, singular: str) -> str:
         return f"{value}"
 
 
+@register.filter
+def count_objects(plural_name, count) -> str:
+    """The admin's deletion summary («Краткая статистика») counts objects by the models'
+    verbose_name_plural («Наставнические пары и группы: 3», «Банк наставников: 2»): the same count
+    with the singular name in the form the number asks («3 наставнические пары (группы)», «2
+    наставника»; accounts.plurals.count_name). A name no model has stays as Django wrote it."""
+    from django.apps import apps
+    from django.utils.text import capfirst
+
+    from accounts.plurals import count_name
+
+    plural = str(plural_name)
+    for model in apps.get_models():
+        if str(model._meta.verbose_name_plural) == plural:
+            return capfirst(count_name(int(count), str(model._meta.verbose_name)))
+    return f"{capfirst(plural)}: {count}"
+
+
 @register.simple_tag
 def object_name(verbose_name, case: str, count=None, selected: bool = False) -> str:
     """{% object_name opts.verbose_name "genitive" %} → «организации»; with `count` (the number of

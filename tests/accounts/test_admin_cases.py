@@ -176,3 +176,49 @@ def test_delete_selected_names_one_or_many_in_case(world, client_for):
         {"action": "delete_selected", "_selected_action": [world.home.school.pk, world.home.other_school.pk]},
     ).content.decode()
     assert _sentence(organizations).startswith("Удаление выбранных организаций потребует удаления")  # protected
+
+
+@pytest.mark.parametrize(
+    ("name", "n", "expected"),
+    [
+        ("организация", 1, "1 организация"),
+        ("организация", 21, "21 организация"),
+        ("наставническая пара (группа)", 3, "3 наставнические пары (группы)"),
+        ("наставническая пара (группа)", 5, "5 наставнических пар (групп)"),
+        ("целевой показатель", 2, "2 целевых показателя"),
+        ("исполнение мероприятия", 12, "12 исполнений мероприятия"),
+        ("участник (человек)", 4, "4 участника (человека)"),
+        ("наставляемый", 3, "3 наставляемых"),
+        ("персонализированная программа", 22, "22 персонализированные программы"),
+        ("Запись о попытке доступа", 1, "1 запись о попытке доступа"),
+        ("встреча", 10000, "10\u202f000 встреч"),
+    ],
+)
+def test_count_name_agrees_with_the_number(name, n, expected):
+    from accounts.plurals import count_name
+
+    assert count_name(n, name) == expected
+
+
+def _summary(page: str) -> list[str]:
+    block = page.split('data-testid="delete-summary">')[1].split("</ul>")[0]
+    return [item.split("</li>")[0].strip() for item in block.split("<li>")[1:]]
+
+
+def test_delete_summary_counts_in_russian(world, client_for):
+    from tests.mentorship.factories import MenteeFactory, MentorFactory, make_pair
+
+    client = client_for(world.admin)
+    pair = make_pair(
+        world.home.school,
+        mentors=[MentorFactory(organization=world.home.school)],
+        mentees=[MenteeFactory(organization=world.home.school) for _ in range(2)],
+    )
+    page = client.get(reverse("admin:mentorship_pair_delete", args=[pair.pk])).content.decode()
+    summary = _summary(page)
+    assert "1 наставническая пара (группа)" in summary and "3 участника пары" in summary, summary
+    assert not any(":" in item or "historical" in item for item in summary), summary
+    spare = [MentorFactory(organization=world.home.school) for _ in range(2)]
+    url = reverse("admin:mentorship_mentor_changelist")
+    both = client.post(url, {"action": "delete_selected", "_selected_action": [m.pk for m in spare]})
+    assert "2 наставника" in _summary(both.content.decode())
