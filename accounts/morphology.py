@@ -259,11 +259,13 @@ def counted_name(verbose_name: str, n: int) -> str:
     наставнические пары (группы)», «2 целевых показателя», «5 исполнений мероприятия» — the
     nominative singular after 1 (21, 31…), the genitive singular of the nouns after 2–4, the
     genitive plural else (the rule of accounts.plurals, for any model name). Without the number."""
+    from accounts.plurals import plural
+
     text = str(verbose_name)
-    n = abs(int(n))
-    if n % 10 == 1 and n % 100 != 11:
+    form = plural(n, "one", "few", "many")
+    if form == "one":
         return object_name(text, "nominative")
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+    if form == "few":
         words = text.split(" ")
         if words and words[0][:1].isupper() and not words[0].isupper() and not words[0][1:2].isupper():
             words[0] = words[0][:1].lower() + words[0][1:]

@@ -18,6 +18,8 @@ rule applied by accounts.morphology.counted_name (pymorphy3).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import ngettext, npgettext
 
 # singular → (singular, plural msgid). The Russian forms live in the catalog.
@@ -72,7 +74,10 @@ GENITIVE: dict[str, tuple[str, str]] = {
 OF_CONTEXT = "после «из»"
 
 
-def _fallback(n: int, one: str, few: str, many: str) -> str:
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian plural rule for forms given in place: plural(3, "организация", "организации",
+    "организаций") → «организации». For phrases no catalog entry holds («пара или группа», «в
+    образовательной организации»); a noun of NOUNS goes through the catalog (noun, count_noun)."""
     n = abs(int(n))
     if n % 10 == 1 and n % 100 != 11:
         return one
@@ -89,13 +94,19 @@ def noun(n: int, singular: str) -> str:
     translated = ngettext(forms[0], forms[1], int(n))
     if translated in (forms[0], forms[1]) and forms[1] != forms[2]:
         # the catalog has no entry (a fresh checkout without compiled messages): the same rule by hand
-        return _fallback(n, *forms)
+        return plural(n, *forms)
     return translated
 
 
 def count_noun(n: int, singular: str) -> str:
     """«5 лет», «22 года», «1 год» (digits grouped by thin spaces above 9 999)."""
     return f"{_number(n)} {noun(n, singular)}"
+
+
+def count_forms(n: int, one: str, few: str, many: str, *, number: Callable[[int], str] | None = None) -> str:
+    """«3 пары и группы»: the number and the form of `plural`. `number` writes the number (the
+    annual report passes its own, monitoring.reports.fmt.num, grouping thousands from 1 000)."""
+    return f"{(number or _number)(n)} {plural(n, one, few, many)}"
 
 
 def _number(n: int) -> str:

@@ -1,4 +1,5 @@
-"""Russian typography for documents: numbers, percentages, dates, plural forms.
+"""Russian typography for documents: numbers, percentages, dates. Plural forms are
+accounts.plurals' (`count` here is its count_forms with the document's numbers).
 
 Written by hand on purpose: Babel's Russian locale groups thousands with a no-break space, while an
 official document wants a thin one, and the rest is three lines each.
@@ -10,6 +11,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import formats, translation
+
+from accounts.plurals import count_forms
 
 THIN = "\u202f"  # narrow no-break space: thousands, and before «%»
 NBSP = "\u00a0"
@@ -59,18 +62,9 @@ def date_short(value: dt.date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else DASH
 
 
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """plural(3, "организация", "организации", "организаций") → «организации»."""
-    n = abs(int(n))
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
 def count(n: int, one: str, few: str, many: str) -> str:
-    return f"{num(n)} {plural(n, one, few, many)}"
+    """«1 234 наставника»: accounts.plurals.count_forms with the document's number style."""
+    return count_forms(n, one, few, many, number=num)
 
 
 def names(items: list[str], limit: int = 0) -> str:

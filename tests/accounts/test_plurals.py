@@ -100,3 +100,27 @@ def test_of_count_filter_on_the_pages(world, client_for, db):
     )
     page = client_for(world.home.curator).get(reverse("mentorship:import_detail", args=[job.pk])).content.decode()
     assert "обработано 20 из 21 строки" in page
+
+
+# Forms given in place (phrases no catalog entry holds): one rule for the site and the report --------
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(0, "пар"), (1, "пара"), (3, "пары"), (5, "пар"), (11, "пар"), (12, "пар"), (21, "пара"), (104, "пары")],
+)
+def test_plural_in_place(n, expected):
+    from accounts.plurals import plural
+
+    assert plural(n, "пара", "пары", "пар") == expected
+
+
+def test_count_forms_and_the_report_numbers():
+    from accounts.plurals import count_forms
+    from monitoring.reports import fmt
+
+    assert count_forms(3, "пара или группа", "пары и группы", "пар и групп") == "3 пары и группы"
+    assert count_forms(12345, "встреча", "встречи", "встреч") == "12\u202f345 встреч"
+    # the report groups thousands from 1 000 (its own numbers), the plural rule is the same
+    assert fmt.count(1234, "наставник", "наставника", "наставников") == "1\u202f234 наставника"
+    assert fmt.count(21, "кампания", "кампании", "кампаний") == "21 кампания"
+    assert fmt.points(4.5) == "4,5 балла" and fmt.points(1) == "1 балл" and fmt.points(5) == "5 баллов"
+    assert not hasattr(fmt, "plural")
