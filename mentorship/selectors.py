@@ -185,9 +185,42 @@ def pair_rows(pairs: QuerySet[Pair]) -> QuerySet[Pair]:
     )
 
 
-def pair_meetings(pair: Pair) -> list[Meeting]:
+def side_summary_given(meeting: Meeting, side: str) -> bool:
+    """The meeting's field of `side` is filled (a participant's own, or what the mentor or the
+    curator typed for the side: a pupil's feedback)."""
+    return meeting.has_mentor_feedback if side == ParticipantRole.MENTOR else meeting.has_mentee_feedback
+
+
+def waiting_for_feedback(meeting: Meeting, participants: list[PairParticipant]) -> list[PairParticipant]:
+    """The participants the curator's card lists as not having given their own feedback on a held
+    meeting, mentor and mentees alike. The rule of the «нет обратной связи» reminders
+    (mentorship.reminders._waiting_rows: `waits` and `on_card`), over rows already read:
+
+    - a participant waits when they gave no feedback of their own and either share their side with
+      others (a group: everyone answers for themselves) or the side's field is empty (alone on
+      their side, the mentor or the curator may have typed it for them: a pupil);
+    - the card lists them when the side's field is empty or somebody of the side has already
+      answered for themselves (a curator's one entry for the whole group leaves nobody missing).
+
+    `meeting.feedbacks` should be prefetched, `participants` read with their persons."""
+    own = {(f.person_id, f.side) for f in meeting.feedbacks.all()}
+    answered = {f.side for f in meeting.feedbacks.all()}
+    per_side = Counter(participant.role for participant in participants)
+    missing = []
+    for participant in participants:
+        side = participant.role
+        summary = side_summary_given(meeting, side)
+        waits = (participant.person_id, side) not in own and (per_side[side] > 1 or not summary)
+        if waits and (not summary or side in answered):
+            missing.append(participant)
+    return missing
+
+
+def pair_meetings(pair: Pair, *, today: dt.date) -> list[Meeting]:
     """The pair's meetings for its card; in a group each meeting carries `mentee_feedbacks` (each
-    mentee's own words) and `mentees_without_feedback` (names), so the curator sees who is missing."""
+    mentee's own words); each held meeting carries `without_feedback`: (side label, names) of the
+    participants who have not given their own feedback (waiting_for_feedback), so the curator sees
+    who is missing. `pair.participants` is read with the persons (pair_detail)."""
     meetings = list(
         pair.meetings.prefetch_related(
             Prefetch(
@@ -195,16 +228,23 @@ def pair_meetings(pair: Pair) -> list[Meeting]:
             )
         )
     )
-    mentees = [p.person for p in pair.participants.all() if p.role == ParticipantRole.MENTEE]
+    participants = sorted(
+        pair.participants.all(), key=lambda p: (p.role != ParticipantRole.MENTOR, p.person.last_name, p.person_id)
+    )
+    mentees = [p for p in participants if p.role == ParticipantRole.MENTEE]
+    labels = {
+        ParticipantRole.MENTOR: ("наставник", "наставники"),
+        ParticipantRole.MENTEE: ("наставляемый", "наставляемые"),
+    }
     for meeting in meetings:
         own = [f for f in meeting.feedbacks.all() if f.side == ParticipantRole.MENTEE]
         meeting.mentee_feedbacks = own if len(mentees) > 1 else []  # type: ignore[attr-defined]
-        given = {f.person_id for f in own}
-        # a curator's one entry for the whole group (no own feedback yet) leaves nobody missing
-        asks = len(mentees) > 1 and (own or not meeting.has_mentee_feedback)
-        meeting.mentees_without_feedback = (  # type: ignore[attr-defined]
-            [p.short_name for p in mentees if p.pk not in given] if asks else []
-        )
+        missing = waiting_for_feedback(meeting, participants) if meeting.held_on <= today else []
+        meeting.without_feedback = [  # type: ignore[attr-defined]
+            (labels[side][0 if len(names) == 1 else 1], ", ".join(names))
+            for side in (ParticipantRole.MENTOR, ParticipantRole.MENTEE)
+            if (names := [p.person.short_name for p in missing if p.role == side])
+        ]
     return meetings
 
 

@@ -511,7 +511,7 @@ def pair_create(request):
 def pair_detail(request, pk: int):
     pair = selectors.pair_detail(request.user, pk)
     program = Program.objects.filter(pair=pair).prefetch_related("items", "deficits").first()
-    meetings = selectors.pair_meetings(pair)
+    meetings = selectors.pair_meetings(pair, today=scoping.user_today(request.user))
     return render(
         request,
         "mentorship/pair_detail.html",
