@@ -33,31 +33,15 @@ from django.utils import timezone
 
 from accounts.models import Municipality, Organization, local_today
 from monitoring.models import OrganizationStats
-from monitoring.reports.data import OrgRow, Period, collect_rows, sum_rows
+from monitoring.reports.data import COUNTS, OrgRow, Period, collect_rows, sum_rows
 from monitoring.reports.data import municipality_rows as data_municipality_rows
 
 log = logging.getLogger(__name__)
 
 JOB_KIND = "monitoring.stats_refresh"
 
-#: the summable counts kept per organization and year (attributes of OrgRow of the same names)
-FIELDS: tuple[str, ...] = (
-    "mentors",
-    "mentees",
-    "mentees_matched",
-    "pairs",
-    "programs",
-    "young_total",
-    "young_covered",
-    "meetings",
-    "roadmap_due",
-    "roadmap_done",
-    "roadmap_on_time",
-    "roadmap_overdue",
-    "reports_expected",
-    "reports_submitted",
-    "reports_on_time",
-)
+#: the summable counts kept per organization and year: the report's own (one definition)
+FIELDS: tuple[str, ...] = COUNTS
 
 #: organizations refreshed in one transaction by the nightly rebuild
 CHUNK = 500

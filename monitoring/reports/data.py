@@ -105,6 +105,28 @@ def region_place(region: Region) -> Place:
 
 
 # Per-organization counts (summable) ---------------------------------------------------------------------
+#: the summable counts of one organization and year (attributes of OrgRow of the same names), kept
+#: as they are by the region's stored aggregates (monitoring.stats, OrganizationStats's columns);
+#: OrgRow.SUMMED adds the organizations, practices and the quality answers for the report's totals
+COUNTS: tuple[str, ...] = (
+    "mentors",
+    "mentees",
+    "mentees_matched",
+    "pairs",
+    "programs",
+    "young_total",
+    "young_covered",
+    "meetings",
+    "roadmap_due",
+    "roadmap_done",
+    "roadmap_on_time",
+    "roadmap_overdue",
+    "reports_expected",
+    "reports_submitted",
+    "reports_on_time",
+)
+
+
 @dataclass
 class OrgRow:
     organization_id: int | None
@@ -135,27 +157,8 @@ class OrgRow:
     # (campaign kind, dimension) → [sum of scores, number of answers]
     growth: dict[tuple[str, str], list[float]] = field(default_factory=dict)
 
-    SUMMED = (
-        "organizations",
-        "mentors",
-        "mentees",
-        "mentees_matched",
-        "pairs",
-        "programs",
-        "young_total",
-        "young_covered",
-        "meetings",
-        "roadmap_due",
-        "roadmap_done",
-        "roadmap_on_time",
-        "roadmap_overdue",
-        "reports_expected",
-        "reports_submitted",
-        "reports_on_time",
-        "practices",
-        "quality_sum",
-        "quality_n",
-    )
+    #: what a sum of rows adds up: the organizations, the counts (COUNTS) and the report's extras
+    SUMMED = ("organizations", *COUNTS, "practices", "quality_sum", "quality_n")
 
     def __add__(self, other: OrgRow) -> OrgRow:
         total = OrgRow(organization_id=None, name="Итого", organizations=0)

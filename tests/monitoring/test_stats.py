@@ -260,3 +260,17 @@ def test_with_the_broker_down_the_write_commits_and_the_refresh_waits_in_the_out
     assert stored(school)["mentors"] == mentors  # the page keeps the last figures meanwhile
     assert job_run(job_id=job.pk, eager=True) == JobState.DONE  # the broker is back: a worker runs it
     assert stored(school) == live(school) and stored(school)["mentors"] == mentors + 1
+
+
+def test_stored_counts_are_the_report_s_own():
+    """One definition: the stored columns are the report's summable counts, every one a column of
+    OrganizationStats and summed by OrgRow."""
+    from monitoring.models import OrganizationStats
+    from monitoring.reports.data import COUNTS, OrgRow
+
+    assert stats.FIELDS is COUNTS
+    assert set(COUNTS) <= set(OrgRow.SUMMED)
+    columns = {f.name for f in OrganizationStats._meta.get_fields()}
+    assert set(COUNTS) <= columns
+    total = OrgRow(organization_id=1, name="А", mentors=2, practices=1) + OrgRow(organization_id=2, name="Б", mentors=3)
+    assert (total.mentors, total.practices, total.organizations) == (5, 1, 2)
