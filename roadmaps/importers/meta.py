@@ -34,7 +34,11 @@ CITED_WORDS = re.compile(
     r"закон|решени|протокол|министерств|правительств|минпросвещ|губернатор|стратеги|концепци|программ",
     re.I,
 )
-APPROVES = re.compile(r"приложени\w*.{0,120}?к\s+приказу|утвержд\w*.{0,40}?приказ|к\s+приказу", re.I | re.S)
+# the act that approves: an order, or a municipality's resolution or decree
+_ACT = r"(?:приказ|постановлени|распоряжени)"
+APPROVES = re.compile(rf"приложени\w*.{{0,120}}?к\s+{_ACT}|утвержд\w*.{{0,40}}?{_ACT}|к\s+{_ACT}\w*", re.I | re.S)
+# where one stamp of several in a block begins («Согласовано … протокол № 1  Утверждаю … приказ № 60»)
+STAMP_WORD = re.compile(r"(?:приложени\w*|утвержд\w*|согласован\w*|принят\w*|рассмотрен\w*|одобрен\w*)(?![а-я])", re.I)
 
 
 # Order ---------------------------------------------------------------------------------------------
@@ -50,6 +54,9 @@ NUMBER_RE = re.compile(
     re.I,
 )
 
+
+# the first line of an order's own header: «ПРИКАЗ № 12 14.04.2022 с. Валуевка»
+ORDER_HEADER = re.compile(r"^\s*(?:приказ|постановление|распоряжение)\b(?!\s+(?:от|о|об)\b)", re.I)
 
 SCHOOL_BEFORE = re.compile(
     r"(?:сош|оош|нош|школ\w*|гимнази\w*|лице\w*|мбоу|маоу|мкоу|гбоу|моу|мбдоу|мадоу|детск\w*\s+сад\w*|доу|"
@@ -91,8 +98,11 @@ def _clean_number(raw: str) -> tuple[str, bool]:
     return raw, False
 
 
-def _pairs(text: str) -> list[tuple[int, int, OrderFound]]:
-    """Every «от DATE № NUM» / «№ NUM от DATE» / «DATE   № NUM» in the text, with its span."""
+def _pairs(text: str, *, bare: bool = False) -> list[tuple[int, int, OrderFound]]:
+    """Every «от DATE № NUM» / «№ NUM от DATE» / «DATE   № NUM» in the text, with its span.
+
+    bare: also «№ NUM   DATE» without «от» (an order's own header: «ПРИКАЗ № 12» over «14.04.2022»).
+    """
     out = []
     dates = list(DATE_RE.finditer(text))
     numbers = list(NUMBER_RE.finditer(text))
@@ -107,7 +117,9 @@ def _pairs(text: str) -> list[tuple[int, int, OrderFound]]:
                 if not re.search(r"[.;]\s|№", gap):
                     best = d
             elif (
-                d.start() >= n.end() and d.start() - n.end() <= 8 and re.match(r"\s*от\s*$", text[n.end() : d.start()])
+                d.start() >= n.end()
+                and d.start() - n.end() <= (8 if not bare else 12)
+                and re.match(r"\s*от\s*$" if not bare else r"\s*(?:от\s*)?$", text[n.end() : d.start()])
             ):
                 # «№ 181/1 от 13.09.2023», unless the date has its own number after it («от 01.09.2023 № 4/12»)
                 follower = next((m for m in numbers if m.start() >= d.end()), None)
@@ -153,9 +165,15 @@ def find_order(lines: list[str]) -> OrderFound | None:
     headers: list[OrderFound] = []
     blocks = _blocks(lines)
     for index, (kind, text) in enumerate(blocks):
-        for start, _end, found in _pairs(text):
+        header_line = kind == "text" and index <= 12 and bool(ORDER_HEADER.match(text))
+        for start, _end, found in _pairs(text, bare=header_line):
             before = text[max(0, start - 200) : start]
-            sentence = re.split(r"[.;:]\s|\n", before)[-1] if kind == "text" else before
+            if kind == "text":
+                sentence = re.split(r"[.;:]\s|\n", before)[-1]
+            else:
+                # the stamp this requisite belongs to: from its own «Утверждаю»/«Согласовано»/«Приложение»
+                starts = list(STAMP_WORD.finditer(before))
+                sentence = before[starts[-1].start() :] if starts else before
             if kind == "stamp" or APPROVES.search(before[-160:]):
                 if not CITED_WORDS.search(sentence) or APPROVES.search(sentence):
                     stamps.append(found)
@@ -169,7 +187,7 @@ def find_order(lines: list[str]) -> OrderFound | None:
         for index in range(min(len(blocks), 12) - 1):
             (kind_a, a), (kind_b, b) = blocks[index], blocks[index + 1]
             if kind_a == kind_b == "text" and len(a) <= 60 and len(b) <= 60 and not CITED_WORDS.search(a + " " + b):
-                pairs = _pairs(a + "   " + b)
+                pairs = _pairs(a + "   " + b, bare=True)
                 if pairs:
                     headers.append(pairs[0][2])
                     break
@@ -303,10 +321,38 @@ def period_in(text: str) -> tuple[dt.date, dt.date] | None:
     return start, end
 
 
-def _roadmap_mentions(text: str) -> list[str]:
-    """Pieces of a preamble sentence that speak of the roadmap itself (from its mention to the sentence end)."""
+OPERATIVE = re.compile(r"приказываю|постановля\w*|распоряжаюсь|решил\w*", re.I)
+ROADMAP_MENTION = re.compile(r"дорожн\w*\s+карт\w*|план\w*\s+(?:мероприяти|внедрени|реализаци)\w*", re.I)
+# the order's own words about the model it brings in: «Внедрить целевую модель наставничества … в 2022 году»
+MODEL_MENTION = re.compile(
+    r"(?:внедр\w*|реализ\w*|введ\w*)\s+(?:\S+\s+){0,3}?(?:целев\w*\s+модел\w*|систем\w*)\s+наставничеств\w*", re.I
+)
+
+
+def _in_cited_title(text: str, position: int) -> bool:
+    """Inside the quoted title of an act cited by its date or number («от 25.02.2019 № 83-р «Об утверждении
+    плана мероприятий … до 2035 года»»)."""
+    opened, closed = text.rfind("«", 0, position), text.rfind("»", 0, position)
+    if opened <= closed:
+        return False
+    return bool(
+        DATE_RE.search(text[max(0, opened - 60) : opened]) or NUMBER_RE.search(text[max(0, opened - 40) : opened])
+    )
+
+
+def _roadmap_mentions(text: str, pattern: re.Pattern[str] = ROADMAP_MENTION) -> list[str]:
+    """Pieces of a preamble sentence that speak of the roadmap itself (from its mention to the sentence end).
+
+    Mentions in the operative part («ПРИКАЗЫВАЮ: 1. Утвердить план …») come first; titles of cited acts
+    are skipped."""
     out = []
-    for m in re.finditer(r"дорожн\w*\s+карт\w*|план\w*\s+мероприяти\w*", text, re.I):
+    operative = OPERATIVE.search(text)
+    matches = list(pattern.finditer(text))
+    if operative:
+        matches.sort(key=lambda m: m.start() < operative.start())
+    for m in matches:
+        if _in_cited_title(text, m.start()):
+            continue
         rest = text[m.start() :]
         end = re.search(r"[.;](?:\s|$)(?!\s*(?:г\.|гг\.))|\(приложени", rest, re.I)
         piece = rest[: end.start()] if end else rest
@@ -325,12 +371,42 @@ def find_period(heading: list[str], preamble: list[str]) -> tuple[dt.date, dt.da
         found = period_in(_without_order_refs(line))
         if found:
             return found[0], found[1], PERIOD_FROM_HEADING
+    # a title of its own just above the roadmap's heading («Программа наставничества на 2021-2022 учебный год»)
+    for line in reversed(preamble[-2:]):
+        if _title_like(line):
+            found = period_in(_without_order_refs(line))
+            if found:
+                return found[0], found[1], PERIOD_FROM_HEADING
     joined = " ".join(" ".join(line.split()) for line in preamble)
-    for piece in _roadmap_mentions(joined):
-        found = period_in(_without_order_refs(piece))
-        if found:
-            return found[0], found[1], PERIOD_FROM_PREAMBLE
+    for pattern in (ROADMAP_MENTION, MODEL_MENTION):
+        for piece in _roadmap_mentions(joined, pattern):
+            if pattern is MODEL_MENTION and not _after_operative(joined, piece):
+                continue
+            found = period_in(_without_order_refs(piece))
+            if found:
+                return found[0], found[1], PERIOD_FROM_PREAMBLE
     return None
+
+
+def _after_operative(text: str, piece: str) -> bool:
+    operative = OPERATIVE.search(text)
+    return operative is not None and text.find(piece) > operative.start()
+
+
+def _title_like(line: str) -> bool:
+    """A heading line of its own: names the programme/model/plan, is not a sentence, a stamp or a requisite."""
+    line = " ".join(line.split())
+    return bool(
+        len(line) <= 250
+        and re.search(r"наставнич|дорожн\w*\s+карт|план\w*\s+мероприяти", line, re.I)
+        and not STAMP_START.match(line)
+        and not NOT_TITLE.match(line)
+        and not re.match(r"^\s*(?:\d+\.|[-–•])", line)
+        and not _is_sentence(line)
+        and not APPROVES.search(line)
+        and not re.search(r"в\s+соответстви|во\s+исполнени|на\s+основани|согласно|руководству|\bот\s+\d", line, re.I)
+        and not line.endswith((";", ":"))
+    )
 
 
 def _without_order_refs(text: str) -> str:

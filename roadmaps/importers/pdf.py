@@ -6,7 +6,9 @@ alignment when a page has no ruled table), ordered from the top. A long line is 
 when the next line's first word would not have fitted at its end (it was wrapped); short lines (the
 «УТВЕРЖДЕНО» stamp, a caption) stay paragraphs of their own. Text wrapped inside a cell is joined
 back with spaces, list items («- …», «1) …» after «:» or «;») keep their line, and a word cut at a
-narrow column's edge without a hyphen is joined back when the document shows it is one word.
+narrow column's edge without a hyphen is joined back when the document or the dictionary (pymorphy3,
+already the project's for Russian names) shows it is one word. Two stamps laid side by side without
+ruling («СОГЛАСОВАНО …» | «УТВЕРЖДЕНО …») are read column by column, not across.
 
 A row cut by a page break continues at the top of the next page's table without a number: it is
 glued back to the row it belongs to here, because only the PDF knows where the pages break. A
@@ -20,6 +22,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, BinaryIO
 
 from roadmaps.importers.table import RawRow, RoadmapImportError, clean_cell
@@ -60,6 +63,8 @@ def _new_item(previous: str, line: str) -> bool:
 def _glue(previous: str, line: str, *, broken_word: bool = False) -> str:
     if broken_word:
         return previous + line  # a word too long for the column, cut without a hyphen
+    if re.match(r"[,.;:)»]", line):
+        return previous + line  # «Ежегодно» filled the column, its comma went to the next line
     if previous.endswith(("-", "–")) and line[:1].islower() and not previous.endswith((" -", " –")):
         return previous + line  # "Нормативно–" + "правовое"
     return previous + " " + line
@@ -104,14 +109,52 @@ def _cut_word(previous: _Line, text: str, *, right: float | None, words: set[str
     A line filled by one whole word looks the same, so the pieces are joined only on evidence; when
     in doubt they stay two words (a space too many is harmless, a lost space joins two words)."""
     head = previous.text.strip()
-    if right is None or " " in head or not text[:1].islower() or not head[-1:].isalpha():
+    if " " in head or not text[:1].islower() or not head[-1:].isalpha():
         return False
     tail = text.split(" ", 1)[0]
+    if right is None:
+        # no geometry (a cell glued across a page break): only a piece that is no word joined into one
+        joined = _word(head + tail)
+        return _morph() is not None and _known(joined) and not _known(_word(head))
     if previous.space_after or right - previous.x1 > 1.2 * previous.char_width:
         return False  # the next letter would have fitted: the line ended at a space
     joined, second = _word(head + tail), _word(tail)
-    # only on evidence: the document has the joined word whole, or the tail cannot start a word
-    return joined in (words or set()) or second[:1] in "ьъый"
+    # only on evidence: the document has the joined word whole, or the tail cannot start a word, or
+    # the dictionary knows the joined word but not both pieces («Наименов» | «ание», «ежекварталь» | «но»)
+    if joined in (words or set()) or second[:1] in "ьъый":
+        return True
+    if not second.isalpha() or _morph() is None:
+        return False
+    joined_known, tail_known = _known(joined), _known(second)
+    if joined_known and not _known(_word(head)):
+        return True  # «ежекварталь» | «но»
+    if not tail_known and len(second) >= 2 and (" " in text.strip() or joined_known):
+        # a line never starts with a piece that is no word («Взаимопосе» | «щение уроков»), unless that
+        # piece is itself the head of a word cut again («Диагностика» | «профессион» | «альных»)
+        return True
+    # an ending that happens to be a word too: «норматив» | «ной», «Нормативно» | «е»
+    return joined_known and len(second) <= 3 and second not in _SHORT_WORDS
+
+
+# short words that do start a line after a whole word that filled the column («наставник» | «и …»)
+_SHORT_WORDS = frozenset(
+    "и в с к у я не но на за по до из от об во со ко же ли бы ни их им ее её он она они оно мы вы".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    try:
+        import pymorphy3
+    except ImportError:  # the dictionary is a dependency of the project; without it, no guessing
+        return None
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=4096)
+def _known(word: str) -> bool:
+    morph = _morph()
+    return bool(word) and morph is not None and word.isalpha() and morph.word_is_known(word)
 
 
 def _join(lines: list[_Line], *, right: float | None, words: set[str] | None = None) -> str:
@@ -241,6 +284,79 @@ def _overlaps(obj, bbox) -> bool:
     return obj["x1"] >= bbox[0] and obj["x0"] <= bbox[2] and obj["bottom"] >= bbox[1] and obj["top"] <= bbox[3]
 
 
+_COLUMN_GAP = 18.0  # points: wider than any space between words of a line, narrower than a stamp's gutter
+
+
+def _split_line(line: dict) -> list[_Line]:
+    """A text line cut where a wide gap leaves room for columns (two stamps side by side)."""
+    chars = [c for c in line.get("chars", []) if c["text"].strip()]
+    whole = [_Line(line["top"], line["bottom"], line["x0"], line["x1"], line["text"])]
+    if len(chars) < 2:
+        return whole
+    widths = sorted(c["x1"] - c["x0"] for c in chars)
+    limit = max(_COLUMN_GAP, 3 * widths[len(widths) // 2])
+    groups: list[list[dict]] = [[chars[0]]]
+    for previous, char in zip(chars, chars[1:], strict=False):
+        if char["x0"] - previous["x1"] > limit:
+            groups.append([char])
+        else:
+            groups[-1].append(char)
+    if len(groups) == 1:
+        return whole
+    out = []
+    for group in groups:
+        text = group[0]["text"]
+        for previous, char in zip(group, group[1:], strict=False):
+            text += (" " if char["x0"] - previous["x1"] > 1.0 else "") + char["text"]
+        out.append(_Line(line["top"], line["bottom"], group[0]["x0"], group[-1]["x1"], text))
+    return out
+
+
+def _side_by_side(raw: list[dict]) -> list[_Line]:
+    """Lines outside tables in reading order. Blocks laid out in two columns without ruling (the
+    «СОГЛАСОВАНО» and «УТВЕРЖДЕНО» stamps side by side) are read column by column, as a person does,
+    not across: a run of at least two lines cut by the same gutter, with the lines between and just
+    after it that start at either column's edge."""
+    pieces = [_split_line(line) for line in raw]
+    out: list[_Line] = []
+    index = 0
+    while index < len(pieces):
+        if len(pieces[index]) != 2:
+            out.append(
+                _Line(raw[index]["top"], raw[index]["bottom"], raw[index]["x0"], raw[index]["x1"], raw[index]["text"])
+            )
+            index += 1
+            continue
+        left_x, gutter = pieces[index][0].x0, pieces[index][1].x0
+        height = max(pieces[index][0].bottom - pieces[index][0].top, 1.0)
+        end, splits = index, 1
+        while end + 1 < len(pieces):
+            parts, previous = pieces[end + 1], pieces[end][0]
+            if parts[0].top - previous.bottom > 0.8 * height:  # a paragraph's spacing: the block ended
+                break
+            if len(parts) == 2 and abs(parts[0].x0 - left_x) < 4 and abs(parts[1].x0 - gutter) < 40:
+                end, splits = end + 1, splits + 1
+            elif len(parts) == 1 and (abs(parts[0].x0 - left_x) < 4 or abs(parts[0].x0 - gutter) < 4):
+                end += 1  # a line of one column only
+            else:
+                break
+        if splits < 2:
+            line = raw[index]
+            out.append(_Line(line["top"], line["bottom"], line["x0"], line["x1"], line["text"]))
+            index += 1
+            continue
+        run = [part for parts in pieces[index : end + 1] for part in parts]
+        left = [part for part in run if part.x0 < gutter - 4]
+        out.extend(left)
+        # the page's items are put in order by their top: the right column comes after the left one
+        after = max((part.top for part in left), default=run[0].top)
+        for number, part in enumerate((part for part in run if part.x0 >= gutter - 4), start=1):
+            height = part.bottom - part.top
+            out.append(_Line(after + number * 0.01, after + number * 0.01 + height, part.x0, part.x1, part.text))
+        index = end + 1
+    return out
+
+
 def _paragraphs(lines: list[_Line], left: float, right: float) -> list[tuple[float, str]]:
     """Lines → paragraphs: a long line is wrapped when the next line's first word would not have
     fitted in the room left at its end."""
@@ -300,10 +416,7 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
                 rest = page
                 for table in tables:
                     rest = rest.outside_bbox(table.bbox)
-                lines = [
-                    _Line(line["top"], line["bottom"], line["x0"], line["x1"], line["text"])
-                    for line in rest.extract_text_lines()
-                ]
+                lines = _side_by_side(rest.extract_text_lines())
                 left = min([ln.x0 for ln in lines] + [t.bbox[0] for t in tables] or [0.0])
                 right = max([ln.x1 for ln in lines] + [t.bbox[2] for t in tables] or [page.width])
                 items: list[tuple[float, _Item]] = []
