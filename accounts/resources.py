@@ -64,10 +64,14 @@ class ScopedResourceMixin:
     def import_data(self, dataset, *args, **kwargs):
         # Excel row numbers: the reader puts the first data row on the dataset
         self.first_data_row = getattr(dataset, "first_data_row", 2)
+        self._duplicates = self.find_duplicates(dataset)
+        return super().import_data(dataset, *args, **kwargs)
+
+    def find_duplicates(self, dataset) -> dict[int, list[int]]:
+        """{Excel row: the other rows with the same `duplicate_key`}."""
         headers = dataset.headers or []
         keys = [self.duplicate_key(dict(zip(headers, values, strict=False))) for values in dataset]
-        self._duplicates = duplicate_rows(keys, self.first_data_row)
-        return super().import_data(dataset, *args, **kwargs)
+        return duplicate_rows(keys, self.first_data_row)
 
     def import_row(self, row, instance_loader, **kwargs):
         excel_row = self.first_data_row + kwargs.get("row_number", 1) - 1

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export import fields, resources
+from import_export.results import RowResult
+from import_export.utils import atomic_if_using_transaction
 from import_export.widgets import Widget
 from simple_history.utils import bulk_update_with_history
 
@@ -29,7 +31,7 @@ from accounts.import_widgets import (
     StrippedCharWidget,
     _norm,
 )
-from accounts.imports import register_template
+from accounts.imports import duplicate_rows, register_template
 from accounts.models import Organization
 from accounts.resources import ScopedResourceMixin
 from mentorship import selectors
@@ -102,6 +104,73 @@ def _changed(people: list[Person]) -> None:
     organizations_changed.send(sender=Person, organization_ids={p.organization_id for p in people})
 
 
+class _Failed:
+    """A cell its widget refused (the message is already in the row's errors)."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+_UNSEEN = object()
+
+
+def _add(errors: list[dict[str, list[str]] | None], row: int, column: str, message: str) -> dict[str, list[str]]:
+    """Add a message to a row's errors (column -> messages, in the order they are found)."""
+    problems = errors[row]
+    if problems is None:
+        problems = errors[row] = {}
+    problems.setdefault(column, []).append(message)
+    return problems
+
+
+def _clean_column(field: fields.Field, cells: list, errors: list[dict[str, list[str]] | None]) -> list:
+    """The column's cells through the field's widget, each distinct cell once (a school's name,
+    a category, a list of subjects repeat on thousands of rows); a refused cell is a `_Failed`
+    and its message goes to the row's errors under the column's name. Lists become frozensets."""
+    column = field.column_name
+    memo: dict = {}
+    out = []
+    for row, cell in enumerate(cells):
+        key = (cell.__class__, cell)
+        value = memo.get(key, _UNSEEN)
+        if value is _UNSEEN:
+            try:
+                value = field.clean({column: cell})
+            except ValueError as exc:
+                value = _Failed(str(exc))
+            if isinstance(value, list):
+                value = frozenset(value)
+            memo[key] = value
+        if value.__class__ is _Failed:
+            _add(errors, row, column, value.message)
+        out.append(value)
+    return out
+
+
+def _checked(model_field, raw, memo: dict) -> tuple[object, list[str] | None]:
+    """Model.clean_fields for one field and one value, remembered per distinct value:
+    (the cleaned value, None) or (the value, its messages)."""
+    key = (raw.__class__, raw)
+    hit = memo.get(key)
+    if hit is None:
+        if model_field.blank and raw in model_field.empty_values:
+            hit = (raw, None)
+        else:
+            try:
+                hit = (model_field.clean(raw, None), None)
+            except ValidationError as exc:
+                hit = (raw, exc.messages)
+        memo[key] = hit
+    return hit
+
+
+def _name_key(last, first, middle) -> str:
+    """A row's name key from its cleaned name cells (a refused cell counts as empty)."""
+    return normalize_name(*(None if part.__class__ is _Failed else part for part in (last, first, middle)))
+
+
 class PersonResource(ScopedResourceMixin, resources.ModelResource):
     """Common columns of the mentor and mentee templates; subclasses add their own."""
 
@@ -109,10 +178,6 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
     m2m_columns: dict[str, str] = {}  # attribute -> column name
     required_columns = ("Организация", "Фамилия", "Имя")
     duplicate_column = "Фамилия"
-
-    def duplicate_key(self, row):
-        name = normalize_name(row.get("Фамилия"), row.get("Имя"), row.get("Отчество"))
-        return (_norm(row.get("Организация") or ""), name) if name else None
 
     organization = fields.Field(
         attribute="organization",
@@ -149,7 +214,6 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
     def __init__(self, user=None, progress: Callable[[int], None] | None = None, **kwargs):
         super().__init__(user=user, **kwargs)
         self.progress = progress
-        self._rows_done = 0
 
     # Setup: one query per lookup table ------------------------------------------------------
     def before_import(self, dataset, **kwargs):
@@ -163,88 +227,210 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
             )
         organizations = scoping.editable_organizations(self.user)
         self.fields["organization"].widget.set_queryset(organizations)
-        people = Person.objects.filter(organization__in=organizations)
+        self._organizations = organizations
         self._compared = [
             Person._meta.get_field(f.attribute).attname for f in self.get_import_fields() if f.attribute
         ] + [self.role_flag]
         # field validators run on the columns the file sets; the rest keep what is stored or the
         # model's defaults (validating 27 fields where the file has 14 was a fifth of the import)
         imported = {f.attribute for f in self.get_import_fields() if f.attribute}
-        self._not_validated = [
-            f.name for f in Person._meta.fields if f.name not in imported or f.name in ("organization", "name_key")
-        ]
-        self._existing = {}
+        self._validated = [f for f in Person._meta.fields if f.name in imported and f.name != "organization"]
+        # the people already in the bank by their key; only those the file names are read in full
+        self._existing: dict[tuple[int, str], int] = {
+            (organization_id, key): pk
+            for organization_id, key, pk in Person.objects.filter(organization__in=organizations).values_list(
+                "organization_id", "name_key", "pk"
+            )
+        }
         self._existing_m2m: dict[int, dict[str, set[int]]] = {}
-        for person in people:
-            self._existing[(person.organization_id, person.name_key)] = person
-            self._existing_m2m[person.pk] = {name: set() for name in self.m2m_columns}
-        # the stored lists as id pairs straight from the link tables: prefetching them as model
-        # instances cost a second per 5,000 people already in the bank
+
+    def _load_existing(self, pks: set[int]) -> dict[int, Person]:
+        """The stored people the file names, with their lists as id pairs straight from the link
+        tables (prefetching them as model instances cost a second per 5,000 people)."""
+        if not pks:
+            return {}
+        people = Person.objects.in_bulk(pks)
+        self._existing_m2m = {pk: {name: set() for name in self.m2m_columns} for pk in people}
         for name in self.m2m_columns:
             descriptor = getattr(Person, name)
             target = f"{descriptor.field.m2m_reverse_field_name()}_id"
-            pairs = descriptor.through.objects.filter(person__organization__in=organizations).values_list(
+            pairs = descriptor.through.objects.filter(person__organization__in=self._organizations).values_list(
                 "person_id", target
             )
             for person_id, ref in pairs:
-                self._existing_m2m[person_id][name].add(ref)
+                if person_id in self._existing_m2m:
+                    self._existing_m2m[person_id][name].add(ref)
+        return people
 
-    def get_instance(self, instance_loader, row):
+    def find_duplicates(self, dataset) -> dict[int, list[int]]:
+        return {}  # import_data_inner finds them with the rows' name keys
+
+    # The whole file, column by column -------------------------------------------------------
+    def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
+        """All rows at once instead of django-import-export's row by row (an instance loader, a
+        widget call per cell, a result per field: most of the import's time). Each distinct value
+        of a column goes through its widget and its model field's validators once; the rows are
+        then put together from the columns. Messages, their columns and order, Excel row numbers,
+        duplicates, counts and the all-or-nothing rule are those of the row-by-row import."""
+        result = self.get_result_class()()
+        result.diff_headers = self.get_diff_headers()
+        result.total_rows = len(dataset)
+        db = self.get_db_connection_name()
         try:
-            organization = self.fields["organization"].clean(row)
-        except ValueError:
-            return None
-        key = normalize_name(row.get("Фамилия"), row.get("Имя"), row.get("Отчество"))
-        if organization is None or not key:
-            return None
-        return self._existing.get((organization.pk, key))
+            with atomic_if_using_transaction(using_transactions, using=db):
+                self.before_import(dataset, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - reported as the file's error, as the library does
+            self.handle_import_error(result, exc, raise_errors)
+            return result
+        headers = list(dataset.headers or [])
+        position = {header: index for index, header in enumerate(headers)}
+        count = len(dataset)
+        errors: list[dict[str, list[str]] | None] = [None] * count
 
-    def after_init_instance(self, instance, new, row, **kwargs):
-        if not new:
-            instance._snapshot = {name: getattr(instance, name) for name in self._compared}
-
-    # One row -------------------------------------------------------------------------------
-    def import_instance(self, instance, row, **kwargs):
-        errors: dict[str, list[str]] = {}
-        for field in self.get_import_fields():
-            if field.attribute is None or field.column_name not in row:
-                continue
-            try:
-                self.import_field(field, instance, row, **kwargs)
-            except ValueError as exc:
-                errors.setdefault(field.column_name, []).append(str(exc))
-        m2m = {}
+        # every column through its widget: attributes in the import order, then the lists
+        plan: list[tuple[str, list, bool]] = []
+        values: dict[str, list] = {}
+        for name in self.get_import_order():
+            field = self.fields[name]
+            if field.attribute and field.column_name in position:
+                cleaned = _clean_column(field, dataset.get_col(position[field.column_name]), errors)
+                plan.append((field.attribute, cleaned, field.saves_null_values))
+                values[field.attribute] = cleaned
+        lists: list[tuple[str, list]] = []
         for attribute, column in self.m2m_columns.items():
-            if column not in row:
-                continue
-            try:
-                m2m[attribute] = set(self.fields[attribute].clean(row))
-            except ValueError as exc:
-                errors.setdefault(column, []).append(str(exc))
-        instance._m2m = m2m
-        for name in ("kind", "qualification_category", "mentee_category"):
-            if getattr(instance, name, "") is None:
-                setattr(instance, name, "")
-        instance.kind = instance.kind or PersonKind.EDUCATOR
-        setattr(instance, self.role_flag, True)
-        if self.role_flag == "is_mentee" and instance.mentee_since is None:
-            instance.mentee_since = scoping.user_today(self.user)
-        instance.refresh_name_key()
-        if not instance.organization_id and "Организация" not in errors:
-            errors["Организация"] = ["Укажите организацию."]
-        for attr, column in (("last_name", "Фамилия"), ("first_name", "Имя")):
-            if not getattr(instance, attr):
-                errors.setdefault(column, []).append("Обязательное поле.")
+            if column in position:
+                lists.append(
+                    (attribute, _clean_column(self.fields[attribute], dataset.get_col(position[column]), errors))
+                )
+
+        # identity of each row: the duplicates inside the file and the people already stored
+        empty = [None] * count
+        organizations = values.get("organization", empty)
+        raw_organizations = dataset.get_col(position["Организация"])
+        names = [
+            _name_key(last, first, middle)
+            for last, first, middle in zip(
+                values.get("last_name", empty),
+                values.get("first_name", empty),
+                values.get("middle_name", empty),
+                strict=True,
+            )
+        ]
+        org_keys: dict = {}
+        for cell in set(raw_organizations):
+            org_keys[cell] = _norm(cell or "")
+        self._duplicates = duplicate_rows(
+            [(org_keys[cell], key) if key else None for cell, key in zip(raw_organizations, names, strict=True)],
+            self.first_data_row,
+        )
+        matched: dict[int, int] = {}
+        for row, (organization, key) in enumerate(zip(organizations, names, strict=True)):
+            if key and isinstance(organization, Organization):
+                pk = self._existing.get((organization.pk, key))
+                if pk is not None:
+                    matched[row] = pk
+        stored = self._load_existing(set(matched.values()))
+
+        # the rows, put together from the columns
+        store_instance = self._meta.store_instance or kwargs.get("retain_instance_in_row_result", False)
+        role_flag = self.role_flag
+        mentee_since = scoping.user_today(self.user) if role_flag == "is_mentee" else None
+        columns = {f.name: self._column_for(f.name) for f in Person._meta.fields}
+        checks = [(f, f.attname, columns[f.name], {}) for f in self._validated]
+        created: list[tuple[Person, RowResult]] = []
+        changed: list[tuple[Person, RowResult]] = []
+        for row in range(count):
+            pk = matched.get(row)
+            new = pk is None
+            instance = Person() if new else stored[pk]
+            if not new:
+                instance._snapshot = {name: getattr(instance, name) for name in self._compared}
+            for attribute, cleaned, saves_null in plan:
+                value = cleaned[row]
+                if value.__class__ is not _Failed and (value is not None or saves_null):
+                    setattr(instance, attribute, value)
+            instance._m2m = {
+                attribute: cleaned[row] for attribute, cleaned in lists if cleaned[row].__class__ is not _Failed
+            }
+            for name in ("kind", "qualification_category", "mentee_category"):
+                if getattr(instance, name, "") is None:
+                    setattr(instance, name, "")
+            instance.kind = instance.kind or PersonKind.EDUCATOR
+            setattr(instance, role_flag, True)
+            if mentee_since is not None and instance.mentee_since is None:
+                instance.mentee_since = mentee_since
+            instance.refresh_name_key()
+            problems = errors[row]
+            if not instance.organization_id and not (problems and "Организация" in problems):
+                problems = _add(errors, row, "Организация", "Укажите организацию.")
+            for attr, column in (("last_name", "Фамилия"), ("first_name", "Имя")):
+                if not getattr(instance, attr):
+                    problems = _add(errors, row, column, "Обязательное поле.")
+            # the model fields' validators (e-mail, lengths, ranges), each distinct value once
+            valid = True
+            for model_field, attname, column, memo in checks:
+                raw = getattr(instance, attname)
+                value, messages = _checked(model_field, raw, memo)
+                if messages:
+                    valid = False
+                    for message in messages:
+                        problems = _add(errors, row, column, message)
+                elif value is not raw:
+                    setattr(instance, attname, value)
+            if valid:
+                try:
+                    instance.clean()
+                except ValidationError as exc:
+                    for name, messages in exc.message_dict.items():
+                        for message in messages:
+                            problems = _add(errors, row, columns.get(name, "Строка"), message)
+            excel_row = self.first_data_row + row
+            others = self._duplicates.get(excel_row)
+            if others:
+                rows = ", ".join(str(r) for r in others)
+                problems = _add(
+                    errors,
+                    row,
+                    self.duplicate_column,
+                    f"повторяется в файле: строки {excel_row} и {rows} описывают одно и то же.",
+                )
+            row_result = RowResult()
+            if problems:
+                error = ValidationError(problems)
+                row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+                row_result.validation_error = error
+                result.append_invalid_row(row + 1, dict(zip(headers, dataset[row], strict=False)), error)
+                result.append_row_result(row_result)
+            elif new:
+                row_result.import_type = RowResult.IMPORT_TYPE_NEW
+                created.append((instance, row_result))
+            elif self._unchanged(instance):
+                row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            else:
+                row_result.import_type = RowResult.IMPORT_TYPE_UPDATE
+                changed.append((instance, row_result))
+            result.increment_row_result_total(row_result)
+            if self.progress is not None and (row + 1) % 500 == 0:
+                self.progress(row + 1)
+
+        # all or nothing: a file with any bad row writes nothing
+        if not result.has_validation_errors():
+            with atomic_if_using_transaction(using_transactions, using=db):
+                self.create_instances = [instance for instance, _ in created]
+                self.bulk_create(using_transactions, dry_run, raise_errors, result=result)
+                self.update_instances = [instance for instance, _ in changed]
+                self.bulk_update(using_transactions, dry_run, raise_errors, result=result)
+            for instance, row_result in (*created, *changed):
+                row_result.add_instance_info(instance)
+                if store_instance:
+                    row_result.instance = instance
+                result.append_row_result(row_result)
         try:
-            # field validators (e-mail, lengths, ranges) without the per-row queries of full_clean
-            instance.clean_fields(exclude=self._not_validated)
-            instance.clean()
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                column = self._column_for(name)
-                errors.setdefault(column, []).extend(messages)
-        if errors:
-            raise ValidationError({column: ValidationError(messages) for column, messages in errors.items()})
+            with atomic_if_using_transaction(using_transactions, using=db):
+                self.after_import(dataset, result, **kwargs)
+        except Exception as exc:  # noqa: BLE001
+            self.handle_import_error(result, exc, raise_errors)
+        return result
 
     def _column_for(self, attribute: str) -> str:
         for field in self.fields.values():
@@ -252,12 +438,9 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
                 return field.column_name
         return str(Person._meta.get_field(attribute).verbose_name).capitalize() if attribute != "__all__" else "Строка"
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        """Unchanged when every imported column and list equals what is stored (re-import is a no-op)."""
-        snapshot = getattr(instance, "_snapshot", None)
-        if import_validation_errors or instance.pk is None or snapshot is None:
-            return False
-        if any(getattr(instance, name) != value for name, value in snapshot.items()):
+    def _unchanged(self, instance: Person) -> bool:
+        """Every imported column and list equals what is stored (re-import is a no-op)."""
+        if any(getattr(instance, name) != value for name, value in instance._snapshot.items()):
             return False
         stored = self._existing_m2m.get(instance.pk, {})
         return all(stored.get(name, set()) == ids for name, ids in instance._m2m.items())
@@ -272,7 +455,7 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
                 _changed(self.create_instances)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
-        self.create_instances.clear()
+        self.create_instances = []
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if self.update_instances and (using_transactions or not dry_run):
@@ -293,7 +476,7 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
                 _changed(self.update_instances)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
-        self.update_instances.clear()
+        self.update_instances = []
 
     extra_update_fields: tuple[str, ...] = ()
 
@@ -314,11 +497,6 @@ class PersonResource(ScopedResourceMixin, resources.ModelResource):
             copy_links(
                 through, "person_id", target, [(p.pk, ref) for p in changed for ref in sorted(p._m2m[attribute])]
             )
-
-    def after_import_row(self, row, row_result, **kwargs):
-        self._rows_done += 1
-        if self.progress is not None and self._rows_done % 500 == 0:
-            self.progress(self._rows_done)
 
     # Export ---------------------------------------------------------------------------------
     personal_data_kind = "Участники наставничества"
