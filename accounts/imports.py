@@ -14,11 +14,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import logging
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -52,6 +54,21 @@ def limits_text(kinds: str = ".xlsx") -> str:
         f"Файл {kinds} не больше {max_bytes() // (1024 * 1024)} МБ и не больше {_number(max_rows())} строк данных; "
         "первая строка листа — заголовки столбцов."
     )
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a file is read and imported. An import makes
+    a few hundred thousand objects that all live until its end (cells, rows, people, their history
+    and links), so every collection of the oldest generation would walk all of them again; none of
+    them form cycles, reference counting frees them. A tenth of a 10,000-row import's time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # Problems ---------------------------------------------------------------------------------------
@@ -197,9 +214,8 @@ class Sheet:
         return self.header_row + 1
 
     def dataset(self) -> tablib.Dataset:
-        data = tablib.Dataset(headers=self.headers)
-        for row in self.rows:
-            data.append(row)
+        # rows are as wide as the headers (read_workbook pads them): no per-row append and check
+        data = tablib.Dataset(*self.rows, headers=self.headers)
         data.first_data_row = self.first_data_row  # type: ignore[attr-defined]
         data.sheet_name = self.name  # type: ignore[attr-defined]
         return data
@@ -220,6 +236,9 @@ def _open(content: bytes, name: str):
         ) from None
 
 
+_MISSING = object()
+
+
 def _sheet_rows(workbook, sheet_name: str, name: str) -> list[list]:
     try:
         raw = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
@@ -231,8 +250,17 @@ def _sheet_rows(workbook, sheet_name: str, name: str) -> list[list]:
     limit = max_rows()
     rows: list[list] = []
     last_filled = -1
+    texts: dict[str, object] = {}  # each distinct text cleaned once: names of schools, lists, categories repeat
     for index, values in enumerate(raw):
-        cells = [_cell(v) for v in values]
+        cells = []
+        for value in values:
+            if value.__class__ is str:
+                cell = texts.get(value, _MISSING)
+                if cell is _MISSING:
+                    cell = texts[value] = _cell(value)
+            else:
+                cell = _cell(value)
+            cells.append(cell)
         if any(c is not None for c in cells):
             last_filled = index
         rows.append(cells)
@@ -256,6 +284,7 @@ def _find_header(rows: list[list], expected_keys: set[str]) -> int:
     return first or 0
 
 
+@collector_paused()
 def read_workbook(
     content: bytes,
     filename: str,
@@ -585,6 +614,7 @@ def problems_text(problems: Iterable[Problem | dict], limit: int = 50) -> str:
 
 
 # django-import-export resources -----------------------------------------------------------------
+@collector_paused()
 def import_sheet(resource, sheet: Sheet, *, dry_run: bool, **kwargs):
     """Run a resource over a read sheet, all or nothing; returns (result, problems).
 
