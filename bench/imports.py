@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import random
 import time
+from operator import itemgetter
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -24,6 +25,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 from openpyxl import Workbook
 
 from mentorship.models import Competency, Person, QualificationCategory, Subject, normalize_name
+from mentorship.resources import MentorResource
 
 
 class _Rollback(Exception):
@@ -74,24 +76,8 @@ class TunedMentorResource(StockMentorResource):
         instance.refresh_name_key()
 
 
-OUR_HEADERS = [
-    "Организация",
-    "Фамилия",
-    "Имя",
-    "Отчество",
-    "Кто",
-    "Должность",
-    "Предметы",
-    "Стаж, лет",
-    "Квалификационная категория",
-    "E-mail",
-    "Телефон",
-    "Компетенции",
-    "Награды, победы в конкурсах",
-    "Обучение наставников",
-    "Дата обучения",
-    "Наставляемых не более",
-]
+# our template's columns, as MentorResource reads them
+OUR_HEADERS = MentorResource.import_template().headers
 STOCK_HEADERS = [
     "id",
     "organization",
@@ -145,26 +131,25 @@ def build_files(organizations: list, rows: int, seed: int = 8) -> tuple[bytes, b
             f"import{i}@example.ru",
             f"+7 913 {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
         )
-        ws_ours.append(
-            [
-                org.short_name,
-                last,
-                first,
-                middle,
-                "Педагог",
-                "Учитель математики",
-                "; ".join(n for _, n in subj),
-                experience,
-                categories[category],
-                email,
-                phone,
-                "; ".join(n for _, n in comp),
-                "Грамота управления образования",
-                "КПК «Наставничество в образовании», 36 ч",
-                trained.strftime("%d.%m.%Y"),
-                3,
-            ]
-        )
+        ours_row = {
+            "Организация": org.short_name,
+            "Фамилия": last,
+            "Имя": first,
+            "Отчество": middle,
+            "Кто": "Педагог",
+            "Должность": "Учитель математики",
+            "Предметы": "; ".join(n for _, n in subj),
+            "Стаж, лет": experience,
+            "Квалификационная категория": categories[category],
+            "E-mail": email,
+            "Телефон": phone,
+            "Компетенции": "; ".join(n for _, n in comp),
+            "Награды, победы в конкурсах": "Грамота управления образования",
+            "Обучение наставников": "КПК «Наставничество в образовании», 36 ч",
+            "Дата обучения": trained.strftime("%d.%m.%Y"),
+            "Наставляемых не более": 3,
+        }
+        ws_ours.append([ours_row[h] for h in OUR_HEADERS])
         ws_stock.append(
             [
                 "",
@@ -259,6 +244,8 @@ def run_floor(content: bytes, organizations: list, user) -> tuple[float, dict]:
     def go():
         rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
         people, links = [], []
+        # the template's columns in its order, wherever the file has them
+        pick = itemgetter(*(rows[0].index(header) for header in OUR_HEADERS))
         for row in rows[1:]:
             (
                 org,
@@ -277,7 +264,7 @@ def run_floor(content: bytes, organizations: list, user) -> tuple[float, dict]:
                 training,
                 date,
                 cap,
-            ) = row[:16]
+            ) = pick(row)
             person = Person(
                 organization_id=by_name[org],
                 last_name=last,

@@ -5,62 +5,29 @@ exchange tests, and the column headers of the mentors', mentees' and pairs' temp
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 
 import openpyxl
 
-MENTOR_HEADERS = [
-    "Организация",
-    "Фамилия",
-    "Имя",
-    "Отчество",
-    "Кто",
-    "Должность",
-    "Предметы",
-    "Стаж, лет",
-    "Квалификационная категория",
-    "E-mail",
-    "Телефон",
-    "Компетенции",
-    "Награды, победы в конкурсах",
-    "Обучение наставников",
-    "Дата обучения",
-    "Наставляемых не более",
-]
 
-MENTEE_HEADERS = [
-    "Организация",
-    "Фамилия",
-    "Имя",
-    "Отчество",
-    "Кто",
-    "Должность",
-    "Класс / группа",
-    "Предметы",
-    "Стаж, лет",
-    "Квалификационная категория",
-    "Категория наставляемого",
-    "Дефициты",
-    "Дефициты (свободный текст)",
-    "Профессиональные запросы",
-    "В банке с",
-    "E-mail",
-    "Телефон",
-]
+def _template_headers(resource_name: str) -> list[str]:
+    """The column names of an import template, as its resource (mentorship.resources) reads them."""
+    from django.apps import apps
 
-PAIR_HEADERS = [
-    "Организация",
-    "Название (для группы)",
-    "Форма наставничества",
-    "Форматы",
-    "Наставники (ФИО через ;)",
-    "Наставляемые (ФИО через ;)",
-    "Дата начала",
-    "Плановая дата окончания",
-    "Номер приказа",
-    "Дата приказа",
-    "Статус",
-]
+    if not apps.ready:  # the bad-file corpus script (tests/badfiles/build.py) runs outside pytest
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        django.setup()
+    from mentorship import resources
+
+    return list(getattr(resources, resource_name).import_template().headers)
+
+
+MENTOR_HEADERS = _template_headers("MentorResource")
+MENTEE_HEADERS = _template_headers("MenteeResource")
+PAIR_HEADERS = _template_headers("PairResource")
 
 
 def xlsx(headers: list, rows: list[list], *, title: str = "Данные", extra: Callable | None = None) -> bytes:
