@@ -466,6 +466,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="", help="пропустить разделы (через запятую)")
     parser.add_argument("--repeat", type=int, default=20, help="запросов на страницу для p50/p95")
     parser.add_argument("--rows", type=int, default=10000, help="строк в файле импорта")
+    parser.add_argument(
+        "--import-repeat", type=int, default=3, help="замеров каждого пути импорта (медиана; стандартный — один)"
+    )
     parser.add_argument("--duration", type=int, default=60, help="секунд нагрузки")
     parser.add_argument("--scale", type=float, default=1.0, help="масштаб seed_scale для пустой базы")
     parser.add_argument(
@@ -516,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
             merge_x2(results, pages_at_x2(args))
     if "import" in sections:
         print("Импорт наставников из .xlsx:")
-        results["import"] = imports.measure(subjects, rows=args.rows)
+        results["import"] = imports.measure(subjects, rows=args.rows, repeat=args.import_repeat)
     if "report" in sections:
         print("Годовой аналитический отчёт:")
         results["report"] = reports(subjects)

@@ -4,7 +4,10 @@ People are imported in bulk because municipalities send whole banks at once: new
 history rows and their list links go in by COPY (`accounts.copy`, one statement per table), changed
 ones by bulk_update 1,000 at a time. Bulk mode skips save(), signals and many-to-many, so this module
 does what they would have done: the name key, the change history and the reference-list links.
-Lookups are dictionaries built once per file, never a query per row.
+Lookups are dictionaries built once per file, never a query per row. The people's rows are checked
+column by column (`PersonResource.import_data_inner`): each distinct cell of a column goes through
+its widget and its model field's validators once, not every cell through the library's per-row
+machinery; pairs, a few dozen a school, go row by row.
 """
 
 from __future__ import annotations
