@@ -5,6 +5,7 @@ to the curator), mentees waiting for a pair, pairs without meetings."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
@@ -43,7 +44,6 @@ from mentorship.models import (
     Meeting,
     MeetingFeedback,
     Pair,
-    PairParticipant,
     PairStatus,
     ParticipantRole,
     Person,
@@ -138,28 +138,20 @@ def _summary_given(side: str) -> Q:
     return Q(**{f"{side}_rating__isnull": False}) & ~Q(**{f"{side}_text": ""})
 
 
-def _waiting_rows(ctx: SweepContext):
-    """Who is missing, as one values() query: a row per (meeting, participant), read with the
-    meeting's fields.
+def _participant_rows(ctx: SweepContext):
+    """The meetings held on today's cadence days in the municipality, a row per (meeting,
+    participant of its pair) — a pair without participants gives one row of NULLs — read with
+    the meeting's fields, whether each side's field is filled and, per participant, whether they
+    gave their own feedback and whether anyone of their side did.
 
-    `waits`: the participant gave no feedback of their own, and either shares their side with
-    others (a group: everyone answers for themselves, as their own page asks) or the side's field
-    is empty (alone on their side, the curator may have typed it for them).
-    `on_card`: the curator's pair card lists them too: the side's field is empty, or somebody of
-    the side already answered for themselves (a curator's one entry for the whole group leaves
-    nobody missing).
-    `nobody_<side>`: nobody is on that side of the pair (a forming pair) and its field is empty:
-    only the curator can see to it."""
+    One plain join from the municipality's organizations down to their pairs, the pairs' meetings
+    in the date range (`meeting_pair_held_idx`) and their participants: nothing here reads another
+    municipality's rows. Who is in a group, and which side nobody is on, is counted from these rows
+    in Python (`_read_feedback_meetings`): the correlated subqueries that did it in SQL hashed
+    every participant of the region and were most of the time of compiling the query."""
     oldest = ctx.today - dt.timedelta(days=MEETING_FEEDBACK_GIVE_UP_DAYS)
     newest = ctx.today - dt.timedelta(days=MEETING_FEEDBACK_AFTER_DAYS)
     feedback_on_side = MeetingFeedback.objects.filter(meeting_id=OuterRef("pk"), side=OuterRef("p_side"))
-    side_summary = (Q(p_side=ParticipantRole.MENTOR) & _summary_given("mentor")) | (
-        Q(p_side=ParticipantRole.MENTEE) & _summary_given("mentee")
-    )
-
-    def nobody_on(side: str) -> ExpressionWrapper:
-        on_side = Exists(PairParticipant.objects.filter(pair_id=OuterRef("pair_id"), role=side))
-        return ExpressionWrapper(~Q(on_side) & ~_summary_given(side), output_field=BooleanField())
 
     def boolean(q: Q) -> ExpressionWrapper:
         return ExpressionWrapper(q, output_field=BooleanField())
@@ -184,26 +176,14 @@ def _waiting_rows(ctx: SweepContext):
                 default=None,
                 output_field=IntegerField(),
             ),
-            mentor_text=Trim("mentor_feedback"),
-            mentee_text=Trim("mentee_feedback"),
         )
+        .alias(mentor_text=Trim("mentor_feedback"), mentee_text=Trim("mentee_feedback"))
         .annotate(
+            mentor_given=boolean(_summary_given(ParticipantRole.MENTOR)),
+            mentee_given=boolean(_summary_given(ParticipantRole.MENTEE)),
             own=Exists(feedback_on_side.filter(person_id=OuterRef("p_person"))),
             side_answered=Exists(feedback_on_side),
-            in_group=Exists(
-                PairParticipant.objects.filter(pair_id=OuterRef("pair_id"), role=OuterRef("p_side")).exclude(
-                    person_id=OuterRef("p_person")
-                )
-            ),
-            summary=boolean(side_summary),
-            nobody_mentor=nobody_on(ParticipantRole.MENTOR),
-            nobody_mentee=nobody_on(ParticipantRole.MENTEE),
         )
-        .annotate(
-            waits=boolean(Q(p_person__isnull=False, own=False) & (Q(in_group=True) | Q(summary=False))),
-            on_card=boolean(Q(summary=False) | Q(side_answered=True)),
-        )
-        .filter(Q(waits=True) | Q(nobody_mentor=True) | Q(nobody_mentee=True))
         .order_by("held_on", "pk", "p_side", "p_last", "p_first", "p_person")
         .values(
             "pk",
@@ -212,58 +192,74 @@ def _waiting_rows(ctx: SweepContext):
             "pair__organization__short_name",
             "held_on",
             "topic",
+            "mentor_given",
+            "mentee_given",
             "p_side",
+            "p_person",
             "p_last",
             "p_first",
             "p_middle",
             "p_user",
-            "waits",
-            "on_card",
-            "in_group",
-            "nobody_mentor",
-            "nobody_mentee",
+            "own",
+            "side_answered",
         )
     )
 
 
 def _read_feedback_meetings(ctx: SweepContext) -> list[FeedbackDue]:
+    """Who is missing, per meeting and participant:
+
+    a participant `waits` when they gave no feedback of their own and either share their side with
+    others (a group: everyone answers for themselves, as their own page asks) or the side's field
+    is empty (alone on their side, the curator may have typed it for them);
+    the curator's pair card lists them too (`on_card`) when the side's field is empty or somebody
+    of the side already answered for themselves (a curator's one entry for the whole group leaves
+    nobody missing);
+    a side nobody is on (a forming pair) with its field empty is the curator's alone (`nobody_on`)."""
     rows = [
         r
-        for r in _waiting_rows(ctx)
+        for r in _participant_rows(ctx)
         if first_then_weekly((ctx.today - r["held_on"]).days, first=MEETING_FEEDBACK_AFTER_DAYS)
     ]
-    user_ids = {r["p_user"] for r in rows if r["waits"] and r["p_user"] is not None}
-    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
-    due: list[FeedbackDue] = []
-    for meeting_id, grouped in groupby(rows, key=itemgetter("pk")):
+    meetings = []
+    user_ids: set[int] = set()
+    for _, grouped in groupby(rows, key=itemgetter("pk")):
         group = list(grouped)
         first = group[0]
+        given = {ParticipantRole.MENTOR: first["mentor_given"], ParticipantRole.MENTEE: first["mentee_given"]}
+        on_side = Counter(r["p_side"] for r in group if r["p_person"] is not None)
         waiting = tuple(
             Waiting(
                 side=r["p_side"],
                 name=short_name(r["p_last"], r["p_first"], r["p_middle"]),
                 user_id=r["p_user"],
-                on_card=r["on_card"],
-                in_group=r["in_group"],
+                on_card=not given[r["p_side"]] or r["side_answered"],
+                in_group=on_side[r["p_side"]] > 1,
             )
             for r in group
-            if r["waits"]
+            if r["p_person"] is not None and not r["own"] and (on_side[r["p_side"]] > 1 or not given[r["p_side"]])
         )
-        due.append(
-            FeedbackDue(
-                meeting_id=meeting_id,
-                pair_id=first["pair_id"],
-                organization_id=first["pair__organization_id"],
-                organization_name=first["pair__organization__short_name"],
-                held_on=first["held_on"],
-                topic=first["topic"],
-                days=(ctx.today - first["held_on"]).days,
-                waiting=waiting,
-                nobody_on=tuple(side for side in SIDES if first[f"nobody_{side}"]),
-                users={w.user_id: users[w.user_id] for w in waiting if w.user_id in users},
-            )
+        nobody_on = tuple(side for side in SIDES if not on_side[side] and not given[side])
+        if not waiting and not nobody_on:
+            continue
+        user_ids.update(w.user_id for w in waiting if w.user_id is not None)
+        meetings.append((first, waiting, nobody_on))
+    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+    return [
+        FeedbackDue(
+            meeting_id=first["pk"],
+            pair_id=first["pair_id"],
+            organization_id=first["pair__organization_id"],
+            organization_name=first["pair__organization__short_name"],
+            held_on=first["held_on"],
+            topic=first["topic"],
+            days=(ctx.today - first["held_on"]).days,
+            waiting=waiting,
+            nobody_on=nobody_on,
+            users={w.user_id: users[w.user_id] for w in waiting if w.user_id in users},
         )
-    return due
+        for first, waiting, nobody_on in meetings
+    ]
 
 
 def feedback_to_give(ctx: SweepContext) -> Iterable[Planned]:
