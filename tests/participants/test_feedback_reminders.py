@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from notifications import services
 from notifications.kinds import Kind
 from notifications.models import Notification
@@ -192,3 +194,52 @@ def test_who_is_missing_is_read_in_the_same_queries_for_one_group_or_many(world,
     many, planned = count()
     assert many == few == 2
     assert len([p for p in planned if p.kind == FEEDBACK_TO_GIVE]) == 5
+
+
+def _keys(rows):
+    return {(r.kind, r.recipient_id, r.object_type, r.object_id, r.title, r.message) for r in rows}
+
+
+@pytest.mark.parametrize("after", [3, 10])
+def test_tomorrow_s_preview_chooses_the_people_the_sweep_reminds(world, participants, after):
+    """The coordinator's «кому напомним завтра» and the next day's sweep read the same selection:
+    in a group each member without their own feedback (those with an account first, pupils to the
+    curator at once), a week later the curator about everyone their pair card lists."""
+    from notifications import selectors
+    from notifications.models import ReminderLog
+
+    municipality = world.home.municipality
+    tomorrow = services.local_today(municipality) + dt.timedelta(days=1)
+    held = tomorrow - dt.timedelta(days=after)
+    meeting, users = _group(world, participants, held=held, accounts=("Вторая", "Третья"), without=("Ученица",))
+    # one member answered for themselves: the side's field is filled, the others still owe theirs
+    from mentorship.models import MeetingFeedback, ParticipantRole
+
+    MeetingFeedback.objects.create(
+        meeting=meeting,
+        person=users["Третья"].mentorship_people.get(),
+        side=ParticipantRole.MENTEE,
+        rating=8,
+        text="Полезно",
+    )
+    meeting.mentee_rating, meeting.mentee_feedback = 8, "Третья А.: Полезно"
+    meeting.save()
+    kinds = {Kind.FEEDBACK_TO_GIVE, Kind.MEETING_FEEDBACK_MISSING}
+
+    day, preview = selectors.tomorrow_preview(world.home.coordinator, municipality)
+    assert day == tomorrow
+    planned = _keys(r for r in preview if r.kind in kinds)
+    services.sweep_run(municipality=municipality, today=tomorrow, kinds=sorted(kinds))
+    sent = _keys(ReminderLog.objects.filter(municipality=municipality, date=tomorrow))
+
+    assert planned == sent
+    reminded = {(kind, recipient) for kind, recipient, *_ in sent}
+    # the members with an account who owe their own feedback, not the one who gave it
+    assert {r for k, r in reminded if k == Kind.FEEDBACK_TO_GIVE} == {
+        participants.home.mentee_user.pk,
+        users["Вторая"].pk,
+    }
+    # the pupil has no account: the curator is told at once, and names everyone still missing
+    assert {r for k, r in reminded if k == Kind.MEETING_FEEDBACK_MISSING} == {world.home.curator.pk}
+    (message,) = [m for kind, _, _, _, _, m in sent if kind == Kind.MEETING_FEEDBACK_MISSING]
+    assert "Вторая А." in message and "Ученица А." in message and "Третья" not in message
