@@ -459,6 +459,25 @@ def forget_scope(user) -> None:
     _drop_preloaded(user, (_CACHE_ATTR, _ROWS_ATTR, _REGION_ROWS_ATTR))
 
 
+def municipal_editors(municipality: Municipality | int) -> QuerySet[RoleAssignment]:
+    """The role rows that let an active user edit the municipality (a municipal role with EDIT) or
+    one of its active organizations (an organization role with EDIT): who is told of the
+    municipality's and its schools' reminders. Each such row grants the edit by itself, so no
+    user's whole scope is built to check it (the sweep and its preview read 240 curators at once)."""
+    municipality_id = municipality if isinstance(municipality, int) else municipality.pk
+    organization_roles = [role for role, grants in ORGANIZATION_GRANTS.items() if EDIT in grants]
+    municipal_roles = [role for role, grants in MUNICIPAL_GRANTS.items() if EDIT in grants]
+    return RoleAssignment.objects.filter(
+        Q(
+            role__in=organization_roles,
+            organization__municipality_id=municipality_id,
+            organization__is_active=True,
+        )
+        | Q(role__in=municipal_roles, municipality_id=municipality_id),
+        user__is_active=True,
+    )
+
+
 # Organizations and municipalities ---------------------------------------------------------------
 def visible_organizations(user) -> QuerySet[Organization]:
     return Organization.objects.filter(scope_for(user).organization_q())

@@ -266,3 +266,35 @@ def test_monitoring_year_list_is_computed_when_shown(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2031, 1, 10, 12, tzinfo=dt.UTC))
     form = forms.PeriodFilterForm()
     assert (2032, "2032") in list(form.fields["year"].choices)
+
+
+def test_municipal_editors_are_the_rows_whose_scope_edits_there(world):
+    """The reminders' recipients: every role row of the municipality whose user may edit the
+    municipality or that school, by the same grants as can_edit_*; nobody else's."""
+    home = world.home
+    closed = OrganizationFactory(municipality=home.municipality, is_active=False)
+    user_with_role(Role.CURATOR, organization=closed)
+    user_with_role(Role.HEAD, organization=home.school)
+    user_with_role(Role.METHODOLOGIST, municipality=home.municipality)
+    gone = user_with_role(Role.CURATOR, organization=home.school)
+    gone.is_active = False
+    gone.save()
+    user_with_role(Role.ADMIN)
+    rows = list(scoping.municipal_editors(home.municipality).select_related("user", "organization"))
+    assert {(r.user_id, r.organization_id) for r in rows} == {
+        (home.coordinator.pk, None),
+        (home.curator.pk, home.school.pk),
+    }
+    for row in rows:
+        if row.organization is not None:
+            assert scoping.can_edit_organization(row.user, row.organization)
+        else:
+            assert scoping.can_edit_municipality(row.user, home.municipality)
+    # everyone else with a role in the municipality who may edit something there is among them
+    others = RoleAssignment.objects.filter(user__is_active=True).exclude(pk__in=[r.pk for r in rows])
+    for row in others.select_related("user", "organization"):
+        school = row.organization
+        if school is not None and school.municipality_id == home.municipality.pk and school.is_active:
+            assert not scoping.can_edit_organization(row.user, school)
+        if row.municipality_id == home.municipality.pk:
+            assert not scoping.can_edit_municipality(row.user, home.municipality)
