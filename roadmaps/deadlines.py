@@ -185,6 +185,8 @@ AFTER_SCHOOL_YEAR = (
 )
 YEAR_END_PATTERNS = (r"(?:на|в|к)\s+конц[еау]\s+(?:каждого\s+)?(?:календарного\s+)?года",)
 NEXT_YEAR = re.compile(r"следующ\w*\s+за\s+отчетн|следующего\s+(?:календарного\s+)?года|следующего\s+за\s+ним")
+# a remark in brackets beside a deadline: by a plan or schedule, or to be agreed
+REMARK = re.compile(r"\((?=[^()]*(?:план|график|согласовани|отдельн|календар))[^()]*\)", re.I)
 # the order (or the roadmap it approves) as the start of a relative deadline
 ORDER_ANCHOR = re.compile(r"приказ|утвержд|издани|подписани|вступлени|настоящ|дорожн\w*\s+карт|опубликовани|принятия")
 
@@ -605,6 +607,14 @@ def parse_deadline(
         )
     try:
         result = _parse(original, period_start, period_end, order_date, checkpoints)
+        # a remark in brackets («в течение учебного года (по плану)», «май (по графику МО)») does not
+        # undo the deadline written beside it
+        bare = REMARK.sub(" ", original).strip()
+        if bare and bare != original.strip() and (not result.parsed or result.recurrence == RELATIVE):
+            plain = _parse(bare, period_start, period_end, order_date, checkpoints)
+            if plain.parsed and plain.recurrence != RELATIVE:
+                plain.text = original
+                result = plain
     except Exception as exc:  # noqa: BLE001 — a bad cell must be flagged for a person, never crash an import
         result = ParsedDeadline(original, False, None, note=f"Не удалось разобрать сроки ({type(exc).__name__}).")
     if not result.parsed:

@@ -50,13 +50,16 @@ DATE_RE = re.compile(rf"(?:{_DATE_NUMERIC}|{_DATE_WORDS})", re.I)
 # «№ 15 а», «N 01/288», «№ 4/12», «№280-____», «№ 123-од»: a single letter after a space belongs to the number
 NUMBER_RE = re.compile(
     r"(?:№|(?<![\w])N(?=\s*[\d_])|(?<![\w])No\.?(?=\s*\d))\s*"
-    r"(?P<num>[\w_][\w\-/._]*(?:\s?-\s?[\w_]+)?(?:\s[а-яa-z](?![\w.]))?)",
+    r"(?P<num>[\w_][\w\-/._]*(?:\s?-\s?[\w_]+)?(?:\s[а-яa-z](?:/[а-яa-z])?(?![\w.]))?)",
     re.I,
 )
 
 
 # the first line of an order's own header: «ПРИКАЗ № 12 14.04.2022 с. Валуевка»
-ORDER_HEADER = re.compile(r"^\s*(?:приказ|постановление|распоряжение)\b(?!\s+(?:от|о|об)\b)", re.I)
+ORDER_HEADER = re.compile(r"^\s*(?:приказ|постановление|распоряжение)\s*(?=№|N\s*\d|\d|«|$)", re.I)
+
+# «Постановление от 24.04.2015 г № 377-П»: the first words of the order's own header line
+ORDER_HEADER_FROM = re.compile(r"(?:приказ|постановление|распоряжение)(?:\s+от)?", re.I)
 
 SCHOOL_BEFORE = re.compile(
     r"(?:сош|оош|нош|школ\w*|гимнази\w*|лице\w*|мбоу|маоу|мкоу|гбоу|моу|мбдоу|мадоу|детск\w*\s+сад\w*|доу|"
@@ -92,7 +95,7 @@ def _date_of(m: re.Match) -> tuple[dt.date | None, bool]:
 
 
 def _clean_number(raw: str) -> tuple[str, bool]:
-    raw = raw.strip().rstrip(".,;")
+    raw = re.sub(r"\s*-\s*", "-", raw.strip().rstrip(".,;"))  # «165 - ОД» is «165-ОД»
     if "_" in raw or "…" in raw or re.search(r"\.{3}", raw):
         return "", True
     return raw, False
@@ -178,7 +181,8 @@ def find_order(lines: list[str]) -> OrderFound | None:
                 if not CITED_WORDS.search(sentence) or APPROVES.search(sentence):
                     stamps.append(found)
                     continue
-            if CITED_WORDS.search(sentence):
+            own_header = header_line or bool(ORDER_HEADER_FROM.fullmatch(sentence.strip())) and index <= 12
+            if CITED_WORDS.search(sentence) and not own_header:
                 continue
             if kind == "text" and len(text) <= 160 and index <= 12:
                 headers.append(found)
@@ -243,6 +247,8 @@ _P_FROM = re.compile(r"(?<![\w.])с\s+(?P<d1>\d{1,2})\.(?P<mo1>\d{1,2})\.(?P<y1>
 _P_YEARS = re.compile(
     rf"(?<![\d.])(?P<y1>{YEAR})\s*(?:г\.?|гг\.?|год\w*)?{_RANGE_SEP}(?P<y2>{YEAR}|\d{{2}})(?![\d.])\s*(?P<tail>[^,;()]{{0,30}})"
 )
+_PAIR = rf"{YEAR}\s*[-–/]\s*{YEAR}"
+_P_CHAIN = re.compile(rf"(?<![\d.]){_PAIR}(?:\s*(?:,|и|;)\s*{_PAIR})+(?![\d.])\s*(?P<tail>[^,;()]{{0,30}})")
 _P_FROM_TO_YEARS = re.compile(rf"(?<![\w])с\s+(?P<y1>{YEAR})\s*(?:г\.?|года?)?\s+по\s+(?P<y2>{YEAR})")
 _P_YEAR = re.compile(
     rf"(?<![\d.])(?P<y1>{YEAR})(?![\d.])\s*(?P<tail>(?:-?\s*(?:й|м|го))?\s*(?:г\.|год\w*|уч\w*\.?)[^,;()]{{0,20}})"
@@ -271,6 +277,15 @@ def period_in(text: str) -> tuple[dt.date, dt.date] | None:
             continue
         if start <= end:
             candidates.append((m.start(), (start, end)))
+    for m in _P_CHAIN.finditer(text):
+        years = [int(y) for y in re.findall(YEAR, m.group(0))]
+        # pairs of one year each, the next starting where the last ended, are school years whatever follows
+        school_years = all(b - a == 1 for a, b in zip(years[::2], years[1::2], strict=True)) and all(
+            years[i] == years[i + 1] for i in range(1, len(years) - 1, 2)
+        )
+        academic = _ACADEMIC_TAIL.match(m.group("tail")) or school_years
+        if academic and years == sorted(years) and 0 < years[-1] - years[0] <= 15:
+            candidates.append((m.start(), (dt.date(years[0], 9, 1), dt.date(years[-1], 8, 31))))
     taken = [c[0] for c in candidates]
     for m in _P_YEARS.finditer(text):
         if any(abs(m.start() - t) < 25 for t in taken):

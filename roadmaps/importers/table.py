@@ -201,6 +201,15 @@ def _row_roles(labels: list[str]) -> dict[str, int]:
             continue
         if key and key not in mapping:
             mapping[key] = position
+    deadlines = [i for i, label in enumerate(labels) if classify_header(label) == "deadline"]
+    if len(deadlines) > 1:
+        # «Срок начала | Срок окончания»: a person is due at the end
+        ends = [i for i in deadlines if re.search(r"оконч|заверш|конеч|конц", _norm_header(labels[i]))]
+        starts = [i for i in deadlines if re.search(r"начал", _norm_header(labels[i]))]
+        if ends:
+            mapping["deadline"] = ends[0]
+        elif starts and len(starts) < len(deadlines):
+            mapping["deadline"] = next(i for i in deadlines if i not in starts)
     if titles:
         ranked = sorted(titles, key=lambda i: (STAGE_WORDS.search(labels[i]) is not None, _title_rank(labels[i]), i))
         mapping["title"] = ranked[0]
@@ -247,7 +256,8 @@ def find_header(rows: list[RawRow]) -> Header | None:
             two = _two_row_labels(row, rows[index + 1])
             if two is not None:
                 two_mapping = _row_roles(two)
-                if len(two_mapping) > len(mapping):
+                # more roles, or the same roles placed better («Сроки» over «начало | окончание»)
+                if len(two_mapping) > len(mapping) or (len(two_mapping) == len(mapping) and two_mapping != mapping):
                     labels, mapping, height = two, two_mapping, 2
         if "title" not in mapping or len(mapping) < 3:
             continue
@@ -371,10 +381,14 @@ def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, 
     previous: ParsedActivity | None = None
     staged = "section" in mapping
     stage_number = ""
-    for row in body:
+    for position, row in enumerate(body):
         values = [c for c in row.distinct if c]
         number, title = _number_of(row, cell, has_number_column)
         details = any(cell(row, k) for k in DETAIL_ROLES)
+        if number and title and not details and position + 1 < len(body) and "." in number.strip(". "):
+            following = _number_of(body[position + 1], cell, has_number_column)[0]
+            if following.startswith(number.rstrip(". ") + ".") and len(following.strip(". ")) > len(number.strip(". ")):
+                continue  # «4.1. Семинары» over «4.1.1.», «4.1.2.»: the heading of a group, not an activity
         if staged:
             stage = cell(row, "section")
             if stage and (current is None or stage != current.title) and stage != number:

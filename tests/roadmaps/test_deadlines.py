@@ -192,3 +192,13 @@ def test_parser_never_raises_and_stays_in_period(text, start, length):
     assert result.dates == sorted(set(result.dates))
     assert result.parsed or result.dates == []
     assert result.recurrence in (None, "once", "annual", "quarterly", "monthly", "continuous", "as_needed", "relative")
+
+
+def test_a_remark_in_brackets_keeps_the_deadline_beside_it():
+    """«(по плану МО)», «(по графику)» beside a readable deadline do not make it an event's deadline."""
+    start, end = dt.date(2023, 9, 1), dt.date(2024, 8, 31)
+    parsed = parse_deadline("в течение учебного года (по плану)", start, end)
+    assert not parsed.flagged and parsed.dates == [dt.date(2024, 8, 31)]
+    assert parsed.text == "в течение учебного года (по плану)"
+    assert parse_deadline("май (по графику МО)", start, end).dates == [dt.date(2024, 5, 31)]
+    assert parse_deadline("по графику", start, end).flagged  # a schedule alone is still the person's to date
