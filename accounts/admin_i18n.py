@@ -102,6 +102,70 @@ def _export_field_labels() -> None:
     SelectableFieldsExportForm._get_field_label = label  # type: ignore[method-assign]
 
 
+def _json_in_words() -> None:
+    """Django's admin shows a JSON field as JSON: «[]» or «{}» in the form of a new object, «["head"]»
+    or «{"a": 1}» on a read-only page. Empty values are an empty box and a dash; others are words
+    («ключ: значение» a line, lists joined by commas); an empty box is saved as the field's default."""
+    import json
+
+    from django import forms
+    from django.contrib.admin import ModelAdmin, helpers
+    from django.contrib.admin.templatetags import admin_list
+    from django.db import models
+
+    class JSONFormField(forms.JSONField):
+        empty_value: object = None
+
+        def prepare_value(self, value):
+            if value in ([], {}, None, "[]", "{}", "null"):
+                return ""
+            return super().prepare_value(value)
+
+        def to_python(self, value):
+            if value in self.empty_values:
+                return self.empty_value() if callable(self.empty_value) else self.empty_value
+            return super().to_python(value)
+
+        def has_changed(self, initial, data):
+            if data in self.empty_values and initial in ([], {}, None):
+                return False
+            return super().has_changed(initial, data)
+
+    formfield_for_dbfield = ModelAdmin.formfield_for_dbfield
+
+    def formfield(self, db_field, request, **kwargs):
+        field = formfield_for_dbfield(self, db_field, request, **kwargs)
+        if isinstance(db_field, models.JSONField) and type(field) is forms.JSONField:
+            field.__class__ = JSONFormField
+            field.empty_value = db_field.default if db_field.has_default() else None  # type: ignore[attr-defined]
+        return field
+
+    def words(value) -> str:
+        if isinstance(value, dict):
+            return "\n".join(f"{key}: {words(item)}" for key, item in value.items())
+        if isinstance(value, list | tuple):
+            return ", ".join(words(item) for item in value)
+        if isinstance(value, bool):
+            return "да" if value else "нет"
+        return "" if value is None else str(value)
+
+    display_for_field = helpers.display_for_field
+
+    def display(value, field, empty_value_display, *args, **kwargs):
+        if isinstance(field, models.JSONField):
+            if isinstance(value, str):
+                try:
+                    value = json.loads(value)
+                except ValueError:
+                    return value or empty_value_display
+            return words(value) or empty_value_display
+        return display_for_field(value, field, empty_value_display, *args, **kwargs)
+
+    ModelAdmin.formfield_for_dbfield = formfield  # type: ignore[method-assign]
+    helpers.display_for_field = display  # type: ignore[assignment]
+    admin_list.display_for_field = display  # type: ignore[attr-defined]
+
+
 def install() -> None:
     from django.contrib.admin.templatetags import admin_list
     from simple_history.admin import SimpleHistoryAdmin
@@ -109,6 +173,7 @@ def install() -> None:
     _titles_in_case()
     _delete_action_in_case()
     _export_field_labels()
+    _json_in_words()
 
     admin_list._boolean_icon = boolean_icon
     helper = _history_helper_class()

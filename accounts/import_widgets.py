@@ -21,10 +21,19 @@ def _norm(value) -> str:
     return normalize_name(value)
 
 
-def _shown(value) -> str:
+def _shown(value, limit: int = 80) -> str:
+    """A cell's value as a message quotes it: dates as дд.мм.гггг, fractions with a comma, long
+    text cut (a 1,000-character cell would bury the message)."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
-    return clean_text(value)
+    text = clean_text(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
@@ -63,7 +72,7 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
         obj = self._index().get(_norm(value))
         if obj is None:
             raise ValueError(
-                f"{self.label} «{clean_text(value)}» не найден(а) или недоступен(на) вам. {self.allowed_text()}"
+                f"{self.label} «{_shown(value)}» не найден(а) или недоступен(на) вам. {self.allowed_text()}"
             )
         return obj
 
@@ -100,7 +109,7 @@ class ChoiceLabelWidget(widgets.Widget):
         if key in self.by_value:
             return self.by_value[key]
         allowed = "; ".join(self.labels.values())
-        raise ValueError(f"{self.label}: значение «{value}» не из списка. Допустимо: {allowed}.")
+        raise ValueError(f"{self.label}: значение «{_shown(value)}» не из списка. Допустимо: {allowed}.")
 
     def render(self, value, obj=None, **kwargs):
         return self.labels.get(value, value or "")
@@ -133,7 +142,7 @@ class RussianDateWidget(widgets.Widget):
                 return dt.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-        raise ValueError(f"{self.label}: «{value}» — не дата; пишите как 31.08.2025.")
+        raise ValueError(f"{self.label}: «{_shown(value)}» — не дата; пишите как 31.08.2025.")
 
     def render(self, value, obj=None, **kwargs):
         return value.strftime("%d.%m.%Y") if value else ""

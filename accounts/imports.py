@@ -17,6 +17,7 @@ import datetime as dt
 import gc
 import io
 import logging
+import re
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.names import clean_text, normalize_name
+from accounts.uploads import too_much_unpacked_message, unpacked_megabytes
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +86,9 @@ class Problem:
             where.append(f"строка {self.row}")
         if self.column:
             where.append(f"столбец «{self.column}»")
-        return (", ".join(where).capitalize() + ": " if where else "") + self.message
+        # the first letter up, the column's name as it is (str.capitalize() lowered «Стаж, лет»)
+        place = ", ".join(where)
+        return (place[:1].upper() + place[1:] + ": " if where else "") + self.message
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message}
@@ -137,6 +141,9 @@ def sniff(content: bytes, filename: str, *, allowed: tuple[str, ...] = (".xlsx",
     if not head.startswith(b"PK"):
         kind = "текст или CSV" if _looks_like_text(content) else "файл неизвестного формата"
         raise ImportRejected(f"Файл «{name}» — {kind}, а нужен {wanted}. Откройте его в Excel и сохраните как .xlsx.")
+    unpacked = unpacked_megabytes(content)
+    if unpacked is not None:  # checked before testzip() below unpacks every part
+        raise ImportRejected(too_much_unpacked_message(name, unpacked))
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
@@ -355,6 +362,18 @@ def read_workbook(
             f"На листе «{chosen.name}» строк данных: {_number(len(chosen.rows))}, допустимо не больше "
             f"{_number(max_rows())}: разделите файл на части. Ничего не загружено."
         )
+    # cells where a formula failed (#DIV/0!, #REF!, #Н/Д…): the reader sees them as empty
+    errors = [
+        Problem(
+            f"в ячейке {column_letter(col)}{row} ошибка формулы {code}: исправьте формулу или впишите значение.",
+            row=row,
+            column=chosen.headers[col] if col < len(chosen.headers) and chosen.headers[col] else None,
+        )
+        for (row, col), code in sorted(error_cells(content, chosen.name).items())
+        if row >= chosen.first_data_row
+    ]
+    if errors:
+        raise ImportRejected(errors)
     # columns without a header: data there would be lost silently
     for index, header in enumerate(chosen.headers):
         if not header and any(r[index] is not None for r in chosen.rows):
@@ -390,6 +409,56 @@ def _pick_sheet(sheets: list[Sheet], expected_keys: set[str], fits) -> Sheet | N
         return ranked[0] if second < best else None
     if best >= 2 and best >= 2 * second:
         return ranked[0]
+    return None
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+
+
+def error_cells(content: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
+    """{(Excel row, column index from 0): the error code} of the cells of `sheet_name` that hold a
+    formula's error («#DIV/0!»). Calamine reads such a cell as empty; the sheet's XML keeps the code
+    (t="e"). Parts are read only when they name an error cell at all."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            part = _sheet_part(archive, sheet_name)
+            if part is None:
+                return {}
+            xml = archive.read(part)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError):
+        return {}
+    if b't="e"' not in xml:
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    for attrs, body in _CELL.findall(xml):
+        if b't="e"' not in attrs:
+            continue
+        ref, value = _REF.search(attrs), _VALUE.search(body)
+        if ref is None:
+            continue
+        letters, number = ref.group(1).decode(), int(ref.group(2))
+        col = 0
+        for letter in letters:
+            col = col * 26 + ord(letter) - 64
+        found[(number, col - 1)] = value.group(1).decode("utf-8", "replace") if value else "#ОШИБКА"
+    return found
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
+    from xml.etree import ElementTree
+
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    rel_id = None
+    for element in workbook.iter():
+        if element.tag.endswith("}sheet") and element.get("name") == sheet_name:
+            rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+    for element in rels.iter():
+        if element.get("Id") == rel_id and rel_id:
+            target = element.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return None
 
 

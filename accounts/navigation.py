@@ -20,7 +20,8 @@ class NavItem:
     label: str
     url_name: str
     icon: str = "circle"
-    # None: every signed-in user; otherwise the roles that see the item (administrators see all)
+    # None: every signed-in user; otherwise the roles that see the item (administrators see all but
+    # the participant's own pages, which answer 403 to anyone who is not a participant)
     roles: frozenset[str] | None = None
     order: int = 100
     group: str = ""
@@ -29,6 +30,8 @@ class NavItem:
         if not scope.is_admin and scope.roles == {Role.PARTICIPANT}:
             # a participant sees only the items made for participants (accounts.middleware)
             return self.roles is not None and Role.PARTICIPANT in self.roles
+        if self.roles == {Role.PARTICIPANT}:
+            return Role.PARTICIPANT in scope.roles
         return self.roles is None or scope.has_role(*self.roles)
 
 

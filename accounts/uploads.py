@@ -62,6 +62,32 @@ def validate_upload(upload, allowed: tuple[str, ...] = DOCUMENTS, *, max_bytes: 
             raise ValidationError(f"Файл «{upload.name}» повреждён или не является файлом {ext}.")
 
 
+def unpacked_megabytes(content: bytes) -> int | None:
+    """For a ZIP container (.xlsx, .docx, .odt…) whose parts unpack to more than
+    UPLOAD_MAX_UNPACKED_BYTES: their size in megabytes, as the archive declares it (nothing is
+    unpacked to learn it). None for anything else. A few hundred kilobytes of blanks can unpack to
+    gigabytes (a «zip bomb»); a real table of 10 MB unpacks to about 100."""
+    import io
+    import zipfile
+
+    if not content.startswith(b"PK"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            total = sum(max(item.file_size, 0) for item in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None  # not readable as an archive: the readers say so in their own words
+    limit = int(getattr(settings, "UPLOAD_MAX_UNPACKED_BYTES", 200 * 1024 * 1024))
+    return total // (1024 * 1024) if total > limit else None
+
+
+def too_much_unpacked_message(name: str, megabytes: int) -> str:
+    return (
+        f"Файл «{name}» распаковывается в слишком большой объём ({megabytes} МБ): так не бывает у обычной "
+        "таблицы или документа. Откройте его, сохраните заново и загрузите ещё раз."
+    )
+
+
 def serve_file(field_file, *, download_name: str | None = None, inline: bool = False) -> FileResponse:
     """Stream a stored file. Call only after the object was fetched through the scoping module."""
     if not field_file:

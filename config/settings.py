@@ -177,6 +177,8 @@ MEDIA_URL = "/media-not-served/"  # uploads are served only by views that check 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# what the parts of an uploaded .xlsx/.docx may unpack to (a «zip bomb» is refused before it is read)
+UPLOAD_MAX_UNPACKED_BYTES = env_int("UPLOAD_MAX_UNPACKED_BYTES", 200 * 1024 * 1024, minimum=1024 * 1024)
 # LibreOffice reads .doc/.rtf/.odt/.xls/.ods roadmaps: its binary (found on PATH when empty) and
 # the seconds one conversion may take before it is killed
 SOFFICE_BINARY = env_str("SOFFICE_BINARY", "") or ""
@@ -185,7 +187,7 @@ ROADMAP_CONVERT_TIMEOUT = env_int("ROADMAP_CONVERT_TIMEOUT", 90, minimum=5)
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 365, minimum=1)
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "accounts.storage.UploadStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

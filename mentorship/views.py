@@ -297,7 +297,9 @@ def consent_missing(request):
         .order_by("organization__short_name", "last_name", "first_name")
     )
     page = _page(request, people)
-    return render(request, "mentorship/consent_missing.html", {"page": page})
+    # «Внести согласие» only where the user may write (a head of school reads, the curator writes)
+    editable = set(scoping.editable_organizations(request.user).values_list("pk", flat=True))
+    return render(request, "mentorship/consent_missing.html", {"page": page, "editable": editable})
 
 
 def _acts(user):

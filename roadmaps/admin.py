@@ -164,6 +164,18 @@ class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return Activity.objects.filter(roadmap__in=selectors.roadmaps_visible(request.user)).select_related("roadmap")
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # read-only: the roles by their names (the stored list holds codes)
+            return ["responsible_roles_display" if f == "responsible_roles" else f for f in fields]
+        return fields
+
+    @admin.display(description="распознанные роли ответственных")
+    def responsible_roles_display(self, obj) -> str:
+        labels = dict(Role.choices)
+        return ", ".join(str(labels.get(code, code)) for code in obj.responsible_roles or []) or "—"
+
     def _obj_editable(self, request, obj) -> bool:
         return selectors.can_edit_roadmap(request.user, obj.roadmap)
 

@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 
+from accounts.uploads import too_much_unpacked_message, unpacked_megabytes
 from roadmaps.importers.convert import KIND_LABELS, SUFFIX_KINDS, TARGET, convert, detect_kind
 from roadmaps.importers.table import RoadmapImportError
 
@@ -37,6 +38,11 @@ def prepare(file: BinaryIO | str, filename: str | None = None) -> tuple[str, byt
     data = _read_bytes(file)
     if limit and len(data) > limit:
         raise RoadmapImportError(f"Файл больше {limit // (1024 * 1024)} МБ: это не похоже на дорожную карту.")
+    if not data.strip():
+        raise RoadmapImportError(f"Файл «{PurePath(str(name)).name or 'файл'}» пуст.")
+    unpacked = unpacked_megabytes(data)
+    if unpacked is not None:
+        raise RoadmapImportError(too_much_unpacked_message(PurePath(str(name)).name or "файл", unpacked))
     kind = detect_kind(data, str(name))
     if not kind:
         suffix = PurePath(str(name)).suffix.lower()

@@ -1,0 +1,265 @@
+"""Hostile files (tests/hostile.py) through every import and upload path, posted by a real user with
+the test client: no 500, no traceback or Python value in what the user reads, a Russian message that
+names the row and the column where the fault has them, nothing written when the file is refused, and
+no uploaded file left behind in MEDIA_ROOT.
+
+Paths: the admin's imports of mentors, mentees and pairs (django-import-export), the background
+import page of the same, the roadmap upload (site and admin) and the `import_roadmap` command, and
+the document uploads (evidence of an execution record, a consent scan, a practice's file).
+The organizations' and users' admin imports read files with the same reader as the mentors' one
+(accounts.imports); the corpus of tests/badfiles covers their own faults.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.models import StagedUpload
+from mentorship.models import Consent, ImportJob, ImportStatus, Practice, PracticeFile
+from roadmaps.models import ExecutionRecord, Roadmap
+from tests import hostile
+from tests.roadmaps.factories import ActivityFactory, DueDateFactory, ExecutionRecordFactory, SchoolRoadmapFactory
+from tests.test_badfiles import COUNTED, _counts, _files, seed_people
+
+pytestmark = pytest.mark.django_db
+
+CASES = hostile.all_cases()
+# what a person must never read
+LEAKS = re.compile(
+    r"Traceback|object has no attribute|<class |\bNone\b|\{\}|\{'|\[\]|Column '|not found in dataset|BadZipFile|"
+    r"IntegrityError|DataError|ConversionSyntax|datetime\.|Decimal\(|Error\b|invalid literal|"
+    r"\bline \d|column \d|\(char \d"
+)
+SPREADSHEET_PATHS = {"mentors": ["admin:mentor", "job:mentors"], "mentees": ["admin:mentee", "job:mentees"]}
+SPREADSHEET_PATHS["pairs"] = ["admin:pair", "job:pairs"]
+ROADMAP_PATHS = ["roadmap", "admin:roadmap", "cmd:import_roadmap"]
+DOCUMENT_PATHS = ["evidence", "consent", "practice"]
+
+
+def _params(groups: dict[str, list[str]]):
+    for group, paths in groups.items():
+        for case in CASES[group]:
+            for path in paths:
+                marks = [pytest.mark.slow(seconds=20)] if case.slow else []
+                yield pytest.param(path, case, id=f"{path}-{group}-{case.id}", marks=marks)
+
+
+def _upload(case) -> SimpleUploadedFile:
+    return SimpleUploadedFile(case.filename, case.make(), content_type="application/octet-stream")
+
+
+# Runners: each returns (accepted, [(row, column, message), ...]) ------------------------------------
+def _admin(case, path, client, world):
+    model = path.split(":")[1]
+    response = client.post(
+        reverse(f"admin:mentorship_{model}_import"), {"import_file": _upload(case), "format": "0", "resource": "0"}
+    )
+    assert response.status_code == 200, response.status_code
+    context = response.context or {}
+    found = [(p.row, p.column, p.message) for p in context.get("problems") or []]
+    form = context.get("form")
+    if form is not None and form.errors:
+        found += [(None, None, " ".join(e)) for e in form.errors.values()]
+    accepted = context.get("confirm_form") is not None
+    assert not (accepted and found), f"a confirm button beside problems: {found}"
+    return accepted, found
+
+
+def _job(case, path, client, world, capture):
+    kind = path.split(":")[1]
+    with capture(execute=True):
+        response = client.post(reverse("mentorship:import_list"), {"kind": kind, "file": _upload(case)})
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 200:
+        preview = response.context.get("preview")
+        if preview is not None:
+            if preview.key and not preview.problems:
+                return True, []
+            assert preview.problems and not preview.key, "a bad file got a confirm button"
+            assert not ImportJob.objects.exists()
+            return False, [(p.row, p.column, p.message) for p in preview.problems]
+        form = response.context["form"]
+        return False, [(None, None, " ".join(e)) for e in form.errors.values()]
+    job = ImportJob.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
+    assert client.get(reverse("mentorship:import_detail", args=[job.pk])).status_code == 200
+    if job.status != ImportStatus.FAILED:
+        return True, []
+    found = [(None, None, job.message)]
+    for error in job.errors:
+        for text in error["messages"]:
+            column, _, message = text.partition(": ") if ": " in text else (None, "", text)
+            found.append((error["row"], column, message if column else text))
+    return False, found
+
+
+def _roadmap(case, path, client, world):
+    if path == "admin:roadmap":
+        client.force_login(world.admin)
+        urls = ("admin:roadmaps_roadmap_import", "admin:roadmaps_roadmap_import_confirm")
+    else:
+        urls = ("roadmaps:import", "roadmaps:import_confirm")
+    data = {"file": _upload(case), "municipality": world.home.municipality.pk, "organization": ""}
+    response = client.post(reverse(urls[0]), data)
+    assert response.status_code == 200, response.status_code
+    form = response.context.get("form")
+    staged = response.context.get("staged")
+    if staged is None:
+        assert form is not None and form.errors, "neither an error nor a preview"
+        return False, [(None, None, " ".join(e)) for e in form.errors.values()]
+    if case.may_pass:  # read into a preview: that is all an odd but readable file needs
+        return True, []
+    before = Roadmap.objects.count()
+    confirm = client.post(reverse(urls[1]), {"token": staged.token})
+    assert confirm.status_code == 302, confirm.status_code
+    found = [(None, None, str(m)) for m in get_messages(confirm.wsgi_request)]
+    return Roadmap.objects.count() > before, found
+
+
+def _command(case, path, world, tmp_path):
+    source = tmp_path / Path(case.filename).name
+    source.write_bytes(case.make())
+    try:
+        call_command("import_roadmap", str(source), municipality=world.home.municipality.name)
+    except CommandError as exc:
+        return False, [(None, None, str(exc))]
+    return True, []
+
+
+def _record(world):
+    roadmap = SchoolRoadmapFactory(organization=world.home.school)
+    due = DueDateFactory(activity=ActivityFactory(roadmap=roadmap))
+    return ExecutionRecordFactory(due=due, organization=world.home.school)
+
+
+def _document(case, path, client, world):
+    """Posts the file where a person attaches one; the answer is a redirect (kept) or the form again."""
+    if path == "evidence":
+        record = _record(world)
+        url = reverse("roadmaps:record", args=[record.pk])
+        data = {"status": "done", "completed_on": "20.12.2025", "evidence_file": _upload(case)}
+        stored = lambda: ExecutionRecord.objects.exclude(evidence_file="").exists()  # noqa: E731
+    elif path == "consent":
+        person = world.home_person
+        url = reverse("mentorship:consent_create", args=[person.pk])
+        data = {"given_on": "01.09.2025", "purpose": "Участие в программе наставничества", "scan": _upload(case)}
+        stored = lambda: Consent.objects.filter(person=person).exclude(scan="").exists()  # noqa: E731
+    else:
+        practice = Practice.objects.create(
+            organization=world.home.school, title="Кейс", authors="Иванова", description="Описание"
+        )
+        url = reverse("mentorship:practice_detail", args=[practice.pk])
+        data = {"title": "Материалы", "file": _upload(case)}
+        stored = lambda: PracticeFile.objects.exists()  # noqa: E731
+    response = client.post(url, data)
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 302:
+        assert stored(), "a redirect, but no file kept"
+        return True, []
+    form = response.context.get("form") or response.context.get("file_form")
+    assert form is not None and form.errors, "the form again, with no error"
+    return False, [(None, None, " ".join(form.errors.get(name, []) or [""])) for name in form.errors] + [
+        (None, None, " ".join(form.non_field_errors()))
+    ]
+
+
+def _check(case, accepted: bool, found, before, files_before, media: Path) -> None:
+    text = " | ".join(f"{row}/{column}/{message}" for row, column, message in found)
+    assert not LEAKS.search(" | ".join(f"{column or ''} {message}" for _, column, message in found)), text
+    if accepted:
+        assert case.may_pass, f"a hostile file was accepted: {text}"
+        return
+    assert _counts() == before, "something was written"
+    new_files = _files(media) - files_before
+    # a background job keeps the file it was given (the job's record); nothing else may stay behind
+    assert all(name.startswith("mentorship/imports/") for name in new_files), new_files
+    assert not StagedUpload.objects.exists()
+    assert found and any(re.search(r"[а-яё]{3}", m or "", re.I) for _, _, m in found), text
+    matching = [f for f in found if not case.expect or case.expect in (f[2] or "") or case.expect in f"{f[1]}: {f[2]}"]
+    assert matching, f"expected «{case.expect}» in: {text}"
+    if case.row is not None:
+        assert any(row == case.row or f"трока {case.row}" in (message or "") for row, _, message in matching), text
+    if case.column is not None:
+        assert any(column == case.column or f"«{case.column}»" in (message or "") for _, column, message in matching), (
+            text
+        )
+
+
+@pytest.fixture
+def home_person(world):
+    from tests.mentorship.factories import MenteeFactory
+
+    world.home_person = MenteeFactory(organization=world.home.school, last_name="Согласова")
+    return world.home_person
+
+
+@pytest.mark.parametrize(("path", "case"), list(_params({**SPREADSHEET_PATHS})))
+def test_hostile_spreadsheet(path, case, world, client_for, settings, django_capture_on_commit_callbacks):
+    settings.IMPORT_MAX_ROWS = 200
+    seed_people(world)
+    media = Path(settings.MEDIA_ROOT)
+    before, files_before = _counts(), _files(media)
+    client = client_for(world.home.coordinator)
+    started = time.monotonic()
+    if path.startswith("admin:"):
+        accepted, found = _admin(case, path, client, world)
+    else:
+        accepted, found = _job(case, path, client, world, django_capture_on_commit_callbacks)
+    assert time.monotonic() - started < 60, "a hostile file kept the request for a minute"
+    _check(case, accepted, found, before, files_before, media)
+
+
+@pytest.mark.parametrize(("path", "case"), list(_params({"roadmap": ROADMAP_PATHS})))
+def test_hostile_roadmap_document(path, case, world, client_for, settings, tmp_path):
+    media = Path(settings.MEDIA_ROOT)
+    before, files_before = _counts(), _files(media)
+    client = client_for(world.home.coordinator)
+    if path == "cmd:import_roadmap":
+        accepted, found = _command(case, path, world, tmp_path)
+    else:
+        accepted, found = _roadmap(case, path, client, world)
+    if accepted:
+        assert case.may_pass, f"a hostile roadmap was accepted: {found}"
+        return
+    _check(case, accepted, found, before, files_before, media)
+
+
+@pytest.mark.parametrize(("path", "case"), list(_params({"document": DOCUMENT_PATHS})))
+def test_hostile_document_upload(path, case, world, home_person, client_for, settings):
+    if "max_mb" in case.extra:
+        settings.UPLOAD_MAX_BYTES = case.extra["max_mb"] * 1024 * 1024
+    media = Path(settings.MEDIA_ROOT)
+    files_before = _files(media)
+    client = client_for(world.home.coordinator)
+    accepted, found = _document(case, path, client, world)
+    new_files = _files(media) - files_before
+    if accepted:
+        assert case.may_pass, f"a hostile file was kept: {new_files}"
+        # whatever its name said, the file lands inside MEDIA_ROOT, under a name without a path
+        assert all(".." not in name and "etc/passwd" not in name for name in new_files), new_files
+        return
+    assert not new_files, f"a refused upload left {new_files}"
+    text = " | ".join(m for _, _, m in found if m)
+    assert not LEAKS.search(text), text
+    assert re.search(r"[а-яё]{3}", text, re.I), text
+    assert not case.expect or case.expect in text, f"expected «{case.expect}» in: {text}"
+
+
+@pytest.mark.slow(seconds=20)
+def test_the_generator_writes_every_case_and_a_manifest(tmp_path):
+    import json
+
+    hostile.main(str(tmp_path))
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest) == sum(len(cases) for cases in CASES.values())
+    assert all((tmp_path / item["file"]).exists() for item in manifest)
+
+
+assert COUNTED  # the models whose rows are counted before and after (tests/test_badfiles.py)
