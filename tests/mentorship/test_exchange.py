@@ -214,3 +214,40 @@ def test_thousands_of_rows_import_in_seconds(world):
     assert job.status == "done" and job.created_count == rows
     assert Person.history.count() == rows
     assert len(queries.captured_queries) < rows / 10, f"{len(queries.captured_queries)} statements for {rows} rows"
+
+
+def test_one_file_adds_changes_and_keeps_people_and_a_repeated_bad_value_is_named_at_every_row(world):
+    """The column-by-column check: a value is read once per file, but its verdict lands on each row
+    that has it; new, changed and unchanged people of one file are told apart."""
+    org = world.home.school.short_name
+    first = _job(world.home.curator, "mentors", xlsx(MENTOR_HEADERS, [mentor_row(org, n) for n in range(2)]))
+    assert first.created_count == 2
+    mixed = [
+        mentor_row(org, 0),  # as stored
+        mentor_row(org, 1, **{"Стаж, лет": 25, "Предметы": "Математика"}),  # changed, list too
+        mentor_row(org, 2),  # new
+    ]
+    second = _job(world.home.curator, "mentors", xlsx(MENTOR_HEADERS, mixed))
+    assert (second.created_count, second.updated_count, second.skipped_count) == (1, 1, 1), second.errors
+    changed = Person.objects.get(last_name="Наставникова1")
+    assert changed.experience_years == 25 and list(changed.subjects.values_list("name", flat=True)) == ["Математика"]
+    assert changed.history.count() == 2 and Person.objects.get(last_name="Наставникова0").history.count() == 1
+
+    bad = [
+        mentor_row(org, 1, **{"Квалификационная категория": "Супервысшая", "Стаж, лет": 30}),
+        mentor_row(org, 3, **{"Стаж, лет": 10.5}),
+        mentor_row(org, 4, **{"Квалификационная категория": "Супервысшая"}),
+        mentor_row(org, 5, **{"Стаж, лет": 10.5, "Телефон": "12-34"}),
+    ]
+    refused = _job(world.home.curator, "mentors", xlsx(MENTOR_HEADERS, bad))
+    assert refused.status == ImportStatus.FAILED
+    by_row = {e["row"]: e["messages"] for e in refused.errors}
+    assert set(by_row) == {2, 3, 4, 5}
+    for row in (2, 4):
+        assert any(m.startswith("Квалификационная категория:") and "не из списка" in m for m in by_row[row])
+    for row in (3, 5):
+        assert any("нужно целое число" in m for m in by_row[row])
+    assert any(m.startswith("Телефон:") and "Телефон указан неверно" in m for m in by_row[5])
+    # nothing of the refused file was written: the changed person keeps the stored values
+    changed.refresh_from_db()
+    assert changed.experience_years == 25 and Person.objects.filter(is_mentor=True).count() == 3
