@@ -432,14 +432,22 @@ def participant_dynamics(org_ids: list[int], start: dt.date, end: dt.date) -> li
 
 # Reporting rates -------------------------------------------------------------------------------------
 def reporting_by_organization(
-    org_ids: list[int] | QuerySet, start: dt.date, end: dt.date, *, group: str = "organization"
+    org_ids: list[int] | QuerySet,
+    start: dt.date,
+    end: dt.date,
+    *,
+    group: str = "organization",
+    today: dt.date | None = None,
 ) -> dict[int, dict[str, int]]:
+    """Reports expected, submitted and on time per organization (or `group`) of the campaigns due in
+    the period. With `today`, a report whose deadline is still ahead is expected only once it is
+    in (submitted early, it counts, on time): not yet submitted, it is neither missing nor late."""
     rows = (
         Assignment.objects.filter(organization_id__in=org_ids, campaign__deadline__range=(start, end))
         .exclude(campaign__status=CampaignStatus.DRAFT)
         .values(key=F(group_path(group)))
         .annotate(
-            expected=Count("pk"),
+            expected=Count("pk", filter=expected_by(today)),
             submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
             on_time=Count("pk", filter=Q(first_submitted_at__lte=F("campaign__due_at"))),
             accepted=Count("pk", filter=Q(status=AssignmentStatus.ACCEPTED)),
@@ -449,14 +457,40 @@ def reporting_by_organization(
     return {r["key"]: r for r in rows}
 
 
-def campaign_rates(municipality_ids: list[int], start: dt.date, end: dt.date) -> list[Campaign]:
-    return list(
-        with_rates(
-            Campaign.objects.filter(municipality_id__in=municipality_ids, deadline__range=(start, end)).exclude(
-                status=CampaignStatus.DRAFT
-            )
-        ).order_by("deadline", "pk")
+def expected_by(today: dt.date | None, prefix: str = "") -> Q:
+    """The assignments a rate counts on `today`: those whose deadline has come, and those already
+    submitted before it (None: every assignment)."""
+    if today is None:
+        return Q()
+    return Q(**{f"{prefix}campaign__deadline__lte": today}) | Q(**{f"{prefix}first_submitted_at__isnull": False})
+
+
+def campaign_rates(
+    municipality_ids: list[int], start: dt.date, end: dt.date, *, today: dt.date | None = None
+) -> list[Campaign]:
+    """The campaigns due in the period with their rates; with `today`, a campaign whose deadline is
+    still ahead expects only the reports already in (`pending` is set on it)."""
+    qs = Campaign.objects.filter(municipality_id__in=municipality_ids, deadline__range=(start, end)).exclude(
+        status=CampaignStatus.DRAFT
     )
+    if today is None:
+        campaigns = list(with_rates(qs).order_by("deadline", "pk"))
+    else:
+        campaigns = list(
+            qs.annotate(
+                expected=Count(
+                    "assignments",
+                    filter=Q(deadline__lte=today) | Q(assignments__first_submitted_at__isnull=False),
+                    distinct=True,
+                ),
+                submitted=Count("assignments", filter=Q(assignments__first_submitted_at__isnull=False), distinct=True),
+                on_time=Count("assignments", filter=Q(assignments__first_submitted_at__lte=F("due_at")), distinct=True),
+                accepted=Count("assignments", filter=Q(assignments__status=AssignmentStatus.ACCEPTED), distinct=True),
+            ).order_by("deadline", "pk")
+        )
+    for c in campaigns:
+        c.pending = today is not None and c.deadline > today  # type: ignore[attr-defined]
+    return campaigns
 
 
 # Effectiveness ---------------------------------------------------------------------------------------
@@ -499,7 +533,7 @@ def metric_values(
     ids = [o.pk for o in organizations]
     where: list[int] | QuerySet = ids if source is None else source
     figures = organization_figures(where, start, end, today, keys=ids)
-    reporting = reporting_by_organization(where, start, end)
+    reporting = reporting_by_organization(where, start, end, today=today)
     satisfaction = scale_averages(where, kinds=[CampaignKind.QUALITY], start=start, end=end)
     sat_by_org: dict[int, list[float]] = defaultdict(list)
     for (_kind, org_id, _dim), avg in satisfaction.items():

@@ -481,7 +481,7 @@ def _counts(
     from monitoring.models import Answer
 
     figures = selectors.organization_figures(org_ids, period.start, period.end, today, group=group, keys=keys)
-    reporting = selectors.reporting_by_organization(org_ids, period.start, period.end, group=group)
+    reporting = selectors.reporting_by_organization(org_ids, period.start, period.end, group=group, today=today)
     counts = _Counts(figures, reporting, {}, defaultdict(dict), {})
     if not details or (isinstance(org_ids, list) and not org_ids):
         return counts
@@ -806,7 +806,7 @@ def collect(
         organizations=[OrgBrief(r.name, r.name, r.kind, r.pairs, r.practices) for r in rows],
         activities=_activities(municipality, organizations, period, today),
         indicator_rows=indicator_list,
-        campaigns=selectors.campaign_rates([municipality.pk], period.start, period.end),
+        campaigns=selectors.campaign_rates([municipality.pk], period.start, period.end, today=today),
         practices=practices,
         practices_total=len(practices),
         ranking=ranking,
@@ -862,7 +862,7 @@ def collect_region(
         .annotate(
             count=Count("campaign", distinct=True),
             municipalities=Count("campaign__municipality", distinct=True),
-            expected=Count("pk"),
+            expected=Count("pk", filter=selectors.expected_by(today)),
             submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
             on_time=Count("pk", filter=Q(first_submitted_at__lte=F("campaign__due_at"))),
         )

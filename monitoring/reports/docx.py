@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -26,20 +26,22 @@ from accounts.plurals import noun_of
 from monitoring.reports import fmt
 from monitoring.reports.charts import ChartSpec, render_png
 from monitoring.reports.data import AnnualData
+from monitoring.reports.fmt import nobreak
 from monitoring.reports.rules import Finding, rules_table
 
 FONT = "Times New Roman"
+# «… проведён в соответствии с:» — each act in the instrumental, as the sentence governs it
 NORMATIVE = [
-    "Распоряжение Министерства просвещения Российской Федерации от 25 декабря 2019 г. № Р-145 «Об утверждении "
+    "распоряжением Министерства просвещения Российской Федерации от 25 декабря 2019 г. № Р-145 «Об утверждении "
     "методологии (целевой модели) наставничества обучающихся для организаций, осуществляющих образовательную "
     "деятельность по общеобразовательным, дополнительным общеобразовательным и программам среднего "
-    "профессионального образования, в том числе с применением лучших практик обмена опытом между обучающимися».",
-    "Письмо Министерства просвещения Российской Федерации от 23 января 2020 г. № МР-42/02 «О направлении "
-    "целевой модели наставничества и методических рекомендаций».",
-    "Письмо Министерства просвещения Российской Федерации и Профессионального союза работников народного "
+    "профессионального образования, в том числе с применением лучших практик обмена опытом между обучающимися»",
+    "письмом Министерства просвещения Российской Федерации от 23 января 2020 г. № МР-42/02 «О направлении "
+    "целевой модели наставничества и методических рекомендаций»",
+    "письмом Министерства просвещения Российской Федерации и Профессионального союза работников народного "
     "образования и науки Российской Федерации от 21 декабря 2021 г. № АЗ-1128/08 «О направлении методических "
     "рекомендаций» (методические рекомендации по разработке и внедрению системы (целевой модели) наставничества "
-    "педагогических работников в образовательных организациях).",
+    "педагогических работников в образовательных организациях)",
 ]
 # the cell's side paddings (0,19 cm each in "Table Grid") and a little air, in EMU
 CELL_PAD_EMU = int(Cm(0.45))
@@ -204,14 +206,14 @@ class Writer:
         p.alignment = align
         if indent:
             p.paragraph_format.first_line_indent = Cm(1.25)
-        run = p.add_run(text)
+        run = p.add_run(nobreak(text))
         run.bold = bold
         if size:
             run.font.size = Pt(size)
         return p
 
     def caption(self, text: str, *, above: bool, align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
-        p = self.doc.add_paragraph(text)
+        p = self.doc.add_paragraph(nobreak(text))
         p._p.style = self._caption_id
         p.alignment = align
         p.paragraph_format.keep_with_next = above
@@ -229,7 +231,7 @@ class Writer:
         numeric = numeric or set()
         self.tables += 1
         self.caption(f"Таблица {self.tables} — {title}", above=True)
-        texts = [[fmt.DASH if v is None else str(v).replace("№ ", "№\u00a0") for v in row] for row in rows]
+        texts = [[fmt.DASH if v is None else nobreak(str(v)) for v in row] for row in rows]
         widths = fit_widths(head, texts, self.text_width)
         table = self.doc.add_table(rows=1, cols=len(head))
         table.style = "Table Grid"
@@ -290,23 +292,40 @@ class Writer:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def signature(self, position: str, name: str) -> None:
+        """Position (left, may take several lines), a line to sign and the name on the position's
+        last line; one row that never splits across pages and stays on the page of the text above
+        it (keep_with_next on the paragraphs before it: `keep_with_previous`)."""
         table = self.doc.add_table(rows=1, cols=3)
         table.autofit = False
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        table._tbl.tblPr.append(layout)
+        row = table.rows[0]
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         widths = [int(self.text_width * 0.5), int(self.text_width * 0.22), int(self.text_width * 0.28)]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Emu(width)  # the grid: LibreOffice sizes the cells by it
         for cell, text, width, align in zip(
-            table.rows[0].cells,
-            [position, "", name],
+            row.cells,
+            [position, "", nobreak(name)],
             widths,
             [WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT],
             strict=True,
         ):
             cell.width = Emu(width)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
             p = cell.paragraphs[0]
             p.alignment = align
+            p.paragraph_format.first_line_indent = Cm(0)
             p.add_run(text)
-        line = table.rows[0].cells[1].paragraphs[0]
+        line = row.cells[1].paragraphs[0]
         line.add_run("______________")
-        line.paragraph_format.first_line_indent = Cm(0)
+
+    def keep_with_previous(self, count: int) -> None:
+        """The last `count` paragraphs stay on the page of what follows them (a signature with the
+        end of the text above it)."""
+        for p in self.doc.paragraphs[-count:]:
+            p.paragraph_format.keep_with_next = True
 
     def save(self) -> bytes:
         out = io.BytesIO()
@@ -403,18 +422,16 @@ def build_docx(
     # 1. Normative basis ------------------------------------------------------------------------------
     w.heading("Нормативная основа")
     w.para(f"Мониторинг реализации целевой модели наставничества в {m.prepositional} проведён в соответствии с:")
-    for index, text in enumerate(NORMATIVE, start=1):
-        w.para(f"{index}) {text}")
-    n = len(NORMATIVE)
+    acts = list(NORMATIVE)
+    missing_roadmap = False
     if m.regional:
-        w.para(
-            f"{n + 1}) муниципальными дорожными картами реализации целевой модели наставничества (на отчётный "
+        acts.append(
+            "муниципальными дорожными картами реализации целевой модели наставничества (на отчётный "
             f"период зарегистрированы в {fmt.num(data.municipal_roadmaps)} из "
-            f"{fmt.count(len(data.rows), 'муниципалитета', 'муниципалитетов', 'муниципалитетов')} {m.genitive})."
+            f"{fmt.count(len(data.rows), 'муниципалитета', 'муниципалитетов', 'муниципалитетов')} {m.genitive})"
         )
     elif data.roadmaps:
         for r in data.roadmaps:
-            n += 1
             order = (
                 f"утверждённой приказом от {fmt.date_long(r['order_date'])}"
                 + (f" № {r['order_number']}" if r["order_number"] else "")
@@ -425,12 +442,16 @@ def build_docx(
                     else "(реквизиты приказа об утверждении не указаны)"
                 )
             )
-            w.para(
-                f"{n}) муниципальной дорожной картой «{r['title']}» на период с {fmt.date_short(r['period_start'])} "
-                f"по {fmt.date_short(r['period_end'])}, {order}."
+            acts.append(
+                f"муниципальной дорожной картой «{r['title']}» на период с {fmt.date_short(r['period_start'])} "
+                f"по {fmt.date_short(r['period_end'])}, {order}"
             )
     else:
-        w.para(f"{n + 1}) муниципальная дорожная карта на отчётный период в системе не зарегистрирована.")
+        missing_roadmap = True
+    for index, text in enumerate(acts, start=1):
+        w.para(f"{index}) {text}{'.' if index == len(acts) else ';'}")
+    if missing_roadmap:
+        w.para("Муниципальная дорожная карта на отчётный период в системе не зарегистрирована.")
 
     # 2. Network ------------------------------------------------------------------------------------------
     w.heading("Сеть образовательных организаций")
@@ -598,7 +619,8 @@ def build_docx(
     if data.campaigns:
         w.para(
             f"Проведено {fmt.count(data.campaign_count, 'кампания', 'кампании', 'кампаний')} мониторинга. Ожидалось "
-            f"{fmt.num(t.reports_expected)} отчётов образовательных организаций, сдано {fmt.num(t.reports_submitted)} "
+            f"{fmt.count(t.reports_expected, 'отчёт', 'отчёта', 'отчётов')} образовательных организаций, сдано "
+            f"{fmt.num(t.reports_submitted)} "
             f"({fmt.pct(t.reporting_rate)}), в срок — {fmt.num(t.reports_on_time)} ({fmt.pct(t.on_time_rate)})."
         )
         w.table(
@@ -606,7 +628,7 @@ def build_docx(
             ["Кампании" if m.regional else "Кампания", "Срок сдачи", "Ожидалось", "Сдано", "В срок", "В срок, %"],
             [
                 [
-                    c.title,
+                    c.title + (" (срок сдачи не наступил: учтены сданные)" if getattr(c, "pending", False) else ""),
                     fmt.date_short(c.deadline),
                     fmt.num(c.expected),
                     fmt.num(c.submitted),
@@ -726,6 +748,7 @@ def build_docx(
     # Signature -------------------------------------------------------------------------------------------------
     w.para("")
     w.para("")
+    w.keep_with_previous(3)  # the note on the rules and the two blank lines stay with the signature
     position = (settings.signatory_position if settings is not None else "") or (
         f"Руководитель органа исполнительной власти {m.genitive} в сфере образования"
         if m.regional

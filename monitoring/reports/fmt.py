@@ -8,6 +8,7 @@ official document wants a thin one, and the rest is three lines each.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.utils import formats, translation
@@ -65,6 +66,15 @@ def date_short(value: dt.date | None) -> str:
 def count(n: int, one: str, few: str, many: str) -> str:
     """«1 234 наставника»: accounts.plurals.count_forms with the document's number style."""
     return count_forms(n, one, few, many, number=num)
+
+
+_INITIAL = re.compile(r"\b([А-ЯЁ])\. (?=[А-ЯЁ])")
+
+
+def nobreak(text: str) -> str:
+    """No line break inside «№ 3» and «Е. В. Ткачёва»: a no-break space after «№» and after an
+    initial («МБОУ «СШ № 3»» broke as «СШ №» / «3»» at a line's end)."""
+    return _INITIAL.sub("\\1.\u00a0", text.replace("№ ", f"№{NBSP}"))
 
 
 def names(items: list[str], limit: int = 0) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from accounts.plurals import plural
 from monitoring.reports import fmt
 from monitoring.reports.data import AnnualData, OrgRow
 
@@ -443,6 +444,9 @@ def _growth(d: AnnualData, v, r: Rule):
     )
 
 
+_DIRECTIONS = ("направлению", "направлениям", "направлениям")  # «по направлению «…»», «по направлениям «…», «…»»
+
+
 @rule(
     11,
     "Анкетирование",
@@ -457,12 +461,12 @@ def _no_growth(d: AnnualData, v, r: Rule):
         return None
     return Finding(
         r,
-        f"Прирост меньше {fmt.num(v['min_growth'])} балла по направлениям: "
+        f"Прирост меньше {fmt.num(v['min_growth'])} балла по {plural(len(rows), *_DIRECTIONS)}: "
         + "; ".join(
             f"{x.dimension} — с {fmt.score(x.entry)} до {fmt.score(x.final)} ({fmt.signed(x.delta)})" for x in rows
         )
         + ".",
-        "Наставникам пересмотреть задачи персонализированных программ по направлениям «"
+        f"Наставникам пересмотреть задачи персонализированных программ по {plural(len(rows), *_DIRECTIONS)} «"
         + "», «".join(x.dimension for x in rows)
         + _by_level(
             d,

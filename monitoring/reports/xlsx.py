@@ -37,11 +37,16 @@ KIND_SHORT = {
     "other": "Иная",
 }
 
-_BOLD = Font(bold=True)
+#: one typeface on every sheet, as in the Word report (LibreOffice prints it with the metric-compatible
+#: Liberation Serif); openpyxl's default is Calibri for data and an unnamed font for bold headers
+FONT = "Times New Roman"
+_PLAIN = Font(name=FONT, size=11)
+_BOLD = Font(name=FONT, size=11, bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
+_WRAP = Alignment(wrap_text=True, vertical="top", indent=1)  # text never touches a number on its left
+_NUMBER = Alignment(vertical="top")  # a number in a row of wrapped text stays on the row's first line
 _HEAD_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 # A4 landscape printable width in Excel width units at 100 % (≈ 0.19 cm per unit, margins 2 + 1 cm)
@@ -68,6 +73,10 @@ class Sheet:
         if header:
             # headers wrap: the longest word decides
             need = max((len(w) for w in text.split()), default=4) * 1.2 + 3  # bold, never broken
+            if len(text) <= 20:
+                # a short header that fits on one line keeps air on both sides (Times New Roman bold
+                # filled «Сроков наступило» edge to edge, touching the next column's header)
+                need = max(need, len(text) * 0.85 + 3)
         else:
             need = len(text) + 2
         limit = self.wrap.get(col, 60)
@@ -76,11 +85,16 @@ class Sheet:
     def title(self, text: str, *, span: int = 6, size: int = 13) -> None:
         row = self.ws.max_row + 1 if self.ws.max_row > 1 or self.ws["A1"].value else 1
         cell = self.ws.cell(row=row, column=1, value=safe(text))
-        cell.font = Font(bold=True, size=size)
+        cell.font = Font(name=FONT, bold=True, size=size)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if span > 1:
             self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
-        self._title_rows = getattr(self, "_title_rows", []) + [(row, text, span)]
+        self._title_rows = getattr(self, "_title_rows", []) + [(row, text, span, size)]
+
+    def line(self, text: str) -> None:
+        """A line of plain text under the title («Период: …»)."""
+        self.ws.append([safe(text)])
+        self.ws.cell(row=self.ws.max_row, column=1).font = _PLAIN
 
     def blank(self) -> None:
         self.ws.append([])
@@ -104,10 +118,10 @@ class Sheet:
             kind = kinds[col - 1] if kinds and col - 1 < len(kinds) else None
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell.number_format = FORMATS.get(kind or "", DEC2 if isinstance(value, float) else INT)
+                cell.alignment = _NUMBER
             else:
                 cell.alignment = _WRAP
-            if bold:
-                cell.font = _BOLD
+            cell.font = _BOLD if bold else _PLAIN
             self._fit(col, value)
 
     def finish(self, *, freeze_col: int = 1) -> None:
@@ -124,9 +138,11 @@ class Sheet:
             if lines > 1:
                 ws.row_dimensions[row[0].row].height = 15 * lines
         total = sum(self.widths.values()) or 60
-        for row, text, span in getattr(self, "_title_rows", []):
+        for row, text, span, size in getattr(self, "_title_rows", []):
             span_width = sum(self.widths.get(c, 8.43) for c in range(1, span + 1))
-            ws.row_dimensions[row].height = 18 * _lines(text, span_width * 0.85)
+            # a width unit holds one character of 11 pt; a bold title of `size` pt takes more
+            per_line = span_width * 0.85 * 11 / size / 1.1
+            ws.row_dimensions[row].height = 1.5 * size * _lines(text, per_line)
         # a very wide table prints two pages wide at a readable scale, its first column repeated
         wide = total > WIDE_CHARS
         setup(ws, landscape=self.landscape or total > 95, pages_wide=2 if wide else 1)
@@ -154,8 +170,10 @@ def setup(ws, *, landscape: bool, pages_wide: int = 1) -> None:
     ws.print_options.horizontalCentered = False
     ws.oddHeader.left.text = "&A"
     ws.oddHeader.left.size = 9
+    ws.oddHeader.left.font = FONT
     ws.oddFooter.right.text = "Страница &P из &N"
     ws.oddFooter.right.size = 9
+    ws.oddFooter.right.font = FONT
 
 
 def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec], overrides: dict | None) -> bytes:
@@ -171,7 +189,7 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
         f"{m.genitive} за {data.period.label}",
         span=2,
     )
-    s.ws.append([f"Период: {fmt.date_short(data.start)} – {fmt.date_short(data.end)}"])
+    s.line(f"Период: {fmt.date_short(data.start)} – {fmt.date_short(data.end)}")
     s.blank()
     s.head(["Показатель", "Значение"])
     summary = [
@@ -202,9 +220,9 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
         s.row([label, value], ["", kind])
     if data.network:
         s.blank()
-        s.head(["Тип организации", "Организаций / с парами"], repeat=False)
+        s.head(["Тип организации", "Организаций", "С действующими парами"], repeat=False)
         for k in data.network:
-            s.row([k["kind"], f"{fmt.num(k['total'])} / {fmt.num(k['active'])}"])
+            s.row([k["kind"], k["total"], k["active"]], ["", "int", "int"])
     if data.pairs_by_form:
         s.blank()
         s.head(["Форма наставничества", "Пар и групп"], repeat=False)
@@ -224,7 +242,7 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
 
     if data.activities:
         s = Sheet(wb, "Дорожная карта", landscape=True)
-        s.wrap = {1: 8, 2: 60, 3: 24, 9: 45}
+        s.wrap = {1: 7, 2: 48, 3: 20, 9: 40}  # one page wide in landscape
         s.head(
             [
                 "№",
@@ -301,7 +319,7 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
         for c in data.campaigns:
             s.row(
                 [
-                    c.title,
+                    c.title + (" (срок сдачи не наступил: учтены сданные)" if getattr(c, "pending", False) else ""),
                     fmt.date_short(c.deadline),
                     c.expected,
                     c.submitted,
@@ -370,8 +388,9 @@ def _charts_sheet(wb: Workbook, specs: list[ChartSpec]) -> None:
             for i, value in enumerate(values, start=3):
                 cell = ws.cell(row=i, column=data_col + j, value=value)
                 cell.number_format = DEC1 if isinstance(value, float) else INT
+                cell.font = _PLAIN
         for i, category in enumerate(spec.categories, start=3):
-            ws.cell(row=i, column=data_col, value=safe(category))
+            ws.cell(row=i, column=data_col, value=safe(category)).font = _PLAIN
         ws.column_dimensions[get_column_letter(data_col)].width = 40
         last = 2 + len(spec.categories)
         cats = Reference(ws, min_col=data_col, min_row=3, max_row=last)
@@ -390,7 +409,9 @@ def _charts_sheet(wb: Workbook, specs: list[ChartSpec]) -> None:
             chart.x_axis.delete = False
             chart.y_axis.delete = False
             chart.y_axis.numFmt = "0"
-        chart.title = spec.title
+        # the caption above the chart names it («Рисунок N — …»): no second title inside the frame
+        if spec.kind == "pie" and chart.legend is not None:
+            chart.legend.position = "b"  # long form names fit under the pie, not cut at its right
         chart.add_data(values, titles_from_data=True)
         chart.set_categories(cats)
         chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM

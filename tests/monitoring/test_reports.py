@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -61,7 +62,9 @@ def test_build_xlsx_figures_match_database(data, django_capture_on_commit_callba
     assert summary["Персонализированных программ"] == 2
     assert summary["Молодых специалистов в парах"] == 2 and summary["Молодых специалистов"] == 3
     assert summary["Охват молодых специалистов, %"] == 66.7
-    assert summary["Ожидалось отчётов ОО"] == 2 and summary["Сдано отчётов"] == 1
+    # the campaign's deadline is ahead: the report already in is counted, the other school's is
+    # neither missing nor late yet (test_a_report_not_yet_due_is_not_missing)
+    assert summary["Ожидалось отчётов ОО"] == 1 and summary["Сдано отчётов"] == 1
     per_org = {r[0]: r for r in wb["По организациям"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert set(per_org) == {w.home.school.short_name, w.home.other_school.short_name, "Итого"}
     heads = [c.value for c in wb["По организациям"][1]]
@@ -261,3 +264,61 @@ def test_a_second_request_while_the_report_is_waiting_returns_the_same_build(wor
     AnnualReportBuild.objects.filter(pk=waiting.pk).update(status=BuildStatus.DONE)
     fresh = services.build_request(user=user, municipality=municipality, year=YEAR)
     assert fresh.pk not in {waiting.pk, academic.pk}
+
+
+def test_a_report_not_yet_due_is_not_missing(data):
+    """A report compiled before a campaign's deadline counts the reports already in (on time) and
+    does not call the others missing or late; after the deadline every assignment is expected, and
+    the rule «Отчётность сдаётся не в срок» names the school that has not reported."""
+    import datetime as dt
+
+    from monitoring.models import Campaign
+    from monitoring.reports.data import collect
+    from monitoring.reports.rules import evaluate
+
+    w = data
+    campaign = Campaign.objects.get(municipality=w.home.municipality)
+    before = collect(w.home.municipality, YEAR, today=campaign.deadline - dt.timedelta(days=1))
+    assert (before.totals.reports_expected, before.totals.reports_submitted, before.totals.reports_on_time) == (1, 1, 1)
+    assert [(c.expected, c.submitted, c.pending) for c in before.campaigns] == [(1, 1, True)]
+    assert 9 not in {f.rule.number for f in evaluate(before, {})}
+
+    after = collect(w.home.municipality, YEAR, today=campaign.deadline + dt.timedelta(days=1))
+    assert (after.totals.reports_expected, after.totals.reports_submitted, after.totals.reports_on_time) == (2, 1, 1)
+    assert [(c.expected, c.pending) for c in after.campaigns] == [(2, False)]
+    late = {f.rule.number: f for f in evaluate(after, {})}
+    assert 9 in late and w.home.other_school.short_name in late[9].conclusion
+
+
+def test_docx_reads_as_an_official_document(data):
+    """What a print review found: the acts of the normative basis in the case «в соответствии с»
+    governs, one list; the signature never split from its row or from the text above it; «№ 3» and
+    initials never broken at a line's end; counted nouns agree; one typeface in the workbook."""
+    from docx.oxml.ns import qn
+
+    from monitoring.reports.annual import build_report
+
+    w = data
+    files = build_report(municipality=w.home.municipality, year=YEAR)
+    doc = Document(io.BytesIO(files.docx))
+    paragraphs = [p.text for p in doc.paragraphs]
+    acts = [t for t in paragraphs if re.match(r"\d\) ", t)]
+    assert acts[0].startswith("1) распоряжением Министерства просвещения") and acts[1].startswith("2) письмом")
+    basis = acts[: acts.index(next(a for a in acts if a.endswith("."))) + 1]
+    assert all(a.endswith(";") for a in basis[:-1]) and basis[-1].endswith(".")
+    assert "Муниципальная дорожная карта на отчётный период в системе не зарегистрирована." in paragraphs
+    assert any("Ожидалось 1 отчёт образовательных организаций" in t for t in paragraphs)
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert not [t for t in paragraphs + cells if "№ " in t], "«№» keeps its number by a no-break space"
+
+    signature = doc.tables[-2]  # the last one is the appendix's rules
+    assert "Руководитель органа управления образованием" in signature.rows[0].cells[0].text
+    assert signature.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    body = list(doc.element.body.iterchildren())
+    before = [doc.paragraphs[i] for i, p in enumerate(doc.paragraphs) if p._p in body[: body.index(signature._tbl)]]
+    assert all(p.paragraph_format.keep_with_next for p in before[-3:])
+    assert before[-3].text.startswith("Выводы и рекомендации сформированы по правилам")
+
+    wb = load_workbook(io.BytesIO(files.xlsx))
+    fonts = {c.font.name for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    assert fonts == {"Times New Roman"}
