@@ -102,9 +102,12 @@ def get_provider(kind: str) -> Provider | None:
     entry = reminder_kind(kind)
     if entry is None:
         return None
-    if entry.model._meta.db_table not in _table_names():
-        logger.warning("Напоминания «%s» пропущены: нет таблицы %s (миграции?)", kind, entry.model._meta.db_table)
-        return None
+    table = entry.model._meta.db_table
+    if table not in _present_tables:
+        if table not in _table_names():
+            logger.warning("Напоминания «%s» пропущены: нет таблицы %s (миграции?)", kind, table)
+            return None
+        _present_tables.add(table)
     return entry.provider
 
 
@@ -113,10 +116,14 @@ DAILY_KINDS = [k for k in Kind.values if k != Kind.WEEKLY_DIGEST and k not in EV
 
 _tables: tuple[float, frozenset[str]] = (0.0, frozenset())
 TABLES_TTL_SECONDS = 60
+#: the kinds' tables found once: a table does not go away under a running process, so they are not
+#: looked for again (the once-a-minute read made every 60 s one page or sweep pay a query more)
+_present_tables: set[str] = set()
 
 
 def _table_names() -> frozenset[str]:
-    """The database's tables, read at most once a minute: a sweep of 60 municipalities asked 240 times."""
+    """The database's tables, read at most once a minute while a kind's table is missing (a sweep of
+    60 municipalities asked 240 times)."""
     global _tables
     now = time.monotonic()
     if now - _tables[0] > TABLES_TTL_SECONDS or not _tables[1]:
