@@ -139,35 +139,41 @@ ANNUAL_PATTERNS = (
     r"текущ\w*\s+(?:календарн\w*\s+)?год",
     r"каждого\s+(?:учебного\s+)?года",
     r"ежегодн",
-    r"(?<![2-9]\s)раз\s+в\s+(?:учебный\s+)?год",
+    r"(?<![2-9]\s)(?<!двух\s)(?<!трех\s)(?<!четырех\s)(?<!два\s)(?<!три\s)(?<!четыре\s)раза?\s+в\s+(?:учебный\s+)?год",
     r"каждый\s+год",
     r"ежегод",
     r"по\s+итогам\s+(?:календарного\s+)?года",
 )
 QUARTERLY_PATTERNS = (
     r"ежекварталь",
-    r"раз\s+в\s+квартал",
+    r"раза?\s+в\s+квартал",
     r"поквартальн",
     r"каждый\s+квартал",
     r"по\s+итогам\s+квартал",
 )
 HALF_PATTERNS = (
-    r"раз\s+в\s+полугоди",
+    r"раза?\s+в\s+полугоди",
     r"ежеполугод",
-    r"(?:2|два)\s+раза\s+в\s+(?:учебный\s+)?год",
+    r"(?:2|два|двух)\s+раза?\s+в\s+(?:учебный\s+)?год",
     r"по\s+полугодиям",
     r"(?:по\s+итогам|по\s+окончании|по\s+завершении|в\s+конце)\s+(?:каждого\s+)?полугоди(?!\w*\s+(?:19|20)\d\d)",
     r"каждое\s+полугодие",
 )
 TERM_PATTERNS = (
-    r"раз\s+в\s+четверть",
+    r"раза?\s+в\s+четверть",
     r"ежечетвертн",
     r"по\s+четвертям",
     r"каждую\s+четверть",
     r"(?:по\s+итогам|по\s+окончании|по\s+завершении|в\s+конце|после\s+окончания)\s+(?:каждой\s+)?(?:учебной\s+)?четверт",
-    r"(?:4|четыре)\s+раза\s+в\s+(?:учебный\s+)?год",
+    r"(?:4|четыре|четырех)\s+раза?\s+в\s+(?:учебный\s+)?год",
 )
-MONTHLY_PATTERNS = (r"ежемесячн", r"раз\s+в\s+месяц", r"каждый\s+месяц", r"по\s+итогам\s+(?:каждого\s+)?месяц")
+MONTHLY_PATTERNS = (
+    r"ежемесячн",
+    r"раза?\s+в\s+месяц",
+    r"каждый\s+месяц",
+    r"по\s+итогам\s+(?:каждого\s+)?месяц",
+    r"числа\s+каждого\s+месяца",
+)
 BEFORE_SCHOOL_YEAR = (
     r"до\s+начала\s+(?:нового\s+)?учебного\s+года",
     r"к\s+началу\s+(?:нового\s+)?учебного\s+года",
@@ -178,7 +184,10 @@ TERM_START_PATTERNS = (
     r"с\s+начала\s+учебного\s+года",
     r"в\s+начале\s+каждого\s+учебного\s+года",
 )
-TERM_END_PATTERNS = (r"(?:на|в)\s+конц[еа]\s+(?:каждого\s+)?учебного\s+года", r"к\s+концу\s+учебного\s+года")
+TERM_END_PATTERNS = (
+    r"(?:на|в)\s+конц[еа]\s+(?:каждого\s+)?учебного\s+года",
+    r"(?:к|до)\s+конц[ау]\s+(?:каждого\s+)?учебного\s+года",
+)
 AFTER_SCHOOL_YEAR = (
     r"по\s+(?:окончании|завершении|итогам)\s+(?:каждого\s+)?учебного\s+года",
     r"после\s+(?:окончания|завершения)\s+учебного\s+года",
@@ -282,7 +291,7 @@ def _occurrences(
 # Explicit dates -----------------------------------------------------------------------------------
 _NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})\s?\.\s?(\d{1,2})\s?\.\s?(\d{4}|\d{2})(?![\d])")
 _NUMERIC_MONTH_YEAR = re.compile(rf"(?<![\d.])(0?[1-9]|1[0-2])\.({YEAR_RE})(?!\d)")
-_NUMERIC_DAY_MONTH = re.compile(r"(?<![\d.])([0-2]?\d|3[01])\.(0[1-9]|1[0-2])(?![\d.]|\.\d)")
+_NUMERIC_DAY_MONTH = re.compile(r"(?<![\d.])([0-2]?\d|3[01])\.(0[1-9]|1[0-2])(?!\d|\.\d)")
 _DAY_MONTH = re.compile(rf"(?<![\d.])(\d{{1,2}})(?:\s*-?\s*(?:го|е|ое))?\s+({MONTH_RE})(?:\s+({YEAR_RE}))?")
 _MONTH_RANGE = re.compile(
     rf"({MONTH_RE})(?:\s+({YEAR_RE})\s*(?:г\.?|года)?)?\s*(?:-|по|до|/)\s*({MONTH_RE})(?:\s+({YEAR_RE}))?"
@@ -290,7 +299,23 @@ _MONTH_RANGE = re.compile(
 _MONTH_YEAR = re.compile(rf"({MONTH_RE})(?:\s+({YEAR_RE}))?")
 _BEFORE_MONTH = re.compile(rf"(?<![а-я])до\s+({MONTH_RE})(?:\s+({YEAR_RE}))?")
 _ROMAN_OR_DIGIT = r"(\d|iv|i{1,3}|перв\w*|втор\w*|трет\w*|четв[её]рт\w*)"
-_QUARTER = re.compile(rf"{_ROMAN_OR_DIGIT}\s*(?:-?(?:й|го|м|ом))?\s+квартал[а-я]*(?:\s+({YEAR_RE}))?")
+_QUARTER = re.compile(
+    rf"{_ROMAN_OR_DIGIT}\s*(?:-?(?:й|го|м|ом))?\s+(?:квартал[а-я]*|кв\.?(?![а-я]))(?:\s+({YEAR_RE}))?"
+)
+# «по итогам I, II полугодия», «I и II четверти»: one item per number
+_ENUMERATION = re.compile(
+    r"(?<![\w])((?:\d|iv|i{1,3})(?:\s*(?:,|и)\s*(?:\d|iv|i{1,3}))+)\s*(?:-?(?:е|й|я|го|ое|ая|ой))?\s+"
+    r"(полугоди[а-я]*|четверт[а-я]*|квартал[а-я]*|кв\.?(?![а-я]))"
+)
+
+
+def _expand_enumerations(text: str) -> str:
+    def each(m: re.Match) -> str:
+        return ", ".join(f"{n} {m.group(2)}" for n in re.split(r"\s*(?:,|и)\s*", m.group(1)))
+
+    return _ENUMERATION.sub(each, text)
+
+
 _HALF = re.compile(rf"{_ROMAN_OR_DIGIT}\s*(?:-?(?:е|ое|го|м|ом))?\s+полугоди[а-я]*(?:\s+(?:({YEAR_RE})|(учебн)))?")
 _TERM = re.compile(rf"{_ROMAN_OR_DIGIT}\s*(?:-?(?:я|й|ой))?\s+четверт[а-я]*")
 _SEASONS = {"весн": (3, 5), "лет": (6, 8), "осен": (9, 11), "зим": (12, 2)}
@@ -658,7 +683,7 @@ def _words_for(items: list[_Item], dates: list[dt.date], annual: bool) -> str:
 def _parse(original: str, start: dt.date, end: dt.date, order_date: dt.date | None, every: str) -> ParsedDeadline:
     if end < start:
         start, end = end, start
-    text = normalize(original)
+    text = _expand_enumerations(normalize(original))
     if not text:
         return ParsedDeadline(original, False, None, note="Срок не указан.")
     academic = is_academic(start)
@@ -753,6 +778,13 @@ def _parse(original: str, start: dt.date, end: dt.date, order_date: dt.date | No
     day_m = re.search(r"(?:до|не\s+позднее|к)\s+(\d{1,2})\s*(?:-?го\s+)?числа", text)
     day = int(day_m.group(1)) if day_m and 1 <= int(day_m.group(1)) <= 31 else None
     after_period = bool(re.search(r"следующ\w*\s+за\s+отчетн|после\s+отчетн", text))
+    if day and after_period and re.search(r"за\s+отчетн\w*\s+(?:календарн\w*\s+|учебн\w*\s+)?год", text):
+        # «до 10 числа месяца, следующего за отчетным годом»: the 10th of the month after each year
+        found = []
+        for window_end in _window_ends(start, end):
+            following = window_end + dt.timedelta(days=1)
+            found.append(_safe_date(following.year, following.month, day) or month_end(following.year, following.month))
+        return result(ANNUAL, found, schedule=f"ежегодно, до {day} числа месяца после отчетного года")
     if _has(text, QUARTERLY_PATTERNS) or (day and "квартал" in text):
         if after_period:
             # «до 5 числа месяца, следующего за отчетным кварталом»: 5 April, 5 July, 5 October, 5 January

@@ -294,7 +294,11 @@ def period_in(text: str) -> tuple[dt.date, dt.date] | None:
         y2 = int(raw2) if len(raw2) == 4 else (y1 // 100) * 100 + int(raw2)
         if not 0 <= y2 - y1 <= 15:
             continue
-        if _ACADEMIC_TAIL.match(m.group("tail")):
+        # one school year: «2023/2024», or two years running with a singular «год» («на 2024-2025 год»)
+        one_school_year = y2 == y1 + 1 and (
+            "/" in m.group(0)[: m.start("y2") - m.start()] or re.match(r"^\s*год[у]?\b", m.group("tail"))
+        )
+        if _ACADEMIC_TAIL.match(m.group("tail")) or one_school_year:
             if y2 == y1:
                 continue
             candidates.append((m.start(), (dt.date(y1, 9, 1), dt.date(y2, 8, 31))))

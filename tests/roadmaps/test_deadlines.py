@@ -202,3 +202,45 @@ def test_a_remark_in_brackets_keeps_the_deadline_beside_it():
     assert parsed.text == "в течение учебного года (по плану)"
     assert parse_deadline("май (по графику МО)", start, end).dates == [dt.date(2024, 5, 31)]
     assert parse_deadline("по графику", start, end).flagged  # a schedule alone is still the person's to date
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("по итогам I, II полугодия", ["2023-12", "2024-05"]),
+        ("I и II четверть", ["2023-10", "2023-12"]),
+        ("II кв.", ["2024-06"]),
+        ("IV кв. 2023", ["2023-12"]),
+        (
+            "до 15-го числа каждого месяца",
+            [f"{y}-{m:02d}" for y, m in [(2023, 9), (2023, 10), (2023, 11), (2023, 12)]]
+            + [f"2024-{m:02d}" for m in range(1, 9)],
+        ),
+        (
+            "не реже 1 раза в месяц",
+            [f"{y}-{m:02d}" for y, m in [(2023, 9), (2023, 10), (2023, 11), (2023, 12)]]
+            + [f"2024-{m:02d}" for m in range(1, 9)],
+        ),
+        ("не реже двух раз в год", ["2023-12", "2024-05"]),
+        ("по мере необходимости, но не реже 1 раза в четверть", ["2023-10", "2023-12", "2024-03", "2024-05"]),
+        ("до конца учебного года", ["2024-05"]),
+        ("до 01.06.", ["2024-06"]),
+    ],
+)
+def test_wordings_of_published_roadmaps_in_an_academic_year(text, months):
+    parsed = parse_deadline(text, dt.date(2023, 9, 1), dt.date(2024, 8, 31), order_date=dt.date(2023, 8, 30))
+    assert not parsed.flagged, parsed.flagged
+    assert [d.strftime("%Y-%m") for d in parsed.dates] == months
+
+
+def test_a_day_of_the_month_after_the_reporting_year():
+    parsed = parse_deadline(
+        "ежегодно до 10 числа месяца, следующего за отчетным годом", dt.date(2023, 1, 1), dt.date(2025, 12, 31)
+    )
+    assert parsed.dates == [dt.date(2024, 1, 10), dt.date(2025, 1, 10)]
+    assert parse_deadline("не реже 1 раза в квартал", dt.date(2024, 1, 1), dt.date(2024, 12, 31)).dates == [
+        dt.date(2024, 3, 31),
+        dt.date(2024, 6, 30),
+        dt.date(2024, 9, 30),
+        dt.date(2024, 12, 31),
+    ]
