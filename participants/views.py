@@ -44,7 +44,9 @@ def home(request):
             "pairs": pairs,
             "waiting": selectors.waiting_for(request.user, today=today),
             "upcoming": [m for m in meetings if m.held_on > today][::-1],
-            "past": [m for m in meetings if m.held_on <= today][:10],
+            "past": selectors.with_feedback_state(
+                request.user, [m for m in meetings if m.held_on <= today][:10], pairs=pairs
+            ),
             "responses": selectors.my_responses(request.user).filter(submitted_at__isnull=False)[:10],
             "people": selectors.my_people(request.user),
         },

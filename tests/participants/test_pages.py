@@ -187,3 +187,57 @@ def test_in_a_group_each_mentee_gives_their_own_feedback_and_none_is_overwritten
     client.force_login(me.mentee_user)
     client.post(url, {"side": "mentee", "rating": "9", "text": "Исправляю отзыв"})
     assert MeetingFeedback.objects.filter(meeting=meeting, side="mentee").count() == 2
+
+
+def _section(body: str, testid: str) -> str:
+    return body.split(f'data-testid="{testid}"')[1].split("</section>")[0]
+
+
+def test_past_meetings_say_whether_my_feedback_is_in_and_whose_meeting_it_was(world, participants, client):
+    """On a phone the list of past meetings is the way back to a feedback: it says which still
+    wait for mine, and, for a mentor of several pairs, whose meeting each was."""
+    import datetime as dt
+
+    from mentorship.models import PairStatus
+    from tests.mentorship.factories import MenteeFactory, make_meeting, make_pair
+
+    me = participants.home
+    meeting = me.pair.meetings.get()
+    client.force_login(me.mentee_user)
+    past = _section(client.get(reverse("participant:home")).content.decode(), "past")
+    assert 'data-testid="feedback-to-give"' in past and "feedback-given" not in past
+    url = reverse("participant:feedback", args=[meeting.pk])
+    assert client.post(url, {"side": "mentee", "rating": "8", "text": "Полезно"}).status_code == 302
+    past = _section(client.get(reverse("participant:home")).content.decode(), "past")
+    assert 'data-testid="feedback-given"' in past and "feedback-to-give" not in past
+    assert "пара:" not in past  # one pair: nothing to tell apart
+
+    other = MenteeFactory(organization=world.home.school, last_name="Вторая", first_name="Анна", middle_name="")
+    second = make_pair(world.home.school, mentors=[me.mentor], mentees=[other], status=PairStatus.ACTIVE)
+    make_meeting(second, held_on=dt.date.today() - dt.timedelta(days=2), topic="Встреча второй пары")
+    client.force_login(me.mentor_user)
+    body = client.get(reverse("participant:home")).content.decode()
+    past = _section(body, "past")
+    assert "пара: Вторая А." in past and f"пара: {me.mentee.short_name}" in past
+    # the second pair's meeting has the mentor's feedback (typed for them), the first waits for it
+    assert past.count('data-testid="feedback-given"') == 1 and past.count('data-testid="feedback-to-give"') == 1
+
+
+def test_sent_questionnaires_are_told_apart_by_their_campaign(world, participants, client):
+    """The entry and the final questionnaire share a title («Оценка роста участников: анкета
+    наставляемого»): the list names each by its campaign."""
+    from monitoring.models import CampaignKind, Response
+    from tests.monitoring.factories import campaign
+    from tests.participants.test_questionnaires import _answers
+
+    me = participants.home
+    entry = campaign(world.home, kind=CampaignKind.ENTRY, organizations=[world.home.school])
+    final = campaign(world.home, kind=CampaignKind.FINAL, organizations=[world.home.school])
+    client.force_login(me.mentee_user)
+    for response in Response.objects.filter(person__user=me.mentee_user):
+        url = reverse("participant:questionnaire", args=[response.pk])
+        assert client.post(url, {**_answers(response), "action": "submit"}).status_code == 302
+    body = client.get(reverse("participant:home")).content.decode()
+    sent = [item.split("</li>")[0] for item in body.split('data-testid="sent-questionnaire">')[1:]]
+    assert len(sent) == 2
+    assert {entry.title, final.title} == {next(t for t in (entry.title, final.title) if t in item) for item in sent}
