@@ -1072,7 +1072,9 @@ class Generator:
             dues.extend(DueDate(activity=a, date=d) for d in dates)
         dues = self._bulk(DueDate, dues)
         records = [
-            ExecutionRecord(activity_id=d.activity_id, due=d, municipality_id=d.activity.roadmap.municipality_id)
+            ExecutionRecord(
+                activity_id=d.activity_id, due=d, due_on=d.date, municipality_id=d.activity.roadmap.municipality_id
+            )
             for d in dues
             if not d.activity.for_schools
         ]
@@ -1147,7 +1149,9 @@ class Generator:
         org_of_roadmap = {c.pk: (c.organization_id, c.municipality_id) for c in copies}
         for due in copy_dues:
             org_id, m_id = org_of_roadmap[due.activity.roadmap_id]
-            record = ExecutionRecord(activity_id=due.activity_id, due=due, municipality_id=m_id, organization_id=org_id)
+            record = ExecutionRecord(
+                activity_id=due.activity_id, due=due, due_on=due.date, municipality_id=m_id, organization_id=org_id
+            )
             self._set_state(record, due.date, ExecutionStatus)
             records.append(record)
         self._bulk_history(ExecutionRecord, records)

@@ -289,13 +289,13 @@ def organization_figures(
         figures[row["key"]].meetings = row["n"]
     records = (
         # a record's own municipality column is its organization's: grouped by it without a join
-        ExecutionRecord.objects.filter(organization_id__in=org_ids, due__date__range=(start, min(end, today)))
+        ExecutionRecord.objects.filter(organization_id__in=org_ids, due_on__range=(start, min(end, today)))
         .values(key=F("organization_id" if group == "organization" else "municipality_id"))
         .annotate(
             n_due=Count("pk"),
             n_done=Count("pk", filter=Q(status=ExecutionStatus.DONE)),
-            n_on_time=Count("pk", filter=Q(status=ExecutionStatus.DONE, completed_on__lte=F("due__date"))),
-            n_overdue=Count("pk", filter=~Q(status=ExecutionStatus.DONE) & Q(due__date__lt=today)),
+            n_on_time=Count("pk", filter=Q(status=ExecutionStatus.DONE, completed_on__lte=F("due_on"))),
+            n_overdue=Count("pk", filter=~Q(status=ExecutionStatus.DONE) & Q(due_on__lt=today)),
         )
         .order_by()
     )
@@ -673,12 +673,12 @@ def _organization_trend(organization: Organization, reports: list[Assignment], t
                 a.first_submitted_at and a.campaign.due_at and a.first_submitted_at <= a.campaign.due_at
             )
     records = (
-        ExecutionRecord.objects.filter(organization=organization, due__date__range=(dt.date(years[0], 1, 1), today))
-        .annotate(year=ExtractYear("due__date"))
+        ExecutionRecord.objects.filter(organization=organization, due_on__range=(dt.date(years[0], 1, 1), today))
+        .annotate(year=ExtractYear("due_on"))
         .values("year")
         .annotate(
             n_due=Count("pk"),
-            n_on_time=Count("pk", filter=Q(status=ExecutionStatus.DONE, completed_on__lte=F("due__date"))),
+            n_on_time=Count("pk", filter=Q(status=ExecutionStatus.DONE, completed_on__lte=F("due_on"))),
         )
         .order_by()
     )

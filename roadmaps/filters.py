@@ -55,8 +55,8 @@ class RecordFilter(django_filters.FilterSet):
     organization = django_filters.ModelChoiceFilter(
         widget=FastSelect(label_field="short_name"), label="Организация", queryset=None, empty_label="Все"
     )
-    due_from = django_filters.DateFilter(label="Срок с", field_name="due__date", lookup_expr="gte", widget=DATE_INPUT)
-    due_to = django_filters.DateFilter(label="Срок по", field_name="due__date", lookup_expr="lte", widget=DATE_INPUT)
+    due_from = django_filters.DateFilter(label="Срок с", field_name="due_on", lookup_expr="gte", widget=DATE_INPUT)
+    due_to = django_filters.DateFilter(label="Срок по", field_name="due_on", lookup_expr="lte", widget=DATE_INPUT)
 
     class Meta:
         model = ExecutionRecord

@@ -286,6 +286,12 @@ class DueDate(models.Model):
     def __str__(self) -> str:
         return self.date.strftime("%d.%m.%Y")
 
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if not adding:  # the records keep this date (ExecutionRecord.due_on): a changed date follows
+            self.records.exclude(due_on=self.date).update(due_on=self.date)
+
 
 class Indicator(models.Model):
     """Per-year target of an activity ("2026 г. – 60") and what was actually reached."""
@@ -336,6 +342,12 @@ class ExecutionRecord(models.Model):
 
     activity = models.ForeignKey(Activity, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="records")
     due = models.ForeignKey(DueDate, verbose_name="срок", on_delete=models.CASCADE, related_name="records")
+    # the due date's own date, kept on the record (save() fills it, DueDate.save() follows a change):
+    # lists and counts of a municipality's or a school's records by date then read only their rows
+    # through (municipality, due_on) / (organization, due_on), instead of walking every due date
+    # of the region in date order and joining the records back. Empty only in history rows older
+    # than the column whose due date is gone (the migration fills every live record).
+    due_on = models.DateField("срок", editable=False, null=True)
     municipality = models.ForeignKey(
         Municipality, verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="roadmap_records"
     )
@@ -374,7 +386,7 @@ class ExecutionRecord(models.Model):
     class Meta:
         verbose_name = "исполнение мероприятия"
         verbose_name_plural = "исполнение мероприятий"
-        ordering = ["due__date", "activity__order"]
+        ordering = ["due_on", "activity__order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["due", "organization"],
@@ -389,18 +401,28 @@ class ExecutionRecord(models.Model):
                 name="execution_done_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "status"]), models.Index(fields=["municipality", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["municipality", "status"]),
+            models.Index(fields=["organization", "due_on"], name="execution_org_due_idx"),
+            models.Index(fields=["municipality", "due_on"], name="execution_mun_due_idx"),
+        ]
 
     def __str__(self) -> str:
         # ids, not related objects: historical copies and half-built rows must print too
         return f"Исполнение №{self.pk or '—'}: мероприятие {self.activity_id}, срок {self.due_id}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.due_on is None and self.due_id is not None:
+            self.due_on = self.due.date
+        super().save(*args, **kwargs)
+
     @property
     def due_date(self) -> dt.date:
-        return self.due.date
+        return self.due_on if self.due_on is not None else self.due.date
 
     def state(self, today: dt.date) -> str:
-        return execution_state(self.status, self.due.date, today)
+        return execution_state(self.status, self.due_date, today)
 
     def state_for_municipality(self) -> str:
         return self.state(local_today(self.municipality))
@@ -408,7 +430,7 @@ class ExecutionRecord(models.Model):
     @property
     def on_time(self) -> bool:
         return (
-            self.status == ExecutionStatus.DONE and self.completed_on is not None and self.completed_on <= self.due.date
+            self.status == ExecutionStatus.DONE and self.completed_on is not None and self.completed_on <= self.due_date
         )
 
     @property

@@ -122,7 +122,7 @@ def roadmap_activities(roadmap: Roadmap, user=None) -> list[Activity]:
         prefetch.append(
             Prefetch(
                 "records",
-                queryset=records_visible(user).select_related("due").order_by("due__date"),
+                queryset=records_visible(user).select_related("due").order_by("due_on"),
                 to_attr="visible_records",
             )
         )
@@ -171,7 +171,7 @@ def state_q(state: str, municipalities: list[Municipality]) -> Q:
     """Records in a derived state; "overdue" depends on each municipality's own today."""
     past = Q(pk__in=[])
     for municipality in municipalities:
-        past |= Q(municipality_id=municipality.pk, due__date__lt=local_today(municipality))
+        past |= Q(municipality_id=municipality.pk, due_on__lt=local_today(municipality))
     not_done = ~Q(status=ExecutionStatus.DONE)
     if state == ExecutionState.DONE:
         return Q(status=ExecutionStatus.DONE)
@@ -189,7 +189,7 @@ def my_tasks(user) -> QuerySet[ExecutionRecord]:
     return (
         records_editable(user)
         .select_related("activity__roadmap", "activity__section", "due", "organization", "municipality")
-        .order_by("due__date", "activity__roadmap_id", "activity__order", "organization__short_name")
+        .order_by("due_on", "activity__roadmap_id", "activity__order", "organization__short_name")
     )
 
 
@@ -329,7 +329,7 @@ def matrix_stats(user, roadmap: Roadmap, org_ids: Iterable[int] | None = None) -
         records = records.filter(organization_id__in=org_ids)
         copies = copies.filter(organization_id__in=org_ids)
     done = Q(status=ExecutionStatus.DONE)
-    due = Q(due__date__lte=today)
+    due = Q(due_on__lte=today)
     rows = (
         records.order_by()
         .values("organization_id")
@@ -337,10 +337,10 @@ def matrix_stats(user, roadmap: Roadmap, org_ids: Iterable[int] | None = None) -
             total=Count("pk"),
             expected=Count("pk", filter=due),
             done=Count("pk", filter=due & done),
-            done_in_time=Count("pk", filter=due & done & Q(completed_on__lte=F("due__date"))),
-            overdue=Count("pk", filter=~done & Q(due__date__lt=today)),
-            in_progress=Count("pk", filter=Q(status=ExecutionStatus.IN_PROGRESS) & Q(due__date__gte=today)),
-            not_due=Count("pk", filter=~done & ~Q(status=ExecutionStatus.IN_PROGRESS) & Q(due__date__gte=today)),
+            done_in_time=Count("pk", filter=due & done & Q(completed_on__lte=F("due_on"))),
+            overdue=Count("pk", filter=~done & Q(due_on__lt=today)),
+            in_progress=Count("pk", filter=Q(status=ExecutionStatus.IN_PROGRESS) & Q(due_on__gte=today)),
+            not_due=Count("pk", filter=~done & ~Q(status=ExecutionStatus.IN_PROGRESS) & Q(due_on__gte=today)),
         )
     )
     stats: dict[int, OrgStats] = defaultdict(OrgStats)
@@ -582,10 +582,10 @@ def organization_execution(user, organization: Organization) -> OrganizationExec
     if result.overdue:
         result.overdue_records = list(
             records_visible(user)
-            .filter(organization=organization, due__date__lt=today)
+            .filter(organization=organization, due_on__lt=today)
             .exclude(status=ExecutionStatus.DONE)
             .select_related("activity__roadmap", "due")
-            .order_by("due__date", "activity__order")[:OVERDUE_LISTED]
+            .order_by("due_on", "activity__order")[:OVERDUE_LISTED]
         )
     return result
 

@@ -261,6 +261,7 @@ def roadmap_sync_records(*, roadmap: Roadmap) -> int:
         ExecutionRecord(
             activity_id=due.activity_id,
             due=due,
+            due_on=due.date,
             municipality_id=roadmap.municipality_id,
             organization_id=organization_id,
         )
@@ -542,11 +543,11 @@ def matrix_remind_laggards(*, user, roadmap: Roadmap) -> LaggardResult:
         .filter(
             activity__source_activity__roadmap=roadmap,
             organization_id__in=[o.pk for o in behind],
-            due__date__lt=today,
+            due_on__lt=today,
         )
         .exclude(status=ExecutionStatus.DONE)
         .select_related("activity", "due")
-        .order_by("due__date", "activity__order", "pk")
+        .order_by("due_on", "activity__order", "pk")
     ):
         overdue_by_org.setdefault(record.organization_id, []).append(record)  # type: ignore[arg-type]
     curators = organizations_people([o.pk for o in behind], roles=(Role.CURATOR,))

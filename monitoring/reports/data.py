@@ -604,10 +604,10 @@ def _activity_rows(period: Period, today: dt.date, *, municipalities: list[int],
     copy folds into its source) and by organization or municipality."""
     from roadmaps.models import ExecutionRecord, ExecutionStatus
 
-    overdue = ~Q(status=ExecutionStatus.DONE) & Q(due__date__lt=today)
+    overdue = ~Q(status=ExecutionStatus.DONE) & Q(due_on__lt=today)
     rows = (
         ExecutionRecord.objects.filter(
-            municipality_id__in=municipalities, due__date__range=(period.start, min(period.end, today))
+            municipality_id__in=municipalities, due_on__range=(period.start, min(period.end, today))
         )
         .filter(Q(organization_id__in=org_ids) | Q(organization__isnull=True))
         .annotate(key=Coalesce("activity__source_activity_id", "activity_id"))
@@ -615,7 +615,7 @@ def _activity_rows(period: Period, today: dt.date, *, municipalities: list[int],
         .annotate(
             total=Count("pk"),
             done=Count("pk", filter=Q(status=ExecutionStatus.DONE)),
-            on_time=Count("pk", filter=Q(status=ExecutionStatus.DONE, completed_on__lte=F("due__date"))),
+            on_time=Count("pk", filter=Q(status=ExecutionStatus.DONE, completed_on__lte=F("due_on"))),
             overdue=Count("pk", filter=overdue),
             organizations=Count("organization_id", distinct=True),
             behind=Count("organization_id", distinct=True, filter=overdue),

@@ -131,3 +131,25 @@ def test_typical_roadmap_has_no_records_of_its_own(world, import_sample):
     assert s.roadmap_sync_records(roadmap=template) == 0
     (copy,) = s.roadmap_derive_school(roadmap=template, organizations=[world.home.school], user=world.home.coordinator)
     assert ExecutionRecord.objects.filter(activity__roadmap=copy, organization=world.home.school).count() > 0
+
+
+def test_record_keeps_its_due_date_and_follows_a_change(world, import_sample):
+    """ExecutionRecord.due_on is the due date's own date: set when a record is created (one by one or
+    by the roadmap's sync) and moved with the due date, so lists by date need no join to due dates."""
+    record = ExecutionRecordFactory(
+        due__date=dt.date(2026, 3, 31), due__activity__roadmap__municipality=world.home.municipality
+    )
+    assert record.due_on == dt.date(2026, 3, 31)
+    due = record.due
+    due.date = dt.date(2026, 5, 15)
+    due.save()
+    record.refresh_from_db()
+    assert record.due_on == dt.date(2026, 5, 15) == record.due_date
+    assert record.state(dt.date(2026, 4, 1)) == ExecutionState.NOT_DUE
+
+    roadmap = import_sample("001_cfbfa34cfe2624be.xlsx", world.home.municipality)
+    (copy,) = services.roadmap_derive_school(
+        roadmap=roadmap, organizations=[world.home.school], user=world.home.coordinator
+    )
+    synced = list(ExecutionRecord.objects.filter(activity__roadmap=copy).select_related("due"))
+    assert synced and all(r.due_on == r.due.date for r in synced)
