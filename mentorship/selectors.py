@@ -38,6 +38,7 @@ from mentorship.models import (
     PairStatus,
     ParticipantRole,
     Person,
+    PlanItem,
     Practice,
     Program,
 )
@@ -280,7 +281,21 @@ def program_bank(user) -> QuerySet[Program]:
         )
         .select_related("pair__organization", "pair__form")
         .prefetch_related("deficits")
-        .annotate(item_count=Count("items", distinct=True))
+        # counted per shown row (a scalar subquery after LIMIT), not grouped over every published
+        # program in scope: the page then reads its 25 rows in the order of program_published_idx
+        .annotate(
+            item_count=Coalesce(
+                Subquery(
+                    PlanItem.objects.filter(program=OuterRef("pk"))
+                    .order_by()
+                    .values("program")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            )
+        )
     )
 
 
