@@ -93,3 +93,18 @@ def test_organization_names_link_to_the_school_page(client_for, world):
     coordinator = client_for(world.home.coordinator)
     for page in ("mentorship:pair_list", "mentorship:dashboard", "monitoring:dashboard", "monitoring:ranking"):
         assert f'href="{url}"' in coordinator.get(reverse(page)).content.decode(), page
+
+
+def test_overdue_activities_read_on_a_phone(client_for, world):
+    """The overdue activities are a list (no sideways table at 390 px): the first five open, the
+    rest folded under «Ещё N мероприятий»."""
+    school = world.home.school
+    today = dt.date.today()
+    for n in range(8):
+        _record(school, due=today - dt.timedelta(days=30 + n), title=f"Просроченное мероприятие {n}")
+    text = _page(client_for(world.home.coordinator), school).content.decode()
+    opened = text.split('data-testid="overdue-records"')[1].split("</ul>")[0]
+    assert opened.count('data-testid="overdue-record"') == 5
+    more = text.split('data-testid="overdue-more"')[1].split("</details>")[0]
+    assert "Ещё 3 мероприятия" in more and more.count('data-testid="overdue-record"') == 3
+    assert "<table" not in text.split('id="org-roadmap"')[1].split("</section>")[0]
