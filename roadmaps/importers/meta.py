@@ -243,7 +243,26 @@ _P_DATES = re.compile(
     r"(?:с\s+|период\w*\s+)?(?P<d1>\d{1,2})\.(?P<mo1>\d{1,2})\.(?P<y1>\d{4})\s*(?:г\.?|года)?\s*"
     r"(?:-|по|до)\s*(?P<d2>\d{1,2})\.(?P<mo2>\d{1,2})\.(?P<y2>\d{4})"
 )
-_P_FROM = re.compile(r"(?<![\w.])с\s+(?P<d1>\d{1,2})\.(?P<mo1>\d{1,2})\.(?P<y1>\d{4})")
+_P_FROM = re.compile(
+    rf"(?<![\w.])с\s+(?P<d1>\d{{1,2}})(?:\.(?P<mo1>\d{{1,2}})\.|\s+(?P<mw1>{MONTH_RE})\s+)(?P<y1>\d{{4}})"
+)
+# «с 1 сентября 2023 года по 31 мая 2024 года»
+_P_WORD_DATES = re.compile(
+    rf"(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTH_RE})\s+(?P<y1>{YEAR})\s*(?:г\.?|года)?\s*(?:-|по|до)\s*"
+    rf"(?P<d2>\d{{1,2}})\s+(?P<m2>{MONTH_RE})\s+(?P<y2>{YEAR})"
+)
+# «на 2023, 2024, 2025 годы», «на 2023 и 2024 годы»
+_P_YEAR_LIST = re.compile(rf"(?<![\d.])(?P<years>{YEAR}(?:\s*(?:,|и)\s*{YEAR})+)\s*(?:гг\.?|годы|годах|годов)")
+
+
+def _since(m: re.Match) -> dt.date | None:
+    month = int(m.group("mo1")) if m.group("mo1") else _month_number(m.group("mw1"))
+    try:
+        return dt.date(int(m.group("y1")), month or 0, int(m.group("d1")))
+    except ValueError:
+        return None
+
+
 _P_YEARS = re.compile(
     rf"(?<![\d.])(?P<y1>{YEAR})\s*(?:г\.?|гг\.?|год\w*)?{_RANGE_SEP}(?P<y2>{YEAR}|\d{{2}})(?![\d.])\s*(?P<tail>[^,;()]{{0,30}})"
 )
@@ -269,6 +288,19 @@ def period_in(text: str) -> tuple[dt.date, dt.date] | None:
         y1, y2 = int(m.group("y1")), int(m.group("y2"))
         if first and last and (y1, first) <= (y2, last):
             candidates.append((m.start(), (dt.date(y1, first, 1), month_end(y2, last))))
+    for m in _P_WORD_DATES.finditer(text):
+        first, last = _month_number(m.group("m1")), _month_number(m.group("m2"))
+        try:
+            start = dt.date(int(m.group("y1")), first or 0, int(m.group("d1")))
+            end = dt.date(int(m.group("y2")), last or 0, int(m.group("d2")))
+        except ValueError:
+            continue
+        if start <= end:
+            candidates.append((m.start(), (start, end)))
+    for m in _P_YEAR_LIST.finditer(text):
+        years = [int(y) for y in re.findall(YEAR, m.group("years"))]
+        if years == sorted(years) and 0 < years[-1] - years[0] <= 15:
+            candidates.append((m.start(), (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))))
     for m in _P_DATES.finditer(text):
         try:
             start = dt.date(int(m.group("y1")), int(m.group("mo1")), int(m.group("d1")))
@@ -291,6 +323,8 @@ def period_in(text: str) -> tuple[dt.date, dt.date] | None:
         if any(abs(m.start() - t) < 25 for t in taken):
             continue
         y1, raw2 = int(m.group("y1")), m.group("y2")
+        if len(raw2) == 2 and re.match(rf"\s*{MONTH_RE}", text[m.end("y2") :]):
+            continue  # «2023 года по 31 мая»: a day, not the end of a range of years
         y2 = int(raw2) if len(raw2) == 4 else (y1 // 100) * 100 + int(raw2)
         if not 0 <= y2 - y1 <= 15:
             continue
@@ -308,8 +342,11 @@ def period_in(text: str) -> tuple[dt.date, dt.date] | None:
         y1, y2 = int(m.group("y1")), int(m.group("y2"))
         if 0 <= y2 - y1 <= 15:
             candidates.append((m.start(), (dt.date(y1, 1, 1), dt.date(y2, 12, 31))))
+    since = _P_FROM.search(text)
     if not candidates:
         for m in _P_YEAR.finditer(text):
+            if since and since.start() <= m.start() < since.end():
+                continue  # the year of «с 01 сентября 2023 г.»: a start date, read below
             y1 = int(m.group("y1"))
             if re.match(rf"\s*(?:-?\s*(?:й|м|го))?\s*{_ACADEMIC}", m.group("tail")) and "уч" in m.group("tail"):
                 candidates.append((m.start(), (dt.date(y1, 9, 1), dt.date(y1 + 1, 8, 31))))
@@ -317,26 +354,20 @@ def period_in(text: str) -> tuple[dt.date, dt.date] | None:
                 candidates.append((m.start(), (dt.date(y1, 1, 1), dt.date(y1, 12, 31))))
             break
     if not candidates:
-        since = _P_FROM.search(text)
         if since:
-            try:
-                start = dt.date(int(since.group("y1")), int(since.group("mo1")), int(since.group("d1")))
-            except ValueError:
+            start_date = _since(since)
+            if start_date is None:
                 return None
+            start = start_date
             end = dt.date(start.year + 1, 8, 31) if start.month >= 9 else dt.date(start.year, 12, 31)
             return start, end
         return None
     candidates.sort(key=lambda c: c[0])
     start, end = candidates[0][1]
     # «на 2023-2024 учебный год (с 01.09.2023)»: a start date written beside the years refines the start
-    since = _P_FROM.search(text)
-    if since:
-        try:
-            own = dt.date(int(since.group("y1")), int(since.group("mo1")), int(since.group("d1")))
-            if start < own <= end:
-                start = own
-        except ValueError:
-            pass
+    own = _since(since) if since else None
+    if own is not None and start < own <= end:
+        start = own
     return start, end
 
 

@@ -392,3 +392,63 @@ def test_doc_and_pdf_read_like_the_docx(documents, suffix):
             document.activity_count,
         ), name
         assert [a.deadline_text for a in other.activities] == [a.deadline_text for a in document.activities], name
+
+
+def _word_order(stamp_in_box: list[str] | None = None, header_line: str | None = None) -> bytes:
+    """A small order whose stamp stands in a text box (Word writes it twice: a drawing and its VML
+    fallback) or in the first page's header, as published orders often have it."""
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    if header_line:
+        header = document.sections[0].header
+        header.is_linked_to_previous = False
+        header.paragraphs[0].text = header_line
+    if stamp_in_box:
+        ns = (
+            'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:v="urn:schemas-microsoft-com:vml" '
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+            'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+        )
+        paragraphs = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in stamp_in_box)
+        content = f"<w:txbxContent>{paragraphs}</w:txbxContent>"
+        run = parse_xml(
+            f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic>'
+            f"<a:graphicData><wps:wsp><wps:txbx>{content}</wps:txbx></wps:wsp></a:graphicData></a:graphic>"
+            f"</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{content}"
+            "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+        )
+        document.add_paragraph("")._p.append(run)
+    document.add_paragraph("Дорожная карта внедрения целевой модели наставничества на 2023-2024 учебный год")
+    table = document.add_table(rows=0, cols=3)
+    for values in (["Мероприятие", "Срок", "Ответственный"], ["Формирование пар", "сентябрь", "Куратор"]):
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_stamp_in_a_text_box_is_read_once():
+    import io
+
+    from roadmaps.importers.docx import docx_blocks
+
+    data = _word_order(stamp_in_box=["УТВЕРЖДЕНО", "приказом управления образования", "от 12.09.2023 № 312"])
+    lines = [b for b in docx_blocks(io.BytesIO(data)) if isinstance(b, str) and b]
+    assert lines.count("от 12.09.2023 № 312") == 1
+    document = read_roadmap(io.BytesIO(data), "order.docx")
+    assert _order(document) == ("312", "2023-09-12") and _period(document) == ("2023-09-01", "2024-08-31")
+
+
+def test_stamp_in_the_first_page_header():
+    import io
+
+    document = read_roadmap(io.BytesIO(_word_order(header_line="Приложение к приказу от 01.09.2023 № 4/12")), "o.docx")
+    assert _order(document) == ("4/12", "2023-09-01")
