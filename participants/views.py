@@ -67,7 +67,9 @@ def pair_detail(request, pk: int):
             "my_roles": roles,
             "partners": [p for p in pair.participants.all() if p.person.user_id != request.user.pk],
             "program": program,
-            "meetings": selectors.my_meetings(request.user).filter(pair=pair),
+            "meetings": selectors.with_feedback_state(
+                request.user, list(selectors.my_meetings(request.user).filter(pair=pair))
+            ),
             "today": scoping.user_today(request.user),
         },
     )

@@ -241,3 +241,15 @@ def test_sent_questionnaires_are_told_apart_by_their_campaign(world, participant
     sent = [item.split("</li>")[0] for item in body.split('data-testid="sent-questionnaire">')[1:]]
     assert len(sent) == 2
     assert {entry.title, final.title} == {next(t for t in (entry.title, final.title) if t in item) for item in sent}
+
+
+def test_pair_page_meetings_say_whether_my_feedback_is_in(participants, client):
+    me = participants.home
+    meeting = me.pair.meetings.get()
+    client.force_login(me.mentee_user)
+    url = reverse("participant:pair", args=[me.pair.pk])
+    meetings = _section(client.get(url).content.decode(), "pair-meetings")
+    assert 'data-testid="feedback-to-give"' in meetings
+    client.post(reverse("participant:feedback", args=[meeting.pk]), {"side": "mentee", "rating": "9", "text": "Да"})
+    meetings = _section(client.get(url).content.decode(), "pair-meetings")
+    assert 'data-testid="feedback-given"' in meetings and "feedback-to-give" not in meetings
