@@ -162,6 +162,8 @@ USE_I18N = True
 USE_TZ = True
 # Users write dates as дд.мм.гггг; accept that everywhere a date is typed.
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
+# and see them so: config/formats/ru (Django's own Russian format is «30 ноября 2026 г.»)
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -11,6 +11,7 @@ and sorted lists, further pages, every object a list links to, the admin's add f
 links, the history of each object.
 
     CRAWL_PAGES=2000 pytest tests/test_crawler.py      # a deeper crawl (default: 260 pages a role)
+    CRAWL_LOG=/tmp/crawl.log ...                        # each finding written there as it is found
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tests.test_visible_text import THIRD_PARTY_ADMIN, constraint_names, problem
 PAGES_PER_ROLE = int(os.environ.get("CRAWL_PAGES", "260"))
 # distinct URLs of one view: enough to see its filters and pages, not every object of a list
 PER_VIEW = int(os.environ.get("CRAWL_PER_VIEW", "6"))
+LOG = os.environ.get("CRAWL_LOG", "")
 
 # views that end the session or write on GET by design; files streamed back (checked for status only)
 NEVER = {"logout", "admin:logout", "set_language", "javascript-catalog", "admin:jsi18n"}
@@ -44,6 +46,10 @@ DENY_PHRASES = re.compile(
 )
 # dates written the American or ISO way with a time: 2026-11-30 12:00, 11/30/2026
 OTHER_DATES = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
+# Django's Russian date format, «30 ноября 2026 г.» (config/formats/ru makes it 30.11.2026)
+WORD_DATES = re.compile(
+    r"\b\d{1,2} (?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря) \d{4} г\.(?: \d)?"
+)
 
 
 class _Page(HTMLParser):
@@ -175,6 +181,8 @@ def crawl(client, start: list[str], *, limit: int, constraints: set[str]) -> tup
             faults.append(("фраза", f"{url}: {match!r}"))
         for match in OTHER_DATES.findall(text):
             faults.append(("ISO-дата", f"{url}: дата {match!r}"))
+        for match in WORD_DATES.findall(text):
+            faults.append(("дата словами", f"{url}: дата {match!r}"))
         for target in _targets(url, html):
             local = _local(target)
             if local is None or local in seen:
@@ -205,6 +213,10 @@ def test_crawling_every_page_as_every_role_finds_nothing_a_person_must_not_meet(
         for kind, text in faults:
             classes[kind] += 1
             report.append(f"{username}: [{kind}] {text}")
+        if LOG:
+            with open(LOG, "a", encoding="utf-8") as log:
+                log.write(f"{username}: {fetched} страниц, {len(faults)} находок\n")
+                log.writelines(f"{username}: [{kind}] {text}\n" for kind, text in faults)
     summary = ", ".join(f"{k}: {n}" for k, n in classes.most_common())
     assert total > 400, total
     assert not report, f"{total} страниц; {summary}\n" + "\n".join(dict.fromkeys(report))
