@@ -46,9 +46,11 @@ DENY_PHRASES = re.compile(
 )
 # dates written the American or ISO way with a time: 2026-11-30 12:00, 11/30/2026
 OTHER_DATES = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
-# Django's Russian date format, «30 ноября 2026 г.» (config/formats/ru makes it 30.11.2026)
+# Django's Russian date format, «30 ноября 2026 г.» (config/formats/ru makes it 30.11.2026): an
+# element whose whole text is such a date (the words of a roadmap, «до 31 декабря 2021 г.», are not)
 WORD_DATES = re.compile(
-    r"\b\d{1,2} (?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря) \d{4} г\.(?: \d)?"
+    r">\s*(\d{1,2} (?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря) "
+    r"\d{4} г\.(?: \d{1,2}:\d{2})?)\s*<"
 )
 
 
@@ -59,6 +61,7 @@ class _Page(HTMLParser):
         super().__init__()
         self.links: list[str] = []
         self.forms: list[dict] = []
+        self.values: list[str] = []  # what text boxes show: a person reads it as the page's text
         self._form: dict | None = None
         self._select: tuple[str, list[str], list[str]] | None = None
 
@@ -71,6 +74,8 @@ class _Page(HTMLParser):
             self.forms.append(self._form)
         elif self._form is not None and tag == "input" and a.get("name"):
             kind = (a.get("type") or "text").lower()
+            if kind in ("text", "search", "email", "url", "tel", "number") and a.get("value"):
+                self.values.append(a["value"])
             if kind in ("checkbox", "radio") and "checked" not in a:
                 return
             if kind in ("submit", "button", "image", "file", "password"):
@@ -97,9 +102,14 @@ class _Page(HTMLParser):
             self._form = None
 
 
-def _targets(base: str, html: str) -> list[str]:
+def _parse(html: str) -> _Page:
     page = _Page()
     page.feed(html)
+    return page
+
+
+def _targets(base: str, html: str, page: _Page | None = None) -> list[str]:
+    page = page or _parse(html)
     found = [urljoin(base, href) for href in page.links]
     for form in page.forms:
         if form["method"] != "get":
@@ -132,10 +142,43 @@ def _view(path: str) -> str | None:
     return match.view_name
 
 
+# what a hand-edited or stale address sends to a list: each is sent once to every list the crawler
+# meets (a page with a GET form, an admin list, an export); a 404, 400 or a redirect is a fine
+# answer, a 500 is not (the admin's exports answered 500 to a filter the model does not have)
+FUZZ = [
+    ("page", "abc"),
+    ("page", "99999"),
+    ("q", "\x00"),
+    ("o", "zz.-1"),
+    ("nonexistent__field", "1"),
+    ("organization", "abc"),
+    ("municipality__id__exact", "abc"),
+    ("date", "31.02.2025"),
+    ("year", "99999999999"),
+    ("status", "<script>"),
+]
+FUZZED = "подделанный адрес"
+
+
+def _fuzzed(url: str) -> list[str]:
+    parts = urlsplit(url)
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    out = []
+    for name, value in FUZZ:
+        varied = [(n, v) for n, v in params if n != name] + [(name, value)]
+        out.append(f"{parts.path}?{urlencode(sorted(varied))}")
+    return out
+
+
+def _is_list(view: str, page: _Page) -> bool:
+    return view.endswith(("_changelist", "_export")) or any(f["method"] == "get" for f in page.forms)
+
+
 def crawl(client, start: list[str], *, limit: int, constraints: set[str]) -> tuple[int, list[tuple[str, str]]]:
     """Pages fetched and the faults found: (class, description)."""
     queue: deque[tuple[str, str]] = deque((url, "начало") for url in start)
     seen = set(start)
+    fuzzed_views: set[str] = set()
     per_view: Counter[str] = Counter()
     faults: list[tuple[str, str]] = []
     fetched = 0
@@ -159,6 +202,8 @@ def crawl(client, start: list[str], *, limit: int, constraints: set[str]) -> tup
         if status >= 500:
             faults.append(("500", f"{url} (со страницы {referrer})"))
             continue
+        if referrer == FUZZED and status in (400, 403, 404, 301, 302):
+            continue
         if status == 404 and referrer != "начало":
             faults.append(("ссылка на 404", f"{url} (со страницы {referrer})"))
             continue
@@ -174,16 +219,23 @@ def crawl(client, start: list[str], *, limit: int, constraints: set[str]) -> tup
         if "text/html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode()
-        text = visible_text(html)
+        page = _parse(html)
+        text = " ".join([visible_text(html), *page.values])
         for problem in problems_in(text, constraints):
             faults.append((problem.split(" ")[0], f"{url}: {problem}"))
         for match in DENY_PHRASES.findall(text):
             faults.append(("фраза", f"{url}: {match!r}"))
         for match in OTHER_DATES.findall(text):
             faults.append(("ISO-дата", f"{url}: дата {match!r}"))
-        for match in WORD_DATES.findall(text):
+        for match in WORD_DATES.findall(html):
             faults.append(("дата словами", f"{url}: дата {match!r}"))
-        for target in _targets(url, html):
+        if view not in fuzzed_views and referrer != FUZZED and _is_list(view, page):
+            fuzzed_views.add(view)
+            for target in _fuzzed(url):
+                if target not in seen:
+                    seen.add(target)
+                    queue.appendleft((target, FUZZED))
+        for target in _targets(url, html, page):
             local = _local(target)
             if local is None or local in seen:
                 continue
@@ -233,3 +285,6 @@ def test_the_crawler_reads_links_and_get_forms():
     assert "/list/?q=%D0%BA%D1%82%D0%BE&s=done" in targets
     assert not any("/write/" in t for t in targets)
     assert _local("https://other.example/") is None and _local("/static/x.css") is None
+    assert "/l/?page=abc&q=1" in _fuzzed("/l/?q=1&page=2")
+    dates = WORD_DATES.findall("<td>30 ноября 2026 г.</td><td>до 31 декабря 2021 г.</td>")
+    assert dates == ["30 ноября 2026 г."]
