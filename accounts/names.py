@@ -12,6 +12,9 @@ from functools import lru_cache
 
 # invisible characters people paste from Word and web pages
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None)
+# control characters (a cell's «_x0000_» reads as NUL, which PostgreSQL refuses in any text): gone,
+# but for the whitespace among them, which splits words as a space does
+_INVISIBLE.update(dict.fromkeys((c for c in [*range(0x20), *range(0x7F, 0xA0)] if not chr(c).isspace()), None))
 _DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2212]")
 # Latin letters that look like Cyrillic ones; applied only inside a word that has Cyrillic letters
 _LOOKALIKES = str.maketrans("AaBCcEeHKkMOoPpTXxYy", "АаВСсЕеНКкМОоРрТХхУу")

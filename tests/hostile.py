@@ -241,6 +241,8 @@ def person_cases(kind: str) -> list[Hostile]:
             may_pass=True,
         ),
         Hostile("duplicate-rows", "data.xlsx", lambda: xlsx(headers, [good[0], good[0]]), "строки 3 и 2", 3),
+        # Excel's escape of a control character: read as NUL, which PostgreSQL refuses in any text
+        Hostile("nul-in-name", "data.xlsx", bad(Фамилия="Нулева_x0000_я", Отчество="_x0001_"), may_pass=True),
         Hostile(
             "formatted-50000-empty-rows",
             "data.xlsx",

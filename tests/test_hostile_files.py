@@ -36,6 +36,7 @@ pytestmark = pytest.mark.django_db
 def _bomb_limit(settings):
     settings.UPLOAD_MAX_UNPACKED_BYTES = 20 * 1024 * 1024  # the corpus's bombs unpack to 30 MB
 
+
 CASES = hostile.all_cases()
 # what a person must never read
 LEAKS = re.compile(
