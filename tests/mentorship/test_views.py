@@ -264,6 +264,7 @@ def test_suggest_all_confirms_reviewed_drafts_in_one_step(world, client_for):
 
 def test_waiting_list_shows_days(world, client_for):
     mentee = MenteeFactory(organization=world.home.school)
-    Person.objects.filter(pk=mentee.pk).update(mentee_since=dt.date.today() - dt.timedelta(days=12))
+    today = world.home.municipality.today()  # the page counts days in the school's own day, not the server's
+    Person.objects.filter(pk=mentee.pk).update(mentee_since=today - dt.timedelta(days=12))
     html = client_for(world.home.curator).get(reverse("mentorship:waiting_list")).content.decode()
     assert mentee.last_name in html and ">12<" in html
