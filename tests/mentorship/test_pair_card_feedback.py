@@ -48,22 +48,28 @@ def _scenarios(school, held):
 
 
 def test_card_lists_whom_the_reminders_wait_for(world):
-    from mentorship.reminders import _waiting_rows
+    from mentorship.reminders import _read_feedback_meetings
     from notifications.providers import SweepContext
     from notifications.services import reminder_settings_for
 
-    held = dt.date.today() - dt.timedelta(days=10)
-    _scenarios(world.home.school, held)
     municipality = world.home.municipality
+    today = municipality.today()  # the card and the reminders count in the school's own day
+    held = today - dt.timedelta(days=10)
+    _scenarios(world.home.school, held)
     ctx = SweepContext(municipality, held + dt.timedelta(days=3), reminder_settings_for(municipality))
-    reminded = {(r["pk"], r["p_last"], r["p_side"]) for r in _waiting_rows(ctx) if r["waits"] and r["on_card"]}
+    reminded = {
+        (item.meeting_id, w.name.split()[0], w.side)  # short name «Фамилия И.О.»: the last name
+        for item in _read_feedback_meetings(ctx)
+        for w in item.waiting
+        if w.on_card
+    }
 
     listed = set()
     pairs = selectors.pairs_visible(world.home.curator).filter(meetings__held_on=held).distinct()
     for pk in pairs.values_list("pk", flat=True):
         pair = selectors.pair_detail(world.home.curator, pk)
         participants = list(pair.participants.all())
-        for meeting in selectors.pair_meetings(pair, today=dt.date.today()):
+        for meeting in selectors.pair_meetings(pair, today=today):
             for p in selectors.waiting_for_feedback(meeting, participants):
                 listed.add((meeting.pk, p.person.last_name, p.role))
     assert listed == reminded
