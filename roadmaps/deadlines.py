@@ -867,6 +867,18 @@ def _parse(original: str, start: dt.date, end: dt.date, order_date: dt.date | No
             "Контрольная точка — " + CHECKPOINTS[every] + " периода.",
             schedule=f"постоянно, контрольные точки {CHECKPOINTS[every]}",
         )
+    holidays = re.search(r"(осенн|зимн|весенн|летн)\w*\s+каникул", text)
+    if holidays:
+        # school holidays end in early November, early January, late March and August
+        month = {"осенн": 11, "зимн": 1, "весенн": 3, "летн": 8}[holidays.group(1)]
+        year_m = re.search(YEAR_RE, text)
+        if year_m:
+            year = int(year_m.group(0))
+            explicit = [month_end(year, month)]
+            outside = [] if start <= explicit[0] <= end else explicit
+            return result(ONCE, explicit, schedule="однократно")
+        words = f"ежегодно, {holidays.group(1)}ие каникулы ({MONTH_NAMES[month]})"
+        return result(ANNUAL, _occurrences(month, None, start, end), schedule=words)
     for season, (first, last) in _SEASONS.items():
         if re.search(rf"(?<![а-я]){season}[а-я]*", text):
             year_m = re.search(YEAR_RE, text)

@@ -244,3 +244,18 @@ def test_a_day_of_the_month_after_the_reporting_year():
         dt.date(2024, 9, 30),
         dt.date(2024, 12, 31),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("в период зимних каникул", ["2024-01", "2025-01"]),  # was February: «зима» ends in February
+        ("весенние каникулы", ["2024-03", "2025-03"]),  # was not read
+        ("осенние каникулы", ["2023-11", "2024-11"]),
+        ("летние каникулы", ["2024-08", "2025-08"]),
+        ("в период осенних каникул 2023 г.", ["2023-11"]),
+    ],
+)
+def test_school_holidays(text, months):
+    parsed = parse_deadline(text, dt.date(2023, 9, 1), dt.date(2025, 8, 31))
+    assert not parsed.flagged and [d.strftime("%Y-%m") for d in parsed.dates] == months
