@@ -105,8 +105,16 @@ def mentor_bank(user) -> QuerySet[Person]:
     q = scope.organization_q("organization") | (
         Q(in_municipal_bank=True) & scope.municipality_q("organization__municipality")
     )
+    people = Person.objects.filter(q, is_mentor=True, is_active=True)
+    if scope.view_organization_ids:
+        # a school's user: own school OR the municipal bank is an OR across the person and its
+        # organization's municipality, which no index serves (every mentor of the region was read).
+        # The organizations both sides come from, implied by `q`, narrow it to the municipality's
+        # people first (a whole-municipality or regional scope plans well without it)
+        organizations = Organization.objects.filter(scope.organization_q() | scope.municipality_q("municipality"))
+        people = people.filter(organization__in=organizations.values("pk"))
     return (
-        with_person_facts(Person.objects.filter(q, is_mentor=True, is_active=True))
+        with_person_facts(people)
         .select_related("organization__municipality")
         .prefetch_related("subjects", "competencies")
     )
