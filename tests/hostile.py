@@ -24,7 +24,19 @@ from pathlib import Path
 
 from openpyxl.styles import PatternFill
 
-from tests.badfiles.build import ROADMAP_HEADER, ROADMAP_ROWS, docx_bytes, mentee, mentor, pair, roadmap_xlsx
+from tests.badfiles.build import (
+    ORG_HEADERS,
+    ROADMAP_HEADER,
+    ROADMAP_ROWS,
+    USER_HEADERS,
+    docx_bytes,
+    mentee,
+    mentor,
+    organization,
+    pair,
+    roadmap_xlsx,
+    user,
+)
 from tests.xlsx import MENTEE_HEADERS, MENTOR_HEADERS, PAIR_HEADERS, xlsx
 
 
@@ -295,6 +307,36 @@ def pair_cases() -> list[Hostile]:
     ]
 
 
+def directory_cases(kind: str) -> list[Hostile]:
+    """For the admin's imports of organizations and users; the fault is on Excel row 4."""
+    headers, make_row, name_column = (
+        (ORG_HEADERS, organization, "Полное наименование")
+        if kind == "organizations"
+        else (USER_HEADERS, user, "Фамилия")
+    )
+    good = [make_row(1), make_row(2)]
+
+    def bad(**over):
+        return lambda: xlsx(headers, [*good, make_row(3, **over)])
+
+    return [
+        Hostile("csv-cp1251-as-xlsx", "data.xlsx", lambda: csv_cp1251(headers, good), "CSV"),
+        Hostile("zip-bomb", "data.xlsx", lambda: zip_bomb(xlsx(headers, good), "xl/sharedStrings.xml"), "слишком"),
+        Hostile(
+            "error-ref",
+            "data.xlsx",
+            lambda: with_cell(headers, [*good, make_row(3)], 4, name_column, "#REF!"),
+            "ошиб",
+            4,
+            name_column,
+        ),
+        Hostile("nul-in-text", "data.xlsx", bad(**{name_column: "Текст_x0000_с нулём"}), may_pass=True),
+        Hostile("thousand-chars", "data.xlsx", bad(**{name_column: "Я" * 1000}), None, 4, name_column),
+        Hostile("merged-header", "data.xlsx", lambda: merged_header(headers, good), "нет заголовка", 2),
+        Hostile("reordered-columns", "data.xlsx", lambda: reordered(headers, good), may_pass=True),
+    ]
+
+
 def roadmap_cases() -> list[Hostile]:
     return [
         Hostile("zero-byte-docx", "roadmap.docx", lambda: b"", "пуст"),
@@ -361,6 +403,8 @@ def all_cases() -> dict[str, list[Hostile]]:
         "mentors": person_cases("mentors"),
         "mentees": person_cases("mentees"),
         "pairs": pair_cases(),
+        "organizations": directory_cases("organizations"),
+        "users": directory_cases("users"),
         "roadmap": roadmap_cases(),
         "document": document_cases(),
     }

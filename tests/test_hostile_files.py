@@ -6,8 +6,8 @@ no uploaded file left behind in MEDIA_ROOT.
 Paths: the admin's imports of mentors, mentees and pairs (django-import-export), the background
 import page of the same, the roadmap upload (site and admin) and the `import_roadmap` command, and
 the document uploads (evidence of an execution record, a consent scan, a practice's file).
-The organizations' and users' admin imports read files with the same reader as the mentors' one
-(accounts.imports); the corpus of tests/badfiles covers their own faults.
+The organizations' and users' admin imports get the classes of fault that are not the mentors'
+(their own faults are in the corpus of tests/badfiles).
 """
 
 from __future__ import annotations
@@ -45,7 +45,9 @@ LEAKS = re.compile(
     r"\bline \d|column \d|\(char \d"
 )
 SPREADSHEET_PATHS = {"mentors": ["admin:mentor", "job:mentors"], "mentees": ["admin:mentee", "job:mentees"]}
-SPREADSHEET_PATHS["pairs"] = ["admin:pair", "job:pairs"]
+SPREADSHEET_PATHS.update(
+    {"pairs": ["admin:pair", "job:pairs"], "organizations": ["admin:organization"], "users": ["admin:user"]}
+)
 ROADMAP_PATHS = ["roadmap", "admin:roadmap", "cmd:import_roadmap"]
 DOCUMENT_PATHS = ["evidence", "consent", "practice"]
 
@@ -65,8 +67,9 @@ def _upload(case) -> SimpleUploadedFile:
 # Runners: each returns (accepted, [(row, column, message), ...]) ------------------------------------
 def _admin(case, path, client, world):
     model = path.split(":")[1]
+    app = "accounts" if model in ("organization", "user") else "mentorship"
     response = client.post(
-        reverse(f"admin:mentorship_{model}_import"), {"import_file": _upload(case), "format": "0", "resource": "0"}
+        reverse(f"admin:{app}_{model}_import"), {"import_file": _upload(case), "format": "0", "resource": "0"}
     )
     assert response.status_code == 200, response.status_code
     context = response.context or {}
