@@ -412,7 +412,9 @@ def _pick_sheet(sheets: list[Sheet], expected_keys: set[str], fits) -> Sheet | N
     return None
 
 
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
+# a cell with a body, or an empty styled one (<c r="A2" s="1"/>, common in Excel files: without the
+# "/>" branch its match ran on into the next cell and hid that cell's error)
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 

@@ -330,3 +330,40 @@ def test_files_of_refused_background_imports_are_removed_after_a_day(world, sett
     purge_stale_uploads()
     job.refresh_from_db()
     assert not path.exists() and not job.file and job.errors  # the error list stays
+
+
+def test_formula_errors_found_after_styled_empty_cells():
+    """Excel keeps formatted empty cells as <c r="B3" s="1"/>; the error cell right after one is
+    still found (and so is one in a row of its own)."""
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from accounts.imports import error_cells
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Наставники"
+    sheet.append(["Фамилия", "Имя", "Стаж, лет"])
+    sheet.append(["Иванова", "Анна", 5])
+    sheet.cell(row=3, column=1, value="Петрова")
+    sheet.cell(row=3, column=2).font = Font(bold=True)  # styled, empty: written self-closing
+    error = sheet.cell(row=3, column=3, value="#DIV/0!")
+    error.data_type = "e"
+    sheet.cell(row=5, column=2).font = Font(italic=True)
+    ref = sheet.cell(row=5, column=3, value="#REF!")
+    ref.data_type = "e"
+    saved = io.BytesIO()
+    workbook.save(saved)
+    # openpyxl writes <c r="B3" s="1" t="n"></c>; Excel closes such a cell in its tag, as here
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(rb'(<c r="B\d" s="\d+") t="n"></c>', rb"\1/>", data)
+                assert count == 2
+            target.writestr(item, data)
+
+    assert error_cells(out.getvalue(), "Наставники") == {(3, 2): "#DIV/0!", (5, 2): "#REF!"}
