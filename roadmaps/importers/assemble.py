@@ -16,7 +16,15 @@ import re
 
 from roadmaps.importers.document import RoadmapDocument
 from roadmaps.importers.meta import find_period, parse_order, pick_title, split_heading
-from roadmaps.importers.table import Header, RawRow, RoadmapImportError, _row_roles, find_header, parse_rows
+from roadmaps.importers.table import (
+    ACTIVITY_NUMBER,
+    Header,
+    RawRow,
+    RoadmapImportError,
+    _row_roles,
+    find_header,
+    parse_rows,
+)
 
 Block = str | list[RawRow]
 
@@ -138,8 +146,43 @@ def _joined(blocks: list[Block], first_index: int, headers: dict[int, Header | N
         if other is None and _width(block) == width and not _looks_unrelated(block, header):
             rows.extend(block)
             continue
+        if other is None and _width(block) < width and _numbering_goes_on(block, header):
+            # the rest of the table, without its last columns (a page of another layout, the
+            # «Примечание» column dropped): padded to the roadmap's width, never silently lost
+            rows.extend(_padded(row, width) for row in block)
+            continue
         break
     return rows
+
+
+def _numbering_goes_on(rows: list[RawRow], header: Header | None) -> bool:
+    """A header-less table narrower than the roadmap whose first row is the roadmap's next
+    activity («3.» after «2.»): every column the roadmap reads is still there."""
+    if header is None or "number" not in header.mapping:
+        return False
+    first = next((r for r in rows if any(r.cells)), None)
+    if first is None:
+        return False
+    needed = [header.mapping[k] for k in ("number", "title", "deadline", "responsible") if k in header.mapping]
+    number = first.cells[header.mapping["number"]] if header.mapping["number"] < len(first.cells) else ""
+    # a list that starts at «1» is a list of its own (of schools, of people), not the roadmap going on
+    return (
+        max(needed) < len(first.cells)
+        and bool(ACTIVITY_NUMBER.match(number or "x"))
+        and number.strip(". ") not in ("1", "")
+    )
+
+
+def _padded(row: RawRow, width: int) -> RawRow:
+    extra = width - len(row.cells)
+    origin = row.origin + list(range(len(row.cells), width)) if row.origin is not None else None
+    return RawRow(
+        cells=row.cells + [""] * extra,
+        distinct=row.distinct,
+        merged_across=row.merged_across,
+        where=row.where,
+        origin=origin,
+    )
 
 
 def _looks_unrelated(rows: list[RawRow], header: Header | None) -> bool:

@@ -106,3 +106,24 @@ def test_read_roadmap_overrides(samples_dir):
     first = swapped.sections[0].activities[0]
     assert first.deadline_text == "Руководители образовательных учреждений" and first.responsible_text == "Декабрь 2022"
     assert set(COLUMN_ROLES) >= {"number", "title", "deadline", "responsible", "participants", "result", "indicator"}
+
+
+def test_the_rest_of_a_table_without_its_last_column_is_not_lost():
+    """A page of another layout drops the «Примечание» column: the roadmap goes on («3.» after «2.»),
+    its rows padded; a narrower list that starts at «1.» stays a list of its own."""
+    header = RawRow.of(["№", "Мероприятие", "Срок", "Ответственный", "Примечание"], "т1, с1")
+    first = [
+        header,
+        RawRow.of(["1.", "Формирование пар", "сентябрь", "Куратор", ""], "т1, с2"),
+        RawRow.of(["2.", "Семинар", "октябрь", "Методист", ""], "т1, с3"),
+    ]
+    rest = [
+        RawRow.of(["3.", "Конкурс", "март", "Методист"], "т2, с1"),
+        RawRow.of(["4.", "Итоги", "май", "Куратор"], "т2, с2"),
+    ]
+    title = "Дорожная карта на 2024-2025 учебный год"
+    document = assemble([title, first, "", rest], file_kind="docx")
+    assert [a.number for a in document.activities] == ["1.", "2.", "3.", "4."]
+    assert document.activities[3].deadline_text == "май"
+    schools = [RawRow.of(["1.", "МБОУ СОШ № 1", "Иванова", "директор"], "т2, с1")]
+    assert [a.number for a in assemble([title, first, "", schools], file_kind="docx").activities] == ["1.", "2."]
