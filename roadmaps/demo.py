@@ -7,6 +7,7 @@ and organization, and execution is marked only on copies created in this run.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -68,6 +69,94 @@ def _load(ctx, filename: str, key: str, is_template: bool, status: str) -> Roadm
     ctx.log.append(
         f"Дорожная карта «{roadmap.short_title}» ({municipality}): разделов {roadmap.sections.count()}, "
         f"мероприятий {roadmap.activities.count()}."
+    )
+    return roadmap
+
+
+#: The current editions: the sample order of the municipality moved to a period around the
+#: municipality's today, approved by an order, with target indicators by year. Per municipality:
+#: file, first year of the period relative to today's year, length in years, order number, and the
+#: indicators as (activity number, target by year of the period, actual for the years already
+#: reached, what confirms the fact).
+CURRENT_EDITIONS = {
+    "norilsk": (
+        "000_567cfd1ce6be8eda.docx",
+        -1,
+        3,
+        "280-мо",
+        [
+            ("1.1", (12, 13, 13), (12, 12), "Приказы ОО об утверждении дорожных карт наставничества."),
+            ("2.4", (4, 4, 4), (4, 3), "Планы и протоколы муниципальных семинаров."),
+            ("4.1", (6, 8, 10), (6, 8), "Реестр успешных практик на сайте МБУ «Методический центр»."),
+        ],
+    ),
+    "nizhnevartovsk": (
+        "003_9600eaf07fc5e7ca.docx",
+        0,
+        1,
+        "512",
+        [("1.1", (2,), (2,), "Приказы ОО об утверждении программ наставничества.")],
+    ),
+}
+
+_YEAR = re.compile(r"\b(20\d\d)\b")
+
+
+def _shift_text(text: str, years: int) -> str:
+    return _YEAR.sub(lambda m: str(int(m.group(1)) + years), text)
+
+
+def _current_edition(ctx, key: str) -> Roadmap | None:
+    """The sample municipal roadmap as a new edition whose period covers the municipality's today:
+    the years in its title and deadlines move with the period, so the annual report of the current
+    year has its normative basis (the approving order) and target indicators to compare."""
+    filename, offset, length, order_number, targets = CURRENT_EDITIONS[key]
+    path = samples_dir() / filename
+    municipality = ctx.municipalities.get(key)
+    if municipality is None or not path.exists():
+        return None
+    with path.open("rb") as fh:
+        document = read_roadmap(fh, filename)
+    if document.period_start is None:
+        return None
+    first = local_today(municipality).year + offset
+    shift = first - document.period_start.year
+    document.title = _shift_text(document.title, shift)
+    document.set_period(dt.date(first, 1, 1), dt.date(first + length - 1, 12, 31))
+    document.order_number = order_number
+    document.order_date = dt.date(first - 1, 12, 20)
+    existing = Roadmap.objects.filter(
+        municipality=municipality, level=RoadmapLevel.MUNICIPAL, is_template=False, title=document.title
+    ).first()
+    if existing:
+        return existing
+    years = range(first, first + length)
+    wanted = {number: (plan, fact, evidence) for number, plan, fact, evidence in targets}
+    for section in document.sections:
+        for activity in section.activities:
+            activity.deadline_text = _shift_text(activity.deadline_text, shift)
+            if activity.number.strip(".") in wanted:
+                plan = wanted[activity.number.strip(".")][0]
+                activity.indicator_text = "; ".join(f"{y} г. – {v}" for y, v in zip(years, plan, strict=True))
+    with path.open("rb") as fh:
+        roadmap = services.roadmap_import(
+            document=document,
+            user=None,
+            municipality=municipality,
+            source_file=fh,
+            source_name=filename,
+            status=RoadmapStatus.APPROVED,
+        )
+    for indicator in Indicator.objects.filter(activity__roadmap=roadmap).select_related("activity"):
+        _, fact, evidence = wanted[indicator.activity.number.strip(".")]
+        index = indicator.year - first
+        if index < len(fact):
+            indicator.actual_manual, indicator.evidence = Decimal(fact[index]), evidence
+            indicator.save(update_fields=["actual_manual", "evidence"])
+    ctx.log.append(
+        f"Дорожная карта «{roadmap.short_title}» ({municipality}), приказ № {roadmap.order_number}: "
+        f"мероприятий {roadmap.activities.count()}, целевых показателей "
+        f"{Indicator.objects.filter(activity__roadmap=roadmap).count()}."
     )
     return roadmap
 
@@ -197,6 +286,25 @@ def seed(ctx) -> None:
             ctx.log.append(
                 f"Типовая карта на 2026/2027 для {copy.organization}: отметок {counts}, остальные — срок не наступил."
             )
+    for key, user in (("norilsk", coordinator), ("nizhnevartovsk", coordinator_nv)):
+        current = _current_edition(ctx, key)
+        if current is None or user is None:
+            continue
+        # the municipality's own share done so far (what was due three weeks ago and earlier; a late
+        # mark is dated 20 days after its due date, never in the future), mostly on time
+        today = local_today(current.municipality)
+        past = list(
+            ExecutionRecord.objects.filter(
+                activity__roadmap=current,
+                organization__isnull=True,
+                due__date__lt=today - dt.timedelta(days=21),
+                status=ExecutionStatus.NOT_STARTED,
+                marked_by__isnull=True,
+            )
+            .select_related("due", "activity")
+            .order_by("due__date", "activity__order")
+        )
+        _mark(past, user, ["done", "done", "done", "late", "done", "progress"])
     if nv_map and coordinator_nv and nv_orgs:
         created = services.roadmap_derive_school(roadmap=nv_map, organizations=nv_orgs[:2], user=coordinator_nv)
         for index, copy in enumerate(created):

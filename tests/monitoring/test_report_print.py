@@ -151,6 +151,15 @@ def test_word_report_is_a4_numbered_and_its_tables_fit_the_page(demo_report):
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings[:3] == ["1. Нормативная основа", "2. Сеть образовательных организаций", "3. Участники и охват"]
     assert any(h.endswith("Выводы") for h in headings) and any(h.endswith("Рекомендации") for h in headings)
+    # the normative basis names the demo's municipal roadmap of the current period and its order,
+    # and the target indicators of the year are there with plan and fact (roadmaps/demo.py)
+    assert "не зарегистрирована" not in text
+    basis = re.search(r"муниципальной дорожной картой «[^»]*Норильска на период (\d{4})[–-]\s?(\d{4})[^»]*»", text)
+    assert basis and int(basis[1]) <= year <= int(basis[2]), text[:3000]
+    assert re.search(r"утверждённой приказом от \d{1,2}\s[а-я]+\s\d{4}\sг\.\s№\s280-мо", text)
+    targets = next(t for t in doc.tables if t.rows[0].cells[0].text == "№" and "План" in t.rows[0].cells[3].text)
+    plan_fact = {(r.cells[0].text, r.cells[2].text): (r.cells[3].text, r.cells[4].text) for r in targets.rows[1:]}
+    assert plan_fact[("1.1", str(year))] == ("13", "12") and plan_fact[("2.4", str(year))] == ("4", "3")
     body_font = doc.styles["Normal"].font
     assert body_font.name == "Times New Roman" and body_font.size.pt == 14
 
@@ -180,3 +189,5 @@ def test_word_report_is_a4_numbered_and_its_tables_fit_the_page(demo_report):
     assert all(row.pairs >= 1 for row in data.rows)
     assert {f.rule.section for f in findings} == {r.section for r in RULES} - {"Сеть организаций"}
     assert len(build_specs(data)) >= 4
+    not_reached = next(f for f in findings if f.rule.title == "Целевые показатели дорожной карты не достигнуты")
+    assert re.search(r"№\s2\.4\s.*план\s4,\sфакт\s3", not_reached.conclusion), not_reached.conclusion
