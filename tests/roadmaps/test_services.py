@@ -114,8 +114,23 @@ def test_demo_seed_is_idempotent_and_covers_every_state(db, samples_dir):
         ExecutionRecord.objects.filter(status=ExecutionStatus.DONE).count(),
     ) == counts
     norilsk = ctx.municipalities["norilsk"]
-    assert Roadmap.objects.filter(municipality=norilsk, parent__isnull=True).count() == 2
-    assert Roadmap.objects.filter(municipality=ctx.municipalities["nizhnevartovsk"], parent__isnull=True).count() == 1
+    # the sample order, the typical roadmap and the sample's edition for the current period
+    assert Roadmap.objects.filter(municipality=norilsk, parent__isnull=True).count() == 3
+    assert Roadmap.objects.filter(municipality=ctx.municipalities["nizhnevartovsk"], parent__isnull=True).count() == 2
+    for key in ("norilsk", "nizhnevartovsk"):
+        municipality = ctx.municipalities[key]
+        today = local_today(municipality)
+        current = Roadmap.objects.filter(
+            municipality=municipality,
+            parent__isnull=True,
+            is_template=False,
+            period_start__lte=today,
+            period_end__gte=today,
+        ).get()
+        assert current.order_number and current.order_date and current.status == RoadmapStatus.APPROVED
+        assert Indicator.objects.filter(
+            activity__roadmap=current, year=today.year, actual_manual__isnull=False
+        ).exists()
     states = {r.state_for_municipality() for r in ExecutionRecord.objects.select_related("due", "municipality")}
     assert states == {ExecutionState.DONE, ExecutionState.IN_PROGRESS, ExecutionState.NOT_DUE, ExecutionState.OVERDUE}
     assert ExecutionRecord.objects.exclude(evidence_file="").filter(status=ExecutionStatus.DONE).exists()
