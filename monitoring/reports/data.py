@@ -713,7 +713,7 @@ def _organization_briefs(
 
 
 def _indicators(municipality: Municipality, period: Period) -> tuple[list[dict], list[dict]]:
-    from roadmaps.models import Roadmap, RoadmapLevel
+    from roadmaps.models import Roadmap, RoadmapLevel, RoadmapStatus
     from roadmaps.selectors import indicator_rows
 
     roadmaps = list(
@@ -723,7 +723,9 @@ def _indicators(municipality: Municipality, period: Period) -> tuple[list[dict],
             is_template=False,
             period_start__lte=period.end,
             period_end__gte=period.start,
-        ).order_by("period_start", "pk")
+        )
+        .exclude(status=RoadmapStatus.ARCHIVED)  # an edition a newer one replaced is not the basis
+        .order_by("period_start", "pk")
     )
     years = {period.start.year, period.end.year} if period.academic else {period.year}
     rows = []

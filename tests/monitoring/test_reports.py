@@ -322,3 +322,23 @@ def test_docx_reads_as_an_official_document(data):
     wb = load_workbook(io.BytesIO(files.xlsx))
     fonts = {c.font.name for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
     assert fonts == {"Times New Roman"}
+
+
+def test_normative_basis_cites_the_edition_in_force_not_the_one_it_replaced(world):
+    """A roadmap replaced by a newer edition is archived (roadmaps.services): the report cites only
+    the edition in force for the period."""
+    from monitoring.reports.data import collect
+    from roadmaps.models import RoadmapStatus
+    from tests.roadmaps.factories import RoadmapFactory
+
+    municipality = world.home.municipality
+    year = municipality.today().year
+    period = {"period_start": dt.date(year, 1, 1), "period_end": dt.date(year + 1, 12, 31)}
+    RoadmapFactory(
+        municipality=municipality, title="Дорожная карта, редакция 1", status=RoadmapStatus.ARCHIVED, **period
+    )
+    RoadmapFactory(municipality=municipality, title="Дорожная карта, редакция 2", order_number="15 а", **period)
+
+    cited = [r["title"] for r in collect(municipality, year).roadmaps]
+
+    assert cited == ["Дорожная карта, редакция 2"]
