@@ -38,6 +38,22 @@ class ScopedOrganizationFilterSet(django_filters.FilterSet):
         self.filters["organization"].queryset = organizations
 
 
+class WaitingFilter(django_filters.FilterSet):
+    """«Ожидают пару» of one municipality (a region-wide user's drill-down from its municipality rows)."""
+
+    municipality = django_filters.ModelChoiceFilter(
+        label="Муниципалитет", field_name="organization__municipality", queryset=None, empty_label="Все"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["municipality"]
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["municipality"].queryset = municipalities
+
+
 class PersonFilter(ScopedOrganizationFilterSet):
     q = django_filters.CharFilter(label="Поиск", method="search")
     kind = django_filters.ChoiceFilter(label="Кто", choices=PersonKind.choices, empty_label="Все")

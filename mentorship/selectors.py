@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts import scoping
 from accounts.history import history_rows  # noqa: F401  (re-exported for the views)
-from accounts.models import Organization, local_today
+from accounts.models import Municipality, Organization, local_today
 from mentorship.models import (
     OPEN_PAIR_STATUSES,
     Community,
@@ -128,6 +128,42 @@ def mentees_waiting(user) -> QuerySet[Person]:
     """Mentees without a forming or active pair: they stay on this list until matched."""
     # `matched` is annotated by with_person_facts (person_list): django-stubs cannot see annotations
     return mentee_list(user).filter(matched=False).order_by("mentee_since", "last_name")  # type: ignore[misc]
+
+
+@dataclass
+class WaitingRow:
+    municipality: Municipality
+    waiting: int
+
+
+def waiting_by_municipality(user, today: dt.date | None = None) -> tuple[list[WaitingRow], object | None]:
+    """A region-wide user's «Ожидают пару»: the municipalities the user reads as rows, each with its
+    mentees without an open pair from the stored per-organization rows (monitoring.stats: the active
+    mentees less those in a forming or active pair, summed by municipality), so the page does not
+    grow with the region's people. Returns the rows and their `Freshness`; when some organization
+    has no stored row yet, the counts are grouped live and the freshness is None."""
+    from monitoring import stats
+
+    year = (today or scoping.user_today(user)).year
+    municipalities = list(
+        Municipality.objects.filter(pk__in=scoping.scope_for(user).view_municipality_ids)
+        .annotate(active_organizations=Count("organizations", filter=Q(organizations__is_active=True)))
+        .order_by("name")
+    )
+    stored = stats.municipality_rows(municipalities, year) if municipalities else None
+    if stored is not None:
+        rows, freshness = stored
+        return [
+            WaitingRow(m, max(0, r.mentees - r.mentees_matched)) for m, r in zip(municipalities, rows, strict=True)
+        ], freshness
+    live = dict(
+        mentees_waiting(user)
+        .filter(organization__is_active=True)
+        .order_by()
+        .values_list("organization__municipality_id")
+        .annotate(n=Count("pk"))
+    )
+    return [WaitingRow(m, live.get(m.pk, 0)) for m in municipalities], None
 
 
 def waiting_days(person: Person, today: dt.date | None = None) -> int:

@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import imports, scoping
+from accounts.models import Municipality
 from accounts.uploads import serve_file
 from mentorship import forms, matching, selectors, services
 from mentorship.exchange import TEMPLATE_BUILDERS, template_filename
-from mentorship.filters import MenteeFilter, MentorFilter, PairFilter, PersonFilter
+from mentorship.filters import MenteeFilter, MentorFilter, PairFilter, PersonFilter, WaitingFilter
 from mentorship.models import (
     Consent,
     DestructionAct,
@@ -364,10 +365,26 @@ def mentee_list(request):
 
 @login_required
 def waiting_list(request):
+    scope = scoping.scope_for(request.user)
+    filterset = WaitingFilter(
+        request.GET,
+        queryset=selectors.mentees_waiting(request.user).prefetch_related(None),
+        municipalities=Municipality.objects.filter(pk__in=scope.view_municipality_ids).order_by("name"),
+    )
+    if scope.region_wide and not request.GET.get("municipality"):
+        # a regional user: municipalities as rows from the stored aggregates, each linking to its
+        # list; the paged list of every waiting mentee of the region grew ×1.64 with the region
+        rows, freshness = selectors.waiting_by_municipality(request.user)
+        return render(
+            request,
+            "mentorship/waiting_regions.html",
+            {"rows": rows, "total": sum(r.waiting for r in rows), "freshness": freshness},
+        )
     # longest waiting first (the queryset orders by mentee_since), 25 a page: a regional centre has
     # thousands of mentees in the bank and rendering them all took 400 ms
     # the page's ids first (only the «in an open pair» test), then its 25 rows with consents and load
-    page = _page_by_ids(request, selectors.mentees_waiting(request.user).prefetch_related(None))
+    # a municipality the user may not read (or not a number) lists nobody, never the whole scope
+    page = _page_by_ids(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
     mentees = list(page.object_list)
     today = scoping.user_today(request.user)
     for mentee in mentees:
@@ -378,6 +395,8 @@ def waiting_list(request):
         {
             "mentees": mentees,
             "page": page,
+            "municipality": filterset.form.cleaned_data.get("municipality") if filterset.is_bound else None,
+            "region_wide": scope.region_wide,
             "can_edit": scoping.editable_organizations(request.user).exists(),
         },
     )
