@@ -145,7 +145,7 @@ def waiting_by_municipality(user, today: dt.date | None = None) -> tuple[list[Wa
     from monitoring import stats
 
     year = (today or scoping.user_today(user)).year
-    municipalities = list(
+    municipalities: list[Municipality] = list(
         Municipality.objects.filter(pk__in=scoping.scope_for(user).view_municipality_ids)
         .annotate(active_organizations=Count("organizations", filter=Q(organizations__is_active=True)))
         .order_by("name")
