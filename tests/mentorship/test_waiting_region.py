@@ -69,3 +69,25 @@ def test_municipal_users_page_is_the_list_as_before(world, client_for):
     page = client_for(world.home.coordinator).get(reverse("mentorship:waiting_list"))
     assert [m.pk for m in page.context["mentees"]] == [mentee.pk]
     assert "Все муниципалитеты" not in page.content.decode()
+
+
+def test_regional_rows_take_the_same_queries_whatever_the_region(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    neighbour, neighbour_school, regional = _region(world)
+    call_command("rebuild_stats", verbosity=0)
+    client = client_for(regional)
+    url = reverse("mentorship:waiting_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for n in range(3):
+        school = OrganizationFactory(municipality=MunicipalityFactory(region=neighbour.region, name=f"Район {n}"))
+        MenteeFactory(organization=school)
+    MenteeFactory(organization=neighbour_school)
+    call_command("rebuild_stats", verbosity=0)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url)
+    assert len(page.context["rows"]) == 5
+    assert len(large) == len(small)
