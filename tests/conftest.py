@@ -5,6 +5,7 @@ Every scope test has data on both sides of the boundary: `world.home` is the use
 """
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,6 +140,24 @@ def _flush_by_delete() -> None:
         ]
 
     DatabaseOperations.sql_flush = sql_flush
+
+    # The LOCK can still meet a worker's transaction that already holds one of the tables and then
+    # asks for one the flush holds: PostgreSQL breaks the deadlock by failing one side. When that is
+    # the flush (it runs in its own transaction, rolled back), it waits a moment and runs again.
+    from django.db import OperationalError
+
+    execute = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        for attempt in range(1, 6):
+            try:
+                return execute(self, sql_list)
+            except OperationalError as error:
+                if "deadlock detected" not in str(error) or attempt == 5:
+                    raise
+                time.sleep(0.2 * attempt)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
 
 
 @pytest.fixture(scope="session")

@@ -78,7 +78,9 @@ def test_report_requested_while_redis_is_stopped_is_built_once_it_is_back(real, 
         reverse("monitoring:report_list"), {"municipality": world.home.municipality.pk, "year": dt.date.today().year}
     )
     elapsed = time.monotonic() - started
-    assert response.status_code == 302 and elapsed < 2, f"the request took {elapsed:.1f} s"
+    # the fault was a request held ~25 s by the broker's retries; one short broker timeout (1 s) plus
+    # the page's own work on a CI machine busy with two test processes and a worker stays far below
+    assert response.status_code == 302 and elapsed < 5, f"the request took {elapsed:.1f} s"
     build = AnnualReportBuild.objects.get()
     job = Job.objects.get(kind=BUILD_JOB)
     assert build.status == BuildStatus.QUEUED and job.state == JobState.PENDING

@@ -45,7 +45,9 @@ def test_dead_broker_request_returns_at_once_and_the_page_says_why(
     with django_capture_on_commit_callbacks(execute=True):
         response = _request_report(client, world)
     elapsed = time.monotonic() - started
-    assert response.status_code == 302 and elapsed < 2, elapsed
+    assert response.status_code == 302 and elapsed < 5, (
+        elapsed
+    )  # was ~25 s; one 1 s broker timeout plus the page on a busy CI machine
     build = AnnualReportBuild.objects.get()
     job = Job.objects.get()
     assert build.status == BuildStatus.QUEUED
