@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -136,21 +138,31 @@ class WaitingRow:
     waiting: int
 
 
+# The stored per-organization figures (monitoring.stats.municipality_rows) belong to monitoring,
+# which reads this app and not the other way round (docs/ARCHITECTURE.md): monitoring registers
+# its reader here when it starts (MonitoringConfig.ready). Without it the counts are grouped live.
+StoredRows = Callable[[list[Municipality], int], "tuple[list[Any], Any] | None"]
+_stored_municipality_rows: list[StoredRows] = []
+
+
+def register_stored_municipality_rows(reader: StoredRows) -> None:
+    _stored_municipality_rows[:] = [reader]
+
+
 def waiting_by_municipality(user, today: dt.date | None = None) -> tuple[list[WaitingRow], object | None]:
     """A region-wide user's «Ожидают пару»: the municipalities the user reads as rows, each with its
     mentees without an open pair from the stored per-organization rows (monitoring.stats: the active
     mentees less those in a forming or active pair, summed by municipality), so the page does not
     grow with the region's people. Returns the rows and their `Freshness`; when some organization
     has no stored row yet, the counts are grouped live and the freshness is None."""
-    from monitoring import stats
-
     year = (today or scoping.user_today(user)).year
     municipalities: list[Municipality] = list(
         Municipality.objects.filter(pk__in=scoping.scope_for(user).view_municipality_ids)
         .annotate(active_organizations=Count("organizations", filter=Q(organizations__is_active=True)))
         .order_by("name")
     )
-    stored = stats.municipality_rows(municipalities, year) if municipalities else None
+    reader = _stored_municipality_rows[0] if _stored_municipality_rows else None
+    stored = reader(municipalities, year) if reader and municipalities else None
     if stored is not None:
         rows, freshness = stored
         return [

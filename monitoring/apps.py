@@ -76,6 +76,9 @@ class MonitoringConfig(AppConfig):
         from monitoring import stats
 
         stats.connect()  # the region pages' aggregates follow every write (monitoring/stats.py)
+        from mentorship.selectors import register_stored_municipality_rows
+
+        register_stored_municipality_rows(stats.municipality_rows)  # «Ожидают пару» of a regional user
 
         from accounts.navigation import register_organization_section
         from monitoring.org_sections import monitoring_section
