@@ -61,3 +61,35 @@ def test_pair_prefill_of_a_foreign_mentee_is_dropped(world):
     form = PairForm(user=world.home.coordinator, initial={"mentees": [foreign.pk, own.pk]})
     assert [str(v) for v in form["mentees"].value()] == [str(own.pk)]
     assert "Чужой" not in str(form["mentees"])
+
+
+@pytest.mark.parametrize("role", ["curator", "coordinator"])
+def test_add_participant_offers_whom_the_pair_can_take_and_no_one_else(world, role):
+    """A pair takes its school's active mentors and mentees and the municipal bank's mentors of its
+    municipality (services._validate_mentor/_validate_mentee); nobody of another school outside the
+    bank, no inactive person, nobody of another municipality, not even from its bank."""
+    from mentorship.forms import AddParticipantForm
+    from tests.mentorship.factories import MenteeFactory, MentorFactory, make_pair
+
+    home, foreign = world.home, world.foreign
+    pair = make_pair(home.school)
+    offered = {
+        MentorFactory(organization=home.school, last_name="Наставникшколы"),
+        MenteeFactory(organization=home.school, last_name="Наставляемыйшколы"),
+        MentorFactory(organization=home.other_school, in_municipal_bank=True, last_name="Изобанка"),
+    }
+    refused = {
+        MentorFactory(organization=home.other_school, last_name="Другойшколы"),
+        MenteeFactory(organization=home.other_school, last_name="Наставляемыйдругой"),
+        MentorFactory(organization=home.school, is_active=False, last_name="Выбывший"),
+        MentorFactory(organization=foreign.school, in_municipal_bank=True, last_name="Чужогобанка"),
+        MenteeFactory(organization=foreign.school, last_name="Чужой"),
+    }
+    form = AddParticipantForm(user=getattr(home, role), pair=pair)
+    choices = set(form.fields["person"].queryset)
+    assert offered <= choices
+    assert not choices & refused
+    html = str(form["person"])
+    assert "Изобанка" in html and not any(p.last_name in html for p in refused)
+    form = AddParticipantForm({"person": next(iter(refused)).pk, "role": "mentor"}, user=getattr(home, role), pair=pair)
+    assert not form.is_valid() and "person" in form.errors
