@@ -60,22 +60,58 @@ def _new_item(previous: str, line: str) -> bool:
     return bool(_ITEM_START.match(line)) and (bool(re.search(r"[.;:]$", previous)) or bool(_ITEM_START.match(previous)))
 
 
-def _glue(previous: str, line: str, *, broken_word: bool = False) -> str:
+SOFT_HYPHEN = "\u00ad"
+_NUMBER_PIECE = re.compile(r"^(?:\d{1,3}|[IVXLC]{1,6})(?:\.\d{1,3})*\.?$")
+
+
+def _glue(previous: str, line: str, *, broken_word: bool = False, words: set[str] | None = None) -> str:
     if broken_word:
         return previous + line  # a word too long for the column, cut without a hyphen
     if re.match(r"[,.;:)»]", line):
         return previous + line  # «Ежегодно» filled the column, its comma went to the next line
-    if previous.endswith(("-", "–")) and line[:1].islower() and not previous.endswith((" -", " –")):
+    if previous.endswith(SOFT_HYPHEN):
+        return previous[:-1] + line  # a hyphenation point the PDF marks as one
+    if previous.endswith("-") and line[:1].isalpha() and not re.search(r"(?:^|\s)-$", previous):
+        # a word broken at the line's end («настав-» | «ничества»), or a compound that keeps its hyphen
+        # («Нормативно-» | «правовое»)
+        return previous[:-1] + line if _hyphenated(previous[:-1], line, words) else previous + line
+    if previous.endswith("–") and line[:1].islower() and not previous.endswith(" –"):
         return previous + line  # "Нормативно–" + "правовое"
+    if _NUMBER_PIECE.match(previous) and previous.endswith(".") and re.match(r"^\d{1,3}\.?$", line):
+        return previous + line  # a number wrapped in a narrow column: «1.1.» | «2.» is «1.1.2.»
     return previous + " " + line
 
 
-def join_wrapped(text: str | None) -> str:
+def _hyphenated(head_text: str, line: str, words: set[str] | None) -> bool:
+    """Whether the hyphen at the end of a line broke one word (drop it) rather than joined two
+    (keep it). On evidence: the document has the word whole, or the hyphenated compound; then the
+    dictionary: a joined word it knows, or a piece that is no word by itself, is a broken word; two
+    words it knows are a compound («научно-методический», «Нормативно-правовое»)."""
+    head = head_text.split()[-1] if head_text.split() else ""
+    tail = line.split()[0]
+    if not head or not head[-1:].isalpha():
+        return False
+    joined, compound = _word(head + tail), _word(f"{head}-{tail}")
+    if compound in (words or set()):
+        return False
+    if joined in (words or set()):
+        return True
+    if _morph() is None:
+        return False  # without the dictionary, keep what the PDF shows
+    if _known(joined):
+        return True
+    first, second = _word(head), _word(tail)
+    if not second.isalpha():
+        return False
+    return not (_known(first) and _known(second))
+
+
+def join_wrapped(text: str | None, words: set[str] | None = None) -> str:
     """Cell text wrapped by the page width → one line per real line of the author."""
     if not text:
         return ""
     lines = [" ".join(line.split()) for line in str(text).split("\n")]
-    return _join([_Line(0, 0, 0, 0, line) for line in lines if line], right=None)
+    return _join([_Line(0, 0, 0, 0, line) for line in lines if line], right=None, words=words)
 
 
 def _word(token: str) -> str:
@@ -103,19 +139,34 @@ def vocabulary(paragraphs: list[str], cell_lines: list[str]) -> set[str]:
     return words
 
 
-def _cut_word(previous: _Line, text: str, *, right: float | None, words: set[str] | None) -> bool:
+def _cut_word(previous: _Line, text: str, *, right: float | None, words: set[str] | None, so_far: str = "") -> bool:
     """A word too long for its column is cut without a hyphen («Муниципаль» | «ные»): the line is
     that one piece, filling the column (no space glyph after it), and the next starts in lowercase.
     A line filled by one whole word looks the same, so the pieces are joined only on evidence; when
-    in doubt they stay two words (a space too many is harmless, a lost space joins two words)."""
-    head = previous.text.strip()
-    if " " in head or not text[:1].islower() or not head[-1:].isalpha():
+    in doubt they stay two words (a space too many is harmless, a lost space joins two words).
+    `so_far`: the cell's text up to here; a word cut twice («персонал» | «изирован» | «ных») is judged
+    by all of its head («персонализирован»), not by the last piece."""
+    if not text[:1].islower():
         return False
     tail = text.split(" ", 1)[0]
     if right is None:
-        # no geometry (a cell glued across a page break): only a piece that is no word joined into one
-        joined = _word(head + tail)
-        return _morph() is not None and _known(joined) and not _known(_word(head))
+        # no geometry (a cell glued across a page break, its last line before the break and its first
+        # after it): the document has the joined word whole, or the dictionary knows it and the head
+        # is no word or the tail a bare ending («планируемы» | «е»)
+        head = previous.text.split()[-1] if previous.text.split() else ""
+        joined, second = _word(head + tail), _word(tail)
+        if not head[-1:].isalpha():
+            return False
+        if joined in (words or set()):
+            return True
+        if _morph() is None or not _known(joined):
+            return False
+        return not _known(_word(head)) or (len(second) <= 3 and second not in _SHORT_WORDS)
+    head = previous.text.strip()
+    if " " in head or not head[-1:].isalpha():
+        return False
+    if so_far.split() and so_far.split()[-1].endswith(head):
+        head = so_far.split()[-1]
     if previous.space_after or right - previous.x1 > 1.2 * previous.char_width:
         return False  # the next letter would have fitted: the line ended at a space
     joined, second = _word(head + tail), _word(tail)
@@ -128,9 +179,10 @@ def _cut_word(previous: _Line, text: str, *, right: float | None, words: set[str
     joined_known, tail_known = _known(joined), _known(second)
     if joined_known and not _known(_word(head)):
         return True  # «ежекварталь» | «но»
-    if not tail_known and len(second) >= 2 and (" " in text.strip() or joined_known):
+    if not tail_known and len(second) >= 2 and (" " in text.strip() or joined_known or not _known(_word(head))):
         # a line never starts with a piece that is no word («Взаимопосе» | «щение уроков»), unless that
-        # piece is itself the head of a word cut again («Диагностика» | «профессион» | «альных»)
+        # piece is itself the head of a word cut again («Диагностика» | «профессион» | «альных»); alone
+        # on its line, it is taken when the head is no word either («Взаимопосе» | «щение»)
         return True
     # an ending that happens to be a word too: «норматив» | «ной», «Нормативно» | «е»
     return joined_known and len(second) <= 3 and second not in _SHORT_WORDS
@@ -164,6 +216,7 @@ def _join(lines: list[_Line], *, right: float | None, words: set[str] | None = N
     previous: _Line | None = None
     for line in lines:
         text = " ".join(line.text.split())
+        text = text[:-1].replace(SOFT_HYPHEN, "") + text[-1:]  # only a line's last one marks a break
         if not text:
             continue
         if not out or previous is None:
@@ -171,7 +224,8 @@ def _join(lines: list[_Line], *, right: float | None, words: set[str] | None = N
         elif _KEEP_BREAK_AFTER.search(out[-1]) or _new_item(out[-1], text):
             out.append(text)
         else:
-            out[-1] = _glue(out[-1], text, broken_word=_cut_word(previous, text, right=right, words=words))
+            cut = _cut_word(previous, text, right=right, words=words, so_far=out[-1])
+            out[-1] = _glue(out[-1], text, broken_word=cut, words=words)
         previous = line
     return clean_cell("\n".join(out))
 
@@ -357,7 +411,9 @@ def _side_by_side(raw: list[dict]) -> list[_Line]:
     return out
 
 
-def _paragraphs(lines: list[_Line], left: float, right: float) -> list[tuple[float, str]]:
+def _paragraphs(
+    lines: list[_Line], left: float, right: float, words: set[str] | None = None
+) -> list[tuple[float, str]]:
     """Lines → paragraphs: a long line is wrapped when the next line's first word would not have
     fitted in the room left at its end."""
     width = max(right - left, 1.0)
@@ -379,11 +435,53 @@ def _paragraphs(lines: list[_Line], left: float, right: float) -> list[tuple[flo
         )
         if wrapped:
             top, before = out[-1]
-            out[-1] = (top, _glue(before, text))
+            out[-1] = (top, _glue(before, text, words=words))
         else:
             out.append((line.top, text))
         previous = line
     return out
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    lines: list[_Line]  # outside the tables
+    grids: list[tuple[tuple, _Grid]]  # (bbox, grid) of each table
+
+
+# a page number as it is printed: «3», «- 3 -», «Страница 3», «стр. 3 из 5», «3 / 5»
+_PAGE_NUMBER = re.compile(
+    r"^[-–—]?\s*(?:(?:страница|стр\.?|лист|с\.)\s*)?\d{1,3}\s*(?:(?:из|/)\s*\d{1,3})?\s*[-–—]?$", re.I
+)
+_MARGIN = 0.12  # the top and the bottom 12 % of a page: where running headers and footers stand
+
+
+def _in_margin(line: _Line, page: _Page) -> bool:
+    return line.bottom <= _MARGIN * page.height or line.top >= (1 - _MARGIN) * page.height
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def _running_lines(pages: list[_Page]) -> set[str]:
+    """Texts (digits aside) that stand in the margin band of more than one page and of at least half
+    of them: a running header or footer («Приложение к приказу № 5 — стр. 2»), not the document's."""
+    seen: dict[str, set[int]] = {}
+    for page in pages:
+        for line in page.lines:
+            if _in_margin(line, page):
+                seen.setdefault(_running_key(line.text), set()).add(page.number)
+    return {key for key, where in seen.items() if len(where) >= max(2, (len(pages) + 1) // 2)}
+
+
+def _is_running(line: _Line, page: _Page, running: set[str]) -> bool:
+    """A page number or a running header/footer line: page furniture, not the order's text."""
+    if not _in_margin(line, page):
+        return False
+    return bool(_PAGE_NUMBER.match(line.text.strip())) or _running_key(line.text) in running
 
 
 def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
@@ -399,6 +497,7 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
     except Exception as exc:  # pdfminer raises its own exception types for encrypted or broken files
         raise RoadmapImportError("Файл не читается как PDF: возможно, он повреждён или защищён паролем.") from exc
     pages: list[list[tuple[float, _Item]]] = []  # per page: (top, paragraph text or table grid)
+    read: list[_Page] = []
     paragraphs: list[str] = []
     cell_lines: list[str] = []
     text_found = False
@@ -416,23 +515,27 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
                 rest = page
                 for table in tables:
                     rest = rest.outside_bbox(table.bbox)
+                grids = [(table.bbox, _table_grid(page, table)) for table in tables if table.rows]
                 lines = _side_by_side(rest.extract_text_lines())
-                left = min([ln.x0 for ln in lines] + [t.bbox[0] for t in tables] or [0.0])
-                right = max([ln.x1 for ln in lines] + [t.bbox[2] for t in tables] or [page.width])
+                read.append(_Page(page.page_number, float(page.width), float(page.height), lines, grids))
+            running = _running_lines(read)
+            for page_read in read:
+                lines = [ln for ln in page_read.lines if not _is_running(ln, page_read, running)]
+                boxes = [bbox for bbox, _grid in page_read.grids]
+                left = min([ln.x0 for ln in lines] + [b[0] for b in boxes] or [0.0])
+                right = max([ln.x1 for ln in lines] + [b[2] for b in boxes] or [page_read.width])
                 items: list[tuple[float, _Item]] = []
                 # paragraphs are cut at every table: text above a table never joins text below it
-                cuts = sorted(t.bbox[1] for t in tables)
+                cuts = sorted(b[1] for b in boxes)
                 groups: dict[int, list[_Line]] = {}
                 for line in lines:
                     groups.setdefault(sum(1 for c in cuts if c < line.top), []).append(line)
                 texts = [item for group in groups.values() for item in _paragraphs(group, left, right)]
                 paragraphs.extend(text for _top, text in texts)
                 items.extend(texts)
-                for table in tables:
-                    if table.rows:
-                        grid = _table_grid(page, table)
-                        cell_lines.extend(ln.text for row in grid for _cell, lines in row for ln in lines)
-                        items.append((table.bbox[1], (page.page_number, grid)))
+                for bbox, grid in page_read.grids:
+                    cell_lines.extend(ln.text for row in grid for _cell, cell in row for ln in cell)
+                    items.append((bbox[1], (page_read.number, grid)))
                 items.sort(key=lambda item: item[0])
                 pages.append(items)
     except RoadmapImportError:
@@ -454,7 +557,7 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
             page_number, grid = item
             rows = _table_rows(grid, table_number, page_number, words)
             if position == 0:
-                _glue_page_break(blocks, rows)
+                _glue_page_break(blocks, rows, words)
             blocks.append(rows)
     if not any(isinstance(b, list) for b in blocks):
         raise RoadmapImportError(
@@ -464,11 +567,17 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
     return blocks
 
 
+def _starts_anew(text: str) -> bool:
+    """A cell text that begins a text of its own rather than going on with one cut by the page."""
+    first = text.lstrip()[:1]
+    return first.isupper() or first.isdigit() or first in '«"(№'
+
+
 def _norm(row: RawRow) -> str:
     return " ".join(" ".join(row.cells).lower().split())
 
 
-def _glue_page_break(blocks: list[Block], table: list[RawRow]) -> None:
+def _glue_page_break(blocks: list[Block], table: list[RawRow], words: set[str] | None = None) -> None:
     """A table at the very top of a page that continues the previous page's table: a first row
     without a number (a row cut by the page break, below the header Word repeats on every page) is
     glued to the last row of the previous page."""
@@ -488,6 +597,15 @@ def _glue_page_break(blocks: list[Block], table: list[RawRow]) -> None:
         return
     if not any(first.cells):
         return
-    last.cells = [join_wrapped(f"{a}\n{b}") if b else a for a, b in zip(last.cells, first.cells, strict=True)]
+    filled = [c for c in first.cells if c]
+    if len(filled) >= 2 and all(_starts_anew(c) for c in filled):
+        # not a row cut in two but the next row, its first cells merged down from the row above across
+        # the break (a stage and its number): Word leaves them blank on the new page, the reading gives
+        # every position of a merged cell its text
+        lead = next(i for i, c in enumerate(first.cells) if c)
+        first.cells = last.cells[:lead] + first.cells[lead:]
+        first.distinct = list(dict.fromkeys(first.cells))
+        return
+    last.cells = [join_wrapped(f"{a}\n{b}", words) if b else a for a, b in zip(last.cells, first.cells, strict=True)]
     last.distinct = list(last.cells)
     del table[index]

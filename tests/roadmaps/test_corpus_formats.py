@@ -1,0 +1,124 @@
+"""Every Word order of the corpus (roadmaps/fixtures/public, corpus, samples) read again from the .doc
+and the PDFs LibreOffice makes of it — as it is, and printed as from Word (landscape, header row
+repeated on every page, page numbers, hyphenated words, rows broken across pages) — gives what its
+.docx gives: every activity with its number and text, the period, the order, and the due months of
+at least 95% of the deadline cells, none wrong (tests/roadmaps/corpus_formats.py; its `main` prints
+the same counts for the whole corpus).
+
+The files are made from the .docx at test time (kept by content hash for the run), so an order
+added to the corpus is checked in every format without a build step.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from roadmaps.importers.pdf import _glue, _glue_page_break, _hyphenated, _is_running, _Line, _Page, _running_lines
+from roadmaps.importers.table import RawRow
+
+from . import corpus_formats
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice ставит `make setup`")
+CASES = [(corpus_formats.source_id(p), p, v) for p in corpus_formats.sources() for v in corpus_formats.VARIANTS]
+
+
+def test_the_corpus_is_all_there():
+    ids = [corpus_formats.source_id(p) for p in corpus_formats.sources()]
+    assert len(ids) >= 30
+    assert {i.split("/")[0] for i in ids} == set(corpus_formats.FOLDERS)
+
+
+@needs_soffice
+@pytest.mark.slow(seconds=8)
+@pytest.mark.parametrize("name,path,variant", CASES, ids=[f"{v}:{n}" for n, _p, v in CASES])
+def test_reads_like_the_docx(name, path, variant):
+    result = corpus_formats.compare_file(path, variant)
+    notes = "\n".join([result.error, *result.notes])
+    assert not result.error, notes
+    assert (result.matched, result.extra) == (result.activities, 0), notes
+    assert result.period and result.order, notes
+    assert result.cells_wrong == 0, notes
+    assert result.cells_right >= 0.95 * result.cells, notes
+
+
+def test_word_layout_is_landscape_with_a_repeated_header_and_page_numbers():
+    import io
+
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+
+    path = corpus_formats.FIXTURES / "public" / "p01_school_stamp_no_period_column_numbers.docx"
+    document = docx.Document(io.BytesIO(corpus_formats.word_layout(path.read_bytes())))
+    assert all(s.orientation == WD_ORIENT.LANDSCAPE and s.page_width > s.page_height for s in document.sections)
+    roadmap = max(document.tables, key=lambda t: len(t.rows))
+    assert roadmap.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert "PAGE" in document.sections[0].header._element.xml
+    text = " ".join(c.text for r in roadmap.rows for c in r.cells)
+    assert corpus_formats.SOFT_HYPHEN in text
+    assert corpus_formats.hyphenate("наставничества").split(corpus_formats.SOFT_HYPHEN)[-1] == "ничества"
+
+
+@pytest.mark.parametrize(
+    "head,tail,broken",
+    [
+        ("Наимено", "вание", True),  # no word by itself
+        ("мето", "дологии", True),  # the dictionary knows «методологии»
+        ("Нормативно", "правовое", False),  # two words: a compound keeps its hyphen
+        ("научно", "методический", False),
+    ],
+)
+def test_a_hyphen_at_the_line_end_is_dropped_only_inside_a_word(head, tail, broken):
+    assert _hyphenated(head, tail, set()) is broken
+    assert _glue(f"{head}-", tail) == (f"{head}{tail}" if broken else f"{head}-{tail}")
+
+
+def test_hyphenation_evidence_from_the_document_wins():
+    assert _hyphenated("кое", "что", {"кое-что"}) is False
+    assert _hyphenated("Взаимо", "посещение", {"взаимопосещение"}) is True
+
+
+def test_soft_hyphens_bullets_and_wrapped_numbers():
+    assert _glue("настав\u00ad", "ничества") == "наставничества"
+    assert _glue("-", "планируемые результаты") == "- планируемые результаты"
+    assert _glue("1.1.", "2.") == "1.1.2."
+    assert _glue("Приказ", "2.") == "Приказ 2."
+
+
+def _page(number, lines, height=600.0):
+    return _Page(number, 800.0, height, [_Line(top, top + 10, 100, 200, text) for top, text in lines], [])
+
+
+def test_page_numbers_and_running_lines_are_page_furniture():
+    pages = [
+        _page(1, [(20, "1"), (40, "УТВЕРЖДАЮ"), (300, "Дорожная карта на 2023 год"), (580, "Приказ № 5 — стр. 1")]),
+        _page(2, [(20, "- 2 -"), (580, "Приказ № 5 — стр. 2")]),
+        _page(3, [(20, "Страница 3 из 3"), (580, "Приказ № 5 — стр. 3")]),
+    ]
+    running = _running_lines(pages)
+    kept = [ln.text for page in pages for ln in page.lines if not _is_running(ln, page, running)]
+    assert kept == ["УТВЕРЖДАЮ", "Дорожная карта на 2023 год"]
+
+
+def _row(*cells):
+    return RawRow(cells=list(cells), distinct=list(cells), merged_across=False, where="")
+
+
+def test_a_row_cut_by_the_page_is_glued_back():
+    header = _row("№", "Мероприятие", "Срок")
+    blocks = [[header, _row("1.3.", "Разработка актов:\n- планируемы", "Октябрь 2020 г.")]]
+    page = [_row("№", "Мероприятие", "Срок"), _row("", "е результаты", ""), _row("1.4.", "Отчёт", "Май")]
+    _glue_page_break(blocks, page, set())
+    assert blocks[0][-1].cells == ["1.3.", "Разработка актов:\n- планируемые результаты", "Октябрь 2020 г."]
+    assert [r.cells[0] for r in page] == ["№", "1.4."]
+
+
+def test_the_next_row_under_a_stage_merged_across_the_page_break_keeps_the_stage():
+    header = _row("№", "Этап", "Мероприятие", "Срок")
+    blocks = [[header, _row("2.", "Формирование банка", "Сбор информации", "Октябрь 2022")]]
+    page = [_row("№", "Этап", "Мероприятие", "Срок"), _row("", "", "Формирование пар", "Ежегодно, сентябрь")]
+    _glue_page_break(blocks, page, set())
+    assert blocks[0][-1].cells == ["2.", "Формирование банка", "Сбор информации", "Октябрь 2022"]
+    assert page[1].cells == ["2.", "Формирование банка", "Формирование пар", "Ежегодно, сентябрь"]
