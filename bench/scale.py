@@ -60,10 +60,13 @@ class ScaleConfig:
     due_dates_per_activity: int = 4  # 2,000 × 10 × 4 = 80,000 execution records of schools
     responses: int = 20000  # questionnaires filled in by participants (answers: 7–9 per response)
     seed: int = 2026
-    # the regional centre's share of the organizations; a region grown by --scale > 1 gets more
-    # municipalities of the usual size, while its largest municipality (the one the benchmark signs
-    # in to) keeps its 240 organizations: municipal pages must then cost the same
+    # the regional centre's share of the organizations
     centre_share: float = 0.12
+    # a region grown by --scale > 1 is the --scale 1 region, row for row (the same seed: its
+    # largest municipality, the one the benchmark signs in to, is identical, ids included), plus
+    # (scale - 1) × its size in more municipalities of the usual size, generated after it; a page of
+    # that municipality must then cost the same, and its ratio ×2 ÷ ×1 measures the region's growth only
+    extend_by: float = 0.0
 
     MINIMUMS = {
         "municipalities": 2,
@@ -85,13 +88,35 @@ class ScaleConfig:
                 value = max(cls.MINIMUMS[f.name], round(value * scale))
             values[f.name] = value
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if scale > 1:
+            config = cls.scaled(1.0, **overrides)
+            config.extend_by = scale - 1
+            return config
         config = cls(**values)
-        if scale > 1 and "centre_share" not in overrides:
-            config.centre_share = base.centre_share / scale
         config.organizations = max(config.organizations, 2 * config.municipalities)
         config.school_roadmaps = min(config.school_roadmaps, config.organizations)
         config.pairs = min(config.pairs, config.people // 2)
         return config
+
+
+def extension_config(config: ScaleConfig) -> ScaleConfig:
+    """The municipalities a region grown by --scale > 1 adds: (scale - 1) × its sizes, spread evenly
+    (no regional centre among them), from a seed of their own."""
+    sizes = {
+        name: max(minimum, round(getattr(config, name) * config.extend_by))
+        for name, minimum in ScaleConfig.MINIMUMS.items()
+    }
+    extra = ScaleConfig(
+        **sizes,
+        school_activities=config.school_activities,
+        due_dates_per_activity=config.due_dates_per_activity,
+        seed=config.seed + 1,
+    )
+    extra.centre_share = 1 / extra.municipalities
+    extra.organizations = max(extra.organizations, 2 * extra.municipalities)
+    extra.school_roadmaps = min(extra.school_roadmaps, extra.organizations)
+    extra.pairs = min(extra.pairs, extra.people // 2)
+    return extra
 
 
 @dataclass
@@ -496,8 +521,16 @@ class _Names:
 
 # The generator -----------------------------------------------------------------------------------
 class Generator:
-    def __init__(self, config: ScaleConfig, *, log: Callable[[str], None] | None = None, today: dt.date | None = None):
+    def __init__(
+        self,
+        config: ScaleConfig,
+        *,
+        log: Callable[[str], None] | None = None,
+        today: dt.date | None = None,
+        extend: bool = False,
+    ):
         self.c = config
+        self.extend = extend  # add municipalities to the region already in the database
         self.rng = random.Random(config.seed)
         self.names = _Names(self.rng)
         self.log = log or (lambda text: None)
@@ -529,8 +562,9 @@ class Generator:
     def _bulk_history(model, objs: list) -> list:
         return bulk_create_with_history(objs, model, batch_size=BATCH, default_change_reason=CHANGE_REASON)
 
-    def run(self) -> ScaleReport:
-        if Region.objects.filter(name=REGION_NAME).exists():
+    def run(self, *, finish: bool = True) -> ScaleReport:
+        exists = Region.objects.filter(name=REGION_NAME).exists()
+        if exists and not self.extend:
             raise ValueError(f"Регион «{REGION_NAME}» уже есть в базе: seed_scale заполняет пустую базу.")
         from monitoring import stats
 
@@ -541,6 +575,13 @@ class Generator:
             self._stage("Дорожные карты и исполнение", self.roadmaps)
             self._stage("Мониторинг и анкеты", self.monitoring)
             self._stage("Реестры, напоминания", self.registries)
+        if finish:
+            self.finish()
+        return self.report
+
+    def finish(self) -> None:
+        from monitoring import stats
+
         self._stage("Сводные показатели для страниц региона", lambda: {"OrganizationStats": stats.stats_rebuild()})
         started = time.monotonic()
         if connection.vendor == "postgresql":
@@ -549,14 +590,20 @@ class Generator:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.report.timings.append(("VACUUM ANALYZE", time.monotonic() - started))
-        return self.report
 
     # 1. Region, municipalities, organizations, users ---------------------------------------------
     def organizations_and_users(self) -> dict[str, int]:
-        region = Region.objects.create(name=REGION_NAME, code="24")
+        if self.extend:
+            region = Region.objects.get(name=REGION_NAME)
+            known = Municipality.objects.filter(region=region).count()
+            known_orgs = Organization.objects.filter(municipality__region=region).count()
+        else:
+            region = Region.objects.create(name=REGION_NAME, code="24")
+            known = known_orgs = 0
         names = list(MUNICIPALITY_NAMES)
-        while len(names) < self.c.municipalities:
+        while len(names) < known + self.c.municipalities:
             names.append(f"Муниципальный округ № {len(names) + 1}")
+        names = names[known:]
         municipalities = self._bulk(
             Municipality,
             [
@@ -593,10 +640,12 @@ class Generator:
                         full_name=full.format(n=n),
                         inn=f"24{self.rng.randint(10**7, 10**8 - 1)}",
                         address=f"ул. Ленина, {self.rng.randint(1, 120)}",
-                        website=f"https://school{len(organizations) + 1}.example.ru",
-                        mentoring_page_url=f"https://school{len(organizations) + 1}.example.ru/nastavnichestvo",
+                        website=f"https://school{known_orgs + len(organizations) + 1}.example.ru",
+                        mentoring_page_url=(
+                            f"https://school{known_orgs + len(organizations) + 1}.example.ru/nastavnichestvo"
+                        ),
                         head_name=" ".join(self.names.person(set())),
-                        email=f"org{len(organizations) + 1}@example.ru",
+                        email=f"org{known_orgs + len(organizations) + 1}@example.ru",
                     )
                 )
         organizations = self._bulk(Organization, organizations)
@@ -622,19 +671,21 @@ class Generator:
             users.append(u)
             return u
 
-        for i, m in enumerate(municipalities, start=1):
+        for i, m in enumerate(municipalities, start=known + 1):
             roles.append((user(f"scale-koordinator-{i:03d}"), Role.COORDINATOR, m, None))
             roles.append((user(f"scale-metodist-{i:03d}"), Role.METHODOLOGIST, m, None))
-        for i, org in enumerate(organizations, start=1):
+        for i, org in enumerate(organizations, start=known_orgs + 1):
             roles.append((user(f"scale-kurator-{i:04d}"), Role.CURATOR, None, org))
             roles.append((user(f"scale-direktor-{i:04d}"), Role.HEAD, None, org))
-        regional = user("scale-region")  # the regional mentoring centre: reads the whole region
-        self._bulk(User, users)
-        self._bulk(
-            RoleAssignment,
-            [RoleAssignment(user=u, role=r, municipality=m, organization=o) for u, r, m, o in roles]
-            + [RoleAssignment(user=regional, role=Role.REGIONAL, region_id=municipalities[0].region_id)],
-        )
+        assignments = [RoleAssignment(user=u, role=r, municipality=m, organization=o) for u, r, m, o in roles]
+        if self.extend:  # the region's user reads the new municipalities as they come
+            regional = User.objects.get(username="scale-region")
+            self._bulk(User, users)
+        else:
+            regional = user("scale-region")  # the regional mentoring centre: reads the whole region
+            self._bulk(User, users)
+            assignments.append(RoleAssignment(user=regional, role=Role.REGIONAL, region_id=region.pk))
+        self._bulk(RoleAssignment, assignments)
         self.curator_by_org = {o.pk: u for u, r, _m, o in roles if r == Role.CURATOR}
         self.coordinator_by_municipality = {m.pk: u for u, r, m, _o in roles if r == Role.COORDINATOR}
         # the benchmark signs in as the largest municipality's staff and its first school's curator
@@ -1457,4 +1508,15 @@ class Generator:
 def generate(
     config: ScaleConfig, *, log: Callable[[str], None] | None = None, today: dt.date | None = None
 ) -> ScaleReport:
-    return Generator(config, log=log, today=today).run()
+    today = today or local_today()
+    if not config.extend_by:
+        return Generator(config, log=log, today=today).run()
+    first = Generator(config, log=log, today=today)
+    report = first.run(finish=False)
+    more = Generator(extension_config(config), log=log, today=today, extend=True)
+    more.run(finish=False)
+    more.finish()
+    for name, value in more.report.counts.items():
+        report.counts[name] = report.counts.get(name, 0) + value
+    report.timings += more.report.timings
+    return report

@@ -145,3 +145,56 @@ def test_the_region_pages_aggregates_are_filled_and_equal_the_live_counts(tiny):
     for a, b in zip(stored, counted, strict=True):
         assert [getattr(a.totals, n) for n in stats.FIELDS] == [getattr(b.totals, n) for n in stats.FIELDS]
     assert sum(r.totals.meetings for r in stored) > 0
+
+
+def _fingerprint(municipality) -> dict:
+    from mentorship.models import Meeting, Pair, Person
+    from roadmaps.models import ExecutionRecord
+
+    orgs = Organization.objects.filter(municipality=municipality)
+    return {
+        # ids are left out: a rolled-back run does not give PostgreSQL's sequences back
+        "organizations": list(orgs.order_by("pk").values_list("short_name", "kind")),
+        "people": list(
+            Person.objects.filter(organization__in=orgs)
+            .order_by("pk")
+            .values_list("last_name", "first_name", "organization__short_name", "is_mentor")
+        ),
+        "pairs": list(
+            Pair.objects.filter(organization__in=orgs).order_by("pk").values_list("organization__short_name", "status")
+        ),
+        "meetings": Meeting.objects.filter(pair__organization__in=orgs).count(),
+        "records": ExecutionRecord.objects.filter(municipality=municipality).count(),
+    }
+
+
+def test_a_region_grown_twice_keeps_its_largest_municipality_row_for_row():
+    """--scale 2 is the --scale 1 region plus as many municipalities again of the usual size: the
+    municipality the benchmark signs in to is the same, ids included, so a page's ratio ×2 ÷ ×1
+    measures the growth of the region, not a different school."""
+    from django.db import transaction
+
+    from mentorship.models import Person
+
+    class Rollback(Exception):
+        pass
+
+    prints = []
+    for scale in (1, 2):
+        try:
+            with transaction.atomic():
+                generate(ScaleConfig.scaled(scale, **TINY))
+                region = Municipality.objects.filter(region__name=REGION_NAME)
+                largest = region.order_by("pk").first()
+                prints.append(_fingerprint(largest))
+                if scale == 2:
+                    assert region.count() == 6
+                    assert Organization.objects.count() == 18 and Person.objects.count() == 240
+                    assert RoleAssignment.objects.filter(role=Role.REGIONAL).count() == 1
+                    regional = User.objects.get(username="scale-region")
+                    assert scoping.scope_for(regional).view_municipality_ids >= set(region.values_list("pk", flat=True))
+                raise Rollback
+        except Rollback:
+            pass
+    assert prints[0] == prints[1]
+    assert prints[0]["people"] and prints[0]["pairs"]
