@@ -1,13 +1,17 @@
 """PDF with a text layer: paragraphs and tables in reading order (pdfplumber), then the same reading
 as for Word.
 
-Each page gives its lines of text outside the tables and its tables (ruled lines first, the text
-alignment when a page has no ruled table), ordered from the top. A long line is joined with the next
+Each page gives its lines of text outside the tables and its tables, ordered from the top. Ruled
+tables come from pdfplumber's lines; a page without any ruled table is read for a table drawn without
+lines, from the alignment of its words (`_aligned_table`: the header found by meaning, columns where
+many lines start, rows where a number stands or a column starts again). Page numbers and running
+headers/footers (lines repeated in the margins of most pages) are left out. A long line is joined with the next
 when the next line's first word would not have fitted at its end (it was wrapped); short lines (the
 «УТВЕРЖДЕНО» stamp, a caption) stay paragraphs of their own. Text wrapped inside a cell is joined
 back with spaces, list items («- …», «1) …» after «:» or «;») keep their line, and a word cut at a
 narrow column's edge without a hyphen is joined back when the document or the dictionary (pymorphy3,
-already the project's for Russian names) shows it is one word. Two stamps laid side by side without
+already the project's for Russian names) shows it is one word; so is a word hyphenated at a line's
+end («настав-» | «ничества»), while a compound keeps its hyphen («Нормативно-правовое»). Two stamps laid side by side without
 ruling («СОГЛАСОВАНО …» | «УТВЕРЖДЕНО …») are read column by column, not across.
 
 A row cut by a page break continues at the top of the next page's table without a number: it is
@@ -442,6 +446,188 @@ def _paragraphs(
     return out
 
 
+_NUMBER_WORD = re.compile(r"^(?:\d{1,2}(?:\.\d{1,3})*\.?|[IVXLC]{1,6}\.)$")
+_GUTTER = 6.0  # points: more than a space between words of a cell, less than the room between columns
+
+
+def _text_lines(words: list[dict]) -> list[list[dict]]:
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - word["top"]) < 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def _column_edges(lines: list[list[dict]]) -> list[float]:
+    """Where the columns of a table without ruling start: the left edges at which the pieces of many
+    lines begin (a piece: words closer than a gutter), as a cell's left-aligned text does on every
+    line; and the right end of the widest line."""
+    starts: list[tuple[float, int]] = []
+    for number, line in enumerate(lines):
+        for i, word in enumerate(line):
+            if i == 0 or word["x0"] - line[i - 1]["x1"] > _GUTTER:
+                starts.append((word["x0"], number))
+    starts.sort()
+    clusters: list[list[tuple[float, int]]] = []
+    for x, number in starts:
+        if clusters and x - clusters[-1][-1][0] <= 4:
+            clusters[-1].append((x, number))
+        else:
+            clusters.append([(x, number)])
+    need = max(3, int(0.15 * len(lines)))
+    edges = [min(x for x, _n in c) for c in clusters if len({n for _x, n in c}) >= need]
+    if not edges:
+        return []
+    leftmost = min(w["x0"] for line in lines for w in line)
+    if edges[0] - leftmost > 4:
+        edges.insert(0, leftmost)  # a first column with few lines (the numbers of a short table)
+    # no column is narrower than a number: two starts that close are one column's (a header or a
+    # merged title at the cell's edge, the numbers centred a little to the right)
+    edges = [x for i, x in enumerate(edges) if i == 0 or x - edges[i - 1] >= 12]
+    return edges + [max(w["x1"] for line in lines for w in line)]
+
+
+def _header_top(page) -> float | None:
+    """The top of a header row found by meaning in the text's alignment (pdfplumber's «text»
+    strategy gives the rows of words): a line that names a column and, with the lines below it
+    joined column by column (a header wrapped in narrow columns), names two."""
+    from roadmaps.importers.table import classify_header
+
+    found = [t for t in page.find_tables(_TABLE_SETTINGS_TEXT) if len(t.rows) >= 3]
+    if not found:
+        return None
+    table = max(found, key=lambda t: len(t.rows))
+    texts = [[" ".join((t or "").split()) for t in row] for row in table.extract()]
+    candidates = []
+    for index, row in enumerate(table.rows):
+        following = [r for r in texts[index : index + 6] if any(r)]
+        joined = [" ".join(r[c] for r in following if c < len(r) and r[c]) for c in range(len(texts[index]))]
+        own = len({classify_header(t) for t in texts[index]} - {None})
+        if own and len({classify_header(t) for t in joined} - {None}) >= 2:
+            candidates.append((own, row.bbox[1]))
+    # a line naming two columns itself first («№ | Мероприятие | Срок»), before one that names only
+    # one (a stamp's «… до 20.12.2022» above the table)
+    best = max((own for own, _top in candidates), default=0)
+    return next((top for own, top in candidates if own >= min(best, 2)), None)
+
+
+def _line_text(line: list[dict]) -> str:
+    return " ".join(w["text"] for w in line)
+
+
+def _aligned_table(
+    page, edges: list[float] | None, header: list[str] | None = None
+) -> tuple[tuple, _Grid, list[float], list[str]] | None:
+    """A table drawn without lines, read from the text's alignment. The header row is found by
+    meaning (so that the heading above is no table); the columns start where many lines' pieces
+    start; the header runs down to the first line that begins with a number; a row starts where a
+    number stands in the first column, where a column whose cell had ended starts again (Word puts a
+    cell's text at its top) or after a wider gap; a line crossing column edges (a section's title)
+    is merged across the row. A page with no header continues the previous page's table with its
+    columns, when its first line keeps to them. A header repeated on a new page is as many lines as
+    the first page's (`header`: their texts); what follows it is a row, maybe one cut by the page.
+    Gives (bbox, grid, column edges, header lines) or None."""
+    bottom = page.height * (1 - _MARGIN / 2)
+    top = _header_top(page)
+    continued = top is None
+    if continued:
+        if not edges:
+            return None
+        body = [w for w in page.extract_words() if _MARGIN * page.height / 2 < w["top"] < bottom]
+        if not body:
+            return None
+        top = min(w["top"] for w in body)
+        first = [w for w in body if abs(w["top"] - top) < 2]
+        crossing = any(w["x0"] < edge - 1 < w["x1"] - 2 for w in first for edge in edges[1:-1])
+        aligned = any(abs(w["x0"] - edge) < 3 for w in first for edge in edges[:-1])
+        if crossing or not aligned or min(w["x0"] for w in first) < edges[0] - 3:
+            return None
+    assert top is not None
+    region = page.crop((0, max(top - 1, 0), page.width, bottom), strict=False)
+    lines = _text_lines(region.extract_words(keep_blank_chars=False, use_text_flow=False))
+    pitches = sorted(b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:], strict=False))
+    pitch = pitches[len(pitches) // 2] if pitches else 0.0
+    for index in range(1, len(lines)):
+        if pitch and lines[index][0]["top"] - lines[index - 1][0]["top"] > 2.2 * pitch:
+            lines = lines[:index]  # a wide gap: the table ended (the signature, a note below it)
+            break
+    if not continued:
+        edges = _column_edges(lines)
+    if not edges or len(edges) < 3 or not lines:
+        return None
+
+    def column(word: dict) -> int:
+        return max([j for j, edge in enumerate(edges[:-1]) if word["x0"] >= edge - 2] or [0])
+
+    def numbered(line: list[dict]) -> bool:
+        return column(line[0]) == 0 and bool(_NUMBER_WORD.match(line[0]["text"]))
+
+    starts = [0]
+    header_lines: list[str] = []
+    if not continued:
+        texts = [_line_text(ln) for ln in lines]
+        if header and texts[: len(header)] == header and len(lines) > len(header):
+            starts.append(len(header))  # the first page's header, repeated
+        else:
+            # the header: down to the first line beginning with a number (in its first cell or a title's)
+            first_number = next((i for i, ln in enumerate(lines) if _NUMBER_WORD.match(ln[0]["text"])), None)
+            if first_number and first_number <= 12:
+                starts.append(first_number)
+        header_lines = texts[: starts[1]] if len(starts) > 1 else texts[:1]
+    for index in range(starts[-1] + 1, len(lines)):
+        line, previous = lines[index], lines[index - 1]
+        restarted = index - 1 > starts[-1] and bool({column(w) for w in line} - {column(w) for w in previous})
+        spaced = bool(pitch) and line[0]["top"] - previous[0]["top"] > 1.35 * pitch
+        crossing = any(w["x0"] < edge - 1 < w["x1"] - 2 for w in line for edge in edges[1:-1])
+        if numbered(line) or restarted or spaced or (crossing and _NUMBER_WORD.match(line[0]["text"])):
+            starts.append(index)
+    starts = sorted(set(starts))
+    grid: _Grid = []
+    chars = page.filter(lambda obj: obj.get("object_type") == "char")
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(lines)
+        group = [w for line in lines[start:end] for w in line]
+        row_top = min(w["top"] for w in group) - 0.5
+        row_bottom = (
+            min(w["top"] for w in lines[end]) - 0.5 if end < len(lines) else max(w["bottom"] for w in group) + 0.5
+        )
+        # columns joined by a word that crosses the edge between them (a text merged across); a
+        # title across two columns or more is merged across the whole row
+        joined = [any(w["x0"] < edge - 1 < w["x1"] - 2 for w in group) for edge in edges[1:-1]]
+        if sum(joined) >= 2:
+            joined = [True] * len(joined)
+        cells: list[tuple[tuple | None, list[_Line]]] = []
+        first_column = 0
+        while first_column < len(edges) - 1:
+            last = first_column
+            while last < len(joined) and joined[last]:
+                last += 1
+            box = (edges[first_column], row_top, edges[last + 1], row_bottom)
+            cells.append((box, _lines_of(chars, box)))
+            cells.extend((None, []) for _ in range(last - first_column))
+            first_column = last + 1
+        grid.append(cells)
+    _text_edges(grid, len(edges) - 1)
+    bbox = (edges[0], top - 1, edges[-1], max(w["bottom"] for w in lines[-1]) + 1)
+    return bbox, grid, edges, header_lines or (header or [])
+
+
+def _text_edges(grid: _Grid, width: int) -> None:
+    """A cell's right side set at the text edge of its column, the widest line in it (a word cut at
+    the edge is judged by it)."""
+    for index in range(width):
+        single = [r[index] for r in grid if r[index][0] and (index + 1 >= len(r) or r[index + 1][0])]
+        text_right = max((ln.x1 for _box, cell_lines in single for ln in cell_lines), default=None)
+        if text_right is None:
+            continue
+        for r in grid:
+            box, cell_lines = r[index]
+            if box and (index + 1 >= len(r) or r[index + 1][0]):
+                r[index] = ((box[0], box[1], max(text_right, box[0] + 1), box[3]), cell_lines)
+
+
 @dataclass
 class _Page:
     number: int
@@ -501,6 +687,8 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
     paragraphs: list[str] = []
     cell_lines: list[str] = []
     text_found = False
+    edges: list[float] | None = None  # the columns of a table without ruling, kept for the next page
+    header: list[str] = []  # and the lines of its header, to know it when it is repeated
     try:
         with pdf:
             if len(pdf.pages) > MAX_PAGES:
@@ -510,12 +698,16 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
                     continue
                 text_found = True
                 tables = page.find_tables()
-                if not tables:
-                    tables = [t for t in page.find_tables(_TABLE_SETTINGS_TEXT) if len(t.rows) >= 3]
+                if tables:
+                    grids = [(table.bbox, _table_grid(page, table)) for table in tables if table.rows]
+                else:
+                    aligned = _aligned_table(page, edges, header)
+                    grids = [(aligned[0], aligned[1])] if aligned else []
+                    if aligned:
+                        edges, header = aligned[2], header or aligned[3]
                 rest = page
-                for table in tables:
-                    rest = rest.outside_bbox(table.bbox)
-                grids = [(table.bbox, _table_grid(page, table)) for table in tables if table.rows]
+                for bbox, _grid in grids:
+                    rest = rest.outside_bbox(bbox)
                 lines = _side_by_side(rest.extract_text_lines())
                 read.append(_Page(page.page_number, float(page.width), float(page.height), lines, grids))
             running = _running_lines(read)

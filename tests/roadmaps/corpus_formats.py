@@ -7,7 +7,9 @@ Variants made from each .docx with LibreOffice (`soffice --headless --convert-to
 - ``pdf-word``: the same order laid out as offices print it from Word (`word_layout`): landscape pages,
   the table's header row repeated on every page, page numbers in the running header and footer, long
   words of the table hyphenated at line ends (soft hyphens, as Word's hyphenation puts them), the
-  table's columns squeezed so cells wrap and rows break across pages.
+  table's columns stretched to the landscape width, rows allowed to break across pages;
+- ``pdf-plain`` (measured, and held at its level by one test): the tables without any ruling, read
+  by the text's alignment.
 
 Conversions are kept by the hash of their input in NASTAVNIK_TEST_CONVERSIONS (tests/conftest.py makes
 one per run; the measurement below keeps its own folder between runs).
@@ -18,7 +20,7 @@ order equal, and the deadline cells whose due months are equal, flagged for a pe
 
 Measure (prints one line per document and the totals per variant):
 
-    .venv/bin/python -m tests.roadmaps.corpus_formats [doc pdf pdf-word] [part of a name…]
+    .venv/bin/python -m tests.roadmaps.corpus_formats [doc pdf pdf-word pdf-plain] [part of a name…]
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from pathlib import Path
 FIXTURES = Path(__file__).resolve().parents[2] / "roadmaps" / "fixtures"
 FOLDERS = ("public", "corpus", "samples")
 VARIANTS = ("doc", "pdf", "pdf-word")
+# measured, not yet asserted: the tables without any ruling (read by the text's alignment)
+MEASURED_ONLY = ("pdf-plain",)
 # bump when word_layout changes: the cached PDFs of the old layout are then made again
 LAYOUT_VERSION = "2"
 SOFT_HYPHEN = "\u00ad"
@@ -68,7 +72,9 @@ def made(path: Path, variant: str) -> Path:
         return result
     with tempfile.TemporaryDirectory(prefix="corpus-formats-") as tmp:
         source = Path(tmp) / f"{path.stem}.docx"
-        source.write_bytes(word_layout(data) if variant == "pdf-word" else data)
+        source.write_bytes(
+            word_layout(data) if variant == "pdf-word" else without_ruling(data) if variant == "pdf-plain" else data
+        )
         produced = run_soffice(source, target, timeout=300)
         staging = result.with_suffix(f".{os.getpid()}.part")
         shutil.move(produced, staging)
@@ -134,6 +140,28 @@ def word_layout(data: bytes) -> bytes:
                 for paragraph in cell.paragraphs:
                     for run in paragraph.runs:
                         run.text = _LONG_WORD.sub(lambda m: hyphenate(m.group(0)), run.text)
+    return _saved(document)
+
+
+def without_ruling(data: bytes) -> bytes:
+    """The .docx with no line drawn in any table (a layout some offices publish)."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document(io.BytesIO(data))
+    for table in document.tables:
+        for old in list(table._tbl.iter(qn("w:tblBorders"))) + list(table._tbl.iter(qn("w:tcBorders"))):
+            old.getparent().remove(old)
+        borders = OxmlElement("w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            edge = OxmlElement(f"w:{side}")
+            edge.set(qn("w:val"), "nil")
+            borders.append(edge)
+        table._tbl.tblPr.append(borders)
+        style = table._tbl.tblPr.find(qn("w:tblStyle"))
+        if style is not None:
+            table._tbl.tblPr.remove(style)
     return _saved(document)
 
 
@@ -389,4 +417,5 @@ if __name__ == "__main__":
     import sys
 
     arguments = sys.argv[1:]
-    main([a for a in arguments if a in VARIANTS] or list(VARIANTS), [a for a in arguments if a not in VARIANTS])
+    known = VARIANTS + MEASURED_ONLY
+    main([a for a in arguments if a in known] or list(VARIANTS), [a for a in arguments if a not in known])
