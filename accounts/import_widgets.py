@@ -8,6 +8,7 @@ name the row and the field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import QuerySet
@@ -115,6 +116,40 @@ class ChoiceLabelWidget(widgets.Widget):
         return self.labels.get(value, value or "")
 
 
+# a month in words, as the genitive or its abbreviation («1 сентября 2025 г.», «01 сент. 2025»)
+_MONTH_STEMS = (
+    ("янв", 1), ("фев", 2), ("мар", 3), ("апр", 4), ("июн", 6),
+    ("июл", 7), ("авг", 8), ("сен", 9), ("окт", 10), ("ноя", 11), ("дек", 12),
+)  # fmt: skip
+_DATE_WORDS = re.compile(r"^(\d{1,2})\s+([а-яё]+)\.?\s+(\d{4})(?:\s*(?:г\.?|года?))?$")
+# a date Excel wrote as text with a midnight time after it («01.09.2025 0:00:00»)
+_DATE_MIDNIGHT = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2})[ T]0{1,2}:00(?::00)?$")
+
+
+def parse_date_text(text: str) -> dt.date | None:
+    """A date typed in words or with a midnight time; None if the text is not one (or an impossible
+    date such as «31 февраля 2025»)."""
+    text = text.strip().lower()
+    midnight = _DATE_MIDNIGHT.match(text)
+    if midnight:
+        day = midnight.group(1)
+        try:
+            return dt.datetime.strptime(day, "%d.%m.%Y" if "." in day else "%Y-%m-%d").date()
+        except ValueError:
+            return None
+    match = _DATE_WORDS.match(text)
+    if not match:
+        return None
+    word = match.group(2)
+    month = 5 if word in ("май", "мая") else next((n for stem, n in _MONTH_STEMS if word.startswith(stem)), 0)
+    if not month:
+        return None
+    try:
+        return dt.date(int(match.group(3)), month, int(match.group(1)))
+    except ValueError:
+        return None
+
+
 class RussianDateWidget(widgets.Widget):
     """Dates as users write them (дд.мм.гггг) or as Excel stores them (datetime → date).
 
@@ -142,6 +177,9 @@ class RussianDateWidget(widgets.Widget):
                 return dt.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
+        parsed = parse_date_text(text)
+        if parsed is not None:
+            return parsed
         raise ValueError(f"{self.label}: «{_shown(value)}» — не дата; пишите как 31.08.2025.")
 
     def render(self, value, obj=None, **kwargs):

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.names import clean_text, normalize_name
-from accounts.uploads import too_much_unpacked_message, unpacked_megabytes
+from accounts.uploads import password_message, too_much_unpacked_message, unpacked_megabytes
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def sniff(content: bytes, filename: str, *, allowed: tuple[str, ...] = (".xlsx",
     head = content[:8]
     wanted = " или ".join(allowed)
     if head.startswith(b"\xd0\xcf\x11\xe0") and "EncryptedPackage".encode("utf-16-le") in content:
-        raise ImportRejected(f"Файл «{name}» защищён паролем: снимите защиту в Excel, сохраните и загрузите снова.")
+        raise ImportRejected(password_message(name))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportRejected(
             f"Файл «{name}» — документ старого формата (.xls или .doc). Откройте его и сохраните как {wanted}."
@@ -139,7 +139,7 @@ def sniff(content: bytes, filename: str, *, allowed: tuple[str, ...] = (".xlsx",
     if head.startswith(b"{\\rtf"):
         raise ImportRejected(f"Файл «{name}» — документ RTF. Сохраните его как {wanted}.")
     if not head.startswith(b"PK"):
-        kind = "текст или CSV" if _looks_like_text(content) else "файл неизвестного формата"
+        kind = _text_kind(content)
         raise ImportRejected(f"Файл «{name}» — {kind}, а нужен {wanted}. Откройте его в Excel и сохраните как .xlsx.")
     unpacked = unpacked_megabytes(content)
     if unpacked is not None:  # checked before testzip() below unpacks every part
@@ -178,13 +178,40 @@ def sniff(content: bytes, filename: str, *, allowed: tuple[str, ...] = (".xlsx",
     return real
 
 
-def _looks_like_text(content: bytes) -> bool:
-    sample = content[:2048]
+def _decoded_sample(content: bytes) -> str | None:
+    """The first kilobytes as text (UTF-8, UTF-16 with or without a byte-order mark, cp1251), or None
+    for binary content."""
+    sample = content[:4096]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return sample[: len(sample) // 2 * 2].decode("utf-16", "replace")
+    zeros = sample[:512].count(0)
+    if zeros > len(sample[:512]) // 4:  # UTF-16 without a mark: every other byte is zero
+        even, odd = sample[0:512:2].count(0), sample[1:512:2].count(0)
+        codec = "utf-16-le" if odd > even else "utf-16-be"
+        return sample[: len(sample) // 2 * 2].decode(codec, "replace")
     try:
-        sample.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return all(32 <= b or b in (9, 10, 13) for b in sample[:256])
+        return sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 4:  # a character cut by the sample's end
+            return sample[: exc.start].decode("utf-8", "replace")
+    if all(32 <= b or b in (9, 10, 13) for b in sample[:256]):
+        return sample.decode("cp1251", "replace")
+    return None
+
+
+def _text_kind(content: bytes) -> str:
+    """What a non-zip, non-binary file is, in words: CSV or text, HTML, XML (Excel 2003), or unknown."""
+    text = _decoded_sample(content)
+    if text is None or text.count("\ufffd") > len(text) // 10:
+        return "файл неизвестного формата"
+    start = text.lstrip("\ufeff \r\n\t").lower()
+    if "urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return "таблица в формате XML (Excel 2003)"
+    if start.startswith(("<!doctype html", "<html", "<table", "<meta")) or "<table" in start[:2000]:
+        return "веб-страница (HTML), сохранённая с расширением таблицы"
+    if start.startswith("<?xml") or start.startswith("<"):
+        return "XML-файл"
+    return "текст или CSV"
 
 
 # Reading a sheet --------------------------------------------------------------------------------
@@ -244,6 +271,72 @@ def _open(content: bytes, name: str):
 
 
 _MISSING = object()
+
+# a cell with a value, a text or a formula (an empty styled one, «<c r="A9" s="1"/>», has none)
+_VALUED_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)(?<!/)>\s*<(?:\w+:)?(?:v|is|f)\b")
+# the cells a sheet may span: 10,000 rows of a 300-column table; calamine builds the whole
+# rectangle up to the last filled cell (one value in XFD1048576 asks for 512 GB and aborts the process)
+MAX_SHEET_CELLS = 3_000_000
+# title lines and notes above the header a sheet may have besides its data rows
+ROWS_ABOVE_DATA = 100
+
+
+def sheet_extent(content: bytes, sheet_name: str) -> tuple[int, int] | None:
+    """(last row, last column, from 1) over the filled cells of an .xlsx sheet,
+    from its XML, before any reader builds the sheet; None when the part is not found."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            part = _sheet_part(archive, sheet_name)
+            if part is None:
+                return None
+            xml = archive.read(part)
+    except Exception:  # noqa: BLE001 - a broken book: the reader says so in its own words
+        return None
+    last_row = last_col = 0
+    for match in _VALUED_CELL.finditer(xml):
+        ref = _REF.search(match.group(1))
+        if ref is None:
+            continue
+        row = int(ref.group(2))
+        col = 0
+        for letter in ref.group(1):
+            col = col * 26 + letter - 64
+        last_row, last_col = max(last_row, row), max(last_col, col)
+    return last_row, last_col
+
+
+def check_sheet_extent(content: bytes, sheet_name: str, *, rows_allowed: int | None = None) -> None:
+    """ImportRejected naming the far cell, when the filled cells of a sheet reach past the row limit
+    or span more cells than any table we import (checked from the XML, before the sheet is read)."""
+    if not content.startswith(b"PK"):
+        return
+    extent = sheet_extent(content, sheet_name)
+    if extent is None:
+        return
+    last_row, last_col = extent
+    limit = rows_allowed if rows_allowed is not None else max_rows() + ROWS_ABOVE_DATA
+    if last_row > limit:
+        raise ImportRejected(
+            [
+                Problem(
+                    f"лист «{sheet_name}» заполнен до строки {_number(last_row)}, а строк данных допустимо не больше "
+                    f"{_number(max_rows())}: разделите файл на части или удалите лишнее ниже таблицы. "
+                    "Ничего не загружено.",
+                    row=last_row,
+                )
+            ]
+        )
+    if last_row * last_col > MAX_SHEET_CELLS:
+        raise ImportRejected(
+            [
+                Problem(
+                    f"лист «{sheet_name}» заполнен до столбца {column_letter(last_col - 1)}: таблица вышла бы на "
+                    f"{_number(last_row)} строк × {_number(last_col)} столбцов. Удалите ячейки далеко справа от "
+                    "таблицы и сохраните файл заново.",
+                    column=column_letter(last_col - 1),
+                )
+            ]
+        )
 
 
 def _sheet_rows(workbook, sheet_name: str, name: str) -> list[list]:
@@ -327,6 +420,7 @@ def read_workbook(
         )
     read: list[Sheet] = []
     for sheet_name in candidates:
+        check_sheet_extent(content, sheet_name)
         rows = _sheet_rows(workbook, sheet_name, name)
         if not rows:
             read.append(Sheet(sheet_name, [], [], 1))
@@ -374,6 +468,20 @@ def read_workbook(
     ]
     if errors:
         raise ImportRejected(errors)
+    # the header row again inside the data (two lists pasted one under the other, a header repeated
+    # for printing): read as a person named «Фамилия Имя Отчество» unless stopped here
+    repeats = _repeated_headers(chosen)
+    if repeats:
+        raise ImportRejected(
+            [
+                Problem(
+                    f"строка повторяет заголовки таблицы (строка {chosen.header_row}): удалите её; если ниже "
+                    "начинается другой список, перенесите его на отдельный лист или в отдельный файл.",
+                    row=row,
+                )
+                for row in repeats
+            ]
+        )
     # columns without a header: data there would be lost silently
     for index, header in enumerate(chosen.headers):
         if not header and any(r[index] is not None for r in chosen.rows):
@@ -384,6 +492,25 @@ def read_workbook(
         chosen.headers = [chosen.headers[i] for i in keep]
         chosen.rows = [[r[i] for i in keep] for r in chosen.rows]
     return chosen
+
+
+def _repeated_headers(sheet: Sheet) -> list[int]:
+    """Excel rows of the data that repeat the header row: at least two cells, and at least half of
+    the named columns, each holding its own column's header."""
+    keys = [header_key(h) if h else "" for h in sheet.headers]
+    named = sum(1 for k in keys if k)
+    if named < 2:
+        return []
+    need = max(2, (named + 1) // 2)
+    found = []
+    for index, row in enumerate(sheet.rows):
+        same = 0
+        for key, value in zip(keys, row, strict=False):
+            if key and value.__class__ is str and header_key(value) == key:
+                same += 1
+        if same >= need:
+            found.append(sheet.first_data_row + index)
+    return found
 
 
 def _score(sheet: Sheet, expected_keys: set[str]) -> int:

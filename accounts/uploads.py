@@ -59,7 +59,29 @@ def validate_upload(upload, allowed: tuple[str, ...] = DOCUMENTS, *, max_bytes: 
         head = upload.read(8)
         upload.seek(position)
         if not any(head.startswith(sig) for sig in signatures):
+            if head.startswith(OLE2) and is_encrypted_office(upload):
+                raise ValidationError(password_message(upload.name))
             raise ValidationError(f"Файл «{upload.name}» повреждён или не является файлом {ext}.")
+
+
+OLE2 = b"\xd0\xcf\x11\xe0"
+
+
+def is_encrypted_office(upload) -> bool:
+    """A Word/Excel/PowerPoint file saved with a password: an OLE2 container with an
+    «EncryptedPackage» stream instead of the zip its extension promises."""
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(position)
+    return content.startswith(OLE2) and "EncryptedPackage".encode("utf-16-le") in content
+
+
+def password_message(name: str) -> str:
+    return (
+        f"Файл «{name}» защищён паролем: снимите защиту (Файл → Сведения → Защита → Зашифровать с "
+        "использованием пароля, очистить пароль), сохраните и загрузите снова."
+    )
 
 
 def unpacked_megabytes(content: bytes) -> int | None:

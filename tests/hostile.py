@@ -16,6 +16,8 @@ import datetime as dt
 import io
 import json
 import os
+import re
+import struct
 import sys
 import zipfile
 from collections.abc import Callable
@@ -175,6 +177,360 @@ def docx_merged_header() -> bytes:
     return buffer.getvalue()
 
 
+# Real files of other programs (tests/hostile_fixtures, made once; see its README) -----------------
+FIXTURES = Path(__file__).resolve().parent / "hostile_fixtures"
+
+
+def fixture(name: str) -> Callable[[], bytes]:
+    return lambda: (FIXTURES / name).read_bytes()
+
+
+# A legacy Excel 5.0/95 workbook (BIFF5 in an OLE2 compound file): LibreOffice no longer writes them,
+# people still keep them; built here record by record.
+def _record(kind: int, data: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def biff5_xls(headers, rows, *, sheet="Лист1", codepage=1251) -> bytes:
+    enc = f"cp{codepage}"
+    cells = b""
+    table = [list(headers), *rows]
+    for r, values in enumerate(table):
+        for c, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                cells += _record(0x0203, struct.pack("<HHHd", r, c, 0, float(value)))
+            else:
+                text = str(value).encode(enc, "replace")[:255]
+                cells += _record(0x0204, struct.pack("<HHHH", r, c, 0, len(text)) + text)
+    width = max(len(v) for v in table)
+    sheet_part = (
+        _record(0x0809, struct.pack("<HHHH", 0x0500, 0x0010, 0x0DBB, 0x07CC))
+        + _record(0x0200, struct.pack("<HHHHH", 0, len(table), 0, width, 0))
+        + cells
+        + _record(0x000A, b"")
+    )
+    name = sheet.encode(enc)
+
+    def globals_part(offset):
+        return (
+            _record(0x0809, struct.pack("<HHHH", 0x0500, 0x0005, 0x0DBB, 0x07CC))
+            + _record(0x0042, struct.pack("<H", codepage))
+            + _record(0x0085, struct.pack("<IHB", offset, 0, len(name)) + name)
+            + _record(0x000A, b"")
+        )
+
+    head = globals_part(0)
+    stream = globals_part(len(head)) + sheet_part
+    return cfb({"Book": stream})
+
+
+def cfb(streams: dict[str, bytes]) -> bytes:
+    """A compound file (OLE2, version 3) whose streams are all under 4096 bytes (in the mini stream)."""
+    END, FREE, FATSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    mini, minifat, starts = b"", [], []
+    for data in streams.values():
+        assert len(data) < 4096
+        first = len(mini) // 64
+        count = max(1, -(-len(data) // 64))
+        starts.append(first)
+        minifat += [first + i + 1 for i in range(count - 1)] + [END]
+        mini += data.ljust(count * 64, b"\0")
+    mini_sectors = -(-len(mini) // 512)
+    mini = mini.ljust(mini_sectors * 512, b"\0")
+    # sectors: 0 FAT, 1 directory, 2 mini FAT, 3.. the mini stream's container
+    fat = [FATSECT, END, END] + [3 + i + 1 for i in range(mini_sectors - 1)] + [END]
+    fat += [FREE] * (128 - len(fat))
+
+    def entry(name, kind, child=NOSTREAM, start=END, size=0, right=NOSTREAM):
+        encoded = (name + "\0").encode("utf-16-le")
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB", len(encoded), kind, 1)
+            + struct.pack("<III", NOSTREAM, right, child)
+            + b"\0" * 16
+            + b"\0" * 4
+            + b"\0" * 16
+            + struct.pack("<III", start, size, 0)
+        )
+
+    names = list(streams)
+    entries = entry("Root Entry", 5, child=1, start=3, size=len(mini))
+    for i, name in enumerate(names):  # a chain to the right: a valid (degenerate) tree
+        entries += entry(
+            name, 2, start=starts[i], size=len(streams[name]), right=(i + 2 if i + 1 < len(names) else NOSTREAM)
+        )
+    directory = entries.ljust(512, b"\0")
+    # empty entries must have NOSTREAM siblings
+    for i in range(1 + len(names), 4):
+        off = i * 128
+        directory = directory[: off + 68] + struct.pack("<III", NOSTREAM, NOSTREAM, NOSTREAM) + directory[off + 80 :]
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIII", 0, 1, 1, 0)
+        + struct.pack("<IIIII", 4096, 2, 1, END, 0)
+        + struct.pack("<109I", *([0] + [FREE] * 108))
+    )
+    minifat_sector = struct.pack(f"<{len(minifat)}I", *minifat).ljust(512, b"\xff")
+    return header + struct.pack("<128I", *fat) + directory + minifat_sector + mini
+
+
+def strict_ooxml(content: bytes) -> bytes:
+    """The same book in «Strict Open XML» namespaces (Excel's «Strict Open XML Spreadsheet» save)."""
+    pairs = [
+        (
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        ),
+        (
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        ),
+    ]
+
+    def change(name: str, data: bytes) -> bytes:
+        for old, new in pairs:
+            data = data.replace(old, new)
+        return data
+
+    return _rezip(content, change)
+
+
+def claimed_dimension(content: bytes, ref: str = "A1:XFD1048576") -> bytes:
+    """The sheet claims to span every row and column Excel has (a few cells really filled)."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if not name.startswith("xl/worksheets/sheet"):
+            return data
+        if b"<dimension" in data:
+            return re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), data)
+        return data.replace(b"<sheetViews>", f'<dimension ref="{ref}"/><sheetViews>'.encode(), 1)
+
+    return _rezip(content, change)
+
+
+def with_macros(content: bytes) -> bytes:
+    """An .xlsm: a VBA project part and the macro-enabled content type."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            data = data.replace(
+                b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+            ).replace(
+                b"</Types>",
+                b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+            )
+        if name == "xl/_rels/workbook.xml.rels":
+            data = data.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"'
+                b' Target="vbaProject.bin"/></Relationships>',
+            )
+        return data
+
+    return _rezip(content, change, add={"xl/vbaProject.bin": cfb({"VBA": b'Attribute VB_Name = "Module1"\r\n'})})
+
+
+def cached_formula(headers: list, rows: list[list], row: int, column: str, formula: str, cached: str) -> bytes:
+    """A formula whose last computed value Excel kept (openpyxl writes none; the XML gets one)."""
+    ref = f"{column_letter(headers.index(column))}{row}"
+
+    def extra(workbook):
+        workbook.active[ref] = f"={formula}"
+
+    content = xlsx(headers, rows, extra=extra)
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        return re.sub(
+            rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?'.encode(),
+            lambda m: (
+                f'<c r="{ref}"{m.group(1).decode()} t="str"><f>'.encode() + m.group(2) + f"</f><v>{cached}</v>".encode()
+            ),
+            data,
+        )
+
+    return _rezip(content, change)
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def csv_text(headers: list, rows: list[list], *, sep: str = ";", encoding: str = "utf-8-sig") -> bytes:
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return out.getvalue().encode(encoding)
+
+
+def truncated_half(content: bytes) -> bytes:
+    return content[: len(content) // 2]
+
+
+# Word roadmaps with the structures a real order has ----------------------------------------------
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def docx_edited(change: Callable) -> bytes:
+    """The corpus's roadmap .docx (ROADMAP_ROWS), its table's XML changed by `change(table, document)`
+    before it is saved."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(
+        "Дорожная карта (план мероприятий) по внедрению целевой модели наставничества на 2025-2026 годы"
+    )
+    table = document.add_table(rows=0, cols=len(ROADMAP_HEADER))
+    for values in ROADMAP_ROWS:
+        for cell, value in zip(table.add_row().cells, values, strict=False):
+            cell.text = value
+    change(table, document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _xml(text: str):
+    from lxml import etree
+
+    return etree.fromstring(f'<root xmlns:w="{W}">{text}</root>')[0]
+
+
+def _set_paragraph(cell, inner: str) -> None:
+    """The cell's only paragraph gets `inner` (runs, w:ins, w:del, fields…) instead of its runs."""
+    paragraph = cell._tc.findall(_w("p"))[0]
+    for child in list(paragraph):
+        paragraph.remove(child)
+    holder = _xml(f"<w:p>{inner}</w:p>")
+    for child in list(holder):
+        paragraph.append(child)
+
+
+def tracked_changes(table, document) -> None:
+    """Row 1.2's title rewritten with revision marks on; a whole activity row deleted, another
+    inserted: what Word shows (and prints) is the text with the changes accepted."""
+    _set_paragraph(
+        table.rows[3].cells[1],
+        '<w:del w:id="1" w:author="Методист" w:date="2025-09-01T00:00:00Z"><w:r><w:delText>Старое название'
+        "</w:delText></w:r></w:del>"
+        '<w:ins w:id="2" w:author="Методист" w:date="2025-09-01T00:00:00Z"><w:r><w:t>Назначение кураторов в ОО'
+        "</w:t></w:r></w:ins>",
+    )
+    deleted = table.add_row()
+    for cell, value in zip(deleted.cells, ["1.3", "Удалённое мероприятие", "май 2026", "ОО", ""], strict=False):
+        _set_paragraph(
+            cell,
+            f'<w:del w:id="3" w:author="М" w:date="2025-09-01T00:00:00Z"><w:r><w:delText>{value}</w:delText>'
+            "</w:r></w:del>",
+        )
+    properties = deleted._tr.get_or_add_trPr()
+    properties.append(_xml('<w:del w:id="4" w:author="М" w:date="2025-09-01T00:00:00Z"/>'))
+    inserted = table.add_row()
+    for cell, value in zip(inserted.cells, ["1.4", "Вставленное мероприятие", "июнь 2026", "ОО", ""], strict=False):
+        _set_paragraph(
+            cell, f'<w:ins w:id="5" w:author="М" w:date="2025-09-01T00:00:00Z"><w:r><w:t>{value}</w:t></w:r></w:ins>'
+        )
+
+
+def fields_and_comments(table, document) -> None:
+    """A deadline inside a simple field, a responsible inside a complex field, a comment on a title
+    and a content control (w:sdt) around a result: all of them text a person sees in the cell."""
+    _set_paragraph(
+        table.rows[2].cells[2],
+        '<w:fldSimple w:instr=" DOCPROPERTY Срок "><w:r><w:t>сентябрь 2025</w:t></w:r></w:fldSimple>',
+    )
+    _set_paragraph(
+        table.rows[2].cells[3],
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> MERGEFIELD Ответственный </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Управление образования</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+    )
+    _set_paragraph(
+        table.rows[3].cells[1],
+        '<w:commentRangeStart w:id="7"/><w:r><w:t>Назначение кураторов в ОО</w:t></w:r><w:commentRangeEnd w:id="7"/>'
+        '<w:r><w:commentReference w:id="7"/></w:r>',
+    )
+    _set_paragraph(
+        table.rows[3].cells[4],
+        '<w:sdt><w:sdtPr><w:alias w:val="Результат"/></w:sdtPr><w:sdtContent><w:r><w:t>Приказ о кураторах</w:t>'
+        "</w:r></w:sdtContent></w:sdt>",
+    )
+
+
+def rows_in_content_control(table, document) -> None:
+    """The activity rows inside a repeating-section content control (w:sdt around w:tr), as form
+    templates make them."""
+    rows = table._tbl.findall(_w("tr"))[1:]
+    sdt = _xml('<w:sdt><w:sdtPr><w:alias w:val="Мероприятия"/></w:sdtPr><w:sdtContent/></w:sdt>')
+    content = sdt.find(_w("sdtContent"))
+    rows[0].addprevious(sdt)
+    for row in rows:
+        content.append(row)
+
+
+def vertical_merges(table, document) -> None:
+    """«Ответственные» merged down rows 1.1–1.2 (vMerge), the section row merged across (gridSpan),
+    and a stray «continue» in the header row that has nothing above it."""
+    table.cell(2, 3).merge(table.cell(3, 3))
+    table.cell(2, 3).text = "Управление образования"
+    header_cell = table.rows[0].cells[4]._tc
+    header_cell.get_or_add_tcPr().append(_xml('<w:vMerge w:val="continue"/>'))
+
+
+def span_past_grid(table, document) -> None:
+    """A row whose cells span more grid columns than the table's grid has (Word opens it)."""
+    last = table.rows[3].cells[4]._tc
+    last.get_or_add_tcPr().append(_xml('<w:gridSpan w:val="4"/>'))
+    table.rows[1].cells[0]._tc.get_or_add_tcPr().append(_xml('<w:gridSpan w:val="0"/>'))
+
+
+def nested_table(table, document) -> None:
+    """A table inside the «Ответственные» cell of 1.1 (two people, one per row)."""
+    cell = table.rows[2].cells[3]
+    inner = cell.add_table(rows=2, cols=1)
+    inner.cell(0, 0).text = "Управление образования"
+    inner.cell(1, 0).text = "ИМЦ"
+
+
+def table_in_text_box() -> bytes:
+    """The whole roadmap table inside a text box (a drawing anchored in a paragraph)."""
+
+    def change(table, document):
+        tbl = table._tbl
+        body = tbl.getparent()
+        anchor = document.add_paragraph()._p
+        box = _xml(
+            '<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" style="width:500pt;height:300pt">'
+            "<v:textbox><w:txbxContent/></v:textbox></v:shape></w:pict></w:r>"
+        )
+        anchor.append(box)
+        content = box.find(f".//{_w('txbxContent')}")
+        body.remove(tbl)
+        content.append(tbl)
+        content.append(_xml("<w:p/>"))
+
+    return docx_edited(change)
+
+
 PDF_JUNK = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 EXE = b"MZ\x90\x00" + b"\0" * 200
@@ -263,6 +619,7 @@ def person_cases(kind: str) -> list[Hostile]:
             slow=True,
         ),
     ]
+    cases += other_programs_cases(headers, good, make_row) + sheet_structure_cases(headers, good, make_row, kind)
     if kind == "mentors":
         cases += [
             Hostile("negative-capacity", "data.xlsx", bad(**{"Наставляемых не более": -1}), None, 4),
@@ -274,7 +631,192 @@ def person_cases(kind: str) -> list[Hostile]:
             Hostile("date-serial", "data.xlsx", bad(**{"В банке с": 45366}), may_pass=True),
             Hostile("date-iso-text", "data.xlsx", bad(**{"В банке с": "2025-09-01"}), may_pass=True),
         ]
+    date_column = "Дата обучения" if kind == "mentors" else "В банке с"
+    cases += [
+        Hostile("date-words", "data.xlsx", bad(**{date_column: "1 сентября 2025 г."}), may_pass=True),
+        Hostile("date-words-genitive-short", "data.xlsx", bad(**{date_column: "01 сент. 2025"}), may_pass=True),
+        Hostile("date-with-time-text", "data.xlsx", bad(**{date_column: "01.09.2025 0:00:00"}), may_pass=True),
+        Hostile("date-impossible", "data.xlsx", bad(**{date_column: "31.02.2025"}), "не дата", 4, date_column),
+        Hostile(
+            "date-words-impossible", "data.xlsx", bad(**{date_column: "31 февраля 2025"}), "не дата", 4, date_column
+        ),
+        Hostile("date-serial-text", "data.xlsx", bad(**{date_column: "45901"}), "не дата", 4, date_column),
+    ]
     return cases
+
+
+# the people seed_people() (tests/test_badfiles.py) puts in the home school, as a person retypes them
+EXISTING = {"mentors": ("Наставникова", "Анна", "Петровна"), "mentees": ("Ученикова", "Ольга", "Ивановна")}
+NAME_VARIANTS = {
+    "soft-hyphen": lambda last, first, middle: (last[:5] + "\u00ad" + last[5:], first, middle),
+    "zero-width-joiner": lambda last, first, middle: (last, first + "\u200d", middle),
+    "nbsp-and-double-spaces": lambda last, first, middle: ("\u00a0" + last + "  ", " " + first, middle + "\u00a0"),
+    "yo-and-case": lambda last, first, middle: (last.upper(), first, middle.replace("е", "ё")),
+    "bidi-embedding": lambda last, first, middle: ("\u202a" + last + "\u202c", "\u2066" + first + "\u2069", middle),
+    "word-joiner-and-bom": lambda last, first, middle: (last + "\u2060", "\ufeff" + first, middle),
+    "stress-mark": lambda last, first, middle: (last, first[0] + "\u0301" + first[1:], middle),
+    "decomposed-yo": lambda last, first, middle: (last, first, middle.replace("е", "е\u0308")),
+    "latin-lookalikes": lambda last, first, middle: (last.replace("а", "a").replace("о", "o"), first, middle),
+}
+
+
+def existing_person_cases(kind: str) -> list[Hostile]:
+    """A person already in the school, retyped with invisible or look-alike characters, beside two
+    new ones: the import must find the person (2 new people, never 3)."""
+    make_row = mentor if kind == "mentors" else mentee
+    headers = MENTOR_HEADERS if kind == "mentors" else MENTEE_HEADERS
+    good = [make_row(1), make_row(2)]
+    cases = []
+    for variant, change in NAME_VARIANTS.items():
+        last, first, middle = change(*EXISTING[kind])
+        row = make_row(3, Фамилия=last, Имя=first, Отчество=middle)
+        cases.append(
+            Hostile(
+                f"existing-person-{variant}",
+                "data.xlsx",
+                (lambda row=row: xlsx(headers, [*good, row])),
+                may_pass=True,
+                extra={"new_people": 2},
+            )
+        )
+    cases.append(
+        Hostile("same-file-twice", "data.xlsx", lambda: xlsx(headers, good), may_pass=True, extra={"twice": True})
+    )
+    return cases
+
+
+def other_programs_cases(headers: list, good: list[list], make_row) -> list[Hostile]:
+    """What other programs and careless saves make of a table: every one of them a real file."""
+    book = lambda: xlsx(headers, good)  # noqa: E731
+    return [
+        Hostile("real-encrypted-xlsx", "data.xlsx", fixture("mentors-encrypted.xlsx"), "паролем"),
+        Hostile("real-xls-biff8", "data.xls", fixture("mentors-biff8.xls"), "старого формата"),
+        Hostile("real-xls-biff8-as-xlsx", "data.xlsx", fixture("mentors-biff8.xls"), "старого формата"),
+        Hostile("real-xls-biff5", "data.xls", lambda: biff5_xls(headers, good), "старого формата"),
+        Hostile("truncated-xls", "data.xls", lambda: truncated_half(biff5_xls(headers, good)), "старого формата"),
+        Hostile("real-ods", "data.ods", fixture("mentors.ods"), "OpenOffice"),
+        Hostile("real-ods-as-xlsx", "data.xlsx", fixture("mentors.ods"), "OpenOffice"),
+        Hostile("xlsm-with-macros", "data.xlsm", lambda: with_macros(book()), may_pass=True),
+        Hostile("strict-ooxml", "data.xlsx", lambda: strict_ooxml(book()), may_pass=True),
+        Hostile(
+            "html-as-xls", "data.xls", lambda: b"<html><body><table><tr><td>1</td></tr></table></body></html>", "HTML"
+        ),
+        Hostile(
+            "spreadsheetml-2003-as-xls",
+            "data.xls",
+            lambda: (
+                b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+                b"<Worksheet><Table><Row><Cell><Data>1</Data></Cell></Row></Table></Worksheet></Workbook>"
+            ),
+            "XML",
+        ),
+        Hostile("csv-utf8-bom-semicolon", "data.csv", lambda: csv_text(headers, good), "CSV"),
+        Hostile("csv-utf16-tab", "data.csv", lambda: csv_text(headers, good, sep="\t", encoding="utf-16"), "CSV"),
+        Hostile(
+            "csv-utf16-tab-as-xlsx", "data.xlsx", lambda: csv_text(headers, good, sep="\t", encoding="utf-16"), "CSV"
+        ),
+        Hostile(
+            "csv-quoted-newline",
+            "data.csv",
+            lambda: csv_text(headers, [*good, make_row(3, Должность="Учитель\nматематики")], sep=","),
+            "CSV",
+        ),
+    ]
+
+
+def sheet_structure_cases(headers: list, good: list[list], make_row, kind: str) -> list[Hostile]:
+    """How people lay out a sheet; the fault, when there is one, is on Excel row 4 unless said."""
+    first_data = good[0]
+
+    def extra_book(change):
+        return lambda: xlsx(headers, good, extra=change)
+
+    def empty_first(workbook):
+        workbook.create_sheet("Пустой", 0)
+
+    def protect(workbook):
+        workbook.active.protection.sheet = True
+        workbook.active.protection.password = "secret"
+
+    def hide_row_and_column(workbook):
+        sheet = workbook.active
+        sheet.row_dimensions[3].hidden = True
+        sheet.column_dimensions["F"].hidden = True
+
+    return [
+        Hostile(
+            "header-repeated-mid-file", "data.xlsx", lambda: xlsx(headers, [first_data, headers, good[1]]), "заголов", 3
+        ),
+        Hostile(
+            "two-header-rows-numbered",
+            "data.xlsx",
+            lambda: xlsx(headers, [[str(i + 1) for i in range(len(headers))], *good]),
+            None,
+            2,
+        ),
+        Hostile("empty-first-sheet", "data.xlsx", extra_book(empty_first), may_pass=True),
+        Hostile("protected-sheet", "data.xlsx", extra_book(protect), may_pass=True),
+        Hostile("hidden-row-and-column", "data.xlsx", extra_book(hide_row_and_column), may_pass=True),
+        Hostile(
+            "formula-with-cached-value",
+            "data.xlsx",
+            lambda: cached_formula(
+                headers, [*good, make_row(3)], 4, "Фамилия", 'CONCATENATE("Петро","ва3")', "Петрова3"
+            ),
+            may_pass=True,
+        ),
+        Hostile(
+            "claims-every-row-and-column", "data.xlsx", lambda: claimed_dimension(xlsx(headers, good)), may_pass=True
+        ),
+        Hostile(
+            "cell-of-32767-chars",
+            "data.xlsx",
+            lambda: xlsx(headers, [*good, make_row(3, Отчество="о" * 32767)]),
+            "не более",
+            4,
+            "Отчество",
+        ),
+        Hostile(
+            "emoji-in-name", "data.xlsx", lambda: xlsx(headers, [*good, make_row(3, Имя="Анна 👩‍🏫")]), may_pass=True
+        ),
+        Hostile(
+            "rtl-override-in-name",
+            "data.xlsx",
+            lambda: xlsx(headers, [*good, make_row(3, Фамилия="\u202eавортеП")]),
+            may_pass=True,
+        ),
+        Hostile("arabic-name", "data.xlsx", lambda: xlsx(headers, [*good, make_row(3, Имя="مريم")]), may_pass=True),
+        Hostile(
+            "number-with-unit",
+            "data.xlsx",
+            lambda: xlsx(headers, [*good, make_row(3, **{"Стаж, лет": "12 лет"})]),
+            "не число",
+            4,
+            "Стаж, лет",
+        ),
+        Hostile(
+            "number-with-nbsp",
+            "data.xlsx",
+            lambda: xlsx(headers, [*good, make_row(3, **{"Стаж, лет": "1\u00a02"})]),
+            may_pass=True,
+        ),
+        Hostile(
+            "negative-experience",
+            "data.xlsx",
+            lambda: xlsx(headers, [*good, make_row(3, **{"Стаж, лет": -5})]),
+            None,
+            4,
+            "Стаж, лет",
+        ),
+        Hostile(
+            "float-experience-huge",
+            "data.xlsx",
+            lambda: xlsx(headers, [*good, make_row(3, **{"Стаж, лет": 1e300})]),
+            None,
+            4,
+            "Стаж, лет",
+        ),
+    ]
 
 
 def pair_cases() -> list[Hostile]:
@@ -304,6 +846,38 @@ def pair_cases() -> list[Hostile]:
         ),
         Hostile("thousand-chars-title", "data.xlsx", bad(**{"Название (для группы)": "Г" * 1000}), None, 2),
         Hostile("reordered-columns", "data.xlsx", lambda: reordered(PAIR_HEADERS, [pair()]), may_pass=True),
+        Hostile("real-encrypted-xlsx", "data.xlsx", fixture("mentors-encrypted.xlsx"), "паролем"),
+        Hostile("strict-ooxml", "data.xlsx", lambda: strict_ooxml(xlsx(PAIR_HEADERS, [pair()])), may_pass=True),
+        Hostile(
+            "header-repeated-mid-file",
+            "data.xlsx",
+            lambda: xlsx(PAIR_HEADERS, [pair(), PAIR_HEADERS]),
+            "заголов",
+            3,
+        ),
+        Hostile("date-words", "data.xlsx", bad(**{"Дата начала": "1 сентября 2025 г."}), may_pass=True),
+        Hostile(
+            "date-words-impossible",
+            "data.xlsx",
+            bad(**{"Дата начала": "31 февраля 2025"}),
+            "не дата",
+            2,
+            "Дата начала",
+        ),
+        Hostile(
+            "mentor-name-soft-hyphen",
+            "data.xlsx",
+            bad(**{"Наставники (ФИО через ;)": "Настав\u00adникова  Анна\u00a0Петровна"}),
+            may_pass=True,
+        ),
+        Hostile(
+            "mentor-names-comma-separated",
+            "data.xlsx",
+            bad(**{"Наставники (ФИО через ;)": "Наставникова Анна Петровна, Другая Ирина"}),
+            None,
+            2,
+            "Наставники (ФИО через ;)",
+        ),
     ]
 
 
@@ -334,6 +908,12 @@ def directory_cases(kind: str) -> list[Hostile]:
         Hostile("thousand-chars", "data.xlsx", bad(**{name_column: "Я" * 1000}), None, 4, name_column),
         Hostile("merged-header", "data.xlsx", lambda: merged_header(headers, good), "нет заголовка", 2),
         Hostile("reordered-columns", "data.xlsx", lambda: reordered(headers, good), may_pass=True),
+        Hostile("strict-ooxml", "data.xlsx", lambda: strict_ooxml(xlsx(headers, good)), may_pass=True),
+        Hostile(
+            "header-repeated-mid-file", "data.xlsx", lambda: xlsx(headers, [good[0], headers, good[1]]), "заголов", 3
+        ),
+        Hostile("claims-every-row", "data.xlsx", lambda: claimed_dimension(xlsx(headers, good)), may_pass=True),
+        Hostile("real-xls-biff5", "data.xls", lambda: biff5_xls(headers, good), "старого формата"),
     ]
 
 
@@ -377,6 +957,105 @@ def roadmap_cases() -> list[Hostile]:
             may_pass=True,
             slow=True,
         ),
+        *roadmap_more_cases(),
+    ]
+
+
+def roadmap_xlsx_merged(ref: str) -> bytes:
+    """A merge written into the sheet's XML (openpyxl would create a cell object for each covered
+    cell just to write it)."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        return data.replace(
+            b"</sheetData>", f'</sheetData><mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'.encode()
+        )
+
+    return _rezip(roadmap_xlsx(ROADMAP_ROWS[1:]), change)
+
+
+def roadmap_more_cases() -> list[Hostile]:
+    """`extra["has"]`/`["hasnt"]`: texts the preview of an accepted file must (not) show."""
+    read_all = {"has": ["Издание приказа о внедрении целевой модели", "Назначение кураторов в ОО"]}
+    book = lambda: roadmap_xlsx(ROADMAP_ROWS[1:])  # noqa: E731
+    return [
+        Hostile("real-encrypted-xlsx", "roadmap.xlsx", fixture("roadmap-encrypted.xlsx"), "паролем"),
+        Hostile("real-encrypted-docx", "roadmap.docx", fixture("roadmap-encrypted.docx"), "паролем"),
+        Hostile("real-encrypted-docx-as-doc", "roadmap.doc", fixture("roadmap-encrypted.docx"), "паролем"),
+        Hostile(
+            "real-xls-biff8", "roadmap.xls", fixture("roadmap-biff8.xls"), may_pass=True, slow=True, extra=read_all
+        ),
+        Hostile(
+            "real-xls-biff5",
+            "roadmap.xls",
+            lambda: biff5_xls(ROADMAP_HEADER, ROADMAP_ROWS[1:], sheet="Дорожная карта"),
+            may_pass=True,
+            slow=True,
+            extra=read_all,
+        ),
+        Hostile("real-ods", "roadmap.ods", fixture("roadmap.ods"), may_pass=True, slow=True, extra=read_all),
+        Hostile(
+            "real-xls-as-xlsx", "roadmap.xlsx", fixture("roadmap-biff8.xls"), may_pass=True, slow=True, extra=read_all
+        ),
+        Hostile("docx-as-doc", "roadmap.doc", lambda: docx_bytes(), may_pass=True, extra=read_all),
+        Hostile("strict-ooxml-xlsx", "roadmap.xlsx", lambda: strict_ooxml(book()), may_pass=True, extra=read_all),
+        Hostile("xlsm-with-macros", "roadmap.xlsm", lambda: with_macros(book()), may_pass=True, extra=read_all),
+        Hostile("claims-every-row", "roadmap.xlsx", lambda: claimed_dimension(book()), may_pass=True, extra=read_all),
+        Hostile(
+            "merge-over-the-whole-sheet",
+            "roadmap.xlsx",
+            lambda: roadmap_xlsx_merged("F1:XFD1048576"),
+            may_pass=True,
+            extra=read_all,
+        ),
+        Hostile("truncated-docx", "roadmap.docx", lambda: truncated_half(docx_bytes()), "повреждён"),
+        Hostile("truncated-xlsx", "roadmap.xlsx", lambda: truncated_half(book()), "повреждён"),
+        Hostile("truncated-ods", "roadmap.ods", lambda: truncated_half(fixture("roadmap.ods")()), "повреждён"),
+        Hostile("truncated-pdf", "roadmap.pdf", lambda: truncated_half(PDF_JUNK * 40), None),
+        Hostile(
+            "truncated-xls",
+            "roadmap.xls",
+            lambda: truncated_half(fixture("roadmap-biff8.xls")()),
+            None,
+            slow=True,
+        ),
+        Hostile(
+            "docx-tracked-changes",
+            "roadmap.docx",
+            lambda: docx_edited(tracked_changes),
+            may_pass=True,
+            extra={
+                "has": ["Назначение кураторов в ОО", "Вставленное мероприятие"],
+                "hasnt": ["Старое название", "Удалённое мероприятие"],
+            },
+        ),
+        Hostile(
+            "docx-fields-comments-content-controls",
+            "roadmap.docx",
+            lambda: docx_edited(fields_and_comments),
+            may_pass=True,
+            extra={"has": ["сентябрь 2025", "Управление образования", "Приказ о кураторах"], "hasnt": ["MERGEFIELD"]},
+        ),
+        Hostile(
+            "docx-rows-in-content-control",
+            "roadmap.docx",
+            lambda: docx_edited(rows_in_content_control),
+            may_pass=True,
+            extra=read_all,
+        ),
+        Hostile(
+            "docx-vertical-merges", "roadmap.docx", lambda: docx_edited(vertical_merges), may_pass=True, extra=read_all
+        ),
+        Hostile("docx-span-past-grid", "roadmap.docx", lambda: docx_edited(span_past_grid), may_pass=True),
+        Hostile(
+            "docx-nested-table",
+            "roadmap.docx",
+            lambda: docx_edited(nested_table),
+            may_pass=True,
+            extra={"has": ["ИМЦ", "Издание приказа о внедрении целевой модели"]},
+        ),
+        Hostile("docx-table-in-text-box", "roadmap.docx", table_in_text_box, may_pass=True, extra=read_all),
     ]
 
 
@@ -400,8 +1079,8 @@ def document_cases() -> list[Hostile]:
 
 def all_cases() -> dict[str, list[Hostile]]:
     return {
-        "mentors": person_cases("mentors"),
-        "mentees": person_cases("mentees"),
+        "mentors": person_cases("mentors") + existing_person_cases("mentors"),
+        "mentees": person_cases("mentees") + existing_person_cases("mentees"),
         "pairs": pair_cases(),
         "organizations": directory_cases("organizations"),
         "users": directory_cases("users"),

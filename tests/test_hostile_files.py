@@ -12,6 +12,7 @@ The organizations' and users' admin imports get the classes of fault that are no
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -72,6 +73,7 @@ def _admin(case, path, client, world):
         reverse(f"admin:{app}_{model}_import"), {"import_file": _upload(case), "format": "0", "resource": "0"}
     )
     assert response.status_code == 200, response.status_code
+    client.last_preview = response
     context = response.context or {}
     found = [(p.row, p.column, p.message) for p in context.get("problems") or []]
     form = context.get("form")
@@ -91,6 +93,7 @@ def _job(case, path, client, world, capture):
         preview = response.context.get("preview")
         if preview is not None:
             if preview.key and not preview.problems:
+                client.last_key = preview.key
                 return True, []
             assert preview.problems and not preview.key, "a bad file got a confirm button"
             assert not ImportJob.objects.exists()
@@ -124,12 +127,23 @@ def _roadmap(case, path, client, world):
         assert form is not None and form.errors, "neither an error nor a preview"
         return False, [(None, None, " ".join(e)) for e in form.errors.values()]
     if case.may_pass:  # read into a preview: that is all an odd but readable file needs
+        _check_preview_text(case, staged.document)
         return True, []
     before = Roadmap.objects.count()
     confirm = client.post(reverse(urls[1]), {"token": staged.token})
     assert confirm.status_code == 302, confirm.status_code
     found = [(None, None, str(m)) for m in get_messages(confirm.wsgi_request)]
     return Roadmap.objects.count() > before, found
+
+
+def _check_preview_text(case, document) -> None:
+    """What an accepted roadmap must show (a text in a tracked insertion, a field, a nested table…)
+    and must not (a tracked deletion)."""
+    text = json.dumps(document.to_json(), ensure_ascii=False)
+    missing = [t for t in case.extra.get("has", []) if t not in text]
+    assert not missing, f"not read: {missing}"
+    shown = [t for t in case.extra.get("hasnt", []) if t in text]
+    assert not shown, f"read, but deleted or hidden in the file: {shown}"
 
 
 def _command(case, path, world, tmp_path):
@@ -223,6 +237,45 @@ def test_hostile_spreadsheet(path, case, world, client_for, settings, django_cap
         accepted, found = _job(case, path, client, world, django_capture_on_commit_callbacks)
     assert time.monotonic() - started < 60, "a hostile file kept the request for a minute"
     _check(case, accepted, found, before, files_before, media)
+    if accepted and path.startswith("job:"):
+        _check_no_doubles(case, path, client, world, before, django_capture_on_commit_callbacks)
+    elif accepted and "new_people" in case.extra:
+        new = sum(1 for row in found_rows(client) if row == "new")
+        assert new == case.extra["new_people"], f"{new} new people in the preview, one of them already there"
+
+
+def found_rows(client) -> list[str]:
+    """The import types of the admin preview's rows (the last response of the client)."""
+    result = client.last_preview.context.get("result") if getattr(client, "last_preview", None) else None
+    return [row.import_type for row in result.valid_rows()] if result is not None else []
+
+
+def _check_no_doubles(case, path, client, world, before, capture) -> None:
+    """An accepted file wrote its rows once: people retyped with invisible characters were found, and
+    the same file sent again adds nobody."""
+    from mentorship.models import Person
+
+    _confirm_job(client, capture)
+    people = Person.objects.count()
+    if "new_people" in case.extra:
+        assert people == before["Person"] + case.extra["new_people"], "a person already there was created again"
+    if case.extra.get("twice"):
+        accepted, found = _job(case, path, client, world, capture)
+        assert accepted, found
+        _confirm_job(client, capture)
+        assert Person.objects.count() == people, "the same file sent twice created people twice"
+
+
+def _confirm_job(client, capture) -> None:
+    """Confirms the preview the last upload showed; the background job runs at once."""
+    key = getattr(client, "last_key", None)
+    if not key:  # the file went straight to a job
+        return
+    with capture(execute=True):
+        response = client.post(reverse("mentorship:import_confirm"), {"key": key})
+    assert response.status_code == 302, response.status_code
+    job = ImportJob.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
+    assert job.status != ImportStatus.FAILED, (job.message, job.errors)
 
 
 @pytest.mark.parametrize(("path", "case"), list(_params({"roadmap": ROADMAP_PATHS})))

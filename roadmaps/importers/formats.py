@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 
-from accounts.uploads import too_much_unpacked_message, unpacked_megabytes
+from accounts.uploads import OLE2, password_message, too_much_unpacked_message, unpacked_megabytes
 from roadmaps.importers.convert import KIND_LABELS, SUFFIX_KINDS, TARGET, convert, detect_kind
 from roadmaps.importers.table import RoadmapImportError
 
@@ -43,6 +43,8 @@ def prepare(file: BinaryIO | str, filename: str | None = None) -> tuple[str, byt
     unpacked = unpacked_megabytes(data)
     if unpacked is not None:
         raise RoadmapImportError(too_much_unpacked_message(PurePath(str(name)).name or "файл", unpacked))
+    if data.startswith(OLE2) and "EncryptedPackage".encode("utf-16-le") in data:
+        raise RoadmapImportError(password_message(PurePath(str(name)).name or "файл"))
     kind = detect_kind(data, str(name))
     if not kind:
         suffix = PurePath(str(name)).suffix.lower()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from accounts.names import strip_invisible
+
 HEADER_SCAN_ROWS = 20
 
 # Checked in this order: "Ответственный исполнитель" is a responsible column although "исполнитель"
@@ -138,7 +140,7 @@ def clean_cell(value) -> str:
     """Cell text with its lines kept, spaces inside each line collapsed."""
     if value is None:
         return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
+    text = strip_invisible(str(value)).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 

@@ -1,13 +1,17 @@
-"""Excel (.xlsx, openpyxl): the lines above the header are paragraphs, the rest is the roadmap table."""
+"""Excel (.xlsx, python-calamine): the lines above the header are paragraphs, the rest is the roadmap table.
+
+Read with python-calamine, as every spreadsheet import (accounts.imports): formatted empty rows
+cost nothing (openpyxl built a cell object for each of them: 22–43 s for 50,000 of them), and
+the sheet's filled extent is checked from its XML before the sheet is built
+(`accounts.imports.check_sheet_extent`), so a value far away (XFD1048576) is a message, not a
+process killed for want of memory.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
+import io
 from typing import BinaryIO
-
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from roadmaps.importers.table import RawRow, RoadmapImportError, clean_cell, find_header
 
@@ -17,31 +21,46 @@ def _text(value) -> str:
         return value.strftime("%d.%m.%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, bool):
+        return "да" if value else "нет"
     return clean_cell(value)
 
 
-def sheet_rows(ws) -> list[RawRow]:
-    # Only the top-left cell of a merged range holds the value; the covered cells of a row point to
-    # the column where the merge starts.
+def _bytes(file: BinaryIO | str) -> bytes:
+    if isinstance(file, str):
+        with open(file, "rb") as handle:
+            return handle.read()
+    file.seek(0)
+    return file.read()
+
+
+def sheet_rows(values: list[list], merges, title: str) -> list[RawRow]:
+    """`values`: the sheet's rows from A1 (calamine's `to_python(skip_empty_area=False)`); `merges`:
+    its merged ranges as ((first row, first column), (last row, last column)) from 0. Only the
+    top-left cell of a merged range holds the value; the covered cells of a row point to the column
+    where the merge starts."""
     from accounts.imports import max_rows
 
     limit = max_rows()  # the shared import limit: a longer roadmap is refused, never cut
+    height = len(values)
+    width = max((len(row) for row in values), default=0)
     covered: dict[tuple[int, int], int] = {}
-    for rng in ws.merged_cells.ranges:
-        for row in range(rng.min_row, min(rng.max_row, limit) + 1):
-            for col in range(rng.min_col, rng.max_col + 1):
-                covered[(row, col)] = rng.min_col
+    for (first_row, first_col), (last_row, last_col) in merges or ():
+        # a merge may claim the whole sheet: only the cells that exist are covered
+        for row in range(first_row, min(last_row, height - 1, limit) + 1):
+            for col in range(first_col, min(last_col, width - 1) + 1):
+                covered[(row, col)] = first_col
     rows = []
-    for index, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        if index > limit:
-            if any(v not in (None, "") for v in values):
+    for index, raw in enumerate(values):
+        if index >= limit:
+            if any(v not in (None, "") for v in raw):
                 raise RoadmapImportError(
-                    f"Лист «{ws.title}»: больше {limit} строк (строка {index} не пуста), допустимо не больше {limit}. "
+                    f"Лист «{title}»: больше {limit} строк (строка {index + 1} не пуста), допустимо не больше {limit}. "
                     "Разделите дорожную карту на части; ничего не загружено."
                 )
             continue
-        cells = [_text(v) for v in values]
-        origin = [covered.get((index, col), col) - 1 for col in range(1, len(cells) + 1)]
+        cells = [_text(v) for v in raw]
+        origin = [covered.get((index, col), col) for col in range(len(cells))]
         starts = sorted(set(origin))
         rows.append(
             RawRow(
@@ -49,7 +68,7 @@ def sheet_rows(ws) -> list[RawRow]:
                 distinct=[cells[i] for i in starts if i < len(cells)] or [""],
                 merged_across=len([i for i in starts if i < len(cells) and cells[i]]) == 1
                 and any(origin[i] != i for i in range(len(origin))),
-                where=f"Лист «{ws.title}», строка {index}",
+                where=f"Лист «{title}», строка {index + 1}",
                 origin=origin,
             )
         )
@@ -59,14 +78,34 @@ def sheet_rows(ws) -> list[RawRow]:
 
 
 def xlsx_blocks(file: BinaryIO | str) -> list[str | list[RawRow]]:
+    from python_calamine import CalamineWorkbook
+
+    from accounts.imports import ImportRejected, check_sheet_extent, max_rows
+
+    content = _bytes(file)
     try:
-        workbook = openpyxl.load_workbook(file, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheets = list(workbook.sheets_metadata)
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own errors and Python's for broken parts
         raise RoadmapImportError("Файл не читается как книга Excel (.xlsx).") from exc
-    for ws in workbook.worksheets:
-        if ws.sheet_state != "visible":
-            continue  # a hidden (old) sheet is never taken silently
-        rows = sheet_rows(ws)
+    for meta in sheets:
+        if not (str(meta.visible).endswith("Visible") and str(meta.typ).endswith("WorkSheet")):
+            continue  # a hidden (old) sheet, or a chart, is never taken silently
+        try:
+            # rows over the limit are refused (below) with their number; past a hundred more, the
+            # sheet is not even built
+            check_sheet_extent(content, meta.name, rows_allowed=max_rows() + 100)
+        except ImportRejected as exc:
+            raise RoadmapImportError(str(exc)) from None
+        try:
+            sheet = workbook.get_sheet_by_name(meta.name)
+            values = sheet.to_python(skip_empty_area=False)
+            merges = sheet.merged_cell_ranges
+        except Exception as exc:  # noqa: BLE001
+            raise RoadmapImportError(
+                f"Лист «{meta.name}» повреждён: разметка листа не читается. Откройте файл в Excel и сохраните заново."
+            ) from exc
+        rows = sheet_rows(values, merges, meta.name)
         header = find_header(rows)
         if header is None:
             continue
