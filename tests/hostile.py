@@ -313,6 +313,15 @@ def claimed_dimension(content: bytes, ref: str = "A1:XFD1048576") -> bytes:
     return _rezip(content, change)
 
 
+def far_value(headers: list, rows: list[list], ref: str, *, title: str = "Данные") -> bytes:
+    """One stray value far from the table (a key pressed in the last cell of the sheet)."""
+
+    def extra(workbook):
+        workbook.active[ref] = "x"
+
+    return xlsx(headers, rows, title=title, extra=extra)
+
+
 def with_macros(content: bytes) -> bytes:
     """An .xlsm: a VBA project part and the macro-enabled content type."""
 
@@ -769,6 +778,11 @@ def sheet_structure_cases(headers: list, good: list[list], make_row, kind: str) 
             "claims-every-row-and-column", "data.xlsx", lambda: claimed_dimension(xlsx(headers, good)), may_pass=True
         ),
         Hostile(
+            "value-in-XFD1048576", "data.xlsx", lambda: far_value(headers, good, "XFD1048576"), "до строки", 1048576
+        ),
+        Hostile("value-in-A1048576", "data.xlsx", lambda: far_value(headers, good, "A1048576"), "до строки", 1048576),
+        Hostile("value-in-XFD4", "data.xlsx", lambda: far_value(headers, good, "XFD4"), "нет заголовка", 4),
+        Hostile(
             "cell-of-32767-chars",
             "data.xlsx",
             lambda: xlsx(headers, [*good, make_row(3, Отчество="о" * 32767)]),
@@ -1008,6 +1022,12 @@ def roadmap_more_cases() -> list[Hostile]:
             lambda: roadmap_xlsx_merged("F1:XFD1048576"),
             may_pass=True,
             extra=read_all,
+        ),
+        Hostile(
+            "value-in-XFD1048576",
+            "roadmap.xlsx",
+            lambda: far_value(ROADMAP_HEADER, ROADMAP_ROWS[1:], "XFD1048576", title="Дорожная карта"),
+            "до строки",
         ),
         Hostile("truncated-docx", "roadmap.docx", lambda: truncated_half(docx_bytes()), "повреждён"),
         Hostile("truncated-xlsx", "roadmap.xlsx", lambda: truncated_half(book()), "повреждён"),
