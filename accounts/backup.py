@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
@@ -155,6 +156,69 @@ def export_municipality(municipality: Municipality, out: Path | io.BytesIO) -> d
     return counts
 
 
+# what Python's zipfile unpacks: stored, deflated, bzip2, lzma
+_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+
+
+def _check_members(archive: zipfile.ZipFile) -> None:
+    """Refuse, before anything is unpacked, an archive with encrypted parts, parts packed in a way
+    Python cannot unpack, a part that unpacks to more than UPLOAD_MAX_UNPACKED_BYTES (a «zip bomb»:
+    every data part is read into memory) or a file name that leads out of the media folder."""
+    limit = int(getattr(settings, "UPLOAD_MAX_UNPACKED_BYTES", 200 * 1024 * 1024))
+    for info in archive.infolist():
+        name = info.filename
+        if info.flag_bits & 0x1:
+            raise BackupError(
+                f"Архив защищён паролем (часть «{name}» зашифрована): создайте архив заново командой "
+                "export_municipality, без пароля. Ничего не загружено."
+            )
+        if info.compress_type not in _METHODS:
+            raise BackupError(
+                f"Часть архива «{name}» сжата способом, который не читается (метод {info.compress_type}): "
+                "создайте архив заново командой export_municipality. Ничего не загружено."
+            )
+        if info.file_size > limit:
+            raise BackupError(
+                f"Часть архива «{name}» распаковывается в слишком большой объём ({info.file_size // (1024 * 1024)} МБ, "
+                f"допустимо не больше {limit // (1024 * 1024)} МБ): так не бывает у архива export_municipality. "
+                "Ничего не загружено."
+            )
+        if name.startswith("media/") and not name.endswith("/") and not _safe_media_name(name.removeprefix("media/")):
+            raise BackupError(
+                f"В архиве недопустимое имя файла «{name[:200]}» (путь ведёт за пределы папки файлов): "
+                "ничего не загружено."
+            )
+
+
+def _safe_media_name(name: str) -> bool:
+    parts = name.split("/")
+    return (
+        bool(name)
+        and not name.startswith(("/", "\\"))
+        and "\\" not in name
+        and ":" not in parts[0]
+        and all(part not in ("", ".", "..") for part in parts)
+    )
+
+
+def _refuse_taken_ids(items: list) -> None:
+    """The archive's rows keep their ids; a row whose id this database already uses would overwrite
+    it (a save with an id is an UPDATE when the row exists): refused instead, naming the table."""
+    by_model: dict[type[models.Model], list] = {}
+    for item in items:
+        if item.object.pk is not None:
+            by_model.setdefault(type(item.object), []).append(item.object.pk)
+    for model, pks in by_model.items():
+        for start in range(0, len(pks), 500):
+            taken = model._base_manager.filter(pk__in=pks[start : start + 500]).values_list("pk", flat=True).first()
+            if taken is not None:
+                raise BackupError(
+                    f"Номера записей архива уже заняты в этой базе (таблица «{model._meta.verbose_name_plural}», "
+                    f"№ {taken}): архив загружается только в базу, где этих записей нет, иначе он переписал бы "
+                    "чужие данные. Ничего не загружено."
+                )
+
+
 def _read_manifest(archive: zipfile.ZipFile) -> dict:
     try:
         manifest = json.loads(archive.read("manifest.json"))
@@ -187,9 +251,10 @@ def import_municipality(source: Path | io.BytesIO) -> dict[str, int]:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise BackupError("Архив повреждён или это не .zip: ничего не загружено.") from None
     with archive:
+        _check_members(archive)
         try:
             broken = archive.testzip()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
             broken = "?"
         if broken is not None:
             raise BackupError(f"Архив повреждён (часть «{broken}» не читается): ничего не загружено.")
@@ -217,6 +282,7 @@ def import_municipality(source: Path | io.BytesIO) -> dict[str, int]:
                         items = list(
                             serializers.deserialize("json", archive.read(name), handle_forward_references=True)
                         )
+                        _refuse_taken_ids(items)
                         for item in items:
                             item.save()
                             label = item.object._meta.label

@@ -1097,6 +1097,153 @@ def document_cases() -> list[Hostile]:
     ]
 
 
+# Municipality archives (manage.py import_municipality) ---------------------------------------------------
+def archive(
+    *,
+    manifest: dict | None = None,
+    parts: dict[str, str | bytes] | None = None,
+    media: dict[str, bytes] | None = None,
+    region_pk: int = 900,
+    municipality_pk: int = 900,
+) -> bytes:
+    """An archive of accounts.backup's format 1: a region and a municipality (pks far from the
+    test data's unless given), `parts` and `media` added or replacing the default ones."""
+    data: dict[str, str | bytes] = {
+        "data/000_accounts.Region.json": json.dumps(
+            [{"model": "accounts.region", "pk": region_pk, "fields": {"name": "Архивный край"}}]
+        ),
+        "data/001_accounts.Municipality.json": json.dumps(
+            [
+                {
+                    "model": "accounts.municipality",
+                    "pk": municipality_pk,
+                    "fields": {"region": region_pk, "name": "город Архивный", "short_name": "Архивный"},
+                }
+            ]
+        ),
+    }
+    data.update(parts or {})
+    files = [name.removeprefix("media/") for name in media or {}]
+    head = {
+        "format": 1,
+        "municipality": "город Архивный",
+        "counts": {"accounts.Region": 1, "accounts.Municipality": 1},
+        "files": files,
+    }
+    if manifest is not None:
+        head = {**head, **manifest}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("manifest.json", json.dumps(head, ensure_ascii=False))
+        for name, content in data.items():
+            target.writestr(name, content)
+        for name, content in (media or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def zip_flags(content: bytes, *, flag: int = 0, method: int | None = None) -> bytes:
+    """Every member marked with `flag` in its general-purpose bits (1: encrypted with a password), or
+    stored with compression `method` (9: Deflate64, which Python cannot unpack), in the local and
+    the central headers alike."""
+    out = bytearray(content)
+    position = 0
+    while True:
+        local = out.find(b"PK\x03\x04", position)
+        if local < 0:
+            break
+        struct.pack_into("<H", out, local + 6, struct.unpack_from("<H", out, local + 6)[0] | flag)
+        if method is not None:
+            struct.pack_into("<H", out, local + 8, method)
+        position = local + 4
+    position = 0
+    while True:
+        central = out.find(b"PK\x01\x02", position)
+        if central < 0:
+            break
+        struct.pack_into("<H", out, central + 8, struct.unpack_from("<H", out, central + 8)[0] | flag)
+        if method is not None:
+            struct.pack_into("<H", out, central + 10, method)
+        position = central + 4
+    return bytes(out)
+
+
+def municipality_cases() -> list[Hostile]:
+    """`extra["twice"]`: the archive is good; importing it again must add nothing."""
+    bomb = " " * (BOMB_MEGABYTES * 1024 * 1024)
+    return [
+        Hostile("good-archive-twice", "archive.zip", lambda: archive(), may_pass=True, extra={"twice": True}),
+        Hostile("empty-zip", "archive.zip", lambda: _rezip(archive(), lambda n, d: None), "manifest.json"),
+        Hostile("manifest-is-a-list", "archive.zip", lambda: _archive_manifest(b"[]"), "manifest.json"),
+        Hostile(
+            "manifest-cp1251",
+            "archive.zip",
+            lambda: _archive_manifest(
+                json.dumps(
+                    {"format": 1, "municipality": "город Архивный", "counts": {}, "files": []}, ensure_ascii=False
+                ).encode("cp1251")
+            ),
+            "manifest.json",
+        ),
+        Hostile(
+            "data-part-is-an-object",
+            "archive.zip",
+            lambda: archive(parts={"data/001_accounts.Municipality.json": '{"a": 1}'}),
+            "повреждена",
+        ),
+        Hostile(
+            "data-part-wrong-types",
+            "archive.zip",
+            lambda: archive(
+                parts={
+                    "data/001_accounts.Municipality.json": json.dumps(
+                        [
+                            {
+                                "model": "accounts.municipality",
+                                "pk": "девятьсот",
+                                "fields": {"region": [900], "name": None},
+                            }
+                        ]
+                    )
+                }
+            ),
+            "повреждена",
+        ),
+        Hostile("encrypted-members", "archive.zip", lambda: zip_flags(archive(), flag=1), "паролем"),
+        Hostile("deflate64-members", "archive.zip", lambda: zip_flags(archive(), method=9), "не читается"),
+        Hostile(
+            "zip-slip-media",
+            "archive.zip",
+            lambda: archive(media={"media/../../../../../tmp/hostile-zip-slip.txt": b"x"}),
+            "недопустим",
+        ),
+        Hostile(
+            "absolute-media",
+            "archive.zip",
+            lambda: archive(media={"media//tmp/hostile-absolute.txt": b"x"}),
+            "недопустим",
+        ),
+        Hostile(
+            "bomb-in-data-part",
+            "archive.zip",
+            lambda: archive(parts={"data/002_accounts.Organization.json": "[" + bomb + "]"}),
+            "слишком",
+        ),
+        Hostile(
+            "bomb-in-media",
+            "archive.zip",
+            lambda: archive(media={"media/evidence/big.pdf": b"%PDF" + bomb.encode()}),
+            "слишком",
+        ),
+        # an archive made in another database: its ids are taken here by other places
+        Hostile("ids-taken-here", "archive.zip", lambda: archive(region_pk=1, municipality_pk=1), "уже заняты"),
+    ]
+
+
+def _archive_manifest(manifest: bytes) -> bytes:
+    return _rezip(archive(), lambda name, data: manifest if name == "manifest.json" else data)
+
+
 def all_cases() -> dict[str, list[Hostile]]:
     return {
         "mentors": person_cases("mentors") + existing_person_cases("mentors"),
@@ -1106,6 +1253,7 @@ def all_cases() -> dict[str, list[Hostile]]:
         "users": directory_cases("users"),
         "roadmap": roadmap_cases(),
         "document": document_cases(),
+        "municipality": municipality_cases(),
     }
 
 

@@ -314,6 +314,52 @@ def test_hostile_document_upload(path, case, world, home_person, client_for, set
     assert not case.expect or case.expect in text, f"expected «{case.expect}» in: {text}"
 
 
+STRAY = (Path("/tmp/hostile-zip-slip.txt"), Path("/tmp/hostile-absolute.txt"))
+
+
+@pytest.mark.parametrize(("path", "case"), list(_params({"municipality": ["cmd:import_municipality"]})))
+def test_hostile_municipality_archive(path, case, world, settings, tmp_path):
+    """`manage.py import_municipality`: a refused archive writes nothing (no rows, no files, nothing
+    outside MEDIA_ROOT) and changes no row of another place; a good one imported twice adds nothing."""
+    import io
+
+    from accounts.models import Municipality, Region
+
+    def places():
+        return sorted(Region.objects.values_list("pk", "name")), sorted(
+            Municipality.objects.values_list("pk", "name", "region_id")
+        )
+
+    for stray in STRAY:
+        stray.unlink(missing_ok=True)
+    media = Path(settings.MEDIA_ROOT)
+    before, files_before, places_before = _counts(), _files(media), places()
+    source = tmp_path / case.filename
+    source.write_bytes(case.content())
+
+    def run():
+        try:
+            call_command("import_municipality", str(source), stdout=io.StringIO())
+        except CommandError as exc:
+            return False, [(None, None, str(exc))]
+        return True, []
+
+    accepted, found = run()
+    assert not [stray for stray in STRAY if stray.exists()], "a file was written outside MEDIA_ROOT"
+    if accepted:
+        assert case.may_pass, "a hostile archive was imported"
+        assert case.extra.get("twice")
+        after, files_after = _counts(), _files(media)
+        again, found = run()
+        assert not again, "the same archive was imported twice"
+        assert _counts() == after and _files(media) == files_after, "the second import wrote something"
+        text = " ".join(m for _, _, m in found)
+        assert "уже есть" in text and not LEAKS.search(text), text
+        return
+    assert places() == places_before, "rows of other places were changed"
+    _check(case, accepted, found, before, files_before, media)
+
+
 @pytest.mark.slow(seconds=20)
 def test_the_generator_writes_every_case_and_a_manifest(tmp_path):
     import json
