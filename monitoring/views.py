@@ -60,7 +60,7 @@ def _period(request) -> tuple[PeriodFilterForm, int, str]:
 # Campaigns -------------------------------------------------------------------------------------------
 @login_required
 def campaign_list(request):
-    campaigns = list(selectors.campaign_list(request.user)[:200])
+    campaigns = selectors.campaign_list(request.user)
     can_create = scoping.scope_for(request.user).runs_monitoring
     return render(
         request,
