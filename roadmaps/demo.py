@@ -130,6 +130,27 @@ def _current_edition(ctx, key: str) -> Roadmap | None:
     ).first()
     if existing:
         return existing
+    # seed_demo run again later (a year on, the period moves with today): the demo's edition already
+    # there keeps its period when the new one would overlap it — a municipality has one roadmap in force
+    overlapping = (
+        Roadmap.objects.filter(
+            municipality=municipality,
+            level=RoadmapLevel.MUNICIPAL,
+            is_template=False,
+            order_number=order_number,
+            period_start__lte=document.period_end,
+            period_end__gte=document.period_start,
+        )
+        .order_by("-period_start")
+        .first()
+    )
+    if overlapping:
+        ctx.log.append(
+            f"Дорожная карта «{overlapping.short_title}» ({municipality}) на "
+            f"{overlapping.period_start.year}–{overlapping.period_end.year} гг. уже есть: новая редакция "
+            f"на {document.period_start.year}–{document.period_end.year} гг. пересекалась бы с ней и не добавлена."
+        )
+        return overlapping
     years = range(first, first + length)
     wanted = {number: (plan, fact, evidence) for number, plan, fact, evidence in targets}
     for section in document.sections:
