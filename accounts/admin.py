@@ -9,8 +9,20 @@ from accounts.resources import OrganizationResource, UserResource
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "name_genitive", "authority_name"]
     search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "code", "authority_name"]}),
+        (
+            "Название в документах",
+            {
+                "fields": ["name_genitive", "name_prepositional"],
+                "description": "Падежные формы для аналитического отчёта региона: «Аналитический отчёт … "
+                "Красноярского края», «в Красноярском крае». Предлагаются автоматически; проверьте и исправьте "
+                "при необходимости.",
+            },
+        ),
+    ]
 
     def has_module_permission(self, request):
         return scoping.scope_for(request.user).is_admin

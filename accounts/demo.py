@@ -164,10 +164,25 @@ class DemoContext:
     log: list[str] = field(default_factory=list)
 
 
+#: positions and phones the demo users' documents show (the regional report's signature and executor)
+DEMO_POSITIONS = {
+    "region": ("Начальник регионального наставнического центра", "+7 391 221-45-67"),
+    "metodist": ("Методист МБУ «Методический центр»", "+7 3919 42-15-30"),
+}
+
+
 @transaction.atomic
 def seed(ctx: DemoContext) -> DemoContext:
     krasnoyarsk, _ = Region.objects.get_or_create(name="Красноярский край", defaults={"code": "24"})
     ugra, _ = Region.objects.get_or_create(name="Ханты-Мансийский автономный округ — Югра", defaults={"code": "86"})
+    # who the regional report comes from (a value typed in the admin is kept)
+    for region, authority in (
+        (krasnoyarsk, "Министерство образования Красноярского края"),
+        (ugra, "Департамент образования и науки Ханты-Мансийского автономного округа — Югры"),
+    ):
+        if not region.authority_name:
+            region.authority_name = authority
+            region.save(update_fields=["authority_name"])
     norilsk, _ = Municipality.objects.update_or_create(
         region=krasnoyarsk,
         name="город Норильск",
@@ -226,6 +241,9 @@ def seed(ctx: DemoContext) -> DemoContext:
         RoleAssignment.objects.get_or_create(
             user=user, role=role, region=region, municipality=municipality, organization=organization
         )
+        if username in DEMO_POSITIONS and not user.position:
+            user.position, user.phone = DEMO_POSITIONS[username]
+            user.save(update_fields=["position", "phone"])
         ctx.users[username] = user
     return ctx
 

@@ -25,6 +25,26 @@ def validate_timezone(value: str) -> None:
 class Region(models.Model):
     name = models.CharField("название", max_length=200, unique=True)
     code = models.CharField("код субъекта", max_length=10, blank=True)
+    authority_name = models.CharField(
+        "орган управления образованием",
+        max_length=300,
+        blank=True,
+        help_text="Например: «Министерство образования Красноярского края». Указывается в аналитическом отчёте региона.",
+    )
+    # the regional report needs the name in other cases, as a municipality's («… Красноярского края»,
+    # «в Красноярском крае»): filled once from accounts/morphology.py, corrected by hand in the admin
+    name_genitive = models.CharField(
+        "название в родительном падеже (кого? чего?)",
+        max_length=200,
+        blank=True,
+        help_text="Например: «Красноярского края». Пусто — заполнится автоматически при сохранении.",
+    )
+    name_prepositional = models.CharField(
+        "название в предложном падеже (о ком? о чём?)",
+        max_length=200,
+        blank=True,
+        help_text="Без предлога, например: «Красноярском крае». Пусто — заполнится автоматически при сохранении.",
+    )
 
     class Meta:
         verbose_name = "регион"
@@ -33,6 +53,35 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        _fill_cases(self, kwargs)
+        super().save(*args, **kwargs)
+
+    @property
+    def genitive(self) -> str:
+        """«Красноярского края» (rows saved before the field existed get the default on the fly)."""
+        from accounts.morphology import inflect_name
+
+        return self.name_genitive or inflect_name(self.name, "genitive")
+
+    @property
+    def prepositional(self) -> str:
+        from accounts.morphology import inflect_name
+
+        return self.name_prepositional or inflect_name(self.name, "prepositional")
+
+
+def _fill_cases(place, kwargs: dict) -> None:
+    """A typed case form is never overwritten; an empty one gets the rule-based default."""
+    from accounts.morphology import inflect_name
+
+    if place.name and not place.name_genitive:
+        place.name_genitive = inflect_name(place.name, "genitive")
+    if place.name and not place.name_prepositional:
+        place.name_prepositional = inflect_name(place.name, "prepositional")
+    if kwargs.get("update_fields") is not None:
+        kwargs["update_fields"] = {*kwargs["update_fields"], "name_genitive", "name_prepositional"}
 
 
 class Checkpoints(models.TextChoices):
@@ -88,15 +137,7 @@ class Municipality(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from accounts.morphology import inflect_name
-
-        # a typed value is never overwritten; an empty one gets the rule-based default
-        if self.name and not self.name_genitive:
-            self.name_genitive = inflect_name(self.name, "genitive")
-        if self.name and not self.name_prepositional:
-            self.name_prepositional = inflect_name(self.name, "prepositional")
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "name_genitive", "name_prepositional"}
+        _fill_cases(self, kwargs)
         super().save(*args, **kwargs)
 
     @property

@@ -645,7 +645,7 @@ def build_run(*, build_id: int, resume: bool = False) -> AnnualReportBuild | Non
     if not claimed:
         log.info("annual report build %s is gone or already taken", build_id)
         return AnnualReportBuild.objects.filter(pk=build_id).first()
-    build = AnnualReportBuild.objects.select_related("municipality", "region").get(pk=build_id)
+    build = AnnualReportBuild.objects.select_related("municipality", "region", "author").get(pk=build_id)
     try:
         academic = bool((build.parameters or {}).get("academic"))
         files = annual.build_report(
@@ -654,6 +654,7 @@ def build_run(*, build_id: int, resume: bool = False) -> AnnualReportBuild | Non
             year=build.year,
             academic=academic,
             progress=lambda stage, percent: build_progress(build_id=build_id, percent=percent, stage=stage),
+            author=build.author,
         )
         period = f"{build.year - 1}-{build.year}" if academic else str(build.year)
         stem = f"analiticheskij-otchet{'-regiona' if build.region_id else ''}-{period}-{build.pk}"

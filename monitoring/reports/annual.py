@@ -21,6 +21,7 @@ from monitoring.reports.charts import build_specs
 from monitoring.reports.data import collect, collect_region
 from monitoring.reports.docx import build_docx
 from monitoring.reports.rules import RULES_BY, evaluate
+from monitoring.reports.signer import municipal_signer, regional_signer
 from monitoring.reports.xlsx import build_xlsx
 
 Progress = Callable[[str, int], None]
@@ -72,9 +73,12 @@ def build_report(
     organization_kind: str | None = None,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    author=None,
 ) -> ReportFiles:
     """The annual report of a municipality (rows: its organizations) or of a region (rows: its
-    municipalities, from queries grouped by municipality): the same sections, rules and renderers."""
+    municipalities, from queries grouped by municipality): the same sections, rules and renderers.
+    `author`: the user who asked for the build (reports/signer.py: a region's report is signed by them,
+    a municipality's names them as the executor when its settings name nobody)."""
     progress = progress or (lambda stage, percent: None)
     stages = iter(STAGES)
 
@@ -86,9 +90,11 @@ def build_report(
     if region is not None:
         data = collect_region(region, year, academic=academic, organization_kind=organization_kind, today=today)
         settings = None  # a region's report takes the default layout and thresholds
+        signer = regional_signer(data.place, region, author)
     elif municipality is not None:
         data = collect(municipality, year, academic=academic, organization_kind=organization_kind, today=today)
         settings = report_settings(municipality)
+        signer = municipal_signer(data.place, settings, author)
     else:
         raise ValueError("municipality or region")
     step()
@@ -97,9 +103,9 @@ def build_report(
     young_target = RULES_BY[1].values(overrides)["target"]
     specs = build_specs(data, young_target=young_target)
     step()
-    xlsx = build_xlsx(data, findings, specs, overrides)
+    xlsx = build_xlsx(data, findings, specs, overrides, signer)
     step()
-    docx = build_docx(data, findings, specs, settings, overrides)
+    docx = build_docx(data, findings, specs, settings, overrides, signer)
     step()
     t = data.totals
     place = data.place

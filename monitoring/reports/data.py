@@ -88,16 +88,17 @@ def municipality_place(municipality: Municipality) -> Place:
 
 
 def region_place(region: Region) -> Place:
-    from accounts.morphology import inflect_name
-
-    genitive = inflect_name(region.name, "genitive")
+    """The region's names in the cases its admin page keeps (Region.name_genitive/_prepositional,
+    filled from accounts.morphology and corrected by hand) and its education authority."""
+    genitive = region.genitive
     return Place(
         regional=True,
         pk=region.pk,
         name=region.name,
         genitive=genitive,
-        prepositional=inflect_name(region.name, "prepositional"),
-        authority=f"Орган исполнительной власти {genitive}, осуществляющий государственное управление в сфере образования",
+        prepositional=region.prepositional,
+        authority=(region.authority_name or "").strip()
+        or f"Орган исполнительной власти {genitive}, осуществляющий государственное управление в сфере образования",
         unit="Муниципалитет",
         by_units="по муниципалитетам",
         units_genitive="муниципалитетов",

@@ -28,6 +28,7 @@ from monitoring.reports.charts import ChartSpec, render_png
 from monitoring.reports.data import AnnualData
 from monitoring.reports.fmt import nobreak
 from monitoring.reports.rules import Finding, rules_table
+from monitoring.reports.signer import BLANK, Signer
 
 FONT = "Times New Roman"
 # «… проведён в соответствии с:» — each act in the instrumental, as the sentence governs it
@@ -291,25 +292,25 @@ class Writer:
     def page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    def signature(self, position: str, name: str) -> None:
-        """Position (left, may take several lines), a line to sign and the name on the position's
-        last line; one row that never splits across pages and stays on the page of the text above
-        it (keep_with_next on the paragraphs before it: `keep_with_previous`)."""
-        table = self.doc.add_table(rows=1, cols=3)
+    def signature(self, position: str, line: str) -> None:
+        """Position (left, may take several lines) and «____________ / И. О. Фамилия» on the
+        position's last line; one row that never splits across pages and stays on the page of the
+        text above it (keep_with_next on the paragraphs before it: `keep_with_previous`)."""
+        table = self.doc.add_table(rows=1, cols=2)
         table.autofit = False
         layout = OxmlElement("w:tblLayout")
         layout.set(qn("w:type"), "fixed")
         table._tbl.tblPr.append(layout)
         row = table.rows[0]
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        widths = [int(self.text_width * 0.5), int(self.text_width * 0.22), int(self.text_width * 0.28)]
+        widths = [int(self.text_width * 0.55), int(self.text_width * 0.45)]
         for column, width in zip(table.columns, widths, strict=True):
             column.width = Emu(width)  # the grid: LibreOffice sizes the cells by it
         for cell, text, width, align in zip(
             row.cells,
-            [position, "", nobreak(name)],
+            [position, nobreak(line)],
             widths,
-            [WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT],
+            [WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT],
             strict=True,
         ):
             cell.width = Emu(width)
@@ -317,9 +318,11 @@ class Writer:
             p = cell.paragraphs[0]
             p.alignment = align
             p.paragraph_format.first_line_indent = Cm(0)
-            p.add_run(text)
-        line = row.cells[1].paragraphs[0]
-        line.add_run("______________")
+            lines = text.split("\n")
+            run = p.add_run(lines[0])
+            for extra in lines[1:]:
+                run.add_break()
+                run = p.add_run(extra)
 
     def keep_with_previous(self, count: int) -> None:
         """The last `count` paragraphs stay on the page of what follows them (a signature with the
@@ -373,8 +376,17 @@ def fit_widths(head: list[str], rows: list[list[str]], total: int) -> list[int]:
 
 
 def build_docx(
-    data: AnnualData, findings: list[Finding], specs: list[ChartSpec], settings, overrides: dict | None
+    data: AnnualData,
+    findings: list[Finding],
+    specs: list[ChartSpec],
+    settings,
+    overrides: dict | None,
+    signer: Signer | None = None,
 ) -> bytes:
+    if signer is None:
+        from monitoring.reports.signer import municipal_signer, regional_signer
+
+        signer = regional_signer(data.place, None) if data.place.regional else municipal_signer(data.place, settings)
     m = data.place
     margins = (
         (settings.margin_left, settings.margin_right, settings.margin_top, settings.margin_bottom)
@@ -749,21 +761,9 @@ def build_docx(
     w.para("")
     w.para("")
     w.keep_with_previous(3)  # the note on the rules and the two blank lines stay with the signature
-    position = (settings.signatory_position if settings is not None else "") or (
-        f"Руководитель органа исполнительной власти {m.genitive} в сфере образования"
-        if m.regional
-        else f"Руководитель органа управления образованием {m.genitive}"
-    )
-    name = (settings.signatory_name if settings is not None else "") or "И. О. Фамилия"
-    w.signature(position, name)
+    w.signature(signer.position, signer.signature_line)
     w.para("")
-    if settings is not None and settings.executor_name:
-        executor = ", ".join(
-            x for x in (settings.executor_name, settings.executor_position, settings.executor_phone) if x
-        )
-    else:
-        executor = "ФИО, должность, телефон"
-    w.para(f"Исполнитель: {executor}", indent=False, size=10)
+    w.para(f"Исполнитель: {signer.executor or BLANK * 3}", indent=False, size=10)
 
     # Appendix: the rules ----------------------------------------------------------------------------------------
     w.orientation(landscape=False)

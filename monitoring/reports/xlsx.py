@@ -24,6 +24,7 @@ from monitoring.reports import fmt
 from monitoring.reports.charts import ChartSpec
 from monitoring.reports.data import KIND_LABELS, ORG_COLUMNS, AnnualData, org_values, safe
 from monitoring.reports.rules import Finding, rules_table
+from monitoring.reports.signer import BLANK, Signer
 
 INT = "[$-419]#,##0"
 DEC1 = "[$-419]#,##0.0"
@@ -98,6 +99,24 @@ class Sheet:
 
     def blank(self) -> None:
         self.ws.append([])
+
+    def signature(self, signer: Signer, *, span: int = 2, chars: int = 70) -> None:
+        """The report's signature under the summary, as in the Word file: the position (wrapped over
+        `span` merged columns), «____________ / И. О. Фамилия» on the right, the executor."""
+
+        for text, align in (
+            (signer.position.replace("\n", ", "), "left"),
+            (fmt.nobreak(signer.signature_line), "right"),
+            (f"Исполнитель: {signer.executor or BLANK * 3}", "left"),
+        ):
+            self.ws.append([safe(text)])
+            row = self.ws.max_row
+            cell = self.ws.cell(row=row, column=1)
+            cell.font = _PLAIN
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=align)
+            if span > 1:
+                self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+            self.ws.row_dimensions[row].height = 15.75 * max(1, math.ceil(len(text) / chars))
 
     def head(self, values: list[str], *, repeat: bool = True) -> None:
         self.ws.append([safe(v) for v in values])
@@ -176,7 +195,13 @@ def setup(ws, *, landscape: bool, pages_wide: int = 1) -> None:
     ws.oddFooter.right.font = FONT
 
 
-def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec], overrides: dict | None) -> bytes:
+def build_xlsx(
+    data: AnnualData,
+    findings: list[Finding],
+    specs: list[ChartSpec],
+    overrides: dict | None,
+    signer: Signer | None = None,
+) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     t = data.totals
@@ -228,6 +253,9 @@ def build_xlsx(data: AnnualData, findings: list[Finding], specs: list[ChartSpec]
         s.head(["Форма наставничества", "Пар и групп"], repeat=False)
         for name, n in data.pairs_by_form:
             s.row([name or "Форма не указана", n], ["", "int"])
+    if signer is not None:
+        s.blank()
+        s.signature(signer)
     s.finish(freeze_col=0)
 
     s = Sheet(wb, m.rows_sheet, landscape=True)
