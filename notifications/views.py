@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections import Counter
 
 from django.contrib import messages
@@ -88,6 +90,17 @@ def _log_municipality(request):
     return municipality, municipalities
 
 
+def _utc_offset(municipality) -> str:
+    """«UTC+7» for Asia/Krasnoyarsk: the zone in words a user reads (its IANA name is an internal)."""
+    from django.utils import timezone
+
+    offset = timezone.now().astimezone(municipality.tzinfo).utcoffset() or dt.timedelta()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
 @login_required
 def sent_log(request):
     """Coordinators: what was sent to whom and when. Tomorrow's preview is its own request
@@ -108,6 +121,7 @@ def sent_log(request):
             "statuses": ReminderStatus.choices,
             "status": status,
             "local_today": services.local_today(municipality),
+            "utc_offset": _utc_offset(municipality),
             "can_edit": scoping.can_edit_municipality(request.user, municipality),
         },
     )
@@ -128,7 +142,8 @@ def tomorrow(request):
         by_kind[labels.get(kind, kind)] += n
     return render(
         request,
-        "notifications/_tomorrow.html",
+        # loaded into the log page by htmx; «открыть отдельно» (a plain request) gets a whole page
+        "notifications/_tomorrow.html" if request.headers.get("HX-Request") else "notifications/tomorrow_page.html",
         {
             "municipality": municipality,
             "tomorrow": day,

@@ -46,6 +46,23 @@ def my_pairs(user) -> QuerySet[Pair]:
     )
 
 
+def school_curators(pairs) -> dict[int, list]:
+    """The curators of my pairs' schools, by organization id: whom a participant asks when the
+    school's own phone and e-mail are not filled in (one query for all the pairs)."""
+    from accounts.models import Role, RoleAssignment
+
+    org_ids = {pair.organization_id for pair in pairs}
+    out: dict[int, list] = {}
+    for ra in (
+        RoleAssignment.objects.filter(role=Role.CURATOR, organization_id__in=org_ids)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    ):
+        if ra.user.is_active:
+            out.setdefault(ra.organization_id, []).append(ra.user)
+    return out
+
+
 def my_pair(user, pk: int) -> Pair:
     return scoping.get_scoped_or_404(my_pairs(user), pk=pk)
 

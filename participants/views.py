@@ -34,9 +34,11 @@ def home(request):
     today = scoping.user_today(request.user)
     pairs = list(selectors.my_pairs(request.user))
     meetings = list(selectors.my_meetings(request.user)[:30])
+    curators = selectors.school_curators(pairs)
     for pair in pairs:
         pair.my_roles = selectors.my_roles_in(request.user, pair)
         pair.partners = [p for p in pair.participants.all() if p.person.user_id != request.user.pk]
+        pair.curators = curators.get(pair.organization_id, [])
     return render(
         request,
         "participants/home.html",

@@ -38,6 +38,16 @@ def accusative(verbose_name) -> str:
 
 
 @register.filter
+def lowerfirst(value) -> str:
+    """A label inside a sentence: «Печатное приглашение с QR-кодом» → «печатное приглашение с
+    QR-кодом» (`|lower` made «qr-кодом», «мбоу», «гиа»); an abbreviation first stays («МБОУ …»)."""
+    text = str(value or "")
+    if not text or (len(text) > 1 and text[1].isupper()):
+        return text
+    return text[0].lower() + text[1:]
+
+
+@register.filter
 def count_noun(value, singular: str) -> str:
     """{{ years|count_noun:"год" }} → «22 года» (accounts.plurals: gettext's plural forms)."""
     from accounts.plurals import count_noun as agree

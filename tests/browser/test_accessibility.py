@@ -1,6 +1,8 @@
 """Each role's main pages in a real Chromium: axe-core (from npm, loaded from node_modules) finds no
 critical or serious violation, nothing scrolls sideways at 390 px, and every page is
-screenshotted at 1366 and 390 px under test-results/ (issue 15, item 7)."""
+screenshotted at 1366 and 390 px under test-results/ (issue 15, item 7). Every role: coordinator,
+methodologist, curator, head, regional coordinator, the participants (mentor and mentee, issue 14)
+and the administrator."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import Role, local_today
 from monitoring.models import Assignment
 from monitoring.services import criteria_ensure_defaults
 from roadmaps.models import ExecutionStatus
+from tests.factories import user_with_role
 from tests.mentorship.factories import make_meeting
 from tests.monitoring import factories as mon
 from tests.roadmaps.factories import (
@@ -33,7 +37,7 @@ WIDTHS = {"wide": (1366, 900), "phone": (390, 844)}
 
 def _data(world):
     home = world.home
-    today = dt.date.today()
+    today = local_today(home.municipality)
     municipal = RoadmapFactory(municipality=home.municipality)
     ActivityFactory(roadmap=municipal)
     school_roadmap = SchoolRoadmapFactory(organization=home.school)
@@ -52,7 +56,15 @@ def _data(world):
     assignment = Assignment.objects.get(campaign=campaign, organization=home.school)
     criteria_ensure_defaults(municipality=home.municipality)
     person = pair.participants.first().person
+    from tests.participants.conftest import side
+
+    participants = side(home.curator, home.school, "А")
+    regional = user_with_role(
+        Role.REGIONAL, region=home.municipality.region, username="region_a11y", last_name="Кузнецова"
+    )
     return {
+        "participants": participants,
+        "regional": regional,
         "roadmap": municipal,
         "school_roadmap": school_roadmap,
         "pair": pair,
@@ -64,35 +76,98 @@ def _data(world):
 
 def _pages(role: str, world, d) -> list[tuple[str, str]]:
     school = world.home.school
+    if role in ("mentor", "mentee"):
+        side = d["participants"]
+        meeting = side.pair.meetings.order_by("-held_on").first()
+        pages = [
+            ("home", reverse("participant:home")),
+            ("pair", reverse("participant:pair", args=[side.pair.pk])),
+            ("feedback", reverse("participant:feedback", args=[meeting.pk])),
+            ("my-data", reverse("participant:my_data")),
+            ("notifications", reverse("notifications:list")),
+        ]
+        if role == "mentor":
+            pages.append(("propose", reverse("participant:propose", args=[side.pair.pk])))
+        return pages
+    if role == "regional":
+        region = world.home.municipality.region
+        return [
+            ("home", reverse("home")),
+            ("region", reverse("monitoring:region_detail", args=[region.pk])),
+            ("region-municipality", reverse("monitoring:region_municipality", args=[world.home.municipality.pk])),
+            ("region-campaigns", reverse("monitoring:region_campaigns", args=[region.pk])),
+            ("organizations", reverse("organization_list")),
+            ("school", reverse("organization_detail", args=[school.pk])),
+            ("pairs", reverse("mentorship:pair_list")),
+            ("waiting", reverse("mentorship:waiting_list")),
+            ("roadmaps", reverse("roadmaps:list")),
+            ("notifications", reverse("notifications:list")),
+        ]
     common = [
         ("home", reverse("home")),
         ("roadmaps", reverse("roadmaps:list")),
         ("tasks", reverse("roadmaps:tasks")),
         ("school-roadmap", reverse("roadmaps:detail", args=[d["school_roadmap"].pk])),
+        ("timeline", reverse("roadmaps:timeline", args=[d["school_roadmap"].pk])),
         ("people", reverse("mentorship:person_list")),
         ("person", reverse("mentorship:person_detail", args=[d["person"].pk])),
         ("pairs", reverse("mentorship:pair_list")),
         ("pair", reverse("mentorship:pair_detail", args=[d["pair"].pk])),
         ("mentors", reverse("mentorship:mentor_list")),
+        ("mentees", reverse("mentorship:mentee_list")),
         ("mentorship-dashboard", reverse("mentorship:dashboard")),
+        ("practices", reverse("mentorship:practice_list")),
+        ("events", reverse("mentorship:event_list")),
+        ("communities", reverse("mentorship:community_list")),
+        ("bank", reverse("mentorship:program_bank")),
         ("campaigns", reverse("monitoring:campaign_list")),
         ("assignment", reverse("monitoring:assignment_detail", args=[d["assignment"].pk])),
         ("school", reverse("organization_detail", args=[school.pk])),
         ("notifications", reverse("notifications:list")),
+        ("preferences", reverse("notifications:preferences")),
     ]
     municipal = [
         ("organizations", reverse("organization_list")),
+        ("municipal-roadmap", reverse("roadmaps:detail", args=[d["roadmap"].pk])),
         ("matrix", reverse("roadmaps:matrix", args=[d["roadmap"].pk])),
+        ("attention", reverse("roadmaps:attention")),
         ("campaign", reverse("monitoring:campaign_detail", args=[d["campaign"].pk])),
         ("monitoring-dashboard", reverse("monitoring:dashboard")),
         ("ranking", reverse("monitoring:ranking")),
+        ("reports", reverse("monitoring:report_list")),
+        ("websites", reverse("monitoring:websites")),
         ("waiting", reverse("mentorship:waiting_list")),
+        ("matching", reverse("mentorship:suggest_all")),
     ]
-    if role in ("coordinator", "methodologist"):
+    if role == "coordinator":
+        return [
+            *common,
+            *municipal,
+            ("sent-log", reverse("notifications:sent_log")),
+            ("tomorrow", reverse("notifications:tomorrow")),
+            ("imports", reverse("mentorship:import_list")),
+            ("consents-missing", reverse("mentorship:consent_missing")),
+        ]
+    if role in ("methodologist", "admin"):
         return common + municipal
     if role == "curator":
-        return [*common, ("person-new", reverse("mentorship:person_create"))]
+        return [
+            *common,
+            ("person-new", reverse("mentorship:person_create")),
+            ("pair-new", reverse("mentorship:pair_create")),
+            ("consents-missing", reverse("mentorship:consent_missing")),
+        ]
     return common
+
+
+def _user(role: str, world, d):
+    if role in ("mentor", "mentee"):
+        return getattr(d["participants"], f"{role}_user")
+    if role == "regional":
+        return d["regional"]
+    if role == "admin":
+        return world.admin
+    return getattr(world.home, role)
 
 
 AXE_RUN = """async () => {
@@ -115,7 +190,7 @@ def _check(page, role: str, name: str, url: str) -> list[str]:
     page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["phone"], strict=True)))
     # let resize observers (charts) and the page's own script settle: two animation frames
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    overflow = page.evaluate("document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth")
     if overflow > 0:
         problems.append(f"{role} {name} {url}: на 390 px страница шире экрана на {overflow} px")
     problems += [f"{role} {name} {url} (390 px): {v}" for v in page.evaluate(AXE_RUN)]
@@ -123,12 +198,16 @@ def _check(page, role: str, name: str, url: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("role", ["coordinator", "methodologist", "curator", "head"])
+@pytest.mark.parametrize(
+    "role", ["coordinator", "methodologist", "curator", "head", "regional", "mentor", "mentee", "admin"]
+)
 def test_main_pages_are_accessible_and_fit_a_phone(world, login_page, role):
     assert AXE.exists(), "axe-core is not installed: run `make assets` (npm ci)"
     SHOTS.mkdir(parents=True, exist_ok=True)
     d = _data(world)
-    page = login_page(getattr(world.home, role).username, world.password)
+    user = _user(role, world, d)
+    password = "Parol-uchastnika-2026" if role in ("mentor", "mentee") else world.password
+    page = login_page(user.username, password)
     problems: list[str] = []
     for name, url in _pages(role, world, d):
         problems += _check(page, role, name, url)

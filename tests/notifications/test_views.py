@@ -162,6 +162,20 @@ def test_coordinator_sees_own_sent_log_and_tomorrow(client_for, world, swept):
     assert f"Будет отправлено завтра, {(swept + dt.timedelta(days=1)):%d.%m.%Y}" in body
 
 
+def test_tomorrow_opened_on_its_own_is_a_whole_page_and_the_zone_reads_as_an_offset(client_for, world, swept):
+    """«открыть отдельно» (a plain request) gets the menu and a way back; htmx gets the fragment.
+    The log names the municipality's zone as «UTC+7», not its internal name «Asia/Krasnoyarsk»."""
+    client = client_for(world.home.coordinator)
+    whole = client.get(reverse("notifications:tomorrow")).content.decode()
+    assert "<nav" in whole and "← Журнал рассылок" in whole and 'data-testid="upcoming"' in whole
+    fragment = client.get(reverse("notifications:tomorrow"), HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and 'data-testid="upcoming"' in fragment
+    world.home.municipality.timezone = "Asia/Krasnoyarsk"
+    world.home.municipality.save()
+    log = client.get(reverse("notifications:sent_log")).content.decode()
+    assert "(UTC+7)" in log and "Asia/Krasnoyarsk" not in log
+
+
 def test_tomorrow_preview_omits_opted_out_nothing_is_written(client_for, world, swept):
     count = ReminderLog.objects.count()
     response = client_for(world.home.coordinator).get(reverse("notifications:tomorrow"))

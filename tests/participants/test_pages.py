@@ -253,3 +253,24 @@ def test_pair_page_meetings_say_whether_my_feedback_is_in(participants, client):
     client.post(reverse("participant:feedback", args=[meeting.pk]), {"side": "mentee", "rating": "9", "text": "Да"})
     meetings = _section(client.get(url).content.decode(), "pair-meetings")
     assert 'data-testid="feedback-given"' in meetings and "feedback-to-give" not in meetings
+
+
+def test_home_names_the_school_curator_to_contact_and_labels_keep_abbreviations(participants, client, world):
+    """Whom to ask: the curator of the pair's school with their e-mail (the demo schools have no
+    phone or e-mail of their own); labels inside sentences keep «QR», «МБОУ» (`|lowerfirst`)."""
+    from django.template import Context, Template
+
+    curator, foreign = world.home.curator, world.foreign.curator
+    curator.last_name, curator.email = "Куратова", "kurator-sch1@example.ru"
+    curator.save()
+    foreign.last_name, foreign.email = "Чужакова", "kurator-foreign@example.ru"
+    foreign.save()
+    me = participants.home
+    client.force_login(me.mentee_user)
+    body = client.get(reverse("participant:home")).content.decode()
+    assert f"Куратор: {curator.get_full_name()}" in body and "kurator-sch1@example.ru" in body
+    assert "Чужакова" not in body and "kurator-foreign@example.ru" not in body
+    html = Template("{{ a|lowerfirst }} · {{ b|lowerfirst }}").render(
+        Context({"a": "Печатное приглашение с QR-кодом", "b": "МБОУ «СШ № 1»"})
+    )
+    assert html == "печатное приглашение с QR-кодом · МБОУ «СШ № 1»"
