@@ -137,12 +137,12 @@ def _pages(role: str, world, d) -> list[tuple[str, str]]:
         ("reports", reverse("monitoring:report_list")),
         ("websites", reverse("monitoring:websites")),
         ("waiting", reverse("mentorship:waiting_list")),
-        ("matching", reverse("mentorship:suggest_all")),
     ]
     if role == "coordinator":
         return [
             *common,
             *municipal,
+            ("matching", reverse("mentorship:suggest_all")),
             ("sent-log", reverse("notifications:sent_log")),
             ("tomorrow", reverse("notifications:tomorrow")),
             ("imports", reverse("mentorship:import_list")),
