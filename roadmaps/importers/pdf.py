@@ -476,7 +476,7 @@ def _column_edges(lines: list[list[dict]]) -> list[float]:
             clusters[-1].append((x, number))
         else:
             clusters.append([(x, number)])
-    need = max(3, int(0.15 * len(lines)))
+    need = 3
     edges = [min(x for x, _n in c) for c in clusters if len({n for _x, n in c}) >= need]
     if not edges:
         return []
@@ -492,25 +492,35 @@ def _column_edges(lines: list[list[dict]]) -> list[float]:
 def _header_top(page) -> float | None:
     """The top of a header row found by meaning in the text's alignment (pdfplumber's «text»
     strategy gives the rows of words): a line that names a column and, with the lines below it
-    joined column by column (a header wrapped in narrow columns), names two."""
+    joined column by column (a header wrapped in narrow columns), names two; else a line whose own
+    pieces name two columns (a page with too few lines for the strategy)."""
     from roadmaps.importers.table import classify_header
 
     found = [t for t in page.find_tables(_TABLE_SETTINGS_TEXT) if len(t.rows) >= 3]
-    if not found:
-        return None
-    table = max(found, key=lambda t: len(t.rows))
-    texts = [[" ".join((t or "").split()) for t in row] for row in table.extract()]
     candidates = []
-    for index, row in enumerate(table.rows):
-        following = [r for r in texts[index : index + 6] if any(r)]
-        joined = [" ".join(r[c] for r in following if c < len(r) and r[c]) for c in range(len(texts[index]))]
-        own = len({classify_header(t) for t in texts[index]} - {None})
-        if own and len({classify_header(t) for t in joined} - {None}) >= 2:
-            candidates.append((own, row.bbox[1]))
-    # a line naming two columns itself first («№ | Мероприятие | Срок»), before one that names only
-    # one (a stamp's «… до 20.12.2022» above the table)
-    best = max((own for own, _top in candidates), default=0)
-    return next((top for own, top in candidates if own >= min(best, 2)), None)
+    if found:
+        table = max(found, key=lambda t: len(t.rows))
+        texts = [[" ".join((t or "").split()) for t in row] for row in table.extract()]
+        for index, row in enumerate(table.rows):
+            following = [r for r in texts[index : index + 6] if any(r)]
+            joined = [" ".join(r[c] for r in following if c < len(r) and r[c]) for c in range(len(texts[index]))]
+            own = len({classify_header(t) for t in texts[index]} - {None})
+            if own and len({classify_header(t) for t in joined} - {None}) >= 2:
+                candidates.append((own, row.bbox[1]))
+    if candidates:
+        # a line naming two columns itself first («№ | Мероприятие | Срок»), before one that names
+        # only one (a stamp's «… до 20.12.2022» above the table)
+        best = max(own for own, _top in candidates)
+        return next(top for own, top in candidates if own >= min(best, 2))
+    for line in _text_lines(page.extract_words()):
+        pieces: list[list[str]] = []
+        for i, word in enumerate(line):
+            if i == 0 or word["x0"] - line[i - 1]["x1"] > _GUTTER:
+                pieces.append([])
+            pieces[-1].append(word["text"])
+        if len({classify_header(" ".join(piece)) for piece in pieces} - {None}) >= 2:
+            return float(line[0]["top"])
+    return None
 
 
 def _line_text(line: list[dict]) -> str:
@@ -518,7 +528,12 @@ def _line_text(line: list[dict]) -> str:
 
 
 def _aligned_table(
-    page, edges: list[float] | None, header: list[str] | None = None
+    page,
+    edges: list[float] | None,
+    header: list[str] | None = None,
+    *,
+    header_top: float | None,
+    until: float | None = None,
 ) -> tuple[tuple, _Grid, list[float], list[str]] | None:
     """A table drawn without lines, read from the text's alignment. The header row is found by
     meaning (so that the heading above is no table); the columns start where many lines' pieces
@@ -529,13 +544,13 @@ def _aligned_table(
     columns, when its first line keeps to them. A header repeated on a new page is as many lines as
     the first page's (`header`: their texts); what follows it is a row, maybe one cut by the page.
     Gives (bbox, grid, column edges, header lines) or None."""
-    bottom = page.height * (1 - _MARGIN / 2)
-    top = _header_top(page)
+    bottom = until if until is not None else page.height * (1 - _MARGIN / 2)
+    top = header_top
     continued = top is None
     if continued:
         if not edges:
             return None
-        body = [w for w in page.extract_words() if _MARGIN * page.height / 2 < w["top"] < bottom]
+        body = [w for w in page.extract_words() if _MARGIN * page.height / 2 < w["top"] < bottom - 1]
         if not body:
             return None
         top = min(w["top"] for w in body)
@@ -553,8 +568,9 @@ def _aligned_table(
         if pitch and lines[index][0]["top"] - lines[index - 1][0]["top"] > 2.2 * pitch:
             lines = lines[:index]  # a wide gap: the table ended (the signature, a note below it)
             break
-    if not continued:
-        edges = _column_edges(lines)
+    repeated = bool(header) and [_line_text(ln) for ln in lines[: len(header or [])]] == header
+    if not continued and not (repeated and edges):
+        edges = _column_edges(lines)  # a table of its own; a header repeated keeps the columns
     if not edges or len(edges) < 3 or not lines:
         return None
 
@@ -568,7 +584,7 @@ def _aligned_table(
     header_lines: list[str] = []
     if not continued:
         texts = [_line_text(ln) for ln in lines]
-        if header and texts[: len(header)] == header and len(lines) > len(header):
+        if header and repeated and len(lines) > len(header):
             starts.append(len(header))  # the first page's header, repeated
         else:
             # the header: down to the first line beginning with a number (in its first cell or a title's)
@@ -608,6 +624,12 @@ def _aligned_table(
             cells.append((box, _lines_of(chars, box)))
             cells.extend((None, []) for _ in range(last - first_column))
             first_column = last + 1
+        filled = [i for i, (box, cell_lines) in enumerate(cells) if box and cell_lines]
+        title = filled == [0] and not _NUMBER_WORD.match(" ".join(ln.text for ln in cells[0][1]).strip())
+        if len(filled) == 1 and (title or any(joined)):
+            # the row's only text, in the first cell or across some: a title merged across the row
+            box = (edges[0], row_top, edges[-1], row_bottom)
+            cells = [(box, _lines_of(chars, box))] + [(None, []) for _ in edges[2:]]
         grid.append(cells)
     _text_edges(grid, len(edges) - 1)
     bbox = (edges[0], top - 1, edges[-1], max(w["bottom"] for w in lines[-1]) + 1)
@@ -701,10 +723,21 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
                 if tables:
                     grids = [(table.bbox, _table_grid(page, table)) for table in tables if table.rows]
                 else:
-                    aligned = _aligned_table(page, edges, header)
-                    grids = [(aligned[0], aligned[1])] if aligned else []
-                    if aligned:
-                        edges, header = aligned[2], header or aligned[3]
+                    # a table drawn without lines: the previous page's going on at the top, and one
+                    # with a header of its own (maybe under the end of the previous one)
+                    header_top = _header_top(page)
+                    grids = []
+                    if edges:
+                        # (a header's lines centred in their cells may stand a line above its top)
+                        until = header_top - 15 if header_top is not None else None
+                        going_on = _aligned_table(page, edges, header, header_top=None, until=until)
+                        if going_on:
+                            grids.append((going_on[0], going_on[1]))
+                    if header_top is not None:
+                        fresh = _aligned_table(page, edges, header, header_top=header_top)
+                        if fresh:
+                            grids.append((fresh[0], fresh[1]))
+                            edges, header = fresh[2], header or fresh[3]
                 rest = page
                 for bbox, _grid in grids:
                     rest = rest.outside_bbox(bbox)

@@ -8,7 +8,7 @@ Variants made from each .docx with LibreOffice (`soffice --headless --convert-to
   the table's header row repeated on every page, page numbers in the running header and footer, long
   words of the table hyphenated at line ends (soft hyphens, as Word's hyphenation puts them), the
   table's columns stretched to the landscape width, rows allowed to break across pages;
-- ``pdf-plain`` (measured, and held at its level by one test): the tables without any ruling, read
+- ``pdf-plain`` (one test over the whole corpus): the tables without any ruling, read
   by the text's alignment.
 
 Conversions are kept by the hash of their input in NASTAVNIK_TEST_CONVERSIONS (tests/conftest.py makes

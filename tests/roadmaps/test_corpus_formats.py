@@ -127,10 +127,35 @@ def test_the_next_row_under_a_stage_merged_across_the_page_break_keeps_the_stage
 @needs_soffice
 @pytest.mark.slow(seconds=60)
 def test_tables_without_ruling_are_read_from_the_alignment():
-    """The same orders with no line drawn in their tables (read by the text's alignment): not yet
-    as well as a ruled table (see the module's measurement), but most of it and few wrong dates,
-    where the reader before found almost nothing (2% of the deadline cells)."""
+    """The same orders with no line drawn in their tables (read by the text's alignment): over the
+    corpus, as the issue asks of a PDF (at least 95% of the deadline cells right, at most 1% wrong),
+    where the reader before found almost nothing (2% right). One order is not yet whole (a stage
+    merged down several rows spills its last line into the next row: tests/roadmaps/corpus_formats.py)."""
     results = [corpus_formats.compare_file(path, "pdf-plain") for path in corpus_formats.sources()]
     counts = corpus_formats.totals(results)
-    assert counts["right_share"] >= 0.9 and counts["wrong_share"] <= 0.05, counts
+    assert counts["right_share"] >= 0.95 and counts["wrong_share"] <= 0.01, counts
     assert counts["period"] == counts["order"] == counts["documents"], counts
+    assert counts["matched"] >= 0.97 * counts["activities"], counts
+
+
+def _words(*rows):
+    """Lines of words as pdfplumber gives them: (x0, text) per word, 6 points a letter."""
+    out = []
+    for top, words in enumerate(rows):
+        out.append(
+            [{"x0": x, "x1": x + 6 * len(t), "top": 10.0 * top, "bottom": 10.0 * top + 8, "text": t} for x, t in words]
+        )
+    return out
+
+
+def test_columns_start_where_many_lines_start():
+    from roadmaps.importers.pdf import _column_edges
+
+    lines = _words(
+        [(60, "№"), (100, "Мероприятие"), (300, "Срок")],
+        [(66, "1."), (100, "Приказ"), (142, "о"), (300, "май")],
+        [(100, "внедрении"), (300, "2024")],
+        [(66, "2."), (100, "Семинар"), (300, "июнь")],
+    )
+    # the «№» at 60 and the numbers at 66 are one column; «о» after «Приказ» is no column
+    assert _column_edges(lines) == [60, 100, 300, 324]
