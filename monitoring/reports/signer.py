@@ -44,11 +44,25 @@ def full_name(user) -> str:
     )
 
 
+def _lower_first(text: str) -> str:
+    """«Начальник центра» inside the executor line reads «начальник центра»; «МБУ …» stays."""
+    text = (text or "").strip()
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def executor_line(name: str, position: str, phone: str) -> str:
+    """«Кузнецова Елена Андреевна, начальник центра, тел. +7 391 221-45-67»."""
+    phone = (phone or "").strip()
+    return ", ".join(x for x in (name.strip(), _lower_first(position), f"тел. {phone}" if phone else "") if x)
+
+
 def _executor_of(user) -> str:
     name = full_name(user)
     if not name:
         return ""
-    return ", ".join(x for x in (name, (user.position or "").strip(), (user.phone or "").strip()) if x)
+    return executor_line(name, user.position or "", user.phone or "")
 
 
 def municipal_signer(place, settings, author=None) -> Signer:
@@ -57,9 +71,7 @@ def municipal_signer(place, settings, author=None) -> Signer:
     )
     name = settings.signatory_name if settings is not None else ""
     if settings is not None and settings.executor_name:
-        executor = ", ".join(
-            x for x in (settings.executor_name, settings.executor_position, settings.executor_phone) if x
-        )
+        executor = executor_line(settings.executor_name, settings.executor_position, settings.executor_phone)
     else:
         executor = _executor_of(author)
     return Signer(position=position, name=name or "", executor=executor)

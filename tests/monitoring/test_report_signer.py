@@ -63,7 +63,9 @@ def test_regional_report_is_signed_by_the_regional_user_with_the_region_authorit
         "Министерство образования Красноярского края",
     ]
     assert cells[1] == f"{BLANK} / Е.{NBSP}А.{NBSP}Кузнецова"
-    executor = "Исполнитель: Кузнецова Елена Андреевна, Начальник регионального наставнического центра, +7 391 221-45-67"
+    executor = (
+        "Исполнитель: Кузнецова Елена Андреевна, начальник регионального наставнического центра, тел. +7 391 221-45-67"
+    )
     assert executor in body
     assert f"{BLANK} / Е.{NBSP}А.{NBSP}Кузнецова" in summary and executor in summary
     assert "МИНИСТЕРСТВО ОБРАЗОВАНИЯ КРАСНОЯРСКОГО КРАЯ" in body  # the title block's authority
@@ -123,6 +125,6 @@ def test_municipal_report_takes_the_settings_then_the_author_then_a_blank_line(w
     body, cells, summary = _texts(build_report(municipality=municipality, year=year, author=author))
     assert cells[0] == "Начальник Управления образования"
     assert cells[1] == f"{BLANK} / Е.{NBSP}В.{NBSP}Ткачёва"
-    assert "Исполнитель: Соколова Ирина Павловна, Методист, +7 3919 42-15-30" in body
+    assert "Исполнитель: Соколова Ирина Павловна, методист, тел. +7 3919 42-15-30" in body
     for placeholder in PLACEHOLDERS:
         assert placeholder not in body + summary + "".join(cells)
