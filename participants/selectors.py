@@ -58,7 +58,7 @@ def school_curators(pairs) -> dict[int, list]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name")
     ):
-        if ra.user.is_active:
+        if ra.user.is_active and ra.organization_id is not None:
             out.setdefault(ra.organization_id, []).append(ra.user)
     return out
 
