@@ -9,7 +9,8 @@ Variants made from each .docx with LibreOffice (`soffice --headless --convert-to
   words of the table hyphenated at line ends (soft hyphens, as Word's hyphenation puts them), the
   table's columns stretched to the landscape width, rows allowed to break across pages;
 - ``pdf-plain`` (one test over the whole corpus): the tables without any ruling, read
-  by the text's alignment.
+  by the text's alignment;
+- ``rtf``, ``odt``: RTF and OpenDocument (tested on one order of each folder).
 
 Conversions are kept by the hash of their input in NASTAVNIK_TEST_CONVERSIONS (tests/conftest.py makes
 one per run; the measurement below keeps its own folder between runs).
@@ -20,7 +21,7 @@ order equal, and the deadline cells whose due months are equal, flagged for a pe
 
 Measure (prints one line per document and the totals per variant):
 
-    .venv/bin/python -m tests.roadmaps.corpus_formats [doc pdf pdf-word pdf-plain] [part of a name…]
+    .venv/bin/python -m tests.roadmaps.corpus_formats [doc pdf pdf-word pdf-plain rtf odt] [part of a name…]
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ from pathlib import Path
 FIXTURES = Path(__file__).resolve().parents[2] / "roadmaps" / "fixtures"
 FOLDERS = ("public", "corpus", "samples")
 VARIANTS = ("doc", "pdf", "pdf-word")
-# measured, not yet asserted: the tables without any ruling (read by the text's alignment)
-MEASURED_ONLY = ("pdf-plain",)
+# tested over the whole corpus in one test (pdf-plain) or on a few orders (rtf, odt)
+MEASURED_ONLY = ("pdf-plain", "rtf", "odt")
 # bump when word_layout changes: the cached PDFs of the old layout are then made again
 LAYOUT_VERSION = "2"
 SOFT_HYPHEN = "\u00ad"
@@ -65,7 +66,7 @@ def made(path: Path, variant: str) -> Path:
     from roadmaps.importers.convert import run_soffice
 
     data = path.read_bytes()
-    target = "doc" if variant == "doc" else "pdf"
+    target = variant if variant in ("doc", "rtf", "odt") else "pdf"
     key = hashlib.sha256(f"{variant}:{LAYOUT_VERSION}\0".encode() + data).hexdigest()
     result = _cache_folder() / f"{key}.{target}"
     if result.exists():

@@ -43,6 +43,20 @@ def test_reads_like_the_docx(name, path, variant):
     assert result.cells_right >= 0.95 * result.cells, notes
 
 
+# RTF and OpenDocument go through LibreOffice to .docx like a .doc: measured over the whole corpus
+# (`python -m tests.roadmaps.corpus_formats rtf odt`: 35/35 each), tested on one order of each folder
+SOME = [next(p for p in corpus_formats.sources() if p.parent.name == folder) for folder in corpus_formats.FOLDERS]
+
+
+@needs_soffice
+@pytest.mark.slow(seconds=15)
+@pytest.mark.parametrize("variant", ["rtf", "odt"])
+@pytest.mark.parametrize("path", SOME, ids=[corpus_formats.source_id(p) for p in SOME])
+def test_rtf_and_odt_read_like_the_docx(path, variant):
+    result = corpus_formats.compare_file(path, variant)
+    assert result.same, "\n".join([result.error, *result.notes])
+
+
 def test_word_layout_is_landscape_with_a_repeated_header_and_page_numbers():
     import io
 
