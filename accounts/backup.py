@@ -24,6 +24,7 @@ from django.db.models import Q
 
 from accounts.models import Municipality, Organization, Region, RoleAssignment, User
 from accounts.plurals import count_noun
+from accounts.uploads import ZIP_METHODS
 
 APPS = ("accounts", "roadmaps", "mentorship", "monitoring", "notifications")
 FORMAT_VERSION = 1
@@ -156,10 +157,6 @@ def export_municipality(municipality: Municipality, out: Path | io.BytesIO) -> d
     return counts
 
 
-# what Python's zipfile unpacks: stored, deflated, bzip2, lzma
-_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
-
-
 def _check_members(archive: zipfile.ZipFile) -> None:
     """Refuse, before anything is unpacked, an archive with encrypted parts, parts packed in a way
     Python cannot unpack, a part that unpacks to more than UPLOAD_MAX_UNPACKED_BYTES (a «zip bomb»:
@@ -172,7 +169,7 @@ def _check_members(archive: zipfile.ZipFile) -> None:
                 f"Архив защищён паролем (часть «{name}» зашифрована): создайте архив заново командой "
                 "export_municipality, без пароля. Ничего не загружено."
             )
-        if info.compress_type not in _METHODS:
+        if info.compress_type not in ZIP_METHODS:
             raise BackupError(
                 f"Часть архива «{name}» сжата способом, который не читается (метод {info.compress_type}): "
                 "создайте архив заново командой export_municipality. Ничего не загружено."

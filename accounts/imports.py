@@ -32,7 +32,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.names import clean_text, normalize_name
-from accounts.uploads import password_message, too_much_unpacked_message, unpacked_megabytes
+from accounts.uploads import (
+    password_message,
+    too_much_unpacked_message,
+    unpacked_megabytes,
+    zip_container_problem,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -144,11 +149,22 @@ def sniff(content: bytes, filename: str, *, allowed: tuple[str, ...] = (".xlsx",
     unpacked = unpacked_megabytes(content)
     if unpacked is not None:  # checked before testzip() below unpacks every part
         raise ImportRejected(too_much_unpacked_message(name, unpacked))
+    container = zip_container_problem(content, name)
+    if container is not None:
+        raise ImportRejected(container)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
             broken = archive.testzip()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+    ):
         raise ImportRejected(
             f"Файл «{name}» повреждён (архив не открывается). Откройте его в Excel и сохраните заново."
         ) from None

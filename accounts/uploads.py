@@ -103,6 +103,35 @@ def unpacked_megabytes(content: bytes) -> int | None:
     return total // (1024 * 1024) if total > limit else None
 
 
+# what Python's zipfile unpacks: stored, deflated, bzip2, lzma
+ZIP_METHODS = (0, 8, 12, 14)
+
+
+def zip_container_problem(content: bytes, name: str) -> str | None:
+    """For a ZIP container (.xlsx, .docx, .odt…): a Russian message when its parts are encrypted
+    (zip's own password, which no reader can open and Python answers with RuntimeError) or packed
+    with a method Python cannot unpack (Deflate64, AES…); None otherwise, and for anything else."""
+    import io
+    import zipfile
+
+    if not content.startswith(b"PK"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None  # not readable as an archive: the readers say so in their own words
+    for info in infos:
+        if info.flag_bits & 0x1:
+            return password_message(name)
+        if info.compress_type not in ZIP_METHODS:
+            return (
+                f"Файл «{name}» повреждён: его часть «{info.filename}» сжата способом, который не читается. "
+                "Откройте файл и сохраните его заново."
+            )
+    return None
+
+
 def too_much_unpacked_message(name: str, megabytes: int) -> str:
     return (
         f"Файл «{name}» распаковывается в слишком большой объём ({megabytes} МБ): так не бывает у обычной "

@@ -706,6 +706,8 @@ def other_programs_cases(headers: list, good: list[list], make_row) -> list[Host
         Hostile("real-ods", "data.ods", fixture("mentors.ods"), "OpenOffice"),
         Hostile("real-ods-as-xlsx", "data.xlsx", fixture("mentors.ods"), "OpenOffice"),
         Hostile("xlsm-with-macros", "data.xlsm", lambda: with_macros(book()), may_pass=True),
+        Hostile("zip-encrypted-parts", "data.xlsx", lambda: zip_flags(book(), flag=1), "паролем"),
+        Hostile("zip-deflate64-parts", "data.xlsx", lambda: zip_flags(book(), method=9), "повреждён"),
         Hostile("strict-ooxml", "data.xlsx", lambda: strict_ooxml(book()), may_pass=True),
         Hostile(
             "html-as-xls", "data.xls", lambda: b"<html><body><table><tr><td>1</td></tr></table></body></html>", "HTML"
@@ -1029,6 +1031,9 @@ def roadmap_more_cases() -> list[Hostile]:
             lambda: far_value(ROADMAP_HEADER, ROADMAP_ROWS[1:], "XFD1048576", title="Дорожная карта"),
             "до строки",
         ),
+        Hostile("zip-encrypted-parts-docx", "roadmap.docx", lambda: zip_flags(docx_bytes(), flag=1), "паролем"),
+        Hostile("zip-encrypted-parts-xlsx", "roadmap.xlsx", lambda: zip_flags(book(), flag=1), "паролем"),
+        Hostile("zip-deflate64-parts-docx", "roadmap.docx", lambda: zip_flags(docx_bytes(), method=9), None),
         Hostile("truncated-docx", "roadmap.docx", lambda: truncated_half(docx_bytes()), "повреждён"),
         Hostile("truncated-xlsx", "roadmap.xlsx", lambda: truncated_half(book()), "повреждён"),
         Hostile("truncated-ods", "roadmap.ods", lambda: truncated_half(fixture("roadmap.ods")()), "повреждён"),
@@ -1094,6 +1099,7 @@ def document_cases() -> list[Hostile]:
         Hostile("long-name", ("Скан согласия " * 20).strip() + ".pdf", lambda: PDF_JUNK, may_pass=True),
         Hostile("too-big", "scan.pdf", lambda: b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024), "МБ", extra={"max_mb": 1}),
         Hostile("truncated-docx", "act.docx", lambda: docx_bytes()[:300], may_pass=True),
+        Hostile("encrypted-docx", "act.docx", fixture("roadmap-encrypted.docx"), "паролем"),
     ]
 
 

@@ -12,7 +12,13 @@ from typing import BinaryIO
 
 from django.conf import settings
 
-from accounts.uploads import OLE2, password_message, too_much_unpacked_message, unpacked_megabytes
+from accounts.uploads import (
+    OLE2,
+    password_message,
+    too_much_unpacked_message,
+    unpacked_megabytes,
+    zip_container_problem,
+)
 from roadmaps.importers.convert import KIND_LABELS, SUFFIX_KINDS, TARGET, convert, detect_kind
 from roadmaps.importers.table import RoadmapImportError
 
@@ -43,6 +49,9 @@ def prepare(file: BinaryIO | str, filename: str | None = None) -> tuple[str, byt
     unpacked = unpacked_megabytes(data)
     if unpacked is not None:
         raise RoadmapImportError(too_much_unpacked_message(PurePath(str(name)).name or "файл", unpacked))
+    container = zip_container_problem(data, PurePath(str(name)).name or "файл")
+    if container is not None:
+        raise RoadmapImportError(container)
     if data.startswith(OLE2) and "EncryptedPackage".encode("utf-16-le") in data:
         raise RoadmapImportError(password_message(PurePath(str(name)).name or "файл"))
     kind = detect_kind(data, str(name))
