@@ -20,6 +20,7 @@ import logging
 import re
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -835,17 +836,36 @@ def import_sheet(resource, sheet: Sheet, *, dry_run: bool, **kwargs):
     Headers are checked against the resource's template first (nothing runs on a wrong file);
     any bad row rolls the whole import back.
     """
-    headers = check_headers(sheet, resource.import_template())
+    template = resource.import_template()
+    headers = check_headers(sheet, template)
     dataset = Sheet(sheet.name, headers, sheet.rows, sheet.header_row).dataset()
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        raise_errors=False,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        **kwargs,
-    )
+    with transaction.atomic():
+        if not dry_run:
+            hold_import_lock(template.key)
+        result = resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            **kwargs,
+        )
     return result, result_problems(result, sheet.first_data_row)
+
+
+def hold_import_lock(kind: str) -> None:
+    """Writing imports of one kind run one after another (a PostgreSQL advisory lock held until the
+    transaction ends). A resource reads what exists (people, pairs, their keys) before it writes; two
+    uploads of the same file confirmed at the same moment each read a database without the other's
+    rows and wrote every pair twice. After the lock the second reads the first's rows and writes none.
+    SQLite lets one writer at a time anyway."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    key = zlib.crc32(f"accounts.imports:{kind}".encode()) - 2**31  # a signed 32-bit key
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def _messages(error) -> list[str]:

@@ -261,6 +261,56 @@ def test_two_concurrent_confirms_write_once(world):
     assert sorted(bool(r.get("repeated")) for r in results) == [False, True]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_same_file_uploaded_twice_and_confirmed_at_once_writes_its_pairs_once(world):
+    """Two uploads of one pair file (two previews, two keys), confirmed at the same moment: each
+    checked the file against a database without the pairs; the import locks the organizations it
+    writes to before it reads the existing pairs, so the second sees the first's pairs and adds none."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between two connections need PostgreSQL (CI step 4 runs this)")
+    from django.db import connections
+
+    from mentorship.resources import PairResource
+
+    mentor, _, _, content = _pair_world(world)
+    mentor.capacity = 5
+    mentor.save()
+    uploads = [
+        imports.stage_upload(user=world.home.coordinator, kind="test", content=content, filename="p.xlsx")
+        for _ in range(2)
+    ]
+    barrier = threading.Barrier(2)
+    results: list[dict] = []
+    errors: list[BaseException] = []
+
+    def apply(staged_upload, data):
+        resource = PairResource(user=world.home.coordinator)
+        sheet = imports.read_workbook(data, "p.xlsx", expected=resource.import_template().headers)
+        result, problems = imports.import_sheet(resource, sheet, dry_run=False)
+        if problems:
+            raise imports.ImportRejected(problems)
+        time.sleep(0.5)  # hold the transaction open while the other one arrives
+        return {"ok": True, "counts": imports.result_counts(result)}
+
+    def worker(staged):
+        try:
+            barrier.wait()
+            results.append(imports.confirm_staged(StagedUpload.objects.get(pk=staged.pk), apply))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(staged,)) for staged in uploads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors, errors
+    assert Pair.objects.count() == 2, "the same pairs written twice"
+    assert sorted(r.get("counts", {}).get("new", 0) for r in results) == [0, 2], results
+
+
 def test_unconfirmed_uploads_are_removed_after_a_day(world, settings):
     fresh = imports.stage_upload(user=world.home.coordinator, kind="t", content=b"x", filename="a.xlsx")
     old = imports.stage_upload(user=world.home.coordinator, kind="t", content=b"y", filename="b.xlsx")
