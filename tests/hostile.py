@@ -735,6 +735,25 @@ def other_programs_cases(headers: list, good: list[list], make_row) -> list[Host
     ]
 
 
+def mac_epoch(workbook) -> None:
+    """Dates counted from 1904, as Excel for Mac kept them (calamine reads the flag)."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    workbook.epoch = CALENDAR_MAC_1904
+
+
+def two_level_header(headers: list, rows: list[list]) -> bytes:
+    """«ФИО» merged over «Фамилия | Имя | Отчество» on the row below, as printed forms have it."""
+    first = list(headers)
+    last = headers.index("Фамилия")
+    first[last : last + 3] = ["ФИО", None, None]
+
+    def extra(workbook):
+        workbook.active.merge_cells(start_row=1, start_column=last + 1, end_row=1, end_column=last + 3)
+
+    return xlsx(first, [headers, *rows], extra=extra)
+
+
 def sheet_structure_cases(headers: list, good: list[list], make_row, kind: str) -> list[Hostile]:
     """How people lay out a sheet; the fault, when there is one, is on Excel row 4 unless said."""
     first_data = good[0]
@@ -766,6 +785,8 @@ def sheet_structure_cases(headers: list, good: list[list], make_row, kind: str) 
             2,
         ),
         Hostile("empty-first-sheet", "data.xlsx", extra_book(empty_first), may_pass=True),
+        Hostile("mac-1904-dates", "data.xlsx", extra_book(mac_epoch), may_pass=True),
+        Hostile("two-level-header", "data.xlsx", lambda: two_level_header(headers, good), None, 1),
         Hostile("protected-sheet", "data.xlsx", extra_book(protect), may_pass=True),
         Hostile("hidden-row-and-column", "data.xlsx", extra_book(hide_row_and_column), may_pass=True),
         Hostile(
@@ -1031,6 +1052,7 @@ def roadmap_more_cases() -> list[Hostile]:
             lambda: far_value(ROADMAP_HEADER, ROADMAP_ROWS[1:], "XFD1048576", title="Дорожная карта"),
             "до строки",
         ),
+        Hostile("real-encrypted-pdf", "roadmap.pdf", fixture("roadmap-encrypted.pdf"), "паролем"),
         Hostile("zip-encrypted-parts-docx", "roadmap.docx", lambda: zip_flags(docx_bytes(), flag=1), "паролем"),
         Hostile("zip-encrypted-parts-xlsx", "roadmap.xlsx", lambda: zip_flags(book(), flag=1), "паролем"),
         Hostile("zip-deflate64-parts-docx", "roadmap.docx", lambda: zip_flags(docx_bytes(), method=9), None),
