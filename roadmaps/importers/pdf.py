@@ -592,13 +592,21 @@ def _aligned_table(
             if first_number and first_number <= 12:
                 starts.append(first_number)
         header_lines = texts[: starts[1]] if len(starts) > 1 else texts[:1]
+    band = {column(w) for w in lines[starts[-1]]}  # the columns of the lines overlapping the last one
     for index in range(starts[-1] + 1, len(lines)):
         line, previous = lines[index], lines[index - 1]
-        restarted = index - 1 > starts[-1] and bool({column(w) for w in line} - {column(w) for w in previous})
+        columns = {column(w) for w in line}
+        if pitch and line[0]["top"] - previous[0]["top"] < 0.5 * pitch:
+            # overlapping the line before (a cell merged down whose lines run between the rows'):
+            # part of the same row
+            band |= columns
+            continue
+        restarted = index - 1 > starts[-1] and bool(columns - band)
         spaced = bool(pitch) and line[0]["top"] - previous[0]["top"] > 1.35 * pitch
         crossing = any(w["x0"] < edge - 1 < w["x1"] - 2 for w in line for edge in edges[1:-1])
         if numbered(line) or restarted or spaced or (crossing and _NUMBER_WORD.match(line[0]["text"])):
             starts.append(index)
+        band = columns
     starts = sorted(set(starts))
     grid: _Grid = []
     chars = page.filter(lambda obj: obj.get("object_type") == "char")

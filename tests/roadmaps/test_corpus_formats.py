@@ -143,8 +143,8 @@ def test_the_next_row_under_a_stage_merged_across_the_page_break_keeps_the_stage
 def test_tables_without_ruling_are_read_from_the_alignment():
     """The same orders with no line drawn in their tables (read by the text's alignment): over the
     corpus, as the issue asks of a PDF (at least 95% of the deadline cells right, at most 1% wrong),
-    where the reader before found almost nothing (2% right). One order is not yet whole (a stage
-    merged down several rows spills its last line into the next row: tests/roadmaps/corpus_formats.py)."""
+    where the reader before found almost nothing (2% right). Held over the corpus, not per order: a
+    table without lines is read by guesses that a new order may yet defeat."""
     results = [corpus_formats.compare_file(path, "pdf-plain") for path in corpus_formats.sources()]
     counts = corpus_formats.totals(results)
     assert counts["right_share"] >= 0.95 and counts["wrong_share"] <= 0.01, counts
