@@ -173,3 +173,23 @@ def test_columns_start_where_many_lines_start():
     )
     # the «№» at 60 and the numbers at 66 are one column; «о» after «Приказ» is no column
     assert _column_edges(lines) == [60, 100, 300, 324]
+
+
+def test_upload_page_without_libreoffice_says_what_to_install(client_for, world, settings, tmp_path):
+    """A .doc uploaded where LibreOffice is missing: the preview page says in Russian what to install
+    (or to save the file as .docx), nothing is written, no traceback."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from roadmaps.models import Roadmap
+
+    settings.SOFFICE_BINARY = str(tmp_path / "no-such-soffice")
+    doc = corpus_formats.FIXTURES / "public" / "formats" / "p09_school_stamp_date_then_order_number.doc"
+    response = client_for(world.home.coordinator).post(
+        reverse("roadmaps:import"),
+        {"file": SimpleUploadedFile("prikaz.doc", doc.read_bytes()), "municipality": world.home.municipality.pk},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "нужен LibreOffice" in page and "libreoffice-writer-nogui" in page and "сохраните файл как .docx" in page
+    assert "Traceback" not in page and not Roadmap.objects.exists()
