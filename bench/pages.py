@@ -232,62 +232,74 @@ def measure(
 ) -> list[PageResult]:
     """Every page (or those whose label contains one of `pages`, case-insensitive) as every role
     (or only `roles`)."""
-    clients = {}
-    for role, user in subjects.users.items():
-        client = Client()
-        client.force_login(user)
-        clients[role] = client
+    clients = login_clients(subjects)
     results = []
     for label, role, url in page_urls(subjects):
         if pages and not any(p.lower() in label.lower() for p in pages):
             continue
         if roles and role not in roles:
             continue
-        client = clients[role]
-        for _ in range(warmup):
-            client.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
-        # read now: the next request's request_started signal clears the connection's query log
-        queries = len(ctx.captured_queries)
-        status = response.status_code
-        times, cpu, db_cpu = [], [], []
-        if status == 200:
-            backend = backend_pid()
-            for _ in range(repeat):
-                # the garbage of earlier requests is collected before each one, so that a pause of
-                # Python's cyclic collector lands on the request that caused it, not on a random page
-                gc.collect()
-                db_before = process_cpu_ns(backend)
-                cpu_before = time.process_time()
-                started = time.perf_counter()
-                client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-                own = (time.process_time() - cpu_before) * 1000
-                db = (process_cpu_ns(backend) - db_before) / 1e6
-                db_cpu.append(db)
-                cpu.append(own + db)
-        result = PageResult(
-            page=label,
-            role=role,
-            url=url,
-            status=status,
-            queries=queries,
-            p50_ms=round(percentile(times, 50), 1) if times else 0.0,
-            p95_ms=round(percentile(times, 95), 1) if times else 0.0,
-            mean_ms=round(statistics.fmean(times), 1) if times else 0.0,
-            samples=len(times),
-            cpu_p50_ms=round(percentile(cpu, 50), 1) if cpu else 0.0,
-            cpu_p95_ms=round(percentile(cpu, 95), 1) if cpu else 0.0,
-            db_cpu_mean_ms=round(statistics.fmean(db_cpu), 1) if db_cpu else 0.0,
-        )
-        log(
-            f"  {label:<32} {role:<14} {result.status} p50 {result.p50_ms:7.1f} мс  p95 {result.p95_ms:7.1f} мс  "
-            f"ЦП p95 {result.cpu_p95_ms:7.1f} мс (из них PostgreSQL {result.db_cpu_mean_ms:5.1f})  "
-            f"запросов к БД {result.queries}"
-        )
-        results.append(result)
+        results.append(measure_page(clients[role], label, role, url, repeat=repeat, warmup=warmup, log=log))
     return results
+
+
+def login_clients(subjects: Subjects) -> dict[str, Client]:
+    """A signed-in test client per role."""
+    clients = {}
+    for role, user in subjects.users.items():
+        client = Client()
+        client.force_login(user)
+        clients[role] = client
+    return clients
+
+
+def measure_page(
+    client: Client, label: str, role: str, url: str, *, repeat: int = 20, warmup: int = 2, log=print
+) -> PageResult:
+    """One page as one role: `warmup` requests, then `repeat` timed ones."""
+    for _ in range(warmup):
+        client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    # read now: the next request's request_started signal clears the connection's query log
+    queries = len(ctx.captured_queries)
+    status = response.status_code
+    times, cpu, db_cpu = [], [], []
+    if status == 200:
+        backend = backend_pid()
+        for _ in range(repeat):
+            # the garbage of earlier requests is collected before each one, so that a pause of
+            # Python's cyclic collector lands on the request that caused it, not on a random page
+            gc.collect()
+            db_before = process_cpu_ns(backend)
+            cpu_before = time.process_time()
+            started = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            own = (time.process_time() - cpu_before) * 1000
+            db = (process_cpu_ns(backend) - db_before) / 1e6
+            db_cpu.append(db)
+            cpu.append(own + db)
+    result = PageResult(
+        page=label,
+        role=role,
+        url=url,
+        status=status,
+        queries=queries,
+        p50_ms=round(percentile(times, 50), 1) if times else 0.0,
+        p95_ms=round(percentile(times, 95), 1) if times else 0.0,
+        mean_ms=round(statistics.fmean(times), 1) if times else 0.0,
+        samples=len(times),
+        cpu_p50_ms=round(percentile(cpu, 50), 1) if cpu else 0.0,
+        cpu_p95_ms=round(percentile(cpu, 95), 1) if cpu else 0.0,
+        db_cpu_mean_ms=round(statistics.fmean(db_cpu), 1) if db_cpu else 0.0,
+    )
+    log(
+        f"  {label:<32} {role:<14} {result.status} p50 {result.p50_ms:7.1f} мс  p95 {result.p95_ms:7.1f} мс  "
+        f"ЦП p95 {result.cpu_p95_ms:7.1f} мс (из них PostgreSQL {result.db_cpu_mean_ms:5.1f})  "
+        f"запросов к БД {result.queries}"
+    )
+    return result
 
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100

@@ -2,8 +2,9 @@
 
 Prints a table and writes bench/results.json: every main page as coordinator, curator, methodologist,
 the school's head and the regional user — CPU per request (Django process + its PostgreSQL backend), wall time,
-queries — on this database and on `<name>_x2` (seed_scale --scale 2: twice the municipalities, the
-largest one unchanged; created, migrated and seeded when missing) with the ratio ×2 ÷ ×1; the .xlsx
+queries — on this database and on `<name>_x2` (seed_scale --scale 2: this region row for row plus as
+many municipalities again; created, migrated and seeded when missing) with the ratio ×2 ÷ ×1, both
+sizes of each page measured one right after the other (bench/pages_child.py); the .xlsx
 import of 10,000 mentors four ways (ours, stock and bulk-mode django-import-export, calamine + COPY);
 the annual reports, each in a process of its own (its own peak memory); the reminder sweep's CPU
 (twice, and in parallel as the worker runs it); a 60-second wrk load test against gunicorn on
@@ -21,7 +22,6 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -161,38 +161,54 @@ def _ensure_database(url: str) -> None:
     )
 
 
-def pages_at_x2(args, *, log=print) -> dict:
-    """The same pages on the region twice the size (`seed_scale --scale 2`: twice the municipalities,
-    the largest one unchanged), measured by a child `python -m bench --only pages` on that database."""
+def pages_in_step(args, subjects, *, log=print) -> tuple[list[dict], dict]:
+    """Every page on this database and on the region ×2, in step: for each page, its ×1 figures
+    here and its ×2 figures in a child process on the ×2 database, one right after the other (which
+    one first alternates), so both are measured under the same load of the machine."""
+    from bench import pages
+
     url = args.x2_url or x2_database_url(os.environ.get("DATABASE_URL", ""))
     _ensure_database(url)
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
-        out = fh.name
-    log(f"Страницы на регионе ×2 ({urlsplit(url).path.lstrip('/')}):")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--only",
-            "pages",
-            "--no-x2",
-            "--scale",
-            "2",
-            "--repeat",
-            str(args.repeat),
-            *[f"--page={p}" for p in args.page],
-            *[f"--role={r}" for r in args.role],
-            "--output",
-            out,
-        ],
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bench.pages_child", str(args.repeat)],
         cwd=BASE_DIR,
-        env=dict(os.environ, DATABASE_URL=url),
-        check=True,
+        env=dict(os.environ, DATABASE_URL=url, DEBUG="false"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
-    data = json.loads(Path(out).read_text())
-    os.unlink(out)
-    return data
+    assert child.stdin is not None and child.stdout is not None
+    hello = json.loads(child.stdout.readline())
+    there = {(label, role) for label, role, _url in hello["pages"]}
+
+    def at_x2(label: str, role: str) -> dict:
+        child.stdin.write(json.dumps({"page": label, "role": role}) + "\n")
+        child.stdin.flush()
+        return json.loads(child.stdout.readline())
+
+    clients = pages.login_clients(subjects)
+    log(f"  ×1 и ×2 ({urlsplit(url).path.lstrip('/')}) по очереди, страница за страницей")
+    here, x2 = [], []
+    try:
+        for i, (label, role, page_url) in enumerate(pages.page_urls(subjects)):
+            if args.page and not any(p.lower() in label.lower() for p in args.page):
+                continue
+            if args.role and role not in args.role:
+                continue
+            if (label, role) in there and i % 2:
+                x2.append(at_x2(label, role))
+            result = pages.measure_page(clients[role], label, role, page_url, repeat=args.repeat, log=log)
+            here.append(result.as_dict())
+            if (label, role) in there and not i % 2:
+                x2.append(at_x2(label, role))
+            if x2 and x2[-1]["page"] == label and x2[-1]["role"] == role:
+                log(f"  {'':<32} {'':<14} ×2: ЦП p50 {x2[-1]['cpu_p50_ms']:7.1f} мс  запросов {x2[-1]['queries']}")
+    finally:
+        child.stdin.write("\n")
+        child.stdin.close()
+        child.wait(timeout=60)
+    return here, {"pages": x2, "dataset": hello["dataset"], "machine": hello["machine"]}
 
 
 def merge_x2(results: dict, x2: dict) -> None:
@@ -512,11 +528,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     if "pages" in sections:
         print(f"Страницы ({subjects.municipality.name}; по {args.repeat} запросов):")
-        results["pages"] = [
-            r.as_dict() for r in pages.measure(subjects, repeat=args.repeat, pages=args.page, roles=args.role)
-        ]
         if not args.no_x2 and connection.vendor == "postgresql":
-            merge_x2(results, pages_at_x2(args))
+            results["pages"], x2 = pages_in_step(args, subjects)
+            merge_x2(results, x2)
+        else:
+            results["pages"] = [
+                r.as_dict() for r in pages.measure(subjects, repeat=args.repeat, pages=args.page, roles=args.role)
+            ]
     if "import" in sections:
         print("Импорт наставников из .xlsx:")
         results["import"] = imports.measure(subjects, rows=args.rows, repeat=args.import_repeat)
