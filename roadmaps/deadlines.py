@@ -200,6 +200,18 @@ REMARK = re.compile(r"\((?=[^()]*(?:план|график|согласовани
 ORDER_ANCHOR = re.compile(r"приказ|утвержд|издани|подписани|вступлени|настоящ|дорожн\w*\s+карт|опубликовани|принятия")
 
 
+HALF_IN_WORDS = re.compile(r"(?<![\w])(\d|перв\w*|втор\w*)\s*(?:-?\s*(?:я|ая|ой|ую|й))?\s+половин[а-я]*")
+# the end of the roadmap (programme, project) itself: due at the end of its period
+END_OF_PERIOD = re.compile(
+    r"(?:по|после)\s+(?:окончани[юия]|завершени[юия]|итогам)\s+(?:реализации\s+|срока\s+(?:реализации\s+)?)?"
+    r"(?:программ|проект|дорожн\w*\s+карт|план[аеу]?\b|периода|мероприятий\s+дорожн)"
+    r"|(?:в|к)\s+конц[еу]\s+(?:реализации\s+)?(?:программ|проект|периода|срока\s+реализации)"
+    r"|на\s+заключительном\s+этапе|по\s+итогам\s+реализации(?!\s+(?:каждого|в\s))"
+)
+# «раз в 3 месяца», «1 раз в два месяца», «каждые три месяца»
+EVERY_N_MONTHS = re.compile(r"(?:раза?\s+в|каждые)\s+(\d{1,2}|[а-я]+)\s+месяц")
+
+
 @dataclass
 class ParsedDeadline:
     text: str
@@ -686,6 +698,11 @@ def _parse(original: str, start: dt.date, end: dt.date, order_date: dt.date | No
     text = _expand_enumerations(normalize(original))
     if not text:
         return ParsedDeadline(original, False, None, note="Срок не указан.")
+    # «2-я половина учебного года», «вторая половина 2025 года»: a half-year, as «II полугодие»
+    text = HALF_IN_WORDS.sub(r"\1 полугодие", text)
+    if re.search(r"не\s+реже", text):
+        # «по мере необходимости, но не реже 1 раза в год»: the least schedule is the duty
+        text = re.sub(r"(?:по\s+мере\s+необходимости|при\s+необходимости)\s*,?\s*(?:но\s+)?", "", text).strip()
     academic = is_academic(start)
     next_year = bool(NEXT_YEAR.search(text))
 
@@ -757,6 +774,24 @@ def _parse(original: str, start: dt.date, end: dt.date, order_date: dt.date | No
         else:
             return result(recurrence, dates, note, schedule=_words_for(items, dates, False))
 
+    if END_OF_PERIOD.search(text):
+        return result(ONCE, [end], schedule="однократно, по окончании периода дорожной карты")
+    stretch = EVERY_N_MONTHS.search(text)
+    if stretch:
+        word = stretch.group(1)
+        step = int(word) if word.isdigit() else next((v for k, v in _NUMBER_WORDS.items() if word.startswith(k)), 0)
+        if isinstance(step, int) and 2 <= step <= 12:
+            # every `step` months counted from the period's start: the end of each such stretch
+            found = []
+            cursor = start
+            while cursor <= end and len(found) < 400:
+                stretch_end = add_months(dt.date(cursor.year, cursor.month, 1), step) - dt.timedelta(days=1)
+                if stretch_end > end:
+                    break
+                found.append(stretch_end)
+                cursor = stretch_end + dt.timedelta(days=1)
+            recurrence = QUARTERLY if step == 3 else HALF_YEARLY if step == 6 else ANNUAL if step == 12 else MONTHLY
+            return result(recurrence, found, schedule=f"раз в {step} мес. от начала периода")
     if _has(text, BEFORE_SCHOOL_YEAR):
         found = _occurrences(8, 31, start, end)
         return result(ANNUAL, found, schedule="ежегодно, до начала учебного года (31 августа)")
@@ -814,6 +849,13 @@ def _parse(original: str, start: dt.date, end: dt.date, order_date: dt.date | No
             found = [d for d in found if d]
             words = f"ежемесячно, до {day or 1} числа следующего месяца"
         return result(MONTHLY, found, schedule=words)
+    if day and after_period and re.search(r"отчетн\w*\s+период", text):
+        return ParsedDeadline(
+            original,
+            False,
+            None,
+            note="Отчетный период (месяц, квартал, год) в сроке не назван: укажите даты вручную.",
+        )
     offset = relative_offset(text)
     relative = _has(text, RELATIVE_PATTERNS) and not re.search(r"в\s+течени[еи]\s+(?:всего\s+)?период", text)
     if offset is not None:

@@ -65,10 +65,16 @@ def assemble(
     empty (document.needs_period) when neither the heading nor the preamble names one.
     """
     tables = [(i, b) for i, b in enumerate(blocks) if isinstance(b, list) and b]
-    if not tables:
-        raise RoadmapImportError("В документе нет таблицы с мероприятиями дорожной карты.")
     headers = {i: find_header(rows) for i, rows in tables}
     candidates = [(i, rows) for i, rows in tables if _is_roadmap_header(headers[i])]
+    if not candidates:
+        # no roadmap table: the roadmap may be written as numbered paragraphs under its heading
+        blocks = _paragraphs_as_table(blocks)
+        tables = [(i, b) for i, b in enumerate(blocks) if isinstance(b, list) and b]
+        headers = {i: find_header(rows) for i, rows in tables}
+        candidates = [(i, rows) for i, rows in tables if _is_roadmap_header(headers[i])]
+    if not tables:
+        raise RoadmapImportError("В документе нет таблицы с мероприятиями дорожной карты.")
     if not candidates:
         if column_map:
             candidates = [max(tables, key=lambda t: len(t[1]))]
@@ -83,8 +89,11 @@ def assemble(
     rows = _joined(blocks, first_index, headers)
     parsed = parse_rows(rows, column_map=column_map)
 
+    used = {r.distinct[0] for r in rows if r.where.startswith("абзац перед таблицей")}
     lines_before = []
     for block in blocks[:first_index]:
+        if isinstance(block, str) and " ".join(block.split()) in used:
+            continue  # a section's title read into the table, not a line of the heading
         if isinstance(block, str):
             if block.strip():
                 lines_before.append(" ".join(block.split()))
@@ -118,25 +127,68 @@ def assemble(
     return document
 
 
+def _paragraphs_as_table(blocks: list[Block]) -> list[Block]:
+    """The blocks with a list of numbered paragraphs (a roadmap without a table) turned into a table."""
+    from roadmaps.importers.paragraphs import paragraph_table
+
+    positions = [i for i, b in enumerate(blocks) if isinstance(b, str)]
+    lines = [" ".join(str(blocks[i]).split()) for i in positions]
+    found = paragraph_table(lines)
+    if found is None:
+        return blocks
+    start, stop, rows = found
+    first, last = positions[start], positions[stop - 1] if stop > start else positions[start]
+    return [*blocks[:first], rows, *blocks[last + 1 :]]
+
+
 def _score(header: Header | None) -> int:
     return header.score if header is not None else 0
 
 
+# a paragraph between two tables of the roadmap that titles the next part: «Раздел 2. Кадровое
+# обеспечение», «II. Методическое сопровождение», «2. Основной этап»
+SECTION_LINE = re.compile(
+    r"^\s*(?:(?:раздел|этап|блок|направление)\s+(?:\d{1,2}|[IVX]{1,4})\b|(?:\d{1,2}|[IVX]{1,4})\.?\s+[А-ЯЁA-Z«])",
+    re.I,
+)
+
+
+def _section_row(text: str, width: int, where: str) -> RawRow:
+    """A paragraph standing for a section row merged across the table."""
+    text = " ".join(text.split())
+    return RawRow(cells=[text] * max(width, 1), distinct=[text], merged_across=True, where=where, origin=[0] * width)
+
+
+def _is_section_line(text: str) -> bool:
+    text = text.strip()
+    return bool(SECTION_LINE.match(text)) and len(text) <= 200 and not text.endswith((";", ":", ","))
+
+
 def _joined(blocks: list[Block], first_index: int, headers: dict[int, Header | None]) -> list[RawRow]:
-    """The roadmap table with the tables that continue it (split by a page break)."""
+    """The roadmap table with the tables that continue it (split by a page break, or one table per
+    section with the section's title as a paragraph above it)."""
     first = blocks[first_index]
     assert not isinstance(first, str), "the roadmap block is a table"
     rows: list[RawRow] = list(first)
     header = headers.get(first_index)
     width = _width(rows)
     roles = set(header.mapping) if header else set()
+    pending: list[str] = []  # section titles written between this table and the next
+    sections_between = 0
     for block in blocks[first_index + 1 :]:
         if isinstance(block, str):
+            if block.strip() and _is_section_line(block) and not NEW_PART.match(block):
+                pending.append(block)
+                continue
             if block.strip() and (NEW_PART.match(block) or len(block.strip()) > 80):
                 break
             continue
         if not block:
             continue
+        if pending:
+            rows.extend(_section_row(line, width, f"абзац перед таблицей «{line[:40]}»") for line in pending)
+            sections_between += len(pending)
+            pending = []
         other = find_header(block)
         if other is not None and header is not None:
             if set(other.mapping) != roles and len(set(other.mapping) ^ roles) > 1:
@@ -152,6 +204,12 @@ def _joined(blocks: list[Block], first_index: int, headers: dict[int, Header | N
             rows.extend(_padded(row, width) for row in block)
             continue
         break
+    if sections_between and header is not None:
+        # the first section's title stands above the first table, where it reads like the heading
+        before = [b for b in blocks[:first_index] if isinstance(b, str) and b.strip()]
+        if before and _is_section_line(before[-1]):
+            at = header.index + header.height
+            rows.insert(at, _section_row(before[-1], width, f"абзац перед таблицей «{before[-1][:40]}»"))
     return rows
 
 

@@ -71,7 +71,8 @@ class RoadmapDocument:
                         "recurrence": parsed.recurrence,
                         "due_dates": [d.isoformat() for d in parsed.dates],
                         "schedule": parsed.schedule,
-                        "flagged": parsed.flagged,
+                        # the heading of a group («4.1.» over «4.1.1.») has no deadline of its own to flag
+                        "flagged": "" if activity.heading and not activity.deadline_text else parsed.flagged,
                         "responsible": split_parties(activity.responsible_text),
                         "participants": split_parties(activity.participants_text),
                         "result": activity.result,

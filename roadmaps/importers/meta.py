@@ -268,6 +268,11 @@ _P_YEARS = re.compile(
 )
 _PAIR = rf"{YEAR}\s*[-–/]\s*{YEAR}"
 _P_CHAIN = re.compile(rf"(?<![\d.]){_PAIR}(?:\s*(?:,|и|;)\s*{_PAIR})+(?![\d.])\s*(?P<tail>[^,;()]{{0,30}})")
+# «на 2023/24 – 2025/26 учебные годы», «с 2023/2024 по 2025/2026 учебный год»: a range of school years
+_P_SCHOOL_RANGE = re.compile(
+    rf"(?<![\d.])(?P<y1>{YEAR})\s*/\s*(?P<y2>{YEAR}|\d{{2}})(?![\d.])\s*(?:уч\w*\.?\s*(?:г\w*\.?)?\s*)?"
+    rf"(?:-|по|до)\s*(?P<y3>{YEAR})\s*/\s*(?P<y4>{YEAR}|\d{{2}})(?![\d.])"
+)
 _P_FROM_TO_YEARS = re.compile(rf"(?<![\w])с\s+(?P<y1>{YEAR})\s*(?:г\.?|года?)?\s+по\s+(?P<y2>{YEAR})")
 _P_YEAR = re.compile(
     rf"(?<![\d.])(?P<y1>{YEAR})(?![\d.])\s*(?P<tail>(?:-?\s*(?:й|м|го))?\s*(?:г\.|год\w*|уч\w*\.?)[^,;()]{{0,20}})"
@@ -318,6 +323,11 @@ def period_in(text: str) -> tuple[dt.date, dt.date] | None:
         academic = _ACADEMIC_TAIL.match(m.group("tail")) or school_years
         if academic and years == sorted(years) and 0 < years[-1] - years[0] <= 15:
             candidates.append((m.start(), (dt.date(years[0], 9, 1), dt.date(years[-1], 8, 31))))
+    for m in _P_SCHOOL_RANGE.finditer(text):
+        y1, y3 = int(m.group("y1")), int(m.group("y3"))
+        y4 = int(m.group("y4")) if len(m.group("y4")) == 4 else (y3 // 100) * 100 + int(m.group("y4"))
+        if 0 < y4 - y1 <= 15:
+            candidates.append((m.start(), (dt.date(y1, 9, 1), dt.date(y4, 8, 31))))
     taken = [c[0] for c in candidates]
     for m in _P_YEARS.finditer(text):
         if any(abs(m.start() - t) < 25 for t in taken):

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from accounts.names import strip_invisible
 
 HEADER_SCAN_ROWS = 20
+# a sheet may carry the whole order (its text, signatures, the list of those acquainted) above the
+# roadmap's header: the header is looked for this far down a sheet
+SHEET_SCAN_ROWS = 300
 
 # Checked in this order: "Ответственный исполнитель" is a responsible column although "исполнитель"
 # alone would do, "Показатель реализации" must not be read as a deadline, "Форма представления
@@ -118,6 +121,8 @@ class ParsedActivity:
     indicator_text: str = ""
     where: str = ""
     note: str = ""
+    # the heading of a group of sub-numbered items («4.1. Семинары» over «4.1.1.»): no deadline of its own
+    heading: bool = False
 
 
 @dataclass
@@ -247,10 +252,10 @@ def _two_row_labels(top: RawRow, sub: RawRow) -> list[str] | None:
     return labels
 
 
-def find_header(rows: list[RawRow]) -> Header | None:
-    """The header among the first rows of a table, found by the meaning of its labels."""
+def find_header(rows: list[RawRow], scan: int = HEADER_SCAN_ROWS) -> Header | None:
+    """The header among the first `scan` rows of a table, found by the meaning of its labels."""
     best: Header | None = None
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+    for index, row in enumerate(rows[:scan]):
         labels = list(row.cells)
         mapping = _row_roles(labels)
         height = 1
@@ -390,7 +395,15 @@ def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, 
         if number and title and not details and position + 1 < len(body) and "." in number.strip(". "):
             following = _number_of(body[position + 1], cell, has_number_column)[0]
             if following.startswith(number.rstrip(". ") + ".") and len(following.strip(". ")) > len(number.strip(". ")):
-                continue  # «4.1. Семинары» over «4.1.1.», «4.1.2.»: the heading of a group, not an activity
+                # «4.1. Семинары» over «4.1.1.», «4.1.2.»: the heading of a group, read as an item of its
+                # own (number and text, no deadline of its own), never dropped
+                if current is None:
+                    current = ParsedSection(number="", title="")
+                    sections.append(current)
+                previous = _activity(row, number, title, cell)
+                previous.heading = True
+                current.activities.append(previous)
+                continue
         if staged:
             stage = cell(row, "section")
             if stage and (current is None or stage != current.title) and stage != number:
@@ -459,8 +472,18 @@ def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, 
         activity = _activity(row, number, title, cell)
         current.activities.append(activity)
         previous = activity
+    if "deadline" not in mapping:
+        # no deadline column: a person reads the deadline where the text gives it («… (до 01.10.2024)»,
+        # «… – сентябрь 2024 г.», «… Срок – октябрь 2024 г.»)
+        found = 0
+        for activity in (a for s in sections for a in s.activities):
+            activity.deadline_text = deadline_in_text(activity.title)
+            found += bool(activity.deadline_text)
+        if found:
+            warnings = [w for w in warnings if not w.startswith(f"Нет столбца «{COLUMN_ROLES['deadline']}»")]
+            warnings.append("Столбца сроков нет: сроки взяты из текста мероприятий — проверьте их.")
     for activity in (a for s in sections for a in s.activities):
-        if not activity.deadline_text and "deadline" in mapping:
+        if not activity.deadline_text and "deadline" in mapping and not activity.heading:
             warnings.append(f"{activity.where}, мероприятие {activity.number or '(без номера)'}: срок не указан.")
     sections = [s for s in sections if s.activities or s.title]
     if not any(s.activities for s in sections):
@@ -520,3 +543,33 @@ def _is_section_title(title: str, previous: ParsedActivity | None) -> bool:
     return previous.title.rstrip().endswith((".", ";", "»", ")", "!", "?")) or bool(
         re.match(r"^(?:раздел|этап|блок|направление)\b", title, re.I)
     )
+
+
+# How a deadline written inside an activity's text begins (after «Срок:», in brackets at the end, after a dash)
+_DEADLINE_START = re.compile(
+    r"^(?:до|не\s+позднее|не\s+позже|к\s+\d|в\s+течени|в\s+срок|в\s+конце|в\s+начале|в\s+период|ежегодн|ежекварт|"
+    r"ежемесяч|еженедел|ежеднев|постоянн|регулярн|раз\b|\d+\s+раз|по\s+итогам|по\s+мере|по\s+окончани|по\s+завершени|"
+    r"[ivx]+\s+(?:квартал|полугоди|четверт)|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}\s+[а-я]+\s+(?:19|20)\d\d|(?:19|20)\d\d\b|"
+    r"\d-?(?:й|я|е|го)?\s+(?:квартал|полугоди|половин|четверт)|"
+    r"(?:январ|феврал|март|апрел|ма[йя]\b|июн|июл|август|сентябр|октябр|ноябр|декабр))",
+    re.I,
+)
+_LABELLED_DEADLINE = re.compile(
+    r"(?:^|[\s.,;(])срок(?:и)?(?:\s+(?:исполнения|выполнения|проведения|реализации))?\s*(?:[:–—-]\s*|\s+)(?P<d>[^()\n]{2,80}?)"
+    r"\s*[;)]?\s*$",
+    re.I,
+)
+_BRACKETED_DEADLINE = re.compile(r"\((?P<d>[^()]{2,80})\)\s*[.;]?\s*$")
+_DASHED_DEADLINE = re.compile(r"(?:\s[–—-]|,)\s+(?P<d>[^–—,]{2,60}?)\s*;?\s*$")
+
+
+def deadline_in_text(text: str) -> str:
+    """The deadline written inside an activity's own text, or "" («Утверждение положения (до 01.10.2024)»
+    → «до 01.10.2024»; «Семинар. Срок – октябрь 2024 г.» → «октябрь 2024 г.»)."""
+    line = " ".join((text or "").split())
+    for pattern in (_LABELLED_DEADLINE, _BRACKETED_DEADLINE, _DASHED_DEADLINE):
+        m = pattern.search(line)
+        if m and (pattern is _LABELLED_DEADLINE or _DEADLINE_START.match(m.group("d").strip())):
+            found = m.group("d").strip(" ;")
+            return found if re.search(r"\bгг?\.$", found) else found.rstrip(" .")
+    return ""

@@ -13,7 +13,7 @@ import datetime as dt
 import io
 from typing import BinaryIO
 
-from roadmaps.importers.table import RawRow, RoadmapImportError, clean_cell, find_header
+from roadmaps.importers.table import SHEET_SCAN_ROWS, RawRow, RoadmapImportError, clean_cell, find_header
 
 
 def _text(value) -> str:
@@ -106,11 +106,11 @@ def xlsx_blocks(file: BinaryIO | str) -> list[str | list[RawRow]]:
                 f"Лист «{meta.name}» повреждён: разметка листа не читается. Откройте файл в Excel и сохраните заново."
             ) from exc
         rows = sheet_rows(values, merges, meta.name)
-        header = find_header(rows)
+        header = find_header(rows, SHEET_SCAN_ROWS)
         if header is None:
             continue
         above = [" ".join(" ".join(dict.fromkeys(c for c in row.cells if c)).split()) for row in rows[: header.index]]
         return [line for line in above if line] + [rows[header.index :]]
     raise RoadmapImportError(
-        "Ни на одном листе в первых 20 строках не найдена строка заголовков (№, мероприятие, сроки, ответственные)."
+        "Ни на одном листе не найдена строка заголовков таблицы (№, мероприятие, сроки, ответственные)."
     )

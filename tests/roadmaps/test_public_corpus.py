@@ -264,7 +264,7 @@ EXPECTED: dict[str, tuple] = {
     "p20_school_programme_start_end_columns_groups": (
         ("2021-09-01", "2023-08-31"),
         [("78-Д", "2021-09-03")],
-        5,  # 1.1, 1.2, 2.1.1, 2.1.2, 2.2: «2.1.» heads a group
+        6,  # 1.1, 1.2, 2.1 (the heading of a group, no deadline of its own), 2.1.1, 2.1.2, 2.2
         {
             "сентябрь 2021": "2021-09",
             "октябрь 2021": "2021-10",
@@ -310,7 +310,9 @@ def _cells(name: str, document) -> list[tuple[str, str, str]]:
     """(deadline cell, what a person reads, what the importer read) for every activity."""
     want = EXPECTED[name][3]
     return [
-        (a.deadline_text, want.get(a.deadline_text, "?"), _due(document, a.deadline_text)) for a in document.activities
+        (a.deadline_text, want.get(a.deadline_text, "?"), _due(document, a.deadline_text))
+        for a in document.activities
+        if not a.heading  # the heading of a group of sub-numbered items has no deadline cell of its own
     ]
 
 
