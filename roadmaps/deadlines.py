@@ -158,6 +158,8 @@ HALF_PATTERNS = (
     r"по\s+полугодиям",
     r"(?:по\s+итогам|по\s+окончании|по\s+завершении|в\s+конце)\s+(?:каждого\s+)?полугоди(?!\w*\s+(?:19|20)\d\d)",
     r"каждое\s+полугодие",
+    r"раза?\s+в\s+полгода",
+    r"каждые\s+полгода",
 )
 TERM_PATTERNS = (
     r"раза?\s+в\s+четверть",
@@ -180,11 +182,13 @@ BEFORE_SCHOOL_YEAR = (
     r"перед\s+началом\s+учебного\s+года",
 )
 TERM_START_PATTERNS = (
+    r"^начал[оа]\s+(?:нового\s+)?(?:учебного\s+)?года",
     r"(?:на|в)\s+начал[еоа]\s+(?:нового\s+)?(?:учебного\s+)?года",
     r"с\s+начала\s+учебного\s+года",
     r"в\s+начале\s+каждого\s+учебного\s+года",
 )
 TERM_END_PATTERNS = (
+    r"^конец\s+(?:каждого\s+)?учебного\s+года",
     r"(?:на|в)\s+конц[еа]\s+(?:каждого\s+)?учебного\s+года",
     r"(?:к|до)\s+конц[ау]\s+(?:каждого\s+)?учебного\s+года",
 )
@@ -192,7 +196,10 @@ AFTER_SCHOOL_YEAR = (
     r"по\s+(?:окончании|завершении|итогам)\s+(?:каждого\s+)?учебного\s+года",
     r"после\s+(?:окончания|завершения)\s+учебного\s+года",
 )
-YEAR_END_PATTERNS = (r"(?:на|в|к)\s+конц[еау]\s+(?:каждого\s+)?(?:календарного\s+)?года",)
+YEAR_END_PATTERNS = (
+    r"(?:на|в|к)\s+конц[еау]\s+(?:каждого\s+)?(?:календарного\s+)?года",
+    r"(?:до\s+конца|^конец)\s+(?:каждого\s+)?(?:календарного\s+|текущего\s+)?года",
+)
 NEXT_YEAR = re.compile(r"следующ\w*\s+за\s+отчетн|следующего\s+(?:календарного\s+)?года|следующего\s+за\s+ним")
 # a remark in brackets beside a deadline: by a plan or schedule, or to be agreed
 REMARK = re.compile(r"\((?=[^()]*(?:план|график|согласовани|отдельн|календар))[^()]*\)", re.I)
@@ -898,6 +905,10 @@ def _parse(original: str, start: dt.date, end: dt.date, order_date: dt.date | No
             found = _checkpoints(*inner, every) if inner[0] <= inner[1] else []
             outside = [] if found else [window[1]]
             return result(CONTINUOUS, found, schedule=f"постоянно, контрольные точки {CHECKPOINTS[every]}")
+    if re.search(r"(?:до\s+конца|^конец)\s+(?:каждого\s+)?(?:календарного\s+|текущего\s+)?года", text):
+        # «до конца года»: 31 December, also in a plan of school years
+        found = _occurrences(12, 31, start, end) or _window_ends(start, end)
+        return result(ANNUAL, found, schedule="ежегодно, до конца календарного года")
     if annual or _has(text, YEAR_END_PATTERNS):
         return result(ANNUAL, _window_ends(start, end), schedule="ежегодно, в конце года")
     bare_year = re.search(rf"(?<!\d)({YEAR_RE})(?!\d)", text)

@@ -16,6 +16,7 @@ from typing import BinaryIO
 import docx
 from lxml import etree
 
+from roadmaps.importers.numbering import ListNumbers
 from roadmaps.importers.table import RawRow, RoadmapImportError, clean_cell
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -52,8 +53,9 @@ _SKIPPED = {
 _MAX_SPAN = 64
 
 
-def _text(element, *, boxes: bool = True) -> str:
-    """The visible text under `element`: paragraphs end a line, w:br/w:cr break one, w:tab is a tab."""
+def _text(element, *, boxes: bool = True, numbers: ListNumbers | None = None) -> str:
+    """The visible text under `element`: paragraphs end a line, w:br/w:cr break one, w:tab is a tab;
+    a paragraph of a Word list starts with the number Word shows (`numbers`)."""
     parts: list[str] = []
     skipping = 0
     for event, node in etree.iterwalk(element, events=("start", "end")):
@@ -64,7 +66,11 @@ def _text(element, *, boxes: bool = True) -> str:
         if skipping:
             continue
         if event == "start":
-            if tag == f"{W}t":
+            if tag == _P and numbers is not None:
+                label = numbers.label(node)
+                if label:
+                    parts.append(label + " ")
+            elif tag == f"{W}t":
                 parts.append(node.text or "")
             elif tag == f"{W}tab":
                 parts.append("\t")
@@ -107,7 +113,7 @@ def _vmerge(tc) -> str | None:
     return node.get(f"{W}val") or "continue"
 
 
-def table_rows(tbl, table_number: int) -> list[RawRow]:
+def table_rows(tbl, table_number: int, numbers: ListNumbers | None = None) -> list[RawRow]:
     """The rows of a w:tbl element, one text per grid column (a horizontally merged cell repeats its
     text; a vertically merged one repeats the text of the cell where the merge starts)."""
     if not isinstance(tbl, etree._Element):  # a python-docx Table
@@ -127,7 +133,7 @@ def table_rows(tbl, table_number: int) -> list[RawRow]:
             if _vmerge(tc) == "continue" and start < len(above):
                 text = above[start]
             else:
-                text = clean_cell(_text(tc))
+                text = clean_cell(_text(tc, numbers=numbers))
             cells.extend([text] * span)
             origin.extend([start] * span)
         above = cells
@@ -152,13 +158,14 @@ def _split(text: str) -> list[str]:
 class _Blocks:
     """Paragraph lines and tables in reading order."""
 
-    def __init__(self) -> None:
+    def __init__(self, numbers: ListNumbers | None = None) -> None:
         self.blocks: list[str | list[RawRow]] = []
         self.tables = 0
+        self.numbers = numbers  # Word's list numbers, counted in reading order
 
     def table(self, tbl) -> None:
         self.tables += 1
-        self.blocks.append(table_rows(tbl, self.tables))
+        self.blocks.append(table_rows(tbl, self.tables, self.numbers))
 
     def paragraph(self, p) -> None:
         # the text boxes anchored in a paragraph first (a «УТВЕРЖДЕНО» stamp or an «Приложение к
@@ -168,7 +175,7 @@ class _Blocks:
             if any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
                 continue
             self.body(box)
-        self.blocks.extend(_split(_text(p, boxes=False)))
+        self.blocks.extend(_split(_text(p, boxes=False, numbers=self.numbers)))
 
     def body(self, parent) -> None:
         for child in parent:
@@ -203,7 +210,7 @@ def docx_blocks(file: BinaryIO | str) -> list[str | list[RawRow]]:
         document = docx.Document(file)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise RoadmapImportError("Файл не читается как документ Word (.docx).") from exc
-    reader = _Blocks()
+    reader = _Blocks(ListNumbers(document))
     reader.blocks.extend(_first_page_header(document))
     reader.body(document.element.body)
     return reader.blocks

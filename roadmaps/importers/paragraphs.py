@@ -25,8 +25,26 @@ END = re.compile(r"_{3,}|^\s*(?:приложени|лист\s+ознакомле
 MIN_ACTIVITIES = 3
 
 
+SECTION_WORDS = re.compile(r"^\s*(?:раздел|этап|блок|направление|модуль)\b|^\s*[IVX]{1,4}\.\s", re.I)
+
+
 def _row(cells: list[str], where: str) -> RawRow:
     return RawRow(cells=cells, distinct=cells, merged_across=False, where=where, origin=list(range(len(cells))))
+
+
+def _section(text: str, where: str) -> RawRow:
+    text = text.strip().rstrip(".:")
+    return RawRow(
+        cells=[text] * len(HEADER), distinct=[text], merged_across=True, where=where, origin=[0] * len(HEADER)
+    )
+
+
+def _is_heading_line(line: str, following: str | None) -> bool:
+    """An unnumbered line between numbered paragraphs that titles the next ones («Организационный этап»)."""
+    line = line.strip()
+    if not line or len(line) > 150 or line.endswith((".", ",", ";")) or not line[:1].isupper():
+        return False
+    return following is not None and NUMBERED.match(following) is not None
 
 
 def _split(text: str) -> tuple[str, str, str]:
@@ -57,7 +75,12 @@ def paragraph_table(lines: list[str]) -> tuple[int, int, list[RawRow]] | None:
     start = next((i for i in range(heading + 1, len(lines)) if NUMBERED.match(lines[i])), None)
     if start is None:
         return None
-    items: list[tuple[str, str]] = []
+    above = lines[start - 1] if start - 1 > heading else ""
+    if (SECTION_WORDS.match(above) and len(above) <= 150) or (
+        _is_heading_line(above, lines[start]) and not re.search(r"\d|[«\"]", above) and not TITLE_WORDS.search(above)
+    ):
+        start -= 1  # «Раздел 1. …», «Организационный этап» above the first numbered paragraph
+    items: list[tuple[str | None, str]] = []  # (number, text); None for an unnumbered section title
     stop = len(lines)
     for index in range(start, len(lines)):
         line = lines[index].strip()
@@ -65,22 +88,32 @@ def paragraph_table(lines: list[str]) -> tuple[int, int, list[RawRow]] | None:
             continue
         m = NUMBERED.match(line)
         if m is None:
-            if END.search(line) or not items:
+            following = next((x for x in lines[index + 1 :] if x.strip()), None)
+            if END.search(line):
+                stop = index
+                break
+            if SECTION_WORDS.match(line) or _is_heading_line(line, following):
+                items.append((None, line))
+                continue
+            if not items or items[-1][0] is None:
                 stop = index
                 break
             number, text = items[-1]
             items[-1] = (number, f"{text} {line}")  # the paragraph goes on in the next line
             continue
         items.append((m.group("number"), m.group("text").strip()))
-    nested = any("." in number.strip(".") for number, _ in items)
+    nested = any("." in (number or "").strip(".") for number, _ in items)
     rows = [_row(list(HEADER), "абзацы, заголовок")]
     activities = 0
     for position, (number, text) in enumerate(items, start=1):
         where = f"абзац {position} списка мероприятий"
+        if number is None:
+            rows.append(_section(text, where))
+            continue
         top_level = "." not in number.strip(".")
         title, deadline, who = _split(text)
-        if nested and top_level and not deadline and not who:
-            rows.append(_row([number, text.rstrip("."), "", ""], where))  # a section
+        if (nested and top_level and not deadline and not who) or number.startswith(tuple("IVX")):
+            rows.append(_section(f"{number} {text}", where))
             continue
         rows.append(_row([number, title, deadline, who], where))
         activities += 1

@@ -748,7 +748,10 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
                             edges, header = fresh[2], header or fresh[3]
                 rest = page
                 for bbox, _grid in grids:
-                    rest = rest.outside_bbox(bbox)
+                    # a line just under (or over) a table may touch its border by a fraction of a
+                    # point (a section's title between two tables): it stays a paragraph
+                    x0, top, x1, bottom = bbox
+                    rest = rest.outside_bbox((x0, min(top + 2, bottom), x1, max(bottom - 2, top)))
                 lines = _side_by_side(rest.extract_text_lines())
                 read.append(_Page(page.page_number, float(page.width), float(page.height), lines, grids))
             running = _running_lines(read)
@@ -792,7 +795,7 @@ def pdf_blocks(file: BinaryIO | str | bytes) -> list[Block]:
             if position == 0:
                 _glue_page_break(blocks, rows, words)
             blocks.append(rows)
-    if not any(isinstance(b, list) for b in blocks):
+    if not any(isinstance(b, list) for b in blocks) and not _paragraph_roadmap(blocks):
         raise RoadmapImportError(
             "В PDF не найдено ни одной таблицы: дорожная карта читается из таблицы мероприятий. Загрузите "
             "исходный документ Word или Excel."
@@ -804,6 +807,12 @@ def _starts_anew(text: str) -> bool:
     """A cell text that begins a text of its own rather than going on with one cut by the page."""
     first = text.lstrip()[:1]
     return first.isupper() or first.isdigit() or first in '«"(№'
+
+
+def _paragraph_roadmap(blocks: list[Block]) -> bool:
+    from roadmaps.importers.paragraphs import paragraph_table
+
+    return paragraph_table([b for b in blocks if isinstance(b, str)]) is not None
 
 
 def _norm(row: RawRow) -> str:

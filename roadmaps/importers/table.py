@@ -23,7 +23,20 @@ COLUMN_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("number", (r"^№", r"^n\b", r"^no\.?$", r"п/п", r"^номер", r"^#", r"^пункт")),
     ("note", (r"^примечани", r"^комментари", r"^отметка")),
     ("indicator", (r"показател", r"индикатор", r"целев\w* значени", r"значени\w* показател")),
-    ("deadline", (r"срок", r"^дата", r"период\w* (?:исполнения|проведения|реализации)", r"^когда", r"^время")),
+    (
+        "deadline",
+        (
+            r"срок",
+            r"^дата",
+            r"(?:планируем|предполагаем|ориентировочн)\w* дат",
+            r"период\w* (?:исполнения|проведения|реализации|выполнения)",
+            r"^период\w*$",
+            r"^месяц",
+            r"^когда",
+            r"^время",
+            r"^график",
+        ),
+    ),
     ("responsible", (r"ответствен", r"исполнител", r"^кто ")),
     ("participants", (r"участник", r"целев\w* (?:группа|аудитори)", r"для кого")),
     (
@@ -432,7 +445,11 @@ def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, 
                     setattr(previous, attr, _join(getattr(previous, attr), value))
             continue
         section: tuple[str, str] | None = None
-        if len(set(values)) == 1 and (
+        spread = _spread_across(row, mapping)
+        if spread and (not number or SECTION_NUMBER_ONLY.match(number)):
+            # «I.» | one title repeated in every other column: a row merged across, as a PDF gives it
+            section = (number, spread) if number else split_section(spread)
+        elif len(set(values)) == 1 and (
             row.merged_across or (len(values) == 1 and SECTION_NUMBER.match(values[0]) and not details)
         ):
             # one text across the row: a section, unless it is a numbered activity like «1.2. …»
@@ -492,6 +509,16 @@ def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, 
     return ParsedTable(
         columns=columns, mapping=mapping, sections=sections, warnings=warnings, caption=[c for c in caption if c]
     )
+
+
+def _spread_across(row: RawRow, mapping: dict[str, int]) -> str:
+    """The one text that fills the activity column and at least two more columns (the number aside), or ""."""
+    number_at = mapping.get("number")
+    texts = [c for i, c in enumerate(row.cells) if c and i != number_at]
+    title_at = mapping.get("title")
+    if len(texts) < 3 or len(set(texts)) != 1 or title_at is None or title_at >= len(row.cells):
+        return ""
+    return texts[0] if row.cells[title_at] == texts[0] else ""
 
 
 def _activity(row: RawRow, number: str, title: str, cell) -> ParsedActivity:

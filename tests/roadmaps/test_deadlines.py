@@ -259,3 +259,47 @@ def test_a_day_of_the_month_after_the_reporting_year():
 def test_school_holidays(text, months):
     parsed = parse_deadline(text, dt.date(2023, 9, 1), dt.date(2025, 8, 31))
     assert not parsed.flagged and [d.strftime("%Y-%m") for d in parsed.dates] == months
+
+
+SCHOOL_2021 = (D(2021, 9, 1), D(2022, 8, 31))
+YEARS_2023_25 = (D(2023, 1, 1), D(2025, 12, 31))
+
+
+@pytest.mark.parametrize(
+    "text, period, months, flagged",
+    [
+        # every N months, counted from the period's start
+        ("раз в 3 месяца", SCHOOL_2021, ["2021-11", "2022-02", "2022-05", "2022-08"], False),
+        (
+            "1 раз в три месяца",
+            YEARS_2023_25,
+            [f"{y}-{m:02d}" for y in (2023, 2024, 2025) for m in (3, 6, 9, 12)],
+            False,
+        ),
+        ("каждые 6 месяцев", SCHOOL_2021, ["2022-02", "2022-08"], False),
+        ("один раз в полгода", SCHOOL_2021, ["2021-12", "2022-05"], False),
+        # halves written in words, as «I/II полугодие»
+        ("2-я половина учебного года", SCHOOL_2021, ["2022-05"], False),
+        ("1-я половина учебного года", SCHOOL_2021, ["2021-12"], False),
+        ("2-я половина учебного года", YEARS_2023_25, ["2023-05", "2024-05", "2025-05"], False),
+        ("вторая половина 2024 года", YEARS_2023_25, ["2024-12"], False),
+        # the end of the programme is the end of the period
+        ("по окончании программы", SCHOOL_2021, ["2022-08"], False),
+        ("по итогам реализации программы", YEARS_2023_25, ["2025-12"], False),
+        ("в конце периода реализации", YEARS_2023_25, ["2025-12"], False),
+        # «не реже» is the duty, «по мере необходимости» beside it does not undo it
+        ("по мере необходимости, но не реже 1 раза в год", YEARS_2023_25, ["2023-12", "2024-12", "2025-12"], False),
+        ("до конца года", SCHOOL_2021, ["2021-12"], False),
+        ("начало учебного года", SCHOOL_2021, ["2021-09"], False),
+        ("конец учебного года", SCHOOL_2021, ["2022-05"], False),
+        # no reporting period named: no month can be given, a person is asked
+        ("до 20 числа месяца, следующего за отчетным периодом", YEARS_2023_25, [], True),
+    ],
+)
+def test_round_two_deadline_forms(text, period, months, flagged):
+    parsed = parse_deadline(text, *period)
+    assert [d.strftime("%Y-%m") for d in parsed.dates] == months
+    assert bool(parsed.flagged) == flagged
+    assert all(period[0] <= d <= period[1] for d in parsed.dates)
+    if flagged:
+        assert "Отчетный период" in parsed.flagged
