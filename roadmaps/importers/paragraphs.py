@@ -16,9 +16,10 @@ from roadmaps.importers.meta import TITLE_WORDS
 from roadmaps.importers.table import RawRow, deadline_in_text
 
 HEADER = ["№ п/п", "Мероприятие", "Срок", "Ответственный"]
-NUMBERED = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,3})*\.?|[IVX]{1,4}\.)\s+(?P<text>\S.*)$")
+NUMBERED = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,3})*[.)]?|[IVX]{1,4}\.)\s+(?P<text>\S.*)$")
 RESPONSIBLE = re.compile(
-    r"[,;]?\s*(?:ответственн\w*|исполнител\w*)(?:\s+за\s+исполнение)?\s*[:–—-]\s*(?P<who>[^:]+?)\s*\.?\s*$", re.I
+    r"[,;]?\s*\(?(?:ответственн\w*|отв\.|исполнител\w*)(?:\s+за\s+исполнение)?\s*[:–—-]\s*(?P<who>[^:]+?)\s*\)?\s*[.;]?\s*$",
+    re.I,
 )
 # where the list ends: a signature line, a blank to sign, an appendix or a list of another kind
 END = re.compile(r"_{3,}|^\s*(?:приложени|лист\s+ознакомлени|согласован|с\s+приказом\s+ознакомлен)", re.I)

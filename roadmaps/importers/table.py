@@ -448,7 +448,8 @@ def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, 
         spread = _spread_across(row, mapping)
         if spread and (not number or SECTION_NUMBER_ONLY.match(number)):
             # «I.» | one title repeated in every other column: a row merged across, as a PDF gives it
-            section = (number, spread) if number else split_section(spread)
+            own = split_section(spread)
+            section = own if own[0] or not number else (number, spread)
         elif len(set(values)) == 1 and (
             row.merged_across or (len(values) == 1 and SECTION_NUMBER.match(values[0]) and not details)
         ):
