@@ -45,7 +45,9 @@ def _is_roadmap_header(header: Header | None) -> bool:
     if header is None:
         return False
     roles = set(header.mapping)
-    return "title" in roles and len(roles & {"deadline", "responsible", "result", "number", "indicator"}) >= 2
+    return "title" in roles and (
+        len(roles & {"deadline", "responsible", "result", "number", "indicator"}) >= 2 or roles == {"title", "deadline"}
+    )
 
 
 def _width(rows: list[RawRow]) -> int:

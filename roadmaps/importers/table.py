@@ -279,8 +279,8 @@ def find_header(rows: list[RawRow], scan: int = HEADER_SCAN_ROWS) -> Header | No
                 # more roles, or the same roles placed better («Сроки» over «начало | окончание»)
                 if len(two_mapping) > len(mapping) or (len(two_mapping) == len(mapping) and two_mapping != mapping):
                     labels, mapping, height = two, two_mapping, 2
-        if "title" not in mapping or len(mapping) < 3:
-            continue
+        if "title" not in mapping or (len(mapping) < 3 and set(mapping) != {"title", "deadline"}):
+            continue  # «Тема | Сроки» alone (a teacher's plan) is a roadmap too; other pairs are not
         header = Header(index, height, mapping, labels)
         if best is None or header.score > best.score:
             best = header
