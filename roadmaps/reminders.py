@@ -38,7 +38,7 @@ RECORD_FIELDS = (
     "status",
     "organization__short_name",
     "organization__is_active",
-    "due__date",
+    "due_on",
     "activity__number",
     "activity__title",
     "activity__roadmap__title",
@@ -66,7 +66,7 @@ RECORD_COLUMNS = (
     "pk",
     "organization_id",
     "municipality_id",
-    "due__date",
+    "due_on",
     "activity__number",
     "activity__title",
     "activity__roadmap__title",
@@ -103,8 +103,11 @@ def _shared_records(ctx: SweepContext) -> list[DueRecord]:
         ahead = sorted({ctx.today, *(ctx.today + dt.timedelta(days=d) for d in ctx.rules.days_before_list)})
         rows = (
             open_records(ctx)
-            .filter(Q(due__date__in=ahead) | Q(due__date__lt=ctx.today))
-            .order_by("due__date", "pk")
+            # the record's own copy of its date (ExecutionRecord.due_on, index (municipality, due_on)):
+            # joined to every due date of the municipality's 7,000 open records it took 33 of the
+            # 70 ms of SQL behind tomorrow's preview
+            .filter(Q(due_on__in=ahead) | Q(due_on__lt=ctx.today))
+            .order_by("due_on", "pk")
             .values_list(*RECORD_COLUMNS)
         )
         return [DueRecord(*row) for row in rows]
