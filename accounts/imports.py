@@ -322,6 +322,47 @@ def sheet_extent(content: bytes, sheet_name: str) -> tuple[int, int] | None:
     return last_row, last_col
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_HIDDEN_ATTR = re.compile(rb'\bhidden="(?:1|true)"')
+_ZERO_SIZE = re.compile(rb'\b(?:ht|width)="0(?:\.0*)?"')
+_NUMBER_ATTR = re.compile(rb'\b(r|min|max)="(\d+)"')
+
+
+def hidden_rows_and_columns(content: bytes, sheet_name: str) -> tuple[set[int], set[int]]:
+    """(Excel numbers of the hidden rows, indexes from 0 of the hidden columns) of an .xlsx sheet:
+    hidden by hand, by a filter or a collapsed group, or of zero height or width."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            part = _sheet_part(archive, sheet_name)
+            xml = archive.read(part) if part else b""
+    except Exception:  # noqa: BLE001 - a broken book: the reader says so in its own words
+        return set(), set()
+    if b"hidden=" not in xml and b'ht="0' not in xml and b'width="0' not in xml:
+        return set(), set()
+    rows: set[int] = set()
+    for match in _ROW_TAG.finditer(xml):
+        attrs = match.group(1)
+        if _HIDDEN_ATTR.search(attrs) or _ZERO_SIZE.search(attrs):
+            numbers = dict(_NUMBER_ATTR.findall(attrs))
+            if b"r" in numbers:
+                rows.add(int(numbers[b"r"]))
+    columns: set[int] = set()
+    for match in _COL_TAG.finditer(xml):
+        attrs = match.group(1)
+        if _HIDDEN_ATTR.search(attrs) or _ZERO_SIZE.search(attrs):
+            numbers = dict(_NUMBER_ATTR.findall(attrs))
+            first, last = int(numbers.get(b"min", 0)), int(numbers.get(b"max", 0))
+            columns.update(range(max(first, 1) - 1, min(last, 1000)))  # a range «to XFD» is the rest of the sheet
+    return rows, columns
+
+
+HIDDEN_ROW_MESSAGE = (
+    "строка скрыта в Excel, но в ней есть данные: покажите скрытые строки (или снимите фильтр), удалите ненужные "
+    "и загрузите файл снова — скрытое не загружается молча."
+)
+
+
 def check_sheet_extent(content: bytes, sheet_name: str, *, rows_allowed: int | None = None) -> None:
     """ImportRejected naming the far cell, when the filled cells of a sheet reach past the row limit
     or span more cells than any table we import (checked from the XML, before the sheet is read)."""
@@ -485,6 +526,25 @@ def read_workbook(
     ]
     if errors:
         raise ImportRejected(errors)
+    # rows and columns hidden in Excel (by hand or by a filter): the person did not see what would be loaded
+    hidden_rows, hidden_columns = hidden_rows_and_columns(content, chosen.name)
+    hidden = [
+        Problem(HIDDEN_ROW_MESSAGE, row=chosen.first_data_row + index)
+        for index, values in enumerate(chosen.rows)
+        if chosen.first_data_row + index in hidden_rows and any(v is not None for v in values)
+    ]
+    hidden += [
+        Problem(
+            f"столбец {column_letter(col)} скрыт в Excel, но в нём есть данные: покажите его, проверьте и загрузите "
+            "файл снова — скрытое не загружается молча.",
+            row=chosen.header_row,
+            column=chosen.headers[col] or None,
+        )
+        for col in sorted(hidden_columns)
+        if col < len(chosen.headers) and any(r[col] is not None for r in chosen.rows)
+    ]
+    if hidden:
+        raise ImportRejected(hidden)
     # the header row again inside the data (two lists pasted one under the other, a header repeated
     # for printing): read as a person named «Фамилия Имя Отчество» unless stopped here
     repeats = _repeated_headers(chosen)

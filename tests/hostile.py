@@ -777,6 +777,14 @@ def sheet_structure_cases(headers: list, good: list[list], make_row, kind: str) 
         sheet.row_dimensions[3].hidden = True
         sheet.column_dimensions["F"].hidden = True
 
+    def filter_out_row(workbook):
+        sheet = workbook.active
+        sheet.auto_filter.ref = sheet.dimensions
+        sheet.row_dimensions[2].hidden = True
+
+    def hide_empty_column(workbook):
+        workbook.active.column_dimensions["Z"].hidden = True
+
     return [
         Hostile(
             "header-repeated-mid-file", "data.xlsx", lambda: xlsx(headers, [first_data, headers, good[1]]), "заголов", 3
@@ -792,7 +800,18 @@ def sheet_structure_cases(headers: list, good: list[list], make_row, kind: str) 
         Hostile("mac-1904-dates", "data.xlsx", extra_book(mac_epoch), may_pass=True),
         Hostile("two-level-header", "data.xlsx", lambda: two_level_header(headers, good), None, 1),
         Hostile("protected-sheet", "data.xlsx", extra_book(protect), may_pass=True),
-        Hostile("hidden-row-and-column", "data.xlsx", extra_book(hide_row_and_column), may_pass=True),
+        Hostile("hidden-row-and-column", "data.xlsx", extra_book(hide_row_and_column), "скрыт", 3),
+        Hostile("filtered-out-row", "data.xlsx", extra_book(filter_out_row), "скрыт", 2),
+        Hostile(
+            "zero-height-row",
+            "data.xlsx",
+            lambda: _rezip(
+                xlsx(headers, good), lambda n, d: d.replace(b'<row r="3"', b'<row r="3" ht="0" customHeight="1"')
+            ),
+            "скрыт",
+            3,
+        ),
+        Hostile("hidden-empty-column", "data.xlsx", extra_book(hide_empty_column), may_pass=True),
         Hostile(
             "formula-with-cached-value",
             "data.xlsx",
@@ -1069,6 +1088,14 @@ def roadmap_more_cases() -> list[Hostile]:
         Hostile("zip-encrypted-parts-docx", "roadmap.docx", lambda: zip_flags(docx_bytes(), flag=1), "паролем"),
         Hostile("zip-encrypted-parts-xlsx", "roadmap.xlsx", lambda: zip_flags(book(), flag=1), "паролем"),
         Hostile("zip-deflate64-parts-docx", "roadmap.docx", lambda: zip_flags(docx_bytes(), method=9), None),
+        Hostile(
+            "hidden-activity-row",
+            "roadmap.xlsx",
+            lambda: roadmap_xlsx(
+                ROADMAP_ROWS[1:], extra=lambda wb: setattr(wb.active.row_dimensions[3], "hidden", True)
+            ),
+            "скрыт",
+        ),
         Hostile("truncated-docx", "roadmap.docx", lambda: truncated_half(docx_bytes()), "повреждён"),
         Hostile("truncated-xlsx", "roadmap.xlsx", lambda: truncated_half(book()), "повреждён"),
         Hostile("truncated-ods", "roadmap.ods", lambda: truncated_half(fixture("roadmap.ods")()), "повреждён"),

@@ -80,7 +80,7 @@ def sheet_rows(values: list[list], merges, title: str) -> list[RawRow]:
 def xlsx_blocks(file: BinaryIO | str) -> list[str | list[RawRow]]:
     from python_calamine import CalamineWorkbook
 
-    from accounts.imports import ImportRejected, check_sheet_extent, max_rows
+    from accounts.imports import ImportRejected, check_sheet_extent, hidden_rows_and_columns, max_rows
 
     content = _bytes(file)
     try:
@@ -109,6 +109,18 @@ def xlsx_blocks(file: BinaryIO | str) -> list[str | list[RawRow]]:
         header = find_header(rows, SHEET_SCAN_ROWS)
         if header is None:
             continue
+        hidden_rows, _ = hidden_rows_and_columns(content, meta.name)
+        hidden = [
+            index + 1
+            for index, row in enumerate(rows)
+            if index >= header.index and index + 1 in hidden_rows and any(row.cells)
+        ]
+        if hidden:
+            shown = ", ".join(str(n) for n in hidden[:10]) + (f" и ещё {len(hidden) - 10}" if len(hidden) > 10 else "")
+            raise RoadmapImportError(
+                f"Лист «{meta.name}»: строки {shown} скрыты в Excel, но в них есть мероприятия. Покажите скрытые "
+                "строки (или снимите фильтр), удалите ненужные и загрузите файл снова — скрытое не загружается молча."
+            )
         above = [" ".join(" ".join(dict.fromkeys(c for c in row.cells if c)).split()) for row in rows[: header.index]]
         return [line for line in above if line] + [rows[header.index :]]
     raise RoadmapImportError(
