@@ -78,11 +78,19 @@ def sheet_rows(values: list[list], merges, title: str) -> list[RawRow]:
 
 
 def xlsx_blocks(file: BinaryIO | str) -> list[str | list[RawRow]]:
+    from accounts.imports import release_sheet_xml
+
+    try:
+        return _xlsx_blocks(_bytes(file))
+    finally:
+        release_sheet_xml()
+
+
+def _xlsx_blocks(content: bytes) -> list[str | list[RawRow]]:
     from python_calamine import CalamineWorkbook
 
     from accounts.imports import ImportRejected, check_sheet_extent, hidden_rows_and_columns, max_rows
 
-    content = _bytes(file)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheets = list(workbook.sheets_metadata)
