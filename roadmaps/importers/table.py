@@ -446,7 +446,12 @@ def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, 
             continue
         section: tuple[str, str] | None = None
         spread = _spread_across(row, mapping)
-        if spread and (not number or SECTION_NUMBER_ONLY.match(number)):
+        rest = {c for i, c in enumerate(row.cells) if c and i != mapping.get("number")}
+        if number and len(rest) <= 1 and not ACTIVITY_NUMBER.match(number) and SECTION_NUMBER.match(number):
+            # «2. Реализация» | «программ наставничества»: a section's title spilt over the number
+            # column (a table without ruling read from a PDF)
+            section = split_section(_join_words(number, title))
+        elif spread and (not number or SECTION_NUMBER_ONLY.match(number)):
             # «I.» | one title repeated in every other column: a row merged across, as a PDF gives it
             own = split_section(spread)
             section = own if own[0] or not number else (number, spread)
@@ -510,6 +515,10 @@ def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, 
     return ParsedTable(
         columns=columns, mapping=mapping, sections=sections, warnings=warnings, caption=[c for c in caption if c]
     )
+
+
+def _join_words(first: str, second: str) -> str:
+    return " ".join(" ".join(x.split()) for x in (first, second) if x)
 
 
 def _spread_across(row: RawRow, mapping: dict[str, int]) -> str:
