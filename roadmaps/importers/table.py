@@ -447,7 +447,16 @@ def parse_rows(rows: list[RawRow], *, column_map: dict[str, int] | None = None, 
         section: tuple[str, str] | None = None
         spread = _spread_across(row, mapping)
         rest = {c for i, c in enumerate(row.cells) if c and i != mapping.get("number")}
-        if number and len(rest) <= 1 and not ACTIVITY_NUMBER.match(number) and SECTION_NUMBER.match(number):
+        spilt = (
+            number
+            and title
+            and not row.merged_across
+            and title not in number
+            and len(rest) <= 1
+            and not ACTIVITY_NUMBER.match(number)
+            and SECTION_NUMBER.match(number)
+        )
+        if spilt:
             # «2. Реализация» | «программ наставничества»: a section's title spilt over the number
             # column (a table without ruling read from a PDF)
             section = split_section(_join_words(number, title))
