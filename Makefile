@@ -27,7 +27,7 @@ run: setup db demo
 ## (pytest-xdist, one process per core; PYTEST_WORKERS=0 runs it in one process)
 PYTEST_WORKERS ?= auto
 test: setup browser
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(if $(filter 0,$(PYTEST_WORKERS)),,--dist worksteal) $(PYTEST_ARGS)
 
 setup: system-deps deps assets messages
 

@@ -462,6 +462,14 @@ def pytest_collection_modifyitems(config, items):
             if "django_db_serialized_rollback" not in item.fixturenames:
                 item.fixturenames.insert(0, "django_db_serialized_rollback")
 
+    # the heaviest tests first (slow(seconds=N)), the rest in file order: under pytest-xdist the
+    # workers then finish together instead of one starting a 200-second test when the other is done
+    def cost(item) -> int:
+        marker = item.get_closest_marker("slow")
+        return int(marker.kwargs.get("seconds", 10)) if marker else 0
+
+    items.sort(key=cost, reverse=True)
+
 
 @pytest.fixture(scope="session")
 def _serialized_contents(django_db_setup, django_db_blocker):

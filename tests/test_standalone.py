@@ -94,8 +94,10 @@ def test_copy_alone_in_an_empty_folder_runs_demo_and_roadmap_tests(tmp_path):
         "pytest",
         "tests/roadmaps",
         "-q",
+        # the slow ones convert the same corpus files to .doc/.pdf/.rtf/.odt through LibreOffice
+        # (minutes); the files they read are the ones the others read, and the main run runs them
         "-m",
-        "not browser",
+        "not browser and not slow",
         "-p",
         "no:cacheprovider",
         "-rs",
