@@ -469,6 +469,17 @@ def pytest_collection_modifyitems(config, items):
         return int(marker.kwargs.get("seconds", 10)) if marker else 0
 
     items.sort(key=cost, reverse=True)
+    if os.environ.get("NASTAVNIK_TESTS_WITH_DB_ONLY") == "1":
+        # .ci/run's second pass, on PostgreSQL and Redis: a test that touches no database (the
+        # document readers, the deadline parser, settings and architecture checks) would only
+        # repeat pass 1 exactly
+        database = {"db", "transactional_db", "live_server", "django_db_setup"}
+        keep = [i for i in items if i.get_closest_marker("django_db") or database & set(i.fixturenames)]
+        kept = set(keep)
+        dropped = [i for i in items if i not in kept]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
 
 
 @pytest.fixture(scope="session")
