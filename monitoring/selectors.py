@@ -62,8 +62,8 @@ def with_rates(qs: QuerySet[Campaign]) -> QuerySet[Campaign]:
 
 def campaign_list(user, *, limit: int = 200) -> list[Campaign]:
     """The newest `limit` campaigns the user may read, with their rates: their ids first, then the
-    rates of those only (counted over the whole visible set, PostgreSQL joined every assignment of
-    the region to the region's campaigns before keeping one municipality's six)."""
+    rates of those campaigns only. Counted over the visible set at once, PostgreSQL joined every
+    assignment of the region to the region's campaigns before keeping one municipality's six."""
     ids = list(campaigns_visible(user).order_by("-deadline", "-pk").values_list("pk", flat=True)[:limit])
     return list(
         with_rates(Campaign.objects.filter(pk__in=ids)).select_related("municipality").order_by("-deadline", "-pk")
