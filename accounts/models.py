@@ -22,7 +22,41 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"«{value}» — неизвестный часовой пояс (пример: Asia/Krasnoyarsk).") from None
 
 
-class Region(models.Model):
+class NameCases:
+    """A place whose name documents need in other cases («отчёт … города Норильска», «в Красноярском
+    крае»): its fields name_genitive and name_prepositional are filled once from the rules of
+    accounts/morphology.py and corrected by hand in the admin; a typed form is never overwritten."""
+
+    name: str
+    name_genitive: str
+    name_prepositional: str
+
+    def save(self, *args, **kwargs):
+        from accounts.morphology import inflect_name
+
+        if self.name and not self.name_genitive:
+            self.name_genitive = inflect_name(self.name, "genitive")
+        if self.name and not self.name_prepositional:
+            self.name_prepositional = inflect_name(self.name, "prepositional")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_genitive", "name_prepositional"}
+        super().save(*args, **kwargs)  # type: ignore[misc]
+
+    @property
+    def genitive(self) -> str:
+        """«города Норильска» (rows saved before the fields existed get the default on the fly)."""
+        from accounts.morphology import inflect_name
+
+        return self.name_genitive or inflect_name(self.name, "genitive")
+
+    @property
+    def prepositional(self) -> str:
+        from accounts.morphology import inflect_name
+
+        return self.name_prepositional or inflect_name(self.name, "prepositional")
+
+
+class Region(NameCases, models.Model):
     name = models.CharField("название", max_length=200, unique=True)
     code = models.CharField("код субъекта", max_length=10, blank=True)
     authority_name = models.CharField(
@@ -54,35 +88,6 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        _fill_cases(self, kwargs)
-        super().save(*args, **kwargs)
-
-    @property
-    def genitive(self) -> str:
-        """«Красноярского края» (rows saved before the field existed get the default on the fly)."""
-        from accounts.morphology import inflect_name
-
-        return self.name_genitive or inflect_name(self.name, "genitive")
-
-    @property
-    def prepositional(self) -> str:
-        from accounts.morphology import inflect_name
-
-        return self.name_prepositional or inflect_name(self.name, "prepositional")
-
-
-def _fill_cases(place, kwargs: dict) -> None:
-    """A typed case form is never overwritten; an empty one gets the rule-based default."""
-    from accounts.morphology import inflect_name
-
-    if place.name and not place.name_genitive:
-        place.name_genitive = inflect_name(place.name, "genitive")
-    if place.name and not place.name_prepositional:
-        place.name_prepositional = inflect_name(place.name, "prepositional")
-    if kwargs.get("update_fields") is not None:
-        kwargs["update_fields"] = {*kwargs["update_fields"], "name_genitive", "name_prepositional"}
-
 
 class Checkpoints(models.TextChoices):
     """How often continuous roadmap work («постоянно», «в течение года») is checked; the words of
@@ -93,7 +98,7 @@ class Checkpoints(models.TextChoices):
     QUARTER = "quarter", "В конце каждого квартала"
 
 
-class Municipality(models.Model):
+class Municipality(NameCases, models.Model):
     region = models.ForeignKey(Region, verbose_name="регион", on_delete=models.PROTECT, related_name="municipalities")
     name = models.CharField("название", max_length=200)
     short_name = models.CharField("краткое название", max_length=100, blank=True)
@@ -136,26 +141,9 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        _fill_cases(self, kwargs)
-        super().save(*args, **kwargs)
-
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
-
-    @property
-    def genitive(self) -> str:
-        """«города Норильска» (rows saved before the field existed get the default on the fly)."""
-        from accounts.morphology import inflect_name
-
-        return self.name_genitive or inflect_name(self.name, "genitive")
-
-    @property
-    def prepositional(self) -> str:
-        from accounts.morphology import inflect_name
-
-        return self.name_prepositional or inflect_name(self.name, "prepositional")
 
     def today(self, now: dt.datetime | None = None) -> dt.date:
         """Today in this municipality: the one notion of «today» for deadlines, reports and

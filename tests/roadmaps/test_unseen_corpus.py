@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from roadmaps.importers import read_roadmap
-from tests.roadmaps.test_public_corpus import FLAG, months, quarters
+from tests.roadmaps.test_public_corpus import FLAG, _due, _order, _period, months, quarters
 
 UNSEEN = Path(__file__).resolve().parents[2] / "roadmaps" / "fixtures" / "unseen"
 NONE = ""  # a deadline read rightly as giving no date by itself («по мере необходимости»)
@@ -346,25 +346,6 @@ def norm_number(number: str) -> str:
     """«Раздел 1.», «1.1.», «I.» → «1», «1.1», «I»: how a person compares numbers."""
     text = re.sub(r"^\s*(?:раздел|этап|блок)\s+", "", number or "", flags=re.I)
     return text.strip().strip(".").strip().upper()
-
-
-def _period(document) -> tuple[str, str] | None:
-    if document.needs_period:
-        return None
-    return document.period_start.isoformat(), document.period_end.isoformat()
-
-
-def _order(document) -> tuple[str, str | None] | None:
-    if not document.order_number and not document.order_date:
-        return None
-    return document.order_number, document.order_date.isoformat() if document.order_date else None
-
-
-def _due(document, text: str) -> str:
-    parsed = document.deadline(text)
-    if parsed.flagged:
-        return FLAG
-    return " ".join(d.strftime("%Y-%m") for d in parsed.dates)
 
 
 def _starts(text: str, start: str) -> bool:
