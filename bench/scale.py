@@ -940,6 +940,7 @@ class Generator:
             programs.append(
                 Program(
                     pair=pair,
+                    municipality_id=pair.organization.municipality_id,  # bulk_create skips save()
                     title=f"Программа наставничества: {pair.form.name}",
                     source=ProgramSource.BLANK,
                     goals="Адаптация в профессии, освоение методики преподавания предмета.",
@@ -1475,6 +1476,7 @@ class Generator:
         practices = [
             Practice(
                 organization=o,
+                municipality_id=o.municipality_id,  # bulk_create skips save()
                 title=f"Практика наставничества «{self.rng.choice(MEETING_TOPICS)}»",
                 authors=" ".join(self.names.person(set())),
                 description="Описание практики наставничества.",

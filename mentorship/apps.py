@@ -9,6 +9,14 @@ class MentorshipConfig(AppConfig):
         from mentorship import reminders
 
         reminders.register()  # the reminder kinds about this app's data (accounts.reminders)
+        from django.db.models.signals import post_save
+
+        from accounts.models import Organization
+        from mentorship.models import Pair, carry_after_save
+
+        # programs and practices keep their organization's municipality (mentorship.models)
+        post_save.connect(carry_after_save, sender=Organization, dispatch_uid="mentorship-carry-Organization")
+        post_save.connect(carry_after_save, sender=Pair, dispatch_uid="mentorship-carry-Pair")
         from accounts.imports import register_purge
         from accounts.models import Role
         from mentorship.exchange import purge_refused_files

@@ -23,6 +23,43 @@ from accounts.uploads import validate_document, validate_spreadsheet
 from accounts.validators import validate_phone
 
 
+def _municipality_of(row: models.Model) -> int:
+    """The municipality of `row`'s organization (a pair, a practice), from the loaded objects when
+    they are at hand, otherwise by one query."""
+    organization_id = row.organization_id  # type: ignore[attr-defined]
+    cached = row._state.fields_cache.get("organization")
+    if cached is not None and cached.pk == organization_id:
+        return cached.municipality_id
+    return Organization.objects.values_list("municipality_id", flat=True).get(pk=organization_id)
+
+
+def carry_municipality(*, organization_ids: list[int] | None = None, pair_ids: list[int] | None = None) -> None:
+    """Give the programs and practices of these organizations (or of these pairs) their
+    organization's municipality again, after an organization moved to another municipality or a
+    pair to another organization; rows already right are not touched."""
+    here = Organization.objects.filter(pk=models.OuterRef("organization_id")).values("municipality_id")[:1]
+    of_pair = Organization.objects.filter(mentorship_pairs=models.OuterRef("pair_id")).values("municipality_id")[:1]
+    programs = Program.objects.all()
+    if organization_ids is not None:
+        programs = programs.filter(pair__organization_id__in=organization_ids)
+        practices = Practice.objects.filter(organization_id__in=organization_ids)
+        practices.exclude(municipality_id=models.Subquery(here)).update(municipality_id=models.Subquery(here))
+    if pair_ids is not None:
+        programs = programs.filter(pair_id__in=pair_ids)
+    programs.exclude(municipality_id=models.Subquery(of_pair)).update(municipality_id=models.Subquery(of_pair))
+
+
+def carry_after_save(sender, instance, created: bool, update_fields=None, raw: bool = False, **kwargs) -> None:
+    """post_save of Organization and Pair (connected in MentorshipConfig.ready): a saved
+    organization or pair may have moved, so its programs and practices follow it."""
+    if created or raw or (update_fields is not None and {"organization", "municipality"}.isdisjoint(update_fields)):
+        return
+    if isinstance(instance, Organization):
+        carry_municipality(organization_ids=[instance.pk])
+    else:
+        carry_municipality(pair_ids=[instance.pk])
+
+
 # Reference lists (editable in the admin, seeded by a data migration) -----------------------------
 class ReferenceItem(models.Model):
     name = models.CharField("название", max_length=200, unique=True)
@@ -516,6 +553,17 @@ class Program(models.Model):
         help_text="Программу смогут взять за основу другие организации муниципалитета.",
     )
     published_on = models.DateField("опубликована", null=True, blank=True)
+    # the pair's municipality, kept on the program (save() fills it; a pair or an organization that
+    # moves carries its programs along: carry_municipality): a municipality's bank of programs then
+    # reads its own published programs through (municipality, published_on), instead of walking the
+    # region's in date order and dropping every other municipality's until a page is full
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципалитет",
+        on_delete=models.CASCADE,
+        related_name="mentorship_programs",
+        editable=False,
+    )
     created_at = models.DateTimeField("создана", auto_now_add=True)
     updated_at = models.DateTimeField("изменена", auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -525,15 +573,31 @@ class Program(models.Model):
         verbose_name_plural = "персонализированные программы"
         ordering = ["-created_at", "-pk"]
         # the bank of programs lists the published ones newest first, 25 a page: read in this
-        # order, a page stops after its rows instead of sorting every published program of the region
+        # order, a page stops after its rows instead of sorting every published program in scope
         indexes = [
             models.Index(
                 fields=["-published_on", "title"], name="program_published_idx", condition=models.Q(is_published=True)
-            )
+            ),
+            models.Index(
+                fields=["municipality", "-published_on", "title"],
+                name="program_bank_idx",
+                condition=models.Q(is_published=True),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pair_id is not None and (self.municipality_id is None or self._state.adding):
+            pair = self._state.fields_cache.get("pair")
+            if pair is not None and pair.pk == self.pair_id:
+                self.municipality_id = _municipality_of(pair)
+            else:
+                self.municipality_id = Organization.objects.values_list("municipality_id", flat=True).get(
+                    mentorship_pairs=self.pair_id
+                )
+        super().save(*args, **kwargs)
 
 
 class PlanItem(models.Model):
@@ -704,6 +768,18 @@ class Practice(models.Model):
     status = models.CharField("статус", max_length=20, choices=PracticeStatus.choices, default=PracticeStatus.DRAFT)
     is_published = models.BooleanField("опубликована", default=False)
     published_on = models.DateField("дата публикации", null=True, blank=True)
+    # the organization's municipality, kept on the practice (save() fills it from the organization,
+    # carry_municipality follows an organization that moves): «a school's own practices and all
+    # published in the municipality» is then one table's two indexed columns, not an OR across a
+    # join that reads every organization of the region
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципалитет",
+        on_delete=models.CASCADE,
+        related_name="mentorship_practices",
+        editable=False,
+        db_index=False,  # practice_mun_created_idx starts with it
+    )
     created_at = models.DateTimeField("внесена", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -711,9 +787,18 @@ class Practice(models.Model):
         verbose_name = "успешная практика (кейс)"
         verbose_name_plural = "реестр успешных практик"
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="practice_org_created_idx"),
+            models.Index(fields=["municipality", "-created_at"], name="practice_mun_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self.organization_id is not None:  # the organization can be changed on edit: always follow it
+            self.municipality_id = _municipality_of(self)
+        super().save(*args, **kwargs)
 
 
 def practice_upload_to(instance: PracticeFile, filename: str) -> str:

@@ -332,9 +332,9 @@ def programs_visible(user) -> QuerySet[Program]:
 def program_bank(user) -> QuerySet[Program]:
     """Published programs of every organization in the municipalities the user may read."""
     return (
-        scoping.filter_by_municipality(
-            user, Program.objects.filter(is_published=True), "pair__organization__municipality"
-        )
+        # the program's own municipality column: read through program_bank_idx, not by joining
+        # every published program of the region to its pair and organization
+        scoping.filter_by_municipality(user, Program.objects.filter(is_published=True), "municipality")
         .select_related("pair__organization", "pair__form")
         .prefetch_related("deficits")
         # counted per shown row (a scalar subquery after LIMIT), not grouped over every published
@@ -362,8 +362,10 @@ def meetings_visible(user) -> QuerySet[Meeting]:
 def practices_visible(user) -> QuerySet[Practice]:
     """A school's own practices, plus everything published in the municipality."""
     scope = scoping.scope_for(user)
-    q = scope.organization_q("organization") | (
-        Q(is_published=True) & scope.municipality_q("organization__municipality")
+    # both halves on the practice's own columns (organization, municipality), each indexed: no join
+    # of the region's organizations to decide which rows are in scope
+    q = scope.organization_q("organization", municipality_path="municipality") | (
+        Q(is_published=True) & scope.municipality_q("municipality")
     )
     return Practice.objects.filter(q).select_related("organization", "form").prefetch_related("files")
 
