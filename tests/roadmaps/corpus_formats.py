@@ -61,26 +61,156 @@ def _cache_folder() -> Path:
     return Path(folder)
 
 
+# variants made for the whole corpus at once, the first time one of its files is asked for; RTF and
+# OpenDocument for the first order of each folder only (`some`), which is what their test reads
+BATCHED = ("doc", "pdf", "pdf-word", "pdf-plain")
+BATCHED_SOME = ("rtf", "odt")
+
+
+def some() -> list[Path]:
+    """The first order of each corpus folder."""
+    return [next(p for p in sources() if p.parent.name == folder) for folder in FOLDERS]
+
+
+def _target(variant: str) -> str:
+    return variant if variant in ("doc", "rtf", "odt") else "pdf"
+
+
+def _made_path(data: bytes, variant: str) -> Path:
+    key = hashlib.sha256(f"{variant}:{LAYOUT_VERSION}\0".encode() + data).hexdigest()
+    return _cache_folder() / f"{key}.{_target(variant)}"
+
+
+def _source_bytes(data: bytes, variant: str) -> bytes:
+    return word_layout(data) if variant == "pdf-word" else without_ruling(data) if variant == "pdf-plain" else data
+
+
+def _keep(produced: Path, result: Path) -> None:
+    staging = result.with_suffix(f".{os.getpid()}.part")
+    shutil.move(produced, staging)
+    os.replace(staging, result)  # atomic: a parallel reader sees the whole file or none
+
+
 def made(path: Path, variant: str) -> Path:
     """The file of `variant` made from the .docx at `path` (converted once per content)."""
     from roadmaps.importers.convert import run_soffice
 
     data = path.read_bytes()
-    target = variant if variant in ("doc", "rtf", "odt") else "pdf"
-    key = hashlib.sha256(f"{variant}:{LAYOUT_VERSION}\0".encode() + data).hexdigest()
-    result = _cache_folder() / f"{key}.{target}"
+    result = _made_path(data, variant)
+    if not result.exists():
+        if variant in BATCHED and path in sources():
+            _make_corpus(variant, sources())
+        elif variant in BATCHED_SOME and path in some():
+            _make_corpus(variant, some())
     if result.exists():
         return result
     with tempfile.TemporaryDirectory(prefix="corpus-formats-") as tmp:
         source = Path(tmp) / f"{path.stem}.docx"
-        source.write_bytes(
-            word_layout(data) if variant == "pdf-word" else without_ruling(data) if variant == "pdf-plain" else data
-        )
-        produced = run_soffice(source, target, timeout=300)
-        staging = result.with_suffix(f".{os.getpid()}.part")
-        shutil.move(produced, staging)
-        os.replace(staging, result)  # atomic: a parallel reader sees the whole file or none
+        source.write_bytes(_source_bytes(data, variant))
+        _keep(run_soffice(source, _target(variant), timeout=300), result)
     return result
+
+
+def _make_corpus(variant: str, paths: list[Path]) -> None:
+    """The corpus orders at `paths` made as `variant` in one LibreOffice run, and for .doc/.rtf/.odt
+    also the reader's conversion of each to .docx (kept where tests/conftest.py looks for it): LibreOffice spends about a
+    second starting and a tenth of one per file, so 35 files in one run cost what 3 cost one by
+    one. Under a lock: the other xdist worker waits for the batch instead of converting the same
+    files. A file the batch could not make is made alone afterwards (`made`), with its own error."""
+    import fcntl
+
+    folder = _cache_folder()
+    with open(folder / f".{variant}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        todo = [(path, data) for path in paths if not _made_path(data := path.read_bytes(), variant).exists()]
+        if not todo:
+            return
+        with tempfile.TemporaryDirectory(prefix="corpus-formats-") as tmp:
+            inputs = []
+            for n, (_path, data) in enumerate(todo):
+                inputs.append(Path(tmp) / f"{n:03d}.docx")
+                inputs[-1].write_bytes(_source_bytes(data, variant))
+            outputs = soffice_batch(inputs, _target(variant))
+            made_docs = []
+            for (_path, data), produced in zip(todo, outputs, strict=True):
+                if produced is not None:
+                    result = _made_path(data, variant)
+                    _keep(produced, result)
+                    made_docs.append(result)
+            if variant in ("doc", *BATCHED_SOME):
+                _read_ahead(made_docs, variant)
+
+
+def _read_ahead(files: list[Path], kind: str) -> None:
+    """The reader's LibreOffice conversion of each file (kind → .docx), made in one run and kept by
+    the key tests/conftest.py and `_cached_reader_conversions` use."""
+    from roadmaps.importers import convert as converter
+
+    folder = _cache_folder()
+    prefix = kind.encode() + b"\0"
+    keyed = [(f, folder / f"{hashlib.sha256(prefix + f.read_bytes()).hexdigest()}.docx") for f in files]
+    keyed = [(f, target) for f, target in keyed if not target.exists()]
+    if not keyed:
+        return
+    with tempfile.TemporaryDirectory(prefix="corpus-formats-") as tmp:
+        inputs = []
+        for n, (f, _target_path) in enumerate(keyed):
+            inputs.append(Path(tmp) / f"{n:03d}.{kind}")
+            shutil.copyfile(f, inputs[-1])
+        for (_f, target), produced in zip(keyed, soffice_batch(inputs, converter.TARGET[kind]), strict=True):
+            if produced is not None:
+                _keep(produced, target)
+
+
+def soffice_batch(sources: list[Path], target: str, *, timeout: float = 600) -> list[Path | None]:
+    """Convert many files in one LibreOffice run (the product converts one upload at a time:
+    roadmaps.importers.convert.run_soffice); each result beside its source, None where LibreOffice
+    made nothing."""
+    import subprocess
+
+    from roadmaps.importers import convert as converter
+
+    binary = converter.soffice_path()
+    if binary is None or not sources:
+        return [None] * len(sources)
+    with tempfile.TemporaryDirectory(prefix="soffice-batch-") as tmp:
+        work = Path(tmp)
+        outdir = work / "out"
+        outdir.mkdir()
+        profile = converter._private_profile(work)
+        command = [
+            binary,
+            f"-env:UserInstallation={profile.as_uri()}",
+            *("--headless", "--invisible", "--norestore", "--nologo", "--nolockcheck"),
+            *("--convert-to", target, "--outdir", str(outdir)),
+            *map(str, sources),
+        ]
+        env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=work,
+            start_new_session=True,
+        )
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+        finally:
+            converter._kill_group(process)
+        converter._keep_as_template(profile)
+        results: list[Path | None] = []
+        for source in sources:
+            produced = outdir / f"{source.stem}.{target.split(':', 1)[0]}"
+            if produced.exists() and produced.stat().st_size:
+                results.append(source.with_suffix(f".{target.split(':', 1)[0]}.out"))
+                shutil.move(produced, results[-1])
+            else:
+                results.append(None)
+        return results
 
 
 # Word-like print layout ---------------------------------------------------------------------------
