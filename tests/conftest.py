@@ -216,12 +216,12 @@ def _conversions_once_per_run():
     content) is converted by the real LibreOffice the first time in the run and the result kept by
     its hash. Only the reader's path is cached: tests of the converter itself (run_soffice, convert,
     two at once, a hanging or failing or missing LibreOffice via SOFFICE_BINARY) run it for real."""
-    import hashlib
 
     from django.conf import settings
 
     from roadmaps.importers import convert as converter
     from roadmaps.importers import formats
+    from tests.soffice import read_ahead_fixtures, reader_key
 
     folder = os.environ.get(CONVERSIONS_ENV)
     original = formats.convert
@@ -230,8 +230,11 @@ def _conversions_once_per_run():
     def cached(data: bytes, kind: str, *, timeout: float | None = None) -> bytes:
         if not folder or getattr(settings, "SOFFICE_BINARY", "") or converter.soffice_path() != binary:
             return original(data, kind, timeout=timeout)
-        key = hashlib.sha256(kind.encode() + b"\0" + data).hexdigest()
-        path = Path(folder) / f"{key}.{converter.TARGET[kind]}"
+        path = reader_key(Path(folder), data, kind)
+        if not path.exists():
+            # the first conversion of the run converts every fixture document in a few LibreOffice
+            # runs (tests/soffice.py): the same files are read by many tests
+            read_ahead_fixtures(Path(folder))
         if path.exists():
             return path.read_bytes()
         result = original(data, kind, timeout=timeout)

@@ -31,10 +31,11 @@ import hashlib
 import io
 import os
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.soffice import keep, read_ahead, read_ahead_fixtures, reader_key, soffice_batch
 
 FIXTURES = Path(__file__).resolve().parents[2] / "roadmaps" / "fixtures"
 FOLDERS = ("public", "corpus", "samples")
@@ -85,12 +86,6 @@ def _source_bytes(data: bytes, variant: str) -> bytes:
     return word_layout(data) if variant == "pdf-word" else without_ruling(data) if variant == "pdf-plain" else data
 
 
-def _keep(produced: Path, result: Path) -> None:
-    staging = result.with_suffix(f".{os.getpid()}.part")
-    shutil.move(produced, staging)
-    os.replace(staging, result)  # atomic: a parallel reader sees the whole file or none
-
-
 def made(path: Path, variant: str) -> Path:
     """The file of `variant` made from the .docx at `path` (converted once per content)."""
     from roadmaps.importers.convert import run_soffice
@@ -107,7 +102,7 @@ def made(path: Path, variant: str) -> Path:
     with tempfile.TemporaryDirectory(prefix="corpus-formats-") as tmp:
         source = Path(tmp) / f"{path.stem}.docx"
         source.write_bytes(_source_bytes(data, variant))
-        _keep(run_soffice(source, _target(variant), timeout=300), result)
+        keep(run_soffice(source, _target(variant), timeout=300), result)
     return result
 
 
@@ -135,82 +130,10 @@ def _make_corpus(variant: str, paths: list[Path]) -> None:
             for (_path, data), produced in zip(todo, outputs, strict=True):
                 if produced is not None:
                     result = _made_path(data, variant)
-                    _keep(produced, result)
+                    keep(produced, result)
                     made_docs.append(result)
             if variant in ("doc", *BATCHED_SOME):
-                _read_ahead(made_docs, variant)
-
-
-def _read_ahead(files: list[Path], kind: str) -> None:
-    """The reader's LibreOffice conversion of each file (kind → .docx), made in one run and kept by
-    the key tests/conftest.py and `_cached_reader_conversions` use."""
-    from roadmaps.importers import convert as converter
-
-    folder = _cache_folder()
-    prefix = kind.encode() + b"\0"
-    keyed = [(f, folder / f"{hashlib.sha256(prefix + f.read_bytes()).hexdigest()}.docx") for f in files]
-    keyed = [(f, target) for f, target in keyed if not target.exists()]
-    if not keyed:
-        return
-    with tempfile.TemporaryDirectory(prefix="corpus-formats-") as tmp:
-        inputs = []
-        for n, (f, _target_path) in enumerate(keyed):
-            inputs.append(Path(tmp) / f"{n:03d}.{kind}")
-            shutil.copyfile(f, inputs[-1])
-        for (_f, target), produced in zip(keyed, soffice_batch(inputs, converter.TARGET[kind]), strict=True):
-            if produced is not None:
-                _keep(produced, target)
-
-
-def soffice_batch(sources: list[Path], target: str, *, timeout: float = 600) -> list[Path | None]:
-    """Convert many files in one LibreOffice run (the product converts one upload at a time:
-    roadmaps.importers.convert.run_soffice); each result beside its source, None where LibreOffice
-    made nothing."""
-    import subprocess
-
-    from roadmaps.importers import convert as converter
-
-    binary = converter.soffice_path()
-    if binary is None or not sources:
-        return [None] * len(sources)
-    with tempfile.TemporaryDirectory(prefix="soffice-batch-") as tmp:
-        work = Path(tmp)
-        outdir = work / "out"
-        outdir.mkdir()
-        profile = converter._private_profile(work)
-        command = [
-            binary,
-            f"-env:UserInstallation={profile.as_uri()}",
-            *("--headless", "--invisible", "--norestore", "--nologo", "--nolockcheck"),
-            *("--convert-to", target, "--outdir", str(outdir)),
-            *map(str, sources),
-        ]
-        env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            cwd=work,
-            start_new_session=True,
-        )
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pass
-        finally:
-            converter._kill_group(process)
-        converter._keep_as_template(profile)
-        results: list[Path | None] = []
-        for source in sources:
-            produced = outdir / f"{source.stem}.{target.split(':', 1)[0]}"
-            if produced.exists() and produced.stat().st_size:
-                results.append(source.with_suffix(f".{target.split(':', 1)[0]}.out"))
-                shutil.move(produced, results[-1])
-            else:
-                results.append(None)
-        return results
+                read_ahead(folder, made_docs, variant)
 
 
 # Word-like print layout ---------------------------------------------------------------------------
@@ -492,14 +415,14 @@ def totals(results: list[Comparison]) -> dict:
 
 def _cached_reader_conversions() -> None:
     """Outside pytest, keep LibreOffice's .doc → .docx by content too (as tests/conftest.py does)."""
-    from roadmaps.importers import convert as converter
     from roadmaps.importers import formats
 
     original = formats.convert
 
     def cached(data: bytes, kind: str, *, timeout: float | None = None) -> bytes:
-        key = hashlib.sha256(kind.encode() + b"\0" + data).hexdigest()
-        path = _cache_folder() / f"{key}.{converter.TARGET[kind]}"
+        path = reader_key(_cache_folder(), data, kind)
+        if not path.exists():
+            read_ahead_fixtures(_cache_folder())
         if not path.exists():
             path.write_bytes(original(data, kind, timeout=timeout))
         return path.read_bytes()
