@@ -253,53 +253,95 @@ def login_clients(subjects: Subjects) -> dict[str, Client]:
     return clients
 
 
+class PageMeter:
+    """One page as one role, measured a few requests at a time: two meters (×1 here, ×2 in
+    bench/pages_child.py) take turns request by request, so both sizes share every second of the
+    machine's load. Opening it makes `warmup` requests and counts the queries of one more."""
+
+    def __init__(self, client: Client, label: str, role: str, url: str, *, warmup: int = 2) -> None:
+        self.client, self.label, self.role, self.url = client, label, role, url
+        for _ in range(warmup):
+            client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        # read now: the next request's request_started signal clears the connection's query log
+        self.queries = len(ctx.captured_queries)
+        self.status = response.status_code
+        self.backend = backend_pid() if self.status == 200 else None
+        pin_with_this_process(self.backend)
+        self.times: list[float] = []
+        self.cpu: list[float] = []
+        self.db_cpu: list[float] = []
+
+    def take(self, n: int = 1) -> None:
+        if self.status != 200:
+            return
+        for _ in range(n):
+            # the garbage of earlier requests is collected before each one, so that a pause of
+            # Python's cyclic collector lands on the request that caused it, not on a random page
+            gc.collect()
+            db_before = process_cpu_ns(self.backend)
+            cpu_before = time.process_time()
+            started = time.perf_counter()
+            self.client.get(self.url)
+            self.times.append((time.perf_counter() - started) * 1000)
+            own = (time.process_time() - cpu_before) * 1000
+            db = (process_cpu_ns(self.backend) - db_before) / 1e6
+            self.db_cpu.append(db)
+            self.cpu.append(own + db)
+
+    def result(self, log=None) -> PageResult:
+        times, cpu, db_cpu = self.times, self.cpu, self.db_cpu
+        result = PageResult(
+            page=self.label,
+            role=self.role,
+            url=self.url,
+            status=self.status,
+            queries=self.queries,
+            p50_ms=round(percentile(times, 50), 1) if times else 0.0,
+            p95_ms=round(percentile(times, 95), 1) if times else 0.0,
+            mean_ms=round(statistics.fmean(times), 1) if times else 0.0,
+            samples=len(times),
+            cpu_p50_ms=round(percentile(cpu, 50), 1) if cpu else 0.0,
+            cpu_p95_ms=round(percentile(cpu, 95), 1) if cpu else 0.0,
+            db_cpu_mean_ms=round(statistics.fmean(db_cpu), 1) if db_cpu else 0.0,
+        )
+        if log is not None:
+            log(
+                f"  {self.label:<32} {self.role:<14} {result.status} p50 {result.p50_ms:7.1f} мс  "
+                f"p95 {result.p95_ms:7.1f} мс  ЦП p95 {result.cpu_p95_ms:7.1f} мс "
+                f"(из них PostgreSQL {result.db_cpu_mean_ms:5.1f})  запросов к БД {result.queries}"
+            )
+        return result
+
+
 def measure_page(
     client: Client, label: str, role: str, url: str, *, repeat: int = 20, warmup: int = 2, log=print
 ) -> PageResult:
     """One page as one role: `warmup` requests, then `repeat` timed ones."""
-    for _ in range(warmup):
-        client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    # read now: the next request's request_started signal clears the connection's query log
-    queries = len(ctx.captured_queries)
-    status = response.status_code
-    times, cpu, db_cpu = [], [], []
-    if status == 200:
-        backend = backend_pid()
-        for _ in range(repeat):
-            # the garbage of earlier requests is collected before each one, so that a pause of
-            # Python's cyclic collector lands on the request that caused it, not on a random page
-            gc.collect()
-            db_before = process_cpu_ns(backend)
-            cpu_before = time.process_time()
-            started = time.perf_counter()
-            client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-            own = (time.process_time() - cpu_before) * 1000
-            db = (process_cpu_ns(backend) - db_before) / 1e6
-            db_cpu.append(db)
-            cpu.append(own + db)
-    result = PageResult(
-        page=label,
-        role=role,
-        url=url,
-        status=status,
-        queries=queries,
-        p50_ms=round(percentile(times, 50), 1) if times else 0.0,
-        p95_ms=round(percentile(times, 95), 1) if times else 0.0,
-        mean_ms=round(statistics.fmean(times), 1) if times else 0.0,
-        samples=len(times),
-        cpu_p50_ms=round(percentile(cpu, 50), 1) if cpu else 0.0,
-        cpu_p95_ms=round(percentile(cpu, 95), 1) if cpu else 0.0,
-        db_cpu_mean_ms=round(statistics.fmean(db_cpu), 1) if db_cpu else 0.0,
-    )
-    log(
-        f"  {label:<32} {role:<14} {result.status} p50 {result.p50_ms:7.1f} мс  p95 {result.p95_ms:7.1f} мс  "
-        f"ЦП p95 {result.cpu_p95_ms:7.1f} мс (из них PostgreSQL {result.db_cpu_mean_ms:5.1f})  "
-        f"запросов к БД {result.queries}"
-    )
-    return result
+    meter = PageMeter(client, label, role, url, warmup=warmup)
+    meter.take(repeat)
+    return meter.result(log)
+
+
+def pin_with_this_process(pid: int | None) -> None:
+    """Run `pid` (this connection's PostgreSQL backend) on the CPUs this process may use: when the
+    bench pins itself and its ×2 child to one CPU (`pin`), their backends follow, so that no side of
+    a ratio runs on a core the other side does not."""
+    if pid is not None and hasattr(os, "sched_setaffinity"):
+        try:
+            os.sched_setaffinity(pid, os.sched_getaffinity(0))
+        except OSError:
+            pass
+
+
+def pin(cpu: int | None) -> None:
+    """Keep this process on one CPU (None: leave it as it is)."""
+    if cpu is not None and hasattr(os, "sched_setaffinity"):
+        try:
+            os.sched_setaffinity(0, {cpu})
+        except OSError:
+            pass
 
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100

@@ -162,15 +162,22 @@ def _ensure_database(url: str) -> None:
 
 
 def pages_in_step(args, subjects, *, log=print) -> tuple[list[dict], dict]:
-    """Every page on this database and on the region ×2, in step: for each page, its ×1 figures
-    here and its ×2 figures in a child process on the ×2 database, one right after the other (which
-    one first alternates), so both are measured under the same load of the machine."""
+    """Every page on this database and on the region ×2, in step: for each page, a meter here and
+    one in a child process on the ×2 database take turns request by request (which one first
+    alternates), so both sizes are measured under the same load of the machine."""
     from bench import pages
 
     url = args.x2_url or x2_database_url(os.environ.get("DATABASE_URL", ""))
     _ensure_database(url)
+    # both sides on one CPU, with their PostgreSQL backends: on a virtual machine the two cores need
+    # not be equally fast (a neighbour on the host's sibling thread), and a process tends to stay on
+    # the core it started on, so unpinned, ×1 and ×2 of one run differed by up to 30 % for the same
+    # rows. They take turns, so one CPU serves both without either waiting for the other.
+    all_cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    cpu = min(all_cpus) if all_cpus else None
+    pages.pin(cpu)
     child = subprocess.Popen(
-        [sys.executable, "-m", "bench.pages_child", str(args.repeat)],
+        [sys.executable, "-m", "bench.pages_child", *([str(cpu)] if cpu is not None else [])],
         cwd=BASE_DIR,
         env=dict(os.environ, DATABASE_URL=url, DEBUG="false"),
         stdin=subprocess.PIPE,
@@ -182,13 +189,13 @@ def pages_in_step(args, subjects, *, log=print) -> tuple[list[dict], dict]:
     hello = json.loads(child.stdout.readline())
     there = {(label, role) for label, role, _url in hello["pages"]}
 
-    def at_x2(label: str, role: str) -> dict:
-        child.stdin.write(json.dumps({"page": label, "role": role}) + "\n")
+    def ask(message: dict) -> dict:
+        child.stdin.write(json.dumps(message, ensure_ascii=False) + "\n")
         child.stdin.flush()
         return json.loads(child.stdout.readline())
 
     clients = pages.login_clients(subjects)
-    log(f"  ×1 и ×2 ({urlsplit(url).path.lstrip('/')}) по очереди, страница за страницей")
+    log(f"  ×1 и ×2 ({urlsplit(url).path.lstrip('/')}) по очереди, запрос за запросом")
     here, x2 = [], []
     try:
         for i, (label, role, page_url) in enumerate(pages.page_urls(subjects)):
@@ -196,18 +203,25 @@ def pages_in_step(args, subjects, *, log=print) -> tuple[list[dict], dict]:
                 continue
             if args.role and role not in args.role:
                 continue
-            if (label, role) in there and i % 2:
-                x2.append(at_x2(label, role))
-            result = pages.measure_page(clients[role], label, role, page_url, repeat=args.repeat, log=log)
-            here.append(result.as_dict())
-            if (label, role) in there and not i % 2:
-                x2.append(at_x2(label, role))
-            if x2 and x2[-1]["page"] == label and x2[-1]["role"] == role:
+            meter = pages.PageMeter(clients[role], label, role, page_url)
+            both = (label, role) in there and ask({"open": [label, role]}).get("status") == 200
+            for k in range(args.repeat):
+                if both and (i + k) % 2:
+                    ask({"take": 1})
+                meter.take(1)
+                if both and not (i + k) % 2:
+                    ask({"take": 1})
+            here.append(meter.result(log).as_dict())
+            if (label, role) in there:
+                x2.append(ask({"result": True}))
                 log(f"  {'':<32} {'':<14} ×2: ЦП p50 {x2[-1]['cpu_p50_ms']:7.1f} мс  запросов {x2[-1]['queries']}")
     finally:
         child.stdin.write("\n")
         child.stdin.close()
         child.wait(timeout=60)
+        if all_cpus:  # the stages after the pages (imports, report, load) use every CPU again
+            os.sched_setaffinity(0, all_cpus)
+            pages.pin_with_this_process(pages.backend_pid())
     return here, {"pages": x2, "dataset": hello["dataset"], "machine": hello["machine"]}
 
 

@@ -43,3 +43,42 @@ def test_single_threaded_process_is_read_to_the_nanosecond():
         assert own - 0.001 <= read <= own + 0.005
     else:  # whole clock ticks
         assert abs(read - own) <= 0.02
+
+
+@pytest.mark.django_db
+def test_a_page_meter_takes_its_turns_and_sums_them(client):
+    """bench.pages.PageMeter: opened once (warm-up, queries counted), then request by request, as
+    the ×1 and ×2 sides take turns in `python -m bench`."""
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from bench.pages import PageMeter
+    from tests.factories import OrganizationFactory, user_with_role
+
+    school = OrganizationFactory()
+    client.force_login(user_with_role(Role.COORDINATOR, municipality=school.municipality))
+    meter = PageMeter(client, "Главная", "coordinator", reverse("home"))
+    assert meter.status == 200 and meter.queries > 0
+    for _ in range(3):
+        meter.take(1)
+    result = meter.result()
+    assert result.samples == 3 and result.cpu_p50_ms > 0 and result.p50_ms > 0
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity on this system")
+def test_pinning_keeps_a_process_and_its_backend_on_one_cpu():
+    from bench.pages import pin, pin_with_this_process
+
+    before = os.sched_getaffinity(0)
+    child = subprocess.Popen([sys.executable, "-S", "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        cpu = min(before)
+        pin(cpu)
+        pin_with_this_process(child.pid)
+        assert os.sched_getaffinity(0) == os.sched_getaffinity(child.pid) == {cpu}
+        pin(None)  # nothing asked: nothing changes
+        assert os.sched_getaffinity(0) == {cpu}
+    finally:
+        os.sched_setaffinity(0, before)
+        child.stdin.close()
+        child.wait(timeout=10)
