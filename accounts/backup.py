@@ -281,6 +281,11 @@ def import_municipality(source: Path | io.BytesIO) -> dict[str, int]:
                         )
                         _refuse_taken_ids(items)
                         for item in items:
+                            # columns a model keeps derived from its other rows (a program's
+                            # municipality, say) are filled where an older archive has none
+                            fill = getattr(item.object, "fill_stored_columns", None)
+                            if callable(fill):
+                                fill()
                             item.save()
                             label = item.object._meta.label
                             loaded[label] = loaded.get(label, 0) + 1

@@ -589,15 +589,23 @@ class Program(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        if self.pair_id is not None and (self.municipality_id is None or self._state.adding):
-            pair = self._state.fields_cache.get("pair")
-            if pair is not None and pair.pk == self.pair_id:
-                self.municipality_id = _municipality_of(pair)
-            else:
-                self.municipality_id = Organization.objects.values_list("municipality_id", flat=True).get(
-                    mentorship_pairs=self.pair_id
-                )
+        if self._state.adding:
+            self.municipality_id = None  # a new program takes its pair's, whatever it was given
+        self.fill_stored_columns()
         super().save(*args, **kwargs)
+
+    def fill_stored_columns(self) -> None:
+        """The stored municipality, when empty: from the pair's organization. Also called by the
+        archive import (accounts.backup) for rows of archives made before the column existed."""
+        if self.pair_id is None or self.municipality_id is not None:
+            return
+        pair = self._state.fields_cache.get("pair")
+        if pair is not None and pair.pk == self.pair_id:
+            self.municipality_id = _municipality_of(pair)
+        else:
+            self.municipality_id = Organization.objects.values_list("municipality_id", flat=True).get(
+                mentorship_pairs=self.pair_id
+            )
 
 
 class PlanItem(models.Model):
@@ -796,9 +804,14 @@ class Practice(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        if self.organization_id is not None:  # the organization can be changed on edit: always follow it
-            self.municipality_id = _municipality_of(self)
+        self.municipality_id = None  # the organization can be changed on edit: always follow it
+        self.fill_stored_columns()
         super().save(*args, **kwargs)
+
+    def fill_stored_columns(self) -> None:
+        """The stored municipality, when empty: the organization's (see Program.fill_stored_columns)."""
+        if self.organization_id is not None and self.municipality_id is None:
+            self.municipality_id = _municipality_of(self)
 
 
 def practice_upload_to(instance: PracticeFile, filename: str) -> str:

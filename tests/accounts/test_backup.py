@@ -94,3 +94,35 @@ def test_commands(seeded, tmp_path):
     stdout = io.StringIO()
     call_command("import_municipality", str(out), stdout=stdout)
     assert Organization.objects.filter(municipality__name="город Норильск").count() >= 12
+
+
+def test_an_archive_made_before_programs_kept_their_municipality_still_loads(seeded):
+    """Programs and practices store their municipality since mentorship 0012; an archive exported
+    before has no such field in their rows, and the import fills it from the pair or organization."""
+    from mentorship.models import Practice, Program
+
+    expected = dict(Program.objects.filter(municipality=seeded).values_list("pk", "municipality_id"))
+    assert expected and Practice.objects.filter(municipality=seeded).exists()
+    archive = io.BytesIO()
+    export_municipality(seeded, archive)
+    archive.seek(0)
+    older = io.BytesIO()
+    stripped = 0
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(older, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name.endswith(("_mentorship.Program.json", "_mentorship.Practice.json")):
+                rows = json.loads(data)
+                for row in rows:
+                    del row["fields"]["municipality"]
+                    stripped += 1
+                data = json.dumps(rows, ensure_ascii=False).encode()
+            target.writestr(name, data)
+    assert stripped >= len(expected)
+    call_command("flush", interactive=False, verbosity=0)
+    older.seek(0)
+    import_municipality(older)
+    assert dict(Program.objects.values_list("pk", "municipality_id")) == {
+        pk: Municipality.objects.get().pk for pk in expected
+    }
+    assert not Practice.objects.filter(municipality__isnull=True).exists()
