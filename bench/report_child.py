@@ -1,4 +1,4 @@
-"""One report build in a process of its own, so that its peak memory (ru_maxrss) is its own.
+"""One report build in a process of its own, so that its peak memory (VmHWM) is its own.
 
 `python -m bench.report_child --municipality ID --year Y` — the annual report (.xlsx and .docx)
 of one municipality; `--region` — the regional annual report (the region with the most
@@ -17,6 +17,16 @@ import time
 
 
 def _rss_mb() -> float:
+    """This process's peak resident memory, in MB: the high-water mark of its own memory map
+    (VmHWM). Not ru_maxrss: Linux carries ru_maxrss over exec, so a child started by a 300 MB
+    parent reported the parent's 300 MB whatever the report itself used."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

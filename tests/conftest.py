@@ -172,6 +172,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 name = connection.ops.quote_name(connection.settings_dict["NAME"])
                 with connection.cursor() as cursor:
                     cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
+    yield
+    # before pytest-django drops the test databases: sessions still open on them (a live server's
+    # thread, a process a test started) would make the DROP fail with a warning and leave the
+    # database behind; they are over, so they are ended
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
 
 
 @pytest.fixture

@@ -82,3 +82,22 @@ def test_pinning_keeps_a_process_and_its_backend_on_one_cpu():
         os.sched_setaffinity(0, before)
         child.stdin.close()
         child.wait(timeout=10)
+
+
+@needs_proc
+def test_a_report_child_reads_its_own_peak_memory_not_its_parent_s():
+    """bench.report_child measures the report's peak memory in a process of its own. ru_maxrss
+    would not do: Linux carries it over exec, so a child of a 300 MB bench process read 300 MB."""
+    ballast = bytearray(300 * 1024 * 1024)
+    for i in range(0, len(ballast), 4096):
+        ballast[i] = 1  # touched, so resident
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", "from bench.report_child import _rss_mb; print(_rss_mb())"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert float(done.stdout) < 100, done.stdout
+    del ballast
