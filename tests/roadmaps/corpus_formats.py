@@ -108,10 +108,11 @@ def made(path: Path, variant: str) -> Path:
 
 def _make_corpus(variant: str, paths: list[Path]) -> None:
     """The corpus orders at `paths` made as `variant` in one LibreOffice run, and for .doc/.rtf/.odt
-    also the reader's conversion of each to .docx (kept where tests/conftest.py looks for it): LibreOffice spends about a
-    second starting and a tenth of one per file, so 35 files in one run cost what 3 cost one by
-    one. Under a lock: the other xdist worker waits for the batch instead of converting the same
-    files. A file the batch could not make is made alone afterwards (`made`), with its own error."""
+    also the reader's conversion of each to .docx (kept where tests/conftest.py looks for it).
+    LibreOffice spends about a second starting and a tenth of one per file, so 35 files in one run
+    cost what 3 cost one by one. Under a lock: the other xdist worker waits for the batch instead of
+    converting the same files. A file the batch could not make is made alone afterwards (`made`),
+    with its own error."""
     import fcntl
 
     folder = _cache_folder()
