@@ -42,29 +42,9 @@ def soffice_batch(sources: list[Path], target: str, *, timeout: float = 600) -> 
         return [None] * len(sources)
     suffix = target.split(":", 1)[0]
     with tempfile.TemporaryDirectory(prefix="soffice-batch-") as tmp:
-        work = Path(tmp)
-        outdir = work / "out"
-        outdir.mkdir()
-        profile = converter._private_profile(work)
-        command = [
-            binary,
-            f"-env:UserInstallation={profile.as_uri()}",
-            *("--headless", "--invisible", "--norestore", "--nologo", "--nolockcheck"),
-            *("--convert-to", target, "--outdir", str(outdir)),
-            *map(str, sources),
-        ]
-        env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            cwd=work,
-            start_new_session=True,  # its own process group: a timeout kills soffice.bin too
-        )
+        process, outdir, profile = converter.start_soffice(binary, sources, target, Path(tmp))
         try:
-            process.wait(timeout=timeout)
+            process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             pass
         finally:

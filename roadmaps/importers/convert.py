@@ -114,35 +114,8 @@ def run_soffice(source: Path, target: str, *, label: str = "", timeout: float | 
     limit = timeout if timeout is not None else getattr(settings, "ROADMAP_CONVERT_TIMEOUT", 90)
     format_name = target.split(":", 1)[0]
     with tempfile.TemporaryDirectory(prefix="soffice-") as tmp:
-        work = Path(tmp)
-        outdir = work / "out"
-        outdir.mkdir()
-        profile = _private_profile(work)
-        command = [
-            binary,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            "--nolockcheck",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(outdir),
-            str(source),
-        ]
-        env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
         try:
-            process = subprocess.Popen(
-                command,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                stdin=subprocess.DEVNULL,
-                env=env,
-                cwd=work,
-                start_new_session=True,  # its own process group: a timeout kills soffice.bin too
-            )
+            process, outdir, profile = start_soffice(binary, [source], target, Path(tmp))
         except OSError:
             raise RoadmapImportError(f"Файл в формате {label} не прочитан. {INSTALL_HINT}") from None
         try:
@@ -164,6 +137,41 @@ def run_soffice(source: Path, target: str, *, label: str = "", timeout: float | 
         result = source.with_suffix(f".{format_name}")
         shutil.move(produced, result)
         return result
+
+
+def start_soffice(binary: str, sources: list[Path], target: str, work: Path) -> tuple[subprocess.Popen, Path, Path]:
+    """LibreOffice started over `sources` (one run converts any number of files into `target`), with
+    a profile and an output folder of its own under `work`, in its own process group: (the process,
+    the output folder, the profile). OSError when it cannot start. The caller waits with a time
+    limit, then `_kill_group`s it."""
+    outdir = work / "out"
+    outdir.mkdir()
+    profile = _private_profile(work)
+    command = [
+        binary,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--invisible",
+        "--norestore",
+        "--nologo",
+        "--nolockcheck",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outdir),
+        *map(str, sources),
+    ]
+    env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        cwd=work,
+        start_new_session=True,  # its own process group: a timeout kills soffice.bin too
+    )
+    return process, outdir, profile
 
 
 def _template_dir() -> Path:
