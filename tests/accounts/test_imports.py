@@ -214,83 +214,30 @@ def test_roadmap_confirm_twice_gives_one_roadmap(world, client_for):
     assert first.url == second.url == reverse("roadmaps:detail", args=[Roadmap.objects.get().pk])
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_concurrent_confirms_write_once(world):
-    """Two threads confirm the same upload at the same moment (PostgreSQL: the second waits on the
-    claimed row and then returns the first result)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks between two connections need PostgreSQL (CI step 4 runs this)")
-    from django.db import connections
-
-    _pair_world(world)
-    staged = imports.stage_upload(
-        user=world.home.coordinator, kind="test", content=_pair_world_content_for(world), filename="p.xlsx"
-    )
+def _pair_import(user):
+    """The confirm step of a pair file, holding its transaction open half a second after writing,
+    so that a second confirm started at the same moment arrives while the first is not done."""
     from mentorship.resources import PairResource
-
-    barrier = threading.Barrier(2)
-    results: list[dict] = []
-    errors: list[BaseException] = []
-
-    def apply(staged_upload, content):
-        resource = PairResource(user=world.home.coordinator)
-        sheet = imports.read_workbook(content, "p.xlsx", expected=resource.import_template().headers)
-        result, problems = imports.import_sheet(resource, sheet, dry_run=False)
-        if problems:
-            raise imports.ImportRejected(problems)
-        time.sleep(0.5)  # hold the claim while the other thread arrives
-        return {"ok": True, "counts": imports.result_counts(result)}
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(imports.confirm_staged(StagedUpload.objects.get(pk=staged.pk), apply))
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert not errors, errors
-    assert Pair.objects.count() == 2
-    assert [r["counts"]["new"] for r in results] == [2, 2]
-    assert sorted(bool(r.get("repeated")) for r in results) == [False, True]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_same_file_uploaded_twice_and_confirmed_at_once_writes_its_pairs_once(world):
-    """Two uploads of one pair file (two previews, two keys), confirmed at the same moment: each
-    checked the file against a database without the pairs; the import locks the organizations it
-    writes to before it reads the existing pairs, so the second sees the first's pairs and adds none."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks between two connections need PostgreSQL (CI step 4 runs this)")
-    from django.db import connections
-
-    from mentorship.resources import PairResource
-
-    mentor, _, _, content = _pair_world(world)
-    mentor.capacity = 5
-    mentor.save()
-    uploads = [
-        imports.stage_upload(user=world.home.coordinator, kind="test", content=content, filename="p.xlsx")
-        for _ in range(2)
-    ]
-    barrier = threading.Barrier(2)
-    results: list[dict] = []
-    errors: list[BaseException] = []
 
     def apply(staged_upload, data):
-        resource = PairResource(user=world.home.coordinator)
+        resource = PairResource(user=user)
         sheet = imports.read_workbook(data, "p.xlsx", expected=resource.import_template().headers)
         result, problems = imports.import_sheet(resource, sheet, dry_run=False)
         if problems:
             raise imports.ImportRejected(problems)
-        time.sleep(0.5)  # hold the transaction open while the other one arrives
+        time.sleep(0.5)
         return {"ok": True, "counts": imports.result_counts(result)}
+
+    return apply
+
+
+def _confirm_at_once(uploads, apply) -> tuple[list[dict], list[BaseException]]:
+    """Confirm each staged upload in a thread of its own, all released at the same moment."""
+    from django.db import connections
+
+    barrier = threading.Barrier(len(uploads))
+    results: list[dict] = []
+    errors: list[BaseException] = []
 
     def worker(staged):
         try:
@@ -306,6 +253,43 @@ def test_the_same_file_uploaded_twice_and_confirmed_at_once_writes_its_pairs_onc
         thread.start()
     for thread in threads:
         thread.join(30)
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_confirms_write_once(world):
+    """Two threads confirm the same upload at the same moment (PostgreSQL: the second waits on the
+    claimed row and then returns the first result)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between two connections need PostgreSQL (CI step 4 runs this)")
+
+    _pair_world(world)
+    staged = imports.stage_upload(
+        user=world.home.coordinator, kind="test", content=_pair_world_content_for(world), filename="p.xlsx"
+    )
+    results, errors = _confirm_at_once([staged, staged], _pair_import(world.home.coordinator))
+    assert not errors, errors
+    assert Pair.objects.count() == 2
+    assert [r["counts"]["new"] for r in results] == [2, 2]
+    assert sorted(bool(r.get("repeated")) for r in results) == [False, True]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_file_uploaded_twice_and_confirmed_at_once_writes_its_pairs_once(world):
+    """Two uploads of one pair file (two previews, two keys), confirmed at the same moment: each
+    checked the file against a database without the pairs; the import locks the organizations it
+    writes to before it reads the existing pairs, so the second sees the first's pairs and adds none."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between two connections need PostgreSQL (CI step 4 runs this)")
+
+    mentor, _, _, content = _pair_world(world)
+    mentor.capacity = 5
+    mentor.save()
+    uploads = [
+        imports.stage_upload(user=world.home.coordinator, kind="test", content=content, filename="p.xlsx")
+        for _ in range(2)
+    ]
+    results, errors = _confirm_at_once(uploads, _pair_import(world.home.coordinator))
     assert not errors, errors
     assert Pair.objects.count() == 2, "the same pairs written twice"
     assert sorted(r.get("counts", {}).get("new", 0) for r in results) == [0, 2], results
