@@ -133,9 +133,20 @@ def mentees_waiting(user) -> QuerySet[Person]:
 
 
 @dataclass
-class WaitingRow:
+class MunicipalityPeople:
+    """One municipality's people and pairs, as a region-wide user's lists show them before a
+    municipality is chosen (its active organizations' active people)."""
+
     municipality: Municipality
-    waiting: int
+    mentors: int = 0
+    mentees: int = 0
+    mentees_matched: int = 0
+    pairs: int = 0
+
+    @property
+    def waiting(self) -> int:
+        """Mentees without a forming or active pair (what «Ожидают пару» lists)."""
+        return max(0, self.mentees - self.mentees_matched)
 
 
 # The stored per-organization figures (monitoring.stats.municipality_rows) belong to monitoring,
@@ -149,12 +160,13 @@ def register_stored_municipality_rows(reader: StoredRows) -> None:
     _stored_municipality_rows[:] = [reader]
 
 
-def waiting_by_municipality(user, today: dt.date | None = None) -> tuple[list[WaitingRow], object | None]:
-    """A region-wide user's «Ожидают пару»: the municipalities the user reads as rows, each with its
-    mentees without an open pair from the stored per-organization rows (monitoring.stats: the active
-    mentees less those in a forming or active pair, summed by municipality), so the page does not
-    grow with the region's people. Returns the rows and their `Freshness`; when some organization
-    has no stored row yet, the counts are grouped live and the freshness is None."""
+def people_by_municipality(user, today: dt.date | None = None) -> tuple[list[MunicipalityPeople], object | None]:
+    """A region-wide user's «Участники», banks, «Ожидают пару» and «Пары и группы» before a
+    municipality is chosen: the municipalities the user reads as rows, each with its mentors,
+    mentees, mentees in a forming or active pair and active pairs, summed from the stored
+    per-organization rows (monitoring.stats, the annual report's own counts), so these pages do
+    not grow with the region's people. Returns the rows and their `Freshness`; when some
+    organization has no stored row yet, the counts are grouped live and the freshness is None."""
     year = (today or scoping.user_today(user)).year
     municipalities: list[Municipality] = list(
         Municipality.objects.filter(pk__in=scoping.scope_for(user).view_municipality_ids)
@@ -166,16 +178,50 @@ def waiting_by_municipality(user, today: dt.date | None = None) -> tuple[list[Wa
     if stored is not None:
         rows, freshness = stored
         return [
-            WaitingRow(m, max(0, r.mentees - r.mentees_matched)) for m, r in zip(municipalities, rows, strict=True)
+            MunicipalityPeople(m, r.mentors, r.mentees, r.mentees_matched, r.pairs)
+            for m, r in zip(municipalities, rows, strict=True)
         ], freshness
-    live = dict(
-        mentees_waiting(user)
-        .filter(organization__is_active=True)
+    return _people_by_municipality_live(municipalities), None
+
+
+def _people_by_municipality_live(municipalities: list[Municipality]) -> list[MunicipalityPeople]:
+    """The same counts grouped live (no stored rows yet): what monitoring.selectors counts."""
+    where = Q(organization__municipality__in=municipalities, organization__is_active=True, is_active=True)
+    in_open_pair = Q(
+        pk__in=PairParticipant.objects.filter(role=ParticipantRole.MENTEE, pair__status__in=OPEN_PAIR_STATUSES).values(
+            "person_id"
+        )
+    )
+    counted = (
+        Person.objects.filter(where)
+        .values("organization__municipality_id")
+        .annotate(
+            mentors=Count("pk", filter=Q(is_mentor=True)),
+            mentees=Count("pk", filter=Q(is_mentee=True)),
+            matched_n=Count("pk", filter=Q(is_mentee=True) & in_open_pair),
+        )
         .order_by()
+    )
+    by_id = {row["organization__municipality_id"]: row for row in counted}
+    pairs = dict(
+        Pair.objects.filter(
+            organization__municipality__in=municipalities,
+            organization__is_active=True,
+            status=PairStatus.ACTIVE,
+        )
         .values_list("organization__municipality_id")
         .annotate(n=Count("pk"))
+        .order_by()
     )
-    return [WaitingRow(m, live.get(m.pk, 0)) for m in municipalities], None
+    out = []
+    for m in municipalities:
+        row = by_id.get(m.pk, {})
+        out.append(
+            MunicipalityPeople(
+                m, row.get("mentors", 0), row.get("mentees", 0), row.get("matched_n", 0), pairs.get(m.pk, 0)
+            )
+        )
+    return out
 
 
 def waiting_days(person: Person, today: dt.date | None = None) -> int:

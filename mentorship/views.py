@@ -60,6 +60,41 @@ def _page_by_ids(request, qs, rows=None):
     return page
 
 
+#: what a region-wide user's municipality rows can show: (column, attribute of MunicipalityPeople)
+REGION_COLUMNS = {
+    "mentors": "Наставников",
+    "mentees": "Наставляемых",
+    "mentees_matched": "Наставляемых в парах",
+    "waiting": "Ожидают пару",
+    "pairs": "Действующих пар и групп",
+}
+
+
+def _region_rows(request, filterset, title: str, columns: tuple[str, ...], *, always: bool = False):
+    """A region-wide user's list before any filter is set: the region's municipalities as rows with
+    their counts from the stored per-organization figures (selectors.people_by_municipality), each
+    linking to this list of that municipality; the filter form above searches the whole region.
+    An alphabetical list of the region's 40,000 people (and its count) grew with the region and
+    told a region nothing. None when the list itself is to be shown."""
+    if not scoping.scope_for(request.user).region_wide or (not always and filterset.is_filtered):
+        return None
+    rows, freshness = selectors.people_by_municipality(request.user)
+    table = [(row.municipality, [getattr(row, name) for name in columns]) for row in rows]
+    totals = [sum(cells[i] for _m, cells in table) for i in range(len(columns))]
+    return render(
+        request,
+        "mentorship/region_rows.html",
+        {
+            "title": title,
+            "filter": filterset,
+            "headers": [REGION_COLUMNS[name] for name in columns],
+            "table": table,
+            "totals": totals,
+            "freshness": freshness,
+        },
+    )
+
+
 def _require_edit(user, organization) -> None:
     if not scoping.can_edit_organization(user, organization):
         raise PermissionDenied("Только просмотр: изменять данные этой организации вы не можете.")
@@ -124,8 +159,10 @@ def person_list(request):
         request.GET,
         # the list shows no subjects, competencies or deficits: none of them is read for its rows
         queryset=selectors.person_list(request.user).prefetch_related(None),
-        organizations=scoping.organization_choices(request.user, edit=False),
+        user=request.user,
     )
+    if rows := _region_rows(request, filterset, "Участники", ("mentors", "mentees", "waiting")):
+        return rows
     return render(
         request,
         "mentorship/person_list.html",
@@ -328,8 +365,10 @@ def mentor_list(request):
         .prefetch_related(None)
         .prefetch_related("competencies")  # the only list a row shows
         .order_by("last_name", "first_name"),
-        organizations=scoping.organization_choices(request.user, edit=False),
+        user=request.user,
     )
+    if rows := _region_rows(request, filterset, "Банк наставников", ("mentors",)):
+        return rows
     page = _page_by_ids(request, filterset.qs)
     for person in page.object_list:
         # other schools' bank mentors are shown by name, organization and competencies only
@@ -350,8 +389,10 @@ def mentee_list(request):
     filterset = MenteeFilter(
         request.GET,
         queryset=selectors.mentee_list(request.user).prefetch_related(None).prefetch_related("deficits"),
-        organizations=scoping.organization_choices(request.user, edit=False),
+        user=request.user,
     )
+    if rows := _region_rows(request, filterset, "Банк наставляемых", ("mentees", "mentees_matched", "waiting")):
+        return rows
     return render(
         request,
         "mentorship/mentee_list.html",
@@ -372,14 +413,8 @@ def waiting_list(request):
         municipalities=Municipality.objects.filter(pk__in=scope.view_municipality_ids).order_by("name"),
     )
     if scope.region_wide and not request.GET.get("municipality"):
-        # a regional user: municipalities as rows from the stored aggregates, each linking to its
-        # list; the paged list of every waiting mentee of the region grew ×1.64 with the region
-        rows, freshness = selectors.waiting_by_municipality(request.user)
-        return render(
-            request,
-            "mentorship/waiting_regions.html",
-            {"rows": rows, "total": sum(r.waiting for r in rows), "freshness": freshness},
-        )
+        # the paged list of every waiting mentee of the region grew ×1.64 with the region
+        return _region_rows(request, filterset, "Ожидают пару", ("waiting",), always=True)
     # longest waiting first (the queryset orders by mentee_since), 25 a page: a regional centre has
     # thousands of mentees in the bank and rendering them all took 400 ms
     # the page's ids first (only the «in an open pair» test), then its 25 rows with consents and load
@@ -482,8 +517,10 @@ def pair_list(request):
     filterset = PairFilter(
         request.GET,
         queryset=selectors.pair_list_base(request.user),
-        organizations=scoping.organization_choices(request.user, edit=False),
+        user=request.user,
     )
+    if rows := _region_rows(request, filterset, "Пары и группы", ("pairs", "mentees_matched")):
+        return rows
     return render(
         request,
         "mentorship/pair_list.html",
