@@ -711,6 +711,9 @@ class OrganizationStats(models.Model):
     reports_expected = models.PositiveIntegerField(default=0)
     reports_submitted = models.PositiveIntegerField(default=0)
     reports_on_time = models.PositiveIntegerField(default=0)
+    # active pairs by form name ({"Учитель — учитель": 12}); None in a row stored before the column
+    # existed: that organization is counted live until its next refresh
+    pairs_by_form = models.JSONField("действующие пары по формам", null=True, default=None)
     as_of = models.DateField("сроки посчитаны на")
     refreshed_at = models.DateTimeField("пересчитано")
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import scoping
 from accounts.history import history_rows
 from accounts.uploads import serve_file
-from monitoring import selectors, services
+from monitoring import selectors, services, stats
 from monitoring.forms import BuildForm, CampaignForm, PeriodFilterForm, ReportForm, ResponseForm, ReturnForm
 from monitoring.models import AssignmentStatus, BuildStatus, CampaignStatus, Metric, Questionnaire
 from monitoring.reports.regional import build_regional_xlsx
@@ -60,13 +60,14 @@ def _period(request) -> tuple[PeriodFilterForm, int, str]:
 # Campaigns -------------------------------------------------------------------------------------------
 @login_required
 def campaign_list(request):
-    campaigns = selectors.campaign_list(request.user)
+    page = selectors.campaign_page(request.user, request.GET.get("page"), per_page=PAGE_SIZE)
     can_create = scoping.scope_for(request.user).runs_monitoring
     return render(
         request,
         "monitoring/campaign_list.html",
         {
-            "campaigns": campaigns,
+            "campaigns": page.object_list,
+            "page": page,
             "can_create": can_create,
             "my_assignments": list(selectors.my_assignments(request.user)[:50]),
             "to_review": list(selectors.assignments_to_review(request.user)[:100]) if can_create else [],
@@ -289,7 +290,7 @@ def dashboard(request):
     ids = [o.pk for o in organizations]
     # the grouped queries take the organizations as a subquery, not 240 literals (see metric_values)
     source = orgs_qs.order_by().values("pk")
-    figures = selectors.organization_figures(source, start, end, keys=ids)
+    figures, freshness = stats.organization_figures(organizations, year)
     campaigns = list(
         selectors.with_rates(
             selectors.campaigns_visible(request.user)
@@ -342,6 +343,7 @@ def dashboard(request):
             "rows": [(o, figures[o.pk]) for o in page.object_list],
             "page": page,
             "dynamics": dynamics,
+            "freshness": freshness,
         },
     )
 
@@ -365,9 +367,16 @@ def ranking(request):
     if kind:
         orgs = orgs.filter(kind=kind)
     criteria = selectors.criteria_for(municipality.pk)
+    organizations = list(orgs)
+    figures, freshness = stats.organization_figures(organizations, year) if criteria else ({}, None)
     rows = (
         selectors.ranking(
-            list(orgs), criteria, dt.date(year, 1, 1), dt.date(year, 12, 31), source=orgs.order_by().values("pk")
+            organizations,
+            criteria,
+            dt.date(year, 1, 1),
+            dt.date(year, 12, 31),
+            source=orgs.order_by().values("pk"),
+            figures=figures,
         )
         if criteria
         else []
@@ -393,6 +402,7 @@ def ranking(request):
             "rows": page.object_list,
             "page": page,
             "municipal_score": municipal_score,
+            "freshness": freshness,
         },
     )
 

@@ -274,3 +274,49 @@ def test_stored_counts_are_the_report_s_own():
     assert set(COUNTS) <= columns
     total = OrgRow(organization_id=1, name="А", mentors=2, practices=1) + OrgRow(organization_id=2, name="Б", mentors=3)
     assert (total.mentors, total.practices, total.organizations) == (5, 1, 2)
+
+
+def test_municipal_dashboard_and_ranking_read_the_stored_figures_equal_to_the_live(world, client_for):
+    """The municipal dashboard and ranking read each organization's stored row (one read, not the
+    municipality's people, pairs, meetings and deadlines counted per view); an organization without
+    a row, or with a row stored before pairs by form were kept, is counted live; both agree."""
+    from monitoring import selectors
+    from monitoring.services import criteria_ensure_defaults
+
+    school, other = world.home.school, world.home.other_school
+    young = MenteeFactory(organization=school, mentee_category=MenteeCategory.YOUNG)
+    make_meeting(make_pair(school, mentees=[young], status=PairStatus.ACTIVE), held_on=dt.date(YEAR, 3, 1))
+    make_pair(other, status=PairStatus.ACTIVE)
+    make_pair(other, status=PairStatus.FORMING)
+    organizations = [school, other]
+    start, end = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+    live_figures = selectors.organization_figures([o.pk for o in organizations], start, end)
+
+    figures, freshness = stats.organization_figures(organizations, YEAR)
+    assert freshness.refreshed_at is None  # nothing stored yet: every figure is live
+    assert figures == live_figures
+
+    call_command("rebuild_stats", verbosity=0)
+    figures, freshness = stats.organization_figures(organizations, YEAR)
+    assert freshness.refreshed_at is not None
+    assert figures == live_figures
+    assert figures[school.pk].pairs_by_form and figures[school.pk].meetings == 1
+
+    # a row from before pairs by form were kept, and a school without a row: counted live
+    OrganizationStats.objects.filter(organization=other).update(pairs_by_form=None, pairs=99)
+    newcomer = OrganizationFactory(municipality=world.home.municipality)
+    make_pair(newcomer, status=PairStatus.ACTIVE)
+    figures, _ = stats.organization_figures([*organizations, newcomer], YEAR)
+    assert figures[other.pk].pairs == 1 and figures[newcomer.pk].pairs == 1
+
+    criteria_ensure_defaults(municipality=world.home.municipality)
+    ranked = selectors.ranking([school, other], selectors.criteria_for(world.home.municipality.pk), start, end)
+    call_command("rebuild_stats", verbosity=0)
+    client = client_for(world.home.methodologist)
+    page = client.get(reverse("monitoring:ranking"), {"year": YEAR})
+    assert "Показатели рассчитаны" in page.content.decode()
+    shown = {r.organization.pk: r.score for r in page.context["rows"]}
+    assert {r.organization.pk: r.score for r in ranked} == {k: v for k, v in shown.items() if k != newcomer.pk}
+    dashboard = client.get(reverse("monitoring:dashboard"), {"year": YEAR})
+    assert "Показатели рассчитаны" in dashboard.content.decode()
+    assert dashboard.context["totals"]["pairs"] == 3

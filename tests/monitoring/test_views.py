@@ -30,6 +30,21 @@ def test_campaign_list_shows_rates_and_only_own_municipality(world, camp, client
     )
 
 
+def test_campaign_list_is_paged_newest_deadline_first_with_each_pages_rates(world, client_for):
+    import datetime as dt
+
+    today = world.home.municipality.today()
+    campaigns = [f.campaign(world.home, deadline=today + dt.timedelta(days=n), year=today.year) for n in range(27)]
+    client = client_for(world.home.methodologist)
+    first = client.get(reverse("monitoring:campaign_list"))
+    assert [c.pk for c in first.context["campaigns"]] == [c.pk for c in campaigns[::-1][:25]]
+    assert all(c.expected == 2 for c in first.context["campaigns"])
+    assert "Записи 1–25 из 27" in first.content.decode()
+    second = client.get(reverse("monitoring:campaign_list"), {"page": 2})
+    assert [c.pk for c in second.context["campaigns"]] == [campaigns[1].pk, campaigns[0].pk]
+    assert client.get(reverse("monitoring:campaign_list"), {"page": "x"}).status_code == 200
+
+
 def test_campaign_detail_insider_readonly_outsider(world, camp, client_for):
     url = reverse("monitoring:campaign_detail", args=[camp.pk])
     page = client_for(world.home.methodologist).get(url).content.decode()
