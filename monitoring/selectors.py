@@ -139,10 +139,11 @@ def assignment_detail(user, pk: int) -> Assignment:
 
 
 def my_assignments(user) -> QuerySet[Assignment]:
-    """What the user's school still owes (for curators' task list and home card)."""
+    """What the user's own schools still owe (the curators' task list and home card): the schools
+    the user holds a school role in, never every school a coordinator may fill a report for."""
     scope = scoping.scope_for(user)
     return (
-        Assignment.objects.filter(scope.organization_q("organization", edit=True))
+        Assignment.objects.filter(organization_id__in=scope.edit_organization_ids)
         .filter(campaign__status=CampaignStatus.OPEN, status__in=[AssignmentStatus.DRAFT, AssignmentStatus.RETURNED])
         .select_related("campaign", "organization")
         .order_by("campaign__deadline")

@@ -21,6 +21,8 @@ from monitoring.models import AssignmentStatus, BuildStatus, CampaignStatus, Met
 from monitoring.reports.regional import build_regional_xlsx
 
 PAGE_SIZE = 25
+#: submitted reports listed on the campaign list (the oldest first); «и ещё…» leads to the campaigns
+REVIEW_SHOWN = 25
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -70,7 +72,9 @@ def campaign_list(request):
             "page": page,
             "can_create": can_create,
             "my_assignments": list(selectors.my_assignments(request.user)[:50]),
-            "to_review": list(selectors.assignments_to_review(request.user)[:100]) if can_create else [],
+            # the oldest 25 submissions first; the rest wait on their campaigns' pages
+            "to_review": list(selectors.assignments_to_review(request.user)[: REVIEW_SHOWN + 1]) if can_create else [],
+            "review_shown": REVIEW_SHOWN,
         },
     )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -11,7 +13,7 @@ from accounts import scoping
 from accounts.models import Municipality
 from notifications import services
 from notifications.kinds import Kind
-from notifications.models import Notification, NotificationPreference, ReminderLog
+from notifications.models import Notification, NotificationPreference, ReminderLog, ReminderStatus
 
 
 def notifications_for(user) -> QuerySet[Notification]:
@@ -54,8 +56,36 @@ def sent_log(user, municipality: Municipality) -> QuerySet[ReminderLog]:
     return qs.select_related("recipient", "organization").order_by("-date", "-created_at", "-pk")
 
 
-def tomorrow_preview(user, municipality: Municipality) -> tuple[dt.date, list[ReminderLog]]:
-    """What tomorrow's sweep would send, as unsaved log rows (opt-outs applied, already-sent removed)."""
+@dataclass
+class Upcoming:
+    """One reminder tomorrow's sweep would send: what the sweep's log row will hold, without
+    building the row (the preview of a regional centre lists a thousand of them, a page at a time)."""
+
+    object_type: str
+    object_id: int
+    kind: str
+    recipient: Any
+    organization_id: int | None
+    title: str
+    message: str
+    send_email: bool
+    status: str
+    organization: Any = None  # set for the rows shown (`with_organizations`)
+
+    @property
+    def recipient_id(self) -> int:
+        return self.recipient.pk
+
+    def get_kind_display(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+
+KIND_LABELS = dict(ReminderLog._meta.get_field("kind").flatchoices)
+
+
+def tomorrow_preview(user, municipality: Municipality) -> tuple[dt.date, list[Upcoming]]:
+    """What tomorrow's sweep would send (opt-outs applied, already-sent removed): the providers and
+    the recipients the sweep itself uses (`services.reminders_collect`, `services.recipients_of`)."""
     if not scoping.can_edit_municipality(user, municipality):
         return dt.date.min, []
     tomorrow = services.local_today(municipality) + dt.timedelta(days=1)
@@ -66,13 +96,31 @@ def tomorrow_preview(user, municipality: Municipality) -> tuple[dt.date, list[Re
         kinds=services.kinds_for_date(municipality, tomorrow, rules=rules),
         rules=rules,
     )
-    rows = services.reminder_rows(municipality=municipality, today=tomorrow, planned=planned)
     claimed = set(
         ReminderLog.objects.filter(municipality=municipality, date=tomorrow).values_list(
             "object_type", "object_id", "kind", "recipient_id"
         )
     )
-    rows = [r for r in rows if (r.object_type, r.object_id, r.kind, r.recipient_id) not in claimed]
+    rows = [
+        Upcoming(
+            object_type=item.object_type,
+            object_id=item.object_id,
+            kind=item.kind,
+            recipient=recipient,
+            organization_id=item.organization_id,
+            title=item.title[:300],
+            message=item.message,
+            send_email=wants_email,
+            status=ReminderStatus.PENDING if wants_app else ReminderStatus.SKIPPED,
+        )
+        for item, recipient, wants_app, wants_email in services.recipients_of(planned)
+        if (item.object_type, item.object_id, item.kind, recipient.pk) not in claimed
+    ]
+    return tomorrow, rows
+
+
+def with_organizations(user, rows: list[Upcoming]) -> list[Upcoming]:
+    """The organizations of the rows shown (those the user may see), one query for the page."""
     organizations = {
         o.pk: o
         for o in scoping.visible_organizations(user).filter(
@@ -81,7 +129,7 @@ def tomorrow_preview(user, municipality: Municipality) -> tuple[dt.date, list[Re
     }
     for row in rows:
         row.organization = organizations.get(row.organization_id) if row.organization_id else None
-    return tomorrow, rows
+    return rows
 
 
 def preference_choices(user) -> list[dict]:

@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,11 +181,11 @@ def _preferences(user_ids: set[int]) -> dict[tuple[int, str], NotificationPrefer
     return {(p.user_id, p.kind): p for p in rows}
 
 
-def reminder_rows(*, municipality: Municipality, today: dt.date, planned: list[Planned]) -> list[ReminderLog]:
-    """One unsaved log row per (planned reminder, recipient), with the recipient's opt-outs applied."""
+def recipients_of(planned: list[Planned]) -> Iterator[tuple[Planned, Any, bool, bool]]:
+    """Each (planned reminder, recipient) once, with whether the recipient wants it in the system
+    and by e-mail (their opt-outs): what the sweep writes and what tomorrow's preview shows."""
     user_ids = {u.pk for p in planned for u in p.recipients}
     prefs = _preferences(user_ids)
-    rows: list[ReminderLog] = []
     seen: set[tuple] = set()
     for item in planned:
         for user in item.recipients:
@@ -196,23 +196,29 @@ def reminder_rows(*, municipality: Municipality, today: dt.date, planned: list[P
             pref = prefs.get((user.pk, item.kind))
             wants_app = pref is None or pref.in_app
             wants_email = wants_app and (pref is None or pref.email) and bool(user.email)
-            row = ReminderLog(
-                object_type=item.object_type,
-                object_id=item.object_id,
-                kind=item.kind,
-                date=today,
-                recipient=user,
-                municipality=municipality,
-                organization_id=item.organization_id,
-                title=item.title[:300],
-                message=item.message,
-                path=item.path[:500],
-                due_date=item.due_date,
-                send_email=wants_email,
-                status=ReminderStatus.PENDING if wants_app else ReminderStatus.SKIPPED,
-            )
-            rows.append(row)
-    return rows
+            yield item, user, wants_app, wants_email
+
+
+def reminder_rows(*, municipality: Municipality, today: dt.date, planned: list[Planned]) -> list[ReminderLog]:
+    """One unsaved log row per (planned reminder, recipient), with the recipient's opt-outs applied."""
+    return [
+        ReminderLog(
+            object_type=item.object_type,
+            object_id=item.object_id,
+            kind=item.kind,
+            date=today,
+            recipient=user,
+            municipality=municipality,
+            organization_id=item.organization_id,
+            title=item.title[:300],
+            message=item.message,
+            path=item.path[:500],
+            due_date=item.due_date,
+            send_email=wants_email,
+            status=ReminderStatus.PENDING if wants_app else ReminderStatus.SKIPPED,
+        )
+        for item, user, wants_app, wants_email in recipients_of(planned)
+    ]
 
 
 # Claim ------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from accounts import scoping
 from accounts.redirects import redirect_next, redirect_safe
 from notifications import selectors, services
 from notifications.kinds import Kind
-from notifications.models import Notification, ReminderLog, ReminderStatus
+from notifications.models import Notification, ReminderStatus
 
 PAGE_SIZE = 30
 
@@ -133,12 +133,12 @@ def tomorrow(request):
     day, upcoming = selectors.tomorrow_preview(request.user, municipality)
     # a regional centre has hundreds of reminders a day: counts by kind, and the rows a page at a time
     page = Paginator(upcoming, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_organizations(request.user, list(page.object_list))
     # counted by value, each label looked up once (get_kind_display() per row for the ~1,000
     # reminders of a regional centre cost more than the rest of the view's Python)
-    labels = {value: str(label) for value, label in ReminderLog._meta.get_field("kind").flatchoices}
     by_kind: Counter[str] = Counter()
     for kind, n in Counter(row.kind for row in upcoming).items():
-        by_kind[labels.get(kind, kind)] += n
+        by_kind[str(selectors.KIND_LABELS.get(kind, kind))] += n
     return render(
         request,
         # loaded into the log page by htmx; «открыть отдельно» (a plain request) gets a whole page

@@ -45,6 +45,21 @@ def test_campaign_list_is_paged_newest_deadline_first_with_each_pages_rates(worl
     assert client.get(reverse("monitoring:campaign_list"), {"page": "x"}).status_code == 200
 
 
+def test_campaign_list_owed_is_the_users_own_school_and_review_shows_the_oldest(world, client_for):
+    campaigns = [f.campaign(world.home) for _ in range(14)]
+    for camp in campaigns[:13]:
+        for school in (world.home.school, world.home.other_school):
+            services.assignment_submit(user=world.home.coordinator, assignment=_assignment(camp, school))
+    curator = client_for(world.home.curator).get(reverse("monitoring:campaign_list"))
+    assert [a.organization_id for a in curator.context["my_assignments"]] == [world.home.school.pk]
+    # a coordinator may fill a school's report, but owes none: «от вашей организации» is not theirs
+    coordinator = client_for(world.home.coordinator).get(reverse("monitoring:campaign_list"))
+    assert coordinator.context["my_assignments"] == []
+    text = coordinator.content.decode()
+    assert "Ожидают сдачи от вашей организации" not in text
+    assert text.count("Проверить</a>") == 25 and "Показаны 25 самых давних" in text
+
+
 def test_campaign_detail_insider_readonly_outsider(world, camp, client_for):
     url = reverse("monitoring:campaign_detail", args=[camp.pk])
     page = client_for(world.home.methodologist).get(url).content.decode()
