@@ -66,7 +66,7 @@ def campaign_page(user, number=None, *, per_page: int = 25) -> Page:
     PostgreSQL joined every assignment of the region to the region's campaigns before keeping one
     municipality's six; a regional user's 200 rows cost 55 ms of CPU to render."""
     ids = campaigns_visible(user).order_by("-deadline", "-pk").values_list("pk", flat=True)
-    page = Paginator(ids, per_page).get_page(number)
+    page: Page[Any] = Paginator(ids, per_page).get_page(number)
     chosen = list(page.object_list)
     rows = {c.pk: c for c in with_rates(Campaign.objects.filter(pk__in=chosen)).select_related("municipality")}
     page.object_list = [rows[pk] for pk in chosen if pk in rows]
