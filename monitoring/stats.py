@@ -26,6 +26,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q, Sum
@@ -327,7 +328,8 @@ def organization_figures(organizations: list[Organization], year: int) -> tuple[
     return figures, Freshness(min(r["refreshed_at"] for r in stored.values()), min(r["as_of"] for r in stored.values()))
 
 
-#: the stored counts that are an organization's figures (monitoring.selectors.OrgFigures)
+#: the stored counts that are an organization's figures (the fields of monitoring.selectors.OrgFigures)
+FIGURES: tuple[str, ...] = tuple(f.name for f in dataclass_fields(OrgFigures) if f.name in FIELDS)
 FIGURES = (
     "mentors",
     "mentees",
