@@ -127,6 +127,7 @@ def test_region_page_queries_do_not_grow_with_municipalities(region_world, clien
             assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
+    count()  # the process's first request reads what it keeps afterwards (as every other query test warms up)
     small = count()
     for n in range(3):
         municipality = MunicipalityFactory(region=region, name=f"Муниципалитет {n}")
