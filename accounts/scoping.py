@@ -264,6 +264,13 @@ class Scope:
             q |= Q(**{f"{path}_id__in" if path else "pk__in": organizations})
         return q
 
+    def own_organization_q(self, path: str = "organization") -> Q:
+        """Q selecting rows (at `path` to Organization) of the organizations the user holds a school
+        role in with edit rights: what «your organization» means (a coordinator may edit every school
+        of the municipality, but none of them is theirs)."""
+        ids = self.edit_organization_ids
+        return Q(**{f"{path}_id__in" if path else "pk__in": ids}) if ids else Q(pk__in=[])
+
     def municipality_q(self, path: str = "", *, edit: bool = False) -> Q:
         """Q selecting rows of municipal-level data (reached by `path` to Municipality)."""
         if self.is_admin:

@@ -4,7 +4,6 @@ import django_filters
 from django.db.models import Q
 
 from accounts import scoping
-from accounts.models import Municipality
 from accounts.widgets import FastSelect
 from mentorship.models import (
     Competency,
@@ -52,10 +51,7 @@ class ScopedOrganizationFilterSet(django_filters.FilterSet):
         scope = scoping.scope_for(user)
         organizations = scoping.organization_choices(user, edit=False)
         if scope.is_admin or len(scope.view_municipality_ids) > 1:
-            municipalities = Municipality.objects.order_by("name")
-            if not scope.is_admin:
-                municipalities = municipalities.filter(pk__in=scope.view_municipality_ids)
-            self.filters["municipality"].queryset = municipalities
+            self.filters["municipality"].queryset = scoping.visible_municipalities(user).order_by("name")
             # the chosen municipality's organizations, and the chosen organization itself (a link
             # from an organization's page names only it)
             municipality, organization = _id(self.data.get("municipality")), _id(self.data.get("organization"))

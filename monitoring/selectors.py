@@ -143,7 +143,7 @@ def my_assignments(user) -> QuerySet[Assignment]:
     the user holds a school role in, never every school a coordinator may fill a report for."""
     scope = scoping.scope_for(user)
     return (
-        Assignment.objects.filter(organization_id__in=scope.edit_organization_ids)
+        Assignment.objects.filter(scope.own_organization_q("organization"))
         .filter(campaign__status=CampaignStatus.OPEN, status__in=[AssignmentStatus.DRAFT, AssignmentStatus.RETURNED])
         .select_related("campaign", "organization")
         .order_by("campaign__deadline")

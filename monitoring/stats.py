@@ -330,20 +330,6 @@ def organization_figures(organizations: list[Organization], year: int) -> tuple[
 
 #: the stored counts that are an organization's figures (the fields of monitoring.selectors.OrgFigures)
 FIGURES: tuple[str, ...] = tuple(f.name for f in dataclass_fields(OrgFigures) if f.name in FIELDS)
-FIGURES = (
-    "mentors",
-    "mentees",
-    "mentees_matched",
-    "pairs",
-    "programs",
-    "young_total",
-    "young_covered",
-    "meetings",
-    "roadmap_due",
-    "roadmap_done",
-    "roadmap_on_time",
-    "roadmap_overdue",
-)
 
 
 def totals(municipality_ids: list[int], year: int) -> tuple[OrgRow, Freshness]:

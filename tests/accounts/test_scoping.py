@@ -298,3 +298,12 @@ def test_municipal_editors_are_the_rows_whose_scope_edits_there(world):
             assert not scoping.can_edit_organization(row.user, school)
         if row.municipality_id == home.municipality.pk:
             assert not scoping.can_edit_municipality(row.user, home.municipality)
+
+
+def test_own_organizations_are_the_school_roles_not_the_municipality(world):
+    """«Your organization»: the schools a user holds an editing school role in; a coordinator edits
+    every school of the municipality but owns none of them."""
+    own = Organization.objects.filter
+    assert list(own(scoping.scope_for(world.home.curator).own_organization_q(""))) == [world.home.school]
+    assert not own(scoping.scope_for(world.home.coordinator).own_organization_q("")).exists()
+    assert not own(scoping.scope_for(world.home.head).own_organization_q("")).exists()  # reads and approves only
