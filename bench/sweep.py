@@ -1,7 +1,8 @@
 """The daily reminder sweep of every municipality (as `run_reminders` and beat run it), twice.
 
-Letters go to Django's in-memory backend; the whole run is rolled back so that the benchmark
-can be repeated on the same day and finds the same work.
+Letters are built and written out to bytes as the SMTP backend writes them, then dropped
+(bench.mail.SerializingBackend); the whole run is rolled back so that the benchmark can be
+repeated on the same day and finds the same work.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-from django.core import mail
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -50,13 +50,15 @@ def _sweep_all() -> tuple[float, int, int, dict[str, int], float]:
 
 
 def measure(*, log=print) -> dict:
+    from bench.mail import SerializingBackend
+
     out: dict = {}
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        mail.outbox = []
+    with override_settings(EMAIL_BACKEND="bench.mail.SerializingBackend"):
         try:
             with transaction.atomic():
+                letters_before = SerializingBackend.letters
                 seconds, sent, claimed, by_kind, cpu = _sweep_all()
-                letters = len(mail.outbox)
+                letters = SerializingBackend.letters - letters_before
                 log(
                     f"  первый проход: ЦП {cpu:.2f} с ({1000 * cpu / max(1, sent):.2f} мс на напоминание), "
                     f"{seconds:.2f} с по часам, отправлено {sent} (писем {letters}), по видам {by_kind}"
@@ -79,7 +81,6 @@ def measure(*, log=print) -> dict:
                 raise _Rollback
         except _Rollback:
             pass
-        mail.outbox = []
     return out
 
 

@@ -1,5 +1,5 @@
 """One worker's share of the parallel sweep: `python -m bench.sweep_child ID ID …` sweeps those
-municipalities for real (committed, letters to the in-memory backend) and prints one line of JSON."""
+municipalities for real (committed, letters written out to bytes and dropped: bench.mail) and prints one line of JSON."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "false")
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ["EMAIL_BACKEND"] = "bench.mail.SerializingBackend"
     import django
 
     django.setup()

@@ -8,8 +8,9 @@ or concurrent sweep therefore finds nothing left to send.
 The in-app notification exists exactly once: it is inserted with ON CONFLICT DO NOTHING on its
 one-to-one link to the row (on PostgreSQL for all the rows a sweep delivers in one statement, with
 the rows that need no letter; elsewhere in the claim's transaction). E-mail leaves the database:
-each letter's row is claimed on its own, and a worker killed between `sending` and `sent` leaves
-that one row marked «отправка не подтверждена»; it is not sent again (at most once, never twice).
+a recipient gets one letter with the day's reminders, each letter's rows are claimed together on
+their own, and a worker killed between `sending` and `sent` leaves that one letter's rows marked
+«отправка не подтверждена»; they are not sent again (at most once, never twice).
 """
 
 from __future__ import annotations
@@ -291,39 +292,36 @@ def _claim_in_one_statement(rows: list[ReminderLog]) -> int:
 
 
 # Deliver ----------------------------------------------------------------------------------------
+# One letter a day per person: the day's reminders of one recipient go out together (at most this
+# many to a letter; more go in a second one). The rows stay one per reminder: each is claimed,
+# noted in the bell and marked sent on its own key, only the letter is shared.
+MAX_LETTER_ITEMS = 25
+
+
 @dataclass
 class _SentMark:
-    """A row whose letter went out and is marked «sent» by the next claim's statement (PostgreSQL)."""
+    """The rows of a letter that went out, marked «sent» by the next letter's claim (PostgreSQL)."""
 
-    id: int | None = None
+    ids: list[int] = field(default_factory=list)
 
-    def take(self) -> int | None:
-        taken, self.id = self.id, None
+    def take(self) -> list[int]:
+        taken, self.ids = self.ids, []
         return taken
 
 
-def reminder_deliver(
-    *,
-    log_id: int,
-    connection=None,
-    log: ReminderLog | None = None,
-    sent_mark: _SentMark | None = None,
-    noted: bool = False,
-) -> str:
-    """Deliver one claimed row; returns the row's new status, or "" if another sweep has it.
+@dataclass
+class LetterResult:
+    sent: Counter = field(default_factory=Counter)
+    failed: int = 0
 
-    `log` is the row as read before the claim (the sweep reads all pending rows at once): what a
-    reminder says and to whom never changes after it is claimed, so it is not read again. Only
-    the attempt counter can have moved, and it is re-read on the rare failure path. With
-    `sent_mark` the «sent» mark of a delivered letter waits for the next claim and goes to the
-    database in the same statement: still at most one row of a killed worker is left unconfirmed.
-    `noted`: the row's in-app notification is written already (`_deliver_in_bulk`).
-    """
+
+def reminder_deliver(*, log_id: int, connection=None, log: ReminderLog | None = None) -> str:
+    """Deliver one claimed row on its own (an event, a questionnaire reminder, a row without a
+    letter); returns the row's new status, or "" if another sweep has it. `log` is the row as read
+    before the claim: what a reminder says and to whom never changes after it is claimed."""
     now = timezone.now()
     if log is not None and db_connection.vendor == "postgresql":
-        previous = sent_mark.take() if sent_mark is not None else None
-        claim = _claim_sending if noted else _claim_with_notification
-        if not claim(log_id=log_id, now=now, sent_id=previous):
+        if not _claim_with_notification(log_id=log_id, now=now):
             return ""
         if not log.send_email:
             ReminderLog.objects.filter(pk=log_id).update(status=ReminderStatus.SENT, sent_at=now)
@@ -341,47 +339,80 @@ def reminder_deliver(
             if not log.send_email:
                 ReminderLog.objects.filter(pk=log_id).update(status=ReminderStatus.SENT, sent_at=now)
                 return ReminderStatus.SENT
+    outcome = _send_letter([log], connection or get_connection())
+    return ReminderStatus.SENT if outcome.sent else ReminderStatus.FAILED
+
+
+def letter_deliver(
+    *, logs: Sequence[ReminderLog], connection, sent_mark: _SentMark | None = None, noted: bool = False
+) -> LetterResult:
+    """One letter with the rows of one recipient that this call claims (rows another sweep has
+    taken are left out; none left, no letter). `noted`: their in-app notifications are written
+    already (`_deliver_in_bulk`). With `sent_mark` the «sent» mark of the letter waits for the next
+    letter's claim and goes to the database in the same statement: a killed worker still leaves
+    the rows of at most one letter unconfirmed, never sent twice."""
+    now = timezone.now()
+    if noted and db_connection.vendor == "postgresql":
+        previous = sent_mark.take() if sent_mark is not None else []
+        taken_ids = _claim_letter(ids=[log.pk for log in logs], now=now, sent_ids=previous)
+    else:
+        taken_ids = set()
+        with transaction.atomic():
+            for log in logs:
+                if ReminderLog.objects.filter(pk=log.pk, status=ReminderStatus.PENDING).update(
+                    status=ReminderStatus.SENDING, sending_at=now, attempts=F("attempts") + 1
+                ):
+                    taken_ids.add(log.pk)
+                    if not noted:
+                        channels.in_app_create(log)
+    taken = [log for log in logs if log.pk in taken_ids]
+    if not taken:
+        return LetterResult()
+    return _send_letter(taken, connection, sent_mark=sent_mark)
+
+
+def _send_letter(logs: list[ReminderLog], connection, *, sent_mark: _SentMark | None = None) -> LetterResult:
+    """Send the letter of claimed (`sending`) rows and mark them; on an error put them back to
+    `pending` (transient, attempts left: TransientDeliveryError) or `failed`."""
+    ids = [log.pk for log in logs]
     try:
-        channels.email_send(log, connection or get_connection())
+        channels.email_send(logs, connection)
     except Exception as exc:
         transient = channels.is_transient(exc)
-        attempts = ReminderLog.objects.filter(pk=log_id).values_list("attempts", flat=True).first() or 0
+        attempts = max(ReminderLog.objects.filter(pk__in=ids).values_list("attempts", flat=True), default=0)
         retry = transient and attempts < MAX_EMAIL_ATTEMPTS
         status = ReminderStatus.PENDING if retry else ReminderStatus.FAILED
-        ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.SENDING).update(
+        ReminderLog.objects.filter(pk__in=ids, status=ReminderStatus.SENDING).update(
             status=status, error=repr(exc)[:2000]
         )
-        logger.warning("reminder %s: e-mail failed (%s): %r", log.key, "will retry" if retry else "gave up", exc)
+        keys = ", ".join(log.key for log in logs)
+        logger.warning("reminders %s: e-mail failed (%s): %r", keys, "will retry" if retry else "gave up", exc)
         if retry:
-            raise TransientDeliveryError(log.key) from exc
-        return ReminderStatus.FAILED
+            raise TransientDeliveryError(keys) from exc
+        return LetterResult(failed=len(logs))
     if sent_mark is not None and db_connection.vendor == "postgresql":
-        sent_mark.id = log_id
-        return ReminderStatus.SENT
-    _mark_sent(log_id)
-    return ReminderStatus.SENT
+        sent_mark.ids = ids
+    else:
+        _mark_sent(ids)
+    return LetterResult(sent=Counter(log.kind for log in logs))
 
 
-def _mark_sent(log_id: int) -> None:
-    ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.SENDING).update(
+def _mark_sent(ids: list[int]) -> None:
+    ReminderLog.objects.filter(pk__in=ids, status=ReminderStatus.SENDING).update(
         status=ReminderStatus.SENT, email_sent=True, sent_at=timezone.now(), error=""
     )
 
 
-def _claim_with_notification(*, log_id: int, now: dt.datetime, sent_id: int | None = None) -> bool:
-    """PostgreSQL: the conditional claim and the in-app notification in one statement.
+def _claim_with_notification(*, log_id: int, now: dt.datetime) -> bool:
+    """PostgreSQL: the conditional claim of one row and its in-app notification in one statement.
 
     The same two writes as the portable path (UPDATE … WHERE status = 'pending', then INSERT …
     ON CONFLICT DO NOTHING), made atomic by being one statement instead of a transaction of
-    four round trips; the sweep does this thousands of times a day. `sent_id`, the previous row
-    whose letter went out, is marked sent in the same statement. True if this call claimed it.
+    four round trips. True if this call claimed it.
     """
     log_table, note_table = ReminderLog._meta.db_table, Notification._meta.db_table
     sql = f"""
-        WITH done AS (
-            UPDATE {log_table} SET status = %s, email_sent = TRUE, sent_at = %s, error = ''
-            WHERE id = %s AND status = %s
-        ), claimed AS (
+        WITH claimed AS (
             UPDATE {log_table} SET status = %s, sending_at = %s, attempts = attempts + 1
             WHERE id = %s AND status = %s
             RETURNING id, recipient_id, kind, title, message, path
@@ -393,58 +424,46 @@ def _claim_with_notification(*, log_id: int, now: dt.datetime, sent_id: int | No
         SELECT count(*) FROM claimed
     """
     with db_connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                ReminderStatus.SENT,
-                now,
-                sent_id,
-                ReminderStatus.SENDING,
-                ReminderStatus.SENDING,
-                now,
-                log_id,
-                ReminderStatus.PENDING,
-                now,
-            ],
-        )
+        cursor.execute(sql, [ReminderStatus.SENDING, now, log_id, ReminderStatus.PENDING, now])
         return cursor.fetchone()[0] == 1
 
 
-# The claim of a letter runs once per letter, thousands of times a day: prepared once per database
+# The claim of a letter runs once per letter, a thousand times a day: prepared once per database
 # session (PostgreSQL keeps it for the session, a rolled-back transaction included), it is not
-# parsed and planned again for each (a quarter of the database's time of a sweep).
-_CLAIM_SENDING = "nastavnik_claim_sending"
+# parsed and planned again for each.
+_CLAIM_LETTER = "nastavnik_claim_letter"
 
 
-def _prepare_claim_sending() -> None:
-    """PREPARE the claim of `_claim_sending` in this session unless it is there already."""
+def _prepare_claim_letter() -> None:
+    """PREPARE the claim of `_claim_letter` in this session unless it is there already."""
     table = ReminderLog._meta.db_table
     with db_connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [_CLAIM_SENDING])
+        cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [_CLAIM_LETTER])
         if cursor.fetchone() is not None:
             return
-        # $1 the row to claim, $2 now, $3 the previous row whose letter went out (or NULL)
+        # $1 the rows to claim, $2 now, $3 the rows of the previous letter, which went out
         cursor.execute(
             f"""
-            PREPARE {_CLAIM_SENDING}(bigint, timestamptz, bigint) AS
+            PREPARE {_CLAIM_LETTER}(bigint[], timestamptz, bigint[]) AS
             WITH done AS (
                 UPDATE {table} SET status = %s, email_sent = TRUE, sent_at = $2, error = ''
-                WHERE id = $3 AND status = %s
+                WHERE id = ANY($3) AND status = %s
             )
             UPDATE {table} SET status = %s, sending_at = $2, attempts = attempts + 1
-            WHERE id = $1 AND status = %s
+            WHERE id = ANY($1) AND status = %s
+            RETURNING id
             """,
             [ReminderStatus.SENT, ReminderStatus.SENDING, ReminderStatus.SENDING, ReminderStatus.PENDING],
         )
 
 
-def _claim_sending(*, log_id: int, now: dt.datetime, sent_id: int | None = None) -> bool:
-    """PostgreSQL: the conditional claim of a row whose notification is written already, with the
-    «sent» mark of the previous row (`sent_id`) in the same statement (prepared by
-    `_prepare_claim_sending`). True if this call claimed it."""
+def _claim_letter(*, ids: list[int], now: dt.datetime, sent_ids: list[int]) -> set[int]:
+    """PostgreSQL: the conditional claim of a letter's rows (their notifications are written
+    already), with the «sent» mark of the previous letter's rows (`sent_ids`) in the same
+    statement (prepared by `_prepare_claim_letter`). Returns the ids this call claimed."""
     with db_connection.cursor() as cursor:
-        cursor.execute(f"EXECUTE {_CLAIM_SENDING}(%s, %s, %s)", [log_id, now, sent_id])
-        return cursor.rowcount == 1
+        cursor.execute(f"EXECUTE {_CLAIM_LETTER}(%s::bigint[], %s, %s::bigint[])", [ids, now, sent_ids])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _deliver_in_bulk(*, ids: list[int], now: dt.datetime) -> Counter:
@@ -452,8 +471,8 @@ def _deliver_in_bulk(*, ids: list[int], now: dt.datetime) -> Counter:
     every one of them (ON CONFLICT DO NOTHING on its one-to-one link: once, whoever claims the row),
     and the rows without a letter delivered at once — claimed and marked sent by an update that
     takes only rows still pending, so a concurrent sweep's are left to it. The letters are still
-    claimed one by one (`_claim_sending`): a killed worker leaves at most the one it was sending
-    unconfirmed. Returns the rows delivered here, by kind."""
+    claimed one by one (`letter_deliver`): a killed worker leaves at most the rows of the one it was
+    sending unconfirmed. Returns the rows delivered here, by kind."""
     log_table, note_table = ReminderLog._meta.db_table, Notification._meta.db_table
     sql = f"""
         WITH app_only AS (
@@ -475,12 +494,25 @@ def _deliver_in_bulk(*, ids: list[int], now: dt.datetime) -> Counter:
         return Counter(dict(cursor.fetchall()))
 
 
+def letters_of(logs: list[ReminderLog]) -> list[list[ReminderLog]]:
+    """The rows of each recipient together, in the order of their first row, at most
+    MAX_LETTER_ITEMS to a letter."""
+    by_recipient: dict[int, list[ReminderLog]] = {}
+    for log in logs:
+        by_recipient.setdefault(log.recipient_id, []).append(log)
+    return [
+        rows[start : start + MAX_LETTER_ITEMS]
+        for rows in by_recipient.values()
+        for start in range(0, len(rows), MAX_LETTER_ITEMS)
+    ]
+
+
 def reminders_deliver(
     *, municipality: Municipality, today: dt.date, result: SweepResult, catch_up_from: dt.date | None = None
 ) -> SweepResult:
     # every pending row with its recipient in one query; the notifications and the rows without a
-    # letter in one statement (PostgreSQL); each letter is still claimed on its own below, so a
-    # killed worker leaves at most the one row it was sending unconfirmed
+    # letter in one statement (PostgreSQL); then one letter per recipient, each claimed on its own,
+    # so a killed worker leaves the rows of at most the one letter it was sending unconfirmed
     window = Q(date__range=(today - dt.timedelta(days=PENDING_GRACE_DAYS), today))
     if catch_up_from is not None:  # the caught-up days' overdue reminders, however old
         window |= Q(date__range=(catch_up_from, today), kind__in=CATCHUP_KINDS)
@@ -492,28 +524,27 @@ def reminders_deliver(
     noted = bool(pending) and db_connection.vendor == "postgresql"
     if noted:
         result.sent.update(_deliver_in_bulk(ids=[log.pk for log in pending], now=timezone.now()))
-        pending = [log for log in pending if log.send_email]
-        if pending:
-            _prepare_claim_sending()
+        if any(log.send_email for log in pending):
+            _prepare_claim_letter()
+    else:
+        for log in pending:
+            if not log.send_email and reminder_deliver(log_id=log.pk, log=log) == ReminderStatus.SENT:
+                result.sent[log.kind] += 1
     connection = get_connection()
     sent_mark = _SentMark()
     try:
-        for log in pending:
+        for logs in letters_of([log for log in pending if log.send_email]):
             try:
-                status = reminder_deliver(
-                    log_id=log.pk, connection=connection, log=log, sent_mark=sent_mark, noted=noted
-                )
+                outcome = letter_deliver(logs=logs, connection=connection, sent_mark=sent_mark, noted=noted)
             except TransientDeliveryError:
                 result.transient += 1
                 connection = get_connection()  # the old one may be half-closed
                 continue
-            if status == ReminderStatus.SENT:
-                result.sent[log.kind] += 1
-            elif status == ReminderStatus.FAILED:
-                result.failed += 1
+            result.sent.update(outcome.sent)
+            result.failed += outcome.failed
     finally:
         last = sent_mark.take()
-        if last is not None:
+        if last:
             _mark_sent(last)
     return result
 

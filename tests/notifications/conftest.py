@@ -23,8 +23,8 @@ def letters_by_key(mail_dir: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for path in mail_dir.glob("*.log"):
         for match in HEADER.finditer(path.read_text(errors="replace")):
-            key = " ".join(match.group(1).split())
-            counts[key] = counts.get(key, 0) + 1
+            for key in match.group(1).split():  # a letter names every reminder it carries
+                counts[key] = counts.get(key, 0) + 1
     return counts
 
 

@@ -106,10 +106,11 @@ def meeting(pair_obj, *, held_on: dt.date, mentor_feedback=False, mentee_feedbac
     )
 
 
-def municipality_with_due_schools(schools: int, *, curators: int = 2):
-    """A municipality where `schools` schools each have one activity due today and `curators`
-    curators: since notices are grouped per school and day, that makes schools × curators reminder
-    keys (the concurrency tests need many keys to be caught mid-sweep)."""
+def municipality_with_due_schools(schools: int, *, curators: int = 2, kinds: int = 1):
+    """A municipality where `schools` schools each have `curators` curators and `kinds` activities
+    (1–3: due today, overdue since yesterday, due tomorrow): since notices are grouped per school,
+    kind and day, that makes schools × curators × kinds reminder keys, in one letter per curator
+    (the concurrency tests need many keys to be caught mid-sweep)."""
     from notifications import services
     from tests.factories import MunicipalityFactory, OrganizationFactory, user_with_role
 
@@ -119,5 +120,7 @@ def municipality_with_due_schools(schools: int, *, curators: int = 2):
         school = OrganizationFactory(municipality=municipality)
         for _ in range(curators):
             user_with_role("curator", organization=school)
-        record_due(today, organization=school, roadmap=roadmap_for(municipality, school))
+        roadmap = roadmap_for(municipality, school)
+        for offset in (0, -1, 1)[:kinds]:
+            record_due(today + dt.timedelta(days=offset), organization=school, roadmap=roadmap)
     return municipality, today

@@ -47,7 +47,10 @@ def test_days_without_a_sweep_are_caught_up_once(world):
     ]
     # not «сегодня срок» for day 1, which is past
     assert not ReminderLog.objects.filter(kind=Kind.ROADMAP_DUE_TODAY).exists()
-    assert len(mail.outbox) == 3 and result.total == 3
+    # the curator's three reminders come in one letter, each listed
+    assert result.total == 3 and len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "«Наставник»: 3 напоминания на 20.11.2026"
+    assert mail.outbox[0].body.count("Просрочено на") == 3
     late = Notification.objects.filter(reminder__date=day(2)).get()
     assert late.title.startswith("Просрочено на 1 день")
     assert late.message.startswith("Напоминание за 18.11.2026: в тот день рассылка не проводилась.")

@@ -113,7 +113,7 @@ def test_a_whole_sweep_adds_one_statement_per_letter_only():
     if connection.vendor != "postgresql":
         pytest.skip("on SQLite every row is delivered in its own transaction (PostgreSQL claims in bulk)")
     providers._table_names()  # read once a minute, not per sweep
-    services._prepare_claim_sending()  # once per database session, not per sweep
+    services._prepare_claim_letter()  # once per database session, not per sweep
     counts = {}
     for schools in (2, 20):
         municipality = municipality_with(schools)
