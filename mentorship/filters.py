@@ -88,7 +88,11 @@ class WaitingFilter(django_filters.FilterSet):
     """«Ожидают пару» of one municipality (a region-wide user's drill-down from its municipality rows)."""
 
     municipality = django_filters.ModelChoiceFilter(
-        label="Муниципалитет", field_name="organization__municipality", queryset=None, empty_label="Все"
+        label="Муниципалитет",
+        field_name="organization__municipality",
+        queryset=None,
+        empty_label="Все",
+        widget=FastSelect(label_field="name"),
     )
 
     class Meta:
