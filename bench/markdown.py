@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from bench.run import RESULTS
+from bench.run import RESULTS, sweep_runs_text
 
 ROLES = {"coordinator": "координатор", "curator": "куратор", "methodologist": "методист", "regional": "регион"}
 
@@ -121,7 +121,7 @@ def render(results: dict) -> str:
         par = sweep.get("parallel", {})
         out += [
             f"Рассылка напоминаний по всем муниципалитетам, один процесс: ЦП {sweep.get('cpu_seconds', '—')} с "
-            f"({sweep.get('cpu_ms_per_reminder', '—')} мс на напоминание), {sweep['seconds']} с по часам, отправлено "
+            f"({sweep.get('cpu_ms_per_reminder', '—')} мс на напоминание{sweep_runs_text(sweep)}), {sweep['seconds']} с по часам, отправлено "
             f"{sweep['sent']} (писем {sweep['emails']}); повторный проход — {sweep['second_sent']} "
             f"(ЦП {sweep.get('second_cpu_seconds', '—')} с)."
             + (
