@@ -7,7 +7,8 @@ many municipalities again; created, migrated and seeded when missing) with the r
 sizes of each page measured one right after the other (bench/pages_child.py); the .xlsx
 import of 10,000 mentors four ways (ours, stock and bulk-mode django-import-export, calamine + COPY);
 the annual reports, each in a process of its own (its own peak memory); the reminder sweep's CPU
-(twice, and in parallel as the worker runs it); a 60-second wrk load test against gunicorn on
+(a day's sweep and its repeat, --sweep-repeat times on the same work, the median; letters written
+out to bytes as SMTP would; and in parallel as the worker runs it); a 60-second wrk load test against gunicorn on
 127.0.0.1 with the CPU per request. The load average at the start and the end is recorded: the
 machine may be shared, CPU time is the figure to compare. With an empty database it first runs
 `seed_scale` (regional size unless --scale says otherwise).
