@@ -119,6 +119,12 @@ def tomorrow_preview(user, municipality: Municipality) -> tuple[dt.date, list[Up
     return tomorrow, rows
 
 
+def letter_count(rows: list[Upcoming]) -> int:
+    """How many letters the rows make: a recipient's reminders of the day go in one letter
+    (`services.letters_of`, as the sweep sends them); rows without e-mail make none."""
+    return len(services.letters_of([r for r in rows if r.send_email and r.status == ReminderStatus.PENDING]))
+
+
 def with_organizations(user, rows: list[Upcoming]) -> list[Upcoming]:
     """The organizations of the rows shown (those the user may see), one query for the page."""
     organizations = {

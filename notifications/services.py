@@ -21,7 +21,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.core.mail import get_connection
 from django.db import connection as db_connection
@@ -292,6 +292,13 @@ def _claim_in_one_statement(rows: list[ReminderLog]) -> int:
 
 
 # Deliver ----------------------------------------------------------------------------------------
+class _HasRecipient(Protocol):
+    @property
+    def recipient_id(self) -> int: ...
+
+
+_Row = TypeVar("_Row", bound=_HasRecipient)
+
 # One letter a day per person: the day's reminders of one recipient go out together (at most this
 # many to a letter; more go in a second one). The rows stay one per reminder: each is claimed,
 # noted in the bell and marked sent on its own key, only the letter is shared.
@@ -494,10 +501,10 @@ def _deliver_in_bulk(*, ids: list[int], now: dt.datetime) -> Counter:
         return Counter(dict(cursor.fetchall()))
 
 
-def letters_of(logs: list[ReminderLog]) -> list[list[ReminderLog]]:
+def letters_of(logs: Sequence[_Row]) -> list[list[_Row]]:
     """The rows of each recipient together, in the order of their first row, at most
-    MAX_LETTER_ITEMS to a letter."""
-    by_recipient: dict[int, list[ReminderLog]] = {}
+    MAX_LETTER_ITEMS to a letter (the sweep's letters; tomorrow's preview counts them)."""
+    by_recipient: dict[int, list[_Row]] = {}
     for log in logs:
         by_recipient.setdefault(log.recipient_id, []).append(log)
     return [

@@ -148,6 +148,7 @@ def tomorrow(request):
             "tomorrow": day,
             "upcoming": page.object_list,
             "total": len(upcoming),
+            "letters": selectors.letter_count(upcoming),
             "by_kind": sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0])),
             "page": page,
         },

@@ -1,6 +1,7 @@
 """Notification center, preferences and the sent log: insider, read-only user, outsider; constant queries."""
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from django.db import connection
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications import services
+from notifications import selectors, services
 from notifications.kinds import Kind
 from notifications.models import Notification, NotificationPreference, ReminderLog
 from tests.factories import OrganizationFactory, user_with_role
@@ -160,6 +161,19 @@ def test_coordinator_sees_own_sent_log_and_tomorrow(client_for, world, swept):
     assert "Завтрашнее мероприятие" in upcoming
     assert "Муниципальное мероприятие" in upcoming and str(world.home.coordinator) in upcoming
     assert f"Будет отправлено завтра, {(swept + dt.timedelta(days=1)):%d.%m.%Y}" in body
+
+
+def test_tomorrow_counts_one_letter_per_person(client_for, world, swept):
+    """The curator's two reminders of tomorrow go in one letter, the coordinator's in another."""
+    tomorrow = swept + dt.timedelta(days=1)
+    record_due(tomorrow - dt.timedelta(days=1), organization=world.home.school, title="Вчерашнее мероприятие")
+    _, rows = selectors.tomorrow_preview(world.home.coordinator, world.home.municipality)
+    by_person = Counter(row.recipient_id for row in rows if row.send_email)
+    assert (by_person[world.home.curator.pk], by_person[world.home.coordinator.pk]) == (2, 1)
+    assert selectors.letter_count(rows) == 2
+    body = client_for(world.home.coordinator).get(reverse("notifications:tomorrow")).content.decode()
+    letters = body.split('data-testid="upcoming-letters">')[1].split("</p>")[0]
+    assert letters.startswith("Писем по электронной почте: 2 ")
 
 
 def test_tomorrow_opened_on_its_own_is_a_whole_page_and_the_zone_reads_as_an_offset(client_for, world, swept):
