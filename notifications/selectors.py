@@ -122,7 +122,7 @@ def tomorrow_preview(user, municipality: Municipality) -> tuple[dt.date, list[Up
 def letter_count(rows: list[Upcoming]) -> int:
     """How many letters the rows make: a recipient's reminders of the day go in one letter
     (`services.letters_of`, as the sweep sends them); rows without e-mail make none."""
-    return len(services.letters_of([r for r in rows if r.send_email and r.status == ReminderStatus.PENDING]))
+    return len(services.letters_of([r for r in rows if r.send_email]))  # an opted-out row has no e-mail
 
 
 def with_organizations(user, rows: list[Upcoming]) -> list[Upcoming]:

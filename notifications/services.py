@@ -354,15 +354,15 @@ def letter_deliver(
     *, logs: Sequence[ReminderLog], connection, sent_mark: _SentMark | None = None, noted: bool = False
 ) -> LetterResult:
     """One letter with the rows of one recipient that this call claims (rows another sweep has
-    taken are left out; none left, no letter). `noted`: their in-app notifications are written
-    already (`_deliver_in_bulk`). With `sent_mark` the «sent» mark of the letter waits for the next
+    taken are left out; none left, no letter). `noted` (PostgreSQL only): their in-app
+    notifications are written already (`_deliver_in_bulk`). With `sent_mark` the «sent» mark of the letter waits for the next
     letter's claim and goes to the database in the same statement: a killed worker still leaves
     the rows of at most one letter unconfirmed, never sent twice."""
     now = timezone.now()
-    if noted and db_connection.vendor == "postgresql":
+    if noted:  # PostgreSQL: one prepared statement for the letter's rows
         previous = sent_mark.take() if sent_mark is not None else []
         taken_ids = _claim_letter(ids=[log.pk for log in logs], now=now, sent_ids=previous)
-    else:
+    else:  # portable: each row's conditional claim and its notification, in one transaction
         taken_ids = set()
         with transaction.atomic():
             for log in logs:
@@ -370,8 +370,7 @@ def letter_deliver(
                     status=ReminderStatus.SENDING, sending_at=now, attempts=F("attempts") + 1
                 ):
                     taken_ids.add(log.pk)
-                    if not noted:
-                        channels.in_app_create(log)
+                    channels.in_app_create(log)
     taken = [log for log in logs if log.pk in taken_ids]
     if not taken:
         return LetterResult()
@@ -478,8 +477,8 @@ def _deliver_in_bulk(*, ids: list[int], now: dt.datetime) -> Counter:
     every one of them (ON CONFLICT DO NOTHING on its one-to-one link: once, whoever claims the row),
     and the rows without a letter delivered at once — claimed and marked sent by an update that
     takes only rows still pending, so a concurrent sweep's are left to it. The letters are still
-    claimed one by one (`letter_deliver`): a killed worker leaves at most the rows of the one it was
-    sending unconfirmed. Returns the rows delivered here, by kind."""
+    claimed one letter at a time (`letter_deliver`): a killed worker leaves at most the rows of the
+    one it was sending unconfirmed. Returns the rows delivered here, by kind."""
     log_table, note_table = ReminderLog._meta.db_table, Notification._meta.db_table
     sql = f"""
         WITH app_only AS (
