@@ -485,11 +485,18 @@ def pytest_collection_modifyitems(config, items):
 
     items.sort(key=cost, reverse=True)
     if os.environ.get("NASTAVNIK_TESTS_WITH_DB_ONLY") == "1":
-        # .ci/run's second pass, on PostgreSQL and Redis: a test that touches no database (the
-        # document readers, the deadline parser, settings and architecture checks) would only
-        # repeat pass 1 exactly
+        # .ci/run's second pass, on PostgreSQL and Redis: a test that touches no database
+        # (the document readers, the deadline parser, settings and architecture checks) would only
+        # repeat pass 1 exactly, and so would one marked same_on_every_database (the accessibility
+        # walk: axe and the phone's width read markup and CSS, whatever database filled the page;
+        # the URL walk and the crawler still render every page on PostgreSQL)
         database = {"db", "transactional_db", "live_server", "django_db_setup"}
-        keep = [i for i in items if i.get_closest_marker("django_db") or database & set(i.fixturenames)]
+        keep = [
+            i
+            for i in items
+            if (i.get_closest_marker("django_db") or database & set(i.fixturenames))
+            and not i.get_closest_marker("same_on_every_database")
+        ]
         kept = set(keep)
         dropped = [i for i in items if i not in kept]
         if dropped:

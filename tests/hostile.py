@@ -131,14 +131,43 @@ def reordered(headers: list, rows: list[list]) -> bytes:
 
 
 def formatted_empty_rows(headers: list, rows: list[list], count: int = 50_000) -> bytes:
-    def extra(workbook):
-        fill = PatternFill("solid", fgColor="FFFF00")
-        sheet = workbook.active
-        for r in range(len(rows) + 2, len(rows) + 2 + count):
-            sheet.cell(row=r, column=1).fill = fill
-            sheet.cell(row=r, column=2).number_format = "@"
+    """`count` rows under the data that carry formatting and no value (a fill in column A, the text
+    format in column B), as a sheet formatted down to row 50,000 is saved by Excel.
 
-    return xlsx(headers, rows, extra=extra)
+    openpyxl writes one formatted row, styles included; the sheet's XML then repeats that row
+    `count` times (openpyxl would take seconds of the test run to write them cell by cell)."""
+    first = len(rows) + 2
+
+    def extra(workbook):
+        sheet = workbook.active
+        sheet.cell(row=first, column=1).fill = PatternFill("solid", fgColor="FFFF00")
+        sheet.cell(row=first, column=2).number_format = "@"
+
+    return _repeat_row(xlsx(headers, rows, extra=extra), first, count)
+
+
+def _repeat_row(content: bytes, number: int, count: int) -> bytes:
+    """The workbook `content` with its sheet's row `number` repeated as rows number … number+count-1."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    sheet_name = "xl/worksheets/sheet1.xml"
+    sheet = source.read(sheet_name).decode("utf-8")
+    found = re.search(rf'<row r="{number}"[^>]*>.*?</row>', sheet, re.S)
+    assert found, f"row {number} is not in the sheet"
+    template = found.group(0)
+    copies = "".join(
+        re.sub(rf'r="([A-Z]*){number}"', lambda m, n=n: f'r="{m.group(1)}{n}"', template)
+        for n in range(number, number + count)
+    )
+    sheet = sheet[: found.start()] + copies + sheet[found.end() :]
+    sheet = re.sub(
+        r'<dimension ref="([A-Z]+\d+):([A-Z]+)\d+"', rf'<dimension ref="\1:\g<2>{number + count - 1}"', sheet
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = sheet.encode("utf-8") if info.filename == sheet_name else source.read(info.filename)
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def with_cell(headers: list, rows: list[list], row: int, column: str, value) -> bytes:

@@ -191,13 +191,3 @@ def test_the_corpus_covers_every_path_with_about_a_hundred_files():
         "cmd:import_municipality",
     }
     assert len(CASES) >= 100 and len({c.id for c in CASES}) == len(CASES)
-
-
-@pytest.mark.slow(seconds=15)
-def test_build_script_writes_the_files_and_a_manifest(tmp_path):
-    import json
-
-    build.main(str(tmp_path))
-    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest) == len(CASES)
-    assert all((tmp_path / item["file"]).exists() for item in manifest)

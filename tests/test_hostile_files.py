@@ -370,14 +370,4 @@ def test_hostile_municipality_archive(path, case, world, settings, tmp_path):
     _check(case, accepted, found, before, files_before, media)
 
 
-@pytest.mark.slow(seconds=20)
-def test_the_generator_writes_every_case_and_a_manifest(tmp_path):
-    import json
-
-    hostile.main(str(tmp_path))
-    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest) == sum(len(cases) for cases in CASES.values())
-    assert all((tmp_path / item["file"]).exists() for item in manifest)
-
-
 assert COUNTED  # the models whose rows are counted before and after (tests/test_badfiles.py)

@@ -1026,11 +1026,12 @@ def all_cases(max_rows: int = MAX_ROWS) -> list[Case]:
     return cases
 
 
-def main(out: str) -> None:
+def main(out: str, *, max_rows: int = MAX_ROWS) -> None:
+    """Every case as a file under `out`, and manifest.json; `max_rows` as in `all_cases`."""
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
     manifest = []
-    for case in all_cases():
+    for case in all_cases(max_rows=max_rows):
         name = f"{case.id}{Path(case.filename).suffix}"
         (target / name).write_bytes(case.make())
         manifest.append(
