@@ -462,6 +462,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         process.kill()
 
 
+@pytest.hookimpl(trylast=True)  # after -m, -k and --deselect: it sees only the tests that will run
 def pytest_collection_modifyitems(config, items):
     """Transactional tests (browser, real worker, seed_demo walks) flush the database afterwards,
     which would also wipe the reference lists that data migrations create. Serialized rollback
@@ -484,6 +485,15 @@ def pytest_collection_modifyitems(config, items):
         return int(marker.kwargs.get("seconds", 10)) if marker else 0
 
     items.sort(key=cost, reverse=True)
+    from tests.test_standalone import STANDALONE, runs_in_the_copy
+
+    if any(item.nodeid == STANDALONE for item in items):
+        # the copy of the repository alone runs the roadmap tests itself (tests/test_standalone.py):
+        # the run leaves them to it rather than running them twice
+        copied = [item for item in items if runs_in_the_copy(item)]
+        if copied:
+            config.hook.pytest_deselected(items=copied)
+            items[:] = [item for item in items if not runs_in_the_copy(item)]
     if os.environ.get("NASTAVNIK_TESTS_WITH_DB_ONLY") == "1":
         # .ci/run's second pass, on PostgreSQL and Redis: a test that touches no database
         # (the document readers, the deadline parser, settings and architecture checks) would only

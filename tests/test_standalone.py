@@ -19,6 +19,22 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
+STANDALONE = "tests/test_standalone.py::test_copy_alone_in_an_empty_folder_runs_demo_and_roadmap_tests"
+# What the copy runs: the roadmap tests but the slow ones (they convert the same corpus files to
+# .doc/.pdf/.rtf/.odt through LibreOffice, minutes; the files they read are the ones the others
+# read) and the browser ones. When this test is in a run, the run leaves these tests to the copy
+# (tests/conftest.py) instead of running them twice.
+COPY_RUNS = ("tests/roadmaps", "not browser and not slow")
+
+
+def runs_in_the_copy(item) -> bool:
+    return (
+        item.nodeid.startswith(COPY_RUNS[0] + "/")
+        and item.get_closest_marker("browser") is None
+        and item.get_closest_marker("slow") is None
+    )
+
+
 # Paths that climb out of the repository: a "../" prefix, ".." as a path part, BASE_DIR's parent.
 SHELF = "sha" + "red"  # the reference shelf's folder name, spelled so this file names no outside path
 OUTSIDE = re.compile(
@@ -88,26 +104,52 @@ def test_copy_alone_in_an_empty_folder_runs_demo_and_roadmap_tests(tmp_path):
     )
     assert counts[0] >= 3 and counts[1] > 50, f"demo roadmaps in the copy: {counts}"
 
-    out = run(
-        sys.executable,
-        "-m",
-        "pytest",
-        "tests/roadmaps",
-        "-q",
-        # the slow ones convert the same corpus files to .doc/.pdf/.rtf/.odt through LibreOffice
-        # (minutes); the files they read are the ones the others read, and the main run runs them
-        "-m",
-        "not browser and not slow",
-        "-p",
-        "no:cacheprovider",
-        "-rs",
-        timeout=600,
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", COPY_RUNS[0], "-q", "-m", COPY_RUNS[1], "-p", "no:cacheprovider", "-rsfE"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
-    summary = out.strip().splitlines()[-1]
-    assert "passed" in summary and "failed" not in summary and "error" not in summary, summary
+    out = done.stdout
+    summary = out.strip().splitlines()[-1] if out.strip() else done.stderr[-3000:]
+    # the run leaves these tests to the copy, so a failure here names each failed test
+    failed = [line for line in out.splitlines() if line.startswith(("FAILED", "ERROR"))]
+    assert done.returncode == 0 and "passed" in summary, (
+        f"roadmap tests in the copy: {summary}\n" + "\n".join(failed) + f"\n\n{out[-6000:]}\n{done.stderr[-2000:]}"
+    )
     # a test may skip only for a service this pass does not run (PostgreSQL, a broker), never for a
     # missing file: every skip reason is listed and checked
     reasons = [line for line in out.splitlines() if line.startswith("SKIPPED")]
     allowed = ("PostgreSQL", "CELERY_BROKER_URL", "broker")
     unexpected = [r for r in reasons if not any(word in r for word in allowed)]
     assert not unexpected, "a roadmap test skipped in the standalone copy:\n" + "\n".join(unexpected)
+
+
+def _collected(*args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NASTAVNIK_TESTS_WITH_DB_ONLY"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return done.stdout
+
+
+def test_a_run_leaves_the_roadmap_tests_to_the_copy_only_when_the_copy_runs():
+    files = ("tests/roadmaps/test_corpus.py", "tests/roadmaps/test_corpus_formats.py")
+    alone = [line for line in _collected(*files).splitlines() if line.startswith("tests/")]
+    with_copy = _collected(*files, STANDALONE).splitlines()
+    without_copy = _collected(*files, STANDALONE, "--deselect", STANDALONE).splitlines()
+    fast = [line for line in alone if line.startswith(files[0])]  # none of them is marked slow
+    formats = [line for line in alone if line.startswith(files[1])]  # some are (LibreOffice conversions)
+    assert fast and formats
+    # the copy runs the fast ones; the slow ones stay in this run
+    assert STANDALONE in with_copy and not set(fast) & set(with_copy) and set(formats) & set(with_copy)
+    # .ci/run's PostgreSQL pass deselects the copy: every roadmap test runs there
+    assert STANDALONE not in without_copy and set(alone) <= set(without_copy)
