@@ -311,17 +311,13 @@ def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
 _SNAPSHOTS: dict = {}
 
 
-@pytest.fixture
-def from_snapshot(transactional_db, settings, tmp_path_factory):
-    """`from_snapshot(key, build)` in a transactional test: the first test of this worker that asks
-    for `key` runs `build()` (seeding the demo, say) and snapshots the database and the media files;
-    later ones get that state restored instead of building it again (tests/snapshot.py)."""
+def _snapshot_loader(media_root: Path, tmp_path_factory):
     from django.db import connection
 
     from tests import snapshot
 
     def load(key: str, build) -> None:
-        media = Path(settings.MEDIA_ROOT)
+        media = Path(media_root)
         if key in _SNAPSHOTS:
             snapshot.restore(connection, _SNAPSHOTS[key], media)
             return
@@ -329,6 +325,56 @@ def from_snapshot(transactional_db, settings, tmp_path_factory):
         _SNAPSHOTS[key] = snapshot.take(connection, media, tmp_path_factory.mktemp(f"snapshot-{key}"))
 
     return load
+
+
+@pytest.fixture
+def from_snapshot(transactional_db, settings, tmp_path_factory):
+    """`from_snapshot(key, build)` in a transactional test: the first test of this worker that asks
+    for `key` runs `build()` (seeding the demo, say) and snapshots the database and the media files;
+    later ones get that state restored instead of building it again (tests/snapshot.py). A build
+    may start from another snapshot: `build` calls `from_snapshot("demo", seed_demo)` first."""
+    return _snapshot_loader(Path(settings.MEDIA_ROOT), tmp_path_factory)
+
+
+def _flush_committed() -> None:
+    """Empty every table, as a transactional test's teardown does; the reference lists come back
+    before the next test that needs them (pytest_runtest_setup below, or serialized rollback)."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    for alias in connections:
+        call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
+    _FLUSHED["since_restore"] = True
+
+
+@pytest.fixture(scope="module")
+def module_demo_db(django_db_setup, django_db_blocker, _serialized_contents, tmp_path_factory):
+    """The demo for a whole module, committed: restored from the worker's "demo" snapshot (or
+    seeded and snapshotted by the first module or transactional test that asks). What the module's
+    fixtures build on it (a report) is committed too; each test still runs in its own transaction
+    (`db`) and rolls back. After the module's last test every table is flushed, as after a
+    transactional test, so no later test sees the demo. Yields the blocker, as `module_db` does."""
+    from django.conf import settings as django_settings
+    from django.db import connections
+    from django.test.utils import override_settings
+
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("module-demo-media"))
+    media.enable()
+    try:
+        with django_db_blocker.unblock():
+            if _FLUSHED["since_restore"]:  # a flush emptied the reference lists the seed builds on
+                for alias, contents in _serialized_contents.items():
+                    if contents:
+                        connections[alias].creation.deserialize_db_from_string(contents)
+                _FLUSHED["since_restore"] = False
+            from tests.snapshot import seed_demo
+
+            _snapshot_loader(Path(django_settings.MEDIA_ROOT), tmp_path_factory)("demo", seed_demo)
+        yield django_db_blocker
+    finally:
+        with django_db_blocker.unblock():
+            _flush_committed()
+        media.disable()
 
 
 # Browser tests ----------------------------------------------------------------------------------

@@ -78,3 +78,11 @@ def restore(connection, snapshot: Snapshot, media_root: Path) -> None:
         shutil.rmtree(media_root)
     if snapshot.media is not None:
         shutil.copytree(snapshot.media, media_root)
+
+
+def seed_demo() -> None:
+    """`seed_demo`, quietly: the build of the "demo" snapshot that the demo-based tests share (the
+    URL walk builds its own on top of it, the backup and print tests use it as it is)."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())

@@ -13,7 +13,6 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.core.management import call_command
 from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -182,18 +181,17 @@ def seeded(from_snapshot):
     """The demo and the rows below, built by the worker's first walk and restored for the others."""
     from accounts.models import Municipality
 
-    from_snapshot("url-walk", _seed_for_the_walk)
+    from_snapshot("url-walk", lambda: _seed_for_the_walk(from_snapshot))
     return Municipality.objects.get(name=HOME), Municipality.objects.get(name=FOREIGN)
 
 
-def _seed_for_the_walk():
-    import io
-
+def _seed_for_the_walk(from_snapshot):
     from django.core.files.base import ContentFile
 
     from accounts.models import Municipality
+    from tests.snapshot import seed_demo
 
-    call_command("seed_demo", stdout=io.StringIO())
+    from_snapshot("demo", seed_demo)  # the demo the backup and print tests share
     home, foreign = Municipality.objects.get(name=HOME), Municipality.objects.get(name=FOREIGN)
     # rows the demo leaves to users (an import job, a practice file, a target indicator) are made
     # here for both cities so that their URLs are walked across the boundary too

@@ -10,12 +10,13 @@ from django.core.management import call_command
 
 from accounts.backup import BackupError, export_municipality, import_municipality, municipality_paths
 from accounts.models import Municipality, Organization, User
+from tests.snapshot import seed_demo
 
 
 @pytest.fixture
 def seeded(from_snapshot):
     """The demo, seeded by the worker's first backup test and restored for the others."""
-    from_snapshot("demo", lambda: call_command("seed_demo", stdout=io.StringIO()))
+    from_snapshot("demo", seed_demo)
     return Municipality.objects.get(name="город Норильск")
 
 

@@ -6,13 +6,11 @@ commas. The region is the demo's Krasnoyarsk krai with a second municipality add
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections import defaultdict
 
 import pdfplumber
 import pytest
-from django.core.management import call_command
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
@@ -28,10 +26,9 @@ pytestmark = pytest.mark.slow(seconds=15)
 
 
 @pytest.fixture(scope="module")
-def _region_report(module_db, tmp_path_factory):
+def _region_report(module_demo_db, tmp_path_factory):
     """The demo region seeded and its report built once for the module (both tests only read them)."""
-    with module_db.unblock():
-        call_command("seed_demo", stdout=io.StringIO())
+    with module_demo_db.unblock():
         region = Municipality.objects.get(name="город Норильск").region
         taimyr = MunicipalityFactory(region=region, name="Таймырский Долгано-Ненецкий муниципальный район")
         for n in range(1, 4):

@@ -5,13 +5,11 @@ on one page, Russian number formatting, and a conclusion in every section of the
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections import defaultdict
 
 import pdfplumber
 import pytest
-from django.core.management import call_command
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
@@ -28,10 +26,9 @@ EMU_PER_TWIP = 635
 
 
 @pytest.fixture(scope="module")
-def _demo_report(module_db, tmp_path_factory):
+def _demo_report(module_demo_db, tmp_path_factory):
     """The demo seeded and its report built once for the module (both tests only read them)."""
-    with module_db.unblock():
-        call_command("seed_demo", stdout=io.StringIO())
+    with module_demo_db.unblock():
         norilsk = Municipality.objects.get(name="город Норильск")
         year = dt.date.today().year
         files = build_report(municipality=norilsk, year=year)
