@@ -105,13 +105,26 @@ def _side(prefix: str, tz: str) -> Side:
     )
 
 
-@pytest.fixture
-def world(db) -> World:
+def _world() -> World:
     return World(
         home=_side("Норильск", "Asia/Krasnoyarsk"),
         foreign=_side("Нижневартовск", "Asia/Yekaterinburg"),
         admin=user_with_role(Role.ADMIN, username="root_admin", is_superuser=True),
     )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return _world()
+
+
+@pytest.fixture(scope="module")
+def module_world(module_db) -> World:
+    """The same world, built once for a module of many short cases (the hostile and bad-file
+    corpora): a module that overrides `world` with it runs each case in a transaction of its own
+    over it (`module_db`), so what one case writes the next never sees."""
+    with module_db.unblock():
+        return _world()
 
 
 def _flush_by_delete() -> None:

@@ -21,6 +21,14 @@ from tests.mentorship.factories import MenteeFactory, MentorFactory, make_pair
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(module_world, db):
+    """One world for the module's ~600-1,200 cases, built once (tests/conftest.py `module_world`);
+    each bad file is tried in a transaction of its own over it."""
+    return module_world
+
+
 # the row limit is a setting; the files over it are built against a small one to stay small
 TEST_MAX_ROWS = 200
 CASES = build.all_cases(max_rows=TEST_MAX_ROWS)

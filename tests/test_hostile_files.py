@@ -34,6 +34,13 @@ from tests.test_badfiles import COUNTED, _counts, _files, seed_people
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(module_world, db):
+    """One world for the module's ~600-1,200 cases, built once (tests/conftest.py `module_world`);
+    each hostile file is tried in a transaction of its own over it."""
+    return module_world
+
+
 @pytest.fixture(autouse=True)
 def _bomb_limit(settings):
     settings.UPLOAD_MAX_UNPACKED_BYTES = 20 * 1024 * 1024  # the corpus's bombs unpack to 30 MB
