@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(module_world, db):
-    """One world for the module's ~600-1,200 cases, built once (tests/conftest.py `module_world`);
+    """One world for the module's hundreds of cases, built once (tests/conftest.py `module_world`);
     each hostile file is tried in a transaction of its own over it."""
     return module_world
 
