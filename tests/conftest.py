@@ -372,7 +372,6 @@ def module_demo_db(django_db_setup, django_db_blocker, _serialized_contents, tmp
     (`db`) and rolls back. After the module's last test every table is flushed, as after a
     transactional test, so no later test sees the demo. Yields the blocker, as `module_db` does."""
     from django.conf import settings as django_settings
-    from django.db import connections
     from django.test.utils import override_settings
 
     media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("module-demo-media"))
@@ -380,10 +379,7 @@ def module_demo_db(django_db_setup, django_db_blocker, _serialized_contents, tmp
     try:
         with django_db_blocker.unblock():
             if _FLUSHED["since_restore"]:  # a flush emptied the reference lists the seed builds on
-                for alias, contents in _serialized_contents.items():
-                    if contents:
-                        connections[alias].creation.deserialize_db_from_string(contents)
-                _FLUSHED["since_restore"] = False
+                _restore_reference_lists(_serialized_contents)
             from tests.snapshot import seed_demo
 
             _snapshot_loader(Path(django_settings.MEDIA_ROOT), tmp_path_factory)("demo", seed_demo)
@@ -613,6 +609,17 @@ def pytest_runtest_teardown(item, nextitem):
         _FLUSHED["since_restore"] = True
 
 
+def _restore_reference_lists(serialized: dict[str, str]) -> None:
+    """Put back, committed, the rows right after migrations (reference lists, content types) that a
+    flush emptied."""
+    from django.db import connections
+
+    for alias, contents in serialized.items():
+        if contents:
+            connections[alias].creation.deserialize_db_from_string(contents)
+    _FLUSHED["since_restore"] = False
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
     """Tests run heaviest first (`_cost_order`), not in pytest-django's order (every transactional
@@ -621,14 +628,10 @@ def pytest_runtest_setup(item):
     committed, before the first such test after a flush (transactional tests restore their own)."""
     if _FLUSHED["since_restore"] and _SERIALIZED and not _is_transactional(item):
         if item.get_closest_marker("django_db") is not None or "db" in item.fixturenames:
-            from django.db import connections
             from pytest_django.plugin import blocking_manager_key
 
             with item.config.stash[blocking_manager_key].unblock():
-                for alias, contents in _SERIALIZED.items():
-                    if contents:
-                        connections[alias].creation.deserialize_db_from_string(contents)
-            _FLUSHED["since_restore"] = False
+                _restore_reference_lists(_SERIALIZED)
     yield
 
 

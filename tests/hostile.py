@@ -148,26 +148,22 @@ def formatted_empty_rows(headers: list, rows: list[list], count: int = 50_000) -
 
 def _repeat_row(content: bytes, number: int, count: int) -> bytes:
     """The workbook `content` with its sheet's row `number` repeated as rows number … number+count-1."""
-    source = zipfile.ZipFile(io.BytesIO(content))
-    sheet_name = "xl/worksheets/sheet1.xml"
-    sheet = source.read(sheet_name).decode("utf-8")
-    found = re.search(rf'<row r="{number}"[^>]*>.*?</row>', sheet, re.S)
-    assert found, f"row {number} is not in the sheet"
-    template = found.group(0)
-    copies = "".join(
-        re.sub(rf'r="([A-Z]*){number}"', lambda m, n=n: f'r="{m.group(1)}{n}"', template)
-        for n in range(number, number + count)
-    )
-    sheet = sheet[: found.start()] + copies + sheet[found.end() :]
-    sheet = re.sub(
-        r'<dimension ref="([A-Z]+\d+):([A-Z]+)\d+"', rf'<dimension ref="\1:\g<2>{number + count - 1}"', sheet
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = sheet.encode("utf-8") if info.filename == sheet_name else source.read(info.filename)
-            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        sheet = data.decode("utf-8")
+        found = re.search(rf'<row r="{number}"[^>]*>.*?</row>', sheet, re.S)
+        assert found, f"row {number} is not in the sheet"
+        copies = "".join(
+            re.sub(rf'r="([A-Z]*){number}"', lambda m, n=n: f'r="{m.group(1)}{n}"', found.group(0))
+            for n in range(number, number + count)
+        )
+        sheet = sheet[: found.start()] + copies + sheet[found.end() :]
+        last = number + count - 1
+        return re.sub(r'<dimension ref="([A-Z]+\d+):([A-Z]+)\d+"', rf'<dimension ref="\1:\g<2>{last}"', sheet).encode()
+
+    return _rezip(content, change)
 
 
 def with_cell(headers: list, rows: list[list], row: int, column: str, value) -> bytes:
