@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Role
+from tests.clock import travel_to_mid_year
 from tests.factories import PASSWORD, MunicipalityFactory, OrganizationFactory, user_with_role
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
@@ -287,6 +288,12 @@ def _eager_celery(settings, request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(scope="module")
+def mid_year_clock():
+    """The module runs on 15 June of this year (tests/clock.py says which modules and why)."""
+    yield from travel_to_mid_year()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -326,10 +333,16 @@ _SNAPSHOTS: dict = {}
 
 def _snapshot_loader(media_root: Path, tmp_path_factory):
     from django.db import connection
+    from django.utils import timezone
 
     from tests import snapshot
 
     def load(key: str, build) -> None:
+        # the demo is seeded relative to today in each municipality: a snapshot serves only the hour
+        # it was taken in (every Russian time zone is a whole number of hours off UTC, so no local
+        # date changes within a UTC hour), not a run that crossed midnight in Norilsk or a module
+        # that runs on a pinned clock (tests/clock.py)
+        key = f"{key}@{timezone.now():%Y-%m-%dT%H}"
         media = Path(media_root)
         if key in _SNAPSHOTS:
             snapshot.restore(connection, _SNAPSHOTS[key], media)

@@ -13,7 +13,7 @@ from roadmaps.models import ExecutionStatus
 from tests.monitoring import factories as mon
 from tests.roadmaps.factories import ActivityFactory, DueDateFactory, ExecutionRecordFactory, SchoolRoadmapFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_year_clock")]  # tests/clock.py
 
 
 def _record(school, *, due: dt.date, status=ExecutionStatus.NOT_STARTED, completed=None, title="Мероприятие"):
@@ -30,7 +30,7 @@ def _page(client, school):
 
 def test_school_page_shows_contacts_execution_people_reports_and_trend(client_for, world):
     school = world.home.school
-    today = dt.date.today()
+    today = school.municipality.today()  # the page's years and deadlines are the school's own
     world.home.curator.phone = "+7 913 000-00-01"
     world.home.curator.email = "curator@school.example"
     world.home.curator.save()

@@ -21,10 +21,12 @@ from monitoring.models import AnnualReportBuild, Assignment, BuildStatus
 from monitoring.reports.annual import SHEETS, build_report
 from monitoring.reports.data import Period, collect_region, collect_rows, municipality_rows, sum_rows
 from monitoring.reports.rules import evaluate
+from tests.clock import MID_YEAR
 from tests.factories import MunicipalityFactory, OrganizationFactory, user_with_role
 from tests.monitoring import factories as f
 
-YEAR = dt.date.today().year
+pytestmark = pytest.mark.usefixtures("mid_year_clock")  # tests/clock.py: "this year, deadline ahead" on any real day
+YEAR = MID_YEAR.year
 
 
 @pytest.fixture

@@ -15,9 +15,11 @@ from mentorship.models import Person
 from monitoring import services
 from monitoring.models import AnnualReportBuild, Assignment, BuildStatus, CampaignKind
 from monitoring.reports.annual import SHEETS
+from tests.clock import MID_YEAR
 from tests.monitoring import factories as f
 
-YEAR = dt.date.today().year
+pytestmark = pytest.mark.usefixtures("mid_year_clock")  # tests/clock.py: "this year, deadline ahead" on any real day
+YEAR = MID_YEAR.year
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.events import organizations_changed, seeding
 from accounts.models import Role, local_today
+from accounts.scoping import user_today
 from jobs.models import Job
 from mentorship import services as mentorship_services
 from mentorship.models import MenteeCategory, PairStatus
@@ -19,12 +20,14 @@ from monitoring.models import OrganizationStats
 from monitoring.reports.data import Period, collect_rows
 from roadmaps import services as roadmap_services
 from roadmaps.models import ExecutionStatus
+from tests.clock import MID_YEAR
 from tests.factories import MunicipalityFactory, OrganizationFactory, user_with_role
 from tests.jobs.conftest import broker_down  # noqa: F401  (the fixture: a broker nobody listens on)
 from tests.mentorship.factories import MenteeFactory, MentorFactory, make_meeting, make_pair
 from tests.roadmaps.factories import ActivityFactory, DueDateFactory, ExecutionRecordFactory, RoadmapFactory
 
-YEAR = local_today().year
+pytestmark = pytest.mark.usefixtures("mid_year_clock")  # tests/clock.py: "this year, deadline ahead" on any real day
+YEAR = MID_YEAR.year
 
 
 def live(organization, year: int = YEAR) -> dict:
@@ -230,7 +233,7 @@ def test_regional_home_cards_are_the_aggregates_and_dashboards_lead_to_the_regio
     assert cards["Действующих пар и групп"].value == live_totals.active_pairs == 1
     assert cards["Ожидают пару"].value == live_totals.waiting >= 1
     assert cards["Наставников"].hint.startswith("на ")  # when the figures were computed
-    assert f"Встреч в {YEAR} году" in cards
+    assert f"Встреч в {user_today(regional).year} году" in cards  # the year where the region is
     assert "Встреч за 30 дней" not in cards  # no mentorship card counted live over the region
     # a municipal user keeps the mentorship cards, counted live
     coordinator_cards = client_for(world.home.coordinator).get(reverse("home")).context["cards"]

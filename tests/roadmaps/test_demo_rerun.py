@@ -25,6 +25,16 @@ def _moved(days: int):
     return mock.patch("django.utils.timezone.now", lambda: real() + dt.timedelta(days=days))
 
 
+def _days_to_years_on(today: dt.date, years: int) -> int:
+    """Days from `today` to the same date `years` on (29 February to the 28th): a fixed 365 days
+    from 31 December, or across a leap year, lands in another calendar year than meant."""
+    try:
+        later = today.replace(year=today.year + years)
+    except ValueError:
+        later = today.replace(year=today.year + years, day=28)
+    return (later - today).days
+
+
 def _editions(municipality: Municipality) -> list[tuple[dt.date, dt.date]]:
     return list(
         Roadmap.objects.filter(municipality=municipality, level=RoadmapLevel.MUNICIPAL, is_template=False)
@@ -47,11 +57,11 @@ def test_seed_a_year_later_adds_no_overlapping_municipal_edition():
     assert first.period_start <= today <= first.period_end
     before = _editions(norilsk)
 
-    for days in (365, 2 * 365):  # a year and two years on: 3-year periods that would overlap
+    for years in (1, 2):  # a year and two years on: 3-year periods that would overlap
         ctx.log.clear()
-        with _moved(days):
+        with _moved(_days_to_years_on(today, years)):
             later = norilsk.today()
-            assert later.year == today.year + days // 365
+            assert later.year == today.year + years
             kept = roadmaps_demo._current_edition(ctx, "norilsk")
         assert kept is not None and kept.pk == first.pk
         assert _editions(norilsk) == before
@@ -64,7 +74,7 @@ def test_seed_a_year_later_adds_a_new_one_year_edition_that_does_not_overlap():
     nv = ctx.municipalities["nizhnevartovsk"]
     first = roadmaps_demo._current_edition(ctx, "nizhnevartovsk")
     assert first is not None
-    with _moved(366):
+    with _moved(_days_to_years_on(nv.today(), 1)):
         second = roadmaps_demo._current_edition(ctx, "nizhnevartovsk")
         again = roadmaps_demo._current_edition(ctx, "nizhnevartovsk")
     assert second is not None and second.pk != first.pk and again.pk == second.pk
