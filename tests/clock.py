@@ -9,9 +9,8 @@ tests/notifications/test_sweep.py::test_today_is_the_municipality_s_own,
 tests/monitoring/test_workflow.py::test_deadline_ends_at_local_midnight), so its module runs on
 15 June of the current year, 09:00 UTC, with the clock ticking on from there.
 
-Which modules: tests/monitoring/test_reports.py, test_region_report.py, test_report_print.py,
-test_stats.py, test_browser.py and tests/accounts/test_organization_page.py. The rest of the suite
-passes on 31 December 12:00 and 20:30 UTC, 1 January 03:00 UTC and 29 February (README, «Тесты и CI»).
+A module asks for it (the fixture `mid_year_clock`, tests/conftest.py; `grep -r mid_year_clock tests`
+lists them) and takes its year from here:
 
     pytestmark = pytest.mark.usefixtures("mid_year_clock")
     YEAR = MID_YEAR.year
@@ -20,14 +19,5 @@ passes on 31 December 12:00 and 20:30 UTC, 1 January 03:00 UTC and 29 February (
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-
-import time_machine
 
 MID_YEAR = dt.datetime(dt.datetime.now(dt.UTC).year, 6, 15, 9, 0, tzinfo=dt.UTC)
-
-
-def travel_to_mid_year() -> Iterator[dt.date]:
-    """Body of the module-scoped `mid_year_clock` fixture (tests/conftest.py)."""
-    with time_machine.travel(MID_YEAR, tick=True):
-        yield MID_YEAR.date()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Role
-from tests.clock import travel_to_mid_year
+from tests.clock import MID_YEAR
 from tests.factories import PASSWORD, MunicipalityFactory, OrganizationFactory, user_with_role
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
@@ -290,8 +290,11 @@ def _eager_celery(settings, request):
 
 @pytest.fixture(scope="module")
 def mid_year_clock():
-    """The module runs on 15 June of this year (tests/clock.py says which modules and why)."""
-    yield from travel_to_mid_year()
+    """The module runs on 15 June of this year, the clock ticking on (tests/clock.py says why)."""
+    import time_machine
+
+    with time_machine.travel(MID_YEAR, tick=True):
+        yield MID_YEAR.date()
 
 
 @pytest.fixture(autouse=True)
