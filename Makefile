@@ -25,9 +25,13 @@ run: setup db demo
 
 ## make test — install everything (browser included) and run the whole test suite, in parallel
 ## (pytest-xdist, one process per core; PYTEST_WORKERS=0 runs it in one process)
+## Compiled modules are kept (__pycache__, ignored by git) even where the environment asks Python not
+## to write them (PYTHONDONTWRITEBYTECODE=1, as on some CI machines): every worker, the copy of the
+## repository and each process a test starts would otherwise compile the project and re-run pytest's
+## assertion rewriting of all test modules, ~4 s a process.
 PYTEST_WORKERS ?= auto
 test: setup browser
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(if $(filter 0,$(PYTEST_WORKERS)),,--dist worksteal) $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(if $(filter 0,$(PYTEST_WORKERS)),,--dist worksteal) $(PYTEST_ARGS)
 
 setup: system-deps deps assets messages
 
