@@ -26,9 +26,9 @@ run: setup db demo
 ## make test — install everything (browser included) and run the whole test suite, in parallel
 ## (pytest-xdist, one process per core; PYTEST_WORKERS=0 runs it in one process)
 ## Compiled modules are kept (__pycache__, ignored by git) even where the environment asks Python not
-## to write them (PYTHONDONTWRITEBYTECODE=1, as on some CI machines): every worker, the copy of the
-## repository and each process a test starts would otherwise compile the project and re-run pytest's
-## assertion rewriting of all test modules, ~4 s a process.
+## to write them (PYTHONDONTWRITEBYTECODE=1, as on our development machines): otherwise every worker,
+## the copy of the repository and each process a test starts compiles the project again, and pytest
+## rewrites every test module again (collection 6.7 -> 2.4 s a worker; on a whole .ci/run, noise).
 PYTEST_WORKERS ?= auto
 test: setup browser
 	env -u PYTHONDONTWRITEBYTECODE $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(if $(filter 0,$(PYTEST_WORKERS)),,--dist worksteal) $(PYTEST_ARGS)
